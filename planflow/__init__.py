@@ -1,0 +1,1 @@
+"""planflow: plans (Kế hoạch) compiled into owned, dated tasks, checked and reported."""

@@ -1,0 +1,70 @@
+"""Every error planflow raises on purpose.
+
+    PlanflowError
+    ├── DefinitionError      a definition file is unreadable or invalid
+    ├── TimeExpressionError  a time expression ("when") cannot be read
+    ├── CompileError         a valid definition cannot become a task graph
+    ├── StoreError           the database cannot be reached, migrated or queried
+    ├── ProgressError        a progress record is refused
+    └── NotFoundError        a plan, task, unit or period named by the user does not exist
+
+Each message says what is wrong, where, and what to do; the CLI prints it as is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PlanflowError(Exception):
+    """Root of planflow's own errors; the CLI turns any of them into a message and exit code."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in a definition file."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+class DefinitionError(PlanflowError):
+    """Raised when a definition file cannot be read or does not validate.
+
+    Carries every problem found, each with file, line and column, so a user fixes
+    them all in one pass.
+    """
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class TimeExpressionError(PlanflowError, ValueError):
+    """Raised when a time expression ("when") is not understood or names an impossible date.
+
+    It is a ValueError so pydantic reports it against the field that holds the text.
+    """
+
+
+class CompileError(PlanflowError):
+    """Raised when a plan validates but cannot be compiled: a dependency cycle, an unknown
+    task or unit, a due date outside the plan period."""
+
+
+class StoreError(PlanflowError):
+    """Raised when the database cannot be opened, migrated or written."""
+
+
+class ProgressError(PlanflowError):
+    """Raised when a progress record is refused (unknown status, percent out of range,
+    a unit that does not own the occurrence)."""
+
+
+class NotFoundError(PlanflowError):
+    """Raised when a plan, task, unit or period named on the command line does not exist."""

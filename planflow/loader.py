@@ -1,0 +1,239 @@
+"""Read definition files from disk, keeping the line and column of every value.
+
+A definitions folder holds ``plans/<plan-id>.yaml`` and ``units/<directory-id>.yaml``.
+Every problem found is reported as ``file:line:col: field: message`` and all of them
+are collected before raising, so one run of ``planflow validate`` lists them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from planflow.errors import DefinitionError, NotFoundError, Problem
+from planflow.schema import Plan, UnitDirectory
+
+Loc = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
+
+_MESSAGES = {
+    "missing": "thiếu trường bắt buộc",
+    "extra_forbidden": "trường không được phép (viết sai tên?)",
+    "date_from_datetime_parsing": "không phải ngày hợp lệ; ghi dạng 2025-10-08",
+    "date_parsing": "không phải ngày hợp lệ; ghi dạng 2025-10-08",
+    "date_type": "không phải ngày hợp lệ; ghi dạng 2025-10-08",
+    "string_type": "phải là chuỗi văn bản",
+    "list_type": "phải là một danh sách",
+    "int_parsing": "phải là số nguyên",
+    "decimal_parsing": "phải là một số",
+    "too_short": "không được để trống",
+    "enum": "giá trị không hợp lệ",
+    "literal_error": "giá trị không hợp lệ",
+    "union_tag_invalid": "dạng thời gian không hợp lệ",
+    "model_type": "phải là một bảng khoá: giá trị",
+    "dict_type": "phải là một bảng khoá: giá trị",
+    "bool_parsing": "phải là true hoặc false",
+}
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    """Where each value of a YAML file sits, by its path of keys and indexes."""
+
+    path: Path
+    marks: dict[Loc, tuple[int, int]]
+
+    def locate(self, loc: Sequence[str | int]) -> tuple[int, int]:
+        """Line and column (1-based) of the deepest existing prefix of ``loc``."""
+        key = tuple(loc)
+        while key not in self.marks and key:
+            key = key[:-1]
+        return self.marks.get(key, (1, 1))
+
+    def problem(self, loc: Sequence[str | int], message: str) -> Problem:
+        line, column = self.locate(loc)
+        where = _dotted(loc)
+        return Problem(str(self.path), line, column, f"{where}: {message}" if where else message)
+
+
+@dataclass
+class LoadedPlan:
+    plan: Plan
+    source: SourceMap
+
+
+@dataclass
+class Definitions:
+    """Every plan and unit directory of a definitions folder."""
+
+    root: Path
+    plans: dict[str, LoadedPlan] = field(default_factory=dict)
+    directories: dict[str, UnitDirectory] = field(default_factory=dict)
+    directory_sources: dict[str, SourceMap] = field(default_factory=dict)
+
+    def plan(self, plan_id: str) -> Plan:
+        if plan_id not in self.plans:
+            known = ", ".join(sorted(self.plans)) or "(không có)"
+            raise NotFoundError(
+                f"không có kế hoạch '{plan_id}' trong {self.root}/plans; các kế hoạch: {known}"
+            )
+        return self.plans[plan_id].plan
+
+    def directory_for(self, plan: Plan) -> UnitDirectory:
+        if plan.units not in self.directories:
+            raise NotFoundError(
+                f"kế hoạch '{plan.id}' dùng danh mục đơn vị '{plan.units}', không có file "
+                f"{self.root}/units/{plan.units}.yaml"
+            )
+        return self.directories[plan.units]
+
+
+def _dotted(loc: Sequence[str | int]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def read_yaml(path: Path) -> tuple[Any, SourceMap]:
+    """Parse one YAML file into plain data and its source map."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DefinitionError(
+            [Problem(str(path), 1, 1, f"file không phải UTF-8 (byte {exc.start}); lưu lại dạng UTF-8")]
+        ) from None
+    except OSError as exc:
+        raise DefinitionError([Problem(str(path), 1, 1, f"không đọc được file: {exc.strerror}")]) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise DefinitionError(
+            [Problem(str(path), line, column, f"lỗi cú pháp YAML: {exc.problem or exc}")]
+        ) from None
+    if node is None:
+        raise DefinitionError([Problem(str(path), 1, 1, "file trống")])
+    marks: dict[Loc, tuple[int, int]] = {}
+    data = _construct(node, (), marks)
+    return data, SourceMap(path, marks)
+
+
+def _construct(node: yaml.Node, loc: Loc, marks: dict[Loc, tuple[int, int]]) -> Any:
+    marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = yaml.SafeLoader(" ").construct_object(key_node)  # scalars only
+            out[str(key)] = _construct(value_node, (*loc, str(key)), marks)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(child, (*loc, i), marks) for i, child in enumerate(node.value)]
+    return yaml.SafeLoader(" ").construct_object(node)
+
+
+def _validate(model: type[M], data: Any, source: SourceMap, context: dict[str, Any]) -> M:
+    if not isinstance(data, dict):
+        raise DefinitionError([source.problem((), "file phải là một bảng khoá: giá trị")])
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_url=False):
+            loc = tuple(p for p in error["loc"] if not _is_union_tag(p))
+            message = _MESSAGES.get(error["type"], error["msg"])
+            if error["type"] == "value_error":
+                message = str(error["ctx"].get("error", error["msg"]))
+            elif error["type"] == "extra_forbidden":
+                message = f"'{loc[-1]}' {message}"
+            problems.append(source.problem(loc, message))
+        raise DefinitionError(problems) from None
+
+
+_UNION_TAGS = {"day", "window", "deadline", "month", "quarter", "recurring", "ongoing", "event"}
+
+
+def _is_union_tag(part: str | int) -> bool:
+    return isinstance(part, str) and part in _UNION_TAGS
+
+
+def _plan_year(data: Any) -> int | None:
+    try:
+        start = data["period"]["start"]
+    except (KeyError, TypeError):
+        return None
+    return start.year if isinstance(start, dt.date) else None
+
+
+def load_plan_file(path: Path) -> LoadedPlan:
+    data, source = read_yaml(path)
+    plan = _validate(Plan, data, source, {"year": _plan_year(data)})
+    if plan.id != path.stem:
+        raise DefinitionError([source.problem(("id",), f"id '{plan.id}' phải trùng tên file '{path.stem}'")])
+    return LoadedPlan(plan, source)
+
+
+def load_directory_file(path: Path) -> tuple[UnitDirectory, SourceMap]:
+    data, source = read_yaml(path)
+    directory = _validate(UnitDirectory, data, source, {})
+    if directory.id != path.stem:
+        raise DefinitionError(
+            [source.problem(("id",), f"id '{directory.id}' phải trùng tên file '{path.stem}'")]
+        )
+    return directory, source
+
+
+def _yaml_files(folder: Path) -> Iterator[Path]:
+    if folder.is_dir():
+        yield from sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+
+
+def load_definitions(root: Path, collect: list[Problem] | None = None) -> Definitions:
+    """Load every file under ``root``. With ``collect``, bad files are skipped and their
+    problems appended to it; without, the first bad file raises DefinitionError."""
+    if not root.is_dir():
+        raise NotFoundError(
+            f"không có thư mục định nghĩa '{root}'; đặt PLANFLOW_DEFINITIONS hoặc --definitions"
+        )
+    defs = Definitions(root)
+    for path in _yaml_files(root / "units"):
+        try:
+            directory, source = load_directory_file(path)
+        except DefinitionError as exc:
+            _collect_or_raise(exc, collect)
+            continue
+        defs.directories[directory.id] = directory
+        defs.directory_sources[directory.id] = source
+    for path in _yaml_files(root / "plans"):
+        try:
+            loaded = load_plan_file(path)
+        except DefinitionError as exc:
+            _collect_or_raise(exc, collect)
+            continue
+        defs.plans[loaded.plan.id] = loaded
+    return defs
+
+
+def _collect_or_raise(exc: DefinitionError, collect: list[Problem] | None) -> None:
+    if collect is None:
+        raise exc
+    collect.extend(exc.problems)
+
+
+def definitions_root(paths: Iterable[Path]) -> Path | None:
+    """The definitions folder that holds these files (the parent of plans/ or units/)."""
+    for path in paths:
+        resolved = path.resolve()
+        for parent in [resolved, *resolved.parents]:
+            if parent.name in ("plans", "units"):
+                return parent.parent
+            if (parent / "plans").is_dir() or (parent / "units").is_dir():
+                return parent
+    return None

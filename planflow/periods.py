@@ -1,0 +1,94 @@
+"""Calendar periods (months, quarters, halves, years) and the due dates of recurring items."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+from planflow.when import Cadence, DueAnchor, DueRule
+from planflow.workdays import DayOffRule, WorkCalendar
+
+_MONTHS = {Cadence.MONTH: 1, Cadence.QUARTER: 3, Cadence.HALF: 6, Cadence.YEAR: 12}
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """One calendar period; ``label`` is its stable name in occurrence keys."""
+
+    start: dt.date
+    end: dt.date
+    cadence: Cadence
+    label: str
+
+
+def _last_day(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def period_containing(day: dt.date, cadence: Cadence) -> Period:
+    size = _MONTHS[cadence]
+    first_month = (day.month - 1) // size * size + 1
+    last_month = first_month + size - 1
+    start = dt.date(day.year, first_month, 1)
+    end = _last_day(day.year, last_month)
+    index = (first_month - 1) // size + 1
+    label = {
+        Cadence.MONTH: f"{day.year}-{first_month:02d}",
+        Cadence.QUARTER: f"{day.year}-Q{index}",
+        Cadence.HALF: f"{day.year}-H{index}",
+        Cadence.YEAR: f"{day.year}",
+    }[cadence]
+    return Period(start, end, cadence, label)
+
+
+def periods_between(start: dt.date, end: dt.date, cadence: Cadence) -> list[Period]:
+    """Every period of ``cadence`` that overlaps [start, end]."""
+    out: list[Period] = []
+    current = period_containing(start, cadence)
+    while current.start <= end:
+        out.append(current)
+        current = period_containing(current.end + dt.timedelta(days=1), cadence)
+    return out
+
+
+def series(start: dt.date, end: dt.date, cadences: tuple[Cadence, ...]) -> list[Period]:
+    """Periods of all cadences; a longer period supersedes a shorter one ending the same day
+    (with quarter + half + year: Q1, H1, Q3, year)."""
+    chosen: dict[dt.date, Period] = {}
+    for cadence in sorted(cadences, key=lambda c: _MONTHS[c]):
+        for period in periods_between(start, end, cadence):
+            chosen[period.end] = period
+    return sorted(chosen.values())
+
+
+def due_window(
+    period: Period, rule: DueRule, cal: WorkCalendar, day_off: DayOffRule
+) -> tuple[dt.date, dt.date]:
+    """The (start, due) of one period's duty under ``rule``.
+
+    The start is the period start, except for ``last_week`` where it is the first day of
+    that week. The due date then moves by ``day_off`` when it falls on a day off.
+    """
+    start = period.start
+    if rule.anchor is DueAnchor.PERIOD_END:
+        due = period.end
+    elif rule.anchor is DueAnchor.LAST_WEEK:
+        due = period.end
+        start = due - dt.timedelta(days=6)
+    elif rule.anchor is DueAnchor.LAST_MONTH_DAY:
+        due = _clamped(period.end.year, period.end.month, rule.day or 1)
+    else:
+        following = period.end + dt.timedelta(days=1)
+        due = _clamped(following.year, following.month, rule.day or 1)
+    if rule.offset:
+        due = (
+            cal.add_working_days(due, rule.offset)
+            if rule.working_days
+            else due + dt.timedelta(days=rule.offset)
+        )
+    return start, cal.adjust(due, day_off)
+
+
+def _clamped(year: int, month: int, day: int) -> dt.date:
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))

@@ -1,0 +1,63 @@
+"""Match the many spellings of a unit's name to one unit of a directory.
+
+"Phòng Văn hóa - Xã hội", "Phòng Văn hóa – Xã hội", "phòng Văn hoá - xã hội" and
+"Phòng VH-XH" are one unit. Matching ignores case, dash variants, spacing, final
+punctuation and where the tone mark sits (hóa / hoá); abbreviations are listed as
+aliases in the directory.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+from planflow.errors import NotFoundError
+from planflow.schema import Unit, UnitDirectory
+from planflow.when import normalize
+
+# Combining tone marks: grave, acute, tilde, hook above, dot below.
+_TONES = {"\u0300": "1", "\u0301": "2", "\u0303": "3", "\u0309": "4", "\u0323": "5"}
+
+
+def unit_key(name: str) -> str:
+    """A spelling-independent key: lower case, tone mark moved to the end of each word."""
+    text = normalize(name)
+    text = re.sub(r"\s*-\s*", "-", text).strip(" .,;:")
+    words = []
+    for word in text.split(" "):
+        decomposed = unicodedata.normalize("NFD", word)
+        tones = "".join(_TONES[c] for c in decomposed if c in _TONES)
+        bare = "".join(c for c in decomposed if c not in _TONES)
+        words.append(unicodedata.normalize("NFC", bare) + tones)
+    return " ".join(words)
+
+
+class UnitIndex:
+    """Resolves ids, names and aliases of one directory to units."""
+
+    def __init__(self, directory: UnitDirectory) -> None:
+        self.directory = directory
+        self.by_id: dict[str, Unit] = {u.id: u for u in directory.units}
+        self._by_key: dict[str, Unit] = {}
+        for unit in directory.units:
+            for spelling in (unit.name, *unit.aliases):
+                self._by_key.setdefault(unit_key(spelling), unit)
+
+    def find(self, ref: str) -> Unit | None:
+        return self.by_id.get(ref) or self._by_key.get(unit_key(ref))
+
+    def resolve(self, ref: str) -> Unit:
+        """The unit named ``ref`` (id, name or alias), or NotFoundError with suggestions."""
+        unit = self.find(ref)
+        if unit is not None:
+            return unit
+        candidates = difflib.get_close_matches(unit_key(ref), list(self._by_key), n=1, cutoff=0.75)
+        hint = f" Có phải '{self._by_key[candidates[0]].name}'?" if candidates else ""
+        raise NotFoundError(
+            f"đơn vị '{ref}' không có trong danh mục '{self.directory.id}'.{hint} "
+            f"Thêm nó (hoặc một bí danh) vào definitions/units/{self.directory.id}.yaml"
+        )
+
+    def emails(self, unit_id: str) -> list[str]:
+        return list(self.by_id[unit_id].emails)

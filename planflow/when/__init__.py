@@ -1,0 +1,41 @@
+"""Time expressions: the canonical models, the Vietnamese parser and the YAML shorthands."""
+
+from planflow.when.coerce import coerce_when
+from planflow.when.model import (
+    Cadence,
+    DayWhen,
+    DeadlineWhen,
+    DueAnchor,
+    DueRule,
+    EventWhen,
+    Frequency,
+    MonthPart,
+    MonthWhen,
+    OngoingWhen,
+    QuarterWhen,
+    RecurringWhen,
+    When,
+    WindowWhen,
+)
+from planflow.when.parse import month_window, normalize, parse_when
+
+__all__ = [
+    "Cadence",
+    "DayWhen",
+    "DeadlineWhen",
+    "DueAnchor",
+    "DueRule",
+    "EventWhen",
+    "Frequency",
+    "MonthPart",
+    "MonthWhen",
+    "OngoingWhen",
+    "QuarterWhen",
+    "RecurringWhen",
+    "When",
+    "WindowWhen",
+    "coerce_when",
+    "month_window",
+    "normalize",
+    "parse_when",
+]

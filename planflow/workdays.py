@@ -1,0 +1,88 @@
+"""Working days in Vietnam: weekends, public holidays and the days a due date moves to.
+
+Public holidays come from the ``holidays`` package (Tết, Hùng Kings, 30/4, 1/5, 2/9 and
+the swapped days the government announces, including Saturdays that become working
+days). A plan may add its own days off or working days on top.
+
+When a due date falls on a day off it moves by the plan's ``day_off`` rule:
+
+- ``next`` (default): to the next working day. This is Art. 148(5) of the Civil Code
+  2015: when the last day of a period is a day off, the period ends at the end of the
+  next working day.
+- ``previous``: to the working day before, for plans that want the stricter reading.
+- ``keep``: the date stays as written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from functools import lru_cache
+
+import holidays
+
+
+class DayOffRule(StrEnum):
+    """Where a due date that falls on a day off moves to."""
+
+    NEXT = "next"
+    PREVIOUS = "previous"
+    KEEP = "keep"
+
+
+@lru_cache(maxsize=8)
+def _vietnam_holidays() -> holidays.HolidayBase:
+    return holidays.country_holidays("VN", language="vi")
+
+
+class WorkCalendar:
+    """Answers "is this a working day" and moves dates by working days."""
+
+    def __init__(
+        self,
+        extra_days_off: frozenset[dt.date] = frozenset(),
+        extra_working_days: frozenset[dt.date] = frozenset(),
+    ) -> None:
+        self._holidays = _vietnam_holidays()
+        self._extra_off = extra_days_off
+        self._extra_on = extra_working_days
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if day in self._extra_on:
+            return True
+        if day in self._extra_off:
+            return False
+        return bool(self._holidays.is_working_day(day))
+
+    def holiday_name(self, day: dt.date) -> str | None:
+        """The Vietnamese name of the holiday on ``day``, if any."""
+        name = self._holidays.get(day)
+        return str(name) if name else None
+
+    def add_working_days(self, day: dt.date, count: int) -> dt.date:
+        """Move ``count`` working days forward (or back when negative), not counting ``day``."""
+        step = 1 if count >= 0 else -1
+        remaining = abs(count)
+        current = day
+        while remaining:
+            current += dt.timedelta(days=step)
+            if self.is_working_day(current):
+                remaining -= 1
+        return current
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days after ``start`` up to and including ``end`` (negative when end < start)."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        days = (end - start).days
+        return sum(1 for i in range(1, days + 1) if self.is_working_day(start + dt.timedelta(days=i)))
+
+    def adjust(self, day: dt.date, rule: DayOffRule) -> dt.date:
+        """Apply a day-off rule to a due date."""
+        if rule is DayOffRule.KEEP or self.is_working_day(day):
+            return day
+        step = dt.timedelta(days=1 if rule is DayOffRule.NEXT else -1)
+        current = day
+        while not self.is_working_day(current):
+            current += step
+        return current
