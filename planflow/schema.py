@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from planflow.numbers import parse_vn_number
 from planflow.when import When, coerce_when
 from planflow.workdays import DayOffRule
 
@@ -47,14 +48,9 @@ def _email(value: str) -> str:
 def _million_vnd(value: Any) -> Any:
     """Budgets are in million VND; "4.430" is 4,430 (dot = thousands, comma = decimals)."""
     if isinstance(value, str):
-        text = value.strip().replace(" ", "")
-        if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", text):
-            text = text.replace(".", "").replace(",", ".")
-        else:
-            text = text.replace(",", ".")
         try:
-            return Decimal(text)
-        except InvalidOperation:
+            return parse_vn_number(value)
+        except ValueError:
             raise ValueError(f"kinh phí '{value}' không phải một số (triệu đồng)") from None
     return value
 
@@ -166,15 +162,6 @@ class Target(_Definition):
     value: Decimal
     unit: str | None = None
     text: str | None = Field(default=None, description="the document's own wording")
-
-    def met_by(self, measured: Decimal) -> bool:
-        return {
-            Comparator.GE: measured >= self.value,
-            Comparator.GT: measured > self.value,
-            Comparator.EQ: measured == self.value,
-            Comparator.LE: measured <= self.value,
-            Comparator.LT: measured < self.value,
-        }[self.comparator]
 
     @property
     def key(self) -> str:

@@ -1,0 +1,44 @@
+"""Settings from the environment (``PLANFLOW_*``), built by :func:`load_settings` and passed in.
+
+- ``PLANFLOW_HOME``: the one folder for all state (database, outbox, generated files,
+  the local Prefect server's database). Default: ``~/.local/share/planflow``
+  (``$XDG_DATA_HOME/planflow`` when that is set).
+- ``PLANFLOW_DATABASE_URL``: SQLAlchemy URL; default a SQLite file ``planflow.db`` in
+  the home folder. PostgreSQL: ``postgresql+psycopg://user@host:5432/dbname``.
+- ``PLANFLOW_DEFINITIONS``: the definitions folder; default ``./definitions``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_home() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "planflow"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PLANFLOW_", extra="ignore")
+
+    home: Path = Field(default_factory=_default_home)
+    database_url: str | None = None
+    definitions: Path = Path("definitions")
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'planflow.db'}"
+
+    @property
+    def prefect_home(self) -> Path:
+        return self.home / "prefect"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with explicit values (e.g. CLI options) on top."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**given)  # type: ignore[arg-type]

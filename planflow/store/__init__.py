@@ -1,0 +1,1 @@
+"""Persistence: rows, migrations, and the repository functions over them."""

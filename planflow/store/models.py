@@ -1,0 +1,153 @@
+"""Stored rows. Occurrences and units are copies of the compiled definitions (replaced on
+sync, archived never deleted); progress events are the only facts users add, append-only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (no time zones) and PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass an aware datetime")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dt.datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class PlanRow(Base):
+    __tablename__ = "plans"
+
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    document_number: Mapped[str | None] = mapped_column(String(120))
+    issuer: Mapped[str] = mapped_column(Text)
+    units_directory: Mapped[str] = mapped_column(String(120))
+    standing_unit: Mapped[str] = mapped_column(String(120))
+    timezone: Mapped[str] = mapped_column(String(64))
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    upcoming_days: Mapped[int] = mapped_column(Integer)
+    definition_hash: Mapped[str] = mapped_column(String(64))
+    synced_at: Mapped[dt.datetime]
+    archived_at: Mapped[dt.datetime | None]
+
+
+class UnitRow(Base):
+    __tablename__ = "units"
+
+    directory_id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(40))
+    emails: Mapped[list[Any]]
+    parent_id: Mapped[str | None] = mapped_column(String(120))
+
+
+class OccurrenceRow(Base):
+    __tablename__ = "occurrences"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), index=True)
+    item_id: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(20))
+    timing: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(Text)
+    label: Mapped[str | None] = mapped_column(String(60))
+    section: Mapped[str | None] = mapped_column(Text)
+    period: Mapped[str | None] = mapped_column(String(20))
+    start: Mapped[dt.date | None] = mapped_column(Date)
+    due: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    end: Mapped[dt.date | None] = mapped_column(Date)
+    then_ongoing: Mapped[bool] = mapped_column(Boolean, default=False)
+    tentative: Mapped[bool] = mapped_column(Boolean, default=False)
+    when_text: Mapped[str | None] = mapped_column(Text)
+    targets: Mapped[list[Any]] = mapped_column(default=list)
+    position: Mapped[int] = mapped_column(Integer, doc="order in the plan's dependency order")
+    archived_at: Mapped[dt.datetime | None]
+
+
+class OccurrenceUnitRow(Base):
+    """Who owns (lead) or helps (support) an occurrence: one row per unit and role."""
+
+    __tablename__ = "occurrence_units"
+
+    occurrence_key: Mapped[str] = mapped_column(
+        ForeignKey("occurrences.key", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(10), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(120), primary_key=True, index=True)
+
+
+class DependencyRow(Base):
+    __tablename__ = "dependencies"
+
+    occurrence_key: Mapped[str] = mapped_column(
+        ForeignKey("occurrences.key", ondelete="CASCADE"), primary_key=True
+    )
+    depends_on_key: Mapped[str] = mapped_column(
+        ForeignKey("occurrences.key", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class ProgressEventRow(Base):
+    """One progress report: append-only; an occurrence's state is derived from these."""
+
+    __tablename__ = "progress_events"
+    __table_args__ = (Index("ix_progress_events_key_at", "occurrence_key", "effective_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    occurrence_key: Mapped[str] = mapped_column(ForeignKey("occurrences.key"))
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    percent: Mapped[int | None] = mapped_column(Integer)
+    values: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    note: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    by_unit: Mapped[str | None] = mapped_column(String(120))
+    effective_at: Mapped[dt.datetime] = mapped_column(doc="when it happened (--at)")
+    recorded_at: Mapped[dt.datetime] = mapped_column(doc="when it was written down")
