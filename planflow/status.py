@@ -8,7 +8,9 @@ An occurrence is due at the end of its due day. The status is the first that app
 1. ``done_on_time`` / ``done_late``: the latest progress event says done; on time when
    it happened on or before the due day (items without a due date are on time);
 2. ``overdue``: not done and today is after the due day (``days_overdue`` > 0);
-3. ``blocked``: its window has opened (start ≤ today) but a dependency is not done;
+3. ``blocked``: a dependency is not done, and either that dependency is itself overdue
+   or blocked, or this occurrence is due within the upcoming horizon (so an item whose
+   inputs are simply not due yet is not called blocked);
 4. ``waiting_event``: event-driven, and nobody has reported progress yet;
 5. ``in_progress``: a progress event says started (status in_progress or percent > 0);
 6. ``ongoing``: no deadline ("Thường xuyên"), and not reported started;
@@ -268,9 +270,11 @@ def evaluate(
         if facts.key in results:
             return results[facts.key]
         deps = [by_key[d] for d in dependencies.get(facts.key, ()) if d in by_key]
-        open_deps = tuple(d.key for d in deps if not status_of(d).status.is_done)
+        dep_statuses = [status_of(d) for d in deps]
+        open_deps = tuple(d.key for d in dep_statuses if not d.status.is_done)
+        stuck = any(d.status in (Status.OVERDUE, Status.BLOCKED) for d in dep_statuses)
         state = progress.get(facts.key, ProgressState())
-        result = _one(facts, state, open_deps, as_of.day, zone, upcoming_days)
+        result = _one(facts, state, open_deps, stuck, as_of.day, zone, upcoming_days)
         results[facts.key] = result
         return result
 
@@ -281,6 +285,7 @@ def _one(
     facts: OccurrenceFacts,
     state: ProgressState,
     open_deps: tuple[str, ...],
+    deps_stuck: bool,
     today: dt.date,
     zone: ZoneInfo,
     upcoming_days: int,
@@ -297,7 +302,7 @@ def _one(
         days_left = None
     elif due is not None and today > due:
         status, overdue_days = Status.OVERDUE, (today - due).days
-    elif open_deps and (facts.start is None or facts.start <= today):
+    elif open_deps and (deps_stuck or (days_left is not None and days_left <= upcoming_days)):
         status = Status.BLOCKED
     elif facts.timing == "event" and state.events == 0:
         status = Status.WAITING_EVENT
@@ -344,3 +349,20 @@ def summarize(statuses: Iterable[OccurrenceStatus]) -> dict[str, int]:
     for item in statuses:
         counts[item.status.value] += 1
     return counts
+
+
+def in_window(item: OccurrenceStatus, day: dt.date, lookback_days: int, ahead_days: int) -> bool:
+    """Whether an occurrence belongs to the as-of window [day - lookback, day + ahead].
+
+    Overdue and blocked items always do (they need attention whatever their dates);
+    undated ones (ongoing, event-driven) do while they have begun; others when their
+    [start, due] span overlaps the window.
+    """
+    if item.status in (Status.OVERDUE, Status.BLOCKED):
+        return True
+    f = item.facts
+    first = day - dt.timedelta(days=lookback_days)
+    last = day + dt.timedelta(days=ahead_days)
+    span_start = f.start or f.due or first
+    span_end = f.due or dt.date.max
+    return span_start <= last and span_end >= first

@@ -1,0 +1,28 @@
+"""The ``planflow`` command line."""
+
+from __future__ import annotations
+
+import typer
+
+from planflow.cli.check import check
+from planflow.cli.definitions import compile_, validate
+from planflow.cli.progress import progress
+from planflow.cli.status import status, sync
+
+app = typer.Typer(
+    name="planflow",
+    help="planflow: biến Kế hoạch thành nhiệm vụ có chủ trì, có hạn; kiểm tra, nhắc việc, báo cáo.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("validate")(validate)
+app.command("compile")(compile_)
+app.command("sync")(sync)
+app.command("status")(status)
+app.command("progress")(progress)
+app.command("check")(check)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,93 @@
+"""What every command shares: options, settings, the store, errors turned into exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from sqlalchemy.orm import Session
+
+from planflow.errors import DefinitionError, PlanflowError
+from planflow.loader import Definitions, load_definitions
+from planflow.settings import Settings, load_settings
+from planflow.status import parse_as_of
+from planflow.store.db import open_store
+
+console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DefinitionsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--definitions",
+        "-d",
+        help="Thư mục định nghĩa (mặc định: PLANFLOW_DEFINITIONS hoặc ./definitions).",
+        show_default=False,
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Thời điểm xét: 2025-10-20, 20/10/2025 hoặc 2025-10-20T08:00 (mặc định: bây giờ).",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="In JSON (ổn định, cho máy đọc).")]
+
+
+def exit_with_error(message: str, code: int = 1) -> NoReturn:
+    err_console.print(f"[bold red]Lỗi:[/] {message}", markup=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Turn planflow's errors into a message and exit code: never a traceback."""
+    try:
+        yield
+    except DefinitionError as exc:
+        for problem in exc.problems:
+            err_console.print(str(problem), markup=False)
+        raise typer.Exit(1) from None
+    except PlanflowError as exc:
+        exit_with_error(str(exc))
+
+
+def settings(definitions: Path | None = None) -> Settings:
+    return load_settings(definitions=definitions)
+
+
+def definitions(config: Settings) -> Definitions:
+    return load_definitions(config.definitions)
+
+
+@contextmanager
+def session(config: Settings) -> Iterator[Session]:
+    """A session on the store; committed when the block ends without error."""
+    factory = open_store(config.effective_database_url)
+    with factory() as s, s.begin():
+        yield s
+
+
+def as_of_value(text: str | None) -> dt.date | dt.datetime:
+    return parse_as_of(text) if text else dt.datetime.now(dt.UTC)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def fmt_date(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "—"

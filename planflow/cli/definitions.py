@@ -1,0 +1,121 @@
+"""``planflow validate`` and ``planflow compile``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from planflow.cli.common import (
+    DefinitionsOption,
+    JsonOption,
+    console,
+    definitions,
+    err_console,
+    fmt_date,
+    handled,
+    print_json,
+    settings,
+)
+from planflow.compiler import check_plan
+from planflow.errors import DefinitionError, Problem
+from planflow.loader import definitions_root, load_definitions
+from planflow.service import compile_definition
+from planflow.units import UnitIndex
+
+
+def validate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="File hoặc thư mục định nghĩa (mặc định: cả thư mục định nghĩa).", show_default=False
+        ),
+    ] = None,
+    definitions_dir: DefinitionsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Kiểm tra file định nghĩa: cú pháp, lược đồ, đơn vị, phụ thuộc, ngày tháng.
+
+    Lỗi in dạng file:dòng:cột: thông báo; mã thoát 1 nếu có lỗi.
+
+    Ví dụ: planflow validate definitions/plans/loc-tan-2026.yaml
+    """
+    with handled():
+        config = settings(definitions_dir)
+        targets = [p.resolve() for p in (paths or [config.definitions])]
+        for path in targets:
+            if not path.exists():
+                raise DefinitionError([Problem(str(path), 1, 1, "không có file hay thư mục này")])
+        root = definitions_root(targets) or config.definitions
+        problems: list[Problem] = []
+        defs = load_definitions(root, collect=problems)
+        checked = 0
+        for loaded in defs.plans.values():
+            if not _selected(loaded.source.path.resolve(), targets):
+                continue
+            checked += 1
+            plan = loaded.plan
+            if plan.units not in defs.directories:
+                problems.append(
+                    loaded.source.problem(
+                        ("units",),
+                        f"không có danh mục đơn vị '{plan.units}' ({root}/units/{plan.units}.yaml)",
+                    )
+                )
+                continue
+            for issue in check_plan(plan, UnitIndex(defs.directories[plan.units])):
+                problems.append(loaded.source.problem(issue.loc, issue.message))
+        problems = [p for p in problems if _selected(Path(p.path).resolve(), targets)]
+        checked += sum(1 for s in defs.directory_sources.values() if _selected(s.path.resolve(), targets))
+        if as_json:
+            print_json({"ok": not problems, "files": checked, "problems": [p.__dict__ for p in problems]})
+        else:
+            for problem in problems:
+                err_console.print(str(problem), markup=False)
+            if not problems:
+                console.print(f"Hợp lệ: {checked} file định nghĩa.")
+        if problems:
+            raise typer.Exit(1)
+
+
+def _selected(path: Path, targets: list[Path]) -> bool:
+    return any(path == t or t in path.parents for t in targets)
+
+
+def compile_(
+    plan_id: Annotated[str, typer.Argument(metavar="PLAN", help="Id kế hoạch.")],
+    definitions_dir: DefinitionsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Biên dịch một kế hoạch: in bảng các lần thực hiện (occurrence) với hạn và phụ thuộc.
+
+    Ví dụ: planflow compile loc-tan-2026
+    """
+    with handled():
+        compiled = compile_definition(definitions(settings(definitions_dir)), plan_id)
+        if as_json:
+            print_json(
+                [
+                    {
+                        "key": o.key, "item": o.item_id, "kind": o.kind.value, "timing": o.timing.value,
+                        "label": o.label, "title": o.title, "period": o.period,
+                        "start": o.start.isoformat() if o.start else None,
+                        "due": o.due.isoformat() if o.due else None,
+                        "lead": list(o.lead), "support": list(o.support),
+                        "depends_on": list(o.depends_on), "when": o.when_text,
+                    }
+                    for o in compiled.occurrences
+                ]
+            )  # fmt: skip
+            return
+        table = Table(title=f"{compiled.plan.id}: {len(compiled.occurrences)} lần thực hiện")
+        for column in ("Khóa", "Loại", "Chủ trì", "Bắt đầu", "Hạn", "Phụ thuộc"):
+            table.add_column(column)
+        for o in compiled.occurrences:
+            table.add_row(
+                o.key, o.kind.value, ", ".join(o.lead), fmt_date(o.start),
+                fmt_date(o.due) if o.due else o.timing.value, str(len(o.depends_on)) if o.depends_on else "",
+            )  # fmt: skip
+        console.print(table)

@@ -1,0 +1,135 @@
+"""``planflow sync`` and ``planflow status``: no Prefect import here (fast start)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from planflow.cli.common import (
+    AsOfOption,
+    DefinitionsOption,
+    JsonOption,
+    as_of_value,
+    console,
+    definitions,
+    fmt_date,
+    handled,
+    now,
+    print_json,
+    session,
+    settings,
+)
+from planflow.service import PlanStatus, plan_status, sync_definitions
+from planflow.status import Status, summarize
+from planflow.store.repo import plan_ids
+
+PlanArgument = Annotated[
+    str | None, typer.Argument(metavar="[PLAN]", help="Id kế hoạch (mặc định: tất cả).", show_default=False)
+]
+
+STATUS_STYLE = {
+    Status.DONE_ON_TIME: "green",
+    Status.DONE_LATE: "yellow",
+    Status.OVERDUE: "bold red",
+    Status.BLOCKED: "magenta",
+    Status.UPCOMING: "cyan",
+    Status.IN_PROGRESS: "blue",
+}
+
+
+def sync(
+    plan_id: PlanArgument = None, definitions_dir: DefinitionsOption = None, as_json: JsonOption = False
+) -> None:
+    """Đưa định nghĩa vào cơ sở dữ liệu; tiến độ đã ghi được giữ nguyên, nhiệm vụ bị bỏ được lưu trữ.
+
+    Ví dụ: planflow sync loc-tan-2026
+    """
+    with handled():
+        config = settings(definitions_dir)
+        defs = definitions(config)
+        with session(config) as s:
+            results = sync_definitions(defs, [plan_id] if plan_id else None, session=s, now=now())
+        if as_json:
+            print_json([r.__dict__ for r in results])
+            return
+        table = Table(title="Đồng bộ định nghĩa")
+        for column in ("Kế hoạch", "Thêm", "Cập nhật", "Giữ nguyên", "Lưu trữ", "Khôi phục"):
+            table.add_column(column)
+        for r in results:
+            table.add_row(
+                r.plan_id, *(str(v) for v in (r.added, r.updated, r.unchanged, r.archived, r.restored))
+            )
+        console.print(table)
+
+
+def status(
+    plan_id: PlanArgument = None,
+    as_of: AsOfOption = None,
+    definitions_dir: DefinitionsOption = None,
+    as_json: JsonOption = False,
+    no_sync: Annotated[bool, typer.Option("--no-sync", help="Không đồng bộ định nghĩa trước.")] = False,
+) -> None:
+    """Tình trạng các nhiệm vụ và báo cáo tại một thời điểm.
+
+    Ví dụ: planflow status loc-tan-2025 --as-of 2025-10-20
+    """
+    with handled():
+        config = settings(definitions_dir)
+        moment = as_of_value(as_of)
+        with session(config) as s:
+            if not no_sync:
+                defs = definitions(config)
+                sync_definitions(defs, [plan_id] if plan_id else None, session=s, now=now())
+            ids = [plan_id] if plan_id else plan_ids(session=s)
+            reports = [plan_status(pid, moment, session=s) for pid in ids]
+        if as_json:
+            print_json({"plans": [status_json(r) for r in reports]})
+            return
+        if plan_id:
+            print_plan(reports[0])
+        print_summary(reports)
+
+
+def status_json(report: PlanStatus) -> dict[str, object]:
+    return {
+        "plan": report.plan.id,
+        "title": report.plan.title,
+        "as_of": report.as_of.instant.isoformat(),
+        "as_of_day": report.as_of.day.isoformat(),
+        "summary": summarize(report.items),
+        "items": [item.as_json() for item in report.items],
+    }
+
+
+def print_plan(report: PlanStatus) -> None:
+    table = Table(title=f"{report.plan.id} — {report.plan.title} (tại {fmt_date(report.as_of.day)})")
+    for column in ("Mục", "Nhiệm vụ / báo cáo", "Kỳ", "Chủ trì", "Hạn", "Tình trạng", "Chỉ tiêu"):
+        table.add_column(column)
+    for item in report.items:
+        f = item.facts
+        state = item.status.label
+        if item.days_overdue:
+            state += f" ({item.days_overdue} ngày)"
+        targets = "; ".join(
+            f"{t.metric}: {t.measured if t.measured is not None else '?'}/{t.comparator}{t.required}"
+            for t in item.targets
+        )
+        style = STATUS_STYLE.get(item.status, "")
+        table.add_row(
+            f.label or "", f.title[:70], f.period or "", ", ".join(f.lead), fmt_date(f.due),
+            f"[{style}]{state}[/]" if style else state, targets,
+        )  # fmt: skip
+    console.print(table)
+
+
+def print_summary(reports: list[PlanStatus]) -> None:
+    table = Table(title="Tổng hợp theo tình trạng")
+    table.add_column("Kế hoạch")
+    for s in Status:
+        table.add_column(s.label, justify="right")
+    for report in reports:
+        counts = summarize(report.items)
+        table.add_row(report.plan.id, *(str(counts[s.value]) for s in Status))
+    console.print(table)
