@@ -50,7 +50,7 @@ def check_plan(params: CheckPlanParams) -> dict[str, Any]:
         upstream = [allow_failure(futures[k]) for k in item["depends_on"] if k in futures]
         futures[item["key"]] = occurrence_state.with_options(
             task_run_name=item["key"], tags=item["lead"]
-        ).submit(item, wait_for=upstream)
+        ).submit(item, wait_for=upstream, return_state=False)
     wait(list(futures.values()))
     states = {key: future.state.name for key, future in futures.items()}
     return {

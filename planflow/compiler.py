@@ -190,9 +190,8 @@ def _dotted(loc: Loc) -> str:
 def _date_issues(plan: Plan) -> list[Issue]:
     issues = []
     first, last = plan.period.start, plan.period.end
-    whens: list[tuple[Loc, When | None]] = [
-        (("tasks", i, "when"), t.when) for i, t in enumerate(plan.tasks)
-    ] + [(("reports", i, "when"), r.when) for i, r in enumerate(plan.reports)]
+    whens: list[tuple[Loc, When | None]] = [(("tasks", i, "when"), t.when) for i, t in enumerate(plan.tasks)]
+    whens += [(("reports", i, "when"), r.when) for i, r in enumerate(plan.reports)]
     for loc, when in whens:
         for day in _fixed_dates(when, plan):
             if not first <= day <= last:
@@ -231,7 +230,7 @@ def _quarter_end(when: QuarterWhen) -> dt.date:
 def _cycle_issues(plan: Plan) -> list[Issue]:
     graph = {t.id: set(_task_deps(t)) for t in plan.tasks}
     try:
-        graphlib.TopologicalSorter(graph).static_order()
+        list(graphlib.TopologicalSorter(graph).static_order())
     except graphlib.CycleError as exc:
         cycle = exc.args[1]
         index = next(i for i, t in enumerate(plan.tasks) if t.id == cycle[0])

@@ -156,8 +156,8 @@ def _target_occurrence(request: ProgressRequest, by_unit: str | None, *, session
                 f"'{request.item_id}' không có kỳ '{request.period}'; các kỳ: {', '.join(periods)}"
             )
     if len(candidates) > 1:
-        periods = ", ".join(r.period or "-" for r in candidates)
-        raise ProgressError(f"'{request.item_id}' có nhiều kỳ ({periods}); chọn một bằng --period")
+        listed = ", ".join(r.period or "-" for r in candidates)
+        raise ProgressError(f"'{request.item_id}' có nhiều kỳ ({listed}); chọn một bằng --period")
     return candidates[0]
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from prefect import task
-from prefect.states import Cancelled, Completed, Failed, State
+from prefect import State
+from prefect.states import Cancelled, Completed, Failed
 
 from planflow.status import Status
 

@@ -60,7 +60,8 @@ def check(
             for pid in plan_ids:
                 params = CheckPlanParams(plan_id=pid, as_of=moment, definitions=str(config.definitions))
                 state = check_plan(params, return_state=True)
-                runs.append(state.state_details.flow_run_id)
+                if state.state_details.flow_run_id is not None:
+                    runs.append(state.state_details.flow_run_id)
                 if not state.is_completed():
                     raise PlanflowError(f"luồng kiểm tra '{pid}' không hoàn thành: {state.message}")
                 results.append(state.result())

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from planflow.compiler import CompiledPlan, Occurrence
@@ -110,7 +110,8 @@ def sync_plan(compiled: CompiledPlan, *, session: Session, now: dt.datetime) -> 
             session.add(OccurrenceRow(key=occ.key, archived_at=None, **values))
             counts["added"] += 1
             continue
-        changed = any(getattr(row, k) != v for k, v in values.items())
+        # position only orders the plan: moving a task is no change to an occurrence
+        changed = any(getattr(row, k) != v for k, v in values.items() if k != "position")
         if row.archived_at is not None:
             counts["restored"] += 1
         elif changed:
@@ -150,9 +151,9 @@ def _replace_links(occurrences: Sequence[Occurrence], *, stored_keys: list[str],
     ]
     dep_rows = [{"occurrence_key": o.key, "depends_on_key": d} for o in occurrences for d in o.depends_on]
     if unit_rows:
-        session.execute(OccurrenceUnitRow.__table__.insert(), unit_rows)
+        session.execute(insert(OccurrenceUnitRow), unit_rows)
     if dep_rows:
-        session.execute(DependencyRow.__table__.insert(), dep_rows)
+        session.execute(insert(DependencyRow), dep_rows)
     session.flush()
 
 

@@ -39,7 +39,7 @@ _ANY_ROMAN = r"[ivxlc]+"
 _DATE = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{4}))?(?![\d/])")
 _LONG_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s+năm\s+(\d{4}))?")
 _MONTH_YEAR = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{4})(?![\d/])")
-_YEAR_ONLY = re.compile(r"^(?:năm\s+)?(\d{4})$")
+_YEAR_ONLY = re.compile(r"^(?:(?:thực hiện\s+)?(?:trong\s+)?năm\s+)?(\d{4})$")
 _QUARTER = re.compile(rf"quý\s+({_ANY_ROMAN}|\d+)\b(?:\s*/\s*(\d{{4}})|\s+năm\s+(\d{{4}}))?")
 _THEN_ONGOING = re.compile(
     r"[,;.]?\s*(?:và|;|,)?\s*(?:hoạt động\s+)?(?:liên tục,?\s*)?(?:và\s+)?thường xuyên\.?$"
@@ -129,6 +129,9 @@ def _dated(s: str, year: int | None, original: str) -> When | None:
 
     dates = _all_dates(s, year, original)
     month_part = _month_part(s, year, original)
+    if month_part is not None and not dates and re.search(r"\btừ\s+(?:đầu\s+)?tháng", s):
+        # "từ tháng 10/2025" with no end: open-ended from the first of that month
+        return OngoingWhen(start=_month_bounds(month_part)[0])
     if month_part is not None and not dates:
         return month_part
     if month_part is not None and dates and re.search(r"đến|-", s):

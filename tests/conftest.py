@@ -1,0 +1,71 @@
+"""Shared fixtures: definitions folders built through real files, stores on SQLite and
+PostgreSQL, and a clean PLANFLOW_* environment for every test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from planflow.store.db import open_store
+from tests.factories import write_definitions
+
+POSTGRES_URL = os.environ.get(
+    "PLANFLOW_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+TEST_SCHEMA = "planflow_test"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own PLANFLOW_HOME and no inherited planflow settings."""
+    for name in list(os.environ):
+        if name.startswith("PLANFLOW_") and name not in ("PLANFLOW_TEST_POSTGRES_URL",):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("PLANFLOW_HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture
+def defs_root(tmp_path: Path) -> Path:
+    """A definitions folder with the small 'demo' directory and plan of tests/factories.py."""
+    return write_definitions(tmp_path / "definitions")
+
+
+def _postgres_url() -> str | None:
+    engine = sa.create_engine(POSTGRES_URL)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {TEST_SCHEMA} CASCADE"))
+            conn.execute(sa.text(f"CREATE SCHEMA {TEST_SCHEMA}"))
+    except sa.exc.OperationalError:
+        return None
+    finally:
+        engine.dispose()
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{TEST_SCHEMA}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database: a SQLite file, and a PostgreSQL schema when reachable."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    url = _postgres_url()
+    if url is None:
+        if os.environ.get("PLANFLOW_REQUIRE_POSTGRES"):
+            pytest.fail(f"PostgreSQL is required (PLANFLOW_REQUIRE_POSTGRES) but {POSTGRES_URL} is unreachable")
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}")
+    return url
+
+
+@pytest.fixture
+def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
+    factory = open_store(database_url)
+    yield factory
+    bind = factory.kw["bind"]
+    bind.dispose()

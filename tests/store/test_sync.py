@@ -1,0 +1,147 @@
+"""Storing compiled plans and progress, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from planflow.errors import NotFoundError, ProgressError
+from planflow.loader import load_definitions
+from planflow.service import ProgressRequest, plan_status, record_progress, sync_definitions
+from planflow.status import ProgressStatus, Status
+from planflow.store.models import OccurrenceRow, ProgressEventRow
+from tests.factories import demo_plan, write_definitions
+
+NOW = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
+ICT = dt.timezone(dt.timedelta(hours=7))
+
+
+def _sync(sessions: sessionmaker[Session], root: Path) -> None:
+    with sessions() as s, s.begin():
+        sync_definitions(load_definitions(root), None, session=s, now=NOW)
+
+
+def _progress(sessions: sessionmaker[Session], root: Path, request: ProgressRequest) -> None:
+    with sessions() as s, s.begin():
+        record_progress(request, load_definitions(root), session=s, now=NOW)
+
+
+def test_round_trip(sessions: sessionmaker[Session], defs_root: Path) -> None:
+    """Synced occurrences come back with their dates, owners and dependencies."""
+    _sync(sessions, defs_root)
+    with sessions() as s:
+        report = plan_status("demo-2026", dt.date(2026, 3, 1), session=s)
+    by_key = {i.key: i for i in report.items}
+    so_hoa = by_key["demo-2026/so-hoa"].facts
+    assert (so_hoa.start, so_hoa.due, so_hoa.lead, so_hoa.support) == (
+        dt.date(2026, 4, 1), dt.date(2026, 6, 30), ("hcc",), ("kt",)
+    )
+    assert so_hoa.targets[0]["key"] == "ty-le"
+    assert len(report.items) == 29
+
+
+def test_sync_is_idempotent(sessions: sessionmaker[Session], defs_root: Path) -> None:
+    """A second sync of the same definition changes nothing."""
+    _sync(sessions, defs_root)
+    with sessions() as s, s.begin():
+        (result,) = sync_definitions(load_definitions(defs_root), None, session=s, now=NOW)
+    assert (result.added, result.updated, result.archived, result.unchanged) == (0, 0, 0, 29)
+
+
+def test_progress_survives_definition_edit(
+    sessions: sessionmaker[Session], defs_root: Path, tmp_path: Path
+) -> None:
+    """Editing the plan keeps progress of unchanged ids; removed tasks are archived, not deleted."""
+    _sync(sessions, defs_root)
+    _progress(sessions, defs_root, ProgressRequest(
+        "demo-2026", "ke-hoach", ProgressStatus.DONE, by="vhxh",
+        at=dt.datetime(2026, 3, 20, 9, 0, tzinfo=ICT),
+    ))  # fmt: skip
+    _progress(sessions, defs_root, ProgressRequest(
+        "demo-2026", "tet", ProgressStatus.IN_PROGRESS, percent=40, by="hcc",
+        at=dt.datetime(2026, 2, 10, tzinfo=ICT),
+    ))  # fmt: skip
+    edited = demo_plan()
+    edited["tasks"] = [t for t in edited["tasks"] if t["id"] != "tet"]
+    edited["tasks"][0]["title"] = "Ban hành kế hoạch (sửa)"
+    root = write_definitions(tmp_path / "edited", edited)
+    with sessions() as s, s.begin():
+        (result,) = sync_definitions(load_definitions(root), None, session=s, now=NOW)
+    assert (result.updated, result.archived) == (1, 1)
+    with sessions() as s:
+        report = plan_status("demo-2026", dt.date(2026, 4, 1), session=s)
+        archived = s.scalar(select(OccurrenceRow).where(OccurrenceRow.key == "demo-2026/tet"))
+        events = s.scalar(select(func.count()).select_from(ProgressEventRow))
+    by_key = {i.key: i for i in report.items}
+    assert by_key["demo-2026/ke-hoach"].status is Status.DONE_ON_TIME
+    assert by_key["demo-2026/ke-hoach"].facts.title == "Ban hành kế hoạch (sửa)"
+    assert "demo-2026/tet" not in by_key
+    assert archived is not None and archived.archived_at is not None
+    assert events == 2
+    # the task comes back: restored, with its history
+    with sessions() as s, s.begin():
+        (result,) = sync_definitions(load_definitions(defs_root), None, session=s, now=NOW)
+    assert result.restored == 1
+    with sessions() as s:
+        report = plan_status("demo-2026", dt.date(2026, 2, 11), session=s)
+    assert {i.key: i for i in report.items}["demo-2026/tet"].progress.percent == 40
+
+
+def test_progress_by_a_unit_that_does_not_own_it(
+    sessions: sessionmaker[Session], defs_root: Path
+) -> None:
+    """A unit may only record progress on what it leads or supports (or as standing unit)."""
+    _sync(sessions, defs_root)
+    with pytest.raises(ProgressError) as info:
+        _progress(sessions, defs_root, ProgressRequest("demo-2026", "tet", ProgressStatus.DONE, by="kt"))
+    assert str(info.value) == (
+        "đơn vị 'kt' không chủ trì hay phối hợp 'demo-2026/tet' và không phải cơ quan thường trực; "
+        "các đơn vị được ghi: hcc, vhxh"
+    )
+
+
+def test_recurring_task_needs_a_period(sessions: sessionmaker[Session], defs_root: Path) -> None:
+    """Progress on a recurring task names its period; a wrong period lists the valid ones."""
+    _sync(sessions, defs_root)
+    with pytest.raises(ProgressError, match="có nhiều kỳ"):
+        _progress(sessions, defs_root, ProgressRequest("demo-2026", "tin-bai", ProgressStatus.DONE))
+    with pytest.raises(NotFoundError, match="không có kỳ '2026-13'; các kỳ: 2026-01, 2026-02"):
+        _progress(sessions, defs_root, ProgressRequest(
+            "demo-2026", "tin-bai", ProgressStatus.DONE, period="2026-13"
+        ))  # fmt: skip
+
+
+def test_report_input_progress_by_unit(sessions: sessionmaker[Session], defs_root: Path) -> None:
+    """A unit reporting on a report records its own input; the report waits for the rest."""
+    _sync(sessions, defs_root)
+    _progress(sessions, defs_root, ProgressRequest(
+        "demo-2026", "bao-cao-quy", ProgressStatus.DONE, period="2026-Q1", by="kt",
+        at=dt.datetime(2026, 3, 27, tzinfo=ICT),
+    ))  # fmt: skip
+    with sessions() as s:
+        items = {i.key: i for i in plan_status("demo-2026", dt.date(2026, 4, 6), session=s).items}
+    assert items["demo-2026/bao-cao-quy/2026-Q1/kt"].status is Status.DONE_ON_TIME
+    assert items["demo-2026/bao-cao-quy/2026-Q1/hcc"].status is Status.OVERDUE
+    assert items["demo-2026/bao-cao-quy/2026-Q1"].status is Status.BLOCKED
+    assert items["demo-2026/bao-cao-quy/2026-Q1"].blocked_by == ("demo-2026/bao-cao-quy/2026-Q1/hcc",)
+
+
+def test_measured_target_values(sessions: sessionmaker[Session], defs_root: Path) -> None:
+    """Measured values are stored per target and compared with the requirement."""
+    _sync(sessions, defs_root)
+    _progress(sessions, defs_root, ProgressRequest(
+        "demo-2026", "so-hoa", ProgressStatus.IN_PROGRESS, values=("Tỷ lệ hồ sơ số hóa=72,5",),
+        by="hcc", at=dt.datetime(2026, 5, 2, tzinfo=ICT),
+    ))  # fmt: skip
+    with pytest.raises(ProgressError, match="chỉ tiêu 'abc' không có ở 'demo-2026/so-hoa'; có: ty-le"):
+        _progress(sessions, defs_root, ProgressRequest(
+            "demo-2026", "so-hoa", ProgressStatus.IN_PROGRESS, values=("abc=1",), by="hcc"
+        ))  # fmt: skip
+    with sessions() as s:
+        items = {i.key: i for i in plan_status("demo-2026", dt.date(2026, 5, 3), session=s).items}
+    (target,) = items["demo-2026/so-hoa"].targets
+    assert (str(target.measured), str(target.required), target.met) == ("72.5", "80", False)
