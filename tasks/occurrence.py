@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from prefect import task
-from prefect import State
+from prefect import State, task
 from prefect.states import Cancelled, Completed, Failed
 
 from planflow.status import Status

@@ -58,7 +58,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url = _postgres_url()
     if url is None:
         if os.environ.get("PLANFLOW_REQUIRE_POSTGRES"):
-            pytest.fail(f"PostgreSQL is required (PLANFLOW_REQUIRE_POSTGRES) but {POSTGRES_URL} is unreachable")
+            pytest.fail(
+                f"PostgreSQL is required (PLANFLOW_REQUIRE_POSTGRES) but {POSTGRES_URL} is unreachable"
+            )
         pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}")
     return url
 

@@ -107,9 +107,9 @@ def test_unknown_unit_suggests_close_name(tmp_path: Path) -> None:
     plan["tasks"][2]["lead"] = ["Phòng Kinh tế hạ tầng"]
     with pytest.raises(CompileError) as info:
         _compile(tmp_path, plan)
-    assert (
-        "tasks[2].lead[0]: đơn vị 'Phòng Kinh tế hạ tầng' không có trong danh mục 'demo'."
-    ) in str(info.value)
+    assert ("tasks[2].lead[0]: đơn vị 'Phòng Kinh tế hạ tầng' không có trong danh mục 'demo'.") in str(
+        info.value
+    )
     assert "definitions/units/demo.yaml" in str(info.value)
 
 

@@ -38,7 +38,10 @@ def test_round_trip(sessions: sessionmaker[Session], defs_root: Path) -> None:
     by_key = {i.key: i for i in report.items}
     so_hoa = by_key["demo-2026/so-hoa"].facts
     assert (so_hoa.start, so_hoa.due, so_hoa.lead, so_hoa.support) == (
-        dt.date(2026, 4, 1), dt.date(2026, 6, 30), ("hcc",), ("kt",)
+        dt.date(2026, 4, 1),
+        dt.date(2026, 6, 30),
+        ("hcc",),
+        ("kt",),
     )
     assert so_hoa.targets[0]["key"] == "ty-le"
     assert len(report.items) == 29
@@ -91,9 +94,7 @@ def test_progress_survives_definition_edit(
     assert {i.key: i for i in report.items}["demo-2026/tet"].progress.percent == 40
 
 
-def test_progress_by_a_unit_that_does_not_own_it(
-    sessions: sessionmaker[Session], defs_root: Path
-) -> None:
+def test_progress_by_a_unit_that_does_not_own_it(sessions: sessionmaker[Session], defs_root: Path) -> None:
     """A unit may only record progress on what it leads or supports (or as standing unit)."""
     _sync(sessions, defs_root)
     with pytest.raises(ProgressError) as info:

@@ -1,0 +1,136 @@
+"""The CLI, through typer's runner and through the installed ``planflow`` entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from planflow.cli import app
+from tests.conftest import REPO
+from tests.factories import demo_plan, write_definitions
+
+runner = CliRunner()
+PLANFLOW = Path(sys.executable).parent / "planflow"
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_validate_ok(defs_root: Path) -> None:
+    """A valid definitions folder validates with a one-line summary."""
+    code, out, _ = _run("validate", "-d", str(defs_root))
+    assert (code, out.strip()) == (0, "Hợp lệ: 2 file định nghĩa.")
+
+
+def test_validate_reports_positions(tmp_path: Path) -> None:
+    """Schema and reference problems come as file:line:col: message, exit 1, no traceback."""
+    plan = demo_plan()
+    plan["tasks"][1]["lead"] = ["Phòng Tư pháp"]
+    plan["tasks"][2]["when"] = "31/02/2026"
+    root = write_definitions(tmp_path / "defs", plan)
+    code, out, err = _run("validate", str(root / "plans" / "demo-2026.yaml"))
+    assert code == 1
+    assert "Traceback" not in out + err
+    lines = err.strip().splitlines()
+    assert re.fullmatch(r".*/plans/demo-2026\.yaml:\d+:9: tasks\[2\]\.when: '31/02/2026': ngày 31/02/2026 "
+                        r"không tồn tại", lines[0])  # fmt: skip
+    code, _, err = _run("validate", "--json", str(root))
+    assert code == 1
+
+
+def test_validate_reference_errors(tmp_path: Path) -> None:
+    """An unknown unit is reported at the line that names it."""
+    plan = demo_plan()
+    plan["tasks"][1]["lead"] = ["Phòng Tư pháp"]
+    root = write_definitions(tmp_path / "defs", plan)
+    code, _, err = _run("validate", str(root))
+    assert code == 1
+    assert re.search(r"demo-2026\.yaml:\d+:5: tasks\[1\]\.lead\[0\]: đơn vị 'Phòng Tư pháp' không có "
+                     r"trong danh mục 'demo'\.", err)  # fmt: skip
+
+
+def test_compile_json(defs_root: Path) -> None:
+    """compile --json lists occurrences with keys, dates and edges."""
+    code, out, _ = _run("compile", "demo-2026", "-d", str(defs_root), "--json")
+    assert code == 0
+    rows = {r["key"]: r for r in json.loads(out)}
+    assert rows["demo-2026/tet"]["due"] == "2026-02-23"
+    assert rows["demo-2026/so-hoa"]["depends_on"] == ["demo-2026/ke-hoach"]
+
+
+def test_status_and_progress(defs_root: Path) -> None:
+    """Recording progress changes the status seen at a later as-of date."""
+    code, out, _ = _run("status", "demo-2026", "-d", str(defs_root), "--as-of", "2026-04-02", "--json")
+    assert code == 0
+    (plan,) = json.loads(out)["plans"]
+    items = {i["key"]: i for i in plan["items"]}
+    assert items["demo-2026/ke-hoach"]["status"] == "overdue"
+    assert items["demo-2026/ke-hoach"]["days_overdue"] == 2
+    code, out, _ = _run(
+        "progress", "demo-2026", "ke-hoach", "--status", "done", "--by", "Phòng VH-XH",
+        "--at", "2026-03-25", "-d", str(defs_root), "--json",
+    )  # fmt: skip
+    assert code == 0, out
+    assert json.loads(out)["occurrence"] == "demo-2026/ke-hoach"
+    code, out, _ = _run("status", "demo-2026", "-d", str(defs_root), "--as-of", "2026-04-02", "--json")
+    items = {i["key"]: i for i in json.loads(out)["plans"][0]["items"]}
+    assert items["demo-2026/ke-hoach"]["status"] == "done_on_time"
+    assert json.loads(out)["plans"][0]["summary"]["done_on_time"] == 1
+
+
+def test_progress_errors_are_messages(defs_root: Path) -> None:
+    """Bad progress input gives one clear line and exit 1."""
+    code, _, err = _run("progress", "demo-2026", "khong-co", "--status", "done", "-d", str(defs_root))
+    assert code == 1
+    assert err.strip() == "Lỗi: kế hoạch 'demo-2026' không có nhiệm vụ hay báo cáo 'khong-co'"
+    code, _, err = _run("status", "khong-co", "-d", str(defs_root), "--as-of", "2026-01-01")
+    assert code == 1
+    assert err.strip().startswith("Lỗi: không có kế hoạch 'khong-co' trong")
+
+
+def test_bad_as_of(defs_root: Path) -> None:
+    """An unreadable --as-of says which forms are accepted."""
+    code, _, err = _run("status", "-d", str(defs_root), "--as-of", "hôm qua")
+    assert code == 1
+    assert "--as-of 'hôm qua' không hợp lệ" in err
+
+
+def test_every_command_has_help_and_is_in_readme() -> None:
+    """Each command has help text and the README mentions it."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for command in app.registered_commands:
+        name = command.name or ""
+        code, out, _ = _run(name, "--help")
+        assert code == 0 and "Ví dụ:" in out, name
+        assert f"planflow {name}" in readme, name
+
+
+def test_real_entry_point(defs_root: Path, tmp_path: Path) -> None:
+    """The installed script runs, and a broken file never shows a traceback."""
+    env = {**os.environ, "PLANFLOW_DEFINITIONS": str(defs_root), "PLANFLOW_HOME": str(tmp_path / "h")}
+    done = subprocess.run([str(PLANFLOW), "status", "--as-of", "2026-04-02", "--json"],
+                          capture_output=True, text=True, env=env, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["plans"][0]["plan"] == "demo-2026"
+    (defs_root / "plans" / "demo-2026.yaml").write_text("id: [", encoding="utf-8")
+    broken = subprocess.run([str(PLANFLOW), "status"], capture_output=True, text=True, env=env, check=False)
+    assert broken.returncode == 1
+    assert "Traceback" not in broken.stderr
+    assert "demo-2026.yaml:1:6: lỗi cú pháp YAML" in broken.stderr
+
+
+def test_cli_does_not_import_prefect() -> None:
+    """Loading the CLI (every command module) does not import Prefect: only `check` does, when run."""
+    code = (
+        "import sys; from planflow.cli import app\n"
+        "assert not any(m == 'prefect' or m.startswith('prefect.') for m in sys.modules), 'prefect imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
