@@ -61,4 +61,9 @@ def check_plan(params: CheckPlanParams) -> dict[str, Any]:
         "window": snapshot["window"],
         "task_runs": len(futures),
         "states": states,
+        "attention": [
+            {k: item[k] for k in ("key", "title", "lead", "due", "status", "status_label", "days_overdue")}
+            for item in snapshot["items"]
+            if item["status"] in ("overdue", "blocked")
+        ],
     }

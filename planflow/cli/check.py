@@ -5,6 +5,7 @@ Prefect is imported only here, when the command runs: the other commands start f
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from typing import Annotated, Any
 
@@ -18,6 +19,7 @@ from planflow.cli.common import (
     as_of_value,
     console,
     definitions,
+    fmt_date,
     handled,
     print_json,
     settings,
@@ -76,3 +78,13 @@ def check(
         for r in results:
             table.add_row(r["plan"], str(r["task_runs"]), *(str(r["summary"][s.value]) for s in Status))
         console.print(table)
+        attention = [a for r in results for a in r["attention"]]
+        if attention:
+            late = Table(title="Cần đôn đốc (quá hạn, bị chặn)")
+            for column in ("Khóa", "Nhiệm vụ / báo cáo", "Chủ trì", "Hạn", "Tình trạng"):
+                late.add_column(column)
+            for a in sorted(attention, key=lambda a: -(a["days_overdue"] or 0)):
+                state = a["status_label"] + (f" {a['days_overdue']} ngày" if a["days_overdue"] else "")
+                due = dt.date.fromisoformat(a["due"]) if a["due"] else None
+                late.add_row(a["key"], a["title"][:60], ", ".join(a["lead"]), fmt_date(due), state)
+            console.print(late)
