@@ -55,7 +55,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
      {"kind": "window", "start": D(2025, 10, 1), "end": D(2025, 11, 1), "then_ongoing": True}),
     # open-ended
     ("Thường xuyên", {"kind": "ongoing", "start": None}),
-    ("Thực hiện thường xuyên trong năm", {"kind": "ongoing"}),
+    ("Thực hiện thường xuyên trong năm", {"kind": "ongoing", "start": D(2025, 1, 1), "end": D(2025, 12, 31)}),
     ("2026", {"kind": "ongoing", "start": D(2026, 1, 1), "end": D(2026, 12, 31)}),
     ("từ 10/2025", {"kind": "ongoing", "start": D(2025, 10, 1)}),
     ("từ tháng 10/2025", {"kind": "ongoing", "start": D(2025, 10, 1)}),

@@ -39,7 +39,7 @@ def progress(
 ) -> None:
     """Ghi một sự kiện tiến độ (chỉ thêm, không sửa) cho một nhiệm vụ hoặc báo cáo.
 
-    Ví dụ: planflow progress loc-tan-2025 thi-truc-tuyen --status done --by vhxh --at 2025-10-08
+    Ví dụ: planflow progress loc-tan-2025 hoi-nghi-nq57 --status done --by phong-vhxh --at 2025-10-08
     """
     with handled():
         config = settings(definitions_dir)

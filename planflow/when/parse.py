@@ -93,6 +93,9 @@ def _parse(s: str, year: int | None, original: str) -> When:
     if dated is not None:
         return dated.model_copy(update={"then_ongoing": then_ongoing, "tentative": tentative})
     if then_ongoing or any(marker in s for marker in _ONGOING_MARKERS) or not s:
+        if year is not None and re.search(r"\btrong năm\b", s):
+            # "Thực hiện thường xuyên trong năm": ongoing, bounded by the plan's year
+            return OngoingWhen(start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
         return OngoingWhen()
     raise TimeExpressionError(
         f"không hiểu thời gian '{original}': hãy ghi ngày (08/10/2025), khoảng "
