@@ -353,7 +353,7 @@ def _report_occurrences(
     for occ in _expand(plan, report.id, report.title, report.when, cal):
         inputs: list[Occurrence] = []
         for inp in report.inputs:
-            input_due = _input_due(plan, occ, inp.when, inp.lead_days, cal)
+            input_start, input_due = _input_window(plan, occ, inp.when, inp.lead_days, cal)
             for ref in inp.units:
                 unit = units.resolve(ref).id
                 key = f"{plan.id}/{report.id}/{occ.period or 'once'}/{unit}"
@@ -367,7 +367,7 @@ def _report_occurrences(
                         timing=Timing.DUE if input_due else occ.timing,
                         lead=(unit,),
                         period=occ.period,
-                        start=occ.start,
+                        start=input_start,
                         due=input_due,
                         end=input_due,
                     )
@@ -384,19 +384,22 @@ def _report_occurrences(
     return out
 
 
-def _input_due(
+def _input_window(
     plan: Plan, report_occ: Occurrence, when: When | None, lead_days: int, cal: WorkCalendar
-) -> dt.date | None:
+) -> tuple[dt.date | None, dt.date | None]:
+    """(start, due) of a unit's input to one report period: from the input's own schedule
+    (the period ending with the report's, else the last one due before it), or
+    ``lead_days`` working days before the report."""
     if when is not None:
         own = [o for o in _expand(plan, "input", "", when, cal) if o.due is not None]
         same_end = [o for o in own if o.end == report_occ.end]
         earlier = [o for o in own if report_occ.due is None or (o.due and o.due <= report_occ.due)]
         chosen = same_end or earlier[-1:]
         if chosen:
-            return chosen[0].due
+            return chosen[0].start, chosen[0].due
     if report_occ.due is None:
-        return None
-    return cal.add_working_days(report_occ.due, -lead_days)
+        return report_occ.start, None
+    return report_occ.start, cal.add_working_days(report_occ.due, -lead_days)
 
 
 def _topological(occurrences: list[Occurrence]) -> list[Occurrence]:
