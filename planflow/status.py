@@ -13,7 +13,7 @@ An occurrence is due at the end of its due day. The status is the first that app
    inputs are simply not due yet is not called blocked);
 4. ``waiting_event``: event-driven, and nobody has reported progress yet;
 5. ``in_progress``: a progress event says started (status in_progress or percent > 0);
-6. ``ongoing``: no deadline ("Thường xuyên"), and not reported started;
+6. ``ongoing``: no deadline ("Thường xuyên"), its start has come, not reported started;
 7. ``upcoming``: due within the plan's ``upcoming_days`` (default 7) of today;
 8. ``not_started``: nothing of the above.
 """
@@ -308,7 +308,7 @@ def _one(
         status = Status.WAITING_EVENT
     elif state.status is ProgressStatus.IN_PROGRESS or (state.percent or 0) > 0:
         status = Status.IN_PROGRESS
-    elif facts.timing == "ongoing":
+    elif facts.timing == "ongoing" and (facts.start is None or facts.start <= today):
         status = Status.ONGOING
     elif days_left is not None and days_left <= upcoming_days:
         status = Status.UPCOMING

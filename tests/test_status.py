@@ -96,6 +96,8 @@ def test_blocked_and_ongoing_and_event() -> None:
         "c": Status.ONGOING,
         "d": Status.WAITING_EVENT,
     }
+    not_yet = [_facts("e", due=None, timing="ongoing", start=D(2025, 11, 1))]
+    assert _status(not_yet, [], D(2025, 10, 15))["e"] is Status.NOT_STARTED
     done_a = [_event("a", "done", _local(D(2025, 10, 12)))]
     assert _status(facts, done_a, D(2025, 10, 15), deps={"b": ["a"]})["b"] is Status.NOT_STARTED
 
