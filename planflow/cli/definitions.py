@@ -65,6 +65,12 @@ def validate(
                     )
                 )
                 continue
+            if plan.parent_plan and plan.parent_plan not in defs.plans:
+                problems.append(
+                    loaded.source.problem(
+                        ("parent_plan",), f"không có kế hoạch cha '{plan.parent_plan}' trong {root}/plans"
+                    )
+                )
             for issue in check_plan(plan, UnitIndex(defs.directories[plan.units])):
                 problems.append(loaded.source.problem(issue.loc, issue.message))
         problems = [p for p in problems if _selected(Path(p.path).resolve(), targets)]

@@ -57,6 +57,14 @@ def test_validate_reference_errors(tmp_path: Path) -> None:
                      r"trong danh mục 'demo'\.", err)  # fmt: skip
 
 
+def test_validate_unknown_parent_plan(tmp_path: Path) -> None:
+    """A parent plan id must name a plan of the same definitions folder."""
+    root = write_definitions(tmp_path / "defs", demo_plan(parent_plan="tinh-2026"))
+    code, _, err = _run("validate", str(root))
+    assert code == 1
+    assert re.search(r"demo-2026\.yaml:\d+:14: parent_plan: không có kế hoạch cha 'tinh-2026' trong ", err)
+
+
 def test_compile_json(defs_root: Path) -> None:
     """compile --json lists occurrences with keys, dates and edges."""
     code, out, _ = _run("compile", "demo-2026", "-d", str(defs_root), "--json")
