@@ -122,21 +122,22 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
     if node is None:
         raise DefinitionError([Problem(str(path), 1, 1, "file trống")])
     marks: dict[Loc, tuple[int, int]] = {}
-    data = _construct(node, (), marks)
+    data = _construct(node, (), marks, yaml.SafeLoader(""))
     return data, SourceMap(path, marks)
 
 
-def _construct(node: yaml.Node, loc: Loc, marks: dict[Loc, tuple[int, int]]) -> Any:
+def _construct(node: yaml.Node, loc: Loc, marks: dict[Loc, tuple[int, int]], loader: yaml.SafeLoader) -> Any:
+    """Plain data from a composed node, recording each value's position under its path."""
     marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = yaml.SafeLoader(" ").construct_object(key_node)  # scalars only
-            out[str(key)] = _construct(value_node, (*loc, str(key)), marks)
+            key = str(loader.construct_object(key_node))
+            out[key] = _construct(value_node, (*loc, key), marks, loader)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(child, (*loc, i), marks) for i, child in enumerate(node.value)]
-    return yaml.SafeLoader(" ").construct_object(node)
+        return [_construct(child, (*loc, i), marks, loader) for i, child in enumerate(node.value)]
+    return loader.construct_object(node)
 
 
 def _validate(model: type[M], data: Any, source: SourceMap, context: dict[str, Any]) -> M:

@@ -354,7 +354,3 @@ class Plan(_Definition):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"múi giờ '{value}' không tồn tại (vd. Asia/Ho_Chi_Minh)") from None
         return value
-
-    @property
-    def year(self) -> int:
-        return self.period.start.year

@@ -58,6 +58,3 @@ class UnitIndex:
             f"đơn vị '{ref}' không có trong danh mục '{self.directory.id}'.{hint} "
             f"Thêm nó (hoặc một bí danh) vào definitions/units/{self.directory.id}.yaml"
         )
-
-    def emails(self, unit_id: str) -> list[str]:
-        return list(self.by_id[unit_id].emails)

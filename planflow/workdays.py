@@ -54,11 +54,6 @@ class WorkCalendar:
             return False
         return bool(self._holidays.is_working_day(day))
 
-    def holiday_name(self, day: dt.date) -> str | None:
-        """The Vietnamese name of the holiday on ``day``, if any."""
-        name = self._holidays.get(day)
-        return str(name) if name else None
-
     def add_working_days(self, day: dt.date, count: int) -> dt.date:
         """Move ``count`` working days forward (or back when negative), not counting ``day``."""
         step = 1 if count >= 0 else -1
@@ -69,13 +64,6 @@ class WorkCalendar:
             if self.is_working_day(current):
                 remaining -= 1
         return current
-
-    def working_days_between(self, start: dt.date, end: dt.date) -> int:
-        """Working days after ``start`` up to and including ``end`` (negative when end < start)."""
-        if end < start:
-            return -self.working_days_between(end, start)
-        days = (end - start).days
-        return sum(1 for i in range(1, days + 1) if self.is_working_day(start + dt.timedelta(days=i)))
 
     def adjust(self, day: dt.date, rule: DayOffRule) -> dt.date:
         """Apply a day-off rule to a due date."""

@@ -41,10 +41,6 @@ class SyncResult:
     archived: int
     restored: int
 
-    @property
-    def total(self) -> int:
-        return self.added + self.updated + self.unchanged + self.restored
-
 
 def definition_hash(plan: Plan) -> str:
     payload = json.dumps(plan.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)

@@ -22,7 +22,6 @@ The canonical form (``{kind: window, start: …, end: …}``) is accepted as wel
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -163,10 +162,3 @@ def _offset(data: dict[str, Any]) -> dict[str, Any]:
         out["working_days"] = data.pop("working")
     out.update(data)
     return out
-
-
-def as_date(value: Any) -> dt.date | None:
-    """A YAML date or ISO string, for callers that need one outside a When."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
