@@ -36,8 +36,11 @@ def compile_definition(defs: Definitions, plan_id: str) -> CompiledPlan:
 def sync_definitions(
     defs: Definitions, plan_ids: Sequence[str] | None, *, session: Session, now: dt.datetime
 ) -> list[repo.SyncResult]:
-    """Compile and store the given plans (all when None) and their unit directories."""
+    """Compile and store the given plans and their unit directories. With ``plan_ids``
+    None, every plan of the folder, and stored plans no longer defined there are archived."""
     results = []
+    if plan_ids is None:
+        repo.archive_plans_except(set(defs.plans), session=session, now=now)
     for plan_id in plan_ids or sorted(defs.plans):
         compiled = compile_definition(defs, plan_id)
         repo.sync_units(defs.directory_for(compiled.plan), session=session)

@@ -157,6 +157,19 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def archive_plans_except(keep: set[str], *, session: Session, now: dt.datetime) -> list[str]:
+    """Archive the stored plans whose definition is gone (their rows and progress stay)."""
+    gone = [
+        row
+        for row in session.scalars(select(PlanRow).where(PlanRow.archived_at.is_(None)))
+        if row.id not in keep
+    ]
+    for row in gone:
+        row.archived_at = now
+    session.flush()
+    return [row.id for row in gone]
+
+
 # --- reading --------------------------------------------------------------------------
 
 

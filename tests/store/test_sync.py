@@ -13,7 +13,8 @@ from planflow.errors import NotFoundError, ProgressError
 from planflow.loader import load_definitions
 from planflow.service import ProgressRequest, plan_status, record_progress, sync_definitions
 from planflow.status import ProgressStatus, Status
-from planflow.store.models import OccurrenceRow, ProgressEventRow
+from planflow.store.models import OccurrenceRow, PlanRow, ProgressEventRow
+from planflow.store.repo import plan_ids
 from tests.factories import demo_plan, write_definitions
 
 NOW = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
@@ -92,6 +93,19 @@ def test_progress_survives_definition_edit(
     with sessions() as s:
         report = plan_status("demo-2026", dt.date(2026, 2, 11), session=s)
     assert {i.key: i for i in report.items}["demo-2026/tet"].progress.percent == 40
+
+
+def test_plan_removed_from_definitions_is_archived(
+    sessions: sessionmaker[Session], defs_root: Path, tmp_path: Path
+) -> None:
+    """A plan whose file is gone leaves the listing; its rows and progress stay in the store."""
+    _sync(sessions, defs_root)
+    other = write_definitions(tmp_path / "other", demo_plan(id="demo-2027"))
+    with sessions() as s, s.begin():
+        sync_definitions(load_definitions(other), None, session=s, now=NOW)
+    with sessions() as s:
+        assert plan_ids(session=s) == ["demo-2027"]
+        assert s.get(PlanRow, "demo-2026") is not None
 
 
 def test_progress_by_a_unit_that_does_not_own_it(sessions: sessionmaker[Session], defs_root: Path) -> None:
