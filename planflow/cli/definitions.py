@@ -48,6 +48,8 @@ def validate(
         for path in targets:
             if not path.exists():
                 raise DefinitionError([Problem(str(path), 1, 1, "không có file hay thư mục này")])
+            if path.is_file() and path.suffix not in (".yaml", ".yml"):
+                raise DefinitionError([Problem(str(path), 1, 1, "không phải file định nghĩa .yaml")])
         root = definitions_root(targets) or config.definitions
         problems: list[Problem] = []
         defs = load_definitions(root, collect=problems)
@@ -80,7 +82,17 @@ def validate(
         else:
             for problem in problems:
                 err_console.print(str(problem), markup=False)
-            if not problems:
+            if not problems and checked == 0:
+                problems.append(
+                    Problem(
+                        str(targets[0]),
+                        1,
+                        1,
+                        "không có file định nghĩa nào (cần plans/<id>.yaml hoặc units/<id>.yaml)",
+                    )
+                )
+                err_console.print(str(problems[0]), markup=False)
+            elif not problems:
                 console.print(f"Hợp lệ: {checked} file định nghĩa.")
         if problems:
             raise typer.Exit(1)

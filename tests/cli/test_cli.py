@@ -46,6 +46,17 @@ def test_validate_reports_positions(tmp_path: Path) -> None:
     assert code == 1
 
 
+def test_validate_refuses_what_is_no_definition(tmp_path: Path) -> None:
+    """A non-YAML file or a folder without definitions is an error, not a silent success."""
+    (tmp_path / "note.txt").write_text("x", encoding="utf-8")
+    code, _, err = _run("validate", str(tmp_path / "note.txt"))
+    assert (code, err.strip()) == (1, f"{tmp_path / 'note.txt'}:1:1: không phải file định nghĩa .yaml")
+    (tmp_path / "empty").mkdir()
+    code, _, err = _run("validate", str(tmp_path / "empty"))
+    assert code == 1
+    assert err.strip().endswith("không có file định nghĩa nào (cần plans/<id>.yaml hoặc units/<id>.yaml)")
+
+
 def test_validate_reference_errors(tmp_path: Path) -> None:
     """An unknown unit is reported at the line that names it."""
     plan = demo_plan()
