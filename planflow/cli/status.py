@@ -113,12 +113,13 @@ def print_plan(report: PlanStatus) -> None:
         if item.days_overdue:
             state += f" ({item.days_overdue} ngày)"
         targets = "; ".join(
-            f"{t.metric}: {t.measured if t.measured is not None else '?'}/{t.comparator}{t.required}"
+            f"{t.metric}: {'chưa đo' if t.measured is None else t.measured} "
+            f"(cần {t.comparator} {t.required}{t.unit or ''})"
             for t in item.targets
         )
         style = STATUS_STYLE.get(item.status, "")
         table.add_row(
-            f.label or "", f.title[:70], f.period or "", ", ".join(f.lead), fmt_date(f.due),
+            f.label or "", f.title, f.period or "", ", ".join(f.lead), fmt_date(f.due),
             f"[{style}]{state}[/]" if style else state, targets,
         )  # fmt: skip
     console.print(table)
