@@ -296,6 +296,7 @@ class ReportObligation(_Definition):
     inputs: list[ReportInput] = Field(default_factory=list)
     source: str | None = Field(default=None, description="the sentence of the plan it comes from")
     notes: str | None = None
+    escalation: EscalationPolicy | None = None
 
 
 class Signer(_Definition):
@@ -345,6 +346,9 @@ class Plan(_Definition):
     days_off: list[dt.date] = Field(default_factory=list)
     extra_working_days: list[dt.date] = Field(default_factory=list)
     upcoming_days: int = Field(default=7, ge=0, le=90, description="'upcoming' horizon")
+    digest: bool = Field(
+        default=True, description="one message per recipient and run (else one per occurrence)"
+    )
 
     @field_validator("timezone")
     @classmethod

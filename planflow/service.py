@@ -10,10 +10,12 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from planflow.compiler import CompiledPlan, compile_plan
+from planflow.compiler import CompiledPlan, calendar_for, compile_plan
 from planflow.errors import NotFoundError, ProgressError
+from planflow.escalation import Addressee, Notice, Resolver, addressees_for_plan, due_notices, policy_for
 from planflow.loader import Definitions
 from planflow.numbers import parse_vn_number
+from planflow.schema import Plan, UnitDirectory
 from planflow.status import (
     AsOf,
     OccurrenceFacts,
@@ -185,3 +187,73 @@ def _number(raw: str, pair: str) -> Decimal:
         return parse_vn_number(raw)
     except ValueError:
         raise ProgressError(f"--value '{pair}': '{raw}' không phải một số") from None
+
+
+# --- notices -------------------------------------------------------------------------------
+
+
+def _resolver(plan: Plan, directory: UnitDirectory) -> Resolver:
+    """Addressees over a directory: a group without its own addresses reaches its members."""
+    by_id = {u.id: u for u in directory.units}
+
+    def emails(unit_id: str, seen: frozenset[str] = frozenset()) -> tuple[str, ...]:
+        unit = by_id[unit_id]
+        if unit.emails or not unit.members:
+            return tuple(unit.emails)
+        found = (e for m in unit.members if m not in seen for e in emails(m, seen | {unit_id}))
+        return tuple(dict.fromkeys(found))
+
+    units = {u.id: (u.name, emails(u.id)) for u in directory.units}
+    heads = {}
+    for unit in directory.units:
+        contact = unit.escalation or unit.head
+        if contact is not None and contact.email:
+            title = f"{contact.title} " if contact.title else ""
+            heads[unit.id] = Addressee(f"head:{directory.id}/{unit.id}", f"{title}{contact.name}",
+                                       (contact.email,))  # fmt: skip
+    standing = UnitIndex(directory).resolve(plan.standing_unit).id
+    return addressees_for_plan(plan, directory.id, units, heads, standing)
+
+
+@dataclass(frozen=True)
+class NoticePlan:
+    """The notices due at an as-of time over some plans, and what rendering them needs."""
+
+    as_of: dt.date
+    notices: list[Notice]
+    plan_titles: dict[str, str]
+    unit_names: dict[str, str]
+    standing_names: dict[str, str]
+    digest_plans: frozenset[str]
+
+
+def notices_due(
+    defs: Definitions, plan_ids: Sequence[str], as_of: dt.date | dt.datetime, *, session: Session
+) -> NoticePlan:
+    """Statuses of the plans at ``as_of`` and the ladder notices not yet recorded."""
+    recorded = repo.recorded_notices(plan_ids, session=session)
+    notices: list[Notice] = []
+    titles, names, standing, digest = {}, {}, {}, set()
+    day = None
+    for plan_id in plan_ids:
+        plan = defs.plan(plan_id)
+        directory = defs.directory_for(plan)
+        report = plan_status(plan_id, as_of, session=session)
+        day = report.as_of.day
+        titles[plan_id] = plan.title
+        names.update({u.id: u.name for u in directory.units})
+        standing[plan_id] = UnitIndex(directory).resolve(plan.standing_unit).name
+        if plan.digest:
+            digest.add(plan_id)
+        policies = {t.id: policy_for(plan, t.id) for t in plan.tasks}
+        policies.update({r.id: policy_for(plan, r.id) for r in plan.reports})
+        notices += due_notices(
+            report.items,
+            lambda item, p=policies: p[item.facts.item_id],  # type: ignore[misc]
+            _resolver(plan, directory),
+            report.as_of.day,
+            calendar_for(plan),
+            recorded,
+        )
+    as_of_day = day or (as_of.date() if isinstance(as_of, dt.datetime) else as_of)
+    return NoticePlan(as_of_day, notices, titles, names, standing, frozenset(digest))

@@ -6,6 +6,7 @@
 - ``PLANFLOW_DATABASE_URL``: SQLAlchemy URL; default a SQLite file ``planflow.db`` in
   the home folder. PostgreSQL: ``postgresql+psycopg://user@host:5432/dbname``.
 - ``PLANFLOW_DEFINITIONS``: the definitions folder; default ``./definitions``.
+- ``PLANFLOW_SMTP_URL``, ``PLANFLOW_MAIL_FROM``: see ``notifications.config``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,6 +29,8 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=_default_home)
     database_url: str | None = None
     definitions: Path = Path("definitions")
+    smtp_url: SecretStr | None = Field(default=None, description="secret: never printed")
+    mail_from: str | None = None
 
     @property
     def effective_database_url(self) -> str:

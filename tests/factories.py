@@ -20,7 +20,7 @@ DEMO_UNITS: dict[str, Any] = {
             "emails": ["vhxh@demo.example"],
             "parent": "ubnd",
         },
-        {"id": "kt", "name": "Phòng Kinh tế", "parent": "ubnd"},
+        {"id": "kt", "name": "Phòng Kinh tế", "emails": ["kt@demo.example"], "parent": "ubnd"},
         {
             "id": "hcc",
             "name": "Trung tâm Phục vụ hành chính công",
@@ -35,7 +35,8 @@ DEMO_PLAN: dict[str, Any] = {
     "title": "Kế hoạch chuyển đổi số năm 2026",
     "issuer": "UBND xã Demo",
     "place": "Demo",
-    "signer": {"authority": "KT. CHỦ TỊCH", "title": "PHÓ CHỦ TỊCH", "name": "Nguyễn Văn A"},
+    "signer": {"authority": "KT. CHỦ TỊCH", "title": "PHÓ CHỦ TỊCH", "name": "Nguyễn Văn A",
+               "email": "pct@demo.example"},
     "period": {"start": "2026-01-01", "end": "2026-12-31"},
     "units": "demo",
     "standing_unit": "Phòng VH-XH",

@@ -151,3 +151,49 @@ class ProgressEventRow(Base):
     by_unit: Mapped[str | None] = mapped_column(String(120))
     effective_at: Mapped[dt.datetime] = mapped_column(doc="when it happened (--at)")
     recorded_at: Mapped[dt.datetime] = mapped_column(doc="when it was written down")
+
+
+class NoticeRow(Base):
+    """One (occurrence, ladder step, recipient) that was due: recorded once, ever.
+
+    The primary key is the idempotency key of the notice: a retry, a crash or two checks
+    at once can never record (and so never send) it twice.
+    """
+
+    __tablename__ = "notices"
+
+    occurrence_key: Mapped[str] = mapped_column(ForeignKey("occurrences.key"), primary_key=True)
+    step: Mapped[str] = mapped_column(String(12), primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(160), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), index=True)
+    fire_date: Mapped[dt.date] = mapped_column(Date)
+    days_overdue: Mapped[int | None] = mapped_column(Integer)
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"), index=True)
+    created_at: Mapped[dt.datetime]
+
+
+class OutboxRow(Base):
+    """A message to deliver. Written with its notices in one transaction, then delivered;
+    every attempt's outcome is kept on the row."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    recipient: Mapped[str] = mapped_column(String(160))
+    to_addrs: Mapped[list[Any]]
+    cc_addrs: Mapped[list[Any]]
+    subject: Mapped[str] = mapped_column(Text)
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    references: Mapped[list[Any]]
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None]
+    claimed_until: Mapped[dt.datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    smtp_response: Mapped[str | None] = mapped_column(Text)
+    transport: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime]
+    sent_at: Mapped[dt.datetime | None]

@@ -19,6 +19,7 @@ from planflow.errors import NotFoundError
 from planflow.schema import Plan, Task, UnitDirectory
 from planflow.store.models import (
     DependencyRow,
+    NoticeRow,
     OccurrenceRow,
     OccurrenceUnitRow,
     PlanRow,
@@ -227,6 +228,16 @@ def progress_events(
     if until is not None:
         query = query.where(ProgressEventRow.effective_at <= until)
     return list(session.scalars(query.order_by(ProgressEventRow.effective_at, ProgressEventRow.id)))
+
+
+def recorded_notices(plan_ids: Sequence[str], *, session: Session) -> set[tuple[str, str, str]]:
+    """The (occurrence, step, recipient) keys already recorded for these plans: one query."""
+    rows = session.execute(
+        select(NoticeRow.occurrence_key, NoticeRow.step, NoticeRow.recipient).where(
+            NoticeRow.plan_id.in_(list(plan_ids))
+        )
+    )
+    return {(k, s, r) for k, s, r in rows}
 
 
 # --- writing progress --------------------------------------------------------------------

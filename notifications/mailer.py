@@ -1,0 +1,197 @@
+"""Where messages go: the ``Mailer`` interface, SMTP over aiosmtplib, .eml files, and an
+in-memory recorder for pure tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from dataclasses import dataclass, field
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+import aiosmtplib
+
+from notifications.config import SmtpConfig
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one delivery attempt gave: ``ok``; else ``permanent`` (5xx: never retried) or
+    temporary (4xx, refused connection, timeout: retried with backoff)."""
+
+    ok: bool
+    response: str
+    permanent: bool = False
+
+
+def clean(text: str) -> str:
+    """One line of header text: control characters (CR, LF …) become spaces, so a unit
+    name or a title can never add a header."""
+    return _CONTROL.sub(" ", text).strip()
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """Everything a message needs, as stored in the outbox."""
+
+    sender: Address
+    to: list[tuple[str, str]]
+    cc: list[tuple[str, str]]
+    subject: str
+    text: str
+    html: str
+    message_id: str
+    references: list[str]
+    date: str
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def build_message(env: Envelope) -> EmailMessage:
+    """A MIME message (text + HTML alternative) with UTF-8 headers encoded as needed."""
+    msg = EmailMessage(policy=SMTP_POLICY)
+    msg["From"] = env.sender
+    msg["To"] = [Address(display_name=clean(name), addr_spec=addr) for name, addr in env.to]
+    if env.cc:
+        msg["Cc"] = [Address(display_name=clean(name), addr_spec=addr) for name, addr in env.cc]
+    msg["Subject"] = clean(env.subject)
+    msg["Date"] = env.date
+    msg["Message-ID"] = env.message_id
+    if env.references:
+        msg["In-Reply-To"] = env.references[0]
+        msg["References"] = " ".join(env.references)
+    for name, value in env.extra.items():
+        msg[name] = clean(value)
+    msg.set_content(env.text)
+    msg.add_alternative(env.html, subtype="html")
+    return msg
+
+
+class Mailer(Protocol):
+    """Delivers messages; used as an async context manager around a batch."""
+
+    name: str
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+    async def send(self, message: EmailMessage) -> Outcome: ...
+
+
+class SmtpMailer:
+    """aiosmtplib with connection reuse: each of ``concurrency`` workers keeps one
+    connection open for the batch and reconnects when the server drops it."""
+
+    name = "smtp"
+
+    def __init__(self, config: SmtpConfig) -> None:
+        self.config = config
+        self._idle: asyncio.Queue[aiosmtplib.SMTP] = asyncio.Queue()
+        self._all: list[aiosmtplib.SMTP] = []
+
+    async def __aenter__(self) -> Self:
+        for _ in range(self.config.concurrency):
+            client = aiosmtplib.SMTP(
+                hostname=self.config.host,
+                port=self.config.port,
+                use_tls=self.config.security == "ssl",
+                start_tls=self.config.security == "starttls",
+                username=self.config.username,
+                password=self.config.password,
+                timeout=self.config.timeout,
+            )
+            self._all.append(client)
+            self._idle.put_nowait(client)
+        return self
+
+    async def __aexit__(self, *args: Any) -> None:
+        for client in self._all:
+            if client.is_connected:
+                try:
+                    await client.quit()
+                except (aiosmtplib.SMTPException, OSError):
+                    client.close()
+
+    async def send(self, message: EmailMessage) -> Outcome:
+        client = await self._idle.get()
+        try:
+            if not client.is_connected:
+                await client.connect()
+            errors, response = await client.send_message(message)
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            codes = [r.code for r in exc.recipients]
+            text = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)
+            return Outcome(False, text, permanent=all(500 <= c < 600 for c in codes))
+        except aiosmtplib.SMTPResponseException as exc:
+            await _reset(client)
+            return Outcome(False, f"{exc.code} {exc.message}", permanent=500 <= exc.code < 600)
+        except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
+            client.close()
+            return Outcome(False, f"{type(exc).__name__}: {exc}", permanent=False)
+        finally:
+            self._idle.put_nowait(client)
+        refused = "; ".join(f"{addr}: {r.code} {r.message}" for addr, r in errors.items())
+        return Outcome(True, f"{response}" + (f" (từ chối: {refused})" if refused else ""))
+
+
+async def _reset(client: aiosmtplib.SMTP) -> None:
+    try:
+        await client.rset()
+    except (aiosmtplib.SMTPException, OSError):
+        client.close()
+
+
+class FileMailer:
+    """Writes each message as ``<folder>/<Message-ID>.eml`` (atomically): the zero-setup
+    default when no SMTP server is configured."""
+
+    name = "file"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    async def __aenter__(self) -> Self:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+    async def __aexit__(self, *args: Any) -> None:
+        return None
+
+    async def send(self, message: EmailMessage) -> Outcome:
+        stem = re.sub(r"[^A-Za-z0-9._-]", "_", str(message["Message-ID"]).strip("<>"))
+        path = self.folder / f"{stem}.eml"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(message.as_bytes())
+        os.replace(tmp, path)
+        return Outcome(True, f"written {path}")
+
+
+class RecordingMailer:
+    """Keeps messages in memory; answers with the outcomes it is given (default: ok)."""
+
+    name = "memory"
+
+    def __init__(self, outcomes: list[Outcome] | None = None) -> None:
+        self.sent: list[EmailMessage] = []
+        self._outcomes = list(outcomes or [])
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *args: Any) -> None:
+        return None
+
+    async def send(self, message: EmailMessage) -> Outcome:
+        outcome = self._outcomes.pop(0) if self._outcomes else Outcome(True, "250 OK")
+        if outcome.ok:
+            self.sent.append(message)
+        return outcome

@@ -1,0 +1,235 @@
+"""The outbox: notices are recorded and their message written in one transaction, then
+delivered by any number of workers, each message at most once at a time.
+
+- Recording: a notice's primary key is (occurrence, step, recipient). It is inserted
+  with ON CONFLICT DO NOTHING, and the message carries only the notices this
+  transaction inserted, so two checks at once, a retry or a re-run never queue a
+  notice twice (the database constraint decides, under any isolation level).
+- Delivery: a worker claims a message with a conditional UPDATE (lease of
+  ``LEASE``); a worker killed mid-send leaves a lease that expires, and the next run
+  sends the message. Every attempt's result and SMTP response is kept on the row.
+  Temporary failures are retried with growing delays; permanent ones (5xx) and
+  messages out of attempts are marked failed and listed by ``planflow outbox --failed``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.utils import format_datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from notifications.mailer import Envelope, Mailer, Outcome, build_message
+from notifications.render import Rendered
+from planflow.escalation import Digest
+from planflow.store.models import NoticeRow, OutboxRow
+
+RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600)
+LEASE = dt.timedelta(minutes=5)
+OPEN = ("pending", "retry")
+
+
+def _digest_of(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def thread_id(occurrence_key: str, domain: str) -> str:
+    """The Message-ID every notice about one occurrence refers to, so they thread."""
+    return f"<occ.{_digest_of(occurrence_key)[:24]}@{domain}>"
+
+
+def _insert_new_notices(session: Session, rows: list[dict[str, object]]) -> set[tuple[str, str, str]]:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING: the keys this transaction recorded."""
+    returning = (NoticeRow.occurrence_key, NoticeRow.step, NoticeRow.recipient)
+    if session.get_bind().dialect.name == "postgresql":
+        pg = postgresql.insert(NoticeRow).values(rows).on_conflict_do_nothing().returning(*returning)
+        result = session.execute(pg)
+    else:
+        lite = sqlite.insert(NoticeRow).values(rows).on_conflict_do_nothing().returning(*returning)
+        result = session.execute(lite)
+    return {(k, s, r) for k, s, r in result}
+
+
+def queue_digest(
+    digest: Digest,
+    render: Callable[[Digest], Rendered],
+    *,
+    session: Session,
+    now: dt.datetime,
+    domain: str,
+) -> OutboxRow | None:
+    """Record the digest's notices not recorded yet and queue one message for them."""
+    rows: list[dict[str, object]] = [
+        {
+            "occurrence_key": n.item.key,
+            "step": key[1],
+            "recipient": key[2],
+            "plan_id": n.item.facts.plan_id,
+            "fire_date": n.fire_date,
+            "days_overdue": n.item.days_overdue,
+            "created_at": now,
+        }
+        for n in digest.notices
+        for key in [n.key]
+    ]
+    inserted = _insert_new_notices(session, rows)
+    if not inserted:
+        return None
+    kept = Digest(digest.recipient, [n for n in digest.notices if n.key in inserted])
+    rendered = render(kept)
+    idempotency = _digest_of(kept.recipient.id + "|" + "|".join(sorted("/".join(k) for k in inserted)))
+    to = [(kept.recipient.name, e) for e in kept.recipient.emails]
+    row = OutboxRow(
+        idempotency_key=idempotency,
+        recipient=kept.recipient.id,
+        to_addrs=to,
+        cc_addrs=[(c.name, e) for c in kept.cc for e in c.emails],
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
+        message_id=f"<{idempotency[:40]}@{domain}>",
+        references=list(dict.fromkeys(thread_id(n.item.key, domain) for n in kept.notices)),
+        status="pending" if to else "failed",
+        attempts=0,
+        last_error=None if to else f"không có địa chỉ e-mail cho '{kept.recipient.name}'",
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    session.execute(
+        update(NoticeRow)
+        .where(
+            NoticeRow.recipient == kept.recipient.id,
+            NoticeRow.outbox_id.is_(None),
+            NoticeRow.occurrence_key.in_([k[0] for k in inserted]),
+        )
+        .values(outbox_id=row.id)
+    )
+    return row
+
+
+# --- delivery ------------------------------------------------------------------------------
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    transport: str = ""
+
+    def as_json(self) -> dict[str, object]:
+        return {"sent": self.sent, "retried": self.retried, "failed": self.failed,
+                "transport": self.transport}  # fmt: skip
+
+
+def claim(factory: sessionmaker[Session], now: dt.datetime, limit: int) -> list[OutboxRow]:
+    """Take up to ``limit`` deliverable messages; each id is claimed by one worker only."""
+    with factory() as session, session.begin():
+        candidates = session.scalars(
+            select(OutboxRow.id)
+            .where(
+                OutboxRow.status.in_(OPEN),
+                or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= now),
+                or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until < now),
+            )
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        ).all()
+    claimed: list[OutboxRow] = []
+    for message_id in candidates:
+        with factory() as session, session.begin():
+            result = session.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.id == message_id,
+                    OutboxRow.status.in_(OPEN),
+                    or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until < now),
+                )
+                .values(claimed_until=now + LEASE)
+            )
+            if cast(CursorResult[Any], result).rowcount == 1:
+                row = session.get(OutboxRow, message_id)
+                if row is not None:
+                    claimed.append(row)
+    return claimed
+
+
+def record_outcome(
+    factory: sessionmaker[Session], message_id: int, outcome: Outcome, now: dt.datetime, transport: str
+) -> str:
+    """Store one attempt's result; returns the new status."""
+    with factory() as session, session.begin():
+        row = session.get(OutboxRow, message_id)
+        if row is None:
+            return "missing"
+        row.attempts += 1
+        row.smtp_response = outcome.response
+        row.transport = transport
+        row.claimed_until = None
+        if outcome.ok:
+            row.status, row.sent_at, row.last_error = "sent", now, None
+        elif outcome.permanent or row.attempts > len(RETRY_DELAYS):
+            row.status, row.last_error = "failed", outcome.response
+        else:
+            row.status, row.last_error = "retry", outcome.response
+            row.next_attempt_at = now + dt.timedelta(seconds=RETRY_DELAYS[row.attempts - 1])
+        return row.status
+
+
+def envelope(row: OutboxRow, sender: Address) -> Envelope:
+    return Envelope(
+        sender=sender,
+        to=[(n, a) for n, a in row.to_addrs],
+        cc=[(n, a) for n, a in row.cc_addrs],
+        subject=row.subject,
+        text=row.body_text,
+        html=row.body_html,
+        message_id=row.message_id,
+        references=list(row.references),
+        date=format_datetime(row.created_at),
+    )
+
+
+async def deliver(
+    factory: sessionmaker[Session],
+    mailer: Mailer,
+    sender: Address,
+    *,
+    now: Callable[[], dt.datetime],
+    limit: int = 1000,
+) -> DeliveryReport:
+    """Deliver what is due in the outbox; records each outcome as soon as it is known."""
+    report = DeliveryReport(transport=mailer.name)
+    rows = claim(factory, now(), limit)
+    if not rows:
+        return report
+
+    async def one(row: OutboxRow) -> None:
+        outcome = await mailer.send(build_message(envelope(row, sender)))
+        status = record_outcome(factory, row.id, outcome, now(), mailer.name)
+        if status == "sent":
+            report.sent += 1
+        elif status == "retry":
+            report.retried += 1
+        else:
+            report.failed += 1
+
+    async with mailer:
+        await asyncio.gather(*(one(row) for row in rows))
+    return report
+
+
+def failed_or_pending(session: Session, *, failed_only: bool) -> Sequence[OutboxRow]:
+    statuses = ("failed",) if failed_only else ("pending", "retry", "failed")
+    return session.scalars(
+        select(OutboxRow).where(OutboxRow.status.in_(statuses)).order_by(OutboxRow.id)
+    ).all()
