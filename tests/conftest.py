@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -65,9 +66,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+@contextmanager
+def store_at(url: str) -> Iterator[sessionmaker[Session]]:
+    """A session factory whose engine (and its pooled connections) is closed afterwards."""
+    factory = open_store(url)
+    try:
+        yield factory
+    finally:
+        factory.kw["bind"].dispose()
+
+
 @pytest.fixture
 def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
-    factory = open_store(database_url)
-    yield factory
-    bind = factory.kw["bind"]
-    bind.dispose()
+    with store_at(database_url) as factory:
+        yield factory

@@ -12,9 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from planflow.compiler import check_plan
 from planflow.loader import Definitions, load_definitions
 from planflow.service import compile_definition, plan_status, sync_definitions
-from planflow.store.db import open_store
 from planflow.units import UnitIndex
-from tests.conftest import REPO
+from tests.conftest import REPO, store_at
 
 D = dt.date
 SEED_PLANS = ["dai-phuoc-2025", "lang-son-2025", "loc-tan-2025", "loc-tan-2026", "thach-ha-2025"]
@@ -28,10 +27,10 @@ def defs() -> Definitions:
 @pytest.fixture(scope="module")
 def store(defs: Definitions, tmp_path_factory: pytest.TempPathFactory) -> Iterator[sessionmaker[Session]]:
     """Every example plan synced into one SQLite store, no progress recorded."""
-    factory = open_store(f"sqlite:///{tmp_path_factory.mktemp('examples') / 'store.db'}")
-    with factory() as s, s.begin():
-        sync_definitions(defs, None, session=s, now=dt.datetime(2025, 9, 1, tzinfo=dt.UTC))
-    yield factory
+    with store_at(f"sqlite:///{tmp_path_factory.mktemp('examples') / 'store.db'}") as factory:
+        with factory() as s, s.begin():
+            sync_definitions(defs, None, session=s, now=dt.datetime(2025, 9, 1, tzinfo=dt.UTC))
+        yield factory
 
 
 def _statuses(store: sessionmaker[Session], plan_id: str, day: dt.date) -> dict[str, tuple[str, int | None]]:
