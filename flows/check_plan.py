@@ -1,6 +1,6 @@
 """check_plan: show where one plan stands, as a Prefect run graph.
 
-Syncs the plan's definition into the store (unless ``dry_run``), evaluates every
+Syncs the plan's definition into the store (unless ``sync`` is off), evaluates every
 occurrence at ``as_of`` (the same pure evaluation ``planflow status`` uses), and
 submits one task run per occurrence of the as-of window: named by the occurrence key,
 tagged with its lead units, waiting for the occurrences it depends on, and finishing in
@@ -33,7 +33,7 @@ class CheckPlanParams(BaseModel):
         default=None, description="the moment to evaluate at; default: now"
     )
     definitions: str | None = Field(default=None, description="definitions folder override")
-    dry_run: bool = Field(default=False, description="evaluate the stored plan without syncing it")
+    sync: bool = Field(default=True, description="sync the definition first (off: the stored plan)")
     lookback_days: int = Field(default=31, ge=0, le=3660, description="window before as_of")
     ahead_days: int = Field(default=31, ge=0, le=3660, description="window after as_of")
 
@@ -42,7 +42,7 @@ class CheckPlanParams(BaseModel):
 def check_plan(params: CheckPlanParams) -> dict[str, Any]:
     as_of = params.as_of or dt.datetime.now(dt.UTC)
     snapshot = evaluate_plan(
-        params.plan_id, as_of, params.definitions, params.dry_run,
+        params.plan_id, as_of, params.definitions, params.sync,
         params.lookback_days, params.ahead_days,
     )  # fmt: skip
     futures: dict[str, PrefectFuture[Any]] = {}

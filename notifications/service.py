@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -13,8 +14,10 @@ from notifications.mailer import FileMailer, Mailer, SmtpMailer
 from notifications.outbox import DeliveryReport, deliver, queue_digest
 from notifications.render import Rendered, render_digest
 from planflow.escalation import Digest, digests
-from planflow.service import NoticePlan
+from planflow.loader import Definitions
+from planflow.service import NoticePlan, notices_due, sync_definitions
 from planflow.settings import Settings
+from planflow.status import Status, summarize
 from planflow.store.models import OutboxRow
 
 
@@ -68,3 +71,52 @@ def send_outbox(
 ) -> DeliveryReport:
     """Deliver every message that is due (pending, or a retry whose time has come)."""
     return asyncio.run(deliver(factory, mailer or mailer_for(config), config.sender, now=now, limit=limit))
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """One check of several plans: statuses, the notices due, what was queued and sent."""
+
+    plan: NoticePlan
+    queued: int
+    delivery: DeliveryReport | None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "as_of": self.plan.as_of.isoformat(),
+            "plans": [
+                {"plan": r.plan.id, "title": r.plan.title, "summary": summarize(r.items)}
+                for r in self.plan.reports
+            ],
+            "overdue": [
+                item.as_json() for r in self.plan.reports for item in r.items
+                if item.status in (Status.OVERDUE, Status.BLOCKED)
+            ],
+            "notices": self.plan.notices_json(),
+            "queued": self.queued,
+            "delivery": self.delivery.as_json() if self.delivery else None,
+        }  # fmt: skip
+
+
+def run_check(
+    defs: Definitions,
+    factory: sessionmaker[Session],
+    as_of: dt.date | dt.datetime,
+    *,
+    config: MailConfig,
+    plan_ids: Sequence[str] | None = None,
+    dry_run: bool = False,
+    deliver_now: bool = True,
+    now: Callable[[], dt.datetime],
+) -> CheckOutcome:
+    """Sync, evaluate every plan in one pass, plan the notices and (unless ``dry_run``)
+    record and queue them in one transaction, then deliver the outbox."""
+    ids = list(plan_ids or sorted(defs.plans))
+    with factory() as session, session.begin():
+        sync_definitions(defs, plan_ids, session=session, now=now())
+        plan = notices_due(defs, ids, as_of, session=session)
+        queued = [] if dry_run else queue_notices(plan, session=session, now=now(), config=config)
+    delivery = None
+    if deliver_now and not dry_run:
+        delivery = send_outbox(factory, config, now=now)
+    return CheckOutcome(plan, len(queued), delivery)

@@ -12,7 +12,16 @@ from sqlalchemy.orm import Session
 
 from planflow.compiler import CompiledPlan, calendar_for, compile_plan
 from planflow.errors import NotFoundError, ProgressError
-from planflow.escalation import Addressee, Notice, Resolver, addressees_for_plan, due_notices, policy_for
+from planflow.escalation import (
+    Addressee,
+    Notice,
+    Resolver,
+    addressees_for_plan,
+    due_notices,
+    policy_for,
+    step_id,
+    step_label,
+)
 from planflow.loader import Definitions
 from planflow.numbers import parse_vn_number
 from planflow.schema import Plan, UnitDirectory
@@ -225,6 +234,29 @@ class NoticePlan:
     unit_names: dict[str, str]
     standing_names: dict[str, str]
     digest_plans: frozenset[str]
+    reports: list[PlanStatus]
+
+    def notices_json(self) -> list[dict[str, object]]:
+        """The stable ``--json`` form of the notices (documented in the README)."""
+        return [
+            {
+                "occurrence": n.item.key,
+                "plan": n.item.facts.plan_id,
+                "title": n.item.facts.title,
+                "due": n.item.facts.due.isoformat() if n.item.facts.due else None,
+                "status": n.item.status.value,
+                "days_overdue": n.item.days_overdue,
+                "step": step_id(n.step),
+                "step_label": step_label(n.step),
+                "template": n.step.template,
+                "fire_date": n.fire_date.isoformat(),
+                "recipient": n.recipient.id,
+                "recipient_name": n.recipient.name,
+                "emails": list(n.recipient.emails),
+                "cc": [c.id for c in n.cc],
+            }
+            for n in self.notices
+        ]
 
 
 def notices_due(
@@ -234,11 +266,13 @@ def notices_due(
     recorded = repo.recorded_notices(plan_ids, session=session)
     notices: list[Notice] = []
     titles, names, standing, digest = {}, {}, {}, set()
+    reports: list[PlanStatus] = []
     day = None
     for plan_id in plan_ids:
         plan = defs.plan(plan_id)
         directory = defs.directory_for(plan)
         report = plan_status(plan_id, as_of, session=session)
+        reports.append(report)
         day = report.as_of.day
         titles[plan_id] = plan.title
         names.update({u.id: u.name for u in directory.units})
@@ -256,4 +290,4 @@ def notices_due(
             recorded,
         )
     as_of_day = day or (as_of.date() if isinstance(as_of, dt.datetime) else as_of)
-    return NoticePlan(as_of_day, notices, titles, names, standing, frozenset(digest))
+    return NoticePlan(as_of_day, notices, titles, names, standing, frozenset(digest), reports)

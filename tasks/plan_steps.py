@@ -21,11 +21,11 @@ def evaluate_plan(
     plan_id: str,
     as_of: dt.date | dt.datetime,
     definitions: str | None,
-    dry_run: bool,
+    sync: bool,
     lookback_days: int,
     ahead_days: int,
 ) -> dict[str, Any]:
-    """Sync the plan's definition (unless dry run) and evaluate it at ``as_of``.
+    """Sync the plan's definition (if ``sync``) and evaluate it at ``as_of``.
 
     Returns the JSON status of every occurrence in the as-of window, in dependency
     order, each with the keys it depends on, plus the plan's summary.
@@ -33,7 +33,7 @@ def evaluate_plan(
     settings = load_settings(definitions=Path(definitions) if definitions else None)
     factory = open_store(settings.effective_database_url)
     with factory() as session, session.begin():
-        if not dry_run:
+        if sync:
             defs = load_definitions(settings.definitions)
             sync_definitions(defs, [plan_id], session=session, now=dt.datetime.now(dt.UTC))
         report = plan_status(plan_id, as_of, session=session)

@@ -6,6 +6,7 @@ import typer
 
 from planflow.cli.check import check
 from planflow.cli.definitions import compile_, validate
+from planflow.cli.mail import notices, outbox, send, simulate
 from planflow.cli.progress import progress
 from planflow.cli.status import status, sync
 
@@ -22,6 +23,10 @@ app.command("sync")(sync)
 app.command("status")(status)
 app.command("progress")(progress)
 app.command("check")(check)
+app.command("notices")(notices)
+app.command("simulate")(simulate)
+app.command("outbox")(outbox)
+app.command("send")(send)
 
 
 def main() -> None:

@@ -1,5 +1,7 @@
-"""``planflow check``: run the per-plan Prefect flow.
+"""``planflow check``: run the daily check as a Prefect flow.
 
+Without PLAN it runs ``check_plans`` (every plan: statuses, notices, delivery); with a
+PLAN it runs ``check_plan``, whose run graph shows that plan occurrence by occurrence.
 Prefect is imported only here, when the command runs: the other commands start fast.
 """
 
@@ -7,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
+from uuid import UUID
 
 import typer
 from rich.table import Table
@@ -18,7 +23,6 @@ from planflow.cli.common import (
     JsonOption,
     as_of_value,
     console,
-    definitions,
     fmt_date,
     handled,
     print_json,
@@ -26,65 +30,116 @@ from planflow.cli.common import (
 )
 from planflow.cli.status import PlanArgument
 from planflow.errors import PlanflowError
+from planflow.settings import Settings
 from planflow.status import Status
+
+
+@contextmanager
+def _prefect(config: Settings, verbose: bool) -> Iterator[list[UUID]]:
+    if not verbose:
+        # Per-task logs still reach the Prefect API (UI); the console shows our summary.
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
+        os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
+    from flows.runtime import configure_local_prefect
+
+    configure_local_prefect(config.prefect_home)
+    from flows.runtime import prefect_api
+
+    with prefect_api() as runs:
+        yield runs
+
+
+def _result(state: Any, runs: list[UUID], name: str) -> dict[str, Any]:
+    if state.state_details.flow_run_id is not None:
+        runs.append(state.state_details.flow_run_id)
+    if not state.is_completed():
+        raise PlanflowError(f"luồng '{name}' không hoàn thành: {state.message}")
+    result: dict[str, Any] = state.result()
+    return result
 
 
 def check(
     plan_id: PlanArgument = None,
     as_of: AsOfOption = None,
     definitions_dir: DefinitionsOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Không ghi, không gửi thông báo (chỉ xem).")
+    ] = False,
     as_json: JsonOption = False,
     verbose: Annotated[bool, typer.Option("--verbose", help="Hiện nhật ký Prefect.")] = False,
 ) -> None:
-    """Chạy luồng Prefect kiểm tra kế hoạch: mỗi lần thực hiện là một task run mang tình trạng.
+    """Kiểm tra hằng ngày bằng luồng Prefect: tình trạng, nhắc việc, báo quá hạn, gửi thư.
 
-    Không có PREFECT_API_URL thì một máy chủ Prefect cục bộ (dưới PLANFLOW_HOME) được
-    bật rồi tắt gọn gàng.
+    Không có PLAN: luồng check_plans cho mọi kế hoạch (ghi thông báo vào hộp thư đi rồi
+    gửi). Có PLAN: luồng check_plan, mỗi lần thực hiện là một task run mang tình trạng.
+    Không có PREFECT_API_URL thì một máy chủ Prefect cục bộ được bật rồi tắt gọn gàng.
 
-    Ví dụ: planflow check loc-tan-2025 --as-of 2025-10-20
+    Ví dụ: planflow check --as-of 2025-10-20
     """
     with handled():
         config = settings(definitions_dir)
         moment = as_of_value(as_of)
-        plan_ids = [plan_id] if plan_id else sorted(definitions(config).plans)
-        if not verbose:
-            # Per-task logs still reach the Prefect API (UI); the console shows our summary.
-            os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
-            os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
-        from flows.runtime import configure_local_prefect
+        folder = str(config.definitions)
+        with _prefect(config, verbose) as runs:
+            if plan_id:
+                from flows.check_plan import CheckPlanParams, check_plan
 
-        configure_local_prefect(config.prefect_home)
-        from flows.check_plan import CheckPlanParams, check_plan
-        from flows.runtime import prefect_api
+                state = check_plan(
+                    CheckPlanParams(plan_id=plan_id, as_of=moment, definitions=folder), return_state=True
+                )
+                result = _result(state, runs, "check_plan")
+            else:
+                from flows.check_plans import CheckPlansParams, check_plans
 
-        results: list[dict[str, Any]] = []
-        with prefect_api() as runs:
-            for pid in plan_ids:
-                params = CheckPlanParams(plan_id=pid, as_of=moment, definitions=str(config.definitions))
-                state = check_plan(params, return_state=True)
-                if state.state_details.flow_run_id is not None:
-                    runs.append(state.state_details.flow_run_id)
-                if not state.is_completed():
-                    raise PlanflowError(f"luồng kiểm tra '{pid}' không hoàn thành: {state.message}")
-                results.append(state.result())
+                params = CheckPlansParams(as_of=moment, definitions=folder, dry_run=dry_run)
+                result = _result(check_plans(params, return_state=True), runs, "check_plans")
         if as_json:
-            print_json({"plans": results})
-            return
-        table = Table(title="Kết quả kiểm tra (luồng Prefect check_plan)")
-        table.add_column("Kế hoạch")
-        table.add_column("Task run", justify="right")
-        for s in Status:
-            table.add_column(s.label, justify="right")
-        for r in results:
-            table.add_row(r["plan"], str(r["task_runs"]), *(str(r["summary"][s.value]) for s in Status))
-        console.print(table)
-        attention = [a for r in results for a in r["attention"]]
-        if attention:
-            late = Table(title="Cần đôn đốc (quá hạn, bị chặn)")
-            for column in ("Khóa", "Nhiệm vụ / báo cáo", "Chủ trì", "Hạn", "Tình trạng"):
-                late.add_column(column)
-            for a in sorted(attention, key=lambda a: -(a["days_overdue"] or 0)):
-                state = a["status_label"] + (f" {a['days_overdue']} ngày" if a["days_overdue"] else "")
-                due = dt.date.fromisoformat(a["due"]) if a["due"] else None
-                late.add_row(a["key"], a["title"][:60], ", ".join(a["lead"]), fmt_date(due), state)
-            console.print(late)
+            print_json(result)
+        elif plan_id:
+            _print_plan(result)
+        else:
+            _print_all(result, config)
+
+
+def _summary_table(title: str, rows: list[tuple[str, str, dict[str, int]]]) -> Table:
+    table = Table(title=title)
+    table.add_column("Kế hoạch")
+    table.add_column("Mục", justify="right")
+    for s in Status:
+        table.add_column(s.label, justify="right")
+    for plan, count, summary in rows:
+        table.add_row(plan, count, *(str(summary[s.value]) for s in Status))
+    return table
+
+
+def _print_plan(result: dict[str, Any]) -> None:
+    row = (result["plan"], str(result["task_runs"]), result["summary"])
+    console.print(_summary_table("Kết quả kiểm tra (luồng Prefect check_plan)", [row]))
+    attention = result["attention"]
+    if attention:
+        late = Table(title="Cần đôn đốc (quá hạn, bị chặn)")
+        for column in ("Khóa", "Nhiệm vụ / báo cáo", "Chủ trì", "Hạn", "Tình trạng"):
+            late.add_column(column)
+        for a in sorted(attention, key=lambda a: -(a["days_overdue"] or 0)):
+            state = a["status_label"] + (f" {a['days_overdue']} ngày" if a["days_overdue"] else "")
+            due = dt.date.fromisoformat(a["due"]) if a["due"] else None
+            late.add_row(a["key"], a["title"], ", ".join(a["lead"]), fmt_date(due), state)
+        console.print(late)
+
+
+def _print_all(result: dict[str, Any], config: Settings) -> None:
+    rows = [(p["plan"], str(sum(p["summary"].values())), p["summary"]) for p in result["plans"]]
+    console.print(_summary_table("Kết quả kiểm tra (luồng Prefect check_plans)", rows))
+    steps = ", ".join(f"{k}: {v}" for k, v in result["notices_by_step"].items()) or "không có"
+    console.print(f"Thông báo đến hạn: {result['notices']} (theo bước: {steps}); "
+                  f"thư mới xếp hàng: {result['queued']}.")  # fmt: skip
+    delivery = result["delivery"]
+    if result["dry_run"]:
+        console.print("Chạy thử (--dry-run): không ghi, không gửi gì.")
+    elif delivery:
+        where = (
+            f"các file .eml trong {config.home / 'outbox'}" if delivery["transport"] == "file"
+            else "máy chủ SMTP"
+        )  # fmt: skip
+        console.print(f"Đã gửi {delivery['sent']} thư tới {where}; chờ gửi lại {delivery['retried']}, "
+                      f"thất bại {delivery['failed']} (xem: planflow outbox --failed).")  # fmt: skip

@@ -34,7 +34,7 @@ def test_check_plan_states(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert "CancelledError" not in done.stderr
-    (result,) = json.loads(done.stdout)["plans"]
+    result = json.loads(done.stdout)
     states = {key.removeprefix("loc-tan-2025/"): name for key, name in result["states"].items()}
     assert states["hoi-nghi-nq57"] == "Done on time"  # ngày 08/10/2025, done that day
     assert states["thi-truc-tuyen-cds-cchc"] == "Done late"  # due 09/10, done 10/10

@@ -1,0 +1,15 @@
+"""resend_outbox: deliver what earlier runs left undelivered (server down, 4xx answers).
+
+Needs: the planflow and mail settings (see flows/check_plans.py) and a Prefect API.
+"""
+
+from __future__ import annotations
+
+from prefect import flow
+
+from tasks.notify_steps import deliver_outbox
+
+
+@flow(name="resend_outbox", flow_run_name="resend-outbox")
+def resend_outbox(definitions: str | None = None) -> dict[str, object]:
+    return deliver_outbox(definitions)

@@ -1,0 +1,121 @@
+"""The notice and mail commands through the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from notifications.service import mail_config, run_check
+from planflow.cli import app
+from planflow.loader import load_definitions
+from planflow.settings import load_settings
+from planflow.store.db import open_store
+from tests.conftest import REPO
+from tests.smtp import Recorder, SmtpServer
+
+runner = CliRunner()
+PLANFLOW = Path(sys.executable).parent / "planflow"
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_notices_is_a_preview(defs_root: Path) -> None:
+    """notices lists what is due without recording it: asking twice gives the same list."""
+    args = ("notices", "-d", str(defs_root), "--as-of", "2026-03-24", "--json")
+    code, out, _ = _run(*args)
+    assert code == 0
+    first = json.loads(out)["notices"]
+    assert {n["recipient"] for n in first} == {
+        "unit:demo/vhxh",
+        "unit:demo/kt",
+        "unit:demo/hcc",
+        "signer:demo-2026",
+    }
+    tet = [n for n in first if n["occurrence"] == "demo-2026/tet"]
+    assert {(n["step"], n["recipient"]) for n in tet} == {
+        ("+1w", "unit:demo/hcc"), ("+3w", "unit:demo/vhxh"), ("+7w", "signer:demo-2026")
+    }  # fmt: skip
+    assert json.loads(_run(*args)[1])["notices"] == first
+
+
+def test_send_outbox_and_failed(defs_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Queued messages go out with `send`; a refused one is listed by `outbox --failed`."""
+    server = SmtpServer(Recorder(reject_rcpt={"kt@demo.example"}))
+    server.start()
+    monkeypatch.setenv("PLANFLOW_SMTP_URL", server.url)
+    monkeypatch.setenv("PLANFLOW_MAIL_FROM", "planflow <planflow@demo.example>")
+    try:
+        settings = load_settings(definitions=defs_root)
+        run_check(load_definitions(defs_root), open_store(settings.effective_database_url),
+                  dt.date(2026, 3, 24), config=mail_config(settings), deliver_now=False,
+                  now=lambda: dt.datetime(2026, 3, 24, 0, tzinfo=dt.UTC))  # fmt: skip
+        code, out, _ = _run("outbox", "-d", str(defs_root), "--json")
+        assert code == 0 and len(json.loads(out)) == 4
+        code, out, _ = _run("send", "-d", str(defs_root), "--json")
+        assert code == 0
+        assert json.loads(out) | {"destination": ""} == {"sent": 2, "retried": 0, "failed": 1,
+                                                         "transport": "smtp", "destination": ""}  # fmt: skip
+    finally:
+        server.stop()
+    code, out, _ = _run("outbox", "--failed", "-d", str(defs_root), "--json")
+    failed = json.loads(out)
+    assert sorted(f["recipient"] for f in failed) == ["unit:demo/hcc", "unit:demo/kt"]
+    assert {f["last_error"] for f in failed} == {
+        "kt@demo.example: 550 5.1.1 Không có hộp thư này",
+        "không có địa chỉ e-mail cho 'Trung tâm Phục vụ hành chính công'",
+    }
+    assert len(server.recorder.messages) == 2
+
+
+def test_half_configured_smtp_is_refused(defs_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An SMTP URL without a sender address is an error that says what to set."""
+    monkeypatch.setenv("PLANFLOW_SMTP_URL", "smtp://user:secret@127.0.0.1:2525")
+    code, _, err = _run("send", "-d", str(defs_root))
+    assert code == 1
+    assert err.strip() == "Lỗi: đã đặt PLANFLOW_SMTP_URL nhưng thiếu PLANFLOW_MAIL_FROM (địa chỉ người gửi)"
+    assert "secret" not in err
+
+
+def test_simulate_writes_nothing(defs_root: Path) -> None:
+    """simulate replays days on a copy: the real outbox stays empty."""
+    code, out, _ = _run("simulate", "demo-2026", "--from", "2026-03-20", "--to", "2026-04-02",
+                        "-d", str(defs_root), "--json")  # fmt: skip
+    assert code == 0
+    days = json.loads(out)
+    assert days[0]["day"] == "2026-03-20" and len(days) == 14
+    assert sum(d["messages"] for d in days) > 0
+    code, out, _ = _run("outbox", "-d", str(defs_root), "--json")
+    assert json.loads(out) == []
+
+
+@pytest.mark.prefect
+def test_check_all_plans_flow(tmp_path: Path) -> None:
+    """`planflow check` without a plan runs check_plans: notices queued and written as .eml."""
+    env = {**os.environ, "PLANFLOW_DEFINITIONS": str(REPO / "definitions"),
+           "PLANFLOW_HOME": str(tmp_path / "home")}  # fmt: skip
+    for name in ("PREFECT_API_URL", "PREFECT_HOME", "PLANFLOW_SMTP_URL"):
+        env.pop(name, None)
+    done = subprocess.run([str(PLANFLOW), "check", "--as-of", "2025-10-20", "--json"], env=env,
+                          capture_output=True, text=True, check=False, cwd=tmp_path, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    result = json.loads(done.stdout)
+    assert [p["plan"] for p in result["plans"]] == ["dai-phuoc-2025", "lang-son-2025", "loc-tan-2025",
+                                                    "loc-tan-2026", "thach-ha-2025"]  # fmt: skip
+    assert result["notices"] == sum(result["notices_by_step"].values()) > 0
+    assert result["delivery"]["transport"] == "file"
+    emls = list((tmp_path / "home" / "outbox").glob("*.eml"))
+    assert len(emls) == result["delivery"]["sent"] > 0
+    again = subprocess.run([str(PLANFLOW), "check", "--as-of", "2025-10-20", "--json", "--dry-run"], env=env,
+                           capture_output=True, text=True, check=True, cwd=tmp_path, timeout=300)  # fmt: skip
+    assert json.loads(again.stdout)["notices"] == 0  # all recorded by the first run

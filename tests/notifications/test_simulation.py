@@ -1,0 +1,70 @@
+"""Day-by-day simulations over example plans: each ladder step fires once, on its day,
+to the right people, across weekends and Tết."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+from notifications.config import load_mail_config
+from notifications.simulate import simulate
+from planflow.loader import load_definitions
+from tests.conftest import REPO
+
+D = dt.date
+
+
+def _fired(
+    plan_id: str, start: dt.date, end: dt.date, tmp_path: Path
+) -> dict[tuple[str, str, str], list[str]]:
+    """(occurrence, step, recipient) → the days it fired on."""
+    days = simulate(load_definitions(REPO / "definitions"), None, start, end,
+                    config=load_mail_config(tmp_path, None, None), plan_ids=[plan_id])  # fmt: skip
+    fired: dict[tuple[str, str, str], list[str]] = {}
+    for day in days:
+        for n in day.notices:
+            fired.setdefault((str(n["occurrence"]), str(n["step"]), str(n["recipient"])), []).append(
+                day.day.isoformat()
+            )
+    return fired
+
+
+def test_ladder_across_tet(tmp_path: Path) -> None:
+    """The February 2026 hamlet report (due Monday 02/03: 28/02 is a Saturday): its
+    7-working-day reminder counts back over the Tết week (16-20/02) to Thursday 12/02."""
+    fired = _fired("loc-tan-2026", D(2026, 2, 1), D(2026, 3, 20), tmp_path)
+    key = "loc-tan-2026/bao-cao-hoat-dong-ap/2026-02"
+    assert {(s, r): days for (k, s, r), days in fired.items() if k == key} == {
+        ("-7w", "unit:loc-tan/cac-ap"): ["2026-02-12"],
+        ("-1w", "unit:loc-tan/cac-ap"): ["2026-02-27"],
+        ("+1w", "unit:loc-tan/cac-ap"): ["2026-03-03"],
+        ("+3w", "unit:loc-tan/phong-vhxh"): ["2026-03-05"],
+        ("+7w", "signer:loc-tan-2026"): ["2026-03-11"],
+    }
+    assert all(len(days) == 1 for days in fired.values())  # every step fires once
+
+
+def test_month_of_loc_tan_2025(tmp_path: Path) -> None:
+    """Seed 000 through October and November 2025: the expected notices, step by step.
+
+    - hoi-nghi-nq57 (ngày 08/10/2025, Wednesday): -7w on 29/09 is before the simulated
+      period, so it fires on 01/10 (caught up); -1w on 07/10; +1w 09/10; +3w 13/10; +7w 17/10.
+    - the report (trước ngày 30/10/2025): -7w 21/10, -1w 29/10 to Phòng VH-XH; overdue
+      from 31/10: +1w 31/10, +3w 04/11 (standing = the same unit), +7w 10/11 to the signer.
+    """
+    fired = _fired("loc-tan-2025", D(2025, 10, 1), D(2025, 11, 30), tmp_path)
+    conference = {s: d for (k, s, _), d in fired.items() if k == "loc-tan-2025/hoi-nghi-nq57"}
+    assert conference == {"-7w": ["2025-10-01"], "-1w": ["2025-10-07"], "+1w": ["2025-10-09"],
+                          "+3w": ["2025-10-13"], "+7w": ["2025-10-17"]}  # fmt: skip
+    report = {(s, r): d for (k, s, r), d in fired.items() if k == "loc-tan-2025/bao-cao-ket-qua"}
+    assert report == {
+        ("-7w", "unit:loc-tan/phong-vhxh"): ["2025-10-21"],
+        ("-1w", "unit:loc-tan/phong-vhxh"): ["2025-10-29"],
+        ("+1w", "unit:loc-tan/phong-vhxh"): ["2025-10-31"],
+        ("+3w", "unit:loc-tan/phong-vhxh"): ["2025-11-04"],
+        ("+7w", "signer:loc-tan-2025"): ["2025-11-10"],
+    }
+    steps = Counter(s for (_, s, _) in fired)
+    assert all(len(days) == 1 for days in fired.values())
+    assert steps == Counter({"-7w": 13, "-1w": 13, "+1w": 13, "+3w": 11, "+7w": 11})
