@@ -7,6 +7,8 @@ import datetime as dt
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from notifications.config import load_mail_config
 from notifications.simulate import simulate
 from planflow.loader import load_definitions
@@ -68,3 +70,39 @@ def test_month_of_loc_tan_2025(tmp_path: Path) -> None:
     steps = Counter(s for (_, s, _) in fired)
     assert all(len(days) == 1 for days in fired.values())
     assert steps == Counter({"-7w": 13, "-1w": 13, "+1w": 13, "+3w": 11, "+7w": 11})
+
+
+@pytest.mark.parametrize(
+    ("plan_id", "by_step", "item", "ladder"),
+    [
+        # seed 001: 74 messages; the report "trước 30/10/2025" (Thursday) climbs the whole ladder
+        ("dai-phuoc-2025", {"-7w": 20, "-1w": 20, "+1w": 20, "+3w": 17, "+7w": 17}, "bao-cao-ket-qua",
+         {("-7w", "unit:dai-phuoc/phong-vhxh"): ["2025-10-21"], ("-1w", "unit:dai-phuoc/phong-vhxh"): ["2025-10-29"],
+          ("+1w", "unit:dai-phuoc/phong-vhxh"): ["2025-10-31"], ("+3w", "unit:dai-phuoc/phong-vhxh"): ["2025-11-04"],
+          ("+7w", "signer:dai-phuoc-2025"): ["2025-11-10"]}),
+        # seed 004: the annual report due 25/12/2025; its +7w step (06/01/2026, after 1/1) is past the period
+        ("lang-son-2025", {"-7w": 8, "-1w": 8, "+1w": 8, "+3w": 5, "+7w": 4}, "bao-cao-ket-qua/2025",
+         {("-7w", "unit:lang-son/so-khcn"): ["2025-12-16"], ("-1w", "unit:lang-son/so-khcn"): ["2025-12-24"],
+          ("+1w", "unit:lang-son/so-khcn"): ["2025-12-26"], ("+3w", "unit:lang-son/so-khcn"): ["2025-12-30"]}),
+        # seed 002: "06/10 - 10/10" with two lead units, each reminded
+        ("thach-ha-2025", {"-7w": 9, "-1w": 9, "+1w": 9, "+3w": 8, "+7w": 8}, "le-phat-dong-tap-huan",
+         {("-7w", "unit:thach-ha/so-khcn"): ["2025-10-01"], ("-7w", "unit:thach-ha/ubnd-xa"): ["2025-10-01"],
+          ("-1w", "unit:thach-ha/so-khcn"): ["2025-10-09"], ("-1w", "unit:thach-ha/ubnd-xa"): ["2025-10-09"],
+          ("+1w", "unit:thach-ha/so-khcn"): ["2025-10-13"], ("+1w", "unit:thach-ha/ubnd-xa"): ["2025-10-13"],
+          ("+3w", "unit:thach-ha/phong-vhxh"): ["2025-10-15"], ("+7w", "signer:thach-ha-2025"): ["2025-10-21"]}),
+    ],
+)  # fmt: skip
+def test_plan_period_simulation(
+    plan_id: str,
+    by_step: dict[str, int],
+    item: str,
+    ladder: dict[tuple[str, str], list[str]],
+    tmp_path: Path,
+) -> None:
+    """Over the whole plan period (20/09 to 31/12/2025), with no progress recorded: the
+    notices per step, each fired once, and one item's ladder day by day."""
+    fired = _fired(plan_id, D(2025, 9, 20), D(2025, 12, 31), tmp_path)
+    assert all(len(days) == 1 for days in fired.values())
+    assert Counter(s for (_, s, _) in fired) == Counter(by_step)
+    key = f"{plan_id}/{item}"
+    assert {(s, r): d for (k, s, r), d in fired.items() if k == key} == ladder
