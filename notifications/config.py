@@ -2,7 +2,8 @@
 
 - ``PLANFLOW_SMTP_URL``: ``smtp://user:pass@host:587?starttls=true`` (STARTTLS),
   ``smtps://user:pass@host:465`` (implicit TLS) or ``smtp://host:25`` (plain). Optional
-  query keys: ``timeout`` (seconds, default 30), ``concurrency`` (connections, default 4).
+  query keys: ``timeout`` (seconds, default 30), ``concurrency`` (connections, default 4),
+  ``cafile`` (a CA bundle to trust, for a server with a private certificate).
 - ``PLANFLOW_MAIL_FROM``: the sender, e.g. ``planflow <planflow@loctan.gov.vn>``.
 
 With no SMTP URL, mail is written as .eml files to ``$PLANFLOW_HOME/outbox``: the
@@ -36,6 +37,7 @@ class SmtpConfig:
     password: str | None = field(default=None, repr=False)
     timeout: float = 30.0
     concurrency: int = 4
+    cafile: str | None = None
 
     def describe(self) -> str:
         user = f"{self.username}:***@" if self.username else ""
@@ -80,6 +82,7 @@ def parse_smtp_url(url: str) -> SmtpConfig:
         password=unquote(parts.password) if parts.password else None,
         timeout=timeout,
         concurrency=concurrency,
+        cafile=query.get("cafile"),
     )
 
 

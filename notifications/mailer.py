@@ -108,6 +108,7 @@ class SmtpMailer:
                 username=self.config.username,
                 password=self.config.password,
                 timeout=self.config.timeout,
+                cert_bundle=self.config.cafile,
             )
             self._all.append(client)
             self._idle.put_nowait(client)

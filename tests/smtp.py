@@ -3,15 +3,22 @@ answering with scripted replies (451 for a while, 550 for some recipients, down/
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
+import ipaddress
 import socket
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 
 def free_port() -> int:
@@ -53,9 +60,10 @@ class Recorder:
 class SmtpServer:
     """Start/stop an aiosmtpd server on a fixed loopback port (so it can go down and up)."""
 
-    def __init__(self, recorder: Recorder | None = None, port: int | None = None) -> None:
+    def __init__(self, recorder: Recorder | None = None, port: int | None = None, **options: Any) -> None:
         self.recorder = recorder or Recorder()
         self.port = port or free_port()
+        self.options = options  # aiosmtpd options: tls_context, authenticator …
         self._controller: Controller | None = None
 
     @property
@@ -63,11 +71,31 @@ class SmtpServer:
         return f"smtp://127.0.0.1:{self.port}?timeout=5&concurrency=2"
 
     def start(self) -> None:
-        kwargs: dict[str, Any] = {"decode_data": False}
-        self._controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port, **kwargs)
+        self._controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port, decode_data=False,
+                                      **self.options)  # fmt: skip
         self._controller.start()
 
     def stop(self) -> None:
         if self._controller is not None:
             self._controller.stop()
             self._controller = None
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate and key for 127.0.0.1, written to ``folder``."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))  # fmt: skip
+    return cert_path, key_path
