@@ -9,24 +9,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from typer.testing import CliRunner
-
 from planflow.cli import app
+from tests.cli.runner import PLANFLOW, run_cli
 from tests.conftest import REPO
 from tests.factories import demo_plan, write_definitions
-
-runner = CliRunner()
-PLANFLOW = Path(sys.executable).parent / "planflow"
-
-
-def _run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_validate_ok(defs_root: Path) -> None:
     """A valid definitions folder validates with a one-line summary."""
-    code, out, _ = _run("validate", "-d", str(defs_root))
+    code, out, _ = run_cli("validate", "-d", str(defs_root))
     assert (code, out.strip()) == (0, "Hợp lệ: 2 file định nghĩa.")
 
 
@@ -36,23 +27,23 @@ def test_validate_reports_positions(tmp_path: Path) -> None:
     plan["tasks"][1]["lead"] = ["Phòng Tư pháp"]
     plan["tasks"][2]["when"] = "31/02/2026"
     root = write_definitions(tmp_path / "defs", plan)
-    code, out, err = _run("validate", str(root / "plans" / "demo-2026.yaml"))
+    code, out, err = run_cli("validate", str(root / "plans" / "demo-2026.yaml"))
     assert code == 1
     assert "Traceback" not in out + err
     lines = err.strip().splitlines()
     assert re.fullmatch(r".*/plans/demo-2026\.yaml:\d+:9: tasks\[2\]\.when: '31/02/2026': ngày 31/02/2026 "
                         r"không tồn tại", lines[0])  # fmt: skip
-    code, _, err = _run("validate", "--json", str(root))
+    code, _, err = run_cli("validate", "--json", str(root))
     assert code == 1
 
 
 def test_validate_refuses_what_is_no_definition(tmp_path: Path) -> None:
     """A non-YAML file or a folder without definitions is an error, not a silent success."""
     (tmp_path / "note.txt").write_text("x", encoding="utf-8")
-    code, _, err = _run("validate", str(tmp_path / "note.txt"))
+    code, _, err = run_cli("validate", str(tmp_path / "note.txt"))
     assert (code, err.strip()) == (1, f"{tmp_path / 'note.txt'}:1:1: không phải file định nghĩa .yaml")
     (tmp_path / "empty").mkdir()
-    code, _, err = _run("validate", str(tmp_path / "empty"))
+    code, _, err = run_cli("validate", str(tmp_path / "empty"))
     assert code == 1
     assert err.strip().endswith("không có file định nghĩa nào (cần plans/<id>.yaml hoặc units/<id>.yaml)")
 
@@ -62,7 +53,7 @@ def test_validate_reference_errors(tmp_path: Path) -> None:
     plan = demo_plan()
     plan["tasks"][1]["lead"] = ["Phòng Tư pháp"]
     root = write_definitions(tmp_path / "defs", plan)
-    code, _, err = _run("validate", str(root))
+    code, _, err = run_cli("validate", str(root))
     assert code == 1
     assert re.search(r"demo-2026\.yaml:\d+:5: tasks\[1\]\.lead\[0\]: đơn vị 'Phòng Tư pháp' không có "
                      r"trong danh mục 'demo'\.", err)  # fmt: skip
@@ -71,14 +62,14 @@ def test_validate_reference_errors(tmp_path: Path) -> None:
 def test_validate_unknown_parent_plan(tmp_path: Path) -> None:
     """A parent plan id must name a plan of the same definitions folder."""
     root = write_definitions(tmp_path / "defs", demo_plan(parent_plan="tinh-2026"))
-    code, _, err = _run("validate", str(root))
+    code, _, err = run_cli("validate", str(root))
     assert code == 1
     assert re.search(r"demo-2026\.yaml:\d+:14: parent_plan: không có kế hoạch cha 'tinh-2026' trong ", err)
 
 
 def test_compile_json(defs_root: Path) -> None:
     """compile --json lists occurrences with keys, dates and edges."""
-    code, out, _ = _run("compile", "demo-2026", "-d", str(defs_root), "--json")
+    code, out, _ = run_cli("compile", "demo-2026", "-d", str(defs_root), "--json")
     assert code == 0
     rows = {r["key"]: r for r in json.loads(out)}
     assert rows["demo-2026/tet"]["due"] == "2026-02-23"
@@ -87,19 +78,19 @@ def test_compile_json(defs_root: Path) -> None:
 
 def test_status_and_progress(defs_root: Path) -> None:
     """Recording progress changes the status seen at a later as-of date."""
-    code, out, _ = _run("status", "demo-2026", "-d", str(defs_root), "--as-of", "2026-04-02", "--json")
+    code, out, _ = run_cli("status", "demo-2026", "-d", str(defs_root), "--as-of", "2026-04-02", "--json")
     assert code == 0
     (plan,) = json.loads(out)["plans"]
     items = {i["key"]: i for i in plan["items"]}
     assert items["demo-2026/ke-hoach"]["status"] == "overdue"
     assert items["demo-2026/ke-hoach"]["days_overdue"] == 2
-    code, out, _ = _run(
+    code, out, _ = run_cli(
         "progress", "demo-2026", "ke-hoach", "--status", "done", "--by", "Phòng VH-XH",
         "--at", "2026-03-25", "-d", str(defs_root), "--json",
     )  # fmt: skip
     assert code == 0, out
     assert json.loads(out)["occurrence"] == "demo-2026/ke-hoach"
-    code, out, _ = _run("status", "demo-2026", "-d", str(defs_root), "--as-of", "2026-04-02", "--json")
+    code, out, _ = run_cli("status", "demo-2026", "-d", str(defs_root), "--as-of", "2026-04-02", "--json")
     items = {i["key"]: i for i in json.loads(out)["plans"][0]["items"]}
     assert items["demo-2026/ke-hoach"]["status"] == "done_on_time"
     assert json.loads(out)["plans"][0]["summary"]["done_on_time"] == 1
@@ -107,17 +98,17 @@ def test_status_and_progress(defs_root: Path) -> None:
 
 def test_progress_errors_are_messages(defs_root: Path) -> None:
     """Bad progress input gives one clear line and exit 1."""
-    code, _, err = _run("progress", "demo-2026", "khong-co", "--status", "done", "-d", str(defs_root))
+    code, _, err = run_cli("progress", "demo-2026", "khong-co", "--status", "done", "-d", str(defs_root))
     assert code == 1
     assert err.strip() == "Lỗi: kế hoạch 'demo-2026' không có nhiệm vụ hay báo cáo 'khong-co'"
-    code, _, err = _run("status", "khong-co", "-d", str(defs_root), "--as-of", "2026-01-01")
+    code, _, err = run_cli("status", "khong-co", "-d", str(defs_root), "--as-of", "2026-01-01")
     assert code == 1
     assert err.strip().startswith("Lỗi: không có kế hoạch 'khong-co' trong")
 
 
 def test_bad_as_of(defs_root: Path) -> None:
     """An unreadable --as-of says which forms are accepted."""
-    code, _, err = _run("status", "-d", str(defs_root), "--as-of", "hôm qua")
+    code, _, err = run_cli("status", "-d", str(defs_root), "--as-of", "hôm qua")
     assert code == 1
     assert "--as-of 'hôm qua' không hợp lệ" in err
 
@@ -127,7 +118,7 @@ def test_every_command_has_help_and_is_in_readme() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for command in app.registered_commands:
         name = command.name or ""
-        code, out, _ = _run(name, "--help")
+        code, out, _ = run_cli(name, "--help")
         assert code == 0 and "Ví dụ:" in out, name
         assert f"planflow {name}" in readme, name
 

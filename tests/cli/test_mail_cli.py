@@ -6,33 +6,23 @@ import datetime as dt
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from notifications.service import mail_config, run_check
-from planflow.cli import app
 from planflow.loader import load_definitions
 from planflow.settings import load_settings
 from planflow.store.db import open_store
+from tests.cli.runner import PLANFLOW, run_cli
 from tests.conftest import REPO
 from tests.smtp import Recorder, SmtpServer
-
-runner = CliRunner()
-PLANFLOW = Path(sys.executable).parent / "planflow"
-
-
-def _run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_notices_is_a_preview(defs_root: Path) -> None:
     """notices lists what is due without recording it: asking twice gives the same list."""
     args = ("notices", "-d", str(defs_root), "--as-of", "2026-03-24", "--json")
-    code, out, _ = _run(*args)
+    code, out, _ = run_cli(*args)
     assert code == 0
     first = json.loads(out)["notices"]
     assert {n["recipient"] for n in first} == {
@@ -45,7 +35,7 @@ def test_notices_is_a_preview(defs_root: Path) -> None:
     assert {(n["step"], n["recipient"]) for n in tet} == {
         ("+1w", "unit:demo/hcc"), ("+3w", "unit:demo/vhxh"), ("+7w", "signer:demo-2026")
     }  # fmt: skip
-    assert json.loads(_run(*args)[1])["notices"] == first
+    assert json.loads(run_cli(*args)[1])["notices"] == first
 
 
 def test_send_outbox_and_failed(defs_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -59,15 +49,15 @@ def test_send_outbox_and_failed(defs_root: Path, monkeypatch: pytest.MonkeyPatch
         run_check(load_definitions(defs_root), open_store(settings.effective_database_url),
                   dt.date(2026, 3, 24), config=mail_config(settings), deliver_now=False,
                   now=lambda: dt.datetime(2026, 3, 24, 0, tzinfo=dt.UTC))  # fmt: skip
-        code, out, _ = _run("outbox", "-d", str(defs_root), "--json")
+        code, out, _ = run_cli("outbox", "-d", str(defs_root), "--json")
         assert code == 0 and len(json.loads(out)) == 4
-        code, out, _ = _run("send", "-d", str(defs_root), "--json")
+        code, out, _ = run_cli("send", "-d", str(defs_root), "--json")
         assert code == 0
         assert json.loads(out) | {"destination": ""} == {"sent": 2, "retried": 0, "failed": 1,
                                                          "transport": "smtp", "destination": ""}  # fmt: skip
     finally:
         server.stop()
-    code, out, _ = _run("outbox", "--failed", "-d", str(defs_root), "--json")
+    code, out, _ = run_cli("outbox", "--failed", "-d", str(defs_root), "--json")
     failed = json.loads(out)
     assert sorted(f["recipient"] for f in failed) == ["unit:demo/hcc", "unit:demo/kt"]
     assert {f["last_error"] for f in failed} == {
@@ -80,7 +70,7 @@ def test_send_outbox_and_failed(defs_root: Path, monkeypatch: pytest.MonkeyPatch
 def test_half_configured_smtp_is_refused(defs_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An SMTP URL without a sender address is an error that says what to set."""
     monkeypatch.setenv("PLANFLOW_SMTP_URL", "smtp://user:secret@127.0.0.1:2525")
-    code, _, err = _run("send", "-d", str(defs_root))
+    code, _, err = run_cli("send", "-d", str(defs_root))
     assert code == 1
     assert err.strip() == "Lỗi: đã đặt PLANFLOW_SMTP_URL nhưng thiếu PLANFLOW_MAIL_FROM (địa chỉ người gửi)"
     assert "secret" not in err
@@ -88,13 +78,13 @@ def test_half_configured_smtp_is_refused(defs_root: Path, monkeypatch: pytest.Mo
 
 def test_simulate_writes_nothing(defs_root: Path) -> None:
     """simulate replays days on a copy: the real outbox stays empty."""
-    code, out, _ = _run("simulate", "demo-2026", "--from", "2026-03-20", "--to", "2026-04-02",
+    code, out, _ = run_cli("simulate", "demo-2026", "--from", "2026-03-20", "--to", "2026-04-02",
                         "-d", str(defs_root), "--json")  # fmt: skip
     assert code == 0
     days = json.loads(out)
     assert days[0]["day"] == "2026-03-20" and len(days) == 14
     assert sum(d["messages"] for d in days) > 0
-    code, out, _ = _run("outbox", "-d", str(defs_root), "--json")
+    code, out, _ = run_cli("outbox", "-d", str(defs_root), "--json")
     assert json.loads(out) == []
 
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli.runner import PLANFLOW
 from tests.conftest import REPO
-
-PLANFLOW = Path(sys.executable).parent / "planflow"
 
 
 @pytest.mark.prefect
