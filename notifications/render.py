@@ -66,6 +66,7 @@ def render_digest(
         "subject": subject,
         "recipient": digest.recipient.name,
         "escalation": digest.is_escalation,
+        "template": digest.template,
         "items": items,
         "as_of": as_of.strftime("%d/%m/%Y"),
         "standing": standing,

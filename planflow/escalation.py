@@ -155,6 +155,11 @@ class Digest:
     def is_escalation(self) -> bool:
         return any(n.step.offset > 0 for n in self.notices)
 
+    @property
+    def template(self) -> str:
+        """The wording of the digest: that of its most advanced step."""
+        return max(self.notices, key=lambda n: n.step.offset).step.template
+
 
 def digests(notices: Sequence[Notice]) -> list[Digest]:
     """Group notices per recipient; items most overdue first, then by due date."""

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -188,7 +188,10 @@ class EscalationStep(_Definition):
     working_days: bool = True
     to: list[Audience] = Field(min_length=1)
     cc: list[Audience] = Field(default_factory=list)
-    template: Slug = "reminder"
+    template: Literal["reminder", "overdue", "escalation"] = Field(
+        default="reminder",
+        description="wording: reminder (before due), overdue (to the owner), escalation (upward)",
+    )
 
 
 class EscalationPolicy(_Definition):

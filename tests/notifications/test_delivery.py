@@ -82,6 +82,10 @@ def test_reminders_and_escalations_are_delivered(
     assert "Rà soát trước Tết" in text and "quá hạn 29 ngày" in text
     signer = by_rcpt[("pct@demo.example", "vhxh@demo.example")]
     assert str(signer["Cc"]) == "Phòng Văn hóa - Xã hội <vhxh@demo.example>"
+    # each step's template: upward escalation to the signer, a reminder to the unit
+    assert "Kính đề nghị chỉ đạo, đôn đốc" in signer.get_body(("plain",)).get_content()
+    reminder = by_rcpt[("kt@demo.example",)].get_body(("plain",)).get_content()
+    assert "sắp đến hạn" in reminder and "Nhắc việc: còn 7 ngày làm việc đến hạn" in reminder
     assert "Kính gửi: Phó chủ tịch Nguyễn Văn A" in signer.get_body(("plain",)).get_content()
     # threading: every message refers to the thread of each of its occurrences
     assert all(m["References"] and m["In-Reply-To"] for m in smtp.recorder.messages)
