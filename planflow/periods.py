@@ -59,7 +59,7 @@ def series(start: dt.date, end: dt.date, cadences: tuple[Cadence, ...]) -> list[
     for cadence in sorted(cadences, key=lambda c: _MONTHS[c]):
         for period in periods_between(start, end, cadence):
             chosen[period.end] = period
-    return sorted(chosen.values())
+    return sorted(chosen.values(), key=lambda p: (p.end, p.start))
 
 
 def due_window(
@@ -92,3 +92,17 @@ def due_window(
 
 def _clamped(year: int, month: int, day: int) -> dt.date:
     return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def data_window(period: Period, cutoff: str) -> tuple[dt.date, dt.date]:
+    """The days whose data a report for ``period`` covers.
+
+    ``decree09`` (Decree 09/2019 Art. 12): from the 15th of the month before the period's
+    first month to the 14th of its last month — October 2025 covers 15/09–14/10/2025,
+    Q1/2026 covers 15/12/2025–14/03/2026, the year 2025 covers 15/12/2024–14/12/2025.
+    ``calendar``: the period itself. (``plan``, from the plan's start, is the caller's.)
+    """
+    if cutoff != "decree09":
+        return period.start, period.end
+    before = period.start - dt.timedelta(days=1)
+    return dt.date(before.year, before.month, 15), dt.date(period.end.year, period.end.month, 14)
