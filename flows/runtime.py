@@ -10,11 +10,9 @@ the final state of every task run of the flow runs we made.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from uuid import UUID
 
 from prefect.client.orchestration import get_client
@@ -24,18 +22,6 @@ from prefect.server.api.server import SubprocessASGIServer
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
 _SETTLE_TIMEOUT_S = 30.0
-
-
-def configure_local_prefect(prefect_home: Path) -> None:
-    """Environment for a local Prefect: its home under ours, no telemetry, quiet server.
-
-    Must run before ``prefect`` is imported by the caller's process for the first time
-    when PREFECT_HOME is to take effect; values already set by the user win.
-    """
-    os.environ.setdefault("PREFECT_HOME", str(prefect_home))
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_SERVER_UI_ENABLED", "false")
-    prefect_home.mkdir(parents=True, exist_ok=True)
 
 
 @contextmanager

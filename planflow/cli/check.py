@@ -40,10 +40,10 @@ def _prefect(config: Settings, verbose: bool) -> Iterator[list[UUID]]:
         # Per-task logs still reach the Prefect API (UI); the console shows our summary.
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
         os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
-    from flows.runtime import configure_local_prefect
+    from flows.env import configure_local_prefect
 
     configure_local_prefect(config.prefect_home)
-    from flows.runtime import prefect_api
+    from flows.runtime import prefect_api  # imports Prefect: only after its environment is set
 
     with prefect_api() as runs:
         yield runs

@@ -21,6 +21,7 @@ def test_check_plan_states(tmp_path: Path) -> None:
            "PLANFLOW_HOME": str(tmp_path / "home")}  # fmt: skip
     env.pop("PREFECT_API_URL", None)
     env.pop("PREFECT_HOME", None)
+    env["HOME"] = str(tmp_path / "user")  # Prefect must not fall back to ~/.prefect
     for task, day in (("hoi-nghi-nq57", "2025-10-08"), ("thi-truc-tuyen-cds-cchc", "2025-10-10")):
         progress = [str(PLANFLOW), "progress", "loc-tan-2025", task, "--status", "done",
                     "--by", "phong-vhxh", "--at", day]  # fmt: skip
@@ -30,7 +31,9 @@ def test_check_plan_states(tmp_path: Path) -> None:
         env=env, capture_output=True, text=True, check=False, cwd=tmp_path, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "Traceback" not in done.stderr
+    assert done.stderr == ""
+    assert (tmp_path / "home" / "prefect" / "prefect.db").is_file()  # Prefect's state under PLANFLOW_HOME
+    assert not (tmp_path / "user" / ".prefect").exists()
     assert "CancelledError" not in done.stderr
     result = json.loads(done.stdout)
     states = {key.removeprefix("loc-tan-2025/"): name for key, name in result["states"].items()}

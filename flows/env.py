@@ -1,0 +1,22 @@
+"""Environment for a local Prefect, set before Prefect is first imported.
+
+Kept apart from ``flows.runtime``, which imports Prefect: Prefect reads PREFECT_HOME when
+it is imported, so this must run first.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def configure_local_prefect(prefect_home: Path) -> None:
+    """Environment for a local Prefect: its home under ours, no telemetry, quiet server.
+
+    Must run before ``prefect`` is imported by the caller's process for the first time
+    when PREFECT_HOME is to take effect; values already set by the user win.
+    """
+    os.environ.setdefault("PREFECT_HOME", str(prefect_home))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_UI_ENABLED", "false")
+    prefect_home.mkdir(parents=True, exist_ok=True)
