@@ -21,9 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.utils import format_datetime
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -132,35 +131,33 @@ class DeliveryReport:
 
 
 def claim(factory: sessionmaker[Session], now: dt.datetime, limit: int) -> list[OutboxRow]:
-    """Take up to ``limit`` deliverable messages; each id is claimed by one worker only."""
+    """Take up to ``limit`` deliverable messages; each id is claimed by one worker only.
+
+    One conditional UPDATE … RETURNING: a row another worker claimed in between no longer
+    matches its WHERE, so it is not returned here."""
+    claimable = (
+        OutboxRow.status.in_(OPEN),
+        or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until < now),
+    )
     with factory() as session, session.begin():
         candidates = session.scalars(
             select(OutboxRow.id)
             .where(
-                OutboxRow.status.in_(OPEN),
+                *claimable,
                 or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= now),
-                or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until < now),
             )
             .order_by(OutboxRow.id)
             .limit(limit)
         ).all()
-    claimed: list[OutboxRow] = []
-    for message_id in candidates:
-        with factory() as session, session.begin():
-            result = session.execute(
-                update(OutboxRow)
-                .where(
-                    OutboxRow.id == message_id,
-                    OutboxRow.status.in_(OPEN),
-                    or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until < now),
-                )
-                .values(claimed_until=now + LEASE)
-            )
-            if cast(CursorResult[Any], result).rowcount == 1:
-                row = session.get(OutboxRow, message_id)
-                if row is not None:
-                    claimed.append(row)
-    return claimed
+        if not candidates:
+            return []
+        won = session.scalars(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(candidates), *claimable)
+            .values(claimed_until=now + LEASE)
+            .returning(OutboxRow.id)
+        ).all()
+        return list(session.scalars(select(OutboxRow).where(OutboxRow.id.in_(won)).order_by(OutboxRow.id)))
 
 
 def record_outcome(

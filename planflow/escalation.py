@@ -98,19 +98,20 @@ class Notice:
 
 def due_notices(
     items: Iterable[OccurrenceStatus],
-    policies: Callable[[OccurrenceStatus], EscalationPolicy],
+    policies: Mapping[str, EscalationPolicy],
     resolve: Resolver,
     today: dt.date,
     cal: WorkCalendar,
     recorded: frozenset[tuple[str, str, str]] | set[tuple[str, str, str]] = frozenset(),
 ) -> list[Notice]:
-    """Every notice whose step has fired by ``today`` and is not in ``recorded``."""
+    """Every notice whose step has fired by ``today`` and is not in ``recorded``;
+    ``policies`` maps each task or report id to its ladder."""
     notices: list[Notice] = []
     for item in items:
         due = item.facts.due
         if due is None or item.status.is_done:
             continue
-        for step in policies(item).steps:
+        for step in policies[item.facts.item_id].steps:
             when = fire_date(due, step, cal)
             if when > today or not _applies(step, item, today, due):
                 continue

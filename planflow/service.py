@@ -283,7 +283,7 @@ def notices_due(
         policies.update({r.id: policy_for(plan, r.id) for r in plan.reports})
         notices += due_notices(
             report.items,
-            lambda item, p=policies: p[item.facts.item_id],  # type: ignore[misc]
+            policies,
             _resolver(plan, directory),
             report.as_of.day,
             calendar_for(plan),
