@@ -18,7 +18,8 @@ from tests.factories import write_definitions
 POSTGRES_URL = os.environ.get(
     "PLANFLOW_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-TEST_SCHEMA = "planflow_test"
+# One schema per test process, dropped at exit: parallel runs (CI, several checkouts) never collide.
+TEST_SCHEMA = f"planflow_test_{os.getpid()}"
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -74,6 +75,19 @@ def store_at(url: str) -> Iterator[sessionmaker[Session]]:
         yield factory
     finally:
         factory.kw["bind"].dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_test_schema() -> Iterator[None]:
+    yield
+    engine = sa.create_engine(POSTGRES_URL)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {TEST_SCHEMA} CASCADE"))
+    except sa.exc.OperationalError:
+        pass
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture
