@@ -179,7 +179,8 @@ def build(path: Path) -> Path:
             "{{ t.lead | join(', ') }}",
             "{{ t.due or 'Thường xuyên' }}",
             "{{ t.status_label }}{% if t.days_overdue %} ({{ t.days_overdue }} ngày){% endif %}",
-            "{% if t.done_at %}Hoàn thành ngày {{ t.done_at }}. {% endif %}{{ t.note or '' }}"
+            "{% if t.done_at %}Hoàn thành ngày {{ t.done_at }}.{% endif %}"
+            "{% if t.note %} {{ t.note }}{% endif %}"
             "{% for e in t.evidence %} [Minh chứng: {{ e }}]{% endfor %}",
         ],
         "for t in s.tasks",
@@ -273,7 +274,8 @@ def build(path: Path) -> Path:
     _para(doc, "- Không có nhiệm vụ quá hạn hay chỉ tiêu chưa đạt trong kỳ.", indent=True)
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p for t in r.overdue %}")
-    _para(doc, "- Quá hạn: {{ t.title }} — {{ t.lead | join(', ') }}, hạn {{ t.due }}, quá "
+    _para(doc, "- Quá hạn: {{ t.title }}{% if t.period %} (kỳ {{ t.period }}){% endif %} — "
+          "{{ t.lead | join(', ') }}, hạn {{ t.due }}, quá "
           "{{ t.days_overdue }} ngày.", indent=True)  # fmt: skip
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p for t in r.blocked %}")

@@ -32,6 +32,7 @@ from planflow.reporting import (
     report_context,
     report_duties,
     save_version,
+    with_children,
 )
 from planflow.service import sync_definitions
 from planflow.status import resolve_as_of
@@ -148,7 +149,7 @@ def send_report(
     version, its occurrence is recorded done, and it is mailed to every recipient (the
     compiling unit in copy) with its files."""
     with factory() as session, session.begin():
-        sync_definitions(defs, [plan_id], session=session, now=now())
+        sync_definitions(defs, with_children(defs, plan_id), session=session, now=now())
         duty = find_duty(defs, plan_id, report_id, period, at, session=session)
         ctx = report_context(defs, duty, at, session=session)
         files = render_report(ctx, template=template_path(defs.root))
@@ -176,7 +177,7 @@ def build_files(
 ) -> list[tuple[str, bytes]]:
     """Render one report without storing anything: (format, content) per format."""
     with factory() as session, session.begin():
-        sync_definitions(defs, [plan_id], session=session, now=dt.datetime.now(dt.UTC))
+        sync_definitions(defs, with_children(defs, plan_id), session=session, now=dt.datetime.now(dt.UTC))
         duty = find_duty(defs, plan_id, report_id, period, as_of, session=session)
         ctx = report_context(defs, duty, as_of, session=session)
     files = render_report(ctx, formats, template=template or template_path(defs.root))

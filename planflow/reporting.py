@@ -166,6 +166,11 @@ def find_duty(
     return duties[0]
 
 
+def with_children(defs: Definitions, plan_id: str) -> list[str]:
+    """A plan and the plans naming it as their parent: what its reports read."""
+    return [plan_id, *sorted(i for i in defs.plans if defs.plan(i).parent_plan == plan_id)]
+
+
 def split_report_ref(ref: str) -> tuple[str, str]:
     """``PLAN/REPORT`` → (plan, report)."""
     plan_id, sep, report_id = ref.partition("/")

@@ -324,7 +324,7 @@ def document_symbol(issuer: str) -> str:
     """``BC-UBND`` for a People's Committee, else BC- and the initials of the body."""
     if len(issuer_lines(issuer)) == 2:
         return "BC-UBND"
-    words = [w for w in re.split(r"\s+", issuer) if w and w[0].isupper()]
+    words = [w for w in re.split(r"\s+", issuer) if w and w.casefold() not in ("và", "của")]
     return "BC-" + "".join(w[0] for w in words).upper()
 
 
@@ -532,7 +532,7 @@ def build_context(
         period_phrase=_period_phrase(item.facts.period) or "Kế hoạch",
         period=item.facts.period,
         data_from=vn_date(window.data_from),
-        data_to=vn_date(window.data_to),
+        data_to=vn_date(min(window.data_to, today)),
         due=vn_date(window.due) if window.due else None,
         as_of=vn_date(today),
         compiler=compiler.name,
