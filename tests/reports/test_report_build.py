@@ -4,6 +4,7 @@ and PostgreSQL), through the CLI where a user would."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -104,9 +105,12 @@ def test_docx_has_the_decree_30_layout(tmp_path: Path, store_env: str) -> None:
     assert foot.rows[0].cells[0].text.split("\n")[:3] == ["Nơi nhận:", "- Như trên;", "- Lưu: VT, Phòng Văn hóa - Xã hội."]
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_docx_opens_in_libreoffice(tmp_path: Path, store_env: str) -> None:
     """A real office suite opens the file and turns it into a PDF."""
+    if shutil.which("soffice") is None:
+        if os.environ.get("PLANFLOW_REQUIRE_LIBREOFFICE"):
+            pytest.fail("LibreOffice is required (PLANFLOW_REQUIRE_LIBREOFFICE) but soffice is not installed")
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
     root = demo_with_budget(tmp_path / "d")
     target = tmp_path / "q1.docx"
     _cli("report", "build", REF, "--period", "2026-Q1", "--as-of", "2026-04-08", "-f", "docx", "-o", str(target),
