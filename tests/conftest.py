@@ -23,11 +23,15 @@ TEST_SCHEMA = f"planflow_test_{os.getpid()}"
 REPO = Path(__file__).resolve().parent.parent
 
 
+# What the test run itself is told (by CI), kept while every other PLANFLOW_* is cleared.
+_KEEP = ("PLANFLOW_TEST_POSTGRES_URL", "PLANFLOW_REQUIRE_POSTGRES", "PLANFLOW_REQUIRE_LIBREOFFICE")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test gets its own PLANFLOW_HOME and no inherited planflow settings."""
     for name in list(os.environ):
-        if name.startswith("PLANFLOW_") and name not in ("PLANFLOW_TEST_POSTGRES_URL", "PLANFLOW_REQUIRE_LIBREOFFICE"):
+        if name.startswith("PLANFLOW_") and name not in _KEEP:
             monkeypatch.delenv(name)
     monkeypatch.setenv("PLANFLOW_HOME", str(tmp_path / "home"))
 
