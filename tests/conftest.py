@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.store.db import open_store
 from tests.factories import write_definitions
+from tests.smtp import SmtpServer
 
 POSTGRES_URL = os.environ.get(
     "PLANFLOW_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -98,3 +99,12 @@ def _drop_test_schema() -> Iterator[None]:
 def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
     with store_at(database_url) as factory:
         yield factory
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free loopback port, recording what it accepts."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
