@@ -6,6 +6,7 @@ import typer
 
 from planflow.cli.check import check
 from planflow.cli.definitions import compile_, validate
+from planflow.cli.importer import import_
 from planflow.cli.mail import notices, outbox, send, simulate
 from planflow.cli.progress import progress
 from planflow.cli.status import status, sync
@@ -27,6 +28,7 @@ app.command("notices")(notices)
 app.command("simulate")(simulate)
 app.command("outbox")(outbox)
 app.command("send")(send)
+app.command("import")(import_)
 
 
 def main() -> None:

@@ -276,7 +276,7 @@ def guess_kind(name: str) -> UnitKind:
     lowered = normalize(name)
     rules = (
         (r"^(?:các|những|toàn thể|tập thể)\b", UnitKind.GROUP),
-        (r"^(?:ủy ban|uỷ ban|ubnd)\s+(?:nhân dân|nd)", UnitKind.PEOPLES_COMMITTEE),
+        (r"^(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\b", UnitKind.PEOPLES_COMMITTEE),
         (r"^(?:ủy ban|ub|ubmttq)\s*(?:mặt trận|mttq)|^ubmttq|^mặt trận", UnitKind.FRONT),
         (r"^(?:hội đồng nhân dân|hđnd|thường trực hđnd)", UnitKind.PEOPLES_COUNCIL),
         (r"^(?:đảng ủy|đảng bộ|ban thường vụ|thường trực đảng ủy)", UnitKind.PARTY),
