@@ -41,16 +41,20 @@ def import_(
         Path | None,
         typer.Option(
             "--units",
-            help="Danh mục đơn vị để đối chiếu tên (definitions/units/<id>.yaml); đơn vị mới được thêm vào cuối.",
+            help="Danh mục đơn vị để đối chiếu tên (definitions/units/<id>.yaml); "
+            "đơn vị mới được thêm vào cuối.",
             show_default=False,
         ),
     ] = None,
     year: Annotated[
         int | None,
-        typer.Option("--year", min=1900, max=2200, help="Năm của kế hoạch, cho ngày ghi thiếu năm.", show_default=False),
+        typer.Option(
+            "--year", min=1900, max=2200, help="Năm của kế hoạch, cho ngày ghi thiếu năm.", show_default=False
+        ),
     ] = None,
     report_json: Annotated[
-        bool, typer.Option("--report-json", help="In bản tóm tắt dạng JSON ra stdout (thay cho bản tóm tắt chữ).")
+        bool,
+        typer.Option("--report-json", help="In bản tóm tắt dạng JSON ra stdout (thay cho bản tóm tắt chữ)."),
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Ghi đè file bản nháp đã có.")] = False,
     definitions_dir: DefinitionsOption = None,
@@ -62,7 +66,7 @@ def import_(
     không chắc chắn được đánh dấu "# KIỂM TRA" trong file; bản tóm tắt in ra stderr.
     Mã thoát 1 nếu không đọc được file, file trống, PDF chỉ có ảnh scan hoặc không phải Kế hoạch.
 
-    Ví dụ: planflow import ke-hoach-2026.pdf --units definitions/units/loc-tan.yaml -o definitions/plans/loc-tan-2026.yaml
+    Ví dụ: planflow import kh.pdf --units definitions/units/loc-tan.yaml -o definitions/plans/lt-2026.yaml
     """
     with handled():
         if output == "-" and report_json:
@@ -125,9 +129,7 @@ def _write_units(written: Draft, units: Path | None, target: Path, source: str) 
     if written.units.created:
         path = target.parent.parent / "units" / f"{written.units.directory.id}.yaml"
         if path.exists():
-            raise DocumentError(
-                f"đã có danh mục {path} nhưng không dùng được; chạy lại với --units {path}"
-            )
+            raise DocumentError(f"đã có danh mục {path} nhưng không dùng được; chạy lại với --units {path}")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(new_directory_yaml(written.units, source), encoding="utf-8")
         return str(path)
@@ -135,14 +137,16 @@ def _write_units(written: Draft, units: Path | None, target: Path, source: str) 
         return None
     text = units.read_text(encoding="utf-8")
     node = yaml.compose(text, Loader=yaml.SafeLoader)
-    last_key = node.value[-1][0].value if isinstance(node, yaml.MappingNode) and node.value else None
-    if last_key != "units":
+    last = node.value[-1] if isinstance(node, yaml.MappingNode) and node.value else None
+    items = last[1].value if last is not None and isinstance(last[1], yaml.SequenceNode) else []
+    if last is None or last[0].value != "units" or not items:
         raise DocumentError(
             f"{units}: không thêm được đơn vị mới vì 'units:' không phải khóa cuối của file; "
             f"hãy thêm tay các đơn vị sau rồi chạy lại:\n{directory_yaml(written.units, source)}"
         )
+    indent = items[0].start_mark.column - 2  # where the existing items' dashes stand
     with units.open("a", encoding="utf-8") as handle:
-        handle.write(("" if text.endswith("\n") else "\n") + directory_yaml(written.units, source))
+        handle.write(("" if text.endswith("\n") else "\n") + directory_yaml(written.units, source, indent))
     return str(units)
 
 

@@ -105,7 +105,9 @@ def score(found: Sequence[TaskDraft], gold: Sequence[GoldTask], matcher: Matcher
     for task in found:
         title = _key(task.title)
         candidates = [
-            i for i, g in enumerate(gold) if i not in taken and any(title.startswith(_key(t)) for t in g.titles)
+            i
+            for i, g in enumerate(gold)
+            if i not in taken and any(title.startswith(_key(t)) for t in g.titles)
         ]
         if not candidates:
             result.extras.append(f"{task.label}: {task.title[:70]}")

@@ -27,7 +27,8 @@ _HEAD_SPLIT = re.compile(rf"^(?P<unit>.+?)(?:\s*:\s*|\s+(?=(?:{_DUTY_VERBS})\b))
 _TIME_PHRASES = (
     re.compile(r"(?:định kỳ\s+)?(?:hàng|hằng|mỗi)\s+(?:tháng|quý|năm|tuần)(?:\s*,\s*(?:6 tháng|sáu tháng|"
                r"cuối năm|năm|quý))*(?:\s*\([^)]*\))?", re.IGNORECASE),
-    re.compile(r"định kỳ\s+(?:6 tháng|sáu tháng|quý|năm)(?:\s*,\s*(?:6 tháng|cuối năm|năm))*(?:\s*\([^)]*\))?",
+    re.compile(r"định kỳ\s+(?:6 tháng|sáu tháng|quý|năm)(?:\s*,\s*(?:6 tháng|cuối năm|năm))*"
+               r"(?:\s*\([^)]*\))?",
                re.IGNORECASE),
     re.compile(r"(?:trước|chậm nhất(?: vào)?|hạn)\s+(?:ngày\s+)?\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?",
                re.IGNORECASE),
@@ -104,7 +105,9 @@ def report_duties(
             if report is not None:
                 found.append(report)
     for sentence in closing:
-        subject = re.search(r"(?:hàng|hằng) quý\s+(?P<who>các [^,]+?(?:, [^,]+?)*?)\s+báo cáo", sentence, re.I)
+        subject = re.search(
+            r"(?:hàng|hằng) quý\s+(?P<who>các [^,]+?(?:, [^,]+?)*?)\s+báo cáo", sentence, re.I
+        )
         actor = None
         if subject:
             refs = matcher.refs(subject.group("who"))
@@ -116,7 +119,12 @@ def report_duties(
 
 
 def _report(
-    sentence: str, actor: UnitRef | None, where: str, matcher: Matcher, year: int | None, standing: UnitRef | None
+    sentence: str,
+    actor: UnitRef | None,
+    where: str,
+    matcher: Matcher,
+    year: int | None,
+    standing: UnitRef | None,
 ) -> ReportDraft | None:
     lowered = normalize(sentence)
     if "báo cáo" not in lowered or actor is None:
@@ -184,7 +192,8 @@ def _recipients(sentence: str, matcher: Matcher) -> list[UnitRef]:
 
 
 def _title(sentence: str) -> str:
-    match = re.search(r"báo cáo\s+(?:[^,;]*?\s+)?(?P<what>(?:kết quả|tình hình|tiến trình)[^;(]*?)(?:\s+(?:về|gửi|"
+    match = re.search(r"báo cáo\s+(?:[^,;]*?\s+)?(?P<what>(?:kết quả|tình hình|tiến trình)[^;(]*?)"
+                      r"(?:\s+(?:về|gửi|"
                       r"trước|theo|lồng ghép|định kỳ)\b|[.;(]|$)", sentence, re.IGNORECASE)  # fmt: skip
     what = match.group("what").strip() if match else "kết quả thực hiện Kế hoạch"
     return f"Báo cáo {what}"

@@ -50,7 +50,9 @@ class Units:
 
     @property
     def complete(self) -> UnitDirectory:
-        return UnitDirectory(id=self.directory.id, name=self.directory.name, units=[*self.directory.units, *self.new])
+        return UnitDirectory(
+            id=self.directory.id, name=self.directory.name, units=[*self.directory.units, *self.new]
+        )
 
     def id_for(self, ref: UnitRef) -> str:
         """The id of a referenced unit, adding it to the directory when it is unknown."""
@@ -152,34 +154,52 @@ def write_draft(draft: PlanDraft, directory: UnitDirectory | None, plan_id: str 
     year = period[0].year
     ident = plan_id or f"{slug(draft.place or 'ke-hoach', 4)}-{draft.year or year}"
     w = _Writer()
-    w.comment(0, f"Bản nháp do `planflow import` tạo từ {draft.source} ({draft.kind}). Hãy đọc lại toàn bộ; "
-                 f"mỗi dòng “# {CHECK}: …” là chỗ planflow không chắc chắn hoặc văn bản không ghi.")  # fmt: skip
+    w.comment(
+        0,
+        f"Bản nháp do `planflow import` tạo từ {draft.source} ({draft.kind}). Hãy đọc lại toàn bộ; "
+        f"mỗi dòng “# {CHECK}: …” là chỗ planflow không chắc chắn hoặc văn bản không ghi.",
+    )
     for note in draft.footnotes:
         w.comment(0, f"Chú thích của văn bản: {note}")
     w.field(0, "id", ident)
     w.field(0, "document_number", draft.document_number, draft.doubts.get("document_number"))
-    w.field(0, "title", draft.title or "(chưa rõ tên kế hoạch)", None if draft.title else "không tìm thấy trích yếu")
-    w.field(0, "issuer", draft.issuer or "(chưa rõ)", draft.doubts.get("issuer") or (None if draft.issuer else "không rõ cơ quan ban hành"))  # fmt: skip
+    w.field(
+        0,
+        "title",
+        draft.title or "(chưa rõ tên kế hoạch)",
+        None if draft.title else "không tìm thấy trích yếu",
+    )
+    issuer_doubt = draft.doubts.get("issuer") or (None if draft.issuer else "không rõ cơ quan ban hành")
+    w.field(0, "issuer", draft.issuer or "(chưa rõ)", issuer_doubt)
     w.field(0, "place", draft.place or "(chưa rõ)", None if draft.place else "không rõ địa danh")
     w.field(0, "issued", draft.issued)
     if draft.issued is None:
-        w.check(0, "ngày ban hành để trống trong văn bản (hoặc không tìm thấy); thêm issued: YYYY-MM-DD khi có")
+        w.check(
+            0, "ngày ban hành để trống trong văn bản (hoặc không tìm thấy); thêm issued: YYYY-MM-DD khi có"
+        )
     _signer(w, draft)
-    w.check(0, draft.period_source and None or "văn bản không nêu kỳ kế hoạch; suy ra từ ngày sớm nhất và cuối năm")
+    w.check(
+        0,
+        (draft.period_source and None)
+        or "văn bản không nêu kỳ kế hoạch; suy ra từ ngày sớm nhất và cuối năm",
+    )
     w.lines.append("period:")
     w.field(2, "start", period[0])
     w.field(2, "end", period[1])
     w.field(0, "units", units.directory.id)
     standing = _standing(draft, units)
-    w.field(0, "standing_unit", standing, draft.doubts.get("standing_unit") if draft.standing_unit is None else
-            (f"cơ quan thường trực suy ra từ “{draft.standing_source}”" if draft.standing_source and "thường trực" not in draft.standing_source else None))  # fmt: skip
+    w.field(0, "standing_unit", standing, _standing_doubt(draft))
     _list(w, "legal_bases", draft.legal_bases)
     _list(w, "objectives", draft.objectives)
     _targets(w, 0, draft.targets)
     w.field(0, "budget_total", draft.budget_total)
     for check in draft.budget_checks:
-        w.comment(0, f"Kinh phí {check.label} “{check.title}”: ghi {_scalar(check.stated)}, các dòng cộng lại "
-                     f"{_scalar(check.rows_sum)} triệu đồng" + ("" if check.stated == check.rows_sum else f" — {CHECK}"))  # fmt: skip
+        mismatch = "" if check.stated == check.rows_sum else f" — {CHECK}"
+        w.comment(
+            0,
+            f"Kinh phí {check.label} “{check.title}”: ghi {_scalar(check.stated)}, các dòng cộng lại "
+            f"{_scalar(check.rows_sum)} triệu đồng{mismatch}",
+        )
     _list(w, "distribution", draft.distribution)
     w.lines.append("")
     w.lines.append("tasks:")
@@ -204,6 +224,13 @@ def _signer(w: _Writer, draft: PlanDraft) -> None:
     w.field(2, "title", signer.title if signer else "CHỦ TỊCH")
     w.field(2, "name", signer.name if signer else "(chưa rõ)")
     w.comment(2, "email: thêm địa chỉ e-mail của người ký để nhận báo cáo leo thang")
+
+
+def _standing_doubt(draft: PlanDraft) -> str | None:
+    if draft.standing_unit is None:
+        return draft.doubts.get("standing_unit")
+    source = draft.standing_source or ""
+    return None if "thường trực" in source else f"cơ quan thường trực suy ra từ “{source}”"
 
 
 def _standing(draft: PlanDraft, units: Units) -> str:
@@ -289,7 +316,9 @@ def _when(w: _Writer, indent: int, time: ReadTime | None, doubt: str | None, yea
         again = coerce_when(time.text, year)
     except PlanflowError:
         again = None
-    if again is not None and again.model_copy(update={"text": None}) == time.when.model_copy(update={"text": None}):
+    if again is not None and again.model_copy(update={"text": None}) == time.when.model_copy(
+        update={"text": None}
+    ):
         w.field(indent, "when", time.text)
         return
     canonical = time.when.model_dump(mode="json", exclude_none=True)
@@ -313,7 +342,9 @@ def _report(
     doubt = report.doubts.get("recipients")
     if not recipients:
         issuer = _standing_issuer(draft, units)
-        recipients = [{"unit": u} for u in dict.fromkeys([issuer, standing]) if u != compiler] or [{"unit": issuer}]
+        recipients = [{"unit": u} for u in dict.fromkeys([issuer, standing]) if u != compiler] or [
+            {"unit": issuer}
+        ]
         doubt = doubt or "văn bản không ghi nơi nhận báo cáo; tạm gửi UBND và cơ quan thường trực"
     w.check(4, doubt)
     w.lines.append("    recipients:")
@@ -332,7 +363,11 @@ def _report(
         w.lines.append("    inputs:")
         for unit_ids, time in inputs:
             w.field(6, "units", unit_ids, dash=True)
-            if time is not None and time.when is not None and time.text != (report.time.text if report.time else None):
+            if (
+                time is not None
+                and time.when is not None
+                and time.text != (report.time.text if report.time else None)
+            ):
                 _when(w, 8, time, None, year)
     w.field(4, "source", report.source)
 
@@ -356,7 +391,8 @@ def _period(draft: PlanDraft) -> tuple[dt.date, dt.date]:
     year = draft.year or (min(days).year if days else None)
     if year is None:
         raise DocumentError(
-            f"{draft.source}: không xác định được năm của kế hoạch (không có ngày tháng nào); dùng --year YYYY"
+            f"{draft.source}: không xác định được năm của kế hoạch (không có ngày tháng nào); "
+            "dùng --year YYYY"
         )
     if draft.period is not None:
         start, end = draft.period
@@ -383,15 +419,17 @@ def _validate(text: str, units: Units, year: int) -> Plan:
     return plan
 
 
-def directory_yaml(units: Units, source: str) -> str:
-    """The new units, as YAML list items (for a new directory file or to add to one)."""
+def directory_yaml(units: Units, source: str, indent: int = 2) -> str:
+    """The new units, as YAML list items at ``indent`` (to add to a directory's units)."""
     w = _Writer()
     for unit in units.new:
         w.lines.append("")
-        w.check(2, f"đơn vị mới do `planflow import` đề xuất từ {source}: kiểm tra tên, loại, thêm e-mail")
-        w.field(2, "id", unit.id, dash=True)
-        w.field(4, "name", unit.name)
-        w.field(4, "kind", unit.kind.value)
+        w.check(
+            indent, f"đơn vị mới do `planflow import` đề xuất từ {source}: kiểm tra tên, loại, thêm e-mail"
+        )
+        w.field(indent, "id", unit.id, dash=True)
+        w.field(indent + 2, "name", unit.name)
+        w.field(indent + 2, "kind", unit.kind.value)
     return "\n".join(w.lines) + "\n"
 
 

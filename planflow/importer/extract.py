@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 
 from planflow.errors import DocumentError
-from planflow.importer.document import SourceDocument
+from planflow.importer.document import Block, Line, SourceDocument
 from planflow.importer.draft import PlanDraft, ReportDraft, TaskDraft
 from planflow.importer.duties import read_duties, report_duties, standing_unit
 from planflow.importer.header import (
@@ -47,7 +47,7 @@ def extract(document: SourceDocument, directory: UnitDirectory | None, year: int
     layout = clean_layout(document.blocks)
     root = build_outline(paragraphs(layout.blocks))
     draft = PlanDraft(source=document.path, kind=document.kind, year=year, footnotes=layout.footnotes)
-    _check_type(root, document)
+    _check_type(layout.blocks, document)
     read_header(layout.blocks, draft)
     read_title(root, draft)
     matcher = Matcher(directory, draft.place)
@@ -75,20 +75,23 @@ def extract(document: SourceDocument, directory: UnitDirectory | None, year: int
     return draft
 
 
-def _check_type(root: Node, document: SourceDocument) -> None:
-    heads = [normalize(n.text) for n in root.children[:12] if n.kind == "text"]
-    if any(h.startswith("kế hoạch") or h.startswith("chương trình") for h in heads):
+def _check_type(blocks: list[Block], document: SourceDocument) -> None:
+    """The document type is the line in capitals under the header: KẾ HOẠCH, not BÁO CÁO."""
+    heads = [normalize(b.text) for b in blocks[:30] if isinstance(b, Line) and b.text.strip()]
+    if any(h.startswith(("kế hoạch", "chương trình")) for h in heads):
         return
     for head in heads:
         for key, name in _TYPES.items():
-            if head.startswith(key):
+            if head == key:
                 raise DocumentError(
                     f"{document.path}: văn bản này là {name}, không phải Kế hoạch; "
                     "planflow import chỉ nhận Kế hoạch (…/KH-…)"
                 )
 
 
-def _tables(root: Node, context: BodyContext, draft: PlanDraft) -> tuple[list[list[TaskDraft]], list[ReportDraft]]:
+def _tables(
+    root: Node, context: BodyContext, draft: PlanDraft
+) -> tuple[list[list[TaskDraft]], list[ReportDraft]]:
     tasks: list[list[TaskDraft]] = []
     reports: list[ReportDraft] = []
     count = 0

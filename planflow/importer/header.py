@@ -29,7 +29,9 @@ _ISSUER_SENTENCE = re.compile(
     r"(?:Ủy ban nhân dân|UBND)\s+(xã|phường|thị trấn|huyện|tỉnh|thành phố)\s+((?:[A-ZÀ-ỸĐ][^\s,;.]*\s?){1,4})"
     r"(?=\s*(?:ban hành|xây dựng|triển khai))",
 )
-_AREA = re.compile(r"trên địa bàn\s+(xã|phường|thị trấn|huyện|tỉnh|thành phố)\s+((?:[A-ZÀ-ỸĐ][^\s,;.]*\s?){1,4})")
+_AREA = re.compile(
+    r"trên địa bàn\s+(xã|phường|thị trấn|huyện|tỉnh|thành phố)\s+((?:[A-ZÀ-ỸĐ][^\s,;.]*\s?){1,4})"
+)
 _DOCUMENT_REF = re.compile(r"\bsố\s+\d|\d+\s*/\s*[A-ZĐ]|\d+-[A-ZĐ]+/")
 _TITLE_STOP = re.compile(r"^(?:căn cứ|thực hiện|[ivx]+\.\s)", re.IGNORECASE)
 _PERSON = re.compile(r"^(?:[A-ZÀ-ỸĐ][a-zà-ỹđ]+\s+){1,5}[A-ZÀ-ỸĐ][a-zà-ỹđ]+$")
@@ -96,7 +98,9 @@ def read_title(root: Node, draft: PlanDraft) -> None:
                 draft.issuer = f"Ủy ban nhân dân {area.group(1)} {area.group(2).strip()}"
                 draft.doubts["issuer"] = "văn bản không in tên cơ quan ban hành; suy ra từ “trên địa bàn …”"
     if draft.place is None and draft.issuer:
-        draft.place = re.sub(r"^Ủy ban nhân dân\s+(?:xã|phường|thị trấn|huyện|tỉnh|thành phố)\s+", "", draft.issuer)
+        draft.place = re.sub(
+            r"^Ủy ban nhân dân\s+(?:xã|phường|thị trấn|huyện|tỉnh|thành phố)\s+", "", draft.issuer
+        )
     if draft.year is None:
         years = re.findall(r"năm\s+(20\d\d)", draft.title or "")
         if years:
@@ -104,7 +108,7 @@ def read_title(root: Node, draft: PlanDraft) -> None:
 
 
 def read_bases(root: Node, draft: PlanDraft) -> None:
-    """"Căn cứ …" / "Thực hiện …" sentences of the preamble and of a "CĂN CỨ" part."""
+    """ "Căn cứ …" / "Thực hiện …" sentences of the preamble and of a "CĂN CỨ" part."""
     candidates: list[str] = []
     for node in root.children:
         if node.kind == "text" and re.match(r"^(?:căn cứ|thực hiện)\b", node.text, re.IGNORECASE):
@@ -115,7 +119,11 @@ def read_bases(root: Node, draft: PlanDraft) -> None:
     for item in candidates:
         text = re.sub(r"^(?:căn cứ|thực hiện)\s+(?:vào\s+)?", "", item.strip(), flags=re.IGNORECASE)
         text = text.strip(" .;")
-        if not text or not _DOCUMENT_REF.search(text) or re.search(r"ban hành\s+(?:kế hoạch|kh)\b", text, re.I):
+        if (
+            not text
+            or not _DOCUMENT_REF.search(text)
+            or re.search(r"ban hành\s+(?:kế hoạch|kh)\b", text, re.I)
+        ):
             continue
         key = _document_key(text)
         if key in seen:
@@ -135,11 +143,19 @@ def read_objectives(root: Node, draft: PlanDraft) -> None:
         if part.kind != "roman" or section_role(part) != "objectives":
             continue
         for node in part.walk()[1:]:
-            heading_only = node.kind in ("roman", "number") and len(node.text.split()) <= 6 and not node.text.endswith(".")
+            heading_only = (
+                node.kind in ("roman", "number")
+                and len(node.text.split()) <= 6
+                and not node.text.endswith(".")
+            )
             texts = ([] if heading_only else [node.text]) + node.body
             for text in texts:
-                kind, _, rest = split_marker(text)
-                clean = re.sub(r"^(?:mục đích|mục tiêu(?: chung| cụ thể)?|yêu cầu)\s*:?\s+(?=[A-ZĐÀ-Ỹ])", "", rest.strip())
+                _, _, rest = split_marker(text)
+                clean = re.sub(
+                    r"^(?:mục đích|mục tiêu(?: chung| cụ thể)?|yêu cầu)\s*:?\s+(?=[A-ZĐÀ-Ỹ])",
+                    "",
+                    rest.strip(),
+                )
                 if not clean:
                     continue
                 draft.objectives.append(clean)
@@ -165,12 +181,14 @@ def read_plan_time_and_budget(root: Node, draft: PlanDraft) -> None:
 
 
 def _time_phrase(text: str) -> str:
-    match = re.search(r"(?:từ ngày|từ)\s+\d{1,2}/\d{1,2}(?:/\d{4})?\s*(?:đến|-|–)\s*(?:ngày\s+)?\d{1,2}/\d{1,2}/\d{4}", text)
+    match = re.search(
+        r"(?:từ ngày|từ)\s+\d{1,2}/\d{1,2}(?:/\d{4})?\s*(?:đến|-|–)\s*(?:ngày\s+)?\d{1,2}/\d{1,2}/\d{4}", text
+    )
     return match.group(0) if match else text
 
 
 def read_signature(root: Node, draft: PlanDraft) -> None:
-    """"TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / Nguyễn Sĩ Quân"."""
+    """ "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / Nguyễn Sĩ Quân"."""
     blocks = [n for n in root.children if n.kind == "signature"]
     if not blocks:
         return
@@ -181,7 +199,8 @@ def read_signature(root: Node, draft: PlanDraft) -> None:
     authority_parts: list[str] = []
     title = "CHỦ TỊCH"
     for line in lines:
-        match = re.match(r"^((?:TM|KT|Q|TL|TUQ)\.\s+(?:ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|CHỦ TỊCH|[A-ZÀ-ỸĐ ]+?))"
+        match = re.match(r"^((?:TM|KT|Q|TL|TUQ)\.\s+(?:ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|CHỦ TỊCH|"
+                         r"[A-ZÀ-ỸĐ ]+?))"
                          r"(?:\s+((?:PHÓ\s+)?CHỦ TỊCH))?$", line)  # fmt: skip
         if match:
             authority_parts.append(match.group(1).strip())

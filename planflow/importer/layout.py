@@ -67,9 +67,9 @@ def _take_footnotes(layout: Layout) -> None:
         if not holders:
             continue
         holder = holders[0]
-        index = layout.blocks.index(holder)
-        layout.blocks[index] = Line(marker.sub("", holder.text, count=1), holder.where)
-        lines[lines.index(holder)] = layout.blocks[index]  # type: ignore[call-overload]
+        cleaned = Line(marker.sub("", holder.text, count=1), holder.where)
+        layout.blocks[layout.blocks.index(holder)] = cleaned
+        lines[lines.index(holder)] = cleaned
         layout.blocks.remove(candidate)
         layout.footnotes.append(f"{number}. {match.group(2).strip()}")
 
@@ -167,7 +167,6 @@ def _split_rows(lines: list[Line]) -> list[list[str]]:
 def _cells_of_row(lines: list[str], roles: list[Role]) -> tuple[str, ...]:
     """Share a row's lines out to its columns: the task's wide lines first, the short
     unit names after, the time at the very end."""
-    cells = {role: "" for role in roles}
     index, rest = lines[0], lines[1:]
     time = ""
     if roles and roles[-1] is Role.TIME and rest:
@@ -185,9 +184,9 @@ def _cells_of_row(lines: list[str], roles: list[Role]) -> tuple[str, ...]:
     others = [r for r in roles if r not in (Role.INDEX, Role.TASK, Role.TIME)]
     if len(pieces) > len(others) and others:
         pieces = [*pieces[: len(others) - 1], " ".join(pieces[len(others) - 1 :])]
-    values = {Role.INDEX: index, Role.TASK: " ".join(task_lines), Role.TIME: time}
-    assigned = dict(zip(others, pieces, strict=False))
-    return tuple(_squash(values.get(r, assigned.get(r, ""))) for r in roles) if cells else ()
+    values: dict[Role, str] = {Role.INDEX: index, Role.TASK: " ".join(task_lines), Role.TIME: time}
+    values.update(zip(others, pieces, strict=False))
+    return tuple(_squash(values.get(r, "")) for r in roles)
 
 
 def _take_time(lines: list[str]) -> tuple[list[str], str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from planflow.importer.document import Block, Line, Table
+from planflow.importer.document import Block, Table
 from planflow.importer.fields import field_of
 from planflow.when import normalize
 
@@ -155,7 +155,7 @@ def _starts_paragraph(current: Paragraph, text: str, kind: str | None) -> bool:
         return True
     if is_caps(current.text) and not is_caps(text):
         return True  # a heading in capitals ends at the first line in lower case
-    starts_upper = text[:1].isupper() or text[:1] in "“\"("
+    starts_upper = text[:1].isupper() or text[:1] in '“"('
     return bool(starts_upper and _SENTENCE_END.search(current.text))
 
 

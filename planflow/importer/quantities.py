@@ -34,15 +34,15 @@ def targets_in(text: str) -> list[TargetDraft]:
             continue
         before = part[: match.start()].lower()
         comparator = ">" if re.search(r"\btrên\s*$", before) else ">="
-        rest = match.group("rest").strip(" ,”\"")
-        metric = rest or part.strip(" ,”\"")
+        rest = match.group("rest").strip(' ,”"')
+        metric = rest or part.strip(' ,”"')
         out.append(
             TargetDraft(
                 metric=_metric(metric),
                 comparator=comparator,
                 value=parse_vn_number(match.group("value")),
                 unit="%",
-                text=part.strip(" ,“”\""),
+                text=part.strip(' ,“”"'),
             )
         )
     return out
@@ -81,7 +81,7 @@ def _comparator(word: str | None) -> str:
 
 
 def _metric(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip(" .,;:“”\"")
+    text = re.sub(r"\s+", " ", text).strip(' .,;:“”"')
     return text[:1].upper() + text[1:] if text else "Chỉ tiêu"
 
 

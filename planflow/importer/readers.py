@@ -155,9 +155,7 @@ def _pdf_page(page: Any, number: int) -> list[Block]:
             continue
         placed.append((line["top"], Line(_clean(line["text"]), f"trang {number}")))
     for index, table in enumerate(tables, start=1):
-        rows = tuple(
-            tuple(_clean(cell or "").strip() for cell in row) for row in table.extract() if row
-        )
+        rows = tuple(tuple(_clean(cell or "").strip() for cell in row) for row in table.extract() if row)
         placed.append((table.bbox[1], Table(rows, f"trang {number}, bảng {index}")))
     placed.sort(key=lambda item: item[0])
     return [block for _, block in placed]

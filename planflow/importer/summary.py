@@ -63,7 +63,8 @@ def summary(draft: PlanDraft, written: Draft, output: str | None, units_file: st
 def summary_lines(data: dict[str, Any]) -> list[str]:
     tasks = data["tasks"]
     lines = [
-        f"Đã đọc {data['source']} ({data['kind']}): {tasks['total']} nhiệm vụ ({tasks['body']} trong thân văn bản, "
+        f"Đã đọc {data['source']} ({data['kind']}): {tasks['total']} nhiệm vụ "
+        f"({tasks['body']} trong thân văn bản, "
         f"{tasks['appendix']} từ phụ lục, {tasks['both']} gộp từ cả hai), {data['reports']} báo cáo.",
         "Trường đã điền: "
         + ", ".join(f"{_FIELD_NAMES[k]} {v}/{tasks['total']}" for k, v in data["fields"].items() if v)
@@ -71,7 +72,10 @@ def summary_lines(data: dict[str, Any]) -> list[str]:
         f"Cần kiểm tra: {data['checks']} chỗ, đánh dấu “# {CHECK}” trong bản nháp.",
     ]
     if data["budget_total"] is not None:
-        lines.append(f"Kinh phí: {data['budget_total']:g} triệu đồng; {len(data['budget_groups'])} nhóm đã cộng kiểm tra.")
+        lines.append(
+            f"Kinh phí: {data['budget_total']:g} triệu đồng; "
+            f"{len(data['budget_groups'])} nhóm đã cộng kiểm tra."
+        )
     if data["new_units"]:
         where = f" (thêm vào {data['units_file']})" if data["units_file"] else ""
         names = "; ".join(f"{u['id']}: {u['name']}" for u in data["new_units"])
@@ -80,5 +84,7 @@ def summary_lines(data: dict[str, Any]) -> list[str]:
         lines.append("Cảnh báo:")
         lines += [f"  - {w}" for w in data["warnings"]]
     if data["output"]:
-        lines.append(f"Đã ghi bản nháp: {data['output']}. Rà soát rồi chạy: planflow validate {data['output']}")
+        lines.append(
+            f"Đã ghi bản nháp: {data['output']}. Rà soát rồi chạy: planflow validate {data['output']}"
+        )
     return lines

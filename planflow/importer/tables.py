@@ -16,8 +16,8 @@ from decimal import Decimal
 from planflow.importer.columns import Role, header_roles
 from planflow.importer.document import Table
 from planflow.importer.draft import BudgetCheck, ReportDraft, TaskDraft
-from planflow.importer.quantities import million_vnd, target_cell, targets_in
 from planflow.importer.fields import Field
+from planflow.importer.quantities import million_vnd, target_cell, targets_in
 from planflow.importer.tasks import BodyContext, add_units
 from planflow.importer.timing import ReadTime, looks_like_time, read_time
 from planflow.when import RecurringWhen, normalize
@@ -82,7 +82,9 @@ def _rows(
     group: tuple[str, str] | None = None
     total: Decimal | None = None
     for values in raw:
-        cells = {r: v.strip() for r, v in zip(roles, values, strict=False) if r is not Role.OTHER}
+        cells: dict[Role, str] = {
+            r: v.strip() for r, v in zip(roles, values, strict=False) if r is not Role.OTHER
+        }
         if header_roles(list(values)) or not any(cells.values()):
             continue  # a header repeated on a new page
         index = cells.get(Role.INDEX, "")
@@ -131,7 +133,7 @@ def _entry(
     in_dong: bool,
     result: TableResult,
 ) -> None:
-    title = re.sub(r"^[-–•]\s*", "", row.cell(Role.TASK)).strip(" “”\"")
+    title = re.sub(r"^[-–•]\s*", "", row.cell(Role.TASK)).strip(' “”"')
     if not title:
         return
     group = f"{entry.group[0]}." if entry.group else ""
@@ -158,7 +160,10 @@ def _entry(
     elif entry.cell(Role.BUDGET):
         task.doubt("budget", f"ô kinh phí “{entry.cell(Role.BUDGET)}” không phải một số")
     if entry is not row or row.subrows:
-        task.notes.append("Một dòng của bảng chia cho nhiều đơn vị, mỗi đơn vị một phần kinh phí: tách thành một nhiệm vụ cho mỗi đơn vị.")
+        task.notes.append(
+            "Một dòng của bảng chia cho nhiều đơn vị, mỗi đơn vị một phần kinh phí: "
+            "tách thành một nhiệm vụ cho mỗi đơn vị."
+        )
     if normalize(title).startswith("báo cáo") and task.lead:
         result.reports.append(_report(task, entry))
         return
@@ -187,7 +192,11 @@ def _time(task: TaskDraft, entry: _Row, row: _Row, context: BodyContext, budget_
         entry.cells[Role.TARGET] = f"{entry.cell(Role.TARGET)} {text}".strip()
     if notes:
         frequency = read_time(notes, context.year)
-        if isinstance(frequency.when, RecurringWhen) and frequency.when.times is not None and not _quantity(frequency):
+        if (
+            isinstance(frequency.when, RecurringWhen)
+            and frequency.when.times is not None
+            and not _quantity(frequency)
+        ):
             task.time = frequency
             task.time_inferred = "notes"
             task.doubt("when", f"ô Thời gian trống; lấy chu kỳ từ ô Ghi chú “{notes}”")
@@ -199,7 +208,7 @@ def _time(task: TaskDraft, entry: _Row, row: _Row, context: BodyContext, budget_
 
 
 def _quantity(time: ReadTime) -> bool:
-    """"≥ 500 lượt/năm" is a yearly quantity, not a schedule: a cadence is at most monthly
+    """ "≥ 500 lượt/năm" is a yearly quantity, not a schedule: a cadence is at most monthly
     ("≥ 2 đợt/năm", "≥ 2 lần/tháng")."""
     if not isinstance(time.when, RecurringWhen) or time.when.times is None:
         return False
@@ -260,7 +269,8 @@ def _check_budget(
         result.checks.append(BudgetCheck(f"{label}.{group[0]}", group[1], stated, by_group[group]))
         if stated != by_group[group]:
             result.warnings.append(
-                f"{label}, nhóm {group[0]} “{group[1]}”: tổng ghi {stated} triệu đồng nhưng các dòng cộng lại "
+                f"{label}, nhóm {group[0]} “{group[1]}”: tổng ghi {stated} triệu đồng "
+                "nhưng các dòng cộng lại "
                 f"{by_group[group]} triệu đồng"
             )
     if result.total is not None and result.total != stated_total:

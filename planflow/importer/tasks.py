@@ -72,7 +72,7 @@ def _collect(node: Node, context: BodyContext, top: bool = False) -> list[TaskDr
     if not top and (fields or not items):
         return [_task(node, context)]
     tasks: list[TaskDraft] = []
-    for index, child in enumerate(items):
+    for child in items:
         tasks += _collect(child, context)
     _share_trailing_field(node, items, tasks, context)
     if not items and top and node.body:
@@ -80,8 +80,10 @@ def _collect(node: Node, context: BodyContext, top: bool = False) -> list[TaskDr
     return tasks
 
 
-def _share_trailing_field(node: Node, items: list[Node], tasks: list[TaskDraft], context: BodyContext) -> None:
-    """"Thời gian thực hiện: …" written once after the last bullet holds for all bullets."""
+def _share_trailing_field(
+    node: Node, items: list[Node], tasks: list[TaskDraft], context: BodyContext
+) -> None:
+    """ "Thời gian thực hiện: …" written once after the last bullet holds for all bullets."""
     if len(items) < 2 or not all(i.kind in ("dash", "plus") for i in items):
         return
     last = items[-1]
@@ -233,7 +235,9 @@ def _time_from_prose(task: TaskDraft, context: BodyContext) -> None:
     match = _PROSE_TIME.search(task.text)
     if match is None:
         return
-    phrase = re.sub(r"^thời gian[^0-9]*?(?=(?:ngày|từ|trong|trước|tháng)\b|\d)", "", match.group(0), flags=re.I)
+    phrase = re.sub(
+        r"^thời gian[^0-9]*?(?=(?:ngày|từ|trong|trước|tháng)\b|\d)", "", match.group(0), flags=re.I
+    )
     phrase = re.sub(r"^đến hết\s+", "trước ", phrase, flags=re.IGNORECASE)
     time = read_time(phrase, context.year)
     if time.when is not None:

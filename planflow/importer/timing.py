@@ -40,11 +40,6 @@ def read_time(text: str, year: int | None) -> ReadTime:
         return ReadTime(clean, None, str(exc))
 
 
-def is_time(text: str, year: int | None) -> bool:
-    """Whether ``text`` reads as a time (used to tell a time cell from a target or a note)."""
-    return bool(text.strip()) and read_time(text, year).when is not None and _HAS_TIME.search(normalize(text))
-
-
 def looks_like_time(text: str) -> bool:
     """Whether ``text`` is made of time words only, even if it names an impossible date."""
     tokens = [t for t in re.split(r"[\s/]+", normalize(text).replace("–", " - ")) if t]

@@ -82,6 +82,9 @@ _SEPARATORS = re.compile(r"(\s*;\s*|\s*,\s*|\s*…\s*|\s*\.\.\.\s*|\s+và\s+|\s+
 _PARENS = re.compile(r"\(([^()]*)\)")
 
 
+_LEVELS = "|".join(unit_key(w) for w in ("xã", "phường", "thị trấn", "huyện", "tỉnh"))
+
+
 class NameKind(StrEnum):
     UNIT = "unit"  # one body: matched, or a new unit to add to the directory
     COLLECTIVE = "collective"  # many bodies or people named at once
@@ -127,8 +130,8 @@ class Matcher:
         variants.add(stripped)
         for variant in list(variants):
             if self._place:
-                variants.add(re.sub(rf"\s+(?:xã|phường|tỉnh|huyện)?\s*{re.escape(self._place)}$", "", variant))
-            variants.add(re.sub(r"\s+(?:xã|phường|thị trấn|huyện|tỉnh)$", "", variant))
+                variants.add(re.sub(rf"\s+(?:{_LEVELS})?\s*{re.escape(self._place)}$", "", variant))
+            variants.add(re.sub(rf"\s+(?:{_LEVELS})$", "", variant))
         return {v for v in variants if v}
 
     def find(self, name: str) -> tuple[Unit | None, bool]:
@@ -232,17 +235,17 @@ def _continues(pieces: list[tuple[str, str]], start: int, i: int) -> bool:
     lowered = normalize(piece)
     if separator == ";":
         return False
-    if separator == "và" and not _UNIT_HEADS.match(lowered):
+    head = normalize(pieces[start][1])
+    plural = re.match(r"^(?:các|những)\s", head) is not None
+    if separator == "và" and not _UNIT_HEADS.match(lowered) and not plural:
         return True  # "Sở Khoa học và Công nghệ"
     if _GENERIC.match(lowered):
         return True
-    head = normalize(pieces[start][1])
-    plural = re.match(r"^(?:các|những)\s", head) is not None
     return plural and piece[:1].islower() and not lowered.startswith(("các ", "những "))
 
 
 def _join_people(refs: list[UnitRef]) -> list[UnitRef]:
-    """"Đảng viên, cán bộ, công chức … và toàn thể Nhân dân" is one collective of people."""
+    """ "Đảng viên, cán bộ, công chức … và toàn thể Nhân dân" is one collective of people."""
     out: list[UnitRef] = []
     for ref in refs:
         people = ref.unit_id is None and _PEOPLE.match(normalize(ref.name))
@@ -292,7 +295,8 @@ def guess_kind(name: str) -> UnitKind:
         (r"^văn phòng", UnitKind.OFFICE),
         (r"^trung tâm", UnitKind.CENTER),
         (r"^phòng", UnitKind.DEPARTMENT),
-        (r"^(?:doanh nghiệp|công ty|tập đoàn|ngân hàng|chi nhánh|bưu điện|viễn thông|vnpt|viettel|hợp tác xã)",
+        (r"^(?:doanh nghiệp|công ty|tập đoàn|ngân hàng|chi nhánh|bưu điện|viễn thông|vnpt|viettel|"
+         r"hợp tác xã)",
          UnitKind.ENTERPRISE),
         (r"^(?:lãnh đạo|chủ tịch|thường trực)", UnitKind.LEADERSHIP),
         (r"^(?:xã|phường|thị trấn)\b", UnitKind.COMMUNE),
