@@ -51,7 +51,7 @@ _REPORT_TO = re.compile(
 class Duty:
     unit_text: str
     units: list[UnitRef]
-    sentences: list[str]
+    sentences: list[tuple[str, str]]  # (sentence, the paragraph it belongs to)
     where: str
 
 
@@ -68,7 +68,7 @@ def read_duties(root: Node, matcher: Matcher) -> list[Duty]:
             unit_text, rest = (match.group("unit"), match.group("rest")) if match else (item.text, "")
             unit_text = re.sub(r"^Đề nghị\s+", "", unit_text).strip(" :")
             texts = [rest, *item.body] + [n.full_text for n in item.walk()[1:]]
-            sentences = [s for t in texts for s in _sentences(t)]
+            sentences = [(s, t) for t in texts for s in _sentences(t)]
             refs = [r for r in matcher.refs(unit_text) if r.kind is not NameKind.NOT_UNIT]
             duties.append(Duty(unit_text, refs, sentences, item.where))
     return duties
@@ -88,7 +88,7 @@ def standing_unit(duties: list[Duty]) -> tuple[UnitRef, str] | None:
     )
     for pattern, why in rules:
         for duty in duties:
-            if len(duty.units) == 1 and any(re.search(pattern, normalize(s)) for s in duty.sentences):
+            if len(duty.units) == 1 and any(re.search(pattern, normalize(s)) for s, _ in duty.sentences):
                 return duty.units[0], f"{duty.unit_text}: {why}"
     return None
 
@@ -99,8 +99,8 @@ def report_duties(
     """Report obligations of the duties and of the closing sentences, merged per compiler."""
     found: list[ReportDraft] = []
     for duty in duties:
-        actor = duty.units[0] if len(duty.units) == 1 else (duty.units[0] if duty.units else None)
-        for sentence in duty.sentences:
+        for sentence, paragraph in duty.sentences:
+            actor = _actor(duty, paragraph)
             report = _report(sentence, actor, duty.where, matcher, year, standing)
             if report is not None:
                 found.append(report)
@@ -116,6 +116,16 @@ def report_duties(
         if report is not None:
             found.append(report)
     return _merge(found)
+
+
+def _actor(duty: Duty, paragraph: str) -> UnitRef | None:
+    """Who carries a duty: the one unit of the heading, or, under a heading naming several
+    ("Các sở, ban, ngành, UBND các xã, phường"), the one the paragraph starts with."""
+    lowered = normalize(paragraph)
+    for ref in duty.units:
+        if lowered.startswith(normalize(ref.name)):
+            return ref
+    return duty.units[0] if duty.units else None
 
 
 def _report(
@@ -209,7 +219,7 @@ def _merge(reports: list[ReportDraft]) -> list[ReportDraft]:
             out.append(report)
             continue
         for units, time in report.inputs:
-            existing = next((i for i in same.inputs if i[0][0].name == units[0].name), None)
+            existing = next((i for i in same.inputs if _unit(i[0][0]) == _unit(units[0])), None)
             if existing is None:
                 same.inputs.append((units, time))
             elif time is not None and existing[1] is not None and _cadences(time) < _cadences(existing[1]):
@@ -222,8 +232,12 @@ def _merge(reports: list[ReportDraft]) -> list[ReportDraft]:
     return out
 
 
+def _unit(ref: UnitRef) -> str:
+    return ref.unit_id or normalize(ref.name)
+
+
 def _same(a: ReportDraft, b: ReportDraft) -> bool:
-    if (a.compiler.unit_id or a.compiler.name) != (b.compiler.unit_id or b.compiler.name):
+    if _unit(a.compiler) != _unit(b.compiler):
         return False
     periodic = [isinstance(r.time.when, RecurringWhen) for r in (a, b) if r.time is not None]
     return len(set(periodic)) <= 1
