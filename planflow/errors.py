@@ -6,7 +6,8 @@
     ├── CompileError         a valid definition cannot become a task graph
     ├── StoreError           the database cannot be reached, migrated or queried
     ├── ProgressError        a progress record is refused
-    └── NotFoundError        a plan, task, unit or period named by the user does not exist
+    ├── NotFoundError        a plan, task, unit or period named by the user does not exist
+    └── DocumentError        a document to import is unreadable, empty, scanned or not a plan
 
 Each message says what is wrong, where, and what to do; the CLI prints it as is.
 """
@@ -68,3 +69,8 @@ class ProgressError(PlanflowError):
 
 class NotFoundError(PlanflowError):
     """Raised when a plan, task, unit or period named on the command line does not exist."""
+
+
+class DocumentError(PlanflowError):
+    """Raised when ``planflow import`` cannot use a document: the file is missing or
+    unreadable, empty, a scanned PDF without a text layer, or not a plan (Kế hoạch)."""

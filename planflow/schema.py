@@ -225,6 +225,11 @@ class Task(_Definition):
     title: Text
     lead: list[Text] = Field(min_length=1, description="lead units (chủ trì): ids or names")
     support: list[Text] = Field(default_factory=list, description="supporting units (phối hợp)")
+    support_groups: list[Text] = Field(
+        default_factory=list,
+        description="collective supporters the plan names only as a group ('các cơ quan, đơn vị "
+        "liên quan'): kept as written, not units of the directory, never notified",
+    )
     guide: list[Text] = Field(default_factory=list, description="guiding units (hướng dẫn)")
     when: WhenField
     depends_on: list[Slug] = Field(default_factory=list)

@@ -6,6 +6,7 @@ import typer
 
 from planflow.cli.check import check
 from planflow.cli.definitions import compile_, validate
+from planflow.cli.importer import import_
 from planflow.cli.mail import notices, outbox, send, simulate
 from planflow.cli.progress import progress
 from planflow.cli.reports import report_app, reports
@@ -30,6 +31,7 @@ app.command("outbox")(outbox)
 app.command("send")(send)
 app.command("reports")(reports)
 app.add_typer(report_app, name="report")
+app.command("import")(import_)
 
 
 def main() -> None:

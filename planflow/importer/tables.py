@@ -1,0 +1,279 @@
+"""Tables of a plan (mostly its appendices): rows of tasks, budget groups, report duties.
+
+A table is read by its header (:mod:`planflow.importer.columns`). Rows numbered 1, 2 …
+are tasks; rows numbered I, II … are groups (with a subtotal in a budget table); a row
+without a number continues the row above — the rest of a cell broken by a page, or one
+more unit with its own share of the budget ("phân bổ đều cho 05 đơn vị"), which becomes a
+task of its own. Rows whose task is a report ("Báo cáo chi tiêu …") are report duties.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from planflow.importer.columns import Role, header_roles
+from planflow.importer.document import Table
+from planflow.importer.draft import BudgetCheck, ReportDraft, TaskDraft
+from planflow.importer.fields import Field
+from planflow.importer.quantities import million_vnd, target_cell, targets_in
+from planflow.importer.tasks import BodyContext, add_units
+from planflow.importer.timing import ReadTime, looks_like_time, read_time
+from planflow.when import RecurringWhen, normalize
+
+_ROMAN_INDEX = re.compile(r"^[IVXLC]+\.?$")
+_NUMBER_INDEX = re.compile(r"^\d{1,3}\.?$")
+_TOTAL = re.compile(r"^\s*(?:tổng cộng|tổng số|tổng|cộng)\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(20\d\d)\b")
+_QUALITATIVE = re.compile(r"[^\W\d_]")
+
+
+@dataclass
+class _Row:
+    index: str
+    cells: dict[Role, str]
+    group: tuple[str, str] | None
+    parent: _Row | None = None
+    subrows: list[_Row] = field(default_factory=list)
+
+    def cell(self, role: Role) -> str:
+        return self.cells.get(role, "")
+
+    def add(self, role: Role, text: str) -> None:
+        if text:
+            self.cells[role] = f"{self.cells.get(role, '')} {text}".strip()
+
+
+@dataclass
+class TableResult:
+    tasks: list[TaskDraft] = field(default_factory=list)
+    reports: list[ReportDraft] = field(default_factory=list)
+    checks: list[BudgetCheck] = field(default_factory=list)
+    total: Decimal | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_table(table: Table, label: str, section: str, context: BodyContext) -> TableResult | None:
+    """Tasks, reports and budget groups of a table; None when it lists no tasks."""
+    header_at = next((i for i, row in enumerate(table.rows[:3]) if header_roles(list(row))), None)
+    if header_at is None:
+        return None
+    header = table.rows[header_at]
+    roles = header_roles(list(header)) or []
+    budget_year = next((m.group(1) for c, r in zip(header, roles, strict=False)
+                        if r is Role.BUDGET for m in [_YEAR.search(c)] if m), None)  # fmt: skip
+    in_dong = any(r is Role.BUDGET and "triệu" not in normalize(c) and "đồng" in normalize(c)
+                  for c, r in zip(header, roles, strict=False))  # fmt: skip
+    rows, groups, total = _rows(table.rows[header_at + 1 :], roles)
+    result = TableResult(total=total)
+    for row in rows:
+        for entry in [row, *row.subrows]:
+            _entry(entry, row, label, section, table.where, context, budget_year, in_dong, result)
+    _check_budget(groups, rows, result, label)
+    return result
+
+
+def _rows(
+    raw: tuple[tuple[str, ...], ...], roles: list[Role]
+) -> tuple[list[_Row], dict[tuple[str, str], Decimal | None], Decimal | None]:
+    rows: list[_Row] = []
+    groups: dict[tuple[str, str], Decimal | None] = {}
+    group: tuple[str, str] | None = None
+    total: Decimal | None = None
+    for values in raw:
+        cells: dict[Role, str] = {
+            r: v.strip() for r, v in zip(roles, values, strict=False) if r is not Role.OTHER
+        }
+        if header_roles(list(values)) or not any(cells.values()):
+            continue  # a header repeated on a new page
+        index = cells.get(Role.INDEX, "")
+        first = next((v for v in values if v.strip()), "")
+        if _TOTAL.match(first):
+            total = million_vnd(cells.get(Role.BUDGET, "")) or total
+            continue
+        if _ROMAN_INDEX.match(index):
+            group = (index.rstrip("."), cells.get(Role.TASK, ""))
+            groups[group] = million_vnd(cells.get(Role.BUDGET, ""))
+            continue
+        if _NUMBER_INDEX.match(index) or not rows:
+            rows.append(_Row(index.rstrip("."), cells, group))
+            continue
+        _continue(rows[-1], cells)
+    return rows, groups, total
+
+
+def _continue(row: _Row, cells: dict[Role, str]) -> None:
+    """A row without a number: more text of the row above, or one more unit with its
+    own share of the budget."""
+    current = row.subrows[-1] if row.subrows else row
+    row.add(Role.TASK, cells.pop(Role.TASK, ""))
+    lead = cells.get(Role.LEAD, "")
+    if lead and current.cell(Role.LEAD) and cells.get(Role.BUDGET):
+        sub = _Row(row.index, {r: v for r, v in cells.items() if v}, row.group, parent=row)
+        row.subrows.append(sub)
+        return
+    for role, value in cells.items():
+        if role is Role.BUDGET and value and current.cell(Role.BUDGET):
+            current.cells[role] = f"{current.cells[role]} {value}"
+        elif role is Role.TIME and value and current.cell(Role.TIME):
+            continue  # the same time printed again on a continuation line
+        else:
+            current.add(role, value)
+
+
+def _entry(
+    entry: _Row,
+    row: _Row,
+    label: str,
+    section: str,
+    where: str,
+    context: BodyContext,
+    budget_year: str | None,
+    in_dong: bool,
+    result: TableResult,
+) -> None:
+    title = re.sub(r"^[-–•]\s*", "", row.cell(Role.TASK)).strip(' “”"')
+    if not title:
+        return
+    group = f"{entry.group[0]}." if entry.group else ""
+    task = TaskDraft(
+        title=title,
+        where=where,
+        label=f"{label}.{group}{entry.index}" if label else entry.index,
+        section=f"{section} — {entry.group[0]}. {entry.group[1]}" if entry.group else section,
+        source="appendix",
+        text=" ".join([title, row.cell(Role.CONTENT)]),
+    )
+    for role, name in ((Role.LEAD, "lead"), (Role.SUPPORT, "support")):
+        value = entry.cell(role) or (row.cell(role) if entry is not row and role is Role.SUPPORT else "")
+        if value:
+            add_units(task, Field(name, _column_name(name), value), value, context.matcher)
+    content = row.cell(Role.CONTENT)
+    if content:
+        task.content = content
+    _time(task, entry, row, context, budget_year)
+    _targets(task, entry, row)
+    budget = million_vnd(entry.cell(Role.BUDGET))
+    if budget is not None:
+        task.budget = budget / Decimal(1_000_000) if in_dong else budget
+    elif entry.cell(Role.BUDGET):
+        task.doubt("budget", f"ô kinh phí “{entry.cell(Role.BUDGET)}” không phải một số")
+    if entry is not row or row.subrows:
+        task.notes.append(
+            "Một dòng của bảng chia cho nhiều đơn vị, mỗi đơn vị một phần kinh phí: "
+            "tách thành một nhiệm vụ cho mỗi đơn vị."
+        )
+    if normalize(title).startswith("báo cáo") and task.lead:
+        result.reports.append(_report(task, entry))
+        return
+    result.tasks.append(task)
+
+
+def _column_name(name: str) -> str:
+    return {"lead": "Đơn vị chủ trì", "support": "Đơn vị phối hợp"}[name]
+
+
+def _time(task: TaskDraft, entry: _Row, row: _Row, context: BodyContext, budget_year: str | None) -> None:
+    text = entry.cell(Role.TIME) or row.cell(Role.TIME) or _sibling_time(row)
+    notes = entry.cell(Role.NOTES) or entry.cell(Role.TARGET)
+    if text:
+        time = read_time(text, context.year)
+        if (time.when is not None and not _quantity(time)) or looks_like_time(text):
+            task.time = time
+            return
+        swapped = read_time(notes, context.year) if notes else None
+        if swapped is not None and swapped.when is not None and looks_like_time(notes):
+            task.time = swapped
+            task.doubt("when", f"ô Thời gian ghi “{text}”, ô Ghi chú ghi “{notes}”: hai ô bị đổi chỗ?")
+            entry.cells[Role.NOTES], entry.cells[Role.TIME] = text, notes
+            return
+        task.doubt("when", f"ô Thời gian ghi “{text}”, không phải thời gian (chỉ tiêu?)")
+        entry.cells[Role.TARGET] = f"{entry.cell(Role.TARGET)} {text}".strip()
+    if notes:
+        frequency = read_time(notes, context.year)
+        if (
+            isinstance(frequency.when, RecurringWhen)
+            and frequency.when.times is not None
+            and not _quantity(frequency)
+        ):
+            task.time = frequency
+            task.time_inferred = "notes"
+            task.doubt("when", f"ô Thời gian trống; lấy chu kỳ từ ô Ghi chú “{notes}”")
+            return
+    if budget_year:
+        task.time = read_time(budget_year, context.year)
+        task.time_inferred = "budget_year"
+        task.doubt("when", f"ô Thời gian trống; tạm lấy cả năm ngân sách {budget_year}")
+
+
+def _quantity(time: ReadTime) -> bool:
+    """ "≥ 500 lượt/năm" is a yearly quantity, not a schedule: a cadence is at most monthly
+    ("≥ 2 đợt/năm", "≥ 2 lần/tháng")."""
+    if not isinstance(time.when, RecurringWhen) or time.when.times is None:
+        return False
+    times = time.when.times
+    return (times.max or times.min) > 12
+
+
+def _sibling_time(row: _Row) -> str:
+    return next((s.cell(Role.TIME) for s in row.subrows if s.cell(Role.TIME)), "")
+
+
+def _targets(task: TaskDraft, entry: _Row, row: _Row) -> None:
+    for role in (Role.TARGET, Role.NOTES):
+        text = entry.cell(role) or (row.cell(role) if entry is not row else "")
+        if not text:
+            continue
+        for part in [p for p in re.split(r"\s+-\s*(?=\S)|^-\s*", text) if p.strip()]:
+            target = target_cell(part, task.title) or next(iter(targets_in(part)), None)
+            if target is not None:
+                task.targets.append(target)
+            elif _QUALITATIVE.search(part):
+                task.notes.append(f"Ghi chú: {part.strip()}")
+
+
+def _report(task: TaskDraft, entry: _Row) -> ReportDraft:
+    compiler = next(r for r in task.lead)
+    when = task.time
+    report = ReportDraft(
+        title=task.title,
+        compiler=compiler,
+        recipients=[],
+        time=when,
+        source=f"{task.label}: {task.title}" + (f" — {task.content}" if task.content else ""),
+        where=task.where,
+    )
+    if when is None or when.when is None:
+        report.doubts["when"] = "bảng không ghi thời hạn báo cáo"
+    report.doubts["recipients"] = "bảng không ghi nơi nhận báo cáo; tạm gửi UBND và cơ quan thường trực"
+    return report
+
+
+def _check_budget(
+    groups: dict[tuple[str, str], Decimal | None], rows: list[_Row], result: TableResult, label: str
+) -> None:
+    if not groups:
+        return
+    by_group: dict[tuple[str, str], Decimal] = {g: Decimal(0) for g in groups}
+    for row in rows:
+        if row.group is None:
+            continue
+        for entry in [row, *row.subrows]:
+            by_group[row.group] += million_vnd(entry.cell(Role.BUDGET)) or Decimal(0)
+    stated_total = Decimal(0)
+    for group, stated in groups.items():
+        if stated is None:
+            continue
+        stated_total += stated
+        result.checks.append(BudgetCheck(f"{label}.{group[0]}", group[1], stated, by_group[group]))
+        if stated != by_group[group]:
+            result.warnings.append(
+                f"{label}, nhóm {group[0]} “{group[1]}”: tổng ghi {stated} triệu đồng "
+                "nhưng các dòng cộng lại "
+                f"{by_group[group]} triệu đồng"
+            )
+    if result.total is not None and result.total != stated_total:
+        result.warnings.append(
+            f"{label}: dòng tổng cộng ghi {result.total} triệu đồng nhưng các nhóm cộng lại {stated_total}"
+        )

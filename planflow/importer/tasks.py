@@ -1,0 +1,254 @@
+"""Tasks of the body: the items of the parts that list activities ("NỘI DUNG", "NHIỆM
+VỤ", "GIẢI PHÁP", "CÁC HOẠT ĐỘNG" …), with the fields written under each.
+
+An item is a task when fields are written under it ("- Đơn vị chủ trì: …") or when it
+has no sub-items; an item whose sub-items are items (a), b), bullets) is a group, and
+its heading becomes the tasks' section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from planflow.importer.draft import TaskDraft
+from planflow.importer.fields import Field, field_of, split_inline_fields
+from planflow.importer.outline import FRAME, Node, heading_key
+from planflow.importer.quantities import million_vnd, money_in, targets_in
+from planflow.importer.timing import ReadTime, read_time
+from planflow.importer.unitnames import Matcher, NameKind, UnitRef
+from planflow.when import normalize
+
+_SECTION_ROLES: tuple[tuple[str, str], ...] = (
+    ("duties", r"tổ chức thực hiện|phân công (?:nhiệm vụ|trách nhiệm)|trách nhiệm thực hiện"),
+    ("bases", r"^căn cứ"),
+    ("budget", r"^kinh phí|nguồn (?:kinh phí|vốn)|^dự toán"),
+    ("theme", r"^chủ đề"),
+    ("pointer", r"^danh mục"),
+    ("tasks", r"nhiệm vụ|giải pháp|hoạt động|nội dung|chương trình|phương thức|lộ trình"),
+    ("objectives", r"mục đích|mục tiêu|yêu cầu|quan điểm"),
+    ("period", r"^thời gian"),
+)
+_PROSE_TIME = re.compile(
+    r"(?:thời gian[^.;:]*?|đến hết|trước|từ|trong|vào)\s+(?:ngày\s+)?"
+    r"(?:\d{1,2}/\d{1,2}(?:/\d{4})?(?:\s*[-–]\s*\d{1,2}/\d{1,2}(?:/\d{4})?)?|tháng\s+\d{1,2}/\d{4})",
+    re.IGNORECASE,
+)
+_COLON_TITLE = re.compile(r"^(?P<head>[^:]{12,160}?):\s+(?P<rest>[A-ZĐÀ-Ỹ“\"].{40,})$")
+_PARTNERS = re.compile(r"\((?:phối hợp(?: với)?|cùng)\s+([^)]*)\)", re.IGNORECASE)
+
+
+def section_role(node: Node) -> str:
+    key = heading_key(node)
+    for role, pattern in _SECTION_ROLES:
+        if re.search(pattern, key):
+            return role
+    return "other"
+
+
+@dataclass
+class BodyContext:
+    matcher: Matcher
+    year: int | None
+
+
+def body_tasks(root: Node, context: BodyContext) -> list[TaskDraft]:
+    """Every task of the parts that list activities, in document order."""
+    out: list[TaskDraft] = []
+    for part in root.children:
+        if part.kind in FRAME or part.kind in ("text", "table"):
+            continue
+        if section_role(part) != "tasks":
+            continue
+        out += _collect(part, context, top=True)
+    return out
+
+
+def _collect(node: Node, context: BodyContext, top: bool = False) -> list[TaskDraft]:
+    if node.kind == "table" or (not top and section_role(node) == "theme"):
+        return []
+    items = [c for c in node.children if c.kind != "table" and field_of(c.text) is None]
+    fields = [c for c in node.children if c.kind != "table" and field_of(c.text) is not None]
+    if not top and (fields or not items):
+        return [_task(node, context)]
+    tasks: list[TaskDraft] = []
+    for child in items:
+        tasks += _collect(child, context)
+    _share_trailing_field(node, items, tasks, context)
+    if not items and top and node.body:
+        tasks.append(_task(node, context))
+    return tasks
+
+
+def _share_trailing_field(
+    node: Node, items: list[Node], tasks: list[TaskDraft], context: BodyContext
+) -> None:
+    """ "Thời gian thực hiện: …" written once after the last bullet holds for all bullets."""
+    if len(items) < 2 or not all(i.kind in ("dash", "plus") for i in items):
+        return
+    last = items[-1]
+    shared = [f for f in (field_of(p) for p in last.body) if f is not None and f.name == "when"]
+    if not shared or any(field_of(p) for i in items[:-1] for p in i.body):
+        return
+    time = read_time(shared[0].value, context.year)
+    for task in tasks[-len(items) :]:
+        if task.time is None or task.time_inferred == "shared":
+            task.time = time
+            task.time_inferred = None
+        task.notes.append(f"Thời gian ghi chung cho các ý của mục: {shared[0].value}")
+
+
+def _label(node: Node) -> str | None:
+    path = node.path
+    if node.kind in ("dash", "plus"):
+        parent = node.parent
+        siblings = [c for c in parent.children if c.kind == node.kind] if parent else [node]
+        number = siblings.index(node) + 1
+        base = _label_path(path[:-1])
+        return f"{base} (ý {number})" if base else f"ý {number}"
+    if node.kind == "letter":
+        return f"{node.label})"
+    if node.kind == "number" and path and path[0].kind == "roman" and len(path) == 2:
+        return f"{path[0].label}.{node.label}"
+    return node.label
+
+
+def _label_path(path: list[Node]) -> str:
+    parts = [n.label for n in path if n.kind in ("roman", "number") and n.label]
+    return ".".join(parts)
+
+
+def _section(node: Node) -> str | None:
+    heads = [n for n in node.path[:-1] if n.kind in ("roman", "number", "letter")]
+    names = [f"{n.label}. {n.text}" if n.kind != "letter" else f"{n.label}) {n.text}" for n in heads]
+    return " — ".join(_shorten(n, 160) for n in names) or None
+
+
+def _shorten(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _task(node: Node, context: BodyContext) -> TaskDraft:
+    head, inline = split_inline_fields(node.text)
+    title, content = _split_title(head)
+    fields: list[Field] = list(inline)
+    extra: list[str] = [content] if content else []
+    for paragraph in node.body:
+        found = field_of(paragraph)
+        before, more = split_inline_fields(paragraph)
+        if found is not None:
+            fields.append(found)
+        else:
+            extra.append(before)
+            fields += more
+    for child in node.children:
+        found = field_of(child.text)
+        text = " ".join([child.text, *child.body, *(_flat(c) for c in child.children)])
+        if found is not None:
+            value = " ".join([found.value, *child.body, *(_flat(c) for c in child.children)]).strip()
+            fields.append(Field(found.name, found.label, value))
+        elif child.kind != "table":
+            extra.append(text)
+    task = TaskDraft(
+        title=title,
+        where=node.where,
+        label=_label(node),
+        section=_section(node),
+        text=" ".join([node.text, *node.body]),
+    )
+    _apply_fields(task, fields, context)
+    if extra:
+        task.content = _join(task.content, " ".join(e for e in extra if e))
+    _time_from_prose(task, context)
+    task.targets += [t for t in targets_in(title) if t.text not in {x.text for x in task.targets}]
+    return task
+
+
+def _flat(node: Node) -> str:
+    marker = "+ " if node.kind == "plus" else ""
+    return " ".join([marker + node.text, *node.body, *(_flat(c) for c in node.children)])
+
+
+def _split_title(text: str) -> tuple[str, str | None]:
+    """A long item "Triển khai ký số …: Cán bộ phân công tại …" is a title and its content."""
+    clean = text.strip()
+    match = _COLON_TITLE.match(clean)
+    if match and len(clean) > 100 and len(match.group("head").split()) >= 6:
+        return match.group("head").strip(), match.group("rest").strip()
+    return clean, None
+
+
+def _join(first: str | None, second: str) -> str:
+    return f"{first} {second}".strip() if first else second.strip()
+
+
+def _apply_fields(task: TaskDraft, fields: list[Field], context: BodyContext) -> None:
+    for found in fields:
+        value = found.value.strip()
+        if not value:
+            continue
+        if found.name in ("lead", "support", "guide"):
+            add_units(task, found, value, context.matcher)
+        elif found.name == "when":
+            if task.time is None:
+                task.time = read_time(value, context.year)
+            else:
+                task.notes.append(f"{found.label}: {value}")
+        elif found.name == "targets":
+            task.targets += targets_in(value)
+            task.content = _join(task.content, f"{found.label}: {value}")
+        elif found.name == "budget":
+            amount = money_in(value) or million_vnd(value)
+            if amount is not None:
+                task.budget = amount
+            else:
+                task.notes.append(f"{found.label}: {value}")
+        else:
+            current = getattr(task, found.name)
+            setattr(task, found.name, _join(current, value))
+
+
+def add_units(task: TaskDraft, found: Field, value: str, matcher: Matcher) -> None:
+    partners = _PARTNERS.findall(value)
+    value = _PARTNERS.sub("", value)
+    refs = matcher.refs_glued(value)
+    if found.name == "support" and re.search(r"chủ trì phối hợp", found.label, re.IGNORECASE):
+        task.notes.append(f"{found.label}: {value}")
+    target: list[UnitRef] = getattr(task, found.name)
+    for ref in refs:
+        if ref.kind is NameKind.NOT_UNIT:
+            task.notes.append(f"{found.label}: “{ref.name}” (không phải tên đơn vị)")
+            task.doubt(found.name, f"“{ref.name}” không giống tên đơn vị, đã bỏ ra khỏi danh sách")
+            continue
+        if ref.fuzzy:
+            task.doubt(found.name, f"“{ref.name}” được hiểu là đơn vị '{ref.unit_id}' (gần đúng)")
+        target.append(ref)
+    for partner in partners:
+        task.support += [r for r in matcher.refs(partner) if r.kind is not NameKind.NOT_UNIT]
+
+
+def _time_from_prose(task: TaskDraft, context: BodyContext) -> None:
+    """A prose item ("…, thời gian phát động trường ngày 10/10/2025") states its time in a
+    sentence: taken, and marked for review."""
+    if task.time is not None:
+        return
+    match = _PROSE_TIME.search(task.text)
+    if match is None:
+        return
+    phrase = re.sub(
+        r"^thời gian[^0-9]*?(?=(?:ngày|từ|trong|trước|tháng)\b|\d)", "", match.group(0), flags=re.I
+    )
+    phrase = re.sub(r"^đến hết\s+", "trước ", phrase, flags=re.IGNORECASE)
+    time = read_time(phrase, context.year)
+    if time.when is not None:
+        task.time = ReadTime(match.group(0).strip(), time.when)
+        task.time_inferred = "prose"
+        task.doubt("when", f"thời gian lấy từ câu văn “{match.group(0).strip()}”")
+
+
+def words(text: str) -> set[str]:
+    """Content words of a text, for telling the same activity written twice."""
+    stop = {"và", "các", "của", "cho", "trong", "trên", "với", "về", "tại", "theo", "để", "được", "những",
+            "một", "có", "là", "đến", "từ", "năm", "ngày", "số"}  # fmt: skip
+    tokens = re.findall(r"[^\W\d_]+", normalize(text))
+    return {t for t in tokens if t not in stop and len(t) > 1}

@@ -1,0 +1,307 @@
+"""Unit names in a plan's text: split a list of them, tell units from collectives and
+from things that are no unit at all, and match them to a unit directory.
+
+"Trung tâm Phục vụ hành chính công, các cơ quan, đơn vị và các ấp trên địa bàn xã" is
+three names, and the comma inside "các cơ quan, đơn vị" does not split it: a bare
+generic noun ("đơn vị", "ban", "ngành", "phường") belongs to the plural before it. With
+a directory, the longest run of pieces that is a known name wins ("Báo và Đài Phát thanh,
+Truyền hình tỉnh" is one body).
+
+Matching is forgiving where documents are sloppy: case, dash variants and tone-mark
+placement (through :func:`planflow.units.unit_key`), the usual abbreviations (UBND,
+VH-XH, HCC, KH&CN, MTTQVN …), the commune's name added or left out, and one-letter
+typos ("phụ vụ" for "phục vụ", "21 áp" for "21 ấp").
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from planflow.schema import Unit, UnitDirectory, UnitKind
+from planflow.units import unit_key
+from planflow.when import normalize
+
+# Abbreviations of Vietnamese administrative names, expanded before comparing.
+_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
+    (r"ubmttqvn|ub mttqvn|ubmttq việt nam|ub mttq việt nam", "ủy ban mặt trận tổ quốc việt nam"),
+    (r"ubmttq|ub mttq", "ủy ban mặt trận tổ quốc"),
+    (r"mttqvn", "mặt trận tổ quốc việt nam"),
+    (r"mttq", "mặt trận tổ quốc"),
+    (r"ubnd", "ủy ban nhân dân"),
+    (r"hđnd", "hội đồng nhân dân"),
+    (r"vh-xh|vhxh", "văn hóa - xã hội"),
+    (r"kh&cn|kh-cn|khcn|kh và cn", "khoa học và công nghệ"),
+    (r"gd&đt|gd-đt|gdđt", "giáo dục và đào tạo"),
+    (r"lđtb&xh|lđ-tb&xh", "lao động - thương binh và xã hội"),
+    (r"hcc", "hành chính công"),
+    (r"tthc", "thủ tục hành chính"),
+    (r"cnscđ", "công nghệ số cộng đồng"),
+    (r"cđs|cds", "chuyển đổi số"),
+    (r"ptth", "phát thanh, truyền hình"),
+    (r"ct-xh", "chính trị - xã hội"),
+    (r"cntt", "công nghệ thông tin"),
+    (r"ttđt", "thông tin điện tử"),
+    (r"đu", "đảng ủy"),
+    (r"vp", "văn phòng"),
+    (r"uỷ", "ủy"),
+)
+_ABBREVIATION_RES = [(re.compile(rf"(?<![\w&-])(?:{p})(?![\w&-])"), full) for p, full in _ABBREVIATIONS]
+
+# Words that open the name of a body; anything else is no unit ("Phần mềm AI").
+_UNIT_HEADS = re.compile(
+    r"^(?:các |những |toàn bộ |một số )?(?:"
+    r"phòng|ban|trung tâm|văn phòng|ủy ban|uỷ ban|ubnd|ub|ubmttq|hđnd|hội đồng|sở|bộ|cục|chi cục|tổng cục|"
+    r"công an|quân sự|ban chỉ huy|bchqs|đảng ủy|đảng bộ|đảng|đoàn|chi đoàn|hội|liên đoàn|mặt trận|tổ|đội|"
+    r"trường|trạm|bệnh viện|bưu điện|bưu chính|viễn thông|vnpt|viettel|mobifone|báo|đài|hiệp hội|"
+    r"doanh nghiệp|công ty|tập đoàn|ngân hàng|chi nhánh|hợp tác xã|htx|ấp|thôn|khu phố|tổ dân phố|bản|"
+    r"xã|phường|thị trấn|huyện|tỉnh|thành phố|lãnh đạo|thường trực|tt\.?|chủ tịch|ct|pct|cơ quan|"
+    r"đơn vị|ngành|sở, ban|nhiệm vụ áp dụng|cán bộ|công chức|đảng viên|tập thể|nhân dân|người dân|"
+    r"ban biên tập|ban chỉ đạo|tổ công tác|kho bạc|chi cục thuế|thuế|điện lực|cổng"
+    r")\b",
+)
+# Phrases naming many bodies or many people at once: collectives, never new units.
+_COLLECTIVE = re.compile(
+    r"^(?:các|những|toàn thể|tập thể|toàn bộ|một số)\b|liên quan\b|nhân dân|người dân|cán bộ|công chức|"
+    r"viên chức|đảng viên|đoàn viên|hội viên|học sinh|sinh viên|người lao động|cá nhân|tổ chức, cá nhân|"
+    r"\bcơ quan\s*$|\bđơn vị\s*$|sở, ban, ngành|xã, phường|nhiệm vụ áp dụng chung",
+)
+# Bare generic nouns that continue a plural list: "các cơ quan, đơn vị", "sở, ban, ngành".
+_GENERIC = re.compile(
+    r"^(?:đơn vị|ban|ngành|phường|thị trấn|đoàn thể|trường học|cơ quan|tổ chức|viên chức|công chức|"
+    r"người lao động|doanh nghiệp|địa phương|ban ngành|ban chuyên môn(?: xã)?|cá nhân|chuyên môn)\b"
+)
+_PEOPLE = re.compile(
+    r"^(?:toàn thể\s+)?(?:đảng viên|cán bộ|công chức|viên chức|người lao động|nhân dân|người dân|đoàn viên|"
+    r"hội viên|học sinh|sinh viên|giáo viên)\b"
+)
+_SEPARATORS = re.compile(r"(\s*;\s*|\s*,\s*|\s*…\s*|\s*\.\.\.\s*|\s+và\s+|\s+cùng\s+)")
+_PARENS = re.compile(r"\(([^()]*)\)")
+
+
+_LEVELS = "|".join(unit_key(w) for w in ("xã", "phường", "thị trấn", "huyện", "tỉnh"))
+
+
+class NameKind(StrEnum):
+    UNIT = "unit"  # one body: matched, or a new unit to add to the directory
+    COLLECTIVE = "collective"  # many bodies or people named at once
+    NOT_UNIT = "not_unit"  # no body at all ("Phần mềm AI")
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """One name of a unit list and what it refers to."""
+
+    name: str
+    kind: NameKind
+    unit_id: str | None = None  # the directory unit it matched
+    fuzzy: bool = False  # matched through a typo or an abbreviation
+
+
+def expand(name: str) -> str:
+    """A comparison key with abbreviations written out and tone marks placed alike."""
+    text = normalize(name)
+    text = _PARENS.sub(" ", text)
+    for pattern, full in _ABBREVIATION_RES:
+        text = pattern.sub(full, text)
+    text = re.sub(r"\s*-\s*", " - ", text)
+    return unit_key(re.sub(r"\s+", " ", text).strip(" .,;:"))
+
+
+class Matcher:
+    """Matches names to the units of one directory (or to nothing, without one)."""
+
+    def __init__(self, directory: UnitDirectory | None, place: str | None = None) -> None:
+        self.directory = directory
+        self._keys: dict[str, Unit] = {}
+        self._place = expand(place) if place else None
+        for unit in directory.units if directory else []:
+            for spelling in (unit.name, *unit.aliases):
+                for key in self._variants(spelling):
+                    self._keys.setdefault(key, unit)
+
+    def _variants(self, name: str) -> set[str]:
+        key = expand(name)
+        variants = {key}
+        stripped = re.sub(r"^(?:các|những)\s+", "", key)
+        variants.add(stripped)
+        for variant in list(variants):
+            if self._place:
+                variants.add(re.sub(rf"\s+(?:{_LEVELS})?\s*{re.escape(self._place)}$", "", variant))
+            variants.add(re.sub(rf"\s+(?:{_LEVELS})$", "", variant))
+        return {v for v in variants if v}
+
+    def find(self, name: str) -> tuple[Unit | None, bool]:
+        """The unit named ``name`` and whether the match was approximate."""
+        variants = self._variants(name)
+        for variant in sorted(variants, key=len, reverse=True):
+            if variant in self._keys:
+                return self._keys[variant], False
+        if not self._keys:
+            return None, False
+        key = expand(name)
+        if len(key) >= 8:
+            close = difflib.get_close_matches(key, list(self._keys), n=1, cutoff=0.9)
+            if close and _one_slip(key, close[0]):
+                return self._keys[close[0]], True
+        return None, False
+
+    def refs(self, text: str) -> list[UnitRef]:
+        """The names of a unit list ("A, B và các cơ quan, đơn vị liên quan") and their units."""
+        pieces = _pieces(text)
+        out: list[UnitRef] = []
+        i = 0
+        while i < len(pieces):
+            matched = self._longest_known(pieces, i)
+            if matched is not None:
+                name, unit, fuzzy, i = matched
+                out.append(UnitRef(name, NameKind.UNIT, unit.id, fuzzy))
+                continue
+            start = i
+            i += 1
+            while i < len(pieces) and _continues(pieces, start, i) and self._longest_known(pieces, i) is None:
+                i += 1
+            out.append(self._classify(_join(pieces[start:i])))
+        return _dedupe(_join_people(out))
+
+    def _longest_known(self, pieces: list[tuple[str, str]], start: int) -> tuple[str, Unit, bool, int] | None:
+        for end in range(len(pieces), start, -1):
+            name = _join(pieces[start:end])
+            unit, fuzzy = self.find(name)
+            if unit is not None:
+                return name, unit, fuzzy, end
+        return None
+
+    def _classify(self, name: str) -> UnitRef:
+        lowered = normalize(name)
+        if _COLLECTIVE.search(lowered):
+            return UnitRef(name, NameKind.COLLECTIVE)
+        if _UNIT_HEADS.match(lowered) or re.match(r"^[A-ZĐ]{2,}", name):
+            return UnitRef(name, NameKind.UNIT)
+        return UnitRef(name, NameKind.NOT_UNIT)
+
+    def refs_glued(self, text: str) -> list[UnitRef]:
+        """Like :meth:`refs`, also splitting names run together without a comma ("Phòng
+        VH-XH các phòng, ban chuyên môn xã")."""
+        out: list[UnitRef] = []
+        for ref in self.refs(text):
+            if ref.unit_id is None and " các " in ref.name:
+                head, _, tail = ref.name.partition(" các ")
+                unit, fuzzy = self.find(head)
+                if unit is not None:
+                    out.append(UnitRef(head, NameKind.UNIT, unit.id, fuzzy))
+                    out += self.refs("các " + tail)
+                    continue
+            out.append(ref)
+        return _dedupe(out)
+
+
+def _pieces(text: str) -> list[tuple[str, str]]:
+    """(separator before, piece) pairs; the separators are kept to rebuild names."""
+    text = re.sub(r"\s+", " ", text).strip().rstrip(".;,")
+    text = re.sub(r"^(?:gồm|bao gồm)\s*:?\s*", "", text, flags=re.IGNORECASE)
+    parts = _SEPARATORS.split(text)
+    out: list[tuple[str, str]] = []
+    separator = ""
+    for index, part in enumerate(parts):
+        if index % 2:
+            separator = part.strip()
+            continue
+        piece = part.strip(" .;:-–")
+        if piece:
+            out.append((separator, piece))
+    return out
+
+
+def _join(pieces: Iterable[tuple[str, str]]) -> str:
+    out = ""
+    for separator, piece in pieces:
+        if not out:
+            out = piece
+        elif separator in (",", ";"):
+            out = f"{out}{separator} {piece}"
+        else:
+            out = f"{out} {separator} {piece}"
+    return out
+
+
+def _continues(pieces: list[tuple[str, str]], start: int, i: int) -> bool:
+    """Whether piece ``i`` still belongs to the name begun at ``start``: a bare generic noun
+    ("đơn vị"), or a lowercase word after a plural ("các doanh nghiệp bưu chính, viễn thông")."""
+    separator, piece = pieces[i]
+    lowered = normalize(piece)
+    if separator == ";":
+        return False
+    head = normalize(pieces[start][1])
+    plural = re.match(r"^(?:các|những)\s", head) is not None
+    if separator == "và" and not _UNIT_HEADS.match(lowered) and not plural:
+        return True  # "Sở Khoa học và Công nghệ"
+    if _GENERIC.match(lowered):
+        return True
+    return plural and piece[:1].islower() and not lowered.startswith(("các ", "những "))
+
+
+def _join_people(refs: list[UnitRef]) -> list[UnitRef]:
+    """ "Đảng viên, cán bộ, công chức … và toàn thể Nhân dân" is one collective of people."""
+    out: list[UnitRef] = []
+    for ref in refs:
+        people = ref.unit_id is None and _PEOPLE.match(normalize(ref.name))
+        if people and out and out[-1].unit_id is None and _PEOPLE.match(normalize(out[-1].name)):
+            out[-1] = UnitRef(f"{out[-1].name}, {ref.name}", NameKind.COLLECTIVE)
+        else:
+            out.append(ref)
+    return out
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """At most two characters differ: a typo, not another unit."""
+    matcher = difflib.SequenceMatcher(None, a, b)
+    changed = sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal")
+    return changed <= 2
+
+
+def _dedupe(refs: list[UnitRef]) -> list[UnitRef]:
+    seen: set[str] = set()
+    out = []
+    for ref in refs:
+        key = ref.unit_id or expand(ref.name)
+        if key not in seen:
+            seen.add(key)
+            out.append(ref)
+    return out
+
+
+def guess_kind(name: str) -> UnitKind:
+    """The kind of a new unit from the first words of its name."""
+    lowered = normalize(name)
+    rules = (
+        (r"^(?:các|những|toàn thể|tập thể)\b", UnitKind.GROUP),
+        (r"^(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\b", UnitKind.PEOPLES_COMMITTEE),
+        (r"^(?:ủy ban|ub|ubmttq)\s*(?:mặt trận|mttq)|^ubmttq|^mặt trận", UnitKind.FRONT),
+        (r"^(?:hội đồng nhân dân|hđnd|thường trực hđnd)", UnitKind.PEOPLES_COUNCIL),
+        (r"^(?:đảng ủy|đảng bộ|ban thường vụ|thường trực đảng ủy)", UnitKind.PARTY),
+        (r"^(?:sở|ban quản lý)\b", UnitKind.PROVINCE_DEPARTMENT),
+        (r"^bộ\b", UnitKind.MINISTRY),
+        (r"^công an", UnitKind.POLICE),
+        (r"^(?:ban chỉ huy quân sự|quân sự|bchqs)", UnitKind.MILITARY),
+        (r"^(?:đoàn thanh niên|đoàn xã|hội |hội$|chi đoàn|liên đoàn)", UnitKind.MASS_ORGANISATION),
+        (r"^trường", UnitKind.SCHOOL),
+        (r"^(?:trạm y tế|bệnh viện|trung tâm y tế)", UnitKind.HEALTH),
+        (r"^(?:ấp|thôn|khu phố|tổ dân phố|bản)\b", UnitKind.HAMLET),
+        (r"^(?:tổ|đội|ban chỉ đạo|ban biên tập)\b", UnitKind.TEAM),
+        (r"^văn phòng", UnitKind.OFFICE),
+        (r"^trung tâm", UnitKind.CENTER),
+        (r"^phòng", UnitKind.DEPARTMENT),
+        (r"^(?:doanh nghiệp|công ty|tập đoàn|ngân hàng|chi nhánh|bưu điện|viễn thông|vnpt|viettel|"
+         r"hợp tác xã)",
+         UnitKind.ENTERPRISE),
+        (r"^(?:lãnh đạo|chủ tịch|thường trực)", UnitKind.LEADERSHIP),
+        (r"^(?:xã|phường|thị trấn)\b", UnitKind.COMMUNE),
+    )  # fmt: skip
+    for pattern, kind in rules:
+        if re.match(pattern, lowered):
+            return kind
+    return UnitKind.EXTERNAL
