@@ -6,7 +6,8 @@
     ├── CompileError         a valid definition cannot become a task graph
     ├── StoreError           the database cannot be reached, migrated or queried
     ├── ProgressError        a progress record is refused
-    └── NotFoundError        a plan, task, unit or period named by the user does not exist
+    ├── NotFoundError        a plan, task, unit or period named by the user does not exist
+    └── LinkError            a signed link or token is tampered with, expired or out of scope
 
 Each message says what is wrong, where, and what to do; the CLI prints it as is.
 """
@@ -68,3 +69,16 @@ class ProgressError(PlanflowError):
 
 class NotFoundError(PlanflowError):
     """Raised when a plan, task, unit or period named on the command line does not exist."""
+
+
+class LinkError(PlanflowError):
+    """Raised when a signed link, calendar feed, session or form token is tampered with,
+    has expired, or is used for something it does not cover (another unit's task).
+
+    ``expired`` tells the web app which page to show: a new link helps an expired one,
+    nothing helps a forged one.
+    """
+
+    def __init__(self, message: str, *, expired: bool = False) -> None:
+        self.expired = expired
+        super().__init__(message)
