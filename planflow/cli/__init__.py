@@ -6,9 +6,11 @@ import typer
 
 from planflow.cli.check import check
 from planflow.cli.definitions import compile_, validate
+from planflow.cli.exports import export, ics, import_progress
 from planflow.cli.mail import notices, outbox, send, simulate
 from planflow.cli.progress import progress
 from planflow.cli.status import status, sync
+from planflow.cli.web import link, web
 
 app = typer.Typer(
     name="planflow",
@@ -27,6 +29,11 @@ app.command("notices")(notices)
 app.command("simulate")(simulate)
 app.command("outbox")(outbox)
 app.command("send")(send)
+app.command("web")(web)
+app.command("link")(link)
+app.command("export")(export)
+app.command("import-progress")(import_progress)
+app.command("ics")(ics)
 
 
 def main() -> None:
