@@ -79,15 +79,15 @@ async def login(request: Request) -> Response:
     form = await read_form(request, web)
     if isinstance(form, Response):
         return form
-    next_url = _safe_next(str(form.get("next") or "/board"))
+    next_url = _safe_next(form.fields.get("next") or "/board")
     try:
-        check_csrf(request, web, form)
+        check_csrf(request, web, form.fields)
     except LinkError:
         return _login_page(request, web, next_url, "Biểu mẫu đã hết hạn; hãy đăng nhập lại.", 403)
     client = request.client.host if request.client else "?"
     if web.throttle.locked(client):
         return _login_page(request, web, next_url, "Sai mật khẩu quá nhiều lần; thử lại sau 15 phút.", 429)
-    user, password = str(form.get("user") or ""), str(form.get("password") or "")
+    user, password = form.fields.get("user", ""), form.fields.get("password", "")
     good_user = hmac.compare_digest(user.encode(), web.config.board_user.encode())
     good_password = hmac.compare_digest(password.encode(), web.config.board_password.encode())
     if not (good_user and good_password):
@@ -108,7 +108,7 @@ async def logout(request: Request) -> Response:
     if isinstance(form, Response):
         return form
     try:
-        check_csrf(request, web, form)
+        check_csrf(request, web, form.fields)
     except LinkError:
         return error_page(403, "Biểu mẫu không hợp lệ", "Mã bảo vệ biểu mẫu không khớp.", "Tải lại trang.")
     response = RedirectResponse("/login", status_code=303)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -86,25 +86,32 @@ def csrf_for(request: Request, web: WebState) -> Csrf:
     return Csrf(token, fresh)
 
 
-def check_csrf(request: Request, web: WebState, form: FormData) -> None:
+def check_csrf(request: Request, web: WebState, fields: dict[str, str]) -> None:
     """LinkError unless the form carries a token minted for this browser's cookie."""
-    token = form.get("csrf")
-    web.config.tokens.check_form_token(
-        token if isinstance(token, str) else "", request.cookies.get(CSRF_COOKIE), web.clock()
-    )
+    web.config.tokens.check_form_token(fields.get("csrf", ""), request.cookies.get(CSRF_COOKIE), web.clock())
 
 
-async def read_form(request: Request, web: WebState) -> FormData | Response:
-    """The submitted form, or the page to answer with when it is too large."""
+@dataclass(frozen=True)
+class Submitted:
+    """A form's text fields, and the one file it may carry as (file name, content)."""
+
+    fields: dict[str, str]
+    upload: tuple[str, bytes] | None
+
+
+async def read_form(request: Request, web: WebState, file_field: str | None = None) -> Submitted | Response:
+    """The submitted form (its spooled files closed), or the page to answer with when the
+    body is too large."""
     try:
-        return await request.form(max_files=1, max_fields=200, max_part_size=64 * 1024)
+        form = await request.form(max_files=1, max_fields=200, max_part_size=64 * 1024)
     except BodyTooLarge:
         return too_large_page(web.config.upload_max_bytes)
-
-
-async def upload_of(form: FormData, name: str) -> tuple[str, bytes] | None:
-    """(file name, content) of a file field, or None when no file was chosen."""
-    value = form.get(name)
-    if not isinstance(value, UploadFile) or not value.filename:
-        return None
-    return value.filename, await value.read()
+    try:
+        upload = None
+        value = form.get(file_field) if file_field else None
+        if isinstance(value, UploadFile) and value.filename:
+            upload = (value.filename, await value.read())
+        fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+    finally:
+        await form.close()
+    return Submitted(fields, upload)

@@ -31,7 +31,7 @@ from planflow.service import PlanStatus, ProgressRequest, plan_status, record_pr
 from planflow.status import OccurrenceStatus, ProgressStatus
 from planflow.store.models import ProgressEventRow
 from planflow.web.board import css_class, status_text
-from planflow.web.context import Csrf, WebState, check_csrf, csrf_for, read_form, state, upload_of
+from planflow.web.context import Csrf, WebState, check_csrf, csrf_for, read_form, state
 from planflow.web.evidence import EvidenceError, store_evidence
 from planflow.web.forms import Parsed, parse_progress, parse_report_input
 from planflow.web.pages import error_page, page, sentence
@@ -155,18 +155,16 @@ async def submit(token: str, key: str, request: Request) -> Response:
     """Record the form as a progress event authored by the link's unit."""
     web = state(request)
     scope, plan = _scope(web, token)
-    form = await read_form(request, web)
+    form = await read_form(request, web, "evidence")
     if isinstance(form, Response):
         return form
     try:
-        check_csrf(request, web, form)
+        check_csrf(request, web, form.fields)
     except LinkError as exc:
         return error_page(403, "Biểu mẫu không hợp lệ", sentence(str(exc)),
                           "Mở lại trang biểu mẫu từ liên kết trong thư rồi gửi lại.")  # fmt: skip
-    upload = await upload_of(form, "evidence")
-    fields = {k: v for k, v in form.items() if isinstance(v, str)}
     csrf = csrf_for(request, web)
-    return await run_in_threadpool(_record, web, token, scope, plan, key, fields, upload, csrf)
+    return await run_in_threadpool(_record, web, token, scope, plan, key, form.fields, form.upload, csrf)
 
 
 def _record(
