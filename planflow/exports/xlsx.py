@@ -295,11 +295,24 @@ def _changes(
         if before is not None and before[1:] == now_values:
             continue
         change = _row_change(sheet, row, items[key], edited, figures, target_cols, units, standing, problems)
-        if change is not None:
+        if change is not None and not _already_recorded(change.request, items[key]):
             changes.append(change)
     if problems:
         raise ProgressError(f"không ghi gì: {len(problems)} lỗi trong file\n" + "\n".join(problems))
     return changes
+
+
+def _already_recorded(request: ProgressRequest, item: OccurrenceStatus) -> bool:
+    """The row says what the store already says: importing the same file twice records once."""
+    state = item.progress
+    if state.events == 0 or state.status is not request.status:
+        return False
+    if request.percent is not None and state.percent != request.percent:
+        return False
+    measured = (pair.partition("=") for pair in request.values)
+    if any(state.values.get(key) != Decimal(value) for key, _, value in measured):
+        return False
+    return request.note is None or request.note == state.note
 
 
 def _row_change(
