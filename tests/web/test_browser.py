@@ -36,6 +36,8 @@ MORNING = dt.datetime(2026, 3, 24, 7, tzinfo=ICT)  # the daily check that sends 
 ARTIFACTS = Path(os.environ.get("PLANFLOW_TEST_ARTIFACTS", REPO / "build" / "test-artifacts"))
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
+if not CHROMIUM.exists() and os.environ.get("PLANFLOW_REQUIRE_BROWSER"):
+    raise RuntimeError("PLANFLOW_REQUIRE_BROWSER is set but /usr/bin/chromium is missing (apt-get install chromium)")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)")
 
 
