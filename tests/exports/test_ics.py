@@ -20,13 +20,20 @@ NOW = dt.datetime(2026, 1, 5, 9, tzinfo=ICT)
 D = dt.date
 
 
-def _feed(sessions: sessionmaker[Session], root: Path, unit: str | None, done: tuple[str, ...] = ()) -> Calendar:
+def _feed(
+    sessions: sessionmaker[Session], root: Path, unit: str | None, done: tuple[str, ...] = ()
+) -> Calendar:
     defs = load_definitions(root)
     plan = defs.plan("demo-2026")
     with sessions() as s, s.begin():
         sync_definitions(defs, None, session=s, now=NOW)
         for item in done:
-            record_progress(ProgressRequest("demo-2026", item, ProgressStatus.DONE, by="vhxh", at=NOW), defs, session=s, now=NOW)
+            record_progress(
+                ProgressRequest("demo-2026", item, ProgressStatus.DONE, by="vhxh", at=NOW),
+                defs,
+                session=s,
+                now=NOW,
+            )
         status = plan_status("demo-2026", NOW, session=s)
     names = {u.id: u.name for u in defs.directory_for(plan).units}
     return Calendar.from_ical(plan_calendar(status, plan, names, unit_id=unit, standing="vhxh", now=NOW))
@@ -61,7 +68,9 @@ def test_one_event_per_due_date_with_the_ladder(sessions: sessionmaker[Session],
     assert _alarms(tet)[:2] == [at8(D(2026, 2, 5)), at8(D(2026, 2, 13))]
     description = str(tet["description"])
     assert "Chủ trì: Trung tâm Phục vụ hành chính công" in description and "Mã: demo-2026/tet" in description
-    assert str(events[uid("demo-2026/bao-cao-quy/2026-Q1/kt")]["summary"]).startswith("Hạn: Báo cáo gửi Phòng Văn hóa - Xã hội")
+    assert str(events[uid("demo-2026/bao-cao-quy/2026-Q1/kt")]["summary"]).startswith(
+        "Hạn: Báo cáo gửi Phòng Văn hóa - Xã hội"
+    )
 
 
 def test_done_items_keep_their_event_without_alarms(sessions: sessionmaker[Session], defs_root: Path) -> None:
@@ -78,7 +87,9 @@ def test_one_units_feed(sessions: sessionmaker[Session], defs_root: Path) -> Non
     keys = {k for k in events}
     assert uid("demo-2026/so-hoa") in keys and uid("demo-2026/tet") not in keys
     assert len(events) == 1 + 4  # so-hoa (support) and its four report inputs; 'thuong-xuyen' has no due date
-    assert _alarms(events[uid("demo-2026/so-hoa")]) == []  # no step of the default ladder goes to supporting units
+    assert (
+        _alarms(events[uid("demo-2026/so-hoa")]) == []
+    )  # no step of the default ladder goes to supporting units
     q1 = events[uid("demo-2026/bao-cao-quy/2026-Q1/kt")]
     assert len(_alarms(q1)) == 4  # -7w, -1w, +1w (to the lead), +3w (copied to the lead); not +7w (signer)
 
@@ -86,9 +97,22 @@ def test_one_units_feed(sessions: sessionmaker[Session], defs_root: Path) -> Non
 def test_cli_writes_the_file(defs_root: Path, tmp_path: Path) -> None:
     """planflow ics writes a file calendar apps (and the icalendar parser) read."""
     path = tmp_path / "kt.ics"
-    code, out, err = run_cli("ics", "demo-2026", "--unit", "Phòng Kinh tế", "--as-of", "2026-01-05", "-o", str(path), "-d", str(defs_root))
+    code, out, err = run_cli(
+        "ics",
+        "demo-2026",
+        "--unit",
+        "Phòng Kinh tế",
+        "--as-of",
+        "2026-01-05",
+        "-o",
+        str(path),
+        "-d",
+        str(defs_root),
+    )
     assert code == 0, err
     assert out.strip() == f"Đã ghi lịch {path} (5 hạn)."
     assert len(Calendar.from_ical(path.read_bytes()).walk("VEVENT")) == 5
-    code, _, err = run_cli("ics", "demo-2026", "--unit", "Phòng Tư pháp", "-o", str(path), "-d", str(defs_root))
+    code, _, err = run_cli(
+        "ics", "demo-2026", "--unit", "Phòng Tư pháp", "-o", str(path), "-d", str(defs_root)
+    )
     assert code == 1 and "đơn vị 'Phòng Tư pháp' không có trong danh mục 'demo'" in err

@@ -37,7 +37,11 @@ def _export(sessions: sessionmaker[Session], defs: Definitions, path: Path, unit
 
 def _rows(sheet: Worksheet) -> dict[str, int]:
     key_col = [c.value for c in sheet[4]].index(KEY_HEADER) + 1
-    return {str(sheet.cell(r, key_col).value): r for r in range(5, sheet.max_row + 1) if sheet.cell(r, key_col).value}
+    return {
+        str(sheet.cell(r, key_col).value): r
+        for r in range(5, sheet.max_row + 1)
+        if sheet.cell(r, key_col).value
+    }
 
 
 def _import(sessions: sessionmaker[Session], defs: Definitions, path: Path) -> list[ProgressEventRow]:
@@ -79,7 +83,9 @@ def test_export_layout(sessions: sessionmaker[Session], defs_root: Path, tmp_pat
     book.close()
 
 
-def test_hand_filled_file_round_trip(sessions: sessionmaker[Session], defs_root: Path, tmp_path: Path) -> None:
+def test_hand_filled_file_round_trip(
+    sessions: sessionmaker[Session], defs_root: Path, tmp_path: Path
+) -> None:
     """Words, a percent typed as 60%, a Vietnamese decimal and a supporting unit become progress events; a second import adds nothing."""
     defs = load_definitions(defs_root)
     path = tmp_path / "plan.xlsx"
@@ -109,7 +115,9 @@ def test_hand_filled_file_round_trip(sessions: sessionmaker[Session], defs_root:
     assert len(_events(sessions)) == 3
 
 
-def test_problems_are_reported_by_cell_and_nothing_is_recorded(sessions: sessionmaker[Session], defs_root: Path, tmp_path: Path) -> None:
+def test_problems_are_reported_by_cell_and_nothing_is_recorded(
+    sessions: sessionmaker[Session], defs_root: Path, tmp_path: Path
+) -> None:
     """Unknown rows, wrong units, bad numbers and unreadable progress are listed by cell; no row is half-applied."""
     defs = load_definitions(defs_root)
     path = tmp_path / "plan.xlsx"
@@ -156,14 +164,25 @@ def test_not_an_export(sessions: sessionmaker[Session], defs_root: Path, tmp_pat
         _import(sessions, defs, other)
     text = tmp_path / "ghi-chu.xlsx"
     text.write_text("không phải excel", encoding="utf-8")
-    with pytest.raises(ProgressError, match="không đọc được file .xlsx"):
+    with pytest.raises(ProgressError, match=r"không đọc được file \.xlsx"):
         _import(sessions, defs, text)
 
 
 def test_cli_round_trip(defs_root: Path, tmp_path: Path) -> None:
     """planflow export --unit, a filled cell, planflow import-progress --dry-run then for real."""
     path = tmp_path / "kt.xlsx"
-    code, out, err = run_cli("export", "demo-2026", "--as-of", "2026-03-24", "--unit", "Phòng Kinh tế", "-o", str(path), "-d", str(defs_root))
+    code, out, err = run_cli(
+        "export",
+        "demo-2026",
+        "--as-of",
+        "2026-03-24",
+        "--unit",
+        "Phòng Kinh tế",
+        "-o",
+        str(path),
+        "-d",
+        str(defs_root),
+    )
     assert code == 0, err
     assert out.strip().startswith("Đã xuất 6 dòng của 'demo-2026' (tình trạng ngày 24/03/2026)")
     book = load_workbook(path)

@@ -34,7 +34,10 @@ def test_digests_carry_signed_links(sessions: sessionmaker[Session], defs_root: 
     settings = Settings(home=tmp_path, secret=SECRET, public_url="https://planflow.demo.example/")  # type: ignore[arg-type]
     bodies = _bodies(sessions, defs_root, settings)
     kt = bodies["unit:demo/kt"]
-    found = re.search(r"Cập nhật tiến độ: https://planflow\.demo\.example/p/(\S+)/o/(demo-2026/bao-cao-quy/2026-Q1/kt)\n", kt)
+    found = re.search(
+        r"Cập nhật tiến độ: https://planflow\.demo\.example/p/(\S+)/o/(demo-2026/bao-cao-quy/2026-Q1/kt)\n",
+        kt,
+    )
     assert found, kt
     scope = Tokens(SECRET).read_progress_link(found.group(1), dt.datetime(2026, 3, 24, tzinfo=ICT))
     assert (scope.plan_id, scope.unit_id) == ("demo-2026", "kt")
@@ -45,7 +48,9 @@ def test_digests_carry_signed_links(sessions: sessionmaker[Session], defs_root: 
     assert "/p/" not in signer and "Xem bảng theo dõi:" in signer
 
 
-def test_no_links_without_public_url_or_secret(sessions: sessionmaker[Session], defs_root: Path, tmp_path: Path) -> None:
+def test_no_links_without_public_url_or_secret(
+    sessions: sessionmaker[Session], defs_root: Path, tmp_path: Path
+) -> None:
     """Half-configured (no public URL, or no secret): messages carry no link rather than a broken one."""
     assert mail_config(Settings(home=tmp_path, public_url="https://x.example")).links is None
     bodies = _bodies(sessions, defs_root, Settings(home=tmp_path, secret=SECRET))  # type: ignore[arg-type]

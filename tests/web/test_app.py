@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from html import unescape
 import json
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -39,7 +39,13 @@ def _xlsx() -> bytes:
     return buffer.getvalue()
 
 
-def _post(web: Web, link: str, key: str, data: dict[str, str], files: dict[str, tuple[str, bytes, str]] | None = None):  # type: ignore[no-untyped-def]
+def _post(
+    web: Web,
+    link: str,
+    key: str,
+    data: dict[str, str],
+    files: dict[str, tuple[str, bytes, str]] | None = None,
+):  # type: ignore[no-untyped-def]
     path = f"{link}/o/{key}"
     token = web.csrf(path)
     return web.client.post(path, data={"csrf": token, **data}, files=files, follow_redirects=False)
@@ -71,16 +77,28 @@ def test_progress_with_evidence_becomes_an_event_by_the_unit(web: Web) -> None:
                  {"evidence": ("Biên bản rà soát.pdf", PDF, "application/pdf")})  # fmt: skip
     assert done.status_code == 303
     (event,) = _events(web.sessions)
-    assert (event.occurrence_key, event.by_unit, event.status, event.percent) == ("demo-2026/tet", "hcc", "done", None)
+    assert (event.occurrence_key, event.by_unit, event.status, event.percent) == (
+        "demo-2026/tet",
+        "hcc",
+        "done",
+        None,
+    )
     assert event.note == "Đã rà soát 120 hồ sơ"
     assert event.effective_at == NOW and event.recorded_at == NOW
-    assert event.evidence is not None and re.fullmatch(r"evidence/demo-2026/[0-9a-f]{32}\.pdf", event.evidence)
+    assert event.evidence is not None and re.fullmatch(
+        r"evidence/demo-2026/[0-9a-f]{32}\.pdf", event.evidence
+    )
     stored = web.home / event.evidence
     assert stored.read_bytes() == PDF
-    assert json.loads(stored.with_name(stored.name + ".json").read_text(encoding="utf-8"))["name"] == "Biên bản rà soát.pdf"
+    assert (
+        json.loads(stored.with_name(stored.name + ".json").read_text(encoding="utf-8"))["name"]
+        == "Biên bản rà soát.pdf"
+    )
     confirmation = web.client.get(done.headers["location"])
     assert "Đã ghi: Rà soát trước Tết — Hoàn thành" in unescape(confirmation.text)
-    assert "Rà soát trước Tết" not in unescape(confirmation.text).split("Đã ghi:")[1].split("</div>")[1]  # no longer open
+    assert (
+        "Rà soát trước Tết" not in unescape(confirmation.text).split("Đã ghi:")[1].split("</div>")[1]
+    )  # no longer open
     # a done item is closed to its link
     closed = web.client.get(f"{link}/o/demo-2026/tet")
     assert closed.status_code == 403
@@ -115,12 +133,16 @@ def test_percent_targets_and_past_day(web: Web) -> None:
         ({"status": "in_progress", "note": "x" * 4001}, "note", "Ghi chú dài 4001 ký tự; tối đa 4000"),
     ],
 )  # fmt: skip
-def test_bad_fields_are_shown_and_nothing_is_recorded(web: Web, data: dict[str, str], field: str, message: str) -> None:
+def test_bad_fields_are_shown_and_nothing_is_recorded(
+    web: Web, data: dict[str, str], field: str, message: str
+) -> None:
     """A wrong field re-shows the form with the message next to the field; no event is written."""
     answer = _post(web, web.link("hcc"), "demo-2026/so-hoa", data)
     assert answer.status_code == 400
     assert message in unescape(answer.text)
-    assert 'aria-invalid="true"' in unescape(answer.text) and "Chưa ghi được: 1 chỗ cần sửa" in unescape(answer.text)
+    assert 'aria-invalid="true"' in unescape(answer.text) and "Chưa ghi được: 1 chỗ cần sửa" in unescape(
+        answer.text
+    )
     assert _events(web.sessions) == []
 
 
@@ -133,9 +155,14 @@ def test_a_link_for_one_unit_never_records_for_another(web: Web) -> None:
     shown = web.client.get(f"{link}/o/demo-2026/tet")
     assert shown.status_code == 403
     assert "Không thuộc phạm vi của liên kết" in unescape(shown.text)
-    assert "Mục 'demo-2026/tet' không do đơn vị này chủ trì: không ghi được tiến độ cho đơn vị khác." in unescape(shown.text)
+    assert (
+        "Mục 'demo-2026/tet' không do đơn vị này chủ trì: không ghi được tiến độ cho đơn vị khác."
+        in unescape(shown.text)
+    )
     token = web.csrf(f"{link}/o/demo-2026/ke-hoach")
-    posted = web.client.post(f"{link}/o/demo-2026/tet", data={"csrf": token, "status": "done"}, follow_redirects=False)
+    posted = web.client.post(
+        f"{link}/o/demo-2026/tet", data={"csrf": token, "status": "done"}, follow_redirects=False
+    )
     assert posted.status_code == 403
     smuggled = web.client.post(f"{link}/o/demo-2026/ke-hoach", data={"csrf": token, "status": "done", "by": "hcc"},
                                follow_redirects=False)  # fmt: skip
@@ -159,12 +186,17 @@ def test_tampered_expired_and_misused_links_get_a_clear_page(web: Web) -> None:
     for path, (code, heading) in cases.items():
         answer = web.client.get(path)
         assert (answer.status_code, path) == (code, path)
-        assert f"<h1 id=\"loi\">{heading}</h1>" in unescape(answer.text)
+        assert f'<h1 id="loi">{heading}</h1>' in unescape(answer.text)
         assert "Traceback" not in unescape(answer.text) and "Exception" not in unescape(answer.text)
     expired = web.client.get(web.link("hcc", days=-1))
     assert "Hãy mở thư nhắc việc mới nhất, hoặc đề nghị cơ quan thường trực" in unescape(expired.text)
     # a forged link cannot write either
-    assert web.client.post(f"/p/{forged_payload}.{signature}/o/demo-2026/tet", data={"status": "done"}).status_code == 403
+    assert (
+        web.client.post(
+            f"/p/{forged_payload}.{signature}/o/demo-2026/tet", data={"status": "done"}
+        ).status_code
+        == 403
+    )
     assert _events(web.sessions) == []
 
 
@@ -178,7 +210,9 @@ def test_forms_need_their_csrf_token(web: Web) -> None:
     with TestClient(web.client.app, base_url="http://127.0.0.1") as other:
         other.get(path)  # another browser: another cookie
         stolen = other.post(path, data={"csrf": token, "status": "done"}, follow_redirects=False)
-    assert stolen.status_code == 403 and "Mã bảo vệ biểu mẫu không khớp với trình duyệt này." in unescape(stolen.text)
+    assert stolen.status_code == 403 and "Mã bảo vệ biểu mẫu không khớp với trình duyệt này." in unescape(
+        stolen.text
+    )
     assert _events(web.sessions) == []
 
 
@@ -196,7 +230,13 @@ def test_forms_need_their_csrf_token(web: Web) -> None:
 )  # fmt: skip
 def test_uploads_of_the_wrong_kind_are_refused(web: Web, name: str, content: bytes, message: str) -> None:
     """Only real PDF, pictures and Office files are taken; nothing is recorded otherwise."""
-    answer = _post(web, web.link("hcc"), "demo-2026/tet", {"status": "done"}, {"evidence": (name, content, "application/octet-stream")})
+    answer = _post(
+        web,
+        web.link("hcc"),
+        "demo-2026/tet",
+        {"status": "done"},
+        {"evidence": (name, content, "application/octet-stream")},
+    )
     assert answer.status_code == 400
     assert message in unescape(answer.text)
     assert _events(web.sessions) == []
@@ -226,10 +266,20 @@ def test_upload_size_limits(sessions: sessionmaker[Session], defs_root: Path, tm
         web = Web(client, config, sessions, tmp_path / "home")
         link = web.link("hcc")
         big = PDF + b"0" * (1024 * 1024 + 10)
-        over = _post(web, link, "demo-2026/tet", {"status": "done"}, {"evidence": ("lon.pdf", big, "application/pdf")})
-        assert over.status_code == 400 and "tệp 'lon.pdf' quá lớn (1.0 MB; tối đa 1 MB)" in unescape(over.text)
+        over = _post(
+            web, link, "demo-2026/tet", {"status": "done"}, {"evidence": ("lon.pdf", big, "application/pdf")}
+        )
+        assert over.status_code == 400 and "tệp 'lon.pdf' quá lớn (1.0 MB; tối đa 1 MB)" in unescape(
+            over.text
+        )
         huge = PDF + b"0" * (2 * 1024 * 1024)
-        refused = _post(web, link, "demo-2026/tet", {"status": "done"}, {"evidence": ("rat-lon.pdf", huge, "application/pdf")})
+        refused = _post(
+            web,
+            link,
+            "demo-2026/tet",
+            {"status": "done"},
+            {"evidence": ("rat-lon.pdf", huge, "application/pdf")},
+        )
         assert refused.status_code == 413
         assert "Tệp gửi lên quá lớn" in unescape(refused.text) and "vượt quá 1 MB" in unescape(refused.text)
         assert refused.headers["content-security-policy"] == CSP
@@ -246,9 +296,13 @@ def test_report_input_with_figures_and_text(web: Web) -> None:
     form = web.client.get(f"{link}/o/{key}")
     assert form.status_code == 200
     assert "Gửi phần báo cáo" in unescape(form.text) and 'name="f:so-hoa/ty-le"' in unescape(form.text)
-    assert "Tỷ lệ hồ sơ số hóa" in unescape(form.text) and "(chỉ tiêu ≥ 80 %; nhiệm vụ: Số hóa hồ sơ)" in unescape(form.text)
+    assert "Tỷ lệ hồ sơ số hóa" in unescape(
+        form.text
+    ) and "(chỉ tiêu ≥ 80 %; nhiệm vụ: Số hóa hồ sơ)" in unescape(form.text)
     empty = _post(web, link, key, {"text": "  "})
-    assert empty.status_code == 400 and "ghi nội dung báo cáo hoặc ít nhất một số liệu" in unescape(empty.text)
+    assert empty.status_code == 400 and "ghi nội dung báo cáo hoặc ít nhất một số liệu" in unescape(
+        empty.text
+    )
     bad = _post(web, link, key, {"text": "Quý I", "f:so-hoa/ty-le": "9O"})
     assert bad.status_code == 400 and "Tỷ lệ hồ sơ số hóa: '9O' không phải một số" in unescape(bad.text)
     sent = _post(web, link, key, {"text": "Quý I: số hóa 1.250 hồ sơ.", "f:so-hoa/ty-le": "90"},
@@ -266,7 +320,9 @@ def test_report_input_of_another_unit_is_refused(web: Web) -> None:
     link = web.link("kt")
     assert web.client.get(f"{link}/o/demo-2026/bao-cao-quy/2026-Q1/hcc").status_code == 403
     own = web.client.get(f"{link}/o/demo-2026/bao-cao-quy/2026-Q1/kt")
-    assert own.status_code == 200 and "Số liệu theo chỉ tiêu" not in unescape(own.text)  # kt leads no task with targets
+    assert own.status_code == 200 and "Số liệu theo chỉ tiêu" not in unescape(
+        own.text
+    )  # kt leads no task with targets
 
 
 # --- headers, errors ----------------------------------------------------------------------------------------
@@ -288,14 +344,19 @@ def test_security_headers_everywhere(web: Web) -> None:
     assert "<script" not in unescape(page.text) and "style=" not in unescape(page.text)
 
 
-def test_hsts_and_secure_cookies_behind_https(sessions: sessionmaker[Session], defs_root: Path, tmp_path: Path) -> None:
+def test_hsts_and_secure_cookies_behind_https(
+    sessions: sessionmaker[Session], defs_root: Path, tmp_path: Path
+) -> None:
     """With an https public URL, responses ask for HTTPS and cookies are Secure."""
     config = web_config(settings_for(tmp_path / "h", public_url="https://planflow.demo.example"))
     app = create_app(config, load_definitions(defs_root), sessions, clock=lambda: NOW)
     with TestClient(app, base_url="https://planflow.demo.example") as client:
         answer = client.get("/login")
     assert answer.headers["strict-transport-security"] == "max-age=31536000"
-    assert "secure" in answer.headers["set-cookie"].lower() and "httponly" in answer.headers["set-cookie"].lower()
+    assert (
+        "secure" in answer.headers["set-cookie"].lower()
+        and "httponly" in answer.headers["set-cookie"].lower()
+    )
 
 
 def test_unexpected_errors_become_a_plain_page(defs_root: Path, tmp_path: Path) -> None:
@@ -307,7 +368,9 @@ def test_unexpected_errors_become_a_plain_page(defs_root: Path, tmp_path: Path) 
     config = web_config(settings_for(tmp_path / "h"))
     app = create_app(config, load_definitions(defs_root), broken, clock=lambda: NOW)  # type: ignore[arg-type]
     with TestClient(app, raise_server_exceptions=False) as client:
-        answer = client.get("/p/" + config.tokens.progress_link("demo-2026", "hcc", NOW + dt.timedelta(days=1)))
+        answer = client.get(
+            "/p/" + config.tokens.progress_link("demo-2026", "hcc", NOW + dt.timedelta(days=1))
+        )
     assert answer.status_code == 500
     assert "Máy chủ gặp lỗi" in unescape(answer.text) and "fire" not in unescape(answer.text)
     assert answer.headers["content-security-policy"] == CSP
@@ -320,13 +383,15 @@ def test_refuses_a_public_address_without_a_secret(tmp_path: Path) -> None:
     bare = Settings(home=tmp_path)
     assert web_config(bare, "127.0.0.1").ephemeral_secret
     assert web_config(bare, "::1").ephemeral_secret
-    with pytest.raises(WebConfigError, match=r"^không chạy trên địa chỉ 0\.0\.0\.0 khi chưa đặt PLANFLOW_SECRET"):
+    with pytest.raises(
+        WebConfigError, match=r"^không chạy trên địa chỉ 0\.0\.0\.0 khi chưa đặt PLANFLOW_SECRET"
+    ):
         web_config(bare, "0.0.0.0")
     with pytest.raises(WebConfigError, match=r"PLANFLOW_SECRET quá ngắn \(8 ký tự; cần ít nhất 32\)"):
         web_config(Settings(home=tmp_path, secret="ngan-qua"), "127.0.0.1")  # type: ignore[arg-type]
     with pytest.raises(WebConfigError, match="PLANFLOW_BOARD_PASSWORD quá ngắn"):
         web_config(settings_for(tmp_path, board_password="123"), "127.0.0.1")
-    with pytest.raises(WebConfigError, match="PLANFLOW_PUBLIC_URL 'planflow.vn' không hợp lệ"):
+    with pytest.raises(WebConfigError, match=r"PLANFLOW_PUBLIC_URL 'planflow\.vn' không hợp lệ"):
         web_config(settings_for(tmp_path, public_url="planflow.vn"), "0.0.0.0")
 
 
@@ -336,7 +401,10 @@ def test_refuses_a_public_address_without_a_secret(tmp_path: Path) -> None:
 def test_board_needs_the_standing_units_login(web: Web) -> None:
     """Without a session the board sends to the login page; wrong passwords are refused, then slowed down."""
     first = web.client.get("/board/demo-2026?as_of=2026-03-24", follow_redirects=False)
-    assert (first.status_code, first.headers["location"]) == (303, "/login?next=/board/demo-2026%3Fas_of%3D2026-03-24")
+    assert (first.status_code, first.headers["location"]) == (
+        303,
+        "/login?next=/board/demo-2026%3Fas_of%3D2026-03-24",
+    )
     token = web.csrf("/login")
     for _ in range(5):
         wrong = web.client.post("/login", data={"csrf": token, "user": "thuongtruc", "password": "sai"})
@@ -380,11 +448,15 @@ def test_board_and_overview(web: Web) -> None:
     bad = web.client.get("/board/demo-2026?as_of=hom-qua")
     assert bad.status_code == 400 and "--as-of 'hom-qua' không hợp lệ" in unescape(bad.text)
     overview = web.client.get("/board")
-    assert "Kế hoạch chuyển đổi số năm 2026" in unescape(overview.text) and 'class="stack"' in unescape(overview.text)
+    assert "Kế hoạch chuyển đổi số năm 2026" in unescape(overview.text) and 'class="stack"' in unescape(
+        overview.text
+    )
     assert web.client.get("/board/khong-co").status_code == 404
 
 
-def test_board_is_off_without_a_password(sessions: sessionmaker[Session], defs_root: Path, tmp_path: Path) -> None:
+def test_board_is_off_without_a_password(
+    sessions: sessionmaker[Session], defs_root: Path, tmp_path: Path
+) -> None:
     """No PLANFLOW_BOARD_PASSWORD: the board says so, and says how to turn it on."""
     config = web_config(settings_for(tmp_path / "h", board_password=None))
     app = create_app(config, load_definitions(defs_root), sessions, clock=lambda: NOW)

@@ -27,7 +27,9 @@ def _board(sessions: sessionmaker[Session], root: Path, *requests: ProgressReque
     return build_board(status, plan, {u.id: u.name for u in defs.directory_for(plan).units}, {}), status
 
 
-def test_rows_speak_for_their_most_pressing_occurrence(sessions: sessionmaker[Session], defs_root: Path) -> None:
+def test_rows_speak_for_their_most_pressing_occurrence(
+    sessions: sessionmaker[Session], defs_root: Path
+) -> None:
     """A monthly task shows its overdue month; a report row names its compiler, not an input's unit."""
     board, _ = _board(sessions, defs_root)
     rows = {r.item_id: r for s in board.sections for r in s.rows}
@@ -57,7 +59,7 @@ def test_timeline_geometry(sessions: sessionmaker[Session], defs_root: Path) -> 
     board, status = _board(sessions, defs_root)
     t = board.timeline
     assert len(t.labels) == 6 + 1
-    assert all(LABEL_WIDTH <= b.x and b.x + b.width <= WIDTH for b in t.bars)
+    assert all(b.x >= LABEL_WIDTH and b.x + b.width <= WIDTH for b in t.bars)
     assert t.ticks[0] == (LABEL_WIDTH, "T1/26") and t.ticks[-1][1] == "T12/26"
     chart = WIDTH - LABEL_WIDTH - 12
     assert t.today_x is not None and abs(t.today_x - (LABEL_WIDTH + chart * (82.5 / 365))) < 0.2

@@ -37,8 +37,12 @@ ARTIFACTS = Path(os.environ.get("PLANFLOW_TEST_ARTIFACTS", REPO / "build" / "tes
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 if not CHROMIUM.exists() and os.environ.get("PLANFLOW_REQUIRE_BROWSER"):
-    raise RuntimeError("PLANFLOW_REQUIRE_BROWSER is set but /usr/bin/chromium is missing (apt-get install chromium)")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)")
+    raise RuntimeError(
+        "PLANFLOW_REQUIRE_BROWSER is set but /usr/bin/chromium is missing (apt-get install chromium)"
+    )
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install chromium)"
+)
 
 
 @dataclass
@@ -70,7 +74,9 @@ def site(defs_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
         monkeypatch.setenv(name, value)
     settings = load_settings()
     with store_at(database_url) as factory:
-        run_check(load_definitions(defs_root), factory, MORNING, config=mail_config(settings), now=lambda: MORNING)
+        run_check(
+            load_definitions(defs_root), factory, MORNING, config=mail_config(settings), now=lambda: MORNING
+        )
     smtp.stop()
     mails = {addr: m.get_body(("plain",)).get_content()
              for (_, rcpts), m in zip(smtp.recorder.envelopes, smtp.recorder.messages, strict=True) for addr in rcpts}  # fmt: skip
@@ -185,7 +191,9 @@ def test_bad_links_in_the_browser(site: Site, browser: Browser) -> None:
     page.goto(link.replace("demo-2026/ke-hoach", "demo-2026/tet"))
     expect(page.get_by_role("heading", name="Không thuộc phạm vi của liên kết")).to_be_visible()
     page.goto(link)
-    page.locator("form.form").evaluate("(f, action) => { f.action = action }", link.replace("ke-hoach", "tet"))
+    page.locator("form.form").evaluate(
+        "(f, action) => { f.action = action }", link.replace("ke-hoach", "tet")
+    )
     page.get_by_role("radio", name="Hoàn thành").check()
     page.get_by_role("button", name="Ghi tiến độ").click()
     expect(page.get_by_role("heading", name="Không thuộc phạm vi của liên kết")).to_be_visible()
@@ -205,13 +213,17 @@ def test_phone_screen(site: Site, browser: Browser) -> None:
     assert page.evaluate(wide) <= 0
     page.goto(link)
     assert page.evaluate(wide) <= 0
-    page.get_by_label(re.compile("^Nội dung báo cáo")).fill("Quý I: duy trì hệ thống; không phát sinh vướng mắc.")
+    page.get_by_label(re.compile("^Nội dung báo cáo")).fill(
+        "Quý I: duy trì hệ thống; không phát sinh vướng mắc."
+    )
     page.get_by_role("button", name="Gửi phần báo cáo").click()
     expect(page.get_by_role("status")).to_contain_text("Đã ghi: Báo cáo gửi Phòng Văn hóa - Xã hội")
     _login(page, site, "/board/demo-2026")
     expect(page.locator("svg.gantt")).to_be_visible()
     assert page.evaluate(wide) <= 0
-    header_hidden = page.locator("table.board thead").first.evaluate("e => e.getBoundingClientRect().right < 0")
+    header_hidden = page.locator("table.board thead").first.evaluate(
+        "e => e.getBoundingClientRect().right < 0"
+    )
     assert header_hidden
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "board-phone.png"), full_page=True)
