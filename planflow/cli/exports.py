@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from io import BytesIO
 from pathlib import Path
 from typing import Annotated
 
@@ -49,6 +50,21 @@ def _names(defs: Definitions, plan: Plan) -> dict[str, str]:
     return {u.id: u.name for u in defs.directory_for(plan).units}
 
 
+def _plan_at(
+    plan_id: str, unit: str | None, as_of: str | None, definitions_dir: Path | None
+) -> tuple[Definitions, Plan, str | None, PlanStatus]:
+    """The definitions, the plan, the chosen unit's id and the plan's status at ``as_of``
+    (after syncing the plan into the store)."""
+    config = settings(definitions_dir)
+    defs = definitions(config)
+    plan = defs.plan(plan_id)
+    unit_id = _unit(defs, plan, unit)
+    with session(config) as s:
+        sync_definitions(defs, [plan_id], session=s, now=now())
+        status = plan_status(plan_id, as_of_value(as_of), session=s)
+    return defs, plan, unit_id, status
+
+
 def _write(path: Path, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -72,18 +88,10 @@ def export(
 
     Ví dụ: planflow export loc-tan-2026 --as-of 2026-03-24 -o loc-tan-2026.xlsx
     """
-    from io import BytesIO
-
     from planflow.exports.xlsx import export_workbook
 
     with handled():
-        config = settings(definitions_dir)
-        defs = definitions(config)
-        plan = defs.plan(plan_id)
-        unit_id = _unit(defs, plan, unit)
-        with session(config) as s:
-            sync_definitions(defs, [plan_id], session=s, now=now())
-            status = plan_status(plan_id, as_of_value(as_of), session=s)
+        defs, plan, unit_id, status = _plan_at(plan_id, unit, as_of, definitions_dir)
         book = export_workbook(status, plan, _names(defs, plan), unit_id=unit_id, now=now())
         buffer = BytesIO()
         book.save(buffer)
@@ -172,13 +180,7 @@ def ics(
     from planflow.exports.ics import plan_calendar
 
     with handled():
-        config = settings(definitions_dir)
-        defs = definitions(config)
-        plan = defs.plan(plan_id)
-        unit_id = _unit(defs, plan, unit)
-        with session(config) as s:
-            sync_definitions(defs, [plan_id], session=s, now=now())
-            status = plan_status(plan_id, as_of_value(as_of), session=s)
+        defs, plan, unit_id, status = _plan_at(plan_id, unit, as_of, definitions_dir)
         standing = UnitIndex(defs.directory_for(plan)).resolve(plan.standing_unit).id
         data = plan_calendar(status, plan, _names(defs, plan), unit_id=unit_id, standing=standing, now=now())
         _write(output, data)

@@ -14,23 +14,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from planflow.intake import urgency
+from planflow.intake import URGENCY, urgency
 from planflow.numbers import format_vn_number
 from planflow.schema import Plan
 from planflow.service import PlanStatus
 from planflow.status import OccurrenceStatus, Status, TargetView, summarize
 
-SUMMARY_ORDER = (
-    Status.OVERDUE,
-    Status.BLOCKED,
-    Status.UPCOMING,
-    Status.IN_PROGRESS,
-    Status.ONGOING,
-    Status.WAITING_EVENT,
-    Status.NOT_STARTED,
-    Status.DONE_LATE,
-    Status.DONE_ON_TIME,
-)
+SUMMARY_ORDER = URGENCY  # the summary reads like a unit's list: most pressing first
 
 
 def css_class(status: Status) -> str:

@@ -103,6 +103,13 @@ def store_evidence(
     return Evidence(f"evidence/{plan_id}/{stored}", name, len(data), content_type)
 
 
+def discard(home: Path, evidence: Evidence) -> None:
+    """Remove a stored upload whose progress event was not written after all."""
+    path = home / evidence.ref
+    for leftover in (path, path.with_name(path.name + ".json")):
+        leftover.unlink(missing_ok=True)
+
+
 def locate(root: Path, plan_id: str, stored: str) -> tuple[Path, str]:
     """The file of a stored evidence name and its original name; NotFound-like
     EvidenceError for anything that is not exactly a name we generated."""

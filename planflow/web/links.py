@@ -32,7 +32,7 @@ from planflow.status import OccurrenceStatus, ProgressStatus
 from planflow.store.models import ProgressEventRow
 from planflow.web.board import css_class, status_text
 from planflow.web.context import Csrf, WebState, check_csrf, csrf_for, read_form, state
-from planflow.web.evidence import EvidenceError, store_evidence
+from planflow.web.evidence import Evidence, EvidenceError, discard, store_evidence
 from planflow.web.forms import Parsed, parse_progress, parse_report_input
 from planflow.web.pages import error_page, page, sentence
 from planflow.web.tokens import LinkScope
@@ -172,40 +172,50 @@ def _record(
     upload: tuple[str, bytes] | None, csrf: Csrf,
 ) -> Response:  # fmt: skip
     now = web.clock()
-    with web.factory() as session, session.begin():
-        status = plan_status(plan.id, now, session=session)
-        item = open_item(status, scope.unit_id, key)
-        report = item.facts.kind == "report_input"
-        if report:
-            figures = report_input_fields(plan, item.facts.item_id, scope.unit_id, task_leads(status))
-            parsed = parse_report_input(fields, figures, now)
-        else:
-            parsed = parse_progress(fields, item.targets, plan, now)
-        evidence = None
-        if upload is not None and not parsed.errors:
-            try:
-                evidence = store_evidence(web.config.evidence_root, plan.id, upload[0], upload[1],
-                                          max_bytes=web.config.upload_max_bytes, by_unit=scope.unit_id,
-                                          now=now)  # fmt: skip
-            except EvidenceError as exc:
-                parsed.errors["evidence"] = str(exc)
-        if parsed.errors:
-            page_ = _form_page(web, token, plan, status, scope, item, csrf, parsed, fields, 400)
-            return csrf.apply(page_, web.config.secure_cookies)
-        ref = evidence.ref if evidence else None
-        if report:
-            submission = ReportInput(item.key, scope.unit_id, parsed.text, parsed.values, ref, parsed.at)
-            event = record_report_input(submission, status, plan, session=session, now=now)
-        else:
-            request = ProgressRequest(
-                plan_id=plan.id, item_id=item.facts.item_id, status=parsed.status, period=item.facts.period,
-                percent=parsed.percent, values=tuple(f"{k}={v}" for k, v in parsed.values.items()),
-                note=parsed.text or None, evidence=ref, by=scope.unit_id, at=parsed.at,
-                occurrence_key=item.key,
-            )  # fmt: skip
-            event = record_progress(request, web.defs, session=session, now=now)
-        event_id = event.id
+    stored: list[Evidence] = []
+    try:
+        with web.factory() as session, session.begin():
+            status = plan_status(plan.id, now, session=session)
+            item = open_item(status, scope.unit_id, key)
+            if item.facts.kind == "report_input":
+                figures = report_input_fields(plan, item.facts.item_id, scope.unit_id, task_leads(status))
+                parsed = parse_report_input(fields, figures, now)
+            else:
+                parsed = parse_progress(fields, item.targets, plan, now)
+            if upload is not None and not parsed.errors:
+                try:
+                    stored.append(store_evidence(web.config.evidence_root, plan.id, upload[0], upload[1],
+                                                 max_bytes=web.config.upload_max_bytes, by_unit=scope.unit_id,
+                                                 now=now))  # fmt: skip
+                except EvidenceError as exc:
+                    parsed.errors["evidence"] = str(exc)
+            if parsed.errors:
+                form = _form_page(web, token, plan, status, scope, item, csrf, parsed, fields, 400)
+                return csrf.apply(form, web.config.secure_cookies)
+            event_id = _write_event(
+                web, scope, plan, status, item, parsed, next(iter(stored), None), session, now
+            )
+    except BaseException:
+        for evidence in stored:  # the event was not written: keep no orphan file
+            discard(web.config.home, evidence)
+        raise
     return RedirectResponse(f"/p/{token}?da_ghi={event_id}", status_code=303)
+
+
+def _write_event(
+    web: WebState, scope: LinkScope, plan: Plan, status: PlanStatus, item: OccurrenceStatus, parsed: Parsed,
+    evidence: Evidence | None, session: Session, now: dt.datetime,
+) -> int:  # fmt: skip
+    ref = evidence.ref if evidence else None
+    if item.facts.kind == "report_input":
+        submission = ReportInput(item.key, scope.unit_id, parsed.text, parsed.values, ref, parsed.at)
+        return record_report_input(submission, status, plan, session=session, now=now).id
+    request = ProgressRequest(
+        plan_id=plan.id, item_id=item.facts.item_id, status=parsed.status, period=item.facts.period,
+        percent=parsed.percent, values=tuple(f"{k}={v}" for k, v in parsed.values.items()),
+        note=parsed.text or None, evidence=ref, by=scope.unit_id, at=parsed.at, occurrence_key=item.key,
+    )  # fmt: skip
+    return record_progress(request, web.defs, session=session, now=now).id
 
 
 @router.get("/ics/{token}.ics")
