@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -42,6 +42,16 @@ def _rows(sheet: Worksheet) -> dict[str, int]:
         for r in range(5, sheet.max_row + 1)
         if sheet.cell(r, key_col).value
     }
+
+
+def _exported(
+    sessions: sessionmaker[Session], root: Path, tmp_path: Path
+) -> tuple[Definitions, Path, Workbook]:
+    """The demo plan exported to a file, opened for a person to fill in."""
+    defs = load_definitions(root)
+    path = tmp_path / "plan.xlsx"
+    _export(sessions, defs, path)
+    return defs, path, load_workbook(path)
 
 
 def _import(sessions: sessionmaker[Session], defs: Definitions, path: Path) -> list[ProgressEventRow]:
@@ -87,10 +97,7 @@ def test_hand_filled_file_round_trip(
     sessions: sessionmaker[Session], defs_root: Path, tmp_path: Path
 ) -> None:
     """Words, a percent typed as 60%, a Vietnamese decimal and a supporting unit become progress events; a second import adds nothing."""
-    defs = load_definitions(defs_root)
-    path = tmp_path / "plan.xlsx"
-    _export(sessions, defs, path)
-    book = load_workbook(path)
+    defs, path, book = _exported(sessions, defs_root, tmp_path)
     sheet = book[SHEET]
     rows = _rows(sheet)
     target = len(FIXED) + 1
@@ -119,10 +126,7 @@ def test_problems_are_reported_by_cell_and_nothing_is_recorded(
     sessions: sessionmaker[Session], defs_root: Path, tmp_path: Path
 ) -> None:
     """Unknown rows, wrong units, bad numbers and unreadable progress are listed by cell; no row is half-applied."""
-    defs = load_definitions(defs_root)
-    path = tmp_path / "plan.xlsx"
-    _export(sessions, defs, path)
-    book = load_workbook(path)
+    defs, path, book = _exported(sessions, defs_root, tmp_path)
     sheet = book[SHEET]
     rows = _rows(sheet)
     key_col = len(FIXED) + 2
@@ -157,8 +161,6 @@ def test_not_an_export(sessions: sessionmaker[Session], defs_root: Path, tmp_pat
     """A file that is no export, or no spreadsheet at all, is refused with a message."""
     defs = load_definitions(defs_root)
     other = tmp_path / "khac.xlsx"
-    from openpyxl import Workbook
-
     Workbook().save(other)
     with pytest.raises(ProgressError, match="không phải file xuất bởi 'planflow export'"):
         _import(sessions, defs, other)
