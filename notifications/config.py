@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from planflow.errors import PlanflowError
+from planflow.web.config import LinkMaker
 
 DEFAULT_FROM = "planflow <planflow@localhost>"
 
@@ -49,6 +50,7 @@ class MailConfig:
     sender: Address
     smtp: SmtpConfig | None
     eml_folder: Path
+    links: LinkMaker | None = field(default=None, repr=False)  # signed web links in messages
 
     def describe(self) -> str:
         return self.smtp.describe() if self.smtp else f"thư mục {self.eml_folder} (.eml)"

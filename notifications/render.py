@@ -10,6 +10,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from planflow.escalation import Digest, step_label
+from planflow.web.config import LinkMaker
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,28 @@ def subject_for(digest: Digest) -> str:
     return f"{head}: {first}" if count == 1 else f"{head}: {count} nhiệm vụ — {first}"
 
 
+def _unit_of(recipient_id: str) -> str | None:
+    """The unit a recipient stands for: ``unit:<dir>/<id>`` or its head ``head:<dir>/<id>``."""
+    kind, _, rest = recipient_id.partition(":")
+    return rest.rsplit("/", 1)[-1] if kind in ("unit", "head") and rest else None
+
+
+def digest_links(digest: Digest, links: LinkMaker | None, now: dt.datetime) -> dict[str, tuple[str, str]]:
+    """Occurrence key → (label, URL) of the link its line carries: the progress form when
+    the recipient leads it (a link signed for that unit only), else the plan's board."""
+    if links is None:
+        return {}
+    unit = _unit_of(digest.recipient.id)
+    out = {}
+    for notice in digest.notices:
+        facts = notice.item.facts
+        if unit is not None and unit in facts.lead:
+            out[facts.key] = ("Cập nhật tiến độ", links.progress(facts.plan_id, unit, now, facts.key))
+        else:
+            out[facts.key] = ("Xem bảng theo dõi", links.board(facts.plan_id))
+    return out
+
+
 def render_digest(
     digest: Digest,
     *,
@@ -46,7 +69,11 @@ def render_digest(
     plan_titles: Mapping[str, str],
     unit_names: Mapping[str, str],
     standing: str,
+    links: Mapping[str, tuple[str, str]] | None = None,
 ) -> Rendered:
+    """Subject, text and HTML of one digest; ``links`` (occurrence key → (label, URL)) adds
+    each item's link to its progress form or to the board."""
+    links = links or {}
     items = [
         {
             "key": n.item.key,
@@ -58,6 +85,7 @@ def render_digest(
             "days_overdue": n.item.days_overdue,
             "status": n.item.status.label,
             "step": step_label(n.step),
+            "link": links.get(n.item.key),
         }
         for n in digest.notices
     ]

@@ -5,25 +5,28 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from notifications.config import MailConfig, load_mail_config
 from notifications.mailer import FileMailer, Mailer, SmtpMailer
 from notifications.outbox import DeliveryReport, deliver, queue_digest
-from notifications.render import Rendered, render_digest
+from notifications.render import Rendered, digest_links, render_digest
 from planflow.escalation import Digest, digests
 from planflow.loader import Definitions
 from planflow.service import NoticePlan, notices_due, sync_definitions
 from planflow.settings import Settings
 from planflow.status import Status, summarize
 from planflow.store.models import OutboxRow
+from planflow.web.config import link_maker
 
 
 def mail_config(settings: Settings) -> MailConfig:
+    """Mail settings, with the web links messages carry when PLANFLOW_PUBLIC_URL and
+    PLANFLOW_SECRET are set."""
     url = settings.smtp_url.get_secret_value() if settings.smtp_url else None
-    return load_mail_config(settings.home, url, settings.mail_from)
+    return replace(load_mail_config(settings.home, url, settings.mail_from), links=link_maker(settings))
 
 
 def mailer_for(config: MailConfig) -> Mailer:
@@ -51,6 +54,7 @@ def queue_notices(
             plan_titles=plan.plan_titles,
             unit_names=plan.unit_names,
             standing=plan.standing_names.get(plan_id, ""),
+            links=digest_links(digest, config.links, now),
         )
 
     queued = []

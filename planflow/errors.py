@@ -7,7 +7,8 @@
     ├── StoreError           the database cannot be reached, migrated or queried
     ├── ProgressError        a progress record is refused
     ├── NotFoundError        a plan, task, unit or period named by the user does not exist
-    └── DocumentError        a document to import is unreadable, empty, scanned or not a plan
+    ├── DocumentError        a document to import is unreadable, empty, scanned or not a plan
+    └── LinkError            a signed link or token is tampered with, expired or out of scope
 
 Each message says what is wrong, where, and what to do; the CLI prints it as is.
 """
@@ -74,3 +75,14 @@ class NotFoundError(PlanflowError):
 class DocumentError(PlanflowError):
     """Raised when ``planflow import`` cannot use a document: the file is missing or
     unreadable, empty, a scanned PDF without a text layer, or not a plan (Kế hoạch)."""
+class LinkError(PlanflowError):
+    """Raised when a signed link, calendar feed, session or form token is tampered with,
+    has expired, or is used for something it does not cover (another unit's task).
+
+    ``expired`` tells the web app which page to show: a new link helps an expired one,
+    nothing helps a forged one.
+    """
+
+    def __init__(self, message: str, *, expired: bool = False) -> None:
+        self.expired = expired
+        super().__init__(message)

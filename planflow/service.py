@@ -119,6 +119,7 @@ class ProgressRequest:
     evidence: str | None = None
     by: str | None = None
     at: dt.datetime | None = None
+    occurrence_key: str | None = None  # names the occurrence exactly (web form, spreadsheet row)
 
 
 def record_progress(
@@ -158,6 +159,11 @@ def _target_occurrence(request: ProgressRequest, by_unit: str | None, *, session
     rows = [
         r for r in repo.live_occurrences(request.plan_id, session=session) if r.item_id == request.item_id
     ]
+    if request.occurrence_key is not None:
+        exact = [r for r in rows if r.key == request.occurrence_key]
+        if not exact:
+            raise NotFoundError(f"kế hoạch '{request.plan_id}' không có mục '{request.occurrence_key}'")
+        return exact[0]
     if not rows:
         raise NotFoundError(f"kế hoạch '{request.plan_id}' không có nhiệm vụ hay báo cáo '{request.item_id}'")
     # A unit reporting on a report it owes an input to records on its input.

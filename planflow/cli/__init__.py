@@ -7,10 +7,12 @@ import typer
 from planflow.cli.check import check
 from planflow.cli.definitions import compile_, validate
 from planflow.cli.importer import import_
+from planflow.cli.exports import export, ics, import_progress
 from planflow.cli.mail import notices, outbox, send, simulate
 from planflow.cli.progress import progress
 from planflow.cli.reports import report_app, reports
 from planflow.cli.status import status, sync
+from planflow.cli.web import link, web
 
 app = typer.Typer(
     name="planflow",
@@ -32,6 +34,11 @@ app.command("send")(send)
 app.command("reports")(reports)
 app.add_typer(report_app, name="report")
 app.command("import")(import_)
+app.command("web")(web)
+app.command("link")(link)
+app.command("export")(export)
+app.command("import-progress")(import_progress)
+app.command("ics")(ics)
 
 
 def main() -> None:

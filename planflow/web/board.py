@@ -1,0 +1,370 @@
+"""What the board shows, computed from a plan's statuses and its definition. Pure: the web
+app renders these views, the tests read them directly.
+
+A task row stands for all its occurrences: its headline is the most pressing open one
+(overdue first), or, when all are done, whether any was late. Each occurrence is listed
+under it. The timeline is geometry only (numbers in a 1000-wide SVG view box); the
+template draws it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from planflow.intake import URGENCY, urgency
+from planflow.numbers import format_vn_number
+from planflow.schema import Plan
+from planflow.service import PlanStatus
+from planflow.status import OccurrenceStatus, Status, TargetView, summarize
+
+SUMMARY_ORDER = URGENCY  # the summary reads like a unit's list: most pressing first
+
+
+def css_class(status: Status) -> str:
+    return "st-" + status.value.replace("_", "-")
+
+
+def status_text(status: Status, days_overdue: int | None) -> str:
+    if status is Status.OVERDUE and days_overdue:
+        return f"Quá hạn {days_overdue} ngày"
+    if status is Status.DONE_LATE and days_overdue:
+        return f"Hoàn thành trễ {days_overdue} ngày"
+    return status.label
+
+
+UNDATED = {"ongoing": "Thường xuyên", "event": "Theo sự kiện"}
+
+
+def fmt_day(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "—"
+
+
+@dataclass(frozen=True)
+class TargetCell:
+    metric: str
+    comparator: str
+    required: str
+    unit: str
+    measured: str | None
+    met: bool | None
+
+
+@dataclass(frozen=True)
+class OccurrenceRow:
+    key: str
+    period: str | None
+    lead: str
+    start: str
+    due: str
+    status: Status
+    text: str
+    css: str
+    percent: int | None
+    note: str | None
+    updated: str | None
+    evidence: str | None
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    item_id: str
+    kind: str
+    label: str
+    title: str
+    lead: str
+    support: str
+    when_text: str
+    budget: str | None
+    status: Status
+    text: str
+    css: str
+    days_overdue: int | None
+    percent: int | None
+    targets: list[TargetCell]
+    occurrences: list[OccurrenceRow]
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    rows: list[TaskRow]
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    css: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Timeline:
+    width: int
+    height: int
+    label_width: int
+    row_height: int
+    labels: list[tuple[float, str, str]]  # (y, short text, full text)
+    bars: list[Bar]
+    ticks: list[tuple[float, str]]
+    today_x: float | None
+    today_label: str
+
+
+@dataclass(frozen=True)
+class Board:
+    plan_id: str
+    title: str
+    document_number: str | None
+    issuer: str
+    period: str
+    as_of: dt.date
+    summary: list[tuple[Status, int, str]]
+    total: int
+    sections: list[Section]
+    reports: list[TaskRow]
+    budget_total: str | None
+    budget_tasks: str | None
+    timeline: Timeline
+
+
+def _names(ids: Sequence[str], names: Mapping[str, str]) -> str:
+    return ", ".join(names.get(u, u) for u in ids)
+
+
+def headline(items: Sequence[OccurrenceStatus]) -> OccurrenceStatus:
+    """The occurrence that speaks for a task: the most pressing open one, else the
+    latest done (a late one before an on-time one)."""
+    open_items = [i for i in items if not i.status.is_done]
+    if open_items:
+        return min(open_items, key=urgency)
+    late = [i for i in items if i.status is Status.DONE_LATE]
+    return max(late or list(items), key=lambda i: i.facts.due or dt.date.min)
+
+
+def _targets(items: Sequence[OccurrenceStatus]) -> list[TargetCell]:
+    """Each target once, with its most recently measured value across the occurrences."""
+    never = dt.datetime.min.replace(tzinfo=dt.UTC)
+    views: dict[str, TargetView] = {}
+    for item in sorted(items, key=lambda i: i.progress.last_at or never):
+        for target in item.targets:
+            if target.key not in views or target.measured is not None:
+                views[target.key] = target
+    return [
+        TargetCell(
+            metric=t.metric,
+            comparator=t.comparator.replace(">=", "≥").replace("<=", "≤"),
+            required=format_vn_number(t.required),
+            unit=t.unit or "",
+            measured=None if t.measured is None else format_vn_number(t.measured),
+            met=t.met,
+        )
+        for t in views.values()
+    ]
+
+
+def _occurrence_row(
+    item: OccurrenceStatus, names: Mapping[str, str], evidence: Mapping[str, str]
+) -> OccurrenceRow:
+    p = item.progress
+    updated = None
+    if p.last_at is not None:
+        who = names.get(p.last_by, p.last_by) if p.last_by else "không rõ"
+        updated = f"{p.last_at:%d/%m/%Y} — {who}"
+    return OccurrenceRow(
+        key=item.key,
+        period=item.facts.period,
+        lead=_names(item.facts.lead, names),
+        start=fmt_day(item.facts.start),
+        due=fmt_day(item.facts.due) if item.facts.due else UNDATED.get(item.facts.timing, "—"),
+        status=item.status,
+        text=status_text(item.status, item.days_overdue),
+        css=css_class(item.status),
+        percent=p.percent,
+        note=p.note,
+        updated=updated,
+        evidence=evidence.get(item.key),
+    )
+
+
+def _task_row(
+    kind: str, item_id: str, label: str | None, title: str, items: Sequence[OccurrenceStatus],
+    names: Mapping[str, str], evidence: Mapping[str, str], budget: Decimal | None, when_text: str | None,
+) -> TaskRow:  # fmt: skip
+    head = headline(items)
+    owner = next((i for i in items if i.facts.kind != "report_input"), head)  # a report: its compiler
+    return TaskRow(
+        item_id=item_id,
+        kind=kind,
+        label=label or "",
+        title=title,
+        lead=_names(owner.facts.lead, names),
+        support=_names(owner.facts.support, names),
+        when_text=when_text or "",
+        budget=None if budget is None else format_vn_number(budget),
+        status=head.status,
+        text=status_text(head.status, head.days_overdue),
+        css=css_class(head.status),
+        days_overdue=head.days_overdue,
+        percent=head.progress.percent,
+        targets=_targets(items),
+        occurrences=[_occurrence_row(i, names, evidence) for i in items],
+    )
+
+
+def build_board(
+    status: PlanStatus, plan: Plan, names: Mapping[str, str], evidence: Mapping[str, str]
+) -> Board:
+    """The board of one plan at the status's as-of day. ``evidence`` maps an occurrence key
+    to the stored file name of its latest evidence, when there is one."""
+    by_item: dict[str, list[OccurrenceStatus]] = {}
+    for item in status.items:
+        by_item.setdefault(item.facts.item_id, []).append(item)
+    for items in by_item.values():
+        items.sort(key=lambda i: (i.facts.due or i.facts.start or dt.date.max, i.key))
+    sections: dict[str, list[TaskRow]] = {}
+    for task in plan.tasks:
+        if task.id not in by_item:
+            continue
+        text = by_item[task.id][0].facts.when_text or ""
+        row = _task_row("task", task.id, task.label, task.title, by_item[task.id], names, evidence,
+                        task.budget, text)  # fmt: skip
+        sections.setdefault(task.section or "Nhiệm vụ", []).append(row)
+    reports = [
+        _task_row("report", r.id, None, r.title, by_item[r.id], names, evidence, None, r.when.text)
+        for r in plan.reports
+        if r.id in by_item
+    ]
+    rows = [r for rows in sections.values() for r in rows] + reports
+    counts = summarize(status.items)
+    task_budget = sum((t.budget for t in plan.tasks if t.budget is not None), Decimal(0))
+    return Board(
+        plan_id=plan.id,
+        title=plan.title,
+        document_number=plan.document_number,
+        issuer=plan.issuer,
+        period=f"{fmt_day(plan.period.start)} – {fmt_day(plan.period.end)}",
+        as_of=status.as_of.day,
+        summary=[(s, counts[s.value], css_class(s)) for s in SUMMARY_ORDER if counts[s.value]],
+        total=len(status.items),
+        sections=[Section(title, rows) for title, rows in sections.items()],
+        reports=reports,
+        budget_total=None if plan.budget_total is None else format_vn_number(plan.budget_total),
+        budget_tasks=format_vn_number(task_budget) if task_budget else None,
+        timeline=timeline(rows, by_item, plan.period.start, plan.period.end, status.as_of.day),
+    )
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+WIDTH, LABEL_WIDTH, ROW, TOP, RIGHT = 1000, 300, 22, 34, 12
+
+
+def _short(text: str, limit: int = 44) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def timeline(
+    rows: Sequence[TaskRow],
+    by_item: Mapping[str, Sequence[OccurrenceStatus]],
+    first: dt.date,
+    last: dt.date,
+    today: dt.date,
+) -> Timeline:
+    """Bars from start to due of every occurrence, one line per task, over the plan period."""
+    span = max((last - first).days + 1, 1)
+    chart = WIDTH - LABEL_WIDTH - RIGHT
+
+    def x(day: dt.date) -> float:
+        clamped = min(max(day, first), last + dt.timedelta(days=1))
+        return round(LABEL_WIDTH + chart * (clamped - first).days / span, 1)
+
+    labels, bars = [], []
+    for n, row in enumerate(rows):
+        y = TOP + n * ROW
+        full = f"{row.label} {row.title}".strip()
+        labels.append((y + ROW * 0.7, _short(full), full))
+        for item in by_item[row.item_id]:
+            f = item.facts
+            if f.timing == "event":
+                continue
+            begin = f.start or f.due or first
+            end = f.due or last
+            left, right = x(begin), x(end + dt.timedelta(days=1))
+            period = f" (kỳ {f.period})" if f.period else ""
+            title = f"{f.title}{period}: {status_text(item.status, item.days_overdue)}"
+            # a 1-unit gap keeps back-to-back periods (monthly items) apart
+            bars.append(Bar(left, y + 4, max(right - left - 1, 3.0), css_class(item.status), title))
+    ticks = []
+    month = dt.date(first.year, first.month, 1)
+    step = 1 if span <= 400 else 3
+    while month <= last:
+        if month >= first:
+            ticks.append((x(month), f"T{month.month}/{month.year % 100:02d}"))
+        total = month.month - 1 + step
+        month = dt.date(month.year + total // 12, total % 12 + 1, 1)
+    inside = first <= today <= last
+    return Timeline(
+        width=WIDTH,
+        height=TOP + max(len(rows), 1) * ROW + 8,
+        label_width=LABEL_WIDTH,
+        row_height=ROW,
+        labels=labels,
+        bars=bars,
+        ticks=ticks,
+        today_x=x(today) + chart / span / 2 if inside else None,
+        today_label=f"Hôm nay {today:%d/%m/%Y}",
+    )
+
+
+# --- overview of every plan -------------------------------------------------------------------
+
+BAR_WIDTH = 200
+
+
+@dataclass(frozen=True)
+class PlanCard:
+    plan_id: str
+    title: str
+    document_number: str | None
+    period: str
+    total: int
+    done: int
+    overdue: int
+    blocked: int
+    summary: list[tuple[Status, int, str]]
+    segments: list[tuple[float, float, str, str]]  # (x, width, css class, label) of the stacked bar
+
+
+def build_overview(statuses: Sequence[PlanStatus]) -> list[PlanCard]:
+    """One card per plan: its counts and a stacked bar of its statuses, most pressing first."""
+    cards = []
+    for status in statuses:
+        counts = summarize(status.items)
+        total = len(status.items)
+        segments, x = [], 0.0
+        for s in SUMMARY_ORDER:
+            if counts[s.value] and total:
+                width = BAR_WIDTH * counts[s.value] / total
+                segments.append((round(x, 2), round(width, 2), css_class(s), f"{s.label}: {counts[s.value]}"))
+                x += width
+        row = status.plan
+        cards.append(
+            PlanCard(
+                plan_id=row.id,
+                title=row.title,
+                document_number=row.document_number,
+                period=f"{fmt_day(row.period_start)} – {fmt_day(row.period_end)}",
+                total=total,
+                done=counts[Status.DONE_ON_TIME.value] + counts[Status.DONE_LATE.value],
+                overdue=counts[Status.OVERDUE.value],
+                blocked=counts[Status.BLOCKED.value],
+                summary=[(s, counts[s.value], css_class(s)) for s in SUMMARY_ORDER if counts[s.value]],
+                segments=segments,
+            )
+        )
+    return sorted(cards, key=lambda c: (-c.overdue, -c.blocked, c.plan_id))

@@ -1,0 +1,64 @@
+"""A web app over the demo definitions in a real store, with a fixed clock (24/03/2026 09:00)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from planflow.loader import load_definitions
+from planflow.service import sync_definitions
+from planflow.settings import Settings
+from planflow.web.app import create_app
+from planflow.web.config import WebConfig, web_config
+
+ICT = dt.timezone(dt.timedelta(hours=7))
+NOW = dt.datetime(2026, 3, 24, 9, tzinfo=ICT)
+SECRET = "s" * 40
+PASSWORD = "mat-khau-thu-nghiem"
+
+
+@dataclass
+class Web:
+    client: TestClient
+    config: WebConfig
+    sessions: sessionmaker[Session]
+    home: Path
+
+    def link(self, unit: str, plan: str = "demo-2026", days: int = 30) -> str:
+        return "/p/" + self.config.tokens.progress_link(plan, unit, NOW + dt.timedelta(days=days))
+
+    def csrf(self, path: str) -> str:
+        page = self.client.get(path)
+        assert page.status_code == 200, page.text
+        found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert found, "form without a CSRF token"
+        return found.group(1)
+
+    def login(self) -> None:
+        token = self.csrf("/login")
+        done = self.client.post("/login", data={"csrf": token, "user": "thuongtruc", "password": PASSWORD},
+                                follow_redirects=False)  # fmt: skip
+        assert done.status_code == 303
+
+
+def settings_for(home: Path, **changes: object) -> Settings:
+    values: dict[str, object] = {"home": home, "secret": SECRET, "board_password": PASSWORD, **changes}
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def web(sessions: sessionmaker[Session], defs_root: Path, tmp_path: Path) -> Iterator[Web]:
+    defs = load_definitions(defs_root)
+    with sessions() as s, s.begin():
+        sync_definitions(defs, None, session=s, now=NOW)
+    config = web_config(settings_for(tmp_path / "home"))
+    app = create_app(config, defs, sessions, clock=lambda: NOW)
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        yield Web(client, config, sessions, tmp_path / "home")

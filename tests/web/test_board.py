@@ -1,0 +1,68 @@
+"""The board's views, computed without a server: headline statuses, targets, the timeline geometry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from planflow.loader import load_definitions
+from planflow.service import ProgressRequest, plan_status, record_progress, sync_definitions
+from planflow.status import ProgressStatus, Status
+from planflow.web.board import LABEL_WIDTH, WIDTH, build_board, build_overview
+
+ICT = dt.timezone(dt.timedelta(hours=7))
+NOW = dt.datetime(2026, 3, 24, 9, tzinfo=ICT)
+
+
+def _board(sessions: sessionmaker[Session], root: Path, *requests: ProgressRequest):  # type: ignore[no-untyped-def]
+    defs = load_definitions(root)
+    with sessions() as s, s.begin():
+        sync_definitions(defs, None, session=s, now=NOW)
+        for request in requests:
+            record_progress(request, defs, session=s, now=NOW)
+        status = plan_status("demo-2026", NOW, session=s)
+    plan = defs.plan("demo-2026")
+    return build_board(status, plan, {u.id: u.name for u in defs.directory_for(plan).units}, {}), status
+
+
+def test_rows_speak_for_their_most_pressing_occurrence(
+    sessions: sessionmaker[Session], defs_root: Path
+) -> None:
+    """A monthly task shows its overdue month; a report row names its compiler, not an input's unit."""
+    board, _ = _board(sessions, defs_root)
+    rows = {r.item_id: r for s in board.sections for r in s.rows}
+    assert (rows["tin-bai"].status, rows["tin-bai"].text) == (Status.OVERDUE, "Quá hạn 50 ngày")
+    assert len(rows["tin-bai"].occurrences) == 12
+    assert rows["so-hoa"].targets[0].measured is None and rows["so-hoa"].targets[0].required == "80"
+    (report,) = board.reports
+    assert report.lead == "Phòng Văn hóa - Xã hội"
+    assert [(s.value, n) for s, n, _ in board.summary][:2] == [("overdue", 3), ("upcoming", 4)]
+
+
+def test_measured_values_and_done(sessions: sessionmaker[Session], defs_root: Path) -> None:
+    """The latest measured value is shown against the requirement, with whether it is met."""
+    board, _ = _board(
+        sessions, defs_root,
+        ProgressRequest("demo-2026", "so-hoa", ProgressStatus.IN_PROGRESS, values=("ty-le=75,5",), by="hcc"),
+        ProgressRequest("demo-2026", "tet", ProgressStatus.DONE, by="hcc", at=dt.datetime(2026, 2, 20, tzinfo=ICT)),
+    )  # fmt: skip
+    rows = {r.item_id: r for s in board.sections for r in s.rows}
+    target = rows["so-hoa"].targets[0]
+    assert (target.measured, target.comparator, target.met) == ("75,5", "≥", False)
+    assert rows["tet"].css == "st-done-on-time"
+
+
+def test_timeline_geometry(sessions: sessionmaker[Session], defs_root: Path) -> None:
+    """Bars sit inside the chart, one line per task and report, today's line at 24/03 of a 2026 plan."""
+    board, status = _board(sessions, defs_root)
+    t = board.timeline
+    assert len(t.labels) == 6 + 1
+    assert all(b.x >= LABEL_WIDTH and b.x + b.width <= WIDTH for b in t.bars)
+    assert t.ticks[0] == (LABEL_WIDTH, "T1/26") and t.ticks[-1][1] == "T12/26"
+    chart = WIDTH - LABEL_WIDTH - 12
+    assert t.today_x is not None and abs(t.today_x - (LABEL_WIDTH + chart * (82.5 / 365))) < 0.2
+    (card,) = build_overview([status])
+    assert (card.total, card.overdue) == (29, 3)
+    assert abs(sum(w for _, w, _, _ in card.segments) - 200) < 0.1
