@@ -112,7 +112,7 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
     except OSError as exc:
         raise DefinitionError([Problem(str(path), 1, 1, f"không đọc được file: {exc.strerror}")]) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -126,9 +126,27 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
     return data, SourceMap(path, marks)
 
 
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of a document: libyaml's parser when PyYAML has it (about 20 times
+    faster, which counts with thousands of plans); on a syntax error the pure-Python
+    parser is asked again, so the message and its position stay the same either way."""
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+_FAST_LOADER: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+_STR = "tag:yaml.org,2002:str"
+
+
 def _construct(node: yaml.Node, loc: Loc, marks: dict[Loc, tuple[int, int]], loader: yaml.SafeLoader) -> Any:
     """Plain data from a composed node, recording each value's position under its path."""
     marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.ScalarNode) and node.tag == _STR:
+        return node.value  # the common case, without the constructor's bookkeeping
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
