@@ -1,0 +1,524 @@
+"""The benchmark suite: ``.venv/bin/python -m bench`` (see bench/README.md).
+
+For each scale (10k, 100k, 1M occurrences) and store (SQLite, PostgreSQL): sync, check,
+the SQL floor; at 1k occurrences: the naive Prefect path (one task run per occurrence),
+outbox delivery, and CLI cold starts. Every measure runs in a fresh process; the table
+gives the median of the repetitions, and everything (each run, the machine, the
+versions) is written to bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from rich.console import Console
+from rich.table import Table
+
+from scripts.generate_dataset import Scale, generate
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / ".data"
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+PLANFLOW = str(Path(sys.executable).parent / "planflow")
+AS_OF = "2026-06-30"
+OCCURRENCES_PER_COMMUNE = 1057  # 10 plans of 40 tasks with their reports, as generated (seed 1)
+SCALES = {"1k": 1, "10k": 9, "100k": 95, "1m": 946}  # communes
+NAIVE_SCALE = "1k"
+TARGETS = {
+    "check_vs_floor_max": 3.0,
+    "naive_vs_check_min": 1000.0,
+    "sync_10k_plans_max_s": 60.0,
+    "delivery_min_per_s": 200.0,
+    "status_cold_start_max_s": 1.0,
+    "check_1m_rss_max_mb": 500.0,
+}
+console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+
+
+@dataclass
+class Figure:
+    """One measure: every run's value and the median."""
+
+    measure: str
+    store: str
+    scale: str
+    unit: str
+    runs: list[float]
+    occurrences: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs)
+
+
+def _worker(task: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    done = subprocess.run(
+        [PYTHON, "-m", "bench.worker", task, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"bench.worker {task} failed:\n{done.stderr[-4000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+# --- datasets and stores --------------------------------------------------------------------------
+
+
+def dataset(scale: str) -> tuple[Path, dict[str, Any]]:
+    """The generated folder of a scale, made once under bench/.data (not in git)."""
+    folder = DATA / f"dataset-{scale}"
+    wanted = Scale(communes=SCALES[scale], as_of=dt.date.fromisoformat(AS_OF))
+    info = folder / "dataset.json"
+    if info.exists():
+        summary: dict[str, Any] = json.loads(info.read_text())
+        if summary["communes"] == wanted.communes and summary["as_of"] == AS_OF:
+            return folder, summary
+    shutil.rmtree(folder, ignore_errors=True)
+    console.print(f"… sinh bộ dữ liệu {scale} ({wanted.communes} xã) vào {folder}")
+    generate(wanted, folder)
+    return folder, json.loads(info.read_text())
+
+
+def store_url(store: str, scale: str, postgres: str) -> str:
+    if store == "sqlite":
+        return f"sqlite:///{DATA / f'store-{scale}.db'}"
+    separator = "&" if "?" in postgres else "?"
+    return f"{postgres}{separator}options=-csearch_path%3Dplanflow_bench_{scale}"
+
+
+def reset_store(store: str, scale: str, postgres: str) -> None:
+    """An empty store: a new SQLite file, or a new PostgreSQL schema."""
+    if store == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{DATA / f'store-{scale}.db'}{suffix}").unlink(missing_ok=True)
+        return
+    engine = sa.create_engine(postgres)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS planflow_bench_{scale} CASCADE"))
+        conn.execute(sa.text(f"CREATE SCHEMA planflow_bench_{scale}"))
+    engine.dispose()
+
+
+# --- the measures ------------------------------------------------------------------------------------
+
+
+def measure_scale(store: str, scale: str, args: argparse.Namespace) -> list[Figure]:
+    folder, info = dataset(scale)
+    url = store_url(store, scale, args.postgres)
+    occurrences = int(info["occurrences"])
+    sync_runs = []
+    repeat_sync = args.sync_repeat if args.sync_repeat is not None else (1 if scale == "1m" else args.repeat)
+    for _ in range(repeat_sync):
+        reset_store(store, scale, args.postgres)
+        sync_runs.append(_worker("sync", url, str(folder)))
+    _worker("load", url, str(folder))
+    checks = [_worker("check", url, AS_OF) for _ in range(args.repeat)]
+    floors = [_worker("floor", url, AS_OF) for _ in range(args.repeat)]
+    if any(c["totals"] != floors[0]["totals"] for c in checks):
+        raise SystemExit(f"{store} {scale}: check {checks[0]['totals']} ≠ floor {floors[0]['totals']}")
+    plans = int(info["plans"])
+    return [
+        Figure(
+            "sync",
+            store,
+            scale,
+            "s",
+            [r["seconds"] for r in sync_runs],
+            occurrences,
+            {"plans": plans, "peak_rss_mb": max(r["peak_rss_mb"] for r in sync_runs)},
+        ),
+        Figure(
+            "check",
+            store,
+            scale,
+            "s",
+            [r["seconds"] for r in checks],
+            occurrences,
+            {
+                "peak_rss_mb": max(r["peak_rss_mb"] for r in checks),
+                "notices": checks[0]["notices"],
+                "attention": checks[0]["attention"],
+                "totals": checks[0]["totals"],
+            },
+        ),
+        Figure("floor", store, scale, "s", [r["seconds"] for r in floors], occurrences),
+        Figure("check_peak_rss", store, scale, "MB", [r["peak_rss_mb"] for r in checks], occurrences),
+    ]
+
+
+def measure_naive(args: argparse.Namespace) -> Figure:
+    """One Prefect task run per occurrence on a local Prefect server (SQLite store)."""
+    folder, _ = dataset(NAIVE_SCALE)
+    url = store_url("sqlite", NAIVE_SCALE, args.postgres)
+    reset_store("sqlite", NAIVE_SCALE, args.postgres)
+    _worker("sync", url, str(folder))
+    _worker("load", url, str(folder))
+    runs = []
+    for _ in range(args.repeat):
+        with tempfile.TemporaryDirectory(prefix="planflow-bench-") as home:
+            runs.append(_worker("naive", url, str(folder), AS_OF, env={"PLANFLOW_HOME": home}))
+    task_runs = runs[0]["task_runs"]
+    return Figure(
+        "naive_prefect",
+        "sqlite",
+        NAIVE_SCALE,
+        "s",
+        [r["seconds"] for r in runs],
+        task_runs,
+        {
+            "task_runs": task_runs,
+            "per_task_run_ms": 1000 * statistics.median(r["seconds"] for r in runs) / task_runs,
+        },
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def measure_delivery(store: str, args: argparse.Namespace) -> list[Figure]:
+    port = _free_port()
+    server = subprocess.Popen(
+        [PYTHON, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink", "-l", f"127.0.0.1:{port}"], cwd=ROOT
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        url = store_url(store, "outbox", args.postgres)
+        reset_store(store, "outbox", args.postgres)
+        figures = []
+        for mode, name in (("pool", "delivery_pooled"), ("one", "delivery_one_per_message")):
+            runs = [_worker("deliver", url, str(port), mode, str(args.messages)) for _ in range(args.repeat)]
+            if any(r["sent"] != args.messages for r in runs):
+                raise SystemExit(f"delivery {mode}: not every message was accepted: {runs}")
+            figures.append(
+                Figure(name, store, f"{args.messages} msg", "msg/s", [r["per_second"] for r in runs])
+            )
+        return figures
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _planflow(*argv: str, env: dict[str, str]) -> float:
+    wall = time.perf_counter()
+    done = subprocess.run(
+        [PLANFLOW, *argv], cwd=ROOT, capture_output=True, text=True, env={**os.environ, **env}, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"planflow {' '.join(argv)} failed:\n{done.stderr[-3000:]}")
+    return time.perf_counter() - wall
+
+
+def prefect_imported_by_status(env: dict[str, str]) -> list[str]:
+    """Modules of Prefect that ``planflow status`` imports (python -X importtime): none expected."""
+    code = "import sys; from planflow.cli import app; app(['status', '--no-sync', '--as-of', sys.argv[1]])"
+    done = subprocess.run(
+        [PYTHON, "-X", "importtime", "-c", code, AS_OF],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        check=False,
+    )
+    modules = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line]
+    return [m for m in modules if re.match(r"prefect(\.|$)", m)]
+
+
+def measure_cli(args: argparse.Namespace) -> list[Figure]:
+    folder, _ = dataset(NAIVE_SCALE)
+    url = store_url("sqlite", NAIVE_SCALE, args.postgres)
+    with tempfile.TemporaryDirectory(prefix="planflow-bench-") as home:
+        env = {"PLANFLOW_HOME": home, "PLANFLOW_DATABASE_URL": url, "PLANFLOW_DEFINITIONS": str(folder)}
+        status = [
+            _planflow("status", "--no-sync", "--as-of", AS_OF, env=env) for _ in range(max(5, args.repeat))
+        ]
+        imported = prefect_imported_by_status(env)
+        check = [_planflow("check", "--as-of", AS_OF, "--dry-run", env=env) for _ in range(args.repeat)]
+    return [
+        Figure("cold_start_status", "sqlite", NAIVE_SCALE, "s", status, extra={"prefect_modules": imported}),
+        Figure("cold_start_check", "sqlite", NAIVE_SCALE, "s", check),
+    ]
+
+
+# --- report ------------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        (
+            int(line.split()[1]) // 1024
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
+    versions = {}
+    for package in ("prefect", "sqlalchemy", "pydantic", "psycopg", "aiosmtplib", "aiosmtpd", "PyYAML"):
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            versions[package] = None
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_mb": memory,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "postgresql": None,
+        "packages": versions,
+        "commit": commit.stdout.strip(),
+    }
+
+
+def postgres_version(url: str) -> str | None:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return str(conn.execute(sa.text("SHOW server_version")).scalar())
+    except sa.exc.OperationalError:
+        return None
+    finally:
+        engine.dispose()
+
+
+def _find(figures: list[Figure], measure: str, store: str, scale: str) -> Figure | None:
+    return next((f for f in figures if (f.measure, f.store, f.scale) == (measure, store, scale)), None)
+
+
+def ratios_and_targets(figures: list[Figure]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """check / floor and naive / check per store and scale; each target met or not."""
+    ratios: list[dict[str, Any]] = []
+    targets: list[dict[str, Any]] = []
+    naive = next((f for f in figures if f.measure == "naive_prefect"), None)
+    for check in (f for f in figures if f.measure == "check"):
+        floor = _find(figures, "floor", check.store, check.scale)
+        if floor is not None:
+            ratios.append(
+                {
+                    "ratio": "check/floor",
+                    "store": check.store,
+                    "scale": check.scale,
+                    "value": check.median / floor.median,
+                }
+            )
+        if naive is not None and check.occurrences:
+            # Extrapolated linearly from the measured task runs to this scale's occurrences.
+            naive_seconds = naive.median / int(naive.occurrences or 1) * check.occurrences
+            ratios.append(
+                {
+                    "ratio": "naive_prefect/check",
+                    "store": check.store,
+                    "scale": check.scale,
+                    "value": naive_seconds / check.median,
+                    "naive_seconds_extrapolated": naive_seconds,
+                }
+            )
+    for r in ratios:
+        if r["scale"] == "1m":
+            limit = (
+                TARGETS["check_vs_floor_max"]
+                if r["ratio"] == "check/floor"
+                else TARGETS["naive_vs_check_min"]
+            )
+            met = r["value"] <= limit if r["ratio"] == "check/floor" else r["value"] >= limit
+            targets.append(
+                {
+                    "target": f"{r['ratio']} at 1M ({r['store']})",
+                    "limit": limit,
+                    "value": r["value"],
+                    "met": met,
+                }
+            )
+    for f in figures:
+        if f.measure == "sync" and f.scale == "1m":
+            targets.append(
+                {
+                    "target": f"sync of {f.extra['plans']} plans ({f.store})",
+                    "limit": TARGETS["sync_10k_plans_max_s"],
+                    "value": f.median,
+                    "met": f.median <= TARGETS["sync_10k_plans_max_s"],
+                }
+            )
+        if f.measure == "check_peak_rss" and f.scale == "1m":
+            targets.append(
+                {
+                    "target": f"check peak RSS at 1M ({f.store})",
+                    "limit": TARGETS["check_1m_rss_max_mb"],
+                    "value": max(f.runs),
+                    "met": max(f.runs) <= TARGETS["check_1m_rss_max_mb"],
+                }
+            )
+        if f.measure == "delivery_pooled":
+            targets.append(
+                {
+                    "target": f"delivery ({f.store})",
+                    "limit": TARGETS["delivery_min_per_s"],
+                    "value": f.median,
+                    "met": f.median >= TARGETS["delivery_min_per_s"],
+                }
+            )
+        if f.measure == "cold_start_status":
+            met = f.median <= TARGETS["status_cold_start_max_s"] and not f.extra["prefect_modules"]
+            targets.append(
+                {
+                    "target": "planflow status cold start, no Prefect import",
+                    "limit": TARGETS["status_cold_start_max_s"],
+                    "value": f.median,
+                    "met": met,
+                }
+            )
+    return ratios, targets
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "s":
+        return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+    return f"{value:.0f} {unit}"
+
+
+def print_report(report: dict[str, Any]) -> None:
+    m = report["machine"]
+    console.print(
+        f"Máy: {m['cpu']}, {m['cores']} lõi, {m['memory_mb']} MB; Python {m['python']}, "
+        f"SQLite {m['sqlite']}, PostgreSQL {m['postgresql']}, Prefect {m['packages']['prefect']}, "
+        f"SQLAlchemy {m['packages']['sqlalchemy']}; commit {m['commit']}"
+    )
+    table = Table(title=f"Trung vị (median) — {report['as_of']}, số lần chạy ghi ở cột 'lần'")
+    for column in ("đo", "kho", "quy mô", "lần thực hiện", "trung vị", "lần", "ghi chú"):
+        table.add_column(column)
+    for f in report["figures"]:
+        note = ", ".join(f"{k}={v}" for k, v in f["extra"].items() if k not in ("totals",))
+        occurrences = f"{f['occurrences']:,}" if f["occurrences"] else ""
+        table.add_row(
+            f["measure"],
+            f["store"],
+            f["scale"],
+            occurrences,
+            _fmt(f["median"], f["unit"]),
+            str(len(f["runs"])),
+            note,
+        )
+    console.print(table)
+    ratios = Table(title="Tỉ số (naive: đo ở 1k task run, ngoại suy tuyến tính)")
+    for column in ("tỉ số", "kho", "quy mô", "giá trị"):
+        ratios.add_column(column)
+    for r in report["ratios"]:
+        ratios.add_row(r["ratio"], r["store"], r["scale"], f"{r['value']:.1f}×")
+    console.print(ratios)
+    targets = Table(title="Mục tiêu")
+    for column in ("mục tiêu", "ngưỡng", "đo được", "đạt"):
+        targets.add_column(column)
+    for t in report["targets"]:
+        targets.add_row(
+            t["target"], f"{t['limit']:g}", f"{t['value']:.2f}", "có" if t["met"] else "[red]không[/]"
+        )
+    console.print(targets)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Bộ đo hiệu năng planflow.")
+    parser.add_argument(
+        "--scales", default="10k,100k,1m", help="trong 1k, 10k, 100k, 1m (mặc định: 10k,100k,1m)"
+    )
+    parser.add_argument("--stores", default="sqlite,postgresql", help="sqlite, postgresql")
+    parser.add_argument("--repeat", type=int, default=3, help="số lần chạy mỗi phép đo (trung vị)")
+    parser.add_argument("--sync-repeat", type=int, default=None, help="số lần đồng bộ (mặc định: 1 ở 1m)")
+    parser.add_argument("--messages", type=int, default=1000, help="số thư cho phép đo gửi thư")
+    parser.add_argument("--skip", default="", help="bỏ qua: naive, delivery, cli (phân cách bằng dấu phẩy)")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get(
+            "PLANFLOW_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        ),
+        help="máy chủ PostgreSQL",
+    )
+    parser.add_argument(
+        "--output", type=Path, default=None, help="file JSON kết quả (mặc định bench/results/)"
+    )
+    args = parser.parse_args(argv)
+    scales = [s.strip() for s in args.scales.split(",") if s.strip()]
+    stores = [s.strip() for s in args.stores.split(",") if s.strip()]
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    unknown = [s for s in scales if s not in SCALES] + [
+        s for s in stores if s not in ("sqlite", "postgresql")
+    ]
+    if unknown:
+        parser.error(f"không biết: {', '.join(unknown)}")
+    DATA.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    info = machine()
+    info["postgresql"] = postgres_version(args.postgres) if "postgresql" in stores else None
+    figures: list[Figure] = []
+    for scale in scales:
+        for store in stores:
+            console.print(f"… {store} {scale}")
+            figures += measure_scale(store, scale, args)
+    if "naive" not in skip:
+        console.print("… Prefect: một task run cho mỗi lần thực hiện")
+        figures.append(measure_naive(args))
+    if "delivery" not in skip:
+        for store in stores:
+            console.print(f"… gửi thư ({store})")
+            figures += measure_delivery(store, args)
+    if "cli" not in skip:
+        console.print("… khởi động CLI")
+        figures += measure_cli(args)
+    ratios, targets = ratios_and_targets(figures)
+    report = {
+        "as_of": AS_OF,
+        "repeat": args.repeat,
+        "duration_s": round(time.perf_counter() - started, 1),
+        "machine": info,
+        "figures": [{**asdict(f), "median": f.median} for f in figures],
+        "ratios": ratios,
+        "targets": targets,
+    }
+    print_report(report)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    output = args.output or RESULTS / f"bench-{stamp}.json"
+    output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    console.print(f"Đã ghi {output}")
+    return 0
