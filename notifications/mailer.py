@@ -51,6 +51,8 @@ class Envelope:
     references: list[str]
     date: str
     extra: dict[str, str] = field(default_factory=dict)
+    attachments: list[tuple[str, str, bytes]] = field(default_factory=list)
+    """(file name, media type, content) of each attached file."""
 
 
 def build_message(env: Envelope) -> EmailMessage:
@@ -70,6 +72,10 @@ def build_message(env: Envelope) -> EmailMessage:
         msg[name] = clean(value)
     msg.set_content(env.text)
     msg.add_alternative(env.html, subtype="html")
+    for filename, media_type, content in env.attachments:
+        maintype, _, rest = media_type.partition("/")
+        subtype = rest.split(";")[0].strip()
+        msg.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
     return msg
 
 

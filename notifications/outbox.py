@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from notifications.mailer import Envelope, Mailer, Outcome, build_message
 from notifications.render import Rendered
 from planflow.escalation import Digest
-from planflow.store.models import NoticeRow, OutboxRow
+from planflow.store.models import NoticeRow, OutboxRow, ReportFileRow
 
 RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600)
 LEASE = dt.timedelta(minutes=5)
@@ -182,7 +182,22 @@ def record_outcome(
         return row.status
 
 
-def envelope(row: OutboxRow, sender: Address) -> Envelope:
+def attachments_of(factory: sessionmaker[Session], row: OutboxRow) -> list[tuple[str, str, bytes]]:
+    """The files a message carries: those of the report version it was queued for."""
+    if row.report_version_id is None:
+        return []
+    with factory() as session:
+        files = session.scalars(
+            select(ReportFileRow)
+            .where(ReportFileRow.version_id == row.report_version_id)
+            .order_by(ReportFileRow.format)
+        ).all()
+        return [(f.filename, f.media_type, f.content) for f in files]
+
+
+def envelope(
+    row: OutboxRow, sender: Address, attachments: list[tuple[str, str, bytes]] | None = None
+) -> Envelope:
     return Envelope(
         sender=sender,
         to=[(n, a) for n, a in row.to_addrs],
@@ -193,6 +208,7 @@ def envelope(row: OutboxRow, sender: Address) -> Envelope:
         message_id=row.message_id,
         references=list(row.references),
         date=format_datetime(row.created_at),
+        attachments=attachments or [],
     )
 
 
@@ -211,7 +227,8 @@ async def deliver(
         return report
 
     async def one(row: OutboxRow) -> None:
-        outcome = await mailer.send(build_message(envelope(row, sender)))
+        message = build_message(envelope(row, sender, attachments_of(factory, row)))
+        outcome = await mailer.send(message)
         status = record_outcome(factory, row.id, outcome, now(), mailer.name)
         if status == "sent":
             report.sent += 1

@@ -16,6 +16,7 @@ from planflow.errors import NotFoundError, ProgressError
 from planflow.escalation import Notice, step_id, step_label
 from planflow.loader import Definitions
 from planflow.numbers import parse_vn_number
+from planflow.reports import SPENT_KEY
 from planflow.status import ProgressStatus
 from planflow.store import repo
 from planflow.store.models import OccurrenceRow, ProgressEventRow
@@ -137,11 +138,16 @@ def _measured(pairs: Sequence[str], occurrence: OccurrenceRow) -> dict[str, Deci
         if not sep:
             raise ProgressError(f"--value '{pair}' phải có dạng chỉ_tiêu=giá_trị")
         key = name.strip() if name.strip() in targets else by_metric.get(name.strip().casefold())
+        if key is None and name.strip().casefold() in SPENT_NAMES:
+            key = SPENT_KEY  # money spent (million VND): the report's budget table
         if key is None:
-            known = ", ".join(sorted(targets)) or "(nhiệm vụ này không có chỉ tiêu)"
+            known = ", ".join([*sorted(targets), SPENT_KEY])
             raise ProgressError(f"chỉ tiêu '{name.strip()}' không có ở '{occurrence.key}'; có: {known}")
         out[key] = _number(raw, pair)
     return out
+
+
+SPENT_NAMES = (SPENT_KEY, "kinh-phi", "kinh phí", "đã chi")
 
 
 def _number(raw: str, pair: str) -> Decimal:

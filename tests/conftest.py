@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test gets its own PLANFLOW_HOME and no inherited planflow settings."""
     for name in list(os.environ):
-        if name.startswith("PLANFLOW_") and name not in ("PLANFLOW_TEST_POSTGRES_URL",):
+        if name.startswith("PLANFLOW_") and name not in ("PLANFLOW_TEST_POSTGRES_URL", "PLANFLOW_REQUIRE_LIBREOFFICE"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("PLANFLOW_HOME", str(tmp_path / "home"))
 

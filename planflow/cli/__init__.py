@@ -8,6 +8,7 @@ from planflow.cli.check import check
 from planflow.cli.definitions import compile_, validate
 from planflow.cli.mail import notices, outbox, send, simulate
 from planflow.cli.progress import progress
+from planflow.cli.reports import report_app, reports
 from planflow.cli.status import status, sync
 
 app = typer.Typer(
@@ -27,6 +28,8 @@ app.command("notices")(notices)
 app.command("simulate")(simulate)
 app.command("outbox")(outbox)
 app.command("send")(send)
+app.command("reports")(reports)
+app.add_typer(report_app, name="report")
 
 
 def main() -> None:

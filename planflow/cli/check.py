@@ -35,7 +35,7 @@ from planflow.status import Status
 
 
 @contextmanager
-def _prefect(config: Settings, verbose: bool) -> Iterator[list[UUID]]:
+def local_prefect(config: Settings, verbose: bool) -> Iterator[list[UUID]]:
     if not verbose:
         # Per-task logs still reach the Prefect API (UI); the console shows our summary.
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
@@ -49,7 +49,7 @@ def _prefect(config: Settings, verbose: bool) -> Iterator[list[UUID]]:
         yield runs
 
 
-def _result(state: Any, runs: list[UUID], name: str) -> dict[str, Any]:
+def flow_result(state: Any, runs: list[UUID], name: str) -> dict[str, Any]:
     if state.state_details.flow_run_id is not None:
         runs.append(state.state_details.flow_run_id)
     if not state.is_completed():
@@ -80,19 +80,19 @@ def check(
         config = settings(definitions_dir)
         moment = as_of_value(as_of)
         folder = str(config.definitions)
-        with _prefect(config, verbose) as runs:
+        with local_prefect(config, verbose) as runs:
             if plan_id:
                 from flows.check_plan import CheckPlanParams, check_plan
 
                 state = check_plan(
                     CheckPlanParams(plan_id=plan_id, as_of=moment, definitions=folder), return_state=True
                 )
-                result = _result(state, runs, "check_plan")
+                result = flow_result(state, runs, "check_plan")
             else:
                 from flows.check_plans import CheckPlansParams, check_plans
 
                 params = CheckPlansParams(as_of=moment, definitions=folder, dry_run=dry_run)
-                result = _result(check_plans(params, return_state=True), runs, "check_plans")
+                result = flow_result(check_plans(params, return_state=True), runs, "check_plans")
         if as_json:
             print_json(result)
         elif plan_id:

@@ -73,8 +73,11 @@ def definitions(config: Settings) -> Definitions:
 def session(config: Settings) -> Iterator[Session]:
     """A session on the store; committed when the block ends without error."""
     factory = open_store(config.effective_database_url)
-    with factory() as s, s.begin():
-        yield s
+    try:
+        with factory() as s, s.begin():
+            yield s
+    finally:
+        factory.kw["bind"].dispose()  # close pooled connections before the command ends
 
 
 def as_of_value(text: str | None) -> dt.date | dt.datetime:

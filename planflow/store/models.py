@@ -14,10 +14,12 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -200,3 +202,39 @@ class OutboxRow(Base):
     transport: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[dt.datetime]
     sent_at: Mapped[dt.datetime | None]
+    report_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("report_versions.id"), doc="its files go with the message as attachments"
+    )
+
+
+class ReportVersionRow(Base):
+    """One assembled version of one report occurrence. A rebuild whose content changed adds a
+    version; the one sent to the recipients is marked final. (occurrence, version) is unique,
+    so two assemblers at once cannot both write version N."""
+
+    __tablename__ = "report_versions"
+    __table_args__ = (UniqueConstraint("occurrence_key", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    occurrence_key: Mapped[str] = mapped_column(ForeignKey("occurrences.key"), index=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content_digest: Mapped[str] = mapped_column(String(64))
+    as_of: Mapped[dt.datetime] = mapped_column(doc="the as-of instant it was built for")
+    final: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime]
+    sent_at: Mapped[dt.datetime | None]
+    sent_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class ReportFileRow(Base):
+    """A rendered file of a report version (Markdown, HTML, DOCX), kept in the database so
+    every worker of a scaled-out set-up sees it."""
+
+    __tablename__ = "report_files"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("report_versions.id"), primary_key=True)
+    format: Mapped[str] = mapped_column(String(10), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(120))
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -15,11 +15,9 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from planflow.compiler import CompiledPlan, Occurrence
-from planflow.errors import NotFoundError
 from planflow.schema import Plan, Task, UnitDirectory
 from planflow.store.models import (
     DependencyRow,
-    NoticeRow,
     OccurrenceRow,
     OccurrenceUnitRow,
     PlanRow,
@@ -193,13 +191,6 @@ def archive_plans_except(keep: set[str], *, session: Session, now: dt.datetime) 
 # --- reading --------------------------------------------------------------------------
 
 
-def plan_row(plan_id: str, *, session: Session) -> PlanRow:
-    row = session.get(PlanRow, plan_id)
-    if row is None:
-        raise NotFoundError(f"kế hoạch '{plan_id}' chưa có trong cơ sở dữ liệu; chạy 'planflow sync' trước")
-    return row
-
-
 def plan_ids(*, session: Session) -> list[str]:
     return list(session.scalars(select(PlanRow.id).where(PlanRow.archived_at.is_(None)).order_by(PlanRow.id)))
 
@@ -247,16 +238,6 @@ def progress_events(
     if until is not None:
         query = query.where(ProgressEventRow.effective_at <= until)
     return list(session.scalars(query.order_by(ProgressEventRow.effective_at, ProgressEventRow.id)))
-
-
-def recorded_notices(plan_ids: Sequence[str], *, session: Session) -> set[tuple[str, str, str]]:
-    """The (occurrence, step, recipient) keys already recorded for these plans: one query."""
-    rows = session.execute(
-        select(NoticeRow.occurrence_key, NoticeRow.step, NoticeRow.recipient).where(
-            NoticeRow.plan_id.in_(list(plan_ids))
-        )
-    )
-    return {(k, s, r) for k, s, r in rows}
 
 
 # --- writing progress --------------------------------------------------------------------

@@ -121,6 +121,12 @@ def test_every_command_has_help_and_is_in_readme() -> None:
         code, out, _ = run_cli(name, "--help")
         assert code == 0 and "Ví dụ:" in out, name
         assert f"planflow {name}" in readme, name
+    for group in app.registered_groups:
+        for command in group.typer_instance.registered_commands:
+            name = f"{group.name} {command.name}"
+            code, out, _ = run_cli(*name.split(), "--help")
+            assert code == 0 and "Ví dụ:" in out, name
+            assert f"planflow {name}" in readme, name
 
 
 def test_real_entry_point(defs_root: Path, tmp_path: Path) -> None:

@@ -2,11 +2,8 @@
 calendar), stored at sync so a check reads the store alone
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-24 10:00:00
-
-Numbered 0004: 0003 is the reports migration, written in parallel; when both meet,
-down_revision becomes '0003'.
 """
 from typing import Sequence, Union
 
@@ -16,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '0004'
-down_revision: Union[str, Sequence[str], None] = '0002'
+down_revision: Union[str, Sequence[str], None] = '0003'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

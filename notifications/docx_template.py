@@ -1,0 +1,324 @@
+"""Builds the report's Word template (``templates/report.docx``): a Decree 30/2020 report
+layout holding Jinja2 tags that docxtpl fills. Officers restyle the built file in Word
+(``planflow report template -o mau.docx``) and put it at ``<definitions>/templates/report.docx``;
+this module is how the packaged one is made (``python -m notifications.docx_template``).
+
+Layout (Decree 30/2020, Appendix I): A4, margins 20/20/30/15 mm, Times New Roman; issuing
+body and number top left, national title and motto top right, place and date in italics;
+"BÁO CÁO" and its summary centred; body 14 pt justified with a 1 cm first-line indent;
+"Nơi nhận" bottom left; the signature block bottom right; page numbers centred in the
+top margin from page 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+
+PACKAGED = Path(__file__).resolve().parent / "templates" / "report.docx"
+FONT = "Times New Roman"
+
+
+def _font(style: Any, size: int) -> None:
+    style.font.name = FONT
+    style.font.size = Pt(size)
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), FONT)
+
+
+def _para(container: Any, text: str = "", *, bold: bool = False, italic: bool = False,
+          underline: bool = False, size: int | None = None, align: str | None = None,
+          indent: bool = False) -> Any:  # fmt: skip
+    p = container.add_paragraph()
+    if text:
+        run = p.add_run(text)
+        run.bold, run.italic, run.underline = bold, italic, underline
+        if size:
+            run.font.size = Pt(size)
+    fmt = p.paragraph_format
+    fmt.space_after = Pt(0) if align else Pt(6)
+    if align == "center":
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    elif align is None:
+        p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        if indent:
+            fmt.first_line_indent = Cm(1)
+    return p
+
+
+def _short_rule(cell: Any, indent: float) -> None:
+    """A short centred line under a heading (a bottom border on a narrow paragraph)."""
+    p = _para(cell, align="center")
+    p.paragraph_format.left_indent = Cm(indent)
+    p.paragraph_format.right_indent = Cm(indent)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    p._p.get_or_add_pPr().append(borders)
+
+
+def _no_borders(table: Any) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    tbl_pr.append(borders)
+
+
+def _widths(table: Any, widths: list[float]) -> None:
+    """Fixed column widths (the grid Word and LibreOffice lay out by, and every cell)."""
+    table.autofit = False
+    grid = table._tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(int(Cm(width).twips)))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
+
+
+def _page_number(section: Any) -> None:
+    section.different_first_page_header_footer = True
+    p = section.header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    p._p.append(field)
+
+
+def _grid(doc: Any, headers: list[str], cells: list[str], loop: str, widths: list[float]) -> None:
+    """A bordered table: a header row and one row repeated by docxtpl's ``{%tr for %}``."""
+    table = doc.add_table(rows=4, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for i, text in enumerate(headers):
+        cell = table.rows[0].cells[i]
+        cell.paragraphs[0].add_run(text).bold = True
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    table.rows[1].cells[0].paragraphs[0].add_run("{%tr " + loop + " %}")
+    for i, text in enumerate(cells):
+        table.rows[2].cells[i].paragraphs[0].add_run(text)
+    table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+    _widths(table, widths)
+    for row in table.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                for run in p.runs:
+                    run.font.size = Pt(12)
+
+
+def build(path: Path) -> Path:
+    doc = Document()
+    _font(doc.styles["Normal"], 14)
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    _page_number(section)
+
+    head = doc.add_table(rows=1, cols=2)
+    _no_borders(head)
+    left, right = head.rows[0].cells
+    _widths(head, [6.0, 10.5])
+    left.paragraphs[0].add_run("{%p for line in r.issuer_lines %}")
+    _para(left, "{{ line }}", bold=True, size=13, align="center")
+    _para(left, "{%p endfor %}", align="center")
+    _short_rule(left, 2.0)
+    _para(left, "{{ r.number }}", size=13, align="center")
+    right.paragraphs[0].add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").bold = True
+    right.paragraphs[0].runs[0].font.size = Pt(12)
+    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _para(right, "Độc lập - Tự do - Hạnh phúc", bold=True, underline=True, size=14, align="center")
+    _para(right, "", align="center")
+    _para(right, "{{ r.place_date }}", italic=True, size=14, align="center")
+
+    _para(doc, "")
+    _para(doc, "BÁO CÁO", bold=True, size=14, align="center")
+    _para(doc, "{{ r.summary }}", bold=True, size=14, align="center")
+    _short_rule(doc, 6.0)
+    _para(doc, "Kính gửi: {{ r.recipients | join('; ') }}.", align="center")
+    _para(
+        doc,
+        "Thực hiện {{ r.plan_reference }}; {{ r.compiler }} báo cáo kết quả thực hiện "
+        "{{ r.period_phrase }}{% if r.due %} (hạn gửi {{ r.due }}){% endif %}, số liệu từ ngày "
+        "{{ r.data_from }} đến ngày {{ r.data_to }}, như sau:",
+        indent=True,
+    )
+
+    _para(doc, "I. KẾT QUẢ THỰC HIỆN", bold=True)
+    _para(
+        doc,
+        "Tổng số nhiệm vụ trong kỳ: {{ r.counts.tasks }}; đã hoàn thành: {{ r.counts.done }}"
+        "{% if r.counts.done_late %} (trễ hạn: {{ r.counts.done_late }}){% endif %}; đang thực hiện: "
+        "{{ r.counts.in_progress }}; quá hạn: {{ r.counts.overdue }}; bị chặn: {{ r.counts.blocked }}.",
+        indent=True,
+    )
+    _para(doc, "1. Kết quả theo nhiệm vụ", bold=True, italic=True)
+    _para(doc, "{%p for s in r.sections %}")
+    _para(doc, "{{ s.title }}", bold=True)
+    _grid(
+        doc,
+        ["TT", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Tình trạng", "Kết quả, ghi chú"],
+        [
+            "{{ t.label or loop.index }}",
+            "{{ t.title }}{% if t.period %} (kỳ {{ t.period }}){% endif %}",
+            "{{ t.lead | join(', ') }}",
+            "{{ t.due or 'Thường xuyên' }}",
+            "{{ t.status_label }}{% if t.days_overdue %} ({{ t.days_overdue }} ngày){% endif %}",
+            "{% if t.done_at %}Hoàn thành ngày {{ t.done_at }}.{% endif %}"
+            "{% if t.note %} {{ t.note }}{% endif %}"
+            "{% for e in t.evidence %} [Minh chứng: {{ e }}]{% endfor %}",
+        ],
+        "for t in s.tasks",
+        [1.4, 5.4, 2.9, 2.2, 2.3, 2.3],
+    )
+    _para(doc, "{%p endfor %}")
+
+    _para(doc, "2. Kết quả thực hiện các chỉ tiêu", bold=True, italic=True)
+    _para(doc, "{%p if r.targets %}")
+    _grid(
+        doc,
+        ["TT", "Nhiệm vụ", "Chỉ tiêu", "Yêu cầu", "Đạt được", "Đánh giá"],
+        [
+            "{{ loop.index }}",
+            "{{ t.task }}",
+            "{{ t.metric }}",
+            "{{ t.comparator }} {{ t.required }}{% if t.unit %} {{ t.unit }}{% endif %}",
+            "{{ t.measured or '—' }}",
+            "{{ t.verdict }}",
+        ],
+        "for t in r.targets",
+        [1.0, 5.0, 3.5, 2.5, 2.0, 2.5],
+    )
+    _para(doc, "{%p else %}")
+    _para(doc, "Các nhiệm vụ trong kỳ không có chỉ tiêu định lượng.", indent=True)
+    _para(doc, "{%p endif %}")
+
+    _para(doc, "3. Kinh phí (triệu đồng)", bold=True, italic=True)
+    _para(doc, "{%p if r.budget %}")
+    _grid(
+        doc,
+        ["TT", "Nhiệm vụ", "Dự toán", "Đã chi"],
+        ["{{ loop.index }}", "{{ b.task }}", "{{ b.planned or '—' }}", "{{ b.spent or 'Chưa báo cáo' }}"],
+        "for b in r.budget",
+        [1.0, 10.0, 2.5, 3.0],
+    )
+    _para(
+        doc,
+        "Tổng dự toán: {{ r.budget_planned_total or '—' }} triệu đồng; đã chi: "
+        "{{ r.budget_spent_total or 'chưa báo cáo' }}{% if r.budget_spent_total %} triệu đồng{% endif %}.",
+        indent=True,
+    )
+    _para(doc, "{%p else %}")
+    _para(doc, "Kế hoạch không bố trí kinh phí cho các nhiệm vụ trong kỳ.", indent=True)
+    _para(doc, "{%p endif %}")
+
+    _para(doc, "{%p if r.inputs %}")
+    _para(doc, "4. Báo cáo của các đơn vị", bold=True, italic=True)
+    _para(doc, "Đã nhận {{ r.counts.inputs - r.counts.inputs_missing }}/{{ r.counts.inputs }} báo cáo.",
+          indent=True)  # fmt: skip
+    _grid(
+        doc,
+        ["TT", "Đơn vị", "Hạn gửi", "Tình trạng", "Nội dung"],
+        [
+            "{{ loop.index }}",
+            "{{ i.unit }}",
+            "{{ i.due or '—' }}",
+            "{{ i.state_label }}{% if i.received %} ngày {{ i.received_at }}{% endif %}",
+            "{{ i.note or '' }}{% for k, v in i.values.items() %} {{ k }} = {{ v }};{% endfor %}",
+        ],
+        "for i in r.inputs",
+        [1.0, 4.5, 2.5, 3.5, 5.0],
+    )
+    _para(doc, "{%p endif %}")
+
+    _para(doc, "{%p if r.children %}")
+    _para(doc, "{{ 5 if r.inputs else 4 }}. Tình hình thực hiện và báo cáo của các địa phương",
+          bold=True, italic=True)  # fmt: skip
+    _para(doc, "Đã báo cáo {{ r.counts.children - r.counts.children_missing }}/{{ r.counts.children }} "
+          "địa phương.", indent=True)  # fmt: skip
+    _grid(
+        doc,
+        ["TT", "Địa phương", "Kế hoạch", "Hoàn thành", "Quá hạn", "Báo cáo"],
+        [
+            "{{ loop.index }}",
+            "{{ c.issuer }}",
+            "{{ c.document or c.plan_id }}",
+            "{{ c.done }}/{{ c.total }}",
+            "{{ c.overdue }}",
+            "{{ c.state_label }}{% if not c.reported and c.report_due %} (hạn {{ c.report_due }}){% endif %}",
+        ],
+        "for c in r.children",
+        [1.0, 4.0, 3.0, 2.5, 2.0, 4.0],
+    )
+    _para(doc, "{%p endif %}")
+
+    _para(doc, "II. TỒN TẠI, HẠN CHẾ, NGUYÊN NHÂN", bold=True)
+    _para(doc, "{%p for s in r.shortcomings %}")
+    _para(doc, "- {{ s }}", indent=True)
+    _para(doc, "{%p else %}")
+    _para(doc, "- Không có nhiệm vụ quá hạn hay chỉ tiêu chưa đạt trong kỳ.", indent=True)
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p for t in r.overdue %}")
+    _para(doc, "- Quá hạn: {{ t.title }}{% if t.period %} (kỳ {{ t.period }}){% endif %} — "
+          "{{ t.lead | join(', ') }}, hạn {{ t.due }}, quá "
+          "{{ t.days_overdue }} ngày.", indent=True)  # fmt: skip
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p for t in r.blocked %}")
+    _para(doc, "- Bị chặn: {{ t.title }} — chờ: {{ t.blocked_by | join(', ') }}.", indent=True)
+    _para(doc, "{%p endfor %}")
+
+    _para(doc, "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", bold=True)
+    _para(doc, "{%p for t in r.next_steps %}")
+    _para(doc, "- {{ t.title }}{% if t.period %} (kỳ {{ t.period }}){% endif %} — {{ t.lead | join(', ') }}, "
+          "hạn {{ t.due }}.", indent=True)  # fmt: skip
+    _para(doc, "{%p else %}")
+    _para(doc, "- Tiếp tục thực hiện các nhiệm vụ thường xuyên của Kế hoạch.", indent=True)
+    _para(doc, "{%p endfor %}")
+
+    _para(doc, "IV. ĐỀ XUẤT, KIẾN NGHỊ", bold=True)
+    _para(doc, "{%p for p in r.proposals %}")
+    _para(doc, "- {{ p }}", indent=True)
+    _para(doc, "{%p else %}")
+    _para(doc, "- Không có.", indent=True)
+    _para(doc, "{%p endfor %}")
+    _para(doc, "")
+
+    foot = doc.add_table(rows=1, cols=2)
+    _no_borders(foot)
+    left, right = foot.rows[0].cells
+    _widths(foot, [7.5, 9.0])
+    run = left.paragraphs[0].add_run("Nơi nhận:")
+    run.bold, run.italic, run.font.size = True, True, Pt(12)
+    _para(left, "{%p for d in r.distribution %}", align="left")
+    _para(left, "- {{ d }}{{ '.' if loop.last else ';' }}", size=11, align="left")
+    _para(left, "{%p endfor %}", align="left")
+    right.paragraphs[0].add_run("{%p for a in r.signer_authority %}")
+    _para(right, "{{ a }}", bold=True, align="center")
+    _para(right, "{%p endfor %}", align="center")
+    _para(right, "{{ r.signer_title }}", bold=True, align="center")
+    for _ in range(4):
+        _para(right, "", align="center")
+    _para(right, "{{ r.signer_name }}", bold=True, align="center")
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path
+
+
+if __name__ == "__main__":  # pragma: no cover - the maintainer's rebuild of the packaged file
+    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else PACKAGED))

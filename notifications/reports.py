@@ -1,0 +1,154 @@
+"""Render a report (Markdown, HTML, DOCX) and queue it by e-mail with its files attached.
+
+Markdown and HTML share one body template (``report_body.md.j2``; the HTML body is that
+Markdown converted by markdown-it, inside the Decree 30 header and signature of
+``report.html.j2``). The DOCX is ``templates/report.docx`` filled by docxtpl, or the
+officers' own copy at ``<definitions>/templates/report.docx``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from docxtpl import DocxTemplate
+from jinja2 import Environment
+from markdown_it import MarkdownIt
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from notifications.docx_template import PACKAGED
+from notifications.render import environment
+from planflow.errors import PlanflowError
+from planflow.reporting import RenderedFile
+from planflow.reports import ReportContext
+from planflow.store.models import OutboxRow, ReportVersionRow
+
+FORMATS = ("md", "html", "docx")
+MEDIA_TYPES = {
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def _cell(value: object) -> str:
+    """A value safe inside a Markdown table cell."""
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _env() -> Environment:
+    env = environment()
+    env.filters.setdefault("cell", _cell)
+    return env
+
+
+def render_markdown(ctx: ReportContext) -> str:
+    return str(_env().get_template("report.md.j2").render(r=ctx))
+
+
+def render_html(ctx: ReportContext) -> str:
+    body_md = _env().get_template("report_body.md.j2").render(r=ctx)
+    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(body_md)
+    return str(_env().get_template("report.html.j2").render(r=ctx, body=body))
+
+
+def template_path(definitions: Path | None) -> Path:
+    """The officers' template if they placed one in the definitions folder, else ours."""
+    if definitions is not None:
+        own = definitions / "templates" / "report.docx"
+        if own.is_file():
+            return own
+    return PACKAGED
+
+
+def render_docx(ctx: ReportContext, template: Path = PACKAGED) -> bytes:
+    try:
+        doc = DocxTemplate(str(template))
+        doc.render({"r": ctx}, autoescape=True)
+    except Exception as exc:  # docxtpl reports template errors with many exception types
+        raise PlanflowError(
+            f"mẫu báo cáo {template} không dùng được: {exc}. Sửa mẫu trong Word (giữ nguyên các "
+            "thẻ {{ … }} và {%p … %}) hoặc xoá nó để dùng mẫu mặc định (planflow report template)."
+        ) from None
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def filename_for(ctx: ReportContext, fmt: str) -> str:
+    period = ctx.period or "mot-lan"
+    return f"bao-cao-{ctx.plan_id}-{ctx.report_id}-{period}.{fmt}"
+
+
+def render_report(ctx: ReportContext, formats: Sequence[str] = FORMATS, *,
+                  template: Path = PACKAGED) -> list[RenderedFile]:  # fmt: skip
+    files = []
+    for fmt in formats:
+        if fmt == "md":
+            content = render_markdown(ctx).encode()
+        elif fmt == "html":
+            content = render_html(ctx).encode()
+        elif fmt == "docx":
+            content = render_docx(ctx, template)
+        else:
+            raise PlanflowError(f"định dạng '{fmt}' không hỗ trợ; chọn một trong: {', '.join(FORMATS)}")
+        files.append(RenderedFile(fmt, filename_for(ctx, fmt), MEDIA_TYPES[fmt], content))
+    return files
+
+
+# --- mail -------------------------------------------------------------------------------------
+
+
+def queue_report_mail(
+    version: ReportVersionRow,
+    ctx: ReportContext,
+    *,
+    final: bool,
+    to: Sequence[tuple[str, Sequence[str]]],
+    cc: Sequence[tuple[str, Sequence[str]]] = (),
+    session: Session,
+    now: dt.datetime,
+    domain: str,
+) -> OutboxRow | None:
+    """One message for a report version (its files attached at delivery): a draft to the
+    compiling unit for review, or the final to the recipients. Queued once per version
+    and kind, whoever asks."""
+    kind = "final" if final else "draft"
+    idempotency = hashlib.sha256(f"report|{kind}|{version.id}".encode()).hexdigest()
+    to_addrs = [(name, addr) for name, addrs in to for addr in addrs]
+    cc_addrs = [(name, addr) for name, addrs in cc for addr in addrs if (name, addr) not in to_addrs]
+    env = _env()
+    data = {"r": ctx, "final": final, "version": version.version}
+    subject = (
+        f"[planflow] Báo cáo: {ctx.summary}"
+        if final
+        else f"[planflow] Dự thảo báo cáo (bản {version.version}): {ctx.summary}"
+    )
+    names = ", ".join(name for name, _ in to)
+    row = OutboxRow(
+        idempotency_key=idempotency,
+        recipient=f"report:{ctx.key}",
+        to_addrs=to_addrs,
+        cc_addrs=cc_addrs,
+        subject=subject if len(subject) <= 180 else subject[:179] + "…",
+        body_text=env.get_template("report_mail.txt.j2").render(data),
+        body_html=env.get_template("report_mail.html.j2").render(data),
+        message_id=f"<{idempotency[:40]}@{domain}>",
+        references=[],
+        status="pending" if to_addrs else "failed",
+        attempts=0,
+        last_error=None if to_addrs else f"không có địa chỉ e-mail cho '{names}'",
+        created_at=now,
+        report_version_id=version.id,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return None
+    return row

@@ -1,0 +1,249 @@
+"""``planflow reports`` and ``planflow report build|send|template``."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from planflow.cli.common import (
+    AsOfOption,
+    DefinitionsOption,
+    JsonOption,
+    as_of_value,
+    console,
+    definitions,
+    err_console,
+    fmt_date,
+    handled,
+    now,
+    print_json,
+    session,
+    settings,
+)
+from planflow.cli.status import PlanArgument
+from planflow.errors import PlanflowError
+from planflow.reporting import ReportDuty, report_duties, split_report_ref
+from planflow.reports import ReportState
+from planflow.service import sync_definitions
+from planflow.store.db import open_store
+from planflow.store.repo import plan_ids
+
+report_app = typer.Typer(
+    help="Báo cáo bắt buộc: lập dự thảo, xuất file, ghi nhận đã gửi.",
+    no_args_is_help=True,
+)
+
+ReportRef = Annotated[
+    str, typer.Argument(metavar="PLAN/REPORT", help="Kế hoạch/báo cáo, ví dụ loc-tan-2026/bao-cao-dinh-ky.")
+]
+PeriodOption = Annotated[
+    str | None,
+    typer.Option("--period", help="Kỳ báo cáo: 2026-Q1, 2026-H1, 2026, 2026-03 (bỏ qua nếu chỉ có một kỳ)."),
+]
+
+STATE_STYLE = {
+    ReportState.SENT: "green",
+    ReportState.SENT_LATE: "yellow",
+    ReportState.OVERDUE: "bold red",
+    ReportState.ASSEMBLING: "cyan",
+}
+
+
+def reports(
+    plan_id: PlanArgument = None,
+    as_of: AsOfOption = None,
+    definitions_dir: DefinitionsOption = None,
+    as_json: JsonOption = False,
+    state: Annotated[
+        str | None,
+        typer.Option("--state", help="Chỉ trạng thái này: scheduled, assembling, overdue, sent…"),
+    ] = None,
+) -> None:
+    """Các kỳ báo cáo bắt buộc: kỳ, ngày bắt đầu lập dự thảo, hạn gửi, trạng thái.
+
+    Ví dụ: planflow reports loc-tan-2026 --as-of 2026-04-07
+    """
+    with handled():
+        config = settings(definitions_dir)
+        defs = definitions(config)
+        moment = as_of_value(as_of)
+        with session(config) as s:
+            sync_definitions(defs, [plan_id] if plan_id else None, session=s, now=now())
+            ids = [plan_id] if plan_id else plan_ids(session=s)
+            duties = report_duties(defs, ids, moment, session=s)
+        if state is not None:
+            if state not in {s.value for s in ReportState}:
+                raise PlanflowError(
+                    f"--state '{state}' không hợp lệ; chọn: {', '.join(s.value for s in ReportState)}"
+                )
+            duties = [d for d in duties if d.state.value == state]
+        if as_json:
+            print_json({"reports": [d.as_json() for d in duties]})
+            return
+        console.print(_table(duties))
+
+
+def _table(duties: list[ReportDuty]) -> Table:
+    table = Table(title="Báo cáo bắt buộc")
+    for column in ("Báo cáo", "Kỳ", "Số liệu", "Lập từ", "Hạn gửi", "Đơn vị gửi", "Trạng thái", "Bản"):
+        table.add_column(column)
+    for d in duties:
+        w = d.window
+        inputs = f"{d.inputs_received}/{d.inputs_total}" if d.inputs_total else "—"
+        style = STATE_STYLE.get(d.state, "")
+        state = f"[{style}]{d.state.label}[/]" if style else d.state.label
+        versions = f"{d.latest_version or 0}" + (f" (gửi bản {d.final_version})" if d.final_version else "")
+        table.add_row(
+            f"{d.plan.id}/{d.report.id}", d.item.facts.period or "một lần",
+            f"{fmt_date(w.data_from)}–{fmt_date(w.data_to)}", fmt_date(w.assemble_from), fmt_date(w.due),
+            inputs, state, versions,
+        )  # fmt: skip
+    return table
+
+
+@report_app.command("build")
+def build(
+    ref: ReportRef,
+    period: PeriodOption = None,
+    as_of: AsOfOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md, html hoặc docx.")] = "md",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File kết quả (mặc định: in ra màn hình, trừ docx).")
+    ] = None,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="Mẫu Word (.docx) thay cho mẫu mặc định.")
+    ] = None,
+    definitions_dir: DefinitionsOption = None,
+) -> None:
+    """Lập một báo cáo tại thời điểm xét, không lưu và không gửi.
+
+    Ví dụ: planflow report build loc-tan-2026/bao-cao-dinh-ky --period 2026-Q1 --as-of 2026-04-07 \
+    --format docx -o bc-quy1.docx
+    """
+    from notifications.report_service import build_files
+
+    with handled():
+        if fmt not in ("md", "html", "docx"):
+            raise PlanflowError(f"--format '{fmt}' không hỗ trợ; chọn md, html hoặc docx")
+        if fmt == "docx" and output is None:
+            raise PlanflowError("bản docx cần --output, ví dụ -o bao-cao.docx")
+        if template is not None and not template.is_file():
+            raise PlanflowError(f"không thấy mẫu Word '{template}'")
+        config = settings(definitions_dir)
+        defs = definitions(config)
+        plan_id, report_id = split_report_ref(ref)
+        factory = open_store(config.effective_database_url)
+        try:
+            moment = as_of_value(as_of)
+            files = build_files(defs, factory, plan_id, report_id, period, moment, [fmt], template)
+        finally:
+            factory.kw["bind"].dispose()
+        content = files[0][1]
+        if output is None:
+            print(content.decode(), end="")
+            return
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(content)
+        err_console.print(f"Đã ghi {output} ({len(content):,} byte).")
+
+
+@report_app.command("send")
+def send(
+    ref: ReportRef,
+    period: PeriodOption = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help="Ngày gửi (mặc định: bây giờ), cũng là lúc chốt nội dung.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Ghi chú: số văn bản, người ký…")] = None,
+    no_deliver: Annotated[bool, typer.Option("--no-deliver", help="Chỉ xếp thư vào hàng đợi.")] = False,
+    definitions_dir: DefinitionsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Ghi nhận báo cáo đã hoàn thiện và gửi: bản cuối được lưu, gửi e-mail kèm file cho nơi nhận,
+    và báo cáo ra khỏi thang nhắc việc.
+
+    Ví dụ: planflow report send loc-tan-2026/bao-cao-dinh-ky --period 2026-Q1 --at 2026-04-09 \
+    --note "Số 12/BC-UBND"
+    """
+    from notifications.report_service import send_report
+    from notifications.service import mail_config
+
+    with handled():
+        config = settings(definitions_dir)
+        defs = definitions(config)
+        plan_id, report_id = split_report_ref(ref)
+        factory = open_store(config.effective_database_url)
+        try:
+            result, delivery = send_report(
+                defs, factory, plan_id, report_id, period, as_of_value(at), config=mail_config(config),
+                now=now, note=note, deliver_now=not no_deliver,
+            )  # fmt: skip
+        finally:
+            factory.kw["bind"].dispose()
+        if as_json:
+            print_json({"report": result.as_json(), "delivery": delivery.as_json() if delivery else None})
+            return
+        console.print(f"Đã ghi nhận gửi {result.key} (bản {result.version}).")
+        if delivery is not None:
+            console.print(f"Thư: đã gửi {delivery.sent}, thử lại {delivery.retried}, lỗi {delivery.failed}.")
+
+
+@report_app.command("template")
+def template_cmd(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Nơi ghi bản sao mẫu Word.")],
+) -> None:
+    """Chép mẫu báo cáo Word mặc định để sửa trong Word; đặt bản đã sửa tại
+    <định nghĩa>/templates/report.docx để dùng cho mọi báo cáo.
+
+    Ví dụ: planflow report template -o definitions/templates/report.docx
+    """
+    from notifications.docx_template import PACKAGED
+
+    with handled():
+        output.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(PACKAGED, output)
+        err_console.print(f"Đã chép mẫu vào {output}.")
+
+
+@report_app.command("assemble")
+def assemble(
+    plan_id: PlanArgument = None,
+    as_of: AsOfOption = None,
+    definitions_dir: DefinitionsOption = None,
+    as_json: JsonOption = False,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Hiện nhật ký Prefect.")] = False,
+) -> None:
+    """Lập dự thảo các báo cáo đã đến kỳ (luồng Prefect assemble_reports): lưu phiên bản mới khi
+    nội dung đổi, gửi dự thảo kèm file cho đơn vị tổng hợp.
+
+    Ví dụ: planflow report assemble --as-of 2026-04-07
+    """
+    from planflow.cli.check import flow_result, local_prefect
+
+    with handled():
+        config = settings(definitions_dir)
+        params_as_of = as_of_value(as_of)
+        with local_prefect(config, verbose) as runs:
+            from flows.assemble_reports import AssembleReportsParams, assemble_reports
+
+            params = AssembleReportsParams(
+                as_of=params_as_of, definitions=str(config.definitions), plans=[plan_id] if plan_id else []
+            )
+            result = flow_result(assemble_reports(params, return_state=True), runs, "assemble_reports")
+        if as_json:
+            print_json(result)
+            return
+        table = Table(title="Lập dự thảo báo cáo (luồng Prefect assemble_reports)")
+        for column in ("Báo cáo", "Hạn gửi", "Trạng thái", "Bản", "Bản mới", "Đã gửi thư", "Lỗi"):
+            table.add_column(column)
+        for r in result["reports"]:
+            table.add_row(r["key"], r["due"] or "—", r["state"], str(r["version"] or "—"),
+                          "có" if r["new_version"] else "không", "có" if r["mailed"] else "không",
+                          r["error"] or "")  # fmt: skip
+        console.print(table)
+        if not result["reports"]:
+            console.print("Không có báo cáo nào đến kỳ lập dự thảo.")
