@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planflow.errors import NotFoundError
@@ -32,10 +34,12 @@ from planflow.status import (
     AsOf,
     OccurrenceFacts,
     OccurrenceStatus,
+    ProgressState,
     Status,
     evaluate,
     fold_progress,
     resolve_as_of,
+    status_view,
     summarize,
 )
 from planflow.store.models import (
@@ -46,6 +50,7 @@ from planflow.store.models import (
     PlanRow,
     ProgressEventRow,
 )
+from planflow.store.statuses import occurrence_states, supported
 from planflow.units import UnitIndex
 from planflow.workdays import WorkCalendar
 
@@ -134,6 +139,19 @@ class PlanContext:
     def standing_name(self) -> str:
         return self.unit_names[self.standing]
 
+    def reminder_horizon(self, today: dt.date) -> dt.date:
+        """The last due date a reminder can fire for today: a step ``-k`` working days fires
+        on or before today only for items due no later than ``k`` working days ahead."""
+        last = today
+        for policy in self.policies.values():
+            for step in policy.steps:
+                if step.offset <= 0:
+                    ahead = -step.offset
+                    day = (self.calendar.add_working_days(today, ahead) if step.working_days
+                           else today + dt.timedelta(days=ahead))  # fmt: skip
+                    last = max(last, day)
+        return last
+
     @classmethod
     def read(cls, plan_id: str, title: str, data: Mapping[str, Any]) -> PlanContext:
         units = {u: (name, tuple(emails)) for u, (name, emails) in data["units"].items()}
@@ -193,6 +211,25 @@ def _stored_plans(session: Session, plan_ids: Sequence[str]) -> list[StoredPlan]
     return [found[p] for p in plan_ids]
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """Which occurrences a read covers: every live one of some plans, or some keys."""
+
+    plans: Sequence[str] = ()
+    keys: Sequence[str] = ()
+
+    def of(self, plan_column: Any, key_column: Any) -> Any:
+        return plan_column.in_(self.plans) if self.plans else key_column.in_(self.keys)
+
+    def chunks(self) -> Iterator[_Scope]:
+        """Key lists go to the database 500 at a time (a bound on query parameters)."""
+        if self.plans:
+            yield self
+            return
+        for start in range(0, len(self.keys), 500):
+            yield _Scope(keys=self.keys[start : start + 500])
+
+
 def _facts(row: Any, units: Mapping[str, Mapping[str, list[str]]]) -> OccurrenceFacts:
     roles = units.get(row.key, {})
     return OccurrenceFacts(
@@ -213,48 +250,85 @@ def _facts(row: Any, units: Mapping[str, Mapping[str, list[str]]]) -> Occurrence
     )
 
 
-def _occurrence_units(session: Session, plan_ids: Sequence[str]) -> dict[str, dict[str, list[str]]]:
-    rows = session.execute(
-        select(OccurrenceUnitRow.occurrence_key, OccurrenceUnitRow.role, OccurrenceUnitRow.unit_id)
-        .join(OccurrenceRow, OccurrenceRow.key == OccurrenceUnitRow.occurrence_key)
-        .where(OccurrenceRow.plan_id.in_(plan_ids), OccurrenceRow.archived_at.is_(None))
-        .order_by(OccurrenceUnitRow.occurrence_key, OccurrenceUnitRow.role, OccurrenceUnitRow.unit_id)
-    )
-    out: dict[str, dict[str, list[str]]] = {}
-    for key, role, unit in rows:
-        out.setdefault(key, {"lead": [], "support": []})[role].append(unit)
+def _occurrences(session: Session, scope: _Scope) -> dict[str, list[OccurrenceFacts]]:
+    """Facts of the live occurrences in scope, per plan, in the plan's order."""
+    units: dict[str, dict[str, list[str]]] = {}
+    rows: list[Any] = []
+    for part in scope.chunks():
+        for key, role, unit in session.execute(
+            select(OccurrenceUnitRow.occurrence_key, OccurrenceUnitRow.role, OccurrenceUnitRow.unit_id)
+            .join(OccurrenceRow, OccurrenceRow.key == OccurrenceUnitRow.occurrence_key)
+            .where(part.of(OccurrenceRow.plan_id, OccurrenceRow.key), OccurrenceRow.archived_at.is_(None))
+            .order_by(OccurrenceUnitRow.occurrence_key, OccurrenceUnitRow.role, OccurrenceUnitRow.unit_id)
+        ):
+            units.setdefault(key, {"lead": [], "support": []})[role].append(unit)
+        rows += session.execute(
+            select(
+                OccurrenceRow.key, OccurrenceRow.plan_id, OccurrenceRow.item_id, OccurrenceRow.kind,
+                OccurrenceRow.timing, OccurrenceRow.title, OccurrenceRow.label, OccurrenceRow.period,
+                OccurrenceRow.start, OccurrenceRow.due, OccurrenceRow.targets, OccurrenceRow.when_text,
+                OccurrenceRow.position,
+            ).where(part.of(OccurrenceRow.plan_id, OccurrenceRow.key), OccurrenceRow.archived_at.is_(None))
+        ).all()  # fmt: skip
+    out: dict[str, list[OccurrenceFacts]] = {}
+    for row in sorted(rows, key=lambda r: (r.plan_id, r.position)):
+        out.setdefault(row.plan_id, []).append(_facts(row, units))
     return out
 
 
-def _dependencies(session: Session, plan_ids: Sequence[str]) -> dict[str, list[str]]:
-    rows = session.execute(
-        select(DependencyRow.occurrence_key, DependencyRow.depends_on_key)
-        .join(OccurrenceRow, OccurrenceRow.key == DependencyRow.occurrence_key)
-        .where(OccurrenceRow.plan_id.in_(plan_ids))
-        .order_by(DependencyRow.occurrence_key, DependencyRow.depends_on_key)
-    )
+def _dependencies(session: Session, scope: _Scope) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for key, dep in rows:
-        out.setdefault(key, []).append(dep)
+    for part in scope.chunks():
+        rows = session.execute(
+            select(DependencyRow.occurrence_key, DependencyRow.depends_on_key)
+            .join(OccurrenceRow, OccurrenceRow.key == DependencyRow.occurrence_key)
+            .where(part.of(OccurrenceRow.plan_id, DependencyRow.occurrence_key))
+            .order_by(DependencyRow.occurrence_key, DependencyRow.depends_on_key)
+        )
+        for key, dep in rows:
+            out.setdefault(key, []).append(dep)
     return out
 
 
-def _progress_rows(session: Session, plan_ids: Sequence[str], until: dt.datetime) -> Iterable[Row[Any]]:
-    """The events of these plans up to ``until``, in the order they happened."""
-    return session.execute(
-        select(
-            ProgressEventRow.occurrence_key, ProgressEventRow.status, ProgressEventRow.percent,
-            ProgressEventRow.values, ProgressEventRow.note, ProgressEventRow.by_unit,
-            ProgressEventRow.effective_at,
-        )
-        .where(ProgressEventRow.plan_id.in_(plan_ids), ProgressEventRow.effective_at <= until)
-        .order_by(ProgressEventRow.effective_at, ProgressEventRow.id)
-    )  # fmt: skip
+def _progress(session: Session, scope: _Scope, until: dt.datetime) -> dict[str, ProgressState]:
+    """The progress of the occurrences in scope, folded from their events up to ``until``."""
+    states: dict[str, ProgressState] = {}
+    for part in scope.chunks():
+        rows = session.execute(
+            select(
+                ProgressEventRow.occurrence_key, ProgressEventRow.status, ProgressEventRow.percent,
+                ProgressEventRow.values, ProgressEventRow.note, ProgressEventRow.by_unit,
+                ProgressEventRow.effective_at,
+            )
+            .where(part.of(ProgressEventRow.plan_id, ProgressEventRow.occurrence_key),
+                   ProgressEventRow.effective_at <= until)
+            .order_by(ProgressEventRow.effective_at, ProgressEventRow.id)
+        )  # fmt: skip
+        states.update(fold_progress(rows))
+    return states
+
+
+def _by_zone(plans: Sequence[StoredPlan]) -> dict[str, list[StoredPlan]]:
+    groups: dict[str, list[StoredPlan]] = {}
+    for plan in plans:
+        groups.setdefault(plan.timezone, []).append(plan)
+    return groups
 
 
 def _batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _evaluate(session: Session, plans: Sequence[StoredPlan], moment: AsOf) -> Iterator[PlanEvaluation]:
+    """Every occurrence of these plans (one zone) evaluated in Python (``planflow.status``)."""
+    scope = _Scope(plans=[p.id for p in plans])
+    facts, deps = _occurrences(session, scope), _dependencies(session, scope)
+    progress = _progress(session, scope, moment.instant)
+    for plan in plans:
+        items = evaluate(facts.get(plan.id, []), deps, progress, moment, timezone=plan.timezone,
+                         upcoming_days=plan.upcoming_days)  # fmt: skip
+        yield PlanEvaluation(plan, moment, items)
 
 
 def evaluate_plans(
@@ -263,36 +337,11 @@ def evaluate_plans(
     """Each plan's occurrences evaluated at ``as_of``, in the order of ``plan_ids``,
     reading ``batch`` plans at a time (a handful of queries per batch)."""
     for ids in _batches(list(plan_ids), batch):
-        yield from _evaluate_batch(session, ids, as_of)
-
-
-def _evaluate_batch(
-    session: Session, ids: Sequence[str], as_of: dt.date | dt.datetime
-) -> Iterator[PlanEvaluation]:
-    plans = _stored_plans(session, ids)
-    moments = {p.id: resolve_as_of(as_of, p.timezone) for p in plans}
-    units = _occurrence_units(session, ids)
-    deps = _dependencies(session, ids)
-    progress = {}
-    for instant in sorted({m.instant for m in moments.values()}):
-        same = [p for p in ids if moments[p].instant == instant]
-        progress.update(fold_progress(_progress_rows(session, same, instant)))
-    by_plan: dict[str, list[OccurrenceFacts]] = {p: [] for p in ids}
-    occurrences = session.execute(
-        select(
-            OccurrenceRow.key, OccurrenceRow.plan_id, OccurrenceRow.item_id, OccurrenceRow.kind,
-            OccurrenceRow.timing, OccurrenceRow.title, OccurrenceRow.label, OccurrenceRow.period,
-            OccurrenceRow.start, OccurrenceRow.due, OccurrenceRow.targets, OccurrenceRow.when_text,
-        )
-        .where(OccurrenceRow.plan_id.in_(ids), OccurrenceRow.archived_at.is_(None))
-        .order_by(OccurrenceRow.plan_id, OccurrenceRow.position)
-    )  # fmt: skip
-    for row in occurrences:
-        by_plan[row.plan_id].append(_facts(row, units))
-    for plan in plans:
-        items = evaluate(by_plan[plan.id], deps, progress, moments[plan.id], timezone=plan.timezone,
-                         upcoming_days=plan.upcoming_days)  # fmt: skip
-        yield PlanEvaluation(plan, moments[plan.id], items)
+        plans = _stored_plans(session, ids)
+        done: dict[str, PlanEvaluation] = {}
+        for zone, group in _by_zone(plans).items():
+            done.update((e.plan.id, e) for e in _evaluate(session, group, resolve_as_of(as_of, zone)))
+        yield from (done[p] for p in ids)
 
 
 # --- the check --------------------------------------------------------------------------------------
@@ -325,22 +374,83 @@ def _recorded(session: Session, plan_ids: Sequence[str]) -> set[tuple[str, str, 
     return {(k, s, r) for k, s, r in rows}
 
 
+def _context(plan: StoredPlan) -> PlanContext:
+    if plan.notice_context is None:
+        raise NotFoundError(
+            f"kế hoạch '{plan.id}' được đồng bộ bởi phiên bản cũ; chạy 'planflow sync' để cập nhật"
+        )
+    return PlanContext.read(plan.id, plan.title, plan.notice_context)
+
+
+def _plan_check(
+    context: PlanContext, moment: AsOf, summary: dict[str, int], items: list[OccurrenceStatus],
+    recorded: set[tuple[str, str, str]],
+) -> PlanCheck:  # fmt: skip
+    notices = due_notices(items, context.policies, context.resolve, moment.day, context.calendar, recorded)
+    attention = [i for i in items if i.status in ATTENTION]
+    return PlanCheck(context, moment, summary, attention, notices)
+
+
+def _set_based(
+    session: Session, plans: Sequence[StoredPlan], moment: AsOf, contexts: Mapping[str, PlanContext],
+    recorded: set[tuple[str, str, str]],
+) -> Iterator[PlanCheck]:  # fmt: skip
+    """Statuses from the database (``planflow.store.statuses``); only the occurrences that
+    can need attention or a notice become Python objects."""
+    ids = [p.id for p in plans]
+    today, zone = moment.day, plans[0].timezone
+    horizon = max(contexts[p].reminder_horizon(today) for p in ids)
+    counts: dict[str, Counter[str]] = {p: Counter() for p in ids}
+    status_of: dict[str, str] = {}
+    candidates: list[str] = []
+    for state in occurrence_states(
+        session, ids, instant=moment.instant, today=today, horizon=horizon, zone=zone
+    ):
+        counts[state.plan_id][state.status] += 1
+        status_of[state.key] = state.status
+        if state.candidate:
+            candidates.append(state.key)
+    scope = _Scope(keys=candidates)
+    facts = _occurrences(session, scope)
+    blocked = [k for k in candidates if status_of[k] == Status.BLOCKED.value]
+    deps = _dependencies(session, _Scope(keys=blocked)) if blocked else {}
+    progress = _progress(session, scope, moment.instant)
+    tz = ZoneInfo(zone)
+    for plan in plans:
+        items = []
+        for f in facts.get(plan.id, []):
+            status = Status(status_of[f.key])
+            open_deps = tuple(
+                d for d in deps.get(f.key, ()) if d in status_of and not Status(status_of[d]).is_done
+            )
+            items.append(status_view(f, status, progress.get(f.key, ProgressState()), open_deps, today, tz))
+        summary = {s.value: counts[plan.id][s.value] for s in Status}
+        yield _plan_check(contexts[plan.id], moment, summary, items, recorded)
+
+
 def check_plans(
-    session: Session, plan_ids: Sequence[str], as_of: dt.date | dt.datetime, *, batch: int = BATCH_PLANS
+    session: Session,
+    plan_ids: Sequence[str],
+    as_of: dt.date | dt.datetime,
+    *,
+    batch: int = BATCH_PLANS,
+    set_based: bool = True,
 ) -> Iterator[PlanCheck]:
-    """Statuses and due notices of each plan, one plan at a time (memory: one batch)."""
+    """Statuses and due notices of each plan, in the order of ``plan_ids`` (memory: one
+    batch). ``set_based`` lets the database decide the statuses where its query is exact;
+    otherwise (or with ``set_based=False``) every occurrence is evaluated in Python."""
     for ids in _batches(list(plan_ids), batch):
+        plans = _stored_plans(session, ids)
+        contexts = {p.id: _context(p) for p in plans}
         recorded = _recorded(session, ids)
-        for evaluation in _evaluate_batch(session, ids, as_of):
-            plan = evaluation.plan
-            if plan.notice_context is None:
-                raise NotFoundError(
-                    f"kế hoạch '{plan.id}' được đồng bộ bởi phiên bản cũ; chạy 'planflow sync' để cập nhật"
+        done: dict[str, PlanCheck] = {}
+        for zone, group in _by_zone(plans).items():
+            moment = resolve_as_of(as_of, zone)
+            if set_based and supported(session, zone, moment.day):
+                done.update((c.plan_id, c) for c in _set_based(session, group, moment, contexts, recorded))
+                continue
+            for e in _evaluate(session, group, moment):
+                done[e.plan.id] = _plan_check(
+                    contexts[e.plan.id], moment, summarize(e.items), e.items, recorded
                 )
-            context = PlanContext.read(plan.id, plan.title, plan.notice_context)
-            notices = due_notices(
-                evaluation.items, context.policies, context.resolve, evaluation.as_of.day, context.calendar,
-                recorded,
-            )  # fmt: skip
-            attention = [i for i in evaluation.items if i.status in ATTENTION]
-            yield PlanCheck(context, evaluation.as_of, summarize(evaluation.items), attention, notices)
+        yield from (done[p] for p in ids)

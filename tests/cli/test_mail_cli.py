@@ -100,8 +100,8 @@ def test_check_all_plans_flow(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     result = json.loads(done.stdout)
-    assert [p["plan"] for p in result["plans"]] == ["dai-phuoc-2025", "lang-son-2025", "loc-tan-2025",
-                                                    "loc-tan-2026", "thach-ha-2025"]  # fmt: skip
+    assert [p["plan"] for p in result["plans"]] == ["dai-phuoc-2025", "dong-nai-99-2025", "lang-son-2025",
+                                                    "loc-tan-2025", "loc-tan-2026", "thach-ha-2025"]  # fmt: skip
     assert result["notices"] == sum(result["notices_by_step"].values()) > 0
     assert result["delivery"]["transport"] == "file"
     emls = list((tmp_path / "home" / "outbox").glob("*.eml"))
