@@ -89,9 +89,9 @@ def _worker(task: str, *args: str, env: dict[str, str] | None = None) -> dict[st
 # --- datasets and stores --------------------------------------------------------------------------
 
 
-def dataset(scale: str) -> tuple[Path, dict[str, Any]]:
-    """The generated folder of a scale, made once under bench/.data (not in git)."""
-    folder = DATA / f"dataset-{scale}"
+def dataset(scale: str, data: Path) -> tuple[Path, dict[str, Any]]:
+    """The generated folder of a scale, made once under ``data`` (bench/.data: not in git)."""
+    folder = data / f"dataset-{scale}"
     wanted = Scale(communes=SCALES[scale], as_of=dt.date.fromisoformat(AS_OF))
     info = folder / "dataset.json"
     if info.exists():
@@ -104,20 +104,21 @@ def dataset(scale: str) -> tuple[Path, dict[str, Any]]:
     return folder, json.loads(info.read_text())
 
 
-def store_url(store: str, scale: str, postgres: str) -> str:
+def store_url(store: str, scale: str, args: argparse.Namespace) -> str:
     if store == "sqlite":
-        return f"sqlite:///{DATA / f'store-{scale}.db'}"
+        return f"sqlite:///{args.data / f'store-{scale}.db'}"
+    postgres = args.postgres
     separator = "&" if "?" in postgres else "?"
     return f"{postgres}{separator}options=-csearch_path%3Dplanflow_bench_{scale}"
 
 
-def reset_store(store: str, scale: str, postgres: str) -> None:
+def reset_store(store: str, scale: str, args: argparse.Namespace) -> None:
     """An empty store: a new SQLite file, or a new PostgreSQL schema."""
     if store == "sqlite":
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{DATA / f'store-{scale}.db'}{suffix}").unlink(missing_ok=True)
+            Path(f"{args.data / f'store-{scale}.db'}{suffix}").unlink(missing_ok=True)
         return
-    engine = sa.create_engine(postgres)
+    engine = sa.create_engine(args.postgres)
     with engine.begin() as conn:
         conn.execute(sa.text(f"DROP SCHEMA IF EXISTS planflow_bench_{scale} CASCADE"))
         conn.execute(sa.text(f"CREATE SCHEMA planflow_bench_{scale}"))
@@ -128,13 +129,13 @@ def reset_store(store: str, scale: str, postgres: str) -> None:
 
 
 def measure_scale(store: str, scale: str, args: argparse.Namespace) -> list[Figure]:
-    folder, info = dataset(scale)
-    url = store_url(store, scale, args.postgres)
+    folder, info = dataset(scale, args.data)
+    url = store_url(store, scale, args)
     occurrences = int(info["occurrences"])
     sync_runs = []
     repeat_sync = args.sync_repeat if args.sync_repeat is not None else (1 if scale == "1m" else args.repeat)
     for _ in range(repeat_sync):
-        reset_store(store, scale, args.postgres)
+        reset_store(store, scale, args)
         sync_runs.append(_worker("sync", url, str(folder)))
     _worker("load", url, str(folder))
     checks = [_worker("check", url, AS_OF) for _ in range(args.repeat)]
@@ -173,9 +174,9 @@ def measure_scale(store: str, scale: str, args: argparse.Namespace) -> list[Figu
 
 def measure_naive(args: argparse.Namespace) -> Figure:
     """One Prefect task run per occurrence on a local Prefect server (SQLite store)."""
-    folder, _ = dataset(NAIVE_SCALE)
-    url = store_url("sqlite", NAIVE_SCALE, args.postgres)
-    reset_store("sqlite", NAIVE_SCALE, args.postgres)
+    folder, _ = dataset(NAIVE_SCALE, args.data)
+    url = store_url("sqlite", NAIVE_SCALE, args)
+    reset_store("sqlite", NAIVE_SCALE, args)
     _worker("sync", url, str(folder))
     _worker("load", url, str(folder))
     runs = []
@@ -215,8 +216,8 @@ def measure_delivery(store: str, args: argparse.Namespace) -> list[Figure]:
                 break
             except OSError:
                 time.sleep(0.1)
-        url = store_url(store, "outbox", args.postgres)
-        reset_store(store, "outbox", args.postgres)
+        url = store_url(store, "outbox", args)
+        reset_store(store, "outbox", args)
         figures = []
         for mode, name in (("pool", "delivery_pooled"), ("one", "delivery_one_per_message")):
             runs = [_worker("deliver", url, str(port), mode, str(args.messages)) for _ in range(args.repeat)]
@@ -257,8 +258,8 @@ def prefect_imported_by_status(env: dict[str, str]) -> list[str]:
 
 
 def measure_cli(args: argparse.Namespace) -> list[Figure]:
-    folder, _ = dataset(NAIVE_SCALE)
-    url = store_url("sqlite", NAIVE_SCALE, args.postgres)
+    folder, _ = dataset(NAIVE_SCALE, args.data)
+    url = store_url("sqlite", NAIVE_SCALE, args)
     with tempfile.TemporaryDirectory(prefix="planflow-bench-") as home:
         env = {"PLANFLOW_HOME": home, "PLANFLOW_DATABASE_URL": url, "PLANFLOW_DEFINITIONS": str(folder)}
         status = [
@@ -475,6 +476,9 @@ def main(argv: list[str] | None = None) -> int:
         help="máy chủ PostgreSQL",
     )
     parser.add_argument(
+        "--data", type=Path, default=DATA, help="thư mục dữ liệu sinh ra (mặc định bench/.data)"
+    )
+    parser.add_argument(
         "--output", type=Path, default=None, help="file JSON kết quả (mặc định bench/results/)"
     )
     args = parser.parse_args(argv)
@@ -486,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if unknown:
         parser.error(f"không biết: {', '.join(unknown)}")
-    DATA.mkdir(parents=True, exist_ok=True)
+    args.data.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     info = machine()
     info["postgresql"] = postgres_version(args.postgres) if "postgresql" in stores else None
