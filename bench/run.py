@@ -299,7 +299,9 @@ def machine() -> dict[str, Any]:
             versions[package] = version(package)
         except PackageNotFoundError:
             versions[package] = None
+    # a run from an exported copy of a commit (no .git) names it in PLANFLOW_BENCH_COMMIT
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    commit_id = commit.stdout.strip() or os.environ.get("PLANFLOW_BENCH_COMMIT", "")
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
@@ -309,7 +311,7 @@ def machine() -> dict[str, Any]:
         "sqlite": sqlite3.sqlite_version,
         "postgresql": None,
         "packages": versions,
-        "commit": commit.stdout.strip(),
+        "commit": commit_id,
     }
 
 
