@@ -43,6 +43,8 @@ AS_OF = "2026-06-30"
 OCCURRENCES_PER_COMMUNE = 1057  # 10 plans of 40 tasks with their reports, as generated (seed 1)
 SCALES = {"1k": 1, "10k": 9, "100k": 95, "1m": 946}  # communes
 NAIVE_SCALE = "1k"
+REPORTS_SCALE = "100k"  # 95 communes: a province
+REPORTS_SAMPLE = 200
 TARGETS = {
     "check_vs_floor_max": 3.0,
     "naive_vs_check_min": 1000.0,
@@ -50,6 +52,7 @@ TARGETS = {
     "delivery_min_per_s": 200.0,
     "status_cold_start_max_s": 1.0,
     "check_1m_rss_max_mb": 500.0,
+    "docx_reports_min_per_s": 20.0,
 }
 console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
@@ -196,6 +199,36 @@ def measure_naive(args: argparse.Namespace) -> Figure:
             "per_task_run_ms": 1000 * statistics.median(r["seconds"] for r in runs) / task_runs,
         },
     )
+
+
+def measure_reports(args: argparse.Namespace) -> list[Figure]:
+    """Reports per second for a province (the 100k data, SQLite), Markdown and DOCX, each
+    including the report's content (statuses at the cut-off, inputs, targets)."""
+    folder, info = dataset(REPORTS_SCALE, args.data)
+    url = store_url("sqlite", REPORTS_SCALE, args)
+    if not Path(url.removeprefix("sqlite:///")).exists():
+        _worker("sync", url, str(folder))
+        _worker("load", url, str(folder))
+    runs = [_worker("reports", url, str(folder), AS_OF, str(REPORTS_SAMPLE)) for _ in range(args.repeat)]
+    extra = {
+        "reports": runs[0]["reports"],
+        "assembling_on_as_of": runs[0]["assembling"],
+        "plans": info["plans"],
+        "context_share": round(runs[0]["context_s"] / (runs[0]["context_s"] + runs[0]["docx_s"]), 2),
+    }
+    return [
+        Figure(
+            "reports_markdown",
+            "sqlite",
+            REPORTS_SCALE,
+            "reports/s",
+            [r["markdown_per_s"] for r in runs],
+            extra=extra,
+        ),
+        Figure(
+            "reports_docx", "sqlite", REPORTS_SCALE, "reports/s", [r["docx_per_s"] for r in runs], extra=extra
+        ),
+    ]
 
 
 def _free_port() -> int:
@@ -402,6 +435,15 @@ def ratios_and_targets(figures: list[Figure]) -> tuple[list[dict[str, Any]], lis
                     "met": f.median >= TARGETS["delivery_min_per_s"],
                 }
             )
+        if f.measure == "reports_docx":
+            targets.append(
+                {
+                    "target": "DOCX reports per second",
+                    "limit": TARGETS["docx_reports_min_per_s"],
+                    "value": f.median,
+                    "met": f.median >= TARGETS["docx_reports_min_per_s"],
+                }
+            )
         if f.measure == "cold_start_status":
             met = f.median <= TARGETS["status_cold_start_max_s"] and not f.extra["prefect_modules"]
             targets.append(
@@ -469,7 +511,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="số lần chạy mỗi phép đo (trung vị)")
     parser.add_argument("--sync-repeat", type=int, default=None, help="số lần đồng bộ (mặc định: 1 ở 1m)")
     parser.add_argument("--messages", type=int, default=1000, help="số thư cho phép đo gửi thư")
-    parser.add_argument("--skip", default="", help="bỏ qua: naive, delivery, cli (phân cách bằng dấu phẩy)")
+    parser.add_argument(
+        "--skip", default="", help="bỏ qua: naive, delivery, reports, cli (phân cách bằng dấu phẩy)"
+    )
     parser.add_argument(
         "--postgres",
         default=os.environ.get(
@@ -508,6 +552,9 @@ def main(argv: list[str] | None = None) -> int:
         for store in stores:
             console.print(f"… gửi thư ({store})")
             figures += measure_delivery(store, args)
+    if "reports" not in skip:
+        console.print("… báo cáo (Markdown, DOCX)")
+        figures += measure_reports(args)
     if "cli" not in skip:
         console.print("… khởi động CLI")
         figures += measure_cli(args)

@@ -20,8 +20,10 @@ from sqlalchemy import text
 from bench.delivery import measure_delivery
 from bench.floor import floor_counts
 from flows.env import configure_local_prefect
+from notifications.reports import render_docx, render_markdown
 from planflow.batch import check_plans
 from planflow.loader import load_definitions
+from planflow.reporting import report_context, report_duties
 from planflow.service import sync_definitions
 from planflow.store import repo
 from planflow.store.db import open_store
@@ -143,6 +145,41 @@ def naive(url: str, folder: str, as_of: str) -> dict[str, Any]:
     return {"seconds": seconds, "task_runs": task_runs, "plans": len(plans)}
 
 
+def reports(url: str, folder: str, as_of: str, sample: str) -> dict[str, Any]:
+    """Report assembly: the content of each report being assembled on ``as_of`` (statuses
+    at the data cut-off, inputs, targets, budget), then its Markdown and its DOCX (Decree 30
+    layout, docxtpl). ``sample`` reports spread evenly over the province's plans."""
+    defs = load_definitions(Path(folder))
+    factory = open_store(url)
+    day = dt.date.fromisoformat(as_of)
+    context_s = markdown_s = docx_s = 0.0
+    with factory() as session:
+        duties = [d for d in report_duties(defs, sorted(defs.plans), day, session=session) if d.assembling]
+        chosen = duties[:: max(1, len(duties) // int(sample))][: int(sample)]
+        for duty in chosen:
+            started = time.perf_counter()
+            ctx = report_context(defs, duty, day, session=session)
+            built = time.perf_counter()
+            render_markdown(ctx)
+            rendered = time.perf_counter()
+            render_docx(ctx)
+            context_s += built - started
+            markdown_s += rendered - built
+            docx_s += time.perf_counter() - rendered
+    factory.kw["bind"].dispose()
+    count = len(chosen)
+    return {
+        "reports": count,
+        "assembling": len(duties),
+        "context_s": context_s,
+        "markdown_s": markdown_s,
+        "docx_s": docx_s,
+        "markdown_per_s": count / (context_s + markdown_s),
+        "docx_per_s": count / (context_s + docx_s),
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+    }
+
+
 def deliver(url: str, port: str, mode: str, messages: str) -> dict[str, Any]:
     """Outbox → the local SMTP server: ``pool`` (planflow's mailer) or ``one`` (a
     connection per message)."""
@@ -156,6 +193,7 @@ TASKS: dict[str, Callable[..., dict[str, Any]]] = {
     "floor": floor,
     "naive": naive,
     "deliver": deliver,
+    "reports": reports,
 }
 
 if __name__ == "__main__":
