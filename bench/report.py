@@ -23,7 +23,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"SQLite {m['sqlite']}, PostgreSQL {m['postgresql']}, Prefect {m['packages']['prefect']}, SQLAlchemy "
         f"{m['packages']['sqlalchemy']}; commit {m['commit']}; as-of day {report['as_of']}; "
         f"{report['repeat']} runs per measure unless the runs column says otherwise; whole suite "
-        f"{report['duration_s'] / 60:.0f} min.",
+        f"{report['duration_s'] / 60:.0f} min; load average (1, 5, 15 min) {m.get('load_average')} at the "
+        f"start, {m.get('load_average_at_end')} at the end (the machine is shared).",
         "",
         "| measure | store | scale | occurrences | median | runs | all runs | notes |",
         "|---|---|---|---:|---:|---:|---|---|",

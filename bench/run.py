@@ -345,6 +345,8 @@ def machine() -> dict[str, Any]:
         "postgresql": None,
         "packages": versions,
         "commit": commit_id,
+        # the machine is shared: how busy it was when the suite started (1, 5, 15 min)
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -559,6 +561,7 @@ def main(argv: list[str] | None = None) -> int:
         console.print("… khởi động CLI")
         figures += measure_cli(args)
     ratios, targets = ratios_and_targets(figures)
+    info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     report = {
         "as_of": AS_OF,
         "repeat": args.repeat,
