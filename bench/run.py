@@ -29,9 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from rich.console import Console
-from rich.table import Table
 
+from bench.report import markdown
 from scripts.generate_dataset import Scale, generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +53,10 @@ TARGETS = {
     "check_1m_rss_max_mb": 500.0,
     "docx_reports_min_per_s": 20.0,
 }
-console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
 
 
 @dataclass
@@ -102,7 +104,7 @@ def dataset(scale: str, data: Path) -> tuple[Path, dict[str, Any]]:
         if summary["communes"] == wanted.communes and summary["as_of"] == AS_OF:
             return folder, summary
     shutil.rmtree(folder, ignore_errors=True)
-    console.print(f"… sinh bộ dữ liệu {scale} ({wanted.communes} xã) vào {folder}")
+    say(f"… sinh bộ dữ liệu {scale} ({wanted.communes} xã) vào {folder}")
     generate(wanted, folder)
     return folder, json.loads(info.read_text())
 
@@ -459,51 +461,6 @@ def ratios_and_targets(figures: list[Figure]) -> tuple[list[dict[str, Any]], lis
     return ratios, targets
 
 
-def _fmt(value: float, unit: str) -> str:
-    if unit == "s":
-        return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
-    return f"{value:.0f} {unit}"
-
-
-def print_report(report: dict[str, Any]) -> None:
-    m = report["machine"]
-    console.print(
-        f"Máy: {m['cpu']}, {m['cores']} lõi, {m['memory_mb']} MB; Python {m['python']}, "
-        f"SQLite {m['sqlite']}, PostgreSQL {m['postgresql']}, Prefect {m['packages']['prefect']}, "
-        f"SQLAlchemy {m['packages']['sqlalchemy']}; commit {m['commit']}"
-    )
-    table = Table(title=f"Trung vị (median) — {report['as_of']}, số lần chạy ghi ở cột 'lần'")
-    for column in ("đo", "kho", "quy mô", "lần thực hiện", "trung vị", "lần", "ghi chú"):
-        table.add_column(column)
-    for f in report["figures"]:
-        note = ", ".join(f"{k}={v}" for k, v in f["extra"].items() if k not in ("totals",))
-        occurrences = f"{f['occurrences']:,}" if f["occurrences"] else ""
-        table.add_row(
-            f["measure"],
-            f["store"],
-            f["scale"],
-            occurrences,
-            _fmt(f["median"], f["unit"]),
-            str(len(f["runs"])),
-            note,
-        )
-    console.print(table)
-    ratios = Table(title="Tỉ số (naive: đo ở 1k task run, ngoại suy tuyến tính)")
-    for column in ("tỉ số", "kho", "quy mô", "giá trị"):
-        ratios.add_column(column)
-    for r in report["ratios"]:
-        ratios.add_row(r["ratio"], r["store"], r["scale"], f"{r['value']:.1f}×")
-    console.print(ratios)
-    targets = Table(title="Mục tiêu")
-    for column in ("mục tiêu", "ngưỡng", "đo được", "đạt"):
-        targets.add_column(column)
-    for t in report["targets"]:
-        targets.add_row(
-            t["target"], f"{t['limit']:g}", f"{t['value']:.2f}", "có" if t["met"] else "[red]không[/]"
-        )
-    console.print(targets)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description="Bộ đo hiệu năng planflow.")
     parser.add_argument(
@@ -545,20 +502,20 @@ def main(argv: list[str] | None = None) -> int:
     figures: list[Figure] = []
     for scale in scales:
         for store in stores:
-            console.print(f"… {store} {scale}")
+            say(f"… {store} {scale}")
             figures += measure_scale(store, scale, args)
     if "naive" not in skip:
-        console.print("… Prefect: một task run cho mỗi lần thực hiện")
+        say("… Prefect: một task run cho mỗi lần thực hiện")
         figures.append(measure_naive(args))
     if "delivery" not in skip:
         for store in stores:
-            console.print(f"… gửi thư ({store})")
+            say(f"… gửi thư ({store})")
             figures += measure_delivery(store, args)
     if "reports" not in skip:
-        console.print("… báo cáo (Markdown, DOCX)")
+        say("… báo cáo (Markdown, DOCX)")
         figures += measure_reports(args)
     if "cli" not in skip:
-        console.print("… khởi động CLI")
+        say("… khởi động CLI")
         figures += measure_cli(args)
     ratios, targets = ratios_and_targets(figures)
     info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -571,10 +528,10 @@ def main(argv: list[str] | None = None) -> int:
         "ratios": ratios,
         "targets": targets,
     }
-    print_report(report)
+    print(markdown(report), flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     output = args.output or RESULTS / f"bench-{stamp}.json"
     output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    console.print(f"Đã ghi {output}")
+    say(f"Đã ghi {output}")
     return 0

@@ -26,13 +26,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-_QUERY = """
+_STATUSES = """
 WITH RECURSIVE
 raw AS (
     SELECT occurrence_key, status, effective_at, id,
            CASE WHEN percent IS NOT NULL THEN percent WHEN status = 'done' THEN 100 END AS pct
     FROM progress_events
-    WHERE plan_id IN :plans AND effective_at <= :instant
+    WHERE {events_in_scope} effective_at <= :instant
 ),
 ev AS (
     SELECT occurrence_key, status, effective_at, pct,
@@ -61,7 +61,7 @@ base AS (
     FROM occurrences o
     JOIN plans p ON p.id = o.plan_id
     LEFT JOIN latest l ON l.occurrence_key = o.key
-    WHERE o.plan_id IN :plans AND o.archived_at IS NULL
+    WHERE {occurrences_in_scope} o.archived_at IS NULL
 ),
 open_dep AS (
     SELECT d.occurrence_key, d.depends_on_key
@@ -89,6 +89,9 @@ status AS (
                 ELSE 'not_started' END AS status
     FROM base b
 )
+"""
+
+_CANDIDATES = """
 SELECT key, plan_id, status,
        CASE WHEN status IN ('overdue', 'blocked') THEN 1
             WHEN status NOT IN ('done_on_time', 'done_late') AND due IS NOT NULL
@@ -96,6 +99,11 @@ SELECT key, plan_id, status,
             ELSE 0 END AS candidate
 FROM status
 """
+
+_SCOPES = {
+    "plans": {"events_in_scope": "plan_id IN :plans AND", "occurrences_in_scope": "o.plan_id IN :plans AND"},
+    "all": {"events_in_scope": "", "occurrences_in_scope": "p.archived_at IS NULL AND"},
+}
 
 _DIALECT = {
     "sqlite": {
@@ -133,6 +141,27 @@ def supported(session: Session, zone: str, around: dt.date) -> bool:
     return session.get_bind().dialect.name == "postgresql" or fixed_offset(zone, around) is not None
 
 
+def status_sql(dialect: str, select: str, *, every_plan: bool = False) -> str:
+    """The ``status`` CTE (one row per live occurrence: key, plan_id, due, status) followed by
+    ``select`` over it; scoped to ``:plans``, or to every live plan."""
+    scope = _SCOPES["all" if every_plan else "plans"]
+    return _STATUSES.format(**_DIALECT[dialect], **scope) + select
+
+
+def status_params(dialect: str, *, instant: dt.datetime, today: dt.date, zone: str) -> dict[str, Any]:
+    """The as-of parameters of ``status_sql``, in the form each database compares."""
+    if dialect != "sqlite":
+        return {"instant": instant, "today": today, "zone": zone}
+    offset = fixed_offset(zone, today) or dt.timedelta()
+    return {
+        "today": today.isoformat(),
+        "instant": instant.astimezone(dt.UTC)
+        .replace(tzinfo=None)
+        .isoformat(sep=" ", timespec="microseconds"),
+        "utc_offset": f"{-offset.total_seconds() / 3600:+.4f} hours",
+    }
+
+
 def occurrence_states(
     session: Session,
     plan_ids: Sequence[str],
@@ -144,19 +173,8 @@ def occurrence_states(
 ) -> Iterator[OccurrenceState]:
     """The status of every live occurrence of these plans (all in ``zone``) at ``instant``."""
     dialect = session.get_bind().dialect.name
-    params: dict[str, Any] = {"plans": list(plan_ids), "today": today, "horizon": horizon, "instant": instant}
-    if dialect == "sqlite":
-        offset = fixed_offset(zone, today) or dt.timedelta()
-        params |= {
-            "today": today.isoformat(),
-            "horizon": horizon.isoformat(),
-            "instant": instant.astimezone(dt.UTC)
-            .replace(tzinfo=None)
-            .isoformat(sep=" ", timespec="microseconds"),
-            "utc_offset": f"{-offset.total_seconds() / 3600:+.4f} hours",
-        }
-    else:
-        params["zone"] = zone
-    query = text(_QUERY.format(**_DIALECT[dialect])).bindparams(bindparam("plans", expanding=True))
+    params = status_params(dialect, instant=instant, today=today, zone=zone)
+    params |= {"plans": list(plan_ids), "horizon": horizon.isoformat() if dialect == "sqlite" else horizon}
+    query = text(status_sql(dialect, _CANDIDATES)).bindparams(bindparam("plans", expanding=True))
     for key, plan_id, status, candidate in session.execute(query, params):
         yield OccurrenceState(key, plan_id, status, bool(candidate))
