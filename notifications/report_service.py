@@ -24,6 +24,7 @@ from notifications.service import send_outbox
 from planflow.errors import PlanflowError
 from planflow.loader import Definitions
 from planflow.reporting import (
+    RenderedFile,
     ReportDuty,
     compiler_of,
     find_duty,
@@ -34,8 +35,10 @@ from planflow.reporting import (
     save_version,
     with_children,
 )
+from planflow.reports import ReportContext
 from planflow.service import sync_definitions
 from planflow.status import resolve_as_of
+from planflow.store.models import ReportVersionRow
 
 
 @dataclass(frozen=True)
@@ -117,10 +120,7 @@ def assemble_one(
     """One report's draft: a new version if its content changed, mailed to the compiler."""
     with factory() as session, session.begin():
         duty = find_duty(defs, plan_id, report_id, period or "once", as_of, session=session)
-        ctx = report_context(defs, duty, as_of, session=session)
-        files = render_report(ctx, template=template_path(defs.root))
-        moment = resolve_as_of(as_of, duty.plan.timezone).instant
-        version, created = save_version(duty, ctx, files, as_of=moment, session=session, now=now())
+        ctx, files, version, created = _build_and_keep(defs, duty, as_of, session=session, now=now())
         mailed = False
         if created:
             row = queue_report_mail(
@@ -130,6 +130,17 @@ def assemble_one(
             mailed = row is not None
         markdown = next((f.content.decode() for f in files if f.format == "md"), "")
         return Assembled(duty.key, duty.state.value, version.version, created, mailed, markdown=markdown)
+
+
+def _build_and_keep(
+    defs: Definitions, duty: ReportDuty, as_of: dt.date | dt.datetime, *, session: Session, now: dt.datetime
+) -> tuple[ReportContext, list[RenderedFile], ReportVersionRow, bool]:
+    """Render a report as of ``as_of`` and keep it as a version if its content is new."""
+    ctx = report_context(defs, duty, as_of, session=session)
+    files = render_report(ctx, template=template_path(defs.root))
+    moment = resolve_as_of(as_of, duty.plan.timezone).instant
+    version, created = save_version(duty, ctx, files, as_of=moment, session=session, now=now)
+    return ctx, files, version, created
 
 
 def send_report(
@@ -151,10 +162,8 @@ def send_report(
     with factory() as session, session.begin():
         sync_definitions(defs, with_children(defs, plan_id), session=session, now=now())
         duty = find_duty(defs, plan_id, report_id, period, at, session=session)
-        ctx = report_context(defs, duty, at, session=session)
-        files = render_report(ctx, template=template_path(defs.root))
+        ctx, _, version, created = _build_and_keep(defs, duty, at, session=session, now=now())
         moment = resolve_as_of(at, duty.plan.timezone).instant
-        version, created = save_version(duty, ctx, files, as_of=moment, session=session, now=now())
         mark_sent(defs, duty, version, at=moment, session=session, now=now(), note=note)
         row = queue_report_mail(
             version, ctx, final=True, to=recipients_of(defs, duty), cc=[compiler_of(defs, duty)],

@@ -88,14 +88,10 @@ def cycle_label(label: str | None, timing: str = "due") -> str:
     period = period_of(label)
     if period is None:
         return label
-    year = period.start.year
-    if period.cadence is Cadence.MONTH:
-        return f"Tháng {period.start.month}/{year}"
-    if period.cadence is Cadence.QUARTER:
-        return f"Quý {ROMAN[(period.start.month - 1) // 3]}/{year}"
-    if period.cadence is Cadence.HALF:
-        return f"6 tháng {'đầu' if period.start.month == 1 else 'cuối'} năm {year}"
-    return f"Năm {year}"
+    words = _period_phrase(label)
+    if period.cadence in (Cadence.MONTH, Cadence.QUARTER):
+        words = words.replace(" năm ", "/")
+    return words[:1].upper() + words[1:]
 
 
 def _period_phrase(label: str | None) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.store.db import open_store
 from tests.factories import write_definitions
+from tests.smtp import SmtpServer
 
 POSTGRES_URL = os.environ.get(
     "PLANFLOW_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -23,11 +24,15 @@ TEST_SCHEMA = f"planflow_test_{os.getpid()}"
 REPO = Path(__file__).resolve().parent.parent
 
 
+# What the test run itself is told (by CI), kept while every other PLANFLOW_* is cleared.
+_KEEP = ("PLANFLOW_TEST_POSTGRES_URL", "PLANFLOW_REQUIRE_POSTGRES", "PLANFLOW_REQUIRE_LIBREOFFICE")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test gets its own PLANFLOW_HOME and no inherited planflow settings."""
     for name in list(os.environ):
-        if name.startswith("PLANFLOW_") and name not in ("PLANFLOW_TEST_POSTGRES_URL", "PLANFLOW_REQUIRE_LIBREOFFICE"):
+        if name.startswith("PLANFLOW_") and name not in _KEEP:
             monkeypatch.delenv(name)
     monkeypatch.setenv("PLANFLOW_HOME", str(tmp_path / "home"))
 
@@ -94,3 +99,12 @@ def _drop_test_schema() -> Iterator[None]:
 def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
     with store_at(database_url) as factory:
         yield factory
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free loopback port, recording what it accepts."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()

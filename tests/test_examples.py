@@ -17,7 +17,7 @@ from tests.conftest import REPO, store_at
 
 D = dt.date
 SEED_PLANS = ["dai-phuoc-2025", "lang-son-2025", "loc-tan-2025", "loc-tan-2026", "thach-ha-2025"]
-# Not a seed: the province plan the Lộc Tấn and Đại Phước 2025 plans implement (report roll-up).
+# Not a seed: the province plan both Đồng Nai communes implement, written for the roll-up.
 PARENT_PLANS = ["dong-nai-99-2025"]
 
 
@@ -42,8 +42,9 @@ def _statuses(store: sessionmaker[Session], plan_id: str, day: dt.date) -> dict[
 
 
 def test_every_seed_plan_is_defined(defs: Definitions) -> None:
-    """Each plan of ../shared/seeds has its definition, and nothing else is there."""
+    """Each plan of ../shared/seeds has its definition; the only other is the parent plan."""
     assert sorted(defs.plans) == sorted(SEED_PLANS + PARENT_PLANS)
+    assert {defs.plan(p).parent_plan for p in ("loc-tan-2025", "dai-phuoc-2025")} == {"dong-nai-99-2025"}
 
 
 def test_every_definition_file_loads(defs: Definitions) -> None:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,14 +20,6 @@ from tests.factories import demo_plan, write_definitions
 from tests.smtp import SmtpServer
 
 ICT = dt.timezone(dt.timedelta(hours=7))
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 def _check(factory: sessionmaker[Session], root: Path, day: dt.date, url: str | None, home: Path) -> int:

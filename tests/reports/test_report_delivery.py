@@ -5,7 +5,6 @@ the recipients on the day it is sent — with the files attached."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -20,14 +19,6 @@ from tests.reports.test_report_build import demo_with_budget, record_quarter
 from tests.smtp import SmtpServer
 
 ICT = dt.timezone(dt.timedelta(hours=7))
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 def _attachments(message: EmailMessage) -> dict[str, str]:
