@@ -499,39 +499,44 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     info = machine()
     info["postgresql"] = postgres_version(args.postgres) if "postgresql" in stores else None
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    output = args.output or RESULTS / f"bench-{stamp}.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
     figures: list[Figure] = []
+
+    def save() -> dict[str, Any]:
+        """Written after every measure: a run stopped half-way keeps what it measured."""
+        ratios, targets = ratios_and_targets(figures)
+        info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        report = {
+            "as_of": AS_OF, "repeat": args.repeat, "duration_s": round(time.perf_counter() - started, 1),
+            "machine": info, "figures": [{**asdict(f), "median": f.median} for f in figures],
+            "ratios": ratios, "targets": targets,
+        }  # fmt: skip
+        output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return report
+
     for scale in scales:
         for store in stores:
             say(f"… {store} {scale}")
             figures += measure_scale(store, scale, args)
+            save()
     if "naive" not in skip:
         say("… Prefect: một task run cho mỗi lần thực hiện")
         figures.append(measure_naive(args))
+        save()
     if "delivery" not in skip:
         for store in stores:
             say(f"… gửi thư ({store})")
             figures += measure_delivery(store, args)
+            save()
     if "reports" not in skip:
         say("… báo cáo (Markdown, DOCX)")
         figures += measure_reports(args)
+        save()
     if "cli" not in skip:
         say("… khởi động CLI")
         figures += measure_cli(args)
-    ratios, targets = ratios_and_targets(figures)
-    info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    report = {
-        "as_of": AS_OF,
-        "repeat": args.repeat,
-        "duration_s": round(time.perf_counter() - started, 1),
-        "machine": info,
-        "figures": [{**asdict(f), "median": f.median} for f in figures],
-        "ratios": ratios,
-        "targets": targets,
-    }
-    print(markdown(report), flush=True)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    output = args.output or RESULTS / f"bench-{stamp}.json"
-    output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(markdown(save()), flush=True)
     say(f"Đã ghi {output}")
     return 0

@@ -81,13 +81,16 @@ stuck (key) AS (
 status AS (
     SELECT b.key, b.plan_id, b.due,
            CASE WHEN b.settled IS NOT NULL THEN b.settled
-                WHEN b.key IN (SELECT key FROM stuck) THEN 'blocked'
+                WHEN st.key IS NOT NULL THEN 'blocked'
                 WHEN b.timing = 'event' AND b.events = 0 THEN 'waiting_event'
                 WHEN b.progress = 'in_progress' OR b.percent > 0 THEN 'in_progress'
                 WHEN b.timing = 'ongoing' AND (b.start IS NULL OR b.start <= :today) THEN 'ongoing'
                 WHEN b.due_soon = 1 THEN 'upcoming'
                 ELSE 'not_started' END AS status
     FROM base b
+    -- a join, not "IN (SELECT … FROM stuck)": PostgreSQL cannot size the recursive CTE and
+    -- would scan it once per occurrence
+    LEFT JOIN stuck st ON st.key = b.key
 )
 """
 
