@@ -139,25 +139,22 @@ def measure_scale(store: str, scale: str, args: argparse.Namespace) -> list[Figu
     occurrences = int(info["occurrences"])
     sync_runs = []
     repeat_sync = args.sync_repeat if args.sync_repeat is not None else (1 if scale == "1m" else args.repeat)
-    for _ in range(repeat_sync):
-        reset_store(store, scale, args)
-        sync_runs.append(_worker("sync", url, str(folder)))
-    _worker("load", url, str(folder))
+    if not args.reuse_stores:
+        for _ in range(repeat_sync):
+            reset_store(store, scale, args)
+            sync_runs.append(_worker("sync", url, str(folder)))
+        _worker("load", url, str(folder))
     checks = [_worker("check", url, AS_OF) for _ in range(args.repeat)]
     floors = [_worker("floor", url, AS_OF) for _ in range(args.repeat)]
     if any(c["totals"] != floors[0]["totals"] for c in checks):
         raise SystemExit(f"{store} {scale}: check {checks[0]['totals']} ≠ floor {floors[0]['totals']}")
     plans = int(info["plans"])
+    synced = [
+        Figure("sync", store, scale, "s", [r["seconds"] for r in sync_runs], occurrences,
+               {"plans": plans, "peak_rss_mb": max(r["peak_rss_mb"] for r in sync_runs)})
+    ] if sync_runs else []  # fmt: skip
     return [
-        Figure(
-            "sync",
-            store,
-            scale,
-            "s",
-            [r["seconds"] for r in sync_runs],
-            occurrences,
-            {"plans": plans, "peak_rss_mb": max(r["peak_rss_mb"] for r in sync_runs)},
-        ),
+        *synced,
         Figure(
             "check",
             store,
@@ -479,6 +476,11 @@ def main(argv: list[str] | None = None) -> int:
             "PLANFLOW_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
         ),
         help="máy chủ PostgreSQL",
+    )
+    parser.add_argument(
+        "--reuse-stores",
+        action="store_true",
+        help="đo lại trên kho đã đồng bộ và nạp tiến độ (bỏ qua phép đo đồng bộ)",
     )
     parser.add_argument(
         "--data", type=Path, default=DATA, help="thư mục dữ liệu sinh ra (mặc định bench/.data)"
