@@ -54,9 +54,8 @@ from planflow.store.statuses import occurrence_states, supported
 from planflow.units import UnitIndex
 from planflow.workdays import WorkCalendar
 
-BATCH_PLANS = 500
-"""Plans read and evaluated together: about 50,000 occurrences for plans of 100 (fewer
-batches: each repeats a scan of the plans and dependencies tables)."""
+BATCH_PLANS = 200
+"""Plans read and evaluated together: about 20,000 occurrences for plans of 100."""
 
 _ANY_ITEM = "*"
 

@@ -179,13 +179,5 @@ def occurrence_states(
     params = status_params(dialect, instant=instant, today=today, zone=zone)
     params |= {"plans": list(plan_ids), "horizon": horizon.isoformat() if dialect == "sqlite" else horizon}
     query = text(status_sql(dialect, _CANDIDATES)).bindparams(bindparam("plans", expanding=True))
-    if dialect == "postgresql":
-        # PostgreSQL cannot estimate the CTEs' sizes and picks nested loops over them (0.6 s
-        # of a 0.8 s batch); every join here is set against set, where hash joins win.
-        session.execute(text("SET LOCAL enable_nestloop = off"))
-        rows = session.execute(query, params).all()
-        session.execute(text("SET LOCAL enable_nestloop TO DEFAULT"))
-    else:
-        rows = session.execute(query, params).all()
-    for key, plan_id, status, candidate in rows:
+    for key, plan_id, status, candidate in session.execute(query, params):
         yield OccurrenceState(key, plan_id, status, bool(candidate))
