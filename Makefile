@@ -11,10 +11,10 @@ install:
 	$(BIN)/pip install --quiet -e '.[dev]'
 
 test:
-	$(BIN)/ruff check planflow flows tasks notifications tests scripts
+	$(BIN)/ruff check planflow flows tasks notifications tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint:
-	$(BIN)/ruff check planflow flows tasks notifications tests scripts
-	$(BIN)/ruff format --check planflow flows tasks notifications tests scripts
+	$(BIN)/ruff check planflow flows tasks notifications tests bench scripts
+	$(BIN)/ruff format --check planflow flows tasks notifications tests bench scripts

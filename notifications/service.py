@@ -17,7 +17,6 @@ from planflow.escalation import Digest, digests
 from planflow.loader import Definitions
 from planflow.service import NoticePlan, notices_due, sync_definitions
 from planflow.settings import Settings
-from planflow.status import Status, summarize
 from planflow.store.models import OutboxRow
 from planflow.web.config import link_maker
 
@@ -89,13 +88,10 @@ class CheckOutcome:
         return {
             "as_of": self.plan.as_of.isoformat(),
             "plans": [
-                {"plan": r.plan.id, "title": r.plan.title, "summary": summarize(r.items)}
+                {"plan": r.plan_id, "title": r.context.title, "summary": r.summary}
                 for r in self.plan.reports
             ],
-            "overdue": [
-                item.as_json() for r in self.plan.reports for item in r.items
-                if item.status in (Status.OVERDUE, Status.BLOCKED)
-            ],
+            "overdue": [item.as_json() for r in self.plan.reports for item in r.attention],
             "notices": self.plan.notices_json(),
             "queued": self.queued,
             "delivery": self.delivery.as_json() if self.delivery else None,

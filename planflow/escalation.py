@@ -173,7 +173,7 @@ def digests(notices: Sequence[Notice]) -> list[Digest]:
 
 
 def addressees_for_plan(
-    plan: Plan,
+    signer: Addressee,
     directory_id: str,
     units: Mapping[str, tuple[str, tuple[str, ...]]],
     heads: Mapping[str, Addressee],
@@ -183,30 +183,21 @@ def addressees_for_plan(
     (``unit:loc-tan/phong-vhxh``) since two communes may use the same unit id.
 
     ``units`` maps unit id to (name, e-mail addresses), already expanded for groups;
-    ``heads`` maps unit id to its head (or escalation contact).
+    ``heads`` maps unit id to its head (or escalation contact); ``signer`` is the plan's.
     """
-
-    def unit(unit_id: str) -> Addressee:
-        name, emails = units[unit_id]
-        return Addressee(f"unit:{directory_id}/{unit_id}", name, emails)
-
-    signer = Addressee(
-        f"signer:{plan.id}",
-        f"{plan.signer.title.capitalize()} {plan.signer.name}",
-        (plan.signer.email,) if plan.signer.email else (),
-    )
+    by_id = {u: Addressee(f"unit:{directory_id}/{u}", name, emails) for u, (name, emails) in units.items()}
 
     def resolve(audience: str, item: OccurrenceStatus) -> list[Addressee]:
         if audience == "lead":
-            return [unit(u) for u in item.facts.lead]
+            return [by_id[u] for u in item.facts.lead]
         if audience == "support":
-            return [unit(u) for u in item.facts.support]
+            return [by_id[u] for u in item.facts.support]
         if audience == "standing":
-            return [unit(standing)]
+            return [by_id[standing]]
         if audience == "head":
-            return [heads[u] if u in heads else unit(u) for u in item.facts.lead]
+            return [heads[u] if u in heads else by_id[u] for u in item.facts.lead]
         if audience == "signer":
             return [signer]
-        return [unit(audience.removeprefix("unit:"))]
+        return [by_id[audience.removeprefix("unit:")]]
 
     return resolve

@@ -10,33 +10,16 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from planflow.compiler import CompiledPlan, calendar_for, compile_plan
+from planflow.batch import PlanCheck, PlanEvaluation, check_plans, evaluate_plans, notice_context
+from planflow.compiler import CompiledPlan, compile_plan
 from planflow.errors import NotFoundError, ProgressError
-from planflow.escalation import (
-    Addressee,
-    Notice,
-    Resolver,
-    addressees_for_plan,
-    due_notices,
-    policy_for,
-    step_id,
-    step_label,
-)
+from planflow.escalation import Notice, step_id, step_label
 from planflow.loader import Definitions
 from planflow.numbers import parse_vn_number
 from planflow.reports import SPENT_KEY
-from planflow.schema import Plan, UnitDirectory
-from planflow.status import (
-    AsOf,
-    OccurrenceFacts,
-    OccurrenceStatus,
-    ProgressStatus,
-    evaluate,
-    fold_progress,
-    resolve_as_of,
-)
+from planflow.status import ProgressStatus
 from planflow.store import repo
-from planflow.store.models import OccurrenceRow, PlanRow, ProgressEventRow
+from planflow.store.models import OccurrenceRow, ProgressEventRow
 from planflow.units import UnitIndex
 
 
@@ -53,55 +36,25 @@ def sync_definitions(
     results = []
     if plan_ids is None:
         repo.archive_plans_except(set(defs.plans), session=session, now=now)
+    synced_directories: set[str] = set()
     for plan_id in plan_ids or sorted(defs.plans):
         compiled = compile_definition(defs, plan_id)
-        repo.sync_units(defs.directory_for(compiled.plan), session=session)
-        results.append(repo.sync_plan(compiled, session=session, now=now))
+        directory = defs.directory_for(compiled.plan)
+        if directory.id not in synced_directories:  # ten plans of a commune share one directory
+            repo.sync_units(directory, session=session)
+            synced_directories.add(directory.id)
+        context = notice_context(compiled.plan, directory)
+        results.append(repo.sync_plan(compiled, session=session, now=now, notice_context=context))
     return results
 
 
-@dataclass(frozen=True)
-class PlanStatus:
-    plan: PlanRow
-    as_of: AsOf
-    items: list[OccurrenceStatus]
-
-
-def _facts(row: OccurrenceRow, units: dict[str, list[str]]) -> OccurrenceFacts:
-    return OccurrenceFacts(
-        key=row.key,
-        plan_id=row.plan_id,
-        item_id=row.item_id,
-        kind=row.kind,
-        timing=row.timing,
-        title=row.title,
-        label=row.label,
-        period=row.period,
-        start=row.start,
-        due=row.due,
-        lead=tuple(units.get("lead", ())),
-        support=tuple(units.get("support", ())),
-        targets=tuple(row.targets or ()),
-        when_text=row.when_text,
-    )
+PlanStatus = PlanEvaluation
+"""Where one plan stands: the stored plan, the as-of time and every live occurrence."""
 
 
 def plan_status(plan_id: str, as_of: dt.date | dt.datetime, *, session: Session) -> PlanStatus:
     """Status of every live occurrence of a stored plan at ``as_of``."""
-    plan = repo.plan_row(plan_id, session=session)
-    moment = resolve_as_of(as_of, plan.timezone)
-    units = repo.occurrence_units(plan_id, session=session)
-    facts = [_facts(r, units.get(r.key, {})) for r in repo.live_occurrences(plan_id, session=session)]
-    progress = fold_progress(repo.progress_events(plan_id, session=session, until=moment.instant))
-    items = evaluate(
-        facts,
-        repo.dependencies(plan_id, session=session),
-        progress,
-        moment,
-        timezone=plan.timezone,
-        upcoming_days=plan.upcoming_days,
-    )
-    return PlanStatus(plan, moment, items)
+    return next(evaluate_plans(session, [plan_id], as_of))
 
 
 # --- progress ---------------------------------------------------------------------------
@@ -213,29 +166,6 @@ def _number(raw: str, pair: str) -> Decimal:
 # --- notices -------------------------------------------------------------------------------
 
 
-def _resolver(plan: Plan, directory: UnitDirectory) -> Resolver:
-    """Addressees over a directory: a group without its own addresses reaches its members."""
-    by_id = {u.id: u for u in directory.units}
-
-    def emails(unit_id: str, seen: frozenset[str] = frozenset()) -> tuple[str, ...]:
-        unit = by_id[unit_id]
-        if unit.emails or not unit.members:
-            return tuple(unit.emails)
-        found = (e for m in unit.members if m not in seen for e in emails(m, seen | {unit_id}))
-        return tuple(dict.fromkeys(found))
-
-    units = {u.id: (u.name, emails(u.id)) for u in directory.units}
-    heads = {}
-    for unit in directory.units:
-        contact = unit.escalation or unit.head
-        if contact is not None and contact.email:
-            title = f"{contact.title} " if contact.title else ""
-            heads[unit.id] = Addressee(f"head:{directory.id}/{unit.id}", f"{title}{contact.name}",
-                                       (contact.email,))  # fmt: skip
-    standing = UnitIndex(directory).resolve(plan.standing_unit).id
-    return addressees_for_plan(plan, directory.id, units, heads, standing)
-
-
 @dataclass(frozen=True)
 class NoticePlan:
     """The notices due at an as-of time over some plans, and what rendering them needs."""
@@ -246,7 +176,7 @@ class NoticePlan:
     unit_names: dict[str, str]
     standing_names: dict[str, str]
     digest_plans: frozenset[str]
-    reports: list[PlanStatus]
+    reports: list[PlanCheck]
 
     def notices_json(self) -> list[dict[str, object]]:
         """The stable ``--json`` form of the notices (documented in the README)."""
@@ -274,32 +204,25 @@ class NoticePlan:
 def notices_due(
     defs: Definitions, plan_ids: Sequence[str], as_of: dt.date | dt.datetime, *, session: Session
 ) -> NoticePlan:
-    """Statuses of the plans at ``as_of`` and the ladder notices not yet recorded."""
-    recorded = repo.recorded_notices(plan_ids, session=session)
+    """Statuses of the plans at ``as_of`` and the ladder notices not yet recorded.
+
+    The plans must be synced (the check reads the store: see ``planflow.batch``); an id
+    that is not a plan of ``defs`` is refused as before."""
+    for plan_id in plan_ids:
+        defs.plan(plan_id)
     notices: list[Notice] = []
     titles, names, standing, digest = {}, {}, {}, set()
-    reports: list[PlanStatus] = []
+    checks: list[PlanCheck] = []
     day = None
-    for plan_id in plan_ids:
-        plan = defs.plan(plan_id)
-        directory = defs.directory_for(plan)
-        report = plan_status(plan_id, as_of, session=session)
-        reports.append(report)
-        day = report.as_of.day
-        titles[plan_id] = plan.title
-        names.update({u.id: u.name for u in directory.units})
-        standing[plan_id] = UnitIndex(directory).resolve(plan.standing_unit).name
-        if plan.digest:
-            digest.add(plan_id)
-        policies = {t.id: policy_for(plan, t.id) for t in plan.tasks}
-        policies.update({r.id: policy_for(plan, r.id) for r in plan.reports})
-        notices += due_notices(
-            report.items,
-            policies,
-            _resolver(plan, directory),
-            report.as_of.day,
-            calendar_for(plan),
-            recorded,
-        )
+    for check in check_plans(session, plan_ids, as_of):
+        context = check.context
+        checks.append(check)
+        day = check.as_of.day
+        titles[check.plan_id] = context.title
+        names.update(context.unit_names)
+        standing[check.plan_id] = context.standing_name
+        if context.digest:
+            digest.add(check.plan_id)
+        notices += check.notices
     as_of_day = day or (as_of.date() if isinstance(as_of, dt.datetime) else as_of)
-    return NoticePlan(as_of_day, notices, titles, names, standing, frozenset(digest), reports)
+    return NoticePlan(as_of_day, notices, titles, names, standing, frozenset(digest), checks)

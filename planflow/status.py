@@ -292,16 +292,11 @@ def _one(
 ) -> OccurrenceStatus:
     due = facts.due
     days_left = (due - today).days if due else None
-    overdue_days: int | None = None
     if state.status is ProgressStatus.DONE and state.done_at is not None:
-        done_day = state.done_at.astimezone(zone).date()
-        late = due is not None and done_day > due
+        late = due is not None and state.done_at.astimezone(zone).date() > due
         status = Status.DONE_LATE if late else Status.DONE_ON_TIME
-        if late and due is not None:
-            overdue_days = (done_day - due).days
-        days_left = None
     elif due is not None and today > due:
-        status, overdue_days = Status.OVERDUE, (today - due).days
+        status = Status.OVERDUE
     elif open_deps and (deps_stuck or (days_left is not None and days_left <= upcoming_days)):
         status = Status.BLOCKED
     elif facts.timing == "event" and state.events == 0:
@@ -314,6 +309,28 @@ def _one(
         status = Status.UPCOMING
     else:
         status = Status.NOT_STARTED
+    return status_view(facts, status, state, open_deps, today, zone)
+
+
+def status_view(
+    facts: OccurrenceFacts,
+    status: Status,
+    state: ProgressState,
+    open_deps: tuple[str, ...],
+    today: dt.date,
+    zone: ZoneInfo,
+) -> OccurrenceStatus:
+    """The view of an occurrence whose status is decided (here, or by the set-based query of
+    ``planflow.store.statuses``): days overdue or left, blocking items, targets."""
+    due = facts.due
+    days_left = (due - today).days if due else None
+    overdue_days: int | None = None
+    if status.is_done:
+        days_left = None
+        if status is Status.DONE_LATE and due is not None and state.done_at is not None:
+            overdue_days = (state.done_at.astimezone(zone).date() - due).days
+    elif status is Status.OVERDUE and due is not None:
+        overdue_days = (today - due).days
     return OccurrenceStatus(
         facts=facts,
         status=status,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from functools import lru_cache
 
 from planflow.errors import NotFoundError
 from planflow.schema import Unit, UnitDirectory
@@ -20,8 +21,11 @@ from planflow.when import normalize
 _TONES = {"\u0300": "1", "\u0301": "2", "\u0303": "3", "\u0309": "4", "\u0323": "5"}
 
 
+@lru_cache(maxsize=65536)
 def unit_key(name: str) -> str:
-    """A spelling-independent key: lower case, tone mark moved to the end of each word."""
+    """A spelling-independent key: lower case, tone mark moved to the end of each word.
+
+    Cached: compiling thousands of plans resolves the same few hundred names again and again."""
     text = normalize(name)
     text = re.sub(r"\s*-\s*", "-", text).strip(" .,;:")
     words = []

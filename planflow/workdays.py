@@ -46,6 +46,8 @@ class WorkCalendar:
         self._holidays = _vietnam_holidays()
         self._extra_off = extra_days_off
         self._extra_on = extra_working_days
+        # A check asks for the same few hundred (due date, offset) pairs a million times.
+        self._moved: dict[tuple[dt.date, int], dt.date] = {}
 
     def is_working_day(self, day: dt.date) -> bool:
         if day in self._extra_on:
@@ -56,6 +58,9 @@ class WorkCalendar:
 
     def add_working_days(self, day: dt.date, count: int) -> dt.date:
         """Move ``count`` working days forward (or back when negative), not counting ``day``."""
+        known = self._moved.get((day, count))
+        if known is not None:
+            return known
         step = 1 if count >= 0 else -1
         remaining = abs(count)
         current = day
@@ -63,6 +68,7 @@ class WorkCalendar:
             current += dt.timedelta(days=step)
             if self.is_working_day(current):
                 remaining -= 1
+        self._moved[(day, count)] = current
         return current
 
     def adjust(self, day: dt.date, rule: DayOffRule) -> dt.date:

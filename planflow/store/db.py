@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from planflow.errors import StoreError
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 
 
 def create_store_engine(url: str) -> Engine:

@@ -77,6 +77,9 @@ class PlanRow(Base):
     definition_hash: Mapped[str] = mapped_column(String(64))
     synced_at: Mapped[dt.datetime]
     archived_at: Mapped[dt.datetime | None]
+    notice_context: Mapped[dict[str, Any] | None] = mapped_column(
+        doc="ladders, addressees and calendar of the plan (planflow.batch.notice_context)"
+    )
 
 
 class UnitRow(Base):

@@ -15,11 +15,9 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from planflow.compiler import CompiledPlan, Occurrence
-from planflow.errors import NotFoundError
 from planflow.schema import Plan, Task, UnitDirectory
 from planflow.store.models import (
     DependencyRow,
-    NoticeRow,
     OccurrenceRow,
     OccurrenceUnitRow,
     PlanRow,
@@ -76,12 +74,20 @@ def _targets(task: Task | None) -> list[dict[str, Any]]:
     ]
 
 
-def sync_plan(compiled: CompiledPlan, *, session: Session, now: dt.datetime) -> SyncResult:
+def sync_plan(
+    compiled: CompiledPlan,
+    *,
+    session: Session,
+    now: dt.datetime,
+    notice_context: dict[str, Any] | None = None,
+) -> SyncResult:
     """Make the stored occurrences of a plan match its compiled definition.
 
     Progress is keyed by occurrence key, so every occurrence whose key is unchanged keeps
     its history. Occurrences no longer in the definition are archived (``archived_at``),
-    never deleted; one that comes back is restored with its history.
+    never deleted; one that comes back is restored with its history. A plan stored for the
+    first time is written with one multi-row INSERT (no ORM objects): the bulk of a first
+    sync of thousands of plans.
     """
     plan = compiled.plan
     plan_row = session.get(PlanRow, plan.id) or PlanRow(id=plan.id)
@@ -92,6 +98,7 @@ def sync_plan(compiled: CompiledPlan, *, session: Session, now: dt.datetime) -> 
     plan_row.upcoming_days = plan.upcoming_days
     plan_row.definition_hash = definition_hash(plan)
     plan_row.synced_at, plan_row.archived_at = now, None
+    plan_row.notice_context = notice_context
     session.add(plan_row)
     session.flush()
 
@@ -100,6 +107,15 @@ def sync_plan(compiled: CompiledPlan, *, session: Session, now: dt.datetime) -> 
         row.key: row for row in session.scalars(select(OccurrenceRow).where(OccurrenceRow.plan_id == plan.id))
     }
     counts = {"added": 0, "updated": 0, "unchanged": 0, "archived": 0, "restored": 0}
+    if not stored:
+        rows = [
+            {"key": o.key, "archived_at": None, **_row_values(o, _targets(tasks.get(o.item_id)), position)}
+            for position, o in enumerate(compiled.occurrences)
+        ]
+        if rows:
+            session.execute(insert(OccurrenceRow), rows)
+        _replace_links(compiled.occurrences, stored_keys=[], session=session)
+        return SyncResult(plan.id, added=len(rows), updated=0, unchanged=0, archived=0, restored=0)
     for position, occ in enumerate(compiled.occurrences):
         row = stored.get(occ.key)
         values = _row_values(occ, _targets(tasks.get(occ.item_id)), position)
@@ -136,7 +152,8 @@ def _row_values(occ: Occurrence, targets: list[dict[str, Any]], position: int) -
 
 
 def _replace_links(occurrences: Sequence[Occurrence], *, stored_keys: list[str], session: Session) -> None:
-    keys = list({*stored_keys, *(o.key for o in occurrences)})
+    # nothing was stored: no links to delete
+    keys = list({*stored_keys, *(o.key for o in occurrences)}) if stored_keys else []
     for chunk in _chunks(keys, 500):
         session.execute(delete(OccurrenceUnitRow).where(OccurrenceUnitRow.occurrence_key.in_(chunk)))
         session.execute(delete(DependencyRow).where(DependencyRow.occurrence_key.in_(chunk)))
@@ -172,13 +189,6 @@ def archive_plans_except(keep: set[str], *, session: Session, now: dt.datetime) 
 
 
 # --- reading --------------------------------------------------------------------------
-
-
-def plan_row(plan_id: str, *, session: Session) -> PlanRow:
-    row = session.get(PlanRow, plan_id)
-    if row is None:
-        raise NotFoundError(f"kế hoạch '{plan_id}' chưa có trong cơ sở dữ liệu; chạy 'planflow sync' trước")
-    return row
 
 
 def plan_ids(*, session: Session) -> list[str]:
@@ -228,16 +238,6 @@ def progress_events(
     if until is not None:
         query = query.where(ProgressEventRow.effective_at <= until)
     return list(session.scalars(query.order_by(ProgressEventRow.effective_at, ProgressEventRow.id)))
-
-
-def recorded_notices(plan_ids: Sequence[str], *, session: Session) -> set[tuple[str, str, str]]:
-    """The (occurrence, step, recipient) keys already recorded for these plans: one query."""
-    rows = session.execute(
-        select(NoticeRow.occurrence_key, NoticeRow.step, NoticeRow.recipient).where(
-            NoticeRow.plan_id.in_(list(plan_ids))
-        )
-    )
-    return {(k, s, r) for k, s, r in rows}
 
 
 # --- writing progress --------------------------------------------------------------------

@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 
 from planflow.errors import TimeExpressionError
 from planflow.when.model import (
@@ -60,8 +61,12 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
+@lru_cache(maxsize=4096)
 def parse_when(text: str, year: int | None = None) -> When:
-    """Parse a Vietnamese time expression; ``year`` fills dates written without one."""
+    """Parse a Vietnamese time expression; ``year`` fills dates written without one.
+
+    Cached (the result is immutable): plans repeat the same few hundred wordings, and a
+    sync of thousands of plans would parse each of them thousands of times."""
     original = text.strip()
     if not original:
         raise TimeExpressionError("thời gian trống: hãy ghi ngày, khoảng thời gian hoặc chu kỳ")

@@ -1,0 +1,32 @@
+"""The practical floor: the check's statuses by one SQL query, counted in the database.
+
+It is the status query of ``planflow.store.statuses`` (window functions for the latest
+progress per occurrence up to the as-of instant, a recursive CTE for blocked chains) run
+once over every live plan, with the counting done by ``GROUP BY``: no rows reach
+Python. It does not plan notices (ladders, working days, addressees), which the check
+does on top, so check / floor overstates the check's own overhead rather than hiding it.
+That the SQL statuses are those of the Python rules is checked by tests/test_batch.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from planflow.status import resolve_as_of
+from planflow.store.statuses import status_params, status_sql
+
+COUNTS = "SELECT plan_id, status, COUNT(*) AS n FROM status GROUP BY plan_id, status"
+
+
+def floor_counts(session: Session, as_of: dt.date, timezone: str) -> dict[str, dict[str, int]]:
+    """``{plan: {status: count}}`` at the end of ``as_of`` (every plan in ``timezone``)."""
+    moment = resolve_as_of(as_of, timezone)
+    dialect = session.get_bind().dialect.name
+    params = status_params(dialect, instant=moment.instant, today=moment.day, zone=timezone)
+    out: dict[str, dict[str, int]] = {}
+    for plan_id, status, n in session.execute(text(status_sql(dialect, COUNTS, every_plan=True)), params):
+        out.setdefault(plan_id, {})[status] = int(n)
+    return out

@@ -1,0 +1,544 @@
+"""The benchmark suite: ``.venv/bin/python -m bench`` (see bench/README.md).
+
+For each scale (10k, 100k, 1M occurrences) and store (SQLite, PostgreSQL): sync, check,
+the SQL floor; at 1k occurrences: the naive Prefect path (one task run per occurrence),
+outbox delivery, and CLI cold starts. Every measure runs in a fresh process; the table
+gives the median of the repetitions, and everything (each run, the machine, the
+versions) is written to bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from bench.report import markdown
+from scripts.generate_dataset import Scale, generate
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / ".data"
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+PLANFLOW = str(Path(sys.executable).parent / "planflow")
+AS_OF = "2026-06-30"
+OCCURRENCES_PER_COMMUNE = 1057  # 10 plans of 40 tasks with their reports, as generated (seed 1)
+SCALES = {"1k": 1, "10k": 9, "100k": 95, "1m": 946}  # communes
+NAIVE_SCALE = "1k"
+REPORTS_SCALE = "100k"  # 95 communes: a province
+REPORTS_SAMPLE = 200
+TARGETS = {
+    "check_vs_floor_max": 3.0,
+    "naive_vs_check_min": 1000.0,
+    "sync_10k_plans_max_s": 60.0,
+    "delivery_min_per_s": 200.0,
+    "status_cold_start_max_s": 1.0,
+    "check_1m_rss_max_mb": 500.0,
+    "docx_reports_min_per_s": 20.0,
+}
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+@dataclass
+class Figure:
+    """One measure: every run's value and the median."""
+
+    measure: str
+    store: str
+    scale: str
+    unit: str
+    runs: list[float]
+    occurrences: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs)
+
+
+def _worker(task: str, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    done = subprocess.run(
+        [PYTHON, "-m", "bench.worker", task, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"bench.worker {task} failed:\n{done.stderr[-4000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+# --- datasets and stores --------------------------------------------------------------------------
+
+
+def dataset(scale: str, data: Path) -> tuple[Path, dict[str, Any]]:
+    """The generated folder of a scale, made once under ``data`` (bench/.data: not in git)."""
+    folder = data / f"dataset-{scale}"
+    wanted = Scale(communes=SCALES[scale], as_of=dt.date.fromisoformat(AS_OF))
+    info = folder / "dataset.json"
+    if info.exists():
+        summary: dict[str, Any] = json.loads(info.read_text())
+        if summary["communes"] == wanted.communes and summary["as_of"] == AS_OF:
+            return folder, summary
+    shutil.rmtree(folder, ignore_errors=True)
+    say(f"… sinh bộ dữ liệu {scale} ({wanted.communes} xã) vào {folder}")
+    generate(wanted, folder)
+    return folder, json.loads(info.read_text())
+
+
+def store_url(store: str, scale: str, args: argparse.Namespace) -> str:
+    if store == "sqlite":
+        return f"sqlite:///{args.data / f'store-{scale}.db'}"
+    postgres = args.postgres
+    separator = "&" if "?" in postgres else "?"
+    return f"{postgres}{separator}options=-csearch_path%3Dplanflow_bench_{scale}"
+
+
+def reset_store(store: str, scale: str, args: argparse.Namespace) -> None:
+    """An empty store: a new SQLite file, or a new PostgreSQL schema."""
+    if store == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{args.data / f'store-{scale}.db'}{suffix}").unlink(missing_ok=True)
+        return
+    engine = sa.create_engine(args.postgres)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS planflow_bench_{scale} CASCADE"))
+        conn.execute(sa.text(f"CREATE SCHEMA planflow_bench_{scale}"))
+    engine.dispose()
+
+
+# --- the measures ------------------------------------------------------------------------------------
+
+
+def measure_scale(store: str, scale: str, args: argparse.Namespace) -> list[Figure]:
+    folder, info = dataset(scale, args.data)
+    url = store_url(store, scale, args)
+    occurrences = int(info["occurrences"])
+    sync_runs = []
+    repeat_sync = args.sync_repeat if args.sync_repeat is not None else (1 if scale == "1m" else args.repeat)
+    if not args.reuse_stores:
+        for _ in range(repeat_sync):
+            reset_store(store, scale, args)
+            sync_runs.append(_worker("sync", url, str(folder)))
+        _worker("load", url, str(folder))
+    checks = [_worker("check", url, AS_OF) for _ in range(args.repeat)]
+    floors = [_worker("floor", url, AS_OF) for _ in range(args.repeat)]
+    if any(c["totals"] != floors[0]["totals"] for c in checks):
+        raise SystemExit(f"{store} {scale}: check {checks[0]['totals']} ≠ floor {floors[0]['totals']}")
+    plans = int(info["plans"])
+    synced = [
+        Figure("sync", store, scale, "s", [r["seconds"] for r in sync_runs], occurrences,
+               {"plans": plans, "peak_rss_mb": max(r["peak_rss_mb"] for r in sync_runs)})
+    ] if sync_runs else []  # fmt: skip
+    return [
+        *synced,
+        Figure(
+            "check",
+            store,
+            scale,
+            "s",
+            [r["seconds"] for r in checks],
+            occurrences,
+            {
+                "peak_rss_mb": max(r["peak_rss_mb"] for r in checks),
+                "notices": checks[0]["notices"],
+                "attention": checks[0]["attention"],
+                "totals": checks[0]["totals"],
+            },
+        ),
+        Figure("floor", store, scale, "s", [r["seconds"] for r in floors], occurrences),
+        Figure("check_peak_rss", store, scale, "MB", [r["peak_rss_mb"] for r in checks], occurrences),
+    ]
+
+
+def measure_naive(args: argparse.Namespace) -> Figure:
+    """One Prefect task run per occurrence on a local Prefect server (SQLite store)."""
+    folder, _ = dataset(NAIVE_SCALE, args.data)
+    url = store_url("sqlite", NAIVE_SCALE, args)
+    reset_store("sqlite", NAIVE_SCALE, args)
+    _worker("sync", url, str(folder))
+    _worker("load", url, str(folder))
+    runs = []
+    for _ in range(args.repeat):
+        with tempfile.TemporaryDirectory(prefix="planflow-bench-") as home:
+            runs.append(_worker("naive", url, str(folder), AS_OF, env={"PLANFLOW_HOME": home}))
+    task_runs = runs[0]["task_runs"]
+    return Figure(
+        "naive_prefect",
+        "sqlite",
+        NAIVE_SCALE,
+        "s",
+        [r["seconds"] for r in runs],
+        task_runs,
+        {
+            "task_runs": task_runs,
+            "per_task_run_ms": 1000 * statistics.median(r["seconds"] for r in runs) / task_runs,
+        },
+    )
+
+
+def measure_reports(args: argparse.Namespace) -> list[Figure]:
+    """Reports per second for a province (the 100k data, SQLite), Markdown and DOCX, each
+    including the report's content (statuses at the cut-off, inputs, targets)."""
+    folder, info = dataset(REPORTS_SCALE, args.data)
+    url = store_url("sqlite", REPORTS_SCALE, args)
+    if not Path(url.removeprefix("sqlite:///")).exists():
+        _worker("sync", url, str(folder))
+        _worker("load", url, str(folder))
+    runs = [_worker("reports", url, str(folder), AS_OF, str(REPORTS_SAMPLE)) for _ in range(args.repeat)]
+    extra = {
+        "reports": runs[0]["reports"],
+        "assembling_on_as_of": runs[0]["assembling"],
+        "plans": info["plans"],
+        "context_share": round(runs[0]["context_s"] / (runs[0]["context_s"] + runs[0]["docx_s"]), 2),
+    }
+    return [
+        Figure(
+            "reports_markdown",
+            "sqlite",
+            REPORTS_SCALE,
+            "reports/s",
+            [r["markdown_per_s"] for r in runs],
+            extra=extra,
+        ),
+        Figure(
+            "reports_docx", "sqlite", REPORTS_SCALE, "reports/s", [r["docx_per_s"] for r in runs], extra=extra
+        ),
+    ]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def measure_delivery(store: str, args: argparse.Namespace) -> list[Figure]:
+    port = _free_port()
+    server = subprocess.Popen(
+        [PYTHON, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink", "-l", f"127.0.0.1:{port}"], cwd=ROOT
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        url = store_url(store, "outbox", args)
+        reset_store(store, "outbox", args)
+        figures = []
+        for mode, name in (("pool", "delivery_pooled"), ("one", "delivery_one_per_message")):
+            runs = [_worker("deliver", url, str(port), mode, str(args.messages)) for _ in range(args.repeat)]
+            if any(r["sent"] != args.messages for r in runs):
+                raise SystemExit(f"delivery {mode}: not every message was accepted: {runs}")
+            figures.append(
+                Figure(name, store, f"{args.messages} msg", "msg/s", [r["per_second"] for r in runs])
+            )
+        return figures
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _planflow(*argv: str, env: dict[str, str]) -> float:
+    wall = time.perf_counter()
+    done = subprocess.run(
+        [PLANFLOW, *argv], cwd=ROOT, capture_output=True, text=True, env={**os.environ, **env}, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"planflow {' '.join(argv)} failed:\n{done.stderr[-3000:]}")
+    return time.perf_counter() - wall
+
+
+def prefect_imported_by_status(env: dict[str, str]) -> list[str]:
+    """Modules of Prefect that ``planflow status`` imports (python -X importtime): none expected."""
+    code = "import sys; from planflow.cli import app; app(['status', '--no-sync', '--as-of', sys.argv[1]])"
+    done = subprocess.run(
+        [PYTHON, "-X", "importtime", "-c", code, AS_OF],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        check=False,
+    )
+    modules = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line]
+    return [m for m in modules if re.match(r"prefect(\.|$)", m)]
+
+
+def measure_cli(args: argparse.Namespace) -> list[Figure]:
+    folder, _ = dataset(NAIVE_SCALE, args.data)
+    url = store_url("sqlite", NAIVE_SCALE, args)
+    with tempfile.TemporaryDirectory(prefix="planflow-bench-") as home:
+        env = {"PLANFLOW_HOME": home, "PLANFLOW_DATABASE_URL": url, "PLANFLOW_DEFINITIONS": str(folder)}
+        status = [
+            _planflow("status", "--no-sync", "--as-of", AS_OF, env=env) for _ in range(max(5, args.repeat))
+        ]
+        imported = prefect_imported_by_status(env)
+        check = [_planflow("check", "--as-of", AS_OF, "--dry-run", env=env) for _ in range(args.repeat)]
+    return [
+        Figure("cold_start_status", "sqlite", NAIVE_SCALE, "s", status, extra={"prefect_modules": imported}),
+        Figure("cold_start_check", "sqlite", NAIVE_SCALE, "s", check),
+    ]
+
+
+# --- report ------------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        (
+            int(line.split()[1]) // 1024
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
+    versions = {}
+    for package in ("prefect", "sqlalchemy", "pydantic", "psycopg", "aiosmtplib", "aiosmtpd", "PyYAML"):
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            versions[package] = None
+    # a run from an exported copy of a commit (no .git) names it in PLANFLOW_BENCH_COMMIT
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    commit_id = commit.stdout.strip() or os.environ.get("PLANFLOW_BENCH_COMMIT", "")
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_mb": memory,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "postgresql": None,
+        "packages": versions,
+        "commit": commit_id,
+        # the machine is shared: how busy it was when the suite started (1, 5, 15 min)
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def postgres_version(url: str) -> str | None:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return str(conn.execute(sa.text("SHOW server_version")).scalar())
+    except sa.exc.OperationalError:
+        return None
+    finally:
+        engine.dispose()
+
+
+def _find(figures: list[Figure], measure: str, store: str, scale: str) -> Figure | None:
+    return next((f for f in figures if (f.measure, f.store, f.scale) == (measure, store, scale)), None)
+
+
+def ratios_and_targets(figures: list[Figure]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """check / floor and naive / check per store and scale; each target met or not."""
+    ratios: list[dict[str, Any]] = []
+    targets: list[dict[str, Any]] = []
+    naive = next((f for f in figures if f.measure == "naive_prefect"), None)
+    for check in (f for f in figures if f.measure == "check"):
+        floor = _find(figures, "floor", check.store, check.scale)
+        if floor is not None:
+            ratios.append(
+                {
+                    "ratio": "check/floor",
+                    "store": check.store,
+                    "scale": check.scale,
+                    "value": check.median / floor.median,
+                }
+            )
+        if naive is not None and check.occurrences:
+            # Extrapolated linearly from the measured task runs to this scale's occurrences.
+            naive_seconds = naive.median / int(naive.occurrences or 1) * check.occurrences
+            ratios.append(
+                {
+                    "ratio": "naive_prefect/check",
+                    "store": check.store,
+                    "scale": check.scale,
+                    "value": naive_seconds / check.median,
+                    "naive_seconds_extrapolated": naive_seconds,
+                }
+            )
+    for r in ratios:
+        if r["scale"] == "1m":
+            limit = (
+                TARGETS["check_vs_floor_max"]
+                if r["ratio"] == "check/floor"
+                else TARGETS["naive_vs_check_min"]
+            )
+            met = r["value"] <= limit if r["ratio"] == "check/floor" else r["value"] >= limit
+            targets.append(
+                {
+                    "target": f"{r['ratio']} at 1M ({r['store']})",
+                    "limit": limit,
+                    "value": r["value"],
+                    "met": met,
+                }
+            )
+    for f in figures:
+        if f.measure == "sync" and f.scale == "1m":
+            targets.append(
+                {
+                    "target": f"sync of {f.extra['plans']} plans ({f.store})",
+                    "limit": TARGETS["sync_10k_plans_max_s"],
+                    "value": f.median,
+                    "met": f.median <= TARGETS["sync_10k_plans_max_s"],
+                }
+            )
+        if f.measure == "check_peak_rss" and f.scale == "1m":
+            targets.append(
+                {
+                    "target": f"check peak RSS at 1M ({f.store})",
+                    "limit": TARGETS["check_1m_rss_max_mb"],
+                    "value": max(f.runs),
+                    "met": max(f.runs) <= TARGETS["check_1m_rss_max_mb"],
+                }
+            )
+        if f.measure == "delivery_pooled":
+            targets.append(
+                {
+                    "target": f"delivery ({f.store})",
+                    "limit": TARGETS["delivery_min_per_s"],
+                    "value": f.median,
+                    "met": f.median >= TARGETS["delivery_min_per_s"],
+                }
+            )
+        if f.measure == "reports_docx":
+            targets.append(
+                {
+                    "target": "DOCX reports per second",
+                    "limit": TARGETS["docx_reports_min_per_s"],
+                    "value": f.median,
+                    "met": f.median >= TARGETS["docx_reports_min_per_s"],
+                }
+            )
+        if f.measure == "cold_start_status":
+            met = f.median <= TARGETS["status_cold_start_max_s"] and not f.extra["prefect_modules"]
+            targets.append(
+                {
+                    "target": "planflow status cold start, no Prefect import",
+                    "limit": TARGETS["status_cold_start_max_s"],
+                    "value": f.median,
+                    "met": met,
+                }
+            )
+    return ratios, targets
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Bộ đo hiệu năng planflow.")
+    parser.add_argument(
+        "--scales", default="10k,100k,1m", help="trong 1k, 10k, 100k, 1m (mặc định: 10k,100k,1m)"
+    )
+    parser.add_argument("--stores", default="sqlite,postgresql", help="sqlite, postgresql")
+    parser.add_argument("--repeat", type=int, default=3, help="số lần chạy mỗi phép đo (trung vị)")
+    parser.add_argument("--sync-repeat", type=int, default=None, help="số lần đồng bộ (mặc định: 1 ở 1m)")
+    parser.add_argument("--messages", type=int, default=1000, help="số thư cho phép đo gửi thư")
+    parser.add_argument(
+        "--skip", default="", help="bỏ qua: naive, delivery, reports, cli (phân cách bằng dấu phẩy)"
+    )
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get(
+            "PLANFLOW_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        ),
+        help="máy chủ PostgreSQL",
+    )
+    parser.add_argument(
+        "--reuse-stores",
+        action="store_true",
+        help="đo lại trên kho đã đồng bộ và nạp tiến độ (bỏ qua phép đo đồng bộ)",
+    )
+    parser.add_argument(
+        "--data", type=Path, default=DATA, help="thư mục dữ liệu sinh ra (mặc định bench/.data)"
+    )
+    parser.add_argument(
+        "--output", type=Path, default=None, help="file JSON kết quả (mặc định bench/results/)"
+    )
+    args = parser.parse_args(argv)
+    scales = [s.strip() for s in args.scales.split(",") if s.strip()]
+    stores = [s.strip() for s in args.stores.split(",") if s.strip()]
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    unknown = [s for s in scales if s not in SCALES] + [
+        s for s in stores if s not in ("sqlite", "postgresql")
+    ]
+    if unknown:
+        parser.error(f"không biết: {', '.join(unknown)}")
+    args.data.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    info = machine()
+    info["postgresql"] = postgres_version(args.postgres) if "postgresql" in stores else None
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    output = args.output or RESULTS / f"bench-{stamp}.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    figures: list[Figure] = []
+
+    def save() -> dict[str, Any]:
+        """Written after every measure: a run stopped half-way keeps what it measured."""
+        ratios, targets = ratios_and_targets(figures)
+        info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        report = {
+            "as_of": AS_OF, "repeat": args.repeat, "duration_s": round(time.perf_counter() - started, 1),
+            "machine": info, "figures": [{**asdict(f), "median": f.median} for f in figures],
+            "ratios": ratios, "targets": targets,
+        }  # fmt: skip
+        output.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return report
+
+    for scale in scales:
+        for store in stores:
+            say(f"… {store} {scale}")
+            figures += measure_scale(store, scale, args)
+            save()
+    if "naive" not in skip:
+        say("… Prefect: một task run cho mỗi lần thực hiện")
+        figures.append(measure_naive(args))
+        save()
+    if "delivery" not in skip:
+        for store in stores:
+            say(f"… gửi thư ({store})")
+            figures += measure_delivery(store, args)
+            save()
+    if "reports" not in skip:
+        say("… báo cáo (Markdown, DOCX)")
+        figures += measure_reports(args)
+        save()
+    if "cli" not in skip:
+        say("… khởi động CLI")
+        figures += measure_cli(args)
+    print(markdown(save()), flush=True)
+    say(f"Đã ghi {output}")
+    return 0

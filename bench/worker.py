@@ -1,0 +1,200 @@
+"""One measurement in a fresh process: ``python -m bench.worker TASK ARGS…`` prints one JSON
+line. A fresh process per run gives honest peak memory (``ru_maxrss``) and no warm caches
+carried from one run to the next."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import os
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from bench.delivery import measure_delivery
+from bench.floor import floor_counts
+from flows.env import configure_local_prefect
+from notifications.reports import render_docx, render_markdown
+from planflow.batch import check_plans
+from planflow.loader import load_definitions
+from planflow.reporting import report_context, report_duties
+from planflow.service import sync_definitions
+from planflow.store import repo
+from planflow.store.db import open_store
+from scripts.generate_dataset import TIMEZONE, load_progress
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def _timed(run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = run()
+    return {
+        "seconds": time.perf_counter() - wall,
+        "cpu_seconds": time.process_time() - cpu,
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        **out,
+    }
+
+
+def sync(url: str, folder: str) -> dict[str, Any]:
+    """Definitions → store: load, validate, compile and upsert every plan, then commit."""
+    factory = open_store(url)  # creating the schema is not part of the measure
+
+    def run() -> dict[str, Any]:
+        defs = load_definitions(Path(folder))
+        with factory() as session, session.begin():
+            results = sync_definitions(defs, None, session=session, now=dt.datetime.now(dt.UTC))
+        return {"plans": len(results), "occurrences": sum(r.added + r.updated + r.unchanged for r in results)}
+
+    out = _timed(run)
+    factory.kw["bind"].dispose()
+    return out
+
+
+def load(url: str, folder: str) -> dict[str, Any]:
+    """The progress history (setup, not measured as a figure)."""
+    factory = open_store(url)
+    with factory() as session, session.begin():
+        events = load_progress(Path(folder) / "progress.csv", session=session)
+    with factory() as session, session.begin():
+        session.execute(text("ANALYZE"))
+    factory.kw["bind"].dispose()
+    return {"events": events}
+
+
+def check(url: str, as_of: str) -> dict[str, Any]:
+    """Statuses and notice planning of every plan for one as-of day, streamed plan by plan."""
+    factory = open_store(url)
+    day = dt.date.fromisoformat(as_of)
+
+    def run() -> dict[str, Any]:
+        totals: dict[str, int] = {}
+        notices = attention = 0
+        with factory() as session:
+            for plan in check_plans(session, repo.plan_ids(session=session), day):
+                for status, count in plan.summary.items():
+                    totals[status] = totals.get(status, 0) + count
+                notices += len(plan.notices)
+                attention += len(plan.attention)
+        return {"totals": {k: v for k, v in totals.items() if v}, "notices": notices, "attention": attention}
+
+    out = _timed(run)
+    factory.kw["bind"].dispose()
+    return out
+
+
+def floor(url: str, as_of: str) -> dict[str, Any]:
+    """The same statuses by one SQL query (bench.floor)."""
+    factory = open_store(url)
+
+    def run() -> dict[str, Any]:
+        with factory() as session:
+            counts = floor_counts(session, dt.date.fromisoformat(as_of), TIMEZONE)
+        totals: dict[str, int] = {}
+        for per_plan in counts.values():
+            for status, n in per_plan.items():
+                totals[status] = totals.get(status, 0) + n
+        return {"totals": totals}
+
+    out = _timed(run)
+    factory.kw["bind"].dispose()
+    return out
+
+
+def naive(url: str, folder: str, as_of: str) -> dict[str, Any]:
+    """One Prefect task run per occurrence: the per-plan ``check_plan`` flow over every plan
+    with a window wide enough to hold all occurrences, on a local Prefect server (its start
+    is not counted)."""
+    os.environ["PLANFLOW_DATABASE_URL"] = url
+    os.environ["PLANFLOW_DEFINITIONS"] = folder
+    configure_local_prefect(Path(os.environ["PLANFLOW_HOME"]) / "prefect")
+    # Prefect reads its environment when first imported: only now, and only in this task.
+    from flows.check_plan import CheckPlanParams, check_plan
+    from flows.runtime import prefect_api
+
+    factory = open_store(url)
+    with factory() as session:
+        plans = repo.plan_ids(session=session)
+    factory.kw["bind"].dispose()
+    with prefect_api() as runs:
+        wall = time.perf_counter()
+        task_runs = 0
+        for plan_id in plans:
+            params = CheckPlanParams(
+                plan_id=plan_id,
+                as_of=dt.date.fromisoformat(as_of),
+                definitions=folder,
+                sync=False,
+                lookback_days=3660,
+                ahead_days=3660,
+            )
+            state = check_plan(params, return_state=True)
+            if state.state_details.flow_run_id is not None:
+                runs.append(state.state_details.flow_run_id)
+            task_runs += state.result()["task_runs"]
+        seconds = time.perf_counter() - wall
+    return {"seconds": seconds, "task_runs": task_runs, "plans": len(plans)}
+
+
+def reports(url: str, folder: str, as_of: str, sample: str) -> dict[str, Any]:
+    """Report assembly: the content of each report being assembled on ``as_of`` (statuses
+    at the data cut-off, inputs, targets, budget), then its Markdown and its DOCX (Decree 30
+    layout, docxtpl). ``sample`` reports spread evenly over the province's plans."""
+    defs = load_definitions(Path(folder))
+    factory = open_store(url)
+    day = dt.date.fromisoformat(as_of)
+    context_s = markdown_s = docx_s = 0.0
+    with factory() as session:
+        duties = [d for d in report_duties(defs, sorted(defs.plans), day, session=session) if d.assembling]
+        chosen = duties[:: max(1, len(duties) // int(sample))][: int(sample)]
+        for duty in chosen:
+            started = time.perf_counter()
+            ctx = report_context(defs, duty, day, session=session)
+            built = time.perf_counter()
+            render_markdown(ctx)
+            rendered = time.perf_counter()
+            render_docx(ctx)
+            context_s += built - started
+            markdown_s += rendered - built
+            docx_s += time.perf_counter() - rendered
+    factory.kw["bind"].dispose()
+    count = len(chosen)
+    return {
+        "reports": count,
+        "assembling": len(duties),
+        "context_s": context_s,
+        "markdown_s": markdown_s,
+        "docx_s": docx_s,
+        "markdown_per_s": count / (context_s + markdown_s),
+        "docx_per_s": count / (context_s + docx_s),
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+    }
+
+
+def deliver(url: str, port: str, mode: str, messages: str) -> dict[str, Any]:
+    """Outbox → the local SMTP server: ``pool`` (planflow's mailer) or ``one`` (a
+    connection per message)."""
+    return asyncio.run(measure_delivery(url, int(port), mode, int(messages)))
+
+
+TASKS: dict[str, Callable[..., dict[str, Any]]] = {
+    "sync": sync,
+    "load": load,
+    "check": check,
+    "floor": floor,
+    "naive": naive,
+    "deliver": deliver,
+    "reports": reports,
+}
+
+if __name__ == "__main__":
+    print(json.dumps(TASKS[sys.argv[1]](*sys.argv[2:])))

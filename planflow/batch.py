@@ -1,0 +1,456 @@
+"""The set-based check: statuses and due notices of many plans, read from the store alone.
+
+A daily check of a whole province (or country) reads the store in batches of plans: a
+few queries per batch (occurrences, their units, dependencies, progress up to the as-of
+instant, notices already recorded), evaluated by the same pure functions that
+``planflow status`` uses for one plan (``planflow.status.evaluate``,
+``planflow.escalation.due_notices``), then dropped. Memory holds one batch whatever
+the number of plans, and the number of queries grows with plans / batch, not with
+occurrences.
+
+What notice planning needs besides the occurrences (the ladders, who the lead, standing
+unit, head and signer are and their addresses, the plan's working-day calendar) is
+stored with the plan at sync (``notice_context``), so no definition file is read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from planflow.errors import NotFoundError
+from planflow.escalation import DEFAULT_POLICY, Addressee, Notice, Resolver, addressees_for_plan, due_notices
+from planflow.schema import EscalationPolicy, Plan, ReportObligation, Task, UnitDirectory
+from planflow.status import (
+    AsOf,
+    OccurrenceFacts,
+    OccurrenceStatus,
+    ProgressState,
+    Status,
+    evaluate,
+    fold_progress,
+    resolve_as_of,
+    status_view,
+    summarize,
+)
+from planflow.store.models import (
+    DependencyRow,
+    NoticeRow,
+    OccurrenceRow,
+    OccurrenceUnitRow,
+    PlanRow,
+    ProgressEventRow,
+)
+from planflow.store.statuses import occurrence_states, supported
+from planflow.units import UnitIndex
+from planflow.workdays import WorkCalendar
+
+BATCH_PLANS = 200
+"""Plans read and evaluated together: about 20,000 occurrences for plans of 100."""
+
+_ANY_ITEM = "*"
+
+
+# --- what a plan's notices need, stored at sync ---------------------------------------------
+
+
+def notice_context(plan: Plan, directory: UnitDirectory) -> dict[str, Any]:
+    """The JSON stored with a plan: its ladders (its own, per task or report, or the
+    default), its units' names and addresses (a group without addresses reaches its
+    members'), heads or escalation contacts, signer, standing unit and calendar."""
+    by_id = {u.id: u for u in directory.units}
+
+    def emails(unit_id: str, seen: frozenset[str] = frozenset()) -> tuple[str, ...]:
+        unit = by_id[unit_id]
+        if unit.emails or not unit.members:
+            return tuple(unit.emails)
+        found = (e for m in unit.members if m not in seen for e in emails(m, seen | {unit_id}))
+        return tuple(dict.fromkeys(found))
+
+    heads = {}
+    for unit in directory.units:
+        contact = unit.escalation or unit.head
+        if contact is not None and contact.email:
+            title = f"{contact.title} " if contact.title else ""
+            heads[unit.id] = [f"{title}{contact.name}", contact.email]
+    ladders = {_ANY_ITEM: (plan.escalation or DEFAULT_POLICY).model_dump(mode="json")}
+    items: list[Task | ReportObligation] = [*plan.tasks, *plan.reports]
+    for item in items:
+        if item.escalation is not None:
+            ladders.setdefault(item.id, item.escalation.model_dump(mode="json"))
+    return {
+        "directory": directory.id,
+        "standing": UnitIndex(directory).resolve(plan.standing_unit).id,
+        "units": {u.id: [u.name, list(emails(u.id))] for u in directory.units},
+        "heads": heads,
+        "signer": [f"{plan.signer.title.capitalize()} {plan.signer.name}", plan.signer.email],
+        "ladders": ladders,
+        "days_off": [d.isoformat() for d in plan.days_off],
+        "extra_working_days": [d.isoformat() for d in plan.extra_working_days],
+        "digest": plan.digest,
+    }
+
+
+@lru_cache(maxsize=256)
+def _policy(steps_json: str) -> EscalationPolicy:
+    return EscalationPolicy.model_validate_json(steps_json)
+
+
+@lru_cache(maxsize=64)
+def _calendar(days_off: tuple[str, ...], working: tuple[str, ...]) -> WorkCalendar:
+    """One calendar (and its memo of moved dates) per distinct set of plan exceptions."""
+    return WorkCalendar(
+        frozenset(dt.date.fromisoformat(d) for d in days_off),
+        frozenset(dt.date.fromisoformat(d) for d in working),
+    )
+
+
+class _Ladders(dict[str, EscalationPolicy]):
+    """Item id → ladder; an item without its own gets the plan's (or the default)."""
+
+    def __missing__(self, item_id: str) -> EscalationPolicy:
+        return self[_ANY_ITEM]
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """A stored ``notice_context``, read back."""
+
+    plan_id: str
+    title: str
+    directory: str
+    standing: str
+    unit_names: dict[str, str]
+    digest: bool
+    calendar: WorkCalendar
+    policies: Mapping[str, EscalationPolicy]
+    resolve: Resolver
+
+    @property
+    def standing_name(self) -> str:
+        return self.unit_names[self.standing]
+
+    def reminder_horizon(self, today: dt.date) -> dt.date:
+        """The last due date a reminder can fire for today: a step ``-k`` working days fires
+        on or before today only for items due no later than ``k`` working days ahead."""
+        last = today
+        for policy in self.policies.values():
+            for step in policy.steps:
+                if step.offset <= 0:
+                    ahead = -step.offset
+                    day = (self.calendar.add_working_days(today, ahead) if step.working_days
+                           else today + dt.timedelta(days=ahead))  # fmt: skip
+                    last = max(last, day)
+        return last
+
+    @classmethod
+    def read(cls, plan_id: str, title: str, data: Mapping[str, Any]) -> PlanContext:
+        units = {u: (name, tuple(emails)) for u, (name, emails) in data["units"].items()}
+        heads = {
+            u: Addressee(f"head:{data['directory']}/{u}", name, (email,))
+            for u, (name, email) in data["heads"].items()
+        }
+        signer_name, signer_email = data["signer"]
+        signer = Addressee(f"signer:{plan_id}", signer_name, (signer_email,) if signer_email else ())
+        ladders = _Ladders(
+            {item: _policy(json.dumps(steps, sort_keys=True)) for item, steps in data["ladders"].items()}
+        )
+        return cls(
+            plan_id=plan_id,
+            title=title,
+            directory=data["directory"],
+            standing=data["standing"],
+            unit_names={u: name for u, (name, _) in units.items()},
+            digest=data["digest"],
+            calendar=_calendar(tuple(data["days_off"]), tuple(data["extra_working_days"])),
+            policies=ladders,
+            resolve=addressees_for_plan(signer, data["directory"], units, heads, data["standing"]),
+        )
+
+
+# --- reading a batch of plans --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    id: str
+    title: str
+    timezone: str
+    upcoming_days: int
+    notice_context: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class PlanEvaluation:
+    """Every live occurrence of one plan, evaluated at an as-of time."""
+
+    plan: StoredPlan
+    as_of: AsOf
+    items: list[OccurrenceStatus]
+
+
+def not_synced(plan_id: str) -> NotFoundError:
+    return NotFoundError(f"kế hoạch '{plan_id}' chưa có trong cơ sở dữ liệu; chạy 'planflow sync' trước")
+
+
+def _stored_plans(session: Session, plan_ids: Sequence[str]) -> list[StoredPlan]:
+    columns = (PlanRow.id, PlanRow.title, PlanRow.timezone, PlanRow.upcoming_days, PlanRow.notice_context)
+    found = {r.id: StoredPlan(*r) for r in session.execute(select(*columns).where(PlanRow.id.in_(plan_ids)))}
+    missing = [p for p in plan_ids if p not in found]
+    if missing:
+        raise not_synced(missing[0])
+    return [found[p] for p in plan_ids]
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """Which occurrences a read covers: every live one of some plans, or some keys."""
+
+    plans: Sequence[str] = ()
+    keys: Sequence[str] = ()
+
+    def of(self, plan_column: Any, key_column: Any) -> Any:
+        return plan_column.in_(self.plans) if self.plans else key_column.in_(self.keys)
+
+    def chunks(self) -> Iterator[_Scope]:
+        """Key lists go to the database 500 at a time (a bound on query parameters)."""
+        if self.plans:
+            yield self
+            return
+        for start in range(0, len(self.keys), 500):
+            yield _Scope(keys=self.keys[start : start + 500])
+
+
+def _facts(row: Any, units: Mapping[str, Mapping[str, list[str]]]) -> OccurrenceFacts:
+    roles = units.get(row.key, {})
+    return OccurrenceFacts(
+        key=row.key,
+        plan_id=row.plan_id,
+        item_id=row.item_id,
+        kind=row.kind,
+        timing=row.timing,
+        title=row.title,
+        label=row.label,
+        period=row.period,
+        start=row.start,
+        due=row.due,
+        lead=tuple(roles.get("lead", ())),
+        support=tuple(roles.get("support", ())),
+        targets=tuple(row.targets or ()),
+        when_text=row.when_text,
+    )
+
+
+def _occurrences(session: Session, scope: _Scope) -> dict[str, list[OccurrenceFacts]]:
+    """Facts of the live occurrences in scope, per plan, in the plan's order."""
+    units: dict[str, dict[str, list[str]]] = {}
+    rows: list[Any] = []
+    for part in scope.chunks():
+        for key, role, unit in session.execute(
+            select(OccurrenceUnitRow.occurrence_key, OccurrenceUnitRow.role, OccurrenceUnitRow.unit_id)
+            .join(OccurrenceRow, OccurrenceRow.key == OccurrenceUnitRow.occurrence_key)
+            .where(part.of(OccurrenceRow.plan_id, OccurrenceRow.key), OccurrenceRow.archived_at.is_(None))
+            .order_by(OccurrenceUnitRow.occurrence_key, OccurrenceUnitRow.role, OccurrenceUnitRow.unit_id)
+        ):
+            units.setdefault(key, {"lead": [], "support": []})[role].append(unit)
+        rows += session.execute(
+            select(
+                OccurrenceRow.key, OccurrenceRow.plan_id, OccurrenceRow.item_id, OccurrenceRow.kind,
+                OccurrenceRow.timing, OccurrenceRow.title, OccurrenceRow.label, OccurrenceRow.period,
+                OccurrenceRow.start, OccurrenceRow.due, OccurrenceRow.targets, OccurrenceRow.when_text,
+                OccurrenceRow.position,
+            ).where(part.of(OccurrenceRow.plan_id, OccurrenceRow.key), OccurrenceRow.archived_at.is_(None))
+        ).all()  # fmt: skip
+    out: dict[str, list[OccurrenceFacts]] = {}
+    for row in sorted(rows, key=lambda r: (r.plan_id, r.position)):
+        out.setdefault(row.plan_id, []).append(_facts(row, units))
+    return out
+
+
+def _dependencies(session: Session, scope: _Scope) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for part in scope.chunks():
+        rows = session.execute(
+            select(DependencyRow.occurrence_key, DependencyRow.depends_on_key)
+            .join(OccurrenceRow, OccurrenceRow.key == DependencyRow.occurrence_key)
+            .where(part.of(OccurrenceRow.plan_id, DependencyRow.occurrence_key))
+            .order_by(DependencyRow.occurrence_key, DependencyRow.depends_on_key)
+        )
+        for key, dep in rows:
+            out.setdefault(key, []).append(dep)
+    return out
+
+
+def _progress(session: Session, scope: _Scope, until: dt.datetime) -> dict[str, ProgressState]:
+    """The progress of the occurrences in scope, folded from their events up to ``until``."""
+    states: dict[str, ProgressState] = {}
+    for part in scope.chunks():
+        rows = session.execute(
+            select(
+                ProgressEventRow.occurrence_key, ProgressEventRow.status, ProgressEventRow.percent,
+                ProgressEventRow.values, ProgressEventRow.note, ProgressEventRow.by_unit,
+                ProgressEventRow.effective_at,
+            )
+            .where(part.of(ProgressEventRow.plan_id, ProgressEventRow.occurrence_key),
+                   ProgressEventRow.effective_at <= until)
+            .order_by(ProgressEventRow.effective_at, ProgressEventRow.id)
+        )  # fmt: skip
+        states.update(fold_progress(rows))
+    return states
+
+
+def _by_zone(plans: Sequence[StoredPlan]) -> dict[str, list[StoredPlan]]:
+    groups: dict[str, list[StoredPlan]] = {}
+    for plan in plans:
+        groups.setdefault(plan.timezone, []).append(plan)
+    return groups
+
+
+def _batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _evaluate(session: Session, plans: Sequence[StoredPlan], moment: AsOf) -> Iterator[PlanEvaluation]:
+    """Every occurrence of these plans (one zone) evaluated in Python (``planflow.status``)."""
+    scope = _Scope(plans=[p.id for p in plans])
+    facts, deps = _occurrences(session, scope), _dependencies(session, scope)
+    progress = _progress(session, scope, moment.instant)
+    for plan in plans:
+        items = evaluate(facts.get(plan.id, []), deps, progress, moment, timezone=plan.timezone,
+                         upcoming_days=plan.upcoming_days)  # fmt: skip
+        yield PlanEvaluation(plan, moment, items)
+
+
+def evaluate_plans(
+    session: Session, plan_ids: Sequence[str], as_of: dt.date | dt.datetime, *, batch: int = BATCH_PLANS
+) -> Iterator[PlanEvaluation]:
+    """Each plan's occurrences evaluated at ``as_of``, in the order of ``plan_ids``,
+    reading ``batch`` plans at a time (a handful of queries per batch)."""
+    for ids in _batches(list(plan_ids), batch):
+        plans = _stored_plans(session, ids)
+        done: dict[str, PlanEvaluation] = {}
+        for zone, group in _by_zone(plans).items():
+            done.update((e.plan.id, e) for e in _evaluate(session, group, resolve_as_of(as_of, zone)))
+        yield from (done[p] for p in ids)
+
+
+# --- the check --------------------------------------------------------------------------------------
+
+ATTENTION = (Status.OVERDUE, Status.BLOCKED)
+
+
+@dataclass(frozen=True)
+class PlanCheck:
+    """One plan at the as-of time: counts per status, what needs attention (overdue,
+    blocked) and the ladder notices due and not recorded yet."""
+
+    context: PlanContext
+    as_of: AsOf
+    summary: dict[str, int]
+    attention: list[OccurrenceStatus]
+    notices: list[Notice]
+
+    @property
+    def plan_id(self) -> str:
+        return self.context.plan_id
+
+
+def _recorded(session: Session, plan_ids: Sequence[str]) -> set[tuple[str, str, str]]:
+    rows = session.execute(
+        select(NoticeRow.occurrence_key, NoticeRow.step, NoticeRow.recipient).where(
+            NoticeRow.plan_id.in_(plan_ids)
+        )
+    )
+    return {(k, s, r) for k, s, r in rows}
+
+
+def _context(plan: StoredPlan) -> PlanContext:
+    if plan.notice_context is None:
+        raise NotFoundError(
+            f"kế hoạch '{plan.id}' được đồng bộ bởi phiên bản cũ; chạy 'planflow sync' để cập nhật"
+        )
+    return PlanContext.read(plan.id, plan.title, plan.notice_context)
+
+
+def _plan_check(
+    context: PlanContext, moment: AsOf, summary: dict[str, int], items: list[OccurrenceStatus],
+    recorded: set[tuple[str, str, str]],
+) -> PlanCheck:  # fmt: skip
+    notices = due_notices(items, context.policies, context.resolve, moment.day, context.calendar, recorded)
+    attention = [i for i in items if i.status in ATTENTION]
+    return PlanCheck(context, moment, summary, attention, notices)
+
+
+def _set_based(
+    session: Session, plans: Sequence[StoredPlan], moment: AsOf, contexts: Mapping[str, PlanContext],
+    recorded: set[tuple[str, str, str]],
+) -> Iterator[PlanCheck]:  # fmt: skip
+    """Statuses from the database (``planflow.store.statuses``); only the occurrences that
+    can need attention or a notice become Python objects."""
+    ids = [p.id for p in plans]
+    today, zone = moment.day, plans[0].timezone
+    horizon = max(contexts[p].reminder_horizon(today) for p in ids)
+    counts: dict[str, Counter[str]] = {p: Counter() for p in ids}
+    status_of: dict[str, str] = {}
+    candidates: list[str] = []
+    for state in occurrence_states(
+        session, ids, instant=moment.instant, today=today, horizon=horizon, zone=zone
+    ):
+        counts[state.plan_id][state.status] += 1
+        status_of[state.key] = state.status
+        if state.candidate:
+            candidates.append(state.key)
+    scope = _Scope(keys=candidates)
+    facts = _occurrences(session, scope)
+    blocked = [k for k in candidates if status_of[k] == Status.BLOCKED.value]
+    deps = _dependencies(session, _Scope(keys=blocked)) if blocked else {}
+    progress = _progress(session, scope, moment.instant)
+    tz = ZoneInfo(zone)
+    for plan in plans:
+        items = []
+        for f in facts.get(plan.id, []):
+            status = Status(status_of[f.key])
+            open_deps = tuple(
+                d for d in deps.get(f.key, ()) if d in status_of and not Status(status_of[d]).is_done
+            )
+            items.append(status_view(f, status, progress.get(f.key, ProgressState()), open_deps, today, tz))
+        summary = {s.value: counts[plan.id][s.value] for s in Status}
+        yield _plan_check(contexts[plan.id], moment, summary, items, recorded)
+
+
+def check_plans(
+    session: Session,
+    plan_ids: Sequence[str],
+    as_of: dt.date | dt.datetime,
+    *,
+    batch: int = BATCH_PLANS,
+    set_based: bool = True,
+) -> Iterator[PlanCheck]:
+    """Statuses and due notices of each plan, in the order of ``plan_ids`` (memory: one
+    batch). ``set_based`` lets the database decide the statuses where its query is exact;
+    otherwise (or with ``set_based=False``) every occurrence is evaluated in Python."""
+    for ids in _batches(list(plan_ids), batch):
+        plans = _stored_plans(session, ids)
+        contexts = {p.id: _context(p) for p in plans}
+        recorded = _recorded(session, ids)
+        done: dict[str, PlanCheck] = {}
+        for zone, group in _by_zone(plans).items():
+            moment = resolve_as_of(as_of, zone)
+            if set_based and supported(session, zone, moment.day):
+                done.update((c.plan_id, c) for c in _set_based(session, group, moment, contexts, recorded))
+                continue
+            for e in _evaluate(session, group, moment):
+                done[e.plan.id] = _plan_check(
+                    contexts[e.plan.id], moment, summarize(e.items), e.items, recorded
+                )
+        yield from (done[p] for p in ids)

@@ -1,0 +1,183 @@
+"""The status of every occurrence of some plans, computed by the database in one query.
+
+The query is the set-based form of ``planflow.status`` (same rules, same order):
+the latest progress event per occurrence up to the as-of instant (window functions), done
+on time or late by the local day, overdue, blocked through a recursive CTE over the
+dependencies (an open dependency that is itself overdue or blocked, or this item due
+within the plan's horizon), waiting for an event, in progress, ongoing, upcoming, not
+started. ``tests/test_batch.py`` checks it against the Python evaluation.
+
+Each row also says whether the occurrence is a *candidate*: overdue, blocked, or open and
+due between today and ``horizon`` (the last day a reminder can fire for); only those are
+read again and turned into Python objects by the check.
+
+SQLite has no time zones: the end of a due day is computed with a fixed UTC offset, so
+the caller uses this query only for zones without daylight saving time (all of Vietnam);
+PostgreSQL converts with ``AT TIME ZONE``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.orm import Session
+
+_STATUSES = """
+WITH RECURSIVE
+raw AS (
+    SELECT occurrence_key, status, effective_at, id,
+           CASE WHEN percent IS NOT NULL THEN percent WHEN status = 'done' THEN 100 END AS pct
+    FROM progress_events
+    WHERE {events_in_scope} effective_at <= :instant
+),
+ev AS (
+    SELECT occurrence_key, status, effective_at, pct,
+           ROW_NUMBER() OVER (PARTITION BY occurrence_key ORDER BY effective_at DESC, id DESC) AS rn,
+           ROW_NUMBER() OVER (PARTITION BY occurrence_key, pct IS NULL
+                              ORDER BY effective_at DESC, id DESC) AS prn,
+           COUNT(*) OVER (PARTITION BY occurrence_key) AS events
+    FROM raw
+),
+latest AS (
+    SELECT occurrence_key,
+           MAX(CASE WHEN rn = 1 THEN status END) AS status,
+           MAX(CASE WHEN rn = 1 THEN effective_at END) AS last_at,
+           MAX(CASE WHEN pct IS NOT NULL AND prn = 1 THEN pct END) AS percent,
+           MAX(events) AS events
+    FROM ev GROUP BY occurrence_key
+),
+base AS (
+    SELECT o.key, o.plan_id, o.timing, o.start, o.due,
+           l.status AS progress, COALESCE(l.percent, 0) AS percent, COALESCE(l.events, 0) AS events,
+           CASE WHEN l.status = 'done' THEN
+                     CASE WHEN o.due IS NOT NULL AND l.last_at >= {end_of_due_day}
+                          THEN 'done_late' ELSE 'done_on_time' END
+                WHEN o.due IS NOT NULL AND o.due < :today THEN 'overdue' END AS settled,
+           CASE WHEN o.due IS NOT NULL AND o.due <= {horizon_day} THEN 1 ELSE 0 END AS due_soon
+    FROM occurrences o
+    JOIN plans p ON p.id = o.plan_id
+    LEFT JOIN latest l ON l.occurrence_key = o.key
+    WHERE {occurrences_in_scope} o.archived_at IS NULL
+),
+open_dep AS (
+    SELECT d.occurrence_key, d.depends_on_key
+    FROM dependencies d JOIN base b ON b.key = d.depends_on_key
+    WHERE b.settled IS NULL OR b.settled = 'overdue'
+),
+stuck (key) AS (
+    SELECT key FROM base WHERE settled = 'overdue'
+    UNION
+    SELECT b.key FROM base b JOIN open_dep od ON od.occurrence_key = b.key
+    WHERE b.settled IS NULL AND b.due_soon = 1
+    UNION
+    SELECT b.key FROM stuck s JOIN open_dep od ON od.depends_on_key = s.key
+    JOIN base b ON b.key = od.occurrence_key
+    WHERE b.settled IS NULL
+),
+status AS (
+    SELECT b.key, b.plan_id, b.due,
+           CASE WHEN b.settled IS NOT NULL THEN b.settled
+                WHEN st.key IS NOT NULL THEN 'blocked'
+                WHEN b.timing = 'event' AND b.events = 0 THEN 'waiting_event'
+                WHEN b.progress = 'in_progress' OR b.percent > 0 THEN 'in_progress'
+                WHEN b.timing = 'ongoing' AND (b.start IS NULL OR b.start <= :today) THEN 'ongoing'
+                WHEN b.due_soon = 1 THEN 'upcoming'
+                ELSE 'not_started' END AS status
+    FROM base b
+    -- a join, not "IN (SELECT … FROM stuck)": PostgreSQL cannot size the recursive CTE and
+    -- would scan it once per occurrence
+    LEFT JOIN stuck st ON st.key = b.key
+)
+"""
+
+_CANDIDATES = """
+SELECT key, plan_id, status,
+       CASE WHEN status IN ('overdue', 'blocked') THEN 1
+            WHEN status NOT IN ('done_on_time', 'done_late') AND due IS NOT NULL
+                 AND due >= :today AND due <= :horizon THEN 1
+            ELSE 0 END AS candidate
+FROM status
+"""
+
+_SCOPES = {
+    "plans": {"events_in_scope": "plan_id IN :plans AND", "occurrences_in_scope": "o.plan_id IN :plans AND"},
+    "all": {"events_in_scope": "", "occurrences_in_scope": "p.archived_at IS NULL AND"},
+}
+
+_DIALECT = {
+    "sqlite": {
+        # dates are ISO strings; datetimes UTC strings 'YYYY-MM-DD HH:MM:SS.ffffff'
+        "end_of_due_day": "datetime(o.due, '+1 day', :utc_offset)",
+        "horizon_day": "date(:today, '+' || p.upcoming_days || ' days')",
+    },
+    "postgresql": {
+        "end_of_due_day": "((o.due + 1)::timestamp AT TIME ZONE :zone)",
+        "horizon_day": "(CAST(:today AS date) + p.upcoming_days)",
+    },
+}
+
+
+class OccurrenceState(NamedTuple):
+    key: str
+    plan_id: str
+    status: str
+    candidate: bool
+
+
+def fixed_offset(zone: str, around: dt.date) -> dt.timedelta | None:
+    """The zone's UTC offset if it is the same all through the years around ``around``."""
+    tz = ZoneInfo(zone)
+    offsets = {
+        dt.datetime(year, month, 1, tzinfo=tz).utcoffset()
+        for year in range(around.year - 2, around.year + 2)
+        for month in range(1, 13)
+    }
+    return offsets.pop() if len(offsets) == 1 else None
+
+
+def supported(session: Session, zone: str, around: dt.date) -> bool:
+    """Whether the query is exact for plans in ``zone`` on this database."""
+    return session.get_bind().dialect.name == "postgresql" or fixed_offset(zone, around) is not None
+
+
+def status_sql(dialect: str, select: str, *, every_plan: bool = False) -> str:
+    """The ``status`` CTE (one row per live occurrence: key, plan_id, due, status) followed by
+    ``select`` over it; scoped to ``:plans``, or to every live plan."""
+    scope = _SCOPES["all" if every_plan else "plans"]
+    return _STATUSES.format(**_DIALECT[dialect], **scope) + select
+
+
+def status_params(dialect: str, *, instant: dt.datetime, today: dt.date, zone: str) -> dict[str, Any]:
+    """The as-of parameters of ``status_sql``, in the form each database compares."""
+    if dialect != "sqlite":
+        return {"instant": instant, "today": today, "zone": zone}
+    offset = fixed_offset(zone, today) or dt.timedelta()
+    return {
+        "today": today.isoformat(),
+        "instant": instant.astimezone(dt.UTC)
+        .replace(tzinfo=None)
+        .isoformat(sep=" ", timespec="microseconds"),
+        "utc_offset": f"{-offset.total_seconds() / 3600:+.4f} hours",
+    }
+
+
+def occurrence_states(
+    session: Session,
+    plan_ids: Sequence[str],
+    *,
+    instant: dt.datetime,
+    today: dt.date,
+    horizon: dt.date,
+    zone: str,
+) -> Iterator[OccurrenceState]:
+    """The status of every live occurrence of these plans (all in ``zone``) at ``instant``."""
+    dialect = session.get_bind().dialect.name
+    params = status_params(dialect, instant=instant, today=today, zone=zone)
+    params |= {"plans": list(plan_ids), "horizon": horizon.isoformat() if dialect == "sqlite" else horizon}
+    query = text(status_sql(dialect, _CANDIDATES)).bindparams(bindparam("plans", expanding=True))
+    for key, plan_id, status, candidate in session.execute(query, params):
+        yield OccurrenceState(key, plan_id, status, bool(candidate))

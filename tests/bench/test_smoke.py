@@ -1,0 +1,61 @@
+"""The data generator and the benchmark harness at a toy scale, so neither can rot. The
+figures themselves are measured by ``python -m bench``, never asserted here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench.run import main as bench_main
+from scripts.generate_dataset import Scale, generate
+from tests.cli.runner import run_cli
+
+
+def test_generated_definitions_validate_and_compile(tmp_path: Path) -> None:
+    """A small generated folder passes `planflow validate` and every plan compiles."""
+    made = generate(
+        Scale(communes=2, plans_per_commune=2, tasks_per_plan=12, provinces=2, seed=3), tmp_path / "d"
+    )
+    code, out, err = run_cli("validate", "--definitions", str(tmp_path / "d"))
+    assert (code, err) == (0, "")
+    assert "Hợp lệ: 8 file định nghĩa." in out  # 2 provinces + 2 communes + 4 plans
+    for plan in sorted((tmp_path / "d" / "plans").glob("*.yaml")):
+        code, out, err = run_cli("compile", plan.stem, "--definitions", str(tmp_path / "d"), "--json")
+        assert code == 0, err
+        assert json.loads(out)
+    assert made.plans == 4
+    assert made.occurrences > 4 * 12
+    assert made.events > 0
+
+
+def test_generation_is_deterministic_by_seed(tmp_path: Path) -> None:
+    """The same scale and seed write the same bytes; another seed writes other plans."""
+    scale = Scale(communes=1, plans_per_commune=2, tasks_per_plan=10, seed=11)
+    generate(scale, tmp_path / "a")
+    generate(scale, tmp_path / "b")
+    generate(Scale(communes=1, plans_per_commune=2, tasks_per_plan=10, seed=12), tmp_path / "c")
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
+    plan = sorted((tmp_path / "a" / "plans").glob("*.yaml"))[0].name
+    assert (tmp_path / "a" / "plans" / plan).read_bytes() != (tmp_path / "c" / "plans" / plan).read_bytes()
+
+
+def test_bench_runs_at_toy_scale(tmp_path: Path) -> None:
+    """One run of the suite at 1k occurrences on SQLite: sync, check, floor (which must
+    agree), peak memory, and delivery to a local SMTP server, written as JSON."""
+    output = tmp_path / "result.json"
+    code = bench_main(["--scales", "1k", "--stores", "sqlite", "--repeat", "1", "--messages", "20",
+                       "--skip", "naive,cli", "--data", str(tmp_path / "data"), "--output", str(output)])  # fmt: skip
+    assert code == 0
+    report = json.loads(output.read_text())
+    measures = {f["measure"] for f in report["figures"]}
+    assert {
+        "sync",
+        "check",
+        "floor",
+        "check_peak_rss",
+        "delivery_pooled",
+        "delivery_one_per_message",
+    } <= measures
+    assert [r["ratio"] for r in report["ratios"]] == ["check/floor"]
+    assert report["machine"]["cores"] >= 1
