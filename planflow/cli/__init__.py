@@ -6,8 +6,8 @@ import typer
 
 from planflow.cli.check import check
 from planflow.cli.definitions import compile_, validate
-from planflow.cli.importer import import_
 from planflow.cli.exports import export, ics, import_progress
+from planflow.cli.importer import import_
 from planflow.cli.mail import notices, outbox, send, simulate
 from planflow.cli.progress import progress
 from planflow.cli.reports import report_app, reports
