@@ -187,6 +187,9 @@ class StoredPlan:
     timezone: str
     upcoming_days: int
     notice_context: dict[str, Any] | None
+    document_number: str | None = None
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -203,7 +206,8 @@ def not_synced(plan_id: str) -> NotFoundError:
 
 
 def _stored_plans(session: Session, plan_ids: Sequence[str]) -> list[StoredPlan]:
-    columns = (PlanRow.id, PlanRow.title, PlanRow.timezone, PlanRow.upcoming_days, PlanRow.notice_context)
+    columns = (PlanRow.id, PlanRow.title, PlanRow.timezone, PlanRow.upcoming_days, PlanRow.notice_context,
+               PlanRow.document_number, PlanRow.period_start, PlanRow.period_end)  # fmt: skip
     found = {r.id: StoredPlan(*r) for r in session.execute(select(*columns).where(PlanRow.id.in_(plan_ids)))}
     missing = [p for p in plan_ids if p not in found]
     if missing:
