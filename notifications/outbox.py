@@ -24,6 +24,7 @@ from email.utils import format_datetime
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from notifications.mailer import Envelope, Mailer, Outcome, build_message
@@ -112,6 +113,19 @@ def queue_digest(
         )
         .values(outbox_id=row.id)
     )
+    return row
+
+
+def add_once(session: Session, row: OutboxRow) -> OutboxRow | None:
+    """Add a message unless one with its idempotency key is queued already (by this run,
+    an earlier one or a concurrent one: the unique constraint decides). Returns the row
+    added, or None."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return None
     return row
 
 

@@ -20,10 +20,10 @@ from typing import Any
 from docxtpl import DocxTemplate
 from jinja2 import Environment, Template, nodes
 from markdown_it import MarkdownIt
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from notifications.docx_template import PACKAGED
+from notifications.outbox import add_once
 from notifications.render import environment
 from planflow.errors import PlanflowError
 from planflow.reporting import RenderedFile
@@ -177,10 +177,4 @@ def queue_report_mail(
         created_at=now,
         report_version_id=version.id,
     )
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        return None
-    return row
+    return add_once(session, row)

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -84,14 +85,18 @@ class CheckOutcome:
     queued: int
     delivery: DeliveryReport | None
 
+    def plans_json(self) -> list[dict[str, object]]:
+        reports = self.plan.reports
+        return [{"plan": r.plan_id, "title": r.context.title, "summary": r.summary} for r in reports]
+
+    def attention_json(self) -> list[dict[str, Any]]:
+        return [item.as_json() for r in self.plan.reports for item in r.attention]
+
     def as_json(self) -> dict[str, object]:
         return {
             "as_of": self.plan.as_of.isoformat(),
-            "plans": [
-                {"plan": r.plan_id, "title": r.context.title, "summary": r.summary}
-                for r in self.plan.reports
-            ],
-            "overdue": [item.as_json() for r in self.plan.reports for item in r.attention],
+            "plans": self.plans_json(),
+            "overdue": self.attention_json(),
             "notices": self.plan.notices_json(),
             "queued": self.queued,
             "delivery": self.delivery.as_json() if self.delivery else None,
@@ -99,7 +104,7 @@ class CheckOutcome:
 
 
 def run_check(
-    defs: Definitions,
+    defs: Definitions | None,
     factory: sessionmaker[Session],
     as_of: dt.date | dt.datetime,
     *,
@@ -109,11 +114,17 @@ def run_check(
     deliver_now: bool = True,
     now: Callable[[], dt.datetime],
 ) -> CheckOutcome:
-    """Sync, evaluate every plan in one pass, plan the notices and (unless ``dry_run``)
-    record and queue them in one transaction, then deliver the outbox."""
-    ids = list(plan_ids or sorted(defs.plans))
+    """Sync, evaluate the plans in one pass, plan the notices and (unless ``dry_run``)
+    record and queue them in one transaction, then deliver the outbox.
+
+    Without ``defs`` (a chunk of a check whose caller synced and chose the plans) nothing
+    is synced and the store alone is read: ``plan_ids`` are then required."""
+    if defs is None and not plan_ids:
+        raise ValueError("run_check without definitions needs the plan ids")
+    ids = list(plan_ids or sorted(defs.plans if defs else ()))
     with factory() as session, session.begin():
-        sync_definitions(defs, plan_ids, session=session, now=now())
+        if defs is not None:
+            sync_definitions(defs, plan_ids, session=session, now=now())
         plan = notices_due(defs, ids, as_of, session=session)
         queued = [] if dry_run else queue_notices(plan, session=session, now=now(), config=config)
     delivery = None

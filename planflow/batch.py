@@ -129,6 +129,7 @@ class PlanContext:
     title: str
     directory: str
     standing: str
+    signer: Addressee
     unit_names: dict[str, str]
     digest: bool
     calendar: WorkCalendar
@@ -169,6 +170,7 @@ class PlanContext:
             title=title,
             directory=data["directory"],
             standing=data["standing"],
+            signer=signer,
             unit_names={u: name for u, (name, _) in units.items()},
             digest=data["digest"],
             calendar=_calendar(tuple(data["days_off"]), tuple(data["extra_working_days"])),

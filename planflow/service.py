@@ -202,14 +202,16 @@ class NoticePlan:
 
 
 def notices_due(
-    defs: Definitions, plan_ids: Sequence[str], as_of: dt.date | dt.datetime, *, session: Session
+    defs: Definitions | None, plan_ids: Sequence[str], as_of: dt.date | dt.datetime, *, session: Session
 ) -> NoticePlan:
     """Statuses of the plans at ``as_of`` and the ladder notices not yet recorded.
 
     The plans must be synced (the check reads the store: see ``planflow.batch``); an id
-    that is not a plan of ``defs`` is refused as before."""
-    for plan_id in plan_ids:
-        defs.plan(plan_id)
+    that is not a plan of ``defs`` is refused as before. Without ``defs`` (a chunk of a
+    check) an id not in the store is refused by ``planflow.batch``."""
+    if defs is not None:
+        for plan_id in plan_ids:
+            defs.plan(plan_id)
     notices: list[Notice] = []
     titles, names, standing, digest = {}, {}, {}, set()
     checks: list[PlanCheck] = []

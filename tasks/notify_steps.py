@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from prefect import task
+from prefect.artifacts import create_table_artifact
 
 from notifications.service import mail_config, run_check, send_outbox
+from planflow.escalation import step_id
 from planflow.loader import load_definitions
-from planflow.settings import load_settings
+from planflow.service import sync_definitions
+from planflow.settings import Settings, load_settings
 from planflow.store.db import open_store
 
 
@@ -18,25 +24,68 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-@task(name="plan-and-queue-notices", retries=3, retry_delay_seconds=[2, 5, 15])
-def plan_and_queue(
-    as_of: dt.date | dt.datetime, definitions: str | None, plan_ids: list[str], dry_run: bool
-) -> dict[str, Any]:
-    """Sync every plan, evaluate them in one pass, record and queue the notices due.
+def settings_for(definitions: str | None) -> Settings:
+    return load_settings(definitions=Path(definitions) if definitions else None)
 
-    Safe to retry: a notice is recorded once whatever the number of attempts."""
-    settings = load_settings(definitions=Path(definitions) if definitions else None)
+
+def runner_identity() -> str:
+    """Which machine and which parent process (the Prefect worker or runner) ran this."""
+    return f"{socket.gethostname()}:{os.getppid()}"
+
+
+@task(name="sync-definitions", retries=3, retry_delay_seconds=[2, 5, 15])
+def sync_plans(definitions: str | None, plan_ids: list[str]) -> dict[str, str]:
+    """Sync the definitions into the store (every plan, archiving the ones no longer
+    defined, or just ``plan_ids``); returns each checked plan's unit directory."""
+    settings = settings_for(definitions)
+    defs = load_definitions(settings.definitions)
+    ids = plan_ids or sorted(defs.plans)
+    directory_of = {p: defs.plan(p).units for p in ids}  # refuses an unknown plan id
     factory = open_store(settings.effective_database_url)
-    outcome = run_check(
-        load_definitions(settings.definitions), factory, as_of, config=mail_config(settings),
-        plan_ids=plan_ids or None, dry_run=dry_run, deliver_now=False, now=_now,
-    )  # fmt: skip
-    return outcome.as_json()
+    with factory() as session, session.begin():
+        sync_definitions(defs, plan_ids or None, session=session, now=_now())
+    return directory_of
+
+
+def check_chunk_plans(
+    as_of: dt.date | dt.datetime, definitions: str | None, plan_ids: list[str], dry_run: bool, deliver: bool
+) -> dict[str, Any]:
+    """One chunk of a check, read from the store alone (the caller synced): statuses,
+    the notices due recorded and queued in one transaction (unless ``dry_run``), and the
+    chunk's messages delivered when ``deliver``. Safe to run twice: a notice is recorded
+    once whatever the number of attempts, workers or overlapping runs."""
+    settings = settings_for(definitions)
+    factory = open_store(settings.effective_database_url)
+    config = mail_config(settings)
+    outcome = run_check(None, factory, as_of, config=config, plan_ids=plan_ids, dry_run=dry_run,
+                        deliver_now=deliver, now=_now)  # fmt: skip
+    overdue = outcome.attention_json()
+    rows = [
+        {"plan": i["plan"], "key": i["key"], "title": i["title"], "lead": ", ".join(i["lead"]),
+         "due": i["due"], "status": i["status_label"], "days_overdue": i["days_overdue"]}
+        for i in overdue
+    ]  # fmt: skip
+    create_table_artifact(key="overdue-items", table=rows or [{"plan": "—"}],
+                          description="Quá hạn và bị chặn, theo kế hoạch")  # fmt: skip
+    by_step = Counter(step_id(n.step) for n in outcome.plan.notices)
+    return {
+        "as_of": outcome.plan.as_of.isoformat(),
+        "plans": outcome.plans_json(),
+        "notices": len(outcome.plan.notices),
+        "notices_by_step": dict(sorted(by_step.items())),
+        "queued": outcome.queued,
+        "overdue": len(overdue),
+        "delivery": outcome.delivery.as_json() if outcome.delivery else None,
+        "runner": runner_identity(),
+    }
+
+
+check_chunk = task(name="check-chunk", retries=3, retry_delay_seconds=[2, 5, 15])(check_chunk_plans)
 
 
 @task(name="deliver-outbox", retries=3, retry_delay_seconds=[2, 5, 15])
 def deliver_outbox(definitions: str | None = None) -> dict[str, object]:
     """Deliver every message that is due; temporary failures wait for their retry time."""
-    settings = load_settings(definitions=Path(definitions) if definitions else None)
+    settings = settings_for(definitions)
     factory = open_store(settings.effective_database_url)
     return send_outbox(factory, mail_config(settings), now=_now).as_json()

@@ -1,0 +1,147 @@
+"""Fan a flow's work out as runs of a deployment, so every worker of the pool shares it.
+
+The parent creates one flow run per chunk (``run_deployment``, linked as a subflow) and
+waits for them. Each chunk publishes its outcome as a markdown artifact holding JSON
+(``RESULT_KEY``), which the parent reads back through the Prefect API: nothing needs a
+shared result storage. A chunk that ends Failed, Crashed or Cancelled is submitted again,
+up to ``attempts`` times. A worker that dies mid-run leaves its run Running: the
+"Crash zombie flow runs" automation (``automations.yaml``) marks it Crashed once its
+heartbeats stop, and it is then submitted again. A chunk is one database transaction, so
+a chunk that died wrote nothing, and a chunk that ran twice records each notice once.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+from uuid import UUID
+
+from prefect.artifacts import create_markdown_artifact
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterFlowRunId,
+    ArtifactFilterKey,
+    FlowRunFilter,
+    FlowRunFilterId,
+)
+from prefect.client.schemas.objects import FlowRun
+from prefect.deployments import run_deployment
+from prefect.exceptions import ObjectNotFound
+from prefect.runtime import deployment as current_deployment
+from prefect.runtime import flow_run as current_flow_run
+
+RESULT_KEY = "chunk-result"
+_FENCE = "```"
+
+
+class FanOutError(RuntimeError):
+    """Some chunks did not complete after every attempt, or the wait timed out."""
+
+
+def publish_result(result: Mapping[str, Any], title: str) -> None:
+    """The chunk's outcome, for the parent and for a person reading the run in the UI."""
+    body = json.dumps(result, ensure_ascii=False, indent=1, default=str)
+    create_markdown_artifact(key=RESULT_KEY, markdown=f"# {title}\n\n{_FENCE}json\n{body}\n{_FENCE}\n",
+                             description=title)  # fmt: skip
+
+
+def _parse_result(markdown: str) -> dict[str, Any]:
+    start = markdown.index(f"{_FENCE}json\n") + len(_FENCE) + 5
+    end = markdown.rindex(_FENCE)
+    parsed: dict[str, Any] = json.loads(markdown[start:end])
+    return parsed
+
+
+def deployment_available(name: str) -> bool:
+    """True when this flow runs from a deployment and ``name`` is a deployment too."""
+    if current_deployment.id is None:
+        return False
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_deployment_by_name(name)
+        except ObjectNotFound:
+            return False
+    return True
+
+
+@dataclass
+class _Chunk:
+    index: int
+    parameters: dict[str, Any]
+    attempt: int = 0
+    run_id: UUID | None = None
+    last_state: str = ""
+
+
+def _submit(deployment: str, chunk: _Chunk, total: int, name: str, parent: str) -> None:
+    chunk.attempt += 1
+    retry = f"-try-{chunk.attempt}" if chunk.attempt > 1 else ""
+    run = cast(FlowRun, run_deployment(
+        deployment,
+        parameters=chunk.parameters,
+        timeout=0,
+        as_subflow=True,
+        flow_run_name=f"{name}-{chunk.index + 1}-of-{total}{retry}",
+        idempotency_key=f"{parent}/{chunk.index}/{chunk.attempt}",
+    ))
+    chunk.run_id = run.id
+
+
+def run_chunks(
+    deployment: str,
+    parameters: Sequence[dict[str, Any]],
+    *,
+    name: str,
+    attempts: int = 3,
+    timeout_s: float = 6 * 3600,
+    poll_s: float = 2.0,
+) -> list[dict[str, Any]]:
+    """Run ``deployment`` once per parameter set and return each run's published result,
+    in order. Raises ``FanOutError`` naming the chunks that never completed."""
+    parent = current_flow_run.id or "local"
+    chunks = [_Chunk(i, dict(p)) for i, p in enumerate(parameters)]
+    for chunk in chunks:
+        _submit(deployment, chunk, len(chunks), name, parent)
+    waiting = {c.run_id: c for c in chunks if c.run_id is not None}
+    done: dict[int, UUID] = {}
+    failed: list[_Chunk] = []
+    deadline = time.monotonic() + timeout_s
+    with get_client(sync_client=True) as client:
+        while waiting and time.monotonic() < deadline:
+            pending = FlowRunFilter(id=FlowRunFilterId(any_=list(waiting)))
+            runs = client.read_flow_runs(flow_run_filter=pending)
+            for run in runs:
+                state = run.state
+                if state is None or not state.is_final():
+                    continue
+                chunk = waiting.pop(run.id)
+                chunk.last_state = state.name or state.type.value
+                if state.is_completed():
+                    done[chunk.index] = run.id
+                elif chunk.attempt < attempts:
+                    _submit(deployment, chunk, len(chunks), name, parent)
+                    waiting[chunk.run_id] = chunk  # type: ignore[index]
+                else:
+                    failed.append(chunk)
+            if waiting:
+                time.sleep(poll_s)
+        if waiting or failed:
+            late = [f"{c.index + 1} (chưa xong sau {timeout_s:.0f} s)" for c in waiting.values()]
+            lost = [f"{c.index + 1} ({c.last_state}, {c.attempt} lần)" for c in failed]
+            raise FanOutError(f"{len(late) + len(lost)}/{len(chunks)} phần việc không hoàn thành: "
+                              + "; ".join(lost + late))  # fmt: skip
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=[RESULT_KEY]),
+                flow_run_id=ArtifactFilterFlowRunId(any_=list(done.values())),
+            )
+        )
+    by_run = {a.flow_run_id: _parse_result(str(a.data)) for a in artifacts}
+    missing = [i + 1 for i, run_id in done.items() if run_id not in by_run]
+    if missing:
+        raise FanOutError(f"phần việc {missing} hoàn thành nhưng không công bố kết quả ({RESULT_KEY})")
+    return [by_run[done[i]] for i in range(len(chunks))]
