@@ -13,24 +13,31 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from prefect import flow
+from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 from pydantic import BaseModel, Field
 
+from flows.params import AsOf
+from planflow.workdays import is_day_off
 from tasks.notify_steps import deliver_outbox
 from tasks.report_steps import assemble_report, reports_due
 
 
 class AssembleReportsParams(BaseModel):
-    as_of: dt.datetime | dt.date | None = Field(default=None, description="default: now")
+    as_of: AsOf | None = Field(default=None, description="default: now")
     definitions: str | None = Field(default=None, description="definitions folder override")
     plans: list[str] = Field(default_factory=list, description="plan ids; empty = every plan")
     deliver: bool = Field(default=True, description="deliver the outbox at the end")
+    working_days_only: bool = Field(default=False, description="do nothing on a day off")
 
 
 @flow(name="assemble_reports", flow_run_name="assemble-reports", validate_parameters=True)
 def assemble_reports(params: AssembleReportsParams) -> dict[str, Any]:
     as_of = params.as_of or dt.datetime.now(dt.UTC)
+    if params.working_days_only and is_day_off(as_of):
+        get_run_logger().info("Ngày nghỉ theo lịch làm việc: không lập báo cáo.")
+        return {"as_of": as_of.isoformat(), "reports": [], "new_versions": 0, "mailed": 0, "delivery": None,
+                "skipped": "ngày nghỉ"}  # fmt: skip
     due = reports_due(as_of, params.definitions, params.plans)
     futures = [
         assemble_report.submit(d["key"], d["plan"], d["report"], d["period"], as_of, params.definitions)

@@ -21,6 +21,7 @@ from prefect.futures import PrefectFuture, wait
 from prefect.utilities.annotations import allow_failure
 from pydantic import BaseModel, Field
 
+from flows.params import AsOf
 from tasks.occurrence import occurrence_state
 from tasks.plan_steps import evaluate_plan
 
@@ -29,7 +30,7 @@ class CheckPlanParams(BaseModel):
     """Parameters of one check of one plan."""
 
     plan_id: str = Field(min_length=1, description="id of the plan (definitions/plans/<id>.yaml)")
-    as_of: dt.datetime | dt.date | None = Field(
+    as_of: AsOf | None = Field(
         default=None, description="the moment to evaluate at; default: now"
     )
     definitions: str | None = Field(default=None, description="definitions folder override")

@@ -27,25 +27,24 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from pydantic import BaseModel, Field
 
 from flows.fanout import deployment_available, publish_result, run_chunks
+from flows.params import AsOf
 from planflow.chunks import DEFAULT_CHUNK_PLANS, add_delivery, merge_outcomes, plan_chunks
-from planflow.workdays import WorkCalendar
+from planflow.workdays import is_day_off, local_day
 from tasks.notify_steps import check_chunk, check_chunk_plans, deliver_outbox, sync_plans
 
 CHUNK_DEPLOYMENT = "check_plans_chunk/check-plans-chunk"
-LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 class CheckPlansParams(BaseModel):
     """Parameters of the daily check."""
 
-    as_of: dt.datetime | dt.date | None = Field(default=None, description="default: now")
+    as_of: AsOf | None = Field(default=None, description="default: now")
     definitions: str | None = Field(default=None, description="definitions folder override")
     plans: list[str] = Field(default_factory=list, description="plan ids; empty = every plan")
     dry_run: bool = Field(default=False, description="plan notices, record and send nothing")
@@ -54,36 +53,31 @@ class CheckPlansParams(BaseModel):
     chunk_deployment: str = Field(default=CHUNK_DEPLOYMENT, description="deployment that runs one chunk")
     chunk_attempts: int = Field(default=3, ge=1, description="runs of a chunk before the check fails")
     chunk_timeout_s: float = Field(default=6 * 3600, gt=0, description="longest wait for the chunks")
+    chunk_stall_s: float = Field(default=1800, gt=0, description="a chunk not done by then is resubmitted")
     working_days_only: bool = Field(default=False, description="do nothing on a day off")
 
 
 class CheckChunkParams(BaseModel):
     """One chunk of a check: the plans, the as-of time the whole check uses."""
 
-    as_of: dt.datetime | dt.date
+    as_of: AsOf
     plans: list[str] = Field(min_length=1)
     definitions: str | None = None
     dry_run: bool = False
     deliver: bool = True
 
 
-def _day_off(as_of: dt.datetime | dt.date) -> bool:
-    day = as_of.astimezone(LOCAL_ZONE).date() if isinstance(as_of, dt.datetime) else as_of
-    return not WorkCalendar().is_working_day(day)
-
-
 def _skipped(as_of: dt.datetime | dt.date, dry_run: bool) -> dict[str, Any]:
-    day = as_of.astimezone(LOCAL_ZONE).date() if isinstance(as_of, dt.datetime) else as_of
-    return {"as_of": day.isoformat(), "plans": [], "notices": 0, "notices_by_step": {}, "queued": 0,
-            "delivery": None, "overdue": 0, "dry_run": dry_run, "skipped": "ngày nghỉ", "chunks": 0,
-            "runners": {}}  # fmt: skip
+    return {"as_of": local_day(as_of).isoformat(), "plans": [], "notices": 0, "notices_by_step": {},
+            "queued": 0, "delivery": None, "overdue": 0, "dry_run": dry_run, "skipped": "ngày nghỉ",
+            "chunks": 0, "runners": {}}  # fmt: skip
 
 
 @flow(name="check_plans", flow_run_name="check-plans", validate_parameters=True)
 def check_plans(params: CheckPlansParams) -> dict[str, Any]:
     logger = get_run_logger()
     as_of = params.as_of or dt.datetime.now(dt.UTC)
-    if params.working_days_only and _day_off(as_of):
+    if params.working_days_only and is_day_off(as_of):
         logger.info("Ngày nghỉ theo lịch làm việc: không kiểm tra.")
         return _skipped(as_of, params.dry_run)
     directory_of = sync_plans(params.definitions, params.plans)
@@ -100,7 +94,8 @@ def check_plans(params: CheckPlansParams) -> dict[str, Any]:
             for c in chunks
         ]  # fmt: skip
         outcomes = run_chunks(params.chunk_deployment, parameters, name="check-plans-chunk",
-                              attempts=params.chunk_attempts, timeout_s=params.chunk_timeout_s)  # fmt: skip
+                              attempts=params.chunk_attempts, timeout_s=params.chunk_timeout_s,
+                              stall_s=params.chunk_stall_s)  # fmt: skip
     else:
         outcomes = [check_chunk(as_of, params.definitions, c, params.dry_run, False) for c in chunks]
     merged = merge_outcomes(outcomes, sorted(directory_of))
@@ -115,8 +110,7 @@ def check_plans(params: CheckPlansParams) -> dict[str, Any]:
     return result
 
 
-@flow(name="check_plans_chunk", flow_run_name="check-plans-chunk", validate_parameters=True, retries=2,
-      retry_delay_seconds=10)  # fmt: skip
+@flow(name="check_plans_chunk", validate_parameters=True, retries=2, retry_delay_seconds=10)
 def check_plans_chunk(params: CheckChunkParams) -> dict[str, Any]:
     """One chunk of ``check_plans``, run by whichever worker picks it up."""
     result = check_chunk_plans(params.as_of, params.definitions, params.plans, params.dry_run, params.deliver)

@@ -28,11 +28,12 @@ from prefect.client.schemas.filters import (
     FlowRunFilter,
     FlowRunFilterId,
 )
-from prefect.client.schemas.objects import FlowRun
+from prefect.client.schemas.objects import FlowRun, State
 from prefect.deployments import run_deployment
 from prefect.exceptions import ObjectNotFound
 from prefect.runtime import deployment as current_deployment
 from prefect.runtime import flow_run as current_flow_run
+from prefect.states import Crashed
 
 RESULT_KEY = "chunk-result"
 _FENCE = "```"
@@ -75,6 +76,7 @@ class _Chunk:
     attempt: int = 0
     run_id: UUID | None = None
     last_state: str = ""
+    submitted: float = 0.0
 
 
 def _submit(deployment: str, chunk: _Chunk, total: int, name: str, parent: str) -> None:
@@ -89,6 +91,7 @@ def _submit(deployment: str, chunk: _Chunk, total: int, name: str, parent: str) 
         idempotency_key=f"{parent}/{chunk.index}/{chunk.attempt}",
     ))
     chunk.run_id = run.id
+    chunk.submitted = time.monotonic()
 
 
 def run_chunks(
@@ -98,10 +101,15 @@ def run_chunks(
     name: str,
     attempts: int = 3,
     timeout_s: float = 6 * 3600,
+    stall_s: float = 1800,
     poll_s: float = 2.0,
 ) -> list[dict[str, Any]]:
     """Run ``deployment`` once per parameter set and return each run's published result,
-    in order. Raises ``FanOutError`` naming the chunks that never completed."""
+    in order. Raises ``FanOutError`` naming the chunks that never completed.
+
+    A run still not final ``stall_s`` seconds after it was submitted is taken for dead
+    (its worker died before its first heartbeat, or no automation watches heartbeats):
+    it is set Crashed and its chunk submitted again."""
     parent = current_flow_run.id or "local"
     chunks = [_Chunk(i, dict(p)) for i, p in enumerate(parameters)]
     for chunk in chunks:
@@ -110,15 +118,20 @@ def run_chunks(
     done: dict[int, UUID] = {}
     failed: list[_Chunk] = []
     deadline = time.monotonic() + timeout_s
+    stalled = f"không xong sau {stall_s:.0f} s: coi như worker đã dừng"
     with get_client(sync_client=True) as client:
         while waiting and time.monotonic() < deadline:
             pending = FlowRunFilter(id=FlowRunFilterId(any_=list(waiting)))
             runs = client.read_flow_runs(flow_run_filter=pending)
             for run in runs:
                 state = run.state
+                chunk = waiting[run.id]
+                if (state is None or not state.is_final()) and time.monotonic() - chunk.submitted > stall_s:
+                    crashed: State[Any] = Crashed(message=stalled)
+                    state = client.set_flow_run_state(run.id, crashed, force=True).state or crashed
                 if state is None or not state.is_final():
                     continue
-                chunk = waiting.pop(run.id)
+                waiting.pop(run.id)
                 chunk.last_state = state.name or state.type.value
                 if state.is_completed():
                     done[chunk.index] = run.id

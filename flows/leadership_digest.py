@@ -16,6 +16,7 @@ from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from pydantic import BaseModel, Field
 
+from flows.params import AsOf
 from notifications.leadership import run_leadership_digest
 from notifications.service import mail_config
 from planflow.store.db import open_store
@@ -23,7 +24,7 @@ from tasks.notify_steps import deliver_outbox, settings_for
 
 
 class LeadershipDigestParams(BaseModel):
-    as_of: dt.datetime | dt.date | None = Field(default=None, description="default: now")
+    as_of: AsOf | None = Field(default=None, description="default: now")
     definitions: str | None = Field(default=None, description="definitions folder override")
     plans: list[str] = Field(default_factory=list, description="plan ids; empty = every active plan")
     dry_run: bool = Field(default=False, description="compose, queue and send nothing")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
 
@@ -80,3 +81,17 @@ class WorkCalendar:
         while not self.is_working_day(current):
             current += step
         return current
+
+
+NATIONAL_ZONE = "Asia/Ho_Chi_Minh"
+
+
+def local_day(as_of: dt.date | dt.datetime, zone: str = NATIONAL_ZONE) -> dt.date:
+    """The calendar day of ``as_of`` in ``zone`` (a date is taken as it is)."""
+    return as_of.astimezone(ZoneInfo(zone)).date() if isinstance(as_of, dt.datetime) else as_of
+
+
+def is_day_off(as_of: dt.date | dt.datetime) -> bool:
+    """True on a weekend or public holiday of the national calendar, unless it is a
+    compensatory working day: what a daily schedule consults before working."""
+    return not WorkCalendar().is_working_day(local_day(as_of))

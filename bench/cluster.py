@@ -1,0 +1,196 @@
+"""A real Prefect cluster on this machine, as docs/deploy.md sets one up: ``prefect server
+start`` on PostgreSQL on a free loopback port, the ``planflow`` process work pool, the
+deployments of prefect.yaml, the automations of automations.yaml, and N ``prefect worker
+start`` processes. Used by the scale-out tests (tests/deploy/) and by ``bench/scaleout.py``.
+
+Each worker runs in its own session (process group), so ``kill_worker`` can kill it with
+every flow run it started, as a machine dying would.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import sqlalchemy as sa
+
+REPO = Path(__file__).resolve().parent.parent
+PREFECT = str(Path(sys.executable).with_name("prefect"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _admin_url(url: str) -> sa.URL:
+    return sa.make_url(url).set(drivername="postgresql+psycopg")
+
+
+def create_database(server_url: str, name: str) -> str:
+    """A new, empty PostgreSQL database on ``server_url``'s server; its asyncpg URL."""
+    engine = sa.create_engine(_admin_url(server_url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return _admin_url(server_url).set(drivername="postgresql+asyncpg", database=name).render_as_string(False)
+
+
+def drop_database(server_url: str, name: str) -> None:
+    engine = sa.create_engine(_admin_url(server_url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+@dataclass
+class Worker:
+    name: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+@dataclass
+class Cluster:
+    """A Prefect server (on PostgreSQL) and its workers; ``env`` is what every process gets."""
+
+    home: Path
+    database_url: str
+    env: dict[str, str]
+    port: int = field(default_factory=free_port)
+    server: subprocess.Popen[bytes] | None = None
+    workers: list[Worker] = field(default_factory=list)
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def _env(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "PLANFLOW_"))}
+        env.update(
+            PREFECT_HOME=str(self.home / "prefect"),
+            PREFECT_API_URL=self.api_url,
+            PREFECT_SERVER_ANALYTICS_ENABLED="false",
+            PREFECT_SERVER_UI_ENABLED="false",
+            PLANFLOW_CODE_DIR=str(REPO),
+        )
+        env.update(self.env)
+        env.update(extra or {})
+        return env
+
+    def _log(self, name: str) -> IO[bytes]:
+        self.home.mkdir(parents=True, exist_ok=True)
+        return (self.home / f"{name}.log").open("ab")
+
+    def start_server(self, timeout: float = 180) -> None:
+        env = self._env({"PREFECT_API_DATABASE_CONNECTION_URL": self.database_url})
+        cmd = [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(self.port)]
+        with self._log("server") as log:
+            self.server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                           start_new_session=True)  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.server.poll() is not None:
+                raise RuntimeError(f"prefect server exited: {self.tail('server')}")
+            try:
+                with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError(f"prefect server not healthy after {timeout} s: {self.tail('server')}")
+
+    def tail(self, name: str, lines: int = 40) -> str:
+        path = self.home / f"{name}.log"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
+
+    def prefect(self, *args: str, timeout: float = 300) -> str:
+        """Run a ``prefect`` CLI command against this server from the repository root."""
+        done = subprocess.run([PREFECT, "--no-prompt", *args], env=self._env(), cwd=REPO, capture_output=True,
+                              text=True, timeout=timeout)  # fmt: skip
+        if done.returncode != 0:
+            raise RuntimeError(f"prefect {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+        return done.stdout
+
+    def set_up(self) -> None:
+        """What docs/deploy.md asks for: the pool, the deployments, the automations."""
+        self.prefect("work-pool", "create", "planflow", "--type", "process")
+        self.prefect("deploy", "--all")
+        self.prefect("automation", "create", "--from-file", "automations.yaml")
+
+    def start_worker(self, name: str, limit: int = 2) -> Worker:
+        env = self._env({"PREFECT_WORKER_QUERY_SECONDS": "1", "PREFECT_WORKER_PREFETCH_SECONDS": "1",
+                         "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30"})  # fmt: skip
+        cmd = [PREFECT, "worker", "start", "--pool", "planflow", "--name", name, "--limit", str(limit)]
+        with self._log(name) as log:
+            process = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+                                       start_new_session=True)  # fmt: skip
+        worker = Worker(name, process, self.home / f"{name}.log")
+        self.workers.append(worker)
+        return worker
+
+    def kill_worker(self, worker: Worker) -> None:
+        """SIGKILL the worker and every flow run it started (its whole process group)."""
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        for worker in self.workers:
+            if worker.process.poll() is None:
+                os.killpg(worker.pid, signal.SIGTERM)
+        for worker in self.workers:
+            try:
+                worker.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+        if self.server is not None and self.server.poll() is None:
+            os.killpg(self.server.pid, signal.SIGTERM)
+            try:
+                self.server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.server.pid, signal.SIGKILL)
+
+    @contextmanager
+    def api(self) -> Iterator[Any]:
+        """A sync Prefect client of this server (and its settings for the calls inside)."""
+        from prefect.client.orchestration import get_client
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        settings = temporary_settings(updates={PREFECT_API_URL: self.api_url})
+        with settings, get_client(sync_client=True) as client:
+            yield client
+
+    def run_deployment(self, name: str, parameters: dict[str, Any], timeout: float = 900) -> Any:
+        """Start a run of ``name``; wait up to ``timeout`` s for its final state (0: not at
+        all). Returns the flow run as last read."""
+        from prefect.deployments import run_deployment
+
+        with self.api():
+            return run_deployment(name, parameters=parameters, timeout=timeout, poll_interval=1,
+                                  as_subflow=False)  # fmt: skip
+
+
+def parent_pid(pid: int) -> int | None:
+    """The parent of a live process on this machine (``/proc``), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1])

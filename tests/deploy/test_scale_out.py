@@ -1,0 +1,231 @@
+"""Scale-out on a real cluster: ``prefect server start`` on PostgreSQL on a free loopback
+port, the planflow pool, ``prefect deploy --all``, the automations, two workers, and the
+store on PostgreSQL (docs/deploy.md, set-up 3). A generated multi-commune dataset is
+checked by the ``check-plans`` deployment, whose chunks the two workers share.
+
+Each test computes the notices due before the run from the store itself
+(``planflow.service.notices_due``) and asserts afterwards that exactly those were
+recorded, each once, and queued and delivered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+import sqlalchemy as sa
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterFlowRunId,
+    ArtifactFilterKey,
+    DeploymentFilter,
+    DeploymentFilterName,
+    FlowRunFilter,
+    FlowRunFilterParentFlowRunId,
+)
+
+from bench.cluster import Cluster, Worker, create_database, drop_database, parent_pid
+from flows.fanout import RESULT_KEY, _parse_result
+from planflow.service import notices_due
+from planflow.store.db import open_store
+from planflow.store.models import NoticeRow, OutboxRow
+from tests.conftest import POSTGRES_URL, REPO
+
+pytestmark = [pytest.mark.postgres, pytest.mark.prefect, pytest.mark.scaleout]
+
+SCHEMA = f"planflow_scaleout_{os.getpid()}"
+PREFECT_DB = f"planflow_prefect_{os.getpid()}"
+
+
+def _store_url() -> str:
+    engine = sa.create_engine(POSTGRES_URL)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+            conn.execute(sa.text(f"CREATE SCHEMA {SCHEMA}"))
+    except sa.exc.OperationalError:
+        if os.environ.get("PLANFLOW_REQUIRE_POSTGRES"):
+            pytest.fail(f"PostgreSQL is required (PLANFLOW_REQUIRE_POSTGRES) but {POSTGRES_URL} is unreachable")
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}")
+    finally:
+        engine.dispose()
+    return f"{POSTGRES_URL}{'&' if '?' in POSTGRES_URL else '?'}options=-csearch_path%3D{SCHEMA}"
+
+
+def _generate(root: Path, store_url: str) -> Path:
+    data = root / "data"
+    script = str(REPO / "scripts" / "generate_dataset.py")
+    subprocess.run([sys.executable, script, "generate", "--communes", "6", "--plans-per-commune", "3",
+                    "--tasks-per-plan", "10", "--seed", "7", "-o", str(data)], check=True, capture_output=True)  # fmt: skip
+    subprocess.run([sys.executable, script, "load", str(data), "--database-url", store_url], check=True,
+                   capture_output=True)  # fmt: skip
+    return data
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    root = tmp_path_factory.mktemp("cluster")
+    store_url = _store_url()
+    data = _generate(root, store_url)
+    prefect_db = create_database(POSTGRES_URL, PREFECT_DB)
+    env = {"PLANFLOW_DATABASE_URL": store_url, "PLANFLOW_DEFINITIONS": str(data),
+           "PLANFLOW_HOME": str(root / "home")}  # fmt: skip
+    cluster = Cluster(home=root, database_url=prefect_db, env=env)
+    try:
+        cluster.start_server()
+        cluster.set_up()
+        cluster.start_worker("w1")
+        cluster.start_worker("w2")
+        yield cluster
+    finally:
+        cluster.stop()
+        drop_database(POSTGRES_URL, PREFECT_DB)
+        engine = sa.create_engine(POSTGRES_URL)
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        engine.dispose()
+
+
+def _expected(cluster: Cluster, as_of: str) -> set[tuple[str, str, str]]:
+    factory = open_store(cluster.env["PLANFLOW_DATABASE_URL"])
+    with factory() as session:
+        from planflow.store.models import PlanRow
+
+        ids = list(session.scalars(sa.select(PlanRow.id).order_by(PlanRow.id)))
+        plan = notices_due(None, ids, dt.date.fromisoformat(as_of), session=session)
+    factory.kw["bind"].dispose()
+    return {n.key for n in plan.notices}
+
+
+def _recorded(cluster: Cluster, as_of_day: str) -> list[tuple[str, str, str]]:
+    factory = open_store(cluster.env["PLANFLOW_DATABASE_URL"])
+    with factory() as session:
+        rows = session.execute(
+            sa.select(NoticeRow.occurrence_key, NoticeRow.step, NoticeRow.recipient, NoticeRow.outbox_id)
+        ).all()
+        unsent = session.scalar(sa.select(sa.func.count()).select_from(OutboxRow).where(OutboxRow.status != "sent"))
+    factory.kw["bind"].dispose()
+    assert all(r.outbox_id is not None for r in rows), "every recorded notice is queued in a message"
+    assert unsent == 0, "every queued message was delivered"
+    return [(r.occurrence_key, r.step, r.recipient) for r in rows]
+
+
+def _check(cluster: Cluster, as_of: str, **extra: Any) -> dict[str, Any]:
+    return {"params": {"as_of": as_of, "chunk_plans": 3, "fan_out": "deployments", **extra}}
+
+
+def _chunk_runs(cluster: Cluster, parent: UUID) -> list[Any]:
+    children = FlowRunFilter(parent_flow_run_id=FlowRunFilterParentFlowRunId(any_=[parent]))
+    with cluster.api() as client:
+        return list(client.read_flow_runs(flow_run_filter=children))
+
+
+def _results(cluster: Cluster, runs: list[Any]) -> list[dict[str, Any]]:
+    with cluster.api() as client:
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=[RESULT_KEY]), flow_run_id=ArtifactFilterFlowRunId(any_=[r.id for r in runs])))  # fmt: skip
+    return [_parse_result(str(a.data)) for a in artifacts]
+
+
+def test_check_is_split_between_two_workers(cluster: Cluster) -> None:
+    as_of = "2026-06-30"
+    expected = _expected(cluster, as_of)
+    assert len(expected) > 50, "the dataset has notices due on the as-of day"
+    run = cluster.run_deployment("check_plans/check-plans", _check(cluster, as_of), timeout=900)
+    assert run.state.is_completed(), (run.state, cluster.tail("w1"), cluster.tail("w2"))
+
+    chunks = _chunk_runs(cluster, run.id)
+    assert len(chunks) == 6 and all(c.state.is_completed() for c in chunks)
+    runners = {int(r["runner"].rsplit(":", 1)[1]) for r in _results(cluster, chunks)}
+    assert runners == {w.pid for w in cluster.workers}, "both workers ran chunks"
+
+    recorded = _recorded(cluster, as_of)
+    assert len(recorded) == len(set(recorded)) == len(expected)
+    assert set(recorded) == expected
+
+
+def test_overlapping_runs_record_each_notice_once(cluster: Cluster) -> None:
+    """Two checks started together (the deployment's limit queues the second) and the same
+    chunk run twice at once (nothing serialises those: the database decides)."""
+    as_of = "2026-07-10"
+    expected = _expected(cluster, as_of)
+    before = set(_recorded(cluster, as_of))
+    assert expected and not expected & before
+    chunk = {"params": {"as_of": as_of, "plans": sorted({k[0].split("/", 1)[0] for k in expected})[:3]}}
+    started = [cluster.run_deployment("check_plans_chunk/check-plans-chunk", chunk, timeout=0) for _ in range(2)]
+    checks = [cluster.run_deployment("check_plans/check-plans", _check(cluster, as_of), timeout=0) for _ in range(2)]
+    finals = [_wait(cluster, r.id) for r in started + checks]
+    assert all(s.is_completed() for s in finals), finals
+
+    first, second = (_read(cluster, r.id) for r in checks)
+    assert first.end_time <= second.start_time or second.end_time <= first.start_time, "checks never overlap"
+    recorded = _recorded(cluster, as_of)
+    assert len(recorded) == len(set(recorded))
+    assert set(recorded) - before == expected
+
+
+def _read(cluster: Cluster, run_id: UUID) -> Any:
+    with cluster.api() as client:
+        return client.read_flow_run(run_id)
+
+
+def _wait(cluster: Cluster, run_id: UUID, timeout: float = 900) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = _read(cluster, run_id).state
+        if state is not None and state.is_final():
+            return state
+        time.sleep(1)
+    raise AssertionError(f"run {run_id} not final after {timeout} s")
+
+
+def _worker_of(cluster: Cluster, run: Any) -> Worker | None:
+    """The worker whose process started this flow run (from its infrastructure pid)."""
+    if not run.infrastructure_pid:
+        return None
+    pid = parent_pid(int(str(run.infrastructure_pid).rsplit(":", 1)[-1]))
+    return next((w for w in cluster.workers if w.pid == pid), None)
+
+
+def test_worker_killed_mid_run(cluster: Cluster) -> None:
+    """A worker dies (SIGKILL to it and its flow runs) while it runs a chunk: the chunk
+    is marked Crashed and submitted again, the check completes on the other worker, and
+    every notice is recorded once."""
+    as_of = "2026-07-24"
+    expected = _expected(cluster, as_of)
+    before = set(_recorded(cluster, as_of))
+    parent = cluster.run_deployment("check_plans/check-plans", _check(cluster, as_of, chunk_plans=1,
+                                    chunk_stall_s=60), timeout=0)  # fmt: skip
+    victim = killed_run = None
+    deadline = time.monotonic() + 300
+    while victim is None and time.monotonic() < deadline:
+        parent_worker = _worker_of(cluster, _read(cluster, parent.id))
+        for run in _chunk_runs(cluster, parent.id):
+            worker = _worker_of(cluster, run)
+            if run.state.is_running() and worker is not None and parent_worker not in (None, worker):
+                victim, killed_run = worker, run
+                break
+        time.sleep(0.2)
+    assert victim is not None and killed_run is not None, "a chunk ran on the worker that does not run the check"
+    cluster.kill_worker(victim)
+
+    final = _wait(cluster, parent.id, timeout=600)
+    assert final.is_completed(), (final, cluster.tail("server"))
+    assert _read(cluster, killed_run.id).state.is_final() and not _read(cluster, killed_run.id).state.is_completed()
+    retried = [r for r in _chunk_runs(cluster, parent.id) if r.name.startswith(killed_run.name) and r.id != killed_run.id]
+    assert retried and any(r.state.is_completed() for r in retried), "the killed chunk ran again"
+    recorded = _recorded(cluster, as_of)
+    assert len(recorded) == len(set(recorded))
+    assert set(recorded) - before == expected
+    with cluster.api() as client:
+        names = {d.name for d in client.read_deployments(deployment_filter=DeploymentFilter(
+            name=DeploymentFilterName(any_=["check-plans", "check-plans-chunk"])))}  # fmt: skip
+    assert names == {"check-plans", "check-plans-chunk"}
