@@ -10,9 +10,16 @@ the final state of every task run of the flow runs we made.
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
 import time
-from collections.abc import Iterator
+import urllib.request
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from uuid import UUID
 
 from prefect.client.orchestration import get_client
@@ -64,3 +71,71 @@ def wait_until_recorded(flow_run_ids: list[UUID], timeout: float = _SETTLE_TIMEO
             if settled and len(flows) == len(flow_run_ids):
                 return
             time.sleep(0.2)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def start_server(
+    port: int, env: Mapping[str, str], log: Path, timeout: float = 180
+) -> subprocess.Popen[bytes]:
+    """``prefect server start`` on 127.0.0.1:``port``, with its services (the scheduler,
+    the triggers of automations…), in a session of its own; returns once it is healthy.
+    Its output goes to ``log``."""
+    prefect = str(Path(sys.executable).with_name("prefect"))
+    cmd = [prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        server = subprocess.Popen(cmd, env=dict(env), stdout=out, stderr=subprocess.STDOUT,
+                                  start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            tail = "\n".join(log.read_text(errors="replace").splitlines()[-20:])
+            raise RuntimeError(f"prefect server đã dừng khi khởi động:\n{tail}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as r:
+                if r.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.5)
+    stop_process_group(server)
+    raise RuntimeError(f"prefect server chưa sẵn sàng sau {timeout:.0f} s (xem {log})")
+
+
+def stop_process_group(process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    """SIGTERM to the process's group, SIGKILL after ``timeout`` seconds."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@contextmanager
+def prefect_server(home: Path) -> Iterator[str]:
+    """A Prefect server with its services for as long as the block runs (``planflow
+    serve``): the one PREFECT_API_URL names, or one started here on a free loopback port,
+    keeping its SQLite database under ``home`` (PREFECT_HOME). Yields the API URL."""
+    if PREFECT_API_URL.value():
+        yield str(PREFECT_API_URL.value())
+        return
+    port = free_port()
+    env = {**os.environ, "PREFECT_HOME": str(home)}
+    server = start_server(port, env, home / "server.log")
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            os.environ["PREFECT_API_URL"] = url  # the flow-run processes the runner starts
+            yield url
+            EventsWorker.drain_all()
+    finally:
+        os.environ.pop("PREFECT_API_URL", None)
+        stop_process_group(server)

@@ -1,6 +1,6 @@
 """Measure `planflow import` on the seed plans against their hand-checked gold task lists.
 
-    .venv/bin/python scripts/import_accuracy.py [--seeds ../shared/seeds] [--gold tests/importer/gold] [-v]
+    .venv/bin/python scripts/import_accuracy.py [--seeds DIR] [--gold tests/importer/gold] [-v]
 
 Prints, per document and overall, precision and recall of task detection and the share of
 matched tasks whose lead units, supporting units and dates are right. With -v it also
@@ -46,7 +46,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--seeds", type=Path, default=REPO.parent / "shared" / "seeds")
+    parser.add_argument("--seeds", type=Path, default=REPO / "tests" / "importer" / "seeds")
     parser.add_argument("--gold", type=Path, default=REPO / "tests" / "importer" / "gold")
     parser.add_argument("--definitions", type=Path, default=REPO / "definitions")
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses, extras and wrong fields")

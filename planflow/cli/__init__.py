@@ -11,6 +11,7 @@ from planflow.cli.importer import import_
 from planflow.cli.mail import notices, outbox, send, simulate
 from planflow.cli.progress import progress
 from planflow.cli.reports import report_app, reports
+from planflow.cli.serve import serve
 from planflow.cli.status import status, sync
 from planflow.cli.web import link, web
 
@@ -27,6 +28,7 @@ app.command("sync")(sync)
 app.command("status")(status)
 app.command("progress")(progress)
 app.command("check")(check)
+app.command("serve")(serve)
 app.command("notices")(notices)
 app.command("simulate")(simulate)
 app.command("outbox")(outbox)

@@ -34,12 +34,16 @@ from planflow.settings import Settings
 from planflow.status import Status
 
 
-@contextmanager
-def local_prefect(config: Settings, verbose: bool) -> Iterator[list[UUID]]:
+def quiet(verbose: bool) -> None:
     if not verbose:
         # Per-task logs still reach the Prefect API (UI); the console shows our summary.
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
         os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
+
+
+@contextmanager
+def local_prefect(config: Settings, verbose: bool) -> Iterator[list[UUID]]:
+    quiet(verbose)
     from flows.env import configure_local_prefect
 
     configure_local_prefect(config.prefect_home)

@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 
 from tests.conftest import REPO
 
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = REPO / "tests" / "importer" / "seeds"  # copies of ../shared/seeds: CI clones the repo alone
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
 
 # Phụ lục of seed 002 as the signed document has it: a real table (the .txt flattens it).
