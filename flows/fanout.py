@@ -12,6 +12,7 @@ a chunk that died wrote nothing, and a chunk that ran twice records each notice 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from collections.abc import Mapping, Sequence
@@ -28,7 +29,7 @@ from prefect.client.schemas.filters import (
     FlowRunFilter,
     FlowRunFilterId,
 )
-from prefect.client.schemas.objects import FlowRun, State
+from prefect.client.schemas.objects import FlowRun, State, StateType
 from prefect.deployments import run_deployment
 from prefect.exceptions import ObjectNotFound
 from prefect.runtime import deployment as current_deployment
@@ -76,7 +77,14 @@ class _Chunk:
     attempt: int = 0
     run_id: UUID | None = None
     last_state: str = ""
-    submitted: float = 0.0
+
+
+def _stalled(state: State[Any] | None, stall_s: float) -> bool:
+    """Pending or Running with no change for ``stall_s`` seconds. A run still Scheduled is
+    waiting for a free worker, which is not a reason to run it twice."""
+    if state is None or state.type not in (StateType.PENDING, StateType.RUNNING):
+        return False
+    return (dt.datetime.now(dt.UTC) - state.timestamp).total_seconds() > stall_s
 
 
 def _submit(deployment: str, chunk: _Chunk, total: int, name: str, parent: str) -> None:
@@ -91,7 +99,6 @@ def _submit(deployment: str, chunk: _Chunk, total: int, name: str, parent: str) 
         idempotency_key=f"{parent}/{chunk.index}/{chunk.attempt}",
     ))
     chunk.run_id = run.id
-    chunk.submitted = time.monotonic()
 
 
 def run_chunks(
@@ -107,8 +114,8 @@ def run_chunks(
     """Run ``deployment`` once per parameter set and return each run's published result,
     in order. Raises ``FanOutError`` naming the chunks that never completed.
 
-    A run still not final ``stall_s`` seconds after it was submitted is taken for dead
-    (its worker died before its first heartbeat, or no automation watches heartbeats):
+    A run Pending or Running for ``stall_s`` seconds without a state change is taken for
+    dead (its worker died before its first heartbeat, or no automation watches heartbeats):
     it is set Crashed and its chunk submitted again."""
     parent = current_flow_run.id or "local"
     chunks = [_Chunk(i, dict(p)) for i, p in enumerate(parameters)]
@@ -126,7 +133,7 @@ def run_chunks(
             for run in runs:
                 state = run.state
                 chunk = waiting[run.id]
-                if (state is None or not state.is_final()) and time.monotonic() - chunk.submitted > stall_s:
+                if _stalled(state, stall_s):
                     crashed: State[Any] = Crashed(message=stalled)
                     state = client.set_flow_run_state(run.id, crashed, force=True).state or crashed
                 if state is None or not state.is_final():

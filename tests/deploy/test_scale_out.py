@@ -202,7 +202,7 @@ def test_worker_killed_mid_run(cluster: Cluster) -> None:
     as_of = "2026-07-24"
     expected = _expected(cluster, as_of)
     before = set(_recorded(cluster, as_of))
-    parent = cluster.run_deployment("check_plans/check-plans", _check(cluster, as_of, chunk_plans=1,
+    parent = cluster.run_deployment("check_plans/check-plans", _check(cluster, as_of, chunk_plans=2,
                                     chunk_stall_s=60), timeout=0)  # fmt: skip
     victim = killed_run = None
     deadline = time.monotonic() + 300
