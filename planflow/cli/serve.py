@@ -159,15 +159,15 @@ async def _serve(
     runner._scheduled_run_poller.stopping = True  # no new runs; the ones started go on
     deadline = time.monotonic() + grace
     forced = False
-    while runner._flow_run_process_map and time.monotonic() < deadline:
+    while await _in_flight(names) and time.monotonic() < deadline:
         try:
-            again = await asyncio.wait_for(requests.get(), timeout=0.5)
+            again = await asyncio.wait_for(requests.get(), timeout=1)
         except TimeoutError:
             continue
         console.print(f"Nhận {again} lần nữa: dừng ngay.")
         forced = True
         break
-    left = len(runner._flow_run_process_map)
+    left = await _in_flight(names)
     await runner.astop()
     for task in (started, watcher):
         task.cancel()
@@ -177,6 +177,25 @@ async def _serve(
         reason = "dừng ngay" if forced else f"quá {grace:g} giây"
         return f"{left} lượt chạy bị hủy ({reason}); lần chạy sau sẽ làm lại"
     return "không có lượt chạy nào bị cắt ngang"
+
+
+async def _in_flight(names: dict[Any, str]) -> int:
+    """How many runs of our deployments are Pending or Running."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterId,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+
+    ours = DeploymentFilter(id=DeploymentFilterId(any_=list(names)))
+    active = FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PENDING,
+                                                                                      StateType.RUNNING])))
+    async with get_client() as client:
+        return len(await client.read_flow_runs(deployment_filter=ours, flow_run_filter=active))
 
 
 async def _report_once(names: dict[Any, str], seen: dict[Any, str]) -> None:
