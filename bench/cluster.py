@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,15 +21,10 @@ from typing import IO, Any
 
 import sqlalchemy as sa
 
+from flows.runtime import free_port, start_server, stop_process_group
+
 REPO = Path(__file__).resolve().parent.parent
 PREFECT = str(Path(sys.executable).with_name("prefect"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _admin_url(url: str) -> sa.URL:
@@ -101,21 +93,7 @@ class Cluster:
 
     def start_server(self, timeout: float = 180) -> None:
         env = self._env({"PREFECT_API_DATABASE_CONNECTION_URL": self.database_url})
-        cmd = [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(self.port)]
-        with self._log("server") as log:
-            self.server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                           start_new_session=True)  # fmt: skip
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.server.poll() is not None:
-                raise RuntimeError(f"prefect server exited: {self.tail('server')}")
-            try:
-                with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.5)
-        raise RuntimeError(f"prefect server not healthy after {timeout} s: {self.tail('server')}")
+        self.server = start_server(self.port, env, self.home / "server.log", timeout=timeout)
 
     def tail(self, name: str, lines: int = 40) -> str:
         path = self.home / f"{name}.log"
@@ -152,20 +130,8 @@ class Cluster:
         worker.process.wait(timeout=30)
 
     def stop(self) -> None:
-        for worker in self.workers:
-            if worker.process.poll() is None:
-                os.killpg(worker.pid, signal.SIGTERM)
-        for worker in self.workers:
-            try:
-                worker.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)
-        if self.server is not None and self.server.poll() is None:
-            os.killpg(self.server.pid, signal.SIGTERM)
-            try:
-                self.server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.server.pid, signal.SIGKILL)
+        for process in [w.process for w in self.workers] + ([self.server] if self.server else []):
+            stop_process_group(process)
 
     @contextmanager
     def api(self) -> Iterator[Any]:
@@ -185,12 +151,3 @@ class Cluster:
         with self.api():
             return run_deployment(name, parameters=parameters, timeout=timeout, poll_interval=1,
                                   as_subflow=False)  # fmt: skip
-
-
-def parent_pid(pid: int) -> int | None:
-    """The parent of a live process on this machine (``/proc``), or None."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return int(fields[1])

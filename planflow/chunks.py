@@ -27,12 +27,12 @@ def plan_chunks(directory_of: Mapping[str, str], size: int = DEFAULT_CHUNK_PLANS
     current: list[str] = []
     for directory in sorted(by_directory):
         plans = by_directory[directory]
+        if current and len(current) + len(plans) > size:
+            chunks.append(current)
+            current = []
         if len(plans) > size:
             chunks += [plans[i : i + size] for i in range(0, len(plans), size)]
             continue
-        if len(current) + len(plans) > size:
-            chunks.append(current)
-            current = []
         current += plans
     if current:
         chunks.append(current)

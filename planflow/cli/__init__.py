@@ -9,6 +9,7 @@ from planflow.cli.definitions import compile_, validate
 from planflow.cli.exports import export, ics, import_progress
 from planflow.cli.importer import import_
 from planflow.cli.mail import notices, outbox, send, simulate
+from planflow.cli.migrate import migrate
 from planflow.cli.progress import progress
 from planflow.cli.reports import report_app, reports
 from planflow.cli.serve import serve
@@ -25,6 +26,7 @@ app = typer.Typer(
 app.command("validate")(validate)
 app.command("compile")(compile_)
 app.command("sync")(sync)
+app.command("migrate")(migrate)
 app.command("status")(status)
 app.command("progress")(progress)
 app.command("check")(check)

@@ -71,6 +71,9 @@ def check(
     ] = False,
     as_json: JsonOption = False,
     verbose: Annotated[bool, typer.Option("--verbose", help="Hiện nhật ký Prefect.")] = False,
+    chunk_plans: Annotated[
+        int, typer.Option("--chunk-plans", min=1, help="Số kế hoạch mỗi phần việc (mỗi phần một giao dịch).")
+    ] = 100,
 ) -> None:
     """Kiểm tra hằng ngày bằng luồng Prefect: tình trạng, nhắc việc, báo quá hạn, gửi thư.
 
@@ -95,7 +98,8 @@ def check(
             else:
                 from flows.check_plans import CheckPlansParams, check_plans
 
-                params = CheckPlansParams(as_of=moment, definitions=folder, dry_run=dry_run)
+                params = CheckPlansParams(as_of=moment, definitions=folder, dry_run=dry_run,
+                                          chunk_plans=chunk_plans)  # fmt: skip
                 result = flow_result(check_plans(params, return_state=True), runs, "check_plans")
         if as_json:
             print_json(result)

@@ -41,6 +41,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+MIGRATION_LOCK = 0x706C616E666C6F77  # "planflow"
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
@@ -60,6 +63,10 @@ def migrate(engine: Engine) -> None:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Workers that start together after an upgrade migrate one at a time; the
+                # others then find the schema current (Alembic's upgrade is a no-op).
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
     except OperationalError as exc:

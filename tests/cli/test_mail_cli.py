@@ -109,3 +109,24 @@ def test_check_all_plans_flow(tmp_path: Path) -> None:
     again = subprocess.run([str(PLANFLOW), "check", "--as-of", "2025-10-20", "--json", "--dry-run"], env=env,
                            capture_output=True, text=True, check=True, cwd=tmp_path, timeout=300)  # fmt: skip
     assert json.loads(again.stdout)["notices"] == 0  # all recorded by the first run
+
+
+@pytest.mark.prefect
+def test_check_in_chunks_finds_the_same_notices(tmp_path: Path) -> None:
+    """One task run per plan (--chunk-plans 1) or one for all: the same statuses and notices,
+    each recorded once; only the number of chunks differs."""
+    results = []
+    for chunk in ("1", "100"):
+        env = {**os.environ, "PLANFLOW_DEFINITIONS": str(REPO / "definitions"),
+               "PLANFLOW_HOME": str(tmp_path / f"home-{chunk}")}  # fmt: skip
+        for name in ("PREFECT_API_URL", "PREFECT_HOME", "PLANFLOW_SMTP_URL"):
+            env.pop(name, None)
+        done = subprocess.run([str(PLANFLOW), "check", "--as-of", "2025-10-24", "--json", "--chunk-plans", chunk],
+                              env=env, capture_output=True, text=True, check=False, cwd=tmp_path, timeout=300)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        results.append(json.loads(done.stdout))
+    one_each, all_together = results
+    assert (one_each["chunks"], all_together["chunks"]) == (6, 1)
+    for key in ("plans", "notices", "notices_by_step", "overdue", "as_of"):
+        assert one_each[key] == all_together[key], key
+    assert one_each["notices"] > 0 and one_each["queued"] >= all_together["queued"]

@@ -32,7 +32,7 @@ from prefect.client.schemas.filters import (
     FlowRunFilterParentFlowRunId,
 )
 
-from bench.cluster import Cluster, Worker, create_database, drop_database, parent_pid
+from bench.cluster import Cluster, Worker, create_database, drop_database
 from flows.fanout import RESULT_KEY, _parse_result
 from planflow.service import notices_due
 from planflow.store.db import open_store
@@ -187,12 +187,9 @@ def _wait(cluster: Cluster, run_id: UUID, timeout: float = 900) -> Any:
     raise AssertionError(f"run {run_id} not final after {timeout} s")
 
 
-def _worker_of(cluster: Cluster, run: Any) -> Worker | None:
-    """The worker whose process started this flow run (from its infrastructure pid)."""
-    if not run.infrastructure_pid:
-        return None
-    pid = parent_pid(int(str(run.infrastructure_pid).rsplit(":", 1)[-1]))
-    return next((w for w in cluster.workers if w.pid == pid), None)
+def _worker_of(cluster: Cluster, run_id: UUID) -> Worker | None:
+    """The worker that took this flow run (each worker logs the runs it submits)."""
+    return next((w for w in cluster.workers if str(run_id) in w.log.read_text(errors="replace")), None)
 
 
 def test_worker_killed_mid_run(cluster: Cluster) -> None:
@@ -207,14 +204,14 @@ def test_worker_killed_mid_run(cluster: Cluster) -> None:
     victim = killed_run = None
     deadline = time.monotonic() + 300
     while victim is None and time.monotonic() < deadline:
-        parent_worker = _worker_of(cluster, _read(cluster, parent.id))
+        parent_worker = _worker_of(cluster, parent.id)
         for run in _chunk_runs(cluster, parent.id):
-            worker = _worker_of(cluster, run)
-            if run.state.is_running() and worker is not None and parent_worker not in (None, worker):
-                victim, killed_run = worker, run
+            worker = _worker_of(cluster, run.id)
+            if not run.state.is_final() and worker is not None and parent_worker not in (None, worker):
+                victim, killed_run = worker, run  # taken by the other worker, not finished
                 break
         time.sleep(0.2)
-    assert victim is not None and killed_run is not None, "a chunk ran on the worker that does not run the check"
+    assert victim is not None and killed_run is not None, "a chunk went to the worker that does not run the check"
     cluster.kill_worker(victim)
 
     final = _wait(cluster, parent.id, timeout=600)
