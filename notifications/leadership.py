@@ -11,7 +11,6 @@ however often.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from notifications.config import MailConfig
-from notifications.outbox import add_once
-from notifications.render import environment
+from notifications.outbox import queue_once
+from notifications.render import Rendered, environment
 from planflow.batch import PlanCheck, check_plans
 from planflow.status import Status
 from planflow.store.models import OutboxRow, PlanRow
@@ -114,29 +113,16 @@ def leader_digests(
 def queue_leader_digest(
     digest: LeaderDigest, *, session: Session, now: dt.datetime, domain: str
 ) -> OutboxRow | None:
-    idempotency = hashlib.sha256(f"leadership|{digest.week}|{digest.key}".encode()).hexdigest()
     env = environment()
     subject = f"[planflow] Tình hình thực hiện kế hoạch tuần {digest.week}: {len(digest.plans)} kế hoạch"
     if digest.overdue:
         subject += f", {digest.overdue} việc quá hạn"
     data = {"d": digest, "as_of": digest.as_of.strftime("%d/%m/%Y"), "subject": subject}
-    to = [(digest.name, e) for e in digest.emails]
-    row = OutboxRow(
-        idempotency_key=idempotency,
-        recipient=f"leader:{digest.key}",
-        to_addrs=to,
-        cc_addrs=[],
-        subject=subject,
-        body_text=env.get_template("leadership.txt.j2").render(data),
-        body_html=env.get_template("leadership.html.j2").render(data),
-        message_id=f"<{idempotency[:40]}@{domain}>",
-        references=[],
-        status="pending" if to else "failed",
-        attempts=0,
-        last_error=None if to else f"không có địa chỉ e-mail cho '{digest.name}'",
-        created_at=now,
-    )
-    return add_once(session, row)
+    rendered = Rendered(subject, env.get_template("leadership.txt.j2").render(data),
+                        env.get_template("leadership.html.j2").render(data))  # fmt: skip
+    return queue_once(f"leadership|{digest.week}|{digest.key}", recipient=f"leader:{digest.key}",
+                      names=digest.name, to=[(digest.name, e) for e in digest.emails], cc=[],
+                      rendered=rendered, session=session, now=now, domain=domain)  # fmt: skip
 
 
 def active_plan_ids(session: Session) -> list[str]:

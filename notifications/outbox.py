@@ -116,6 +116,33 @@ def queue_digest(
     return row
 
 
+def queue_once(
+    key: str, *, recipient: str, names: str, to: list[tuple[str, str]], cc: list[tuple[str, str]],
+    rendered: Rendered, session: Session, now: dt.datetime, domain: str, report_version_id: int | None = None,
+) -> OutboxRow | None:  # fmt: skip
+    """One message not tied to notices (a report, a digest to leaders), queued once per
+    ``key`` whoever asks. Without an address it is queued as failed, visible in
+    ``planflow outbox --failed``, naming ``names``."""
+    idempotency = _digest_of(key)
+    row = OutboxRow(
+        idempotency_key=idempotency,
+        recipient=recipient,
+        to_addrs=to,
+        cc_addrs=cc,
+        subject=rendered.subject if len(rendered.subject) <= 180 else rendered.subject[:179] + "…",
+        body_text=rendered.text,
+        body_html=rendered.html,
+        message_id=f"<{idempotency[:40]}@{domain}>",
+        references=[],
+        status="pending" if to else "failed",
+        attempts=0,
+        last_error=None if to else f"không có địa chỉ e-mail cho '{names}'",
+        created_at=now,
+        report_version_id=report_version_id,
+    )
+    return add_once(session, row)
+
+
 def add_once(session: Session, row: OutboxRow) -> OutboxRow | None:
     """Add a message unless one with its idempotency key is queued already (by this run,
     an earlier one or a concurrent one: the unique constraint decides). Returns the row

@@ -9,7 +9,6 @@ officers' own copy at ``<definitions>/templates/report.docx``.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 from collections import OrderedDict
 from collections.abc import MutableMapping, Sequence
@@ -23,8 +22,8 @@ from markdown_it import MarkdownIt
 from sqlalchemy.orm import Session
 
 from notifications.docx_template import PACKAGED
-from notifications.outbox import add_once
-from notifications.render import environment
+from notifications.outbox import queue_once
+from notifications.render import Rendered, environment
 from planflow.errors import PlanflowError
 from planflow.reporting import RenderedFile
 from planflow.reports import ReportContext
@@ -150,7 +149,6 @@ def queue_report_mail(
     compiling unit for review, or the final to the recipients. Queued once per version
     and kind, whoever asks."""
     kind = "final" if final else "draft"
-    idempotency = hashlib.sha256(f"report|{kind}|{version.id}".encode()).hexdigest()
     to_addrs = [(name, addr) for name, addrs in to for addr in addrs]
     cc_addrs = [(name, addr) for name, addrs in cc for addr in addrs if (name, addr) not in to_addrs]
     env = _env()
@@ -160,21 +158,8 @@ def queue_report_mail(
         if final
         else f"[planflow] Dự thảo báo cáo (bản {version.version}): {ctx.summary}"
     )
-    names = ", ".join(name for name, _ in to)
-    row = OutboxRow(
-        idempotency_key=idempotency,
-        recipient=f"report:{ctx.key}",
-        to_addrs=to_addrs,
-        cc_addrs=cc_addrs,
-        subject=subject if len(subject) <= 180 else subject[:179] + "…",
-        body_text=env.get_template("report_mail.txt.j2").render(data),
-        body_html=env.get_template("report_mail.html.j2").render(data),
-        message_id=f"<{idempotency[:40]}@{domain}>",
-        references=[],
-        status="pending" if to_addrs else "failed",
-        attempts=0,
-        last_error=None if to_addrs else f"không có địa chỉ e-mail cho '{names}'",
-        created_at=now,
-        report_version_id=version.id,
-    )
-    return add_once(session, row)
+    rendered = Rendered(subject, env.get_template("report_mail.txt.j2").render(data),
+                        env.get_template("report_mail.html.j2").render(data))  # fmt: skip
+    return queue_once(f"report|{kind}|{version.id}", recipient=f"report:{ctx.key}",
+                      names=", ".join(name for name, _ in to), to=to_addrs, cc=cc_addrs, rendered=rendered,
+                      session=session, now=now, domain=domain, report_version_id=version.id)  # fmt: skip

@@ -43,18 +43,19 @@ def defs_root(tmp_path: Path) -> Path:
     return write_definitions(tmp_path / "definitions")
 
 
-def _postgres_url() -> str | None:
+def postgres_schema_url(schema: str = TEST_SCHEMA) -> str | None:
+    """The URL of a new, empty schema on the test PostgreSQL server; None if unreachable."""
     engine = sa.create_engine(POSTGRES_URL)
     try:
         with engine.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {TEST_SCHEMA} CASCADE"))
-            conn.execute(sa.text(f"CREATE SCHEMA {TEST_SCHEMA}"))
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
     except sa.exc.OperationalError:
         return None
     finally:
         engine.dispose()
     separator = "&" if "?" in POSTGRES_URL else "?"
-    return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{TEST_SCHEMA}"
+    return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -62,7 +63,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh, empty database: a SQLite file, and a PostgreSQL schema when reachable."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
-    url = _postgres_url()
+    url = postgres_schema_url()
     if url is None:
         if os.environ.get("PLANFLOW_REQUIRE_POSTGRES"):
             pytest.fail(

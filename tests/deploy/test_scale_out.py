@@ -37,7 +37,7 @@ from flows.fanout import RESULT_KEY, _parse_result
 from planflow.service import notices_due
 from planflow.store.db import open_store
 from planflow.store.models import NoticeRow, OutboxRow
-from tests.conftest import POSTGRES_URL, REPO
+from tests.conftest import POSTGRES_URL, REPO, postgres_schema_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.prefect, pytest.mark.scaleout]
 
@@ -46,18 +46,12 @@ PREFECT_DB = f"planflow_prefect_{os.getpid()}"
 
 
 def _store_url() -> str:
-    engine = sa.create_engine(POSTGRES_URL)
-    try:
-        with engine.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-            conn.execute(sa.text(f"CREATE SCHEMA {SCHEMA}"))
-    except sa.exc.OperationalError:
+    url = postgres_schema_url(SCHEMA)
+    if url is None:
         if os.environ.get("PLANFLOW_REQUIRE_POSTGRES"):
             pytest.fail(f"PostgreSQL is required (PLANFLOW_REQUIRE_POSTGRES) but {POSTGRES_URL} is unreachable")
         pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}")
-    finally:
-        engine.dispose()
-    return f"{POSTGRES_URL}{'&' if '?' in POSTGRES_URL else '?'}options=-csearch_path%3D{SCHEMA}"
+    return url
 
 
 def _generate(root: Path, store_url: str) -> Path:
