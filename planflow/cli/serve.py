@@ -192,8 +192,8 @@ async def _in_flight(names: dict[Any, str]) -> int:
     from prefect.client.schemas.objects import StateType
 
     ours = DeploymentFilter(id=DeploymentFilterId(any_=list(names)))
-    active = FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PENDING,
-                                                                                      StateType.RUNNING])))
+    pending_or_running = FlowRunFilterStateType(any_=[StateType.PENDING, StateType.RUNNING])
+    active = FlowRunFilter(state=FlowRunFilterState(type=pending_or_running))
     async with get_client() as client:
         return len(await client.read_flow_runs(deployment_filter=ours, flow_run_filter=active))
 

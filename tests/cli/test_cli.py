@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from planflow.cli import app
 from tests.cli.runner import PLANFLOW, run_cli
 from tests.conftest import REPO
@@ -150,3 +152,19 @@ def test_cli_does_not_import_prefect() -> None:
         "assert not any(m == 'prefect' or m.startswith('prefect.') for m in sys.modules), 'prefect imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_migrate_upgrades_once(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`planflow migrate` creates the schema of an empty store, then finds it current."""
+    monkeypatch.setenv("PLANFLOW_DATABASE_URL", database_url)
+    code, out, _ = run_cli("migrate")
+    assert code == 0 and "đã nâng cấp lược đồ (trống) → 0004" in out
+    code, out, _ = run_cli("migrate")
+    assert code == 0 and "lược đồ đã ở phiên bản mới nhất (0004)" in out
+
+
+def test_serve_refuses_unknown_schedules(defs_root: Path) -> None:
+    code, _, err = run_cli("serve", "-d", str(defs_root), "--only", "hang-gio")
+    assert code == 1 and "không có lịch ['hang-gio']" in err and "check-plans" in err
+    code, _, err = run_cli("serve", "-d", str(defs_root), "--every", "check-plans=abc")
+    assert code == 1 and "cần dạng TÊN=GIÂY" in err
