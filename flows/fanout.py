@@ -51,7 +51,7 @@ def publish_result(result: Mapping[str, Any], title: str) -> None:
                              description=title)  # fmt: skip
 
 
-def _parse_result(markdown: str) -> dict[str, Any]:
+def parse_result(markdown: str) -> dict[str, Any]:
     start = markdown.index(f"{_FENCE}json\n") + len(_FENCE) + 5
     end = markdown.rindex(_FENCE)
     parsed: dict[str, Any] = json.loads(markdown[start:end])
@@ -160,7 +160,7 @@ def run_chunks(
                 flow_run_id=ArtifactFilterFlowRunId(any_=list(done.values())),
             )
         )
-    by_run = {a.flow_run_id: _parse_result(str(a.data)) for a in artifacts}
+    by_run = {a.flow_run_id: parse_result(str(a.data)) for a in artifacts}
     missing = [i + 1 for i, run_id in done.items() if run_id not in by_run]
     if missing:
         raise FanOutError(f"phần việc {missing} hoàn thành nhưng không công bố kết quả ({RESULT_KEY})")

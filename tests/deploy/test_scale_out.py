@@ -33,7 +33,7 @@ from prefect.client.schemas.filters import (
 )
 
 from bench.cluster import Cluster, Worker, create_database, drop_database
-from flows.fanout import RESULT_KEY, _parse_result
+from flows.fanout import RESULT_KEY, parse_result
 from planflow.service import notices_due
 from planflow.store.db import open_store
 from planflow.store.models import NoticeRow, OutboxRow
@@ -126,7 +126,7 @@ def _results(cluster: Cluster, runs: list[Any]) -> list[dict[str, Any]]:
     with cluster.api() as client:
         artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
             key=ArtifactFilterKey(any_=[RESULT_KEY]), flow_run_id=ArtifactFilterFlowRunId(any_=[r.id for r in runs])))  # fmt: skip
-    return [_parse_result(str(a.data)) for a in artifacts]
+    return [parse_result(str(a.data)) for a in artifacts]
 
 
 def test_check_is_split_between_two_workers(cluster: Cluster) -> None:
