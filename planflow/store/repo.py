@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -42,8 +41,8 @@ class SyncResult:
 
 
 def definition_hash(plan: Plan) -> str:
-    payload = json.dumps(plan.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(payload.encode()).hexdigest()
+    """A digest of the validated definition (pydantic's JSON, fields in schema order)."""
+    return hashlib.sha256(plan.model_dump_json().encode()).hexdigest()
 
 
 def sync_units(directory: UnitDirectory, *, session: Session) -> None:
