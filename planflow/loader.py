@@ -154,7 +154,33 @@ def _compose(text: str) -> yaml.Node | None:
     return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
-_FAST_LOADER: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+_PLAIN_TAGS: dict[str, str] = {}
+"""Tag of a plain scalar by its text (it depends on nothing else): ids, unit names and keys
+come back thousands of times, and PyYAML's resolver tries its patterns on each."""
+_PLAIN_TAGS_MAX = 200_000
+
+
+def _cached_loader() -> type[yaml.CSafeLoader] | None:
+    """libyaml's safe loader, remembering the tag of each plain scalar's text."""
+    base: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+    if base is None:
+        return None
+
+    class Loader(base):  # type: ignore[valid-type,misc]
+        def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+            if kind is not yaml.ScalarNode or not implicit[0]:
+                return str(super().resolve(kind, value, implicit))
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                tag = str(super().resolve(kind, value, implicit))
+                if len(_PLAIN_TAGS) < _PLAIN_TAGS_MAX:
+                    _PLAIN_TAGS[value] = tag
+            return tag
+
+    return Loader
+
+
+_FAST_LOADER = _cached_loader()
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
