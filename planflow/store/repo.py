@@ -152,7 +152,9 @@ def archive_plans_except(keep: set[str], *, session: Session, now: dt.datetime) 
 
 
 def plan_ids(*, session: Session) -> list[str]:
-    return list(session.scalars(select(PlanRow.id).where(PlanRow.archived_at.is_(None)).order_by(PlanRow.id)))
+    """Every live plan, sorted as Python sorts (the database's collation may differ): the
+    order in which ``planflow.batch.check_plans`` streams them."""
+    return sorted(session.scalars(select(PlanRow.id).where(PlanRow.archived_at.is_(None))))
 
 
 def live_occurrences(plan_id: str, *, session: Session) -> list[OccurrenceRow]:
