@@ -76,7 +76,9 @@ def test_a_chunk_of_plans_in_any_order(generated: sessionmaker[Session]) -> None
         chunk = [ids[3], ids[0], ids[3], ids[5]]
         assert [_view(c) for c in check_plans(s, chunk, day, batch=2)] == [whole[p] for p in chunk]
         assert [_view(c) for c in check_plans(s, ids[1:4], day)] == [whole[p] for p in ids[1:4]]
-        assert [_view(c) for c in check_plans(s, ids[1:4], day, set_based=False)] == [whole[p] for p in ids[1:4]]
+        assert [_view(c) for c in check_plans(s, ids[1:4], day, set_based=False)] == [
+            whole[p] for p in ids[1:4]
+        ]
 
 
 def test_fixed_offset_zones() -> None:
