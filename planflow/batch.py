@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import ARRAY, String, Text, any_, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from planflow.errors import NotFoundError
@@ -231,21 +231,28 @@ def _stored_plans(session: Session, plan_ids: Sequence[str]) -> list[StoredPlan]
 
 @dataclass(frozen=True)
 class _Scope:
-    """Which occurrences a read covers: every live one of some plans, or some keys."""
+    """Which occurrences a read covers: every live one of some plans, or some keys. On
+    PostgreSQL (``array``) keys go as one array parameter, thousands at a time; elsewhere
+    500 at a time in an ``IN`` list (a bound on query parameters)."""
 
     plans: Sequence[str] = ()
     keys: Sequence[str] = ()
+    array: bool = False
 
     def of(self, plan_column: Any, key_column: Any) -> Any:
-        return plan_column.in_(self.plans) if self.plans else key_column.in_(self.keys)
+        if self.plans:
+            return plan_column.in_(self.plans)
+        if self.array:
+            return key_column == any_(bindparam("keys", list(self.keys), type_=ARRAY(String)))
+        return key_column.in_(self.keys)
 
     def chunks(self) -> Iterator[_Scope]:
-        """Key lists go to the database 500 at a time (a bound on query parameters)."""
         if self.plans:
             yield self
             return
-        for start in range(0, len(self.keys), 500):
-            yield _Scope(keys=self.keys[start : start + 500])
+        size = 20_000 if self.array else 500
+        for start in range(0, len(self.keys), size):
+            yield _Scope(keys=self.keys[start : start + size], array=self.array)
 
 
 def _facts(row: Any, units: Mapping[str, Mapping[str, list[str]]]) -> OccurrenceFacts:
@@ -425,7 +432,7 @@ def _set_based(
             key for key, (status, due) in states[plan.id].candidates.items()
             if status in _ALWAYS or (due is not None and due <= horizon)
         )  # fmt: skip
-    scope = _Scope(keys=wanted)
+    scope = _Scope(keys=wanted, array=session.get_bind().dialect.name == "postgresql")
     facts, progress = _occurrences(session, scope), _progress(session, scope, moment.instant)
     tz = ZoneInfo(window[0].timezone)
     done = {}
