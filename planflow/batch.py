@@ -438,11 +438,13 @@ def _set_based(
     done = {}
     for plan in window:
         plan_states = states[plan.id]
-        items = [
-            status_view(f, Status(plan_states.candidates[f.key][0]), progress.get(f.key, ProgressState()),
-                        tuple(sorted(plan_states.open_deps.get(f.key, ()))), today, tz)
-            for f in facts.get(plan.id, [])
-        ]  # fmt: skip
+        items = []
+        for f in facts.get(plan.id, []):
+            status = Status(plan_states.candidates[f.key][0])
+            open_deps = (
+                tuple(sorted(plan_states.open_deps.get(f.key, ()))) if status is Status.BLOCKED else ()
+            )
+            items.append(status_view(f, status, progress.get(f.key, ProgressState()), open_deps, today, tz))
         summary = {s.value: plan_states.counts.get(s.value, 0) for s in Status}
         done[plan.id] = _plan_check(contexts[plan.id], moment, summary, items, recorded)
     return done

@@ -65,7 +65,7 @@ base AS (
     WHERE {occurrences_in_scope} o.archived_at IS NULL
 ),
 open_dep AS (
-    SELECT d.occurrence_key, d.depends_on_key
+    SELECT d.occurrence_key, d.depends_on_key, b.plan_id  -- a plan's items depend on its own
     FROM dependencies d JOIN base b ON b.key = d.depends_on_key
     WHERE b.settled IS NULL OR b.settled = 'overdue'
 ),
@@ -96,7 +96,8 @@ status AS (
 """
 
 # One row per plan and status (its count), one per candidate (with its due day), one per open
-# dependency of a blocked occurrence; in plan order (bytes, as Python sorts), so the caller
+# dependency of an overdue or blocked occurrence (the caller keeps those of the blocked);
+# in plan order (bytes, as Python sorts), so the caller
 # can take the rows plan by plan as they arrive.
 _PLAN_STATES = """
 SELECT * FROM (
@@ -108,11 +109,8 @@ FROM status
 WHERE status IN ('overdue', 'blocked')
    OR (status NOT IN ('done_on_time', 'done_late') AND due IS NOT NULL AND due >= :today AND due <= :horizon)
 UNION ALL
-SELECT s.plan_id, 'open_dep', t.status, d.occurrence_key, NULL, d.depends_on_key, 1
-FROM dependencies d
-JOIN status s ON s.key = d.occurrence_key
-JOIN status t ON t.key = d.depends_on_key
-WHERE s.status = 'blocked' AND t.status NOT IN ('done_on_time', 'done_late')
+SELECT od.plan_id, 'open_dep', NULL, od.occurrence_key, NULL, od.depends_on_key, 1
+FROM open_dep od JOIN stuck st ON st.key = od.occurrence_key
 ) AS plan_states
 ORDER BY plan_id{collate}
 """
@@ -138,7 +136,8 @@ _DIALECT = {
 @dataclass
 class PlanStates:
     """What the database decided for one plan's live occurrences: the count per status, the
-    candidates (key → status, due day) and, for each blocked one, its open dependencies."""
+    candidates (key → status, due day) and, for each overdue or blocked one, its open
+    dependencies."""
 
     plan_id: str
     counts: dict[str, int] = field(default_factory=dict)
