@@ -280,11 +280,17 @@ def _occurrences(session: Session, scope: _Scope) -> dict[str, list[OccurrenceFa
     units: dict[str, dict[str, list[str]]] = {}
     rows: list[Any] = []
     for part in scope.chunks():
+        owners = select(OccurrenceUnitRow.occurrence_key, OccurrenceUnitRow.role, OccurrenceUnitRow.unit_id)
+        if part.plans:
+            owners = owners.join(OccurrenceRow, OccurrenceRow.key == OccurrenceUnitRow.occurrence_key).where(
+                part.of(OccurrenceRow.plan_id, OccurrenceRow.key), OccurrenceRow.archived_at.is_(None)
+            )
+        else:  # keys of live occurrences: no need to join them
+            owners = owners.where(part.of(None, OccurrenceUnitRow.occurrence_key))
         for key, role, unit in session.execute(
-            select(OccurrenceUnitRow.occurrence_key, OccurrenceUnitRow.role, OccurrenceUnitRow.unit_id)
-            .join(OccurrenceRow, OccurrenceRow.key == OccurrenceUnitRow.occurrence_key)
-            .where(part.of(OccurrenceRow.plan_id, OccurrenceRow.key), OccurrenceRow.archived_at.is_(None))
-            .order_by(OccurrenceUnitRow.occurrence_key, OccurrenceUnitRow.role, OccurrenceUnitRow.unit_id)
+            owners.order_by(
+                OccurrenceUnitRow.occurrence_key, OccurrenceUnitRow.role, OccurrenceUnitRow.unit_id
+            )
         ):
             units.setdefault(key, {"lead": [], "support": []})[role].append(unit)
         rows += session.execute(

@@ -95,21 +95,30 @@ status AS (
 )
 """
 
-# One row per plan and status (its count), one per candidate (with its due day), one per open
-# dependency of an overdue or blocked occurrence (the caller keeps those of the blocked);
-# in plan order (bytes, as Python sorts), so the caller
-# can take the rows plan by plan as they arrive.
+# One pass over the statuses: a candidate (overdue, blocked, or open and due between today and
+# the horizon) is a group of its own (count 1, with its key and due day), the other
+# occurrences of a plan are counted per status (key NULL); then one row per open dependency
+# of an overdue or blocked occurrence (the caller keeps those of the blocked). Referenced
+# once, ``status`` is not materialized. In plan order (bytes, as Python sorts), so the
+# caller takes the rows plan by plan as they arrive.
 _PLAN_STATES = """
 SELECT * FROM (
-SELECT plan_id, 'count' AS part, status, NULL AS key, NULL AS due, NULL AS dep, COUNT(*) AS n
-FROM status GROUP BY plan_id, status
+SELECT plan_id, status, ckey AS key, cdue AS due, NULL AS dep, COUNT(*) AS n
+FROM (
+    SELECT plan_id, status,
+           CASE WHEN candidate = 1 THEN key END AS ckey, CASE WHEN candidate = 1 THEN due END AS cdue
+    FROM (
+        SELECT plan_id, status, key, due,
+               CASE WHEN status IN ('overdue', 'blocked') THEN 1
+                    WHEN status NOT IN ('done_on_time', 'done_late') AND due IS NOT NULL
+                         AND due >= :today AND due <= :horizon THEN 1
+                    ELSE 0 END AS candidate
+        FROM status
+    ) AS flagged
+) AS grouped
+GROUP BY plan_id, status, ckey, cdue
 UNION ALL
-SELECT plan_id, 'candidate', status, key, due, NULL, 1
-FROM status
-WHERE status IN ('overdue', 'blocked')
-   OR (status NOT IN ('done_on_time', 'done_late') AND due IS NOT NULL AND due >= :today AND due <= :horizon)
-UNION ALL
-SELECT od.plan_id, 'open_dep', NULL, od.occurrence_key, NULL, od.depends_on_key, 1
+SELECT od.plan_id, NULL, od.occurrence_key, NULL, od.depends_on_key, 0
 FROM open_dep od JOIN stuck st ON st.key = od.occurrence_key
 ) AS plan_states
 ORDER BY plan_id{collate}
@@ -213,7 +222,7 @@ def plan_states(
     params["horizon"] = horizon.isoformat() if dialect == "sqlite" else horizon
     select = _PLAN_STATES.format(collate=' COLLATE "C"' if dialect == "postgresql" else "")
     query = text(status_sql(dialect, select, every_plan=every_plan)).columns(
-        plan_id=String, part=String, status=String, key=String, due=Date, dep=String, n=Integer
+        plan_id=String, status=String, key=String, due=Date, dep=String, n=Integer
     )
     if not every_plan:
         query = query.bindparams(bindparam("plans", expanding=True))
@@ -233,16 +242,16 @@ def plan_states(
 def _per_plan(plan_ids: Sequence[str], rows: Iterable[Any]) -> Iterator[PlanStates]:
     wanted = iter(plan_ids)
     current = PlanStates(next(wanted, ""))
-    for plan_id, part, status, key, due, dep, n in rows:
+    for plan_id, status, key, due, dep, n in rows:
         while plan_id != current.plan_id:  # plans without live occurrences have no rows
             yield current
             current = PlanStates(next(wanted))
-        if part == "count":
-            current.counts[status] = n
-        elif part == "candidate":
-            current.candidates[key] = (status, due)
-        else:
+        if dep is not None:
             current.open_deps.setdefault(key, []).append(dep)
+            continue
+        current.counts[status] = current.counts.get(status, 0) + n
+        if key is not None:
+            current.candidates[key] = (status, due)
     if current.plan_id:
         yield current
     yield from (PlanStates(p) for p in wanted)
