@@ -16,15 +16,15 @@ stored with the plan at sync (``notice_context``), so no definition file is read
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
-from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ARRAY, String, Text, any_, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from planflow.errors import NotFoundError
@@ -50,7 +50,7 @@ from planflow.store.models import (
     PlanRow,
     ProgressEventRow,
 )
-from planflow.store.statuses import occurrence_states, supported
+from planflow.store.statuses import STATEMENT_PLANS, PlanStates, plan_states, supported
 from planflow.units import UnitIndex
 from planflow.workdays import WorkCalendar
 
@@ -114,6 +114,30 @@ def _calendar(days_off: tuple[str, ...], working: tuple[str, ...]) -> WorkCalend
     )
 
 
+def _last_reminder_day(
+    policies: Iterable[EscalationPolicy], calendar: WorkCalendar, today: dt.date
+) -> dt.date:
+    """The last due date a reminder can fire for today: a step ``-k`` working days fires
+    on or before today only for items due no later than ``k`` working days ahead."""
+    last = today
+    for policy in policies:
+        for step in policy.steps:
+            if step.offset <= 0:
+                ahead = -step.offset
+                day = (calendar.add_working_days(today, ahead) if step.working_days
+                       else today + dt.timedelta(days=ahead))  # fmt: skip
+                last = max(last, day)
+    return last
+
+
+def _stored_horizon(ladders: str, days_off: str, working: str, today: dt.date) -> dt.date:
+    """``_last_reminder_day`` of a stored ``notice_context``'s ladders and calendar (JSON)."""
+    policies = [_policy(json.dumps(steps, sort_keys=True)) for steps in json.loads(ladders).values()]
+    return _last_reminder_day(
+        policies, _calendar(tuple(json.loads(days_off)), tuple(json.loads(working))), today
+    )
+
+
 class _Ladders(dict[str, EscalationPolicy]):
     """Item id → ladder; an item without its own gets the plan's (or the default)."""
 
@@ -141,17 +165,7 @@ class PlanContext:
         return self.unit_names[self.standing]
 
     def reminder_horizon(self, today: dt.date) -> dt.date:
-        """The last due date a reminder can fire for today: a step ``-k`` working days fires
-        on or before today only for items due no later than ``k`` working days ahead."""
-        last = today
-        for policy in self.policies.values():
-            for step in policy.steps:
-                if step.offset <= 0:
-                    ahead = -step.offset
-                    day = (self.calendar.add_working_days(today, ahead) if step.working_days
-                           else today + dt.timedelta(days=ahead))  # fmt: skip
-                    last = max(last, day)
-        return last
+        return _last_reminder_day(self.policies.values(), self.calendar, today)
 
     @classmethod
     def read(cls, plan_id: str, title: str, data: Mapping[str, Any]) -> PlanContext:
@@ -219,21 +233,28 @@ def _stored_plans(session: Session, plan_ids: Sequence[str]) -> list[StoredPlan]
 
 @dataclass(frozen=True)
 class _Scope:
-    """Which occurrences a read covers: every live one of some plans, or some keys."""
+    """Which occurrences a read covers: every live one of some plans, or some keys. On
+    PostgreSQL (``array``) keys go as one array parameter, thousands at a time; elsewhere
+    500 at a time in an ``IN`` list (a bound on query parameters)."""
 
     plans: Sequence[str] = ()
     keys: Sequence[str] = ()
+    array: bool = False
 
     def of(self, plan_column: Any, key_column: Any) -> Any:
-        return plan_column.in_(self.plans) if self.plans else key_column.in_(self.keys)
+        if self.plans:
+            return plan_column.in_(self.plans)
+        if self.array:
+            return key_column == any_(bindparam("keys", list(self.keys), type_=ARRAY(String)))
+        return key_column.in_(self.keys)
 
     def chunks(self) -> Iterator[_Scope]:
-        """Key lists go to the database 500 at a time (a bound on query parameters)."""
         if self.plans:
             yield self
             return
-        for start in range(0, len(self.keys), 500):
-            yield _Scope(keys=self.keys[start : start + 500])
+        size = 20_000 if self.array else 500
+        for start in range(0, len(self.keys), size):
+            yield _Scope(keys=self.keys[start : start + size], array=self.array)
 
 
 def _facts(row: Any, units: Mapping[str, Mapping[str, list[str]]]) -> OccurrenceFacts:
@@ -261,11 +282,17 @@ def _occurrences(session: Session, scope: _Scope) -> dict[str, list[OccurrenceFa
     units: dict[str, dict[str, list[str]]] = {}
     rows: list[Any] = []
     for part in scope.chunks():
+        owners = select(OccurrenceUnitRow.occurrence_key, OccurrenceUnitRow.role, OccurrenceUnitRow.unit_id)
+        if part.plans:
+            owners = owners.join(OccurrenceRow, OccurrenceRow.key == OccurrenceUnitRow.occurrence_key).where(
+                part.of(OccurrenceRow.plan_id, OccurrenceRow.key), OccurrenceRow.archived_at.is_(None)
+            )
+        else:  # keys of live occurrences: no need to join them
+            owners = owners.where(part.of(None, OccurrenceUnitRow.occurrence_key))
         for key, role, unit in session.execute(
-            select(OccurrenceUnitRow.occurrence_key, OccurrenceUnitRow.role, OccurrenceUnitRow.unit_id)
-            .join(OccurrenceRow, OccurrenceRow.key == OccurrenceUnitRow.occurrence_key)
-            .where(part.of(OccurrenceRow.plan_id, OccurrenceRow.key), OccurrenceRow.archived_at.is_(None))
-            .order_by(OccurrenceUnitRow.occurrence_key, OccurrenceUnitRow.role, OccurrenceUnitRow.unit_id)
+            owners.order_by(
+                OccurrenceUnitRow.occurrence_key, OccurrenceUnitRow.role, OccurrenceUnitRow.unit_id
+            )
         ):
             units.setdefault(key, {"lead": [], "support": []})[role].append(unit)
         rows += session.execute(
@@ -398,40 +425,77 @@ def _plan_check(
 
 
 def _set_based(
-    session: Session, plans: Sequence[StoredPlan], moment: AsOf, contexts: Mapping[str, PlanContext],
-    recorded: set[tuple[str, str, str]],
-) -> Iterator[PlanCheck]:  # fmt: skip
-    """Statuses from the database (``planflow.store.statuses``); only the occurrences that
-    can need attention or a notice become Python objects."""
-    ids = [p.id for p in plans]
-    today, zone = moment.day, plans[0].timezone
-    horizon = max(contexts[p].reminder_horizon(today) for p in ids)
-    counts: dict[str, Counter[str]] = {p: Counter() for p in ids}
-    status_of: dict[str, str] = {}
-    candidates: list[str] = []
-    for state in occurrence_states(
-        session, ids, instant=moment.instant, today=today, horizon=horizon, zone=zone
-    ):
-        counts[state.plan_id][state.status] += 1
-        status_of[state.key] = state.status
-        if state.candidate:
-            candidates.append(state.key)
-    scope = _Scope(keys=candidates)
-    facts = _occurrences(session, scope)
-    blocked = [k for k in candidates if status_of[k] == Status.BLOCKED.value]
-    deps = _dependencies(session, _Scope(keys=blocked)) if blocked else {}
-    progress = _progress(session, scope, moment.instant)
-    tz = ZoneInfo(zone)
-    for plan in plans:
+    session: Session, window: Sequence[StoredPlan], states: Mapping[str, PlanStates], moment: AsOf,
+) -> dict[str, PlanCheck]:  # fmt: skip
+    """Checks of a window of plans whose statuses the database decided
+    (``planflow.store.statuses``): only the candidates of each plan (open and due within its
+    own reminder horizon, overdue, blocked) become Python objects."""
+    today, ids = moment.day, [p.id for p in window]
+    contexts = {p.id: _context(p) for p in window}
+    recorded = _recorded(session, ids)
+    wanted: list[str] = []
+    for plan in window:
+        horizon = contexts[plan.id].reminder_horizon(today)
+        wanted += (
+            key for key, (status, due) in states[plan.id].candidates.items()
+            if status in _ALWAYS or (due is not None and due <= horizon)
+        )  # fmt: skip
+    scope = _Scope(keys=wanted, array=session.get_bind().dialect.name == "postgresql")
+    facts, progress = _occurrences(session, scope), _progress(session, scope, moment.instant)
+    tz = ZoneInfo(window[0].timezone)
+    done = {}
+    for plan in window:
+        plan_states = states[plan.id]
         items = []
         for f in facts.get(plan.id, []):
-            status = Status(status_of[f.key])
-            open_deps = tuple(
-                d for d in deps.get(f.key, ()) if d in status_of and not Status(status_of[d]).is_done
+            status = Status(plan_states.candidates[f.key][0])
+            open_deps = (
+                tuple(sorted(plan_states.open_deps.get(f.key, ()))) if status is Status.BLOCKED else ()
             )
             items.append(status_view(f, status, progress.get(f.key, ProgressState()), open_deps, today, tz))
-        summary = {s.value: counts[plan.id][s.value] for s in Status}
-        yield _plan_check(contexts[plan.id], moment, summary, items, recorded)
+        summary = {s.value: plan_states.counts.get(s.value, 0) for s in Status}
+        done[plan.id] = _plan_check(contexts[plan.id], moment, summary, items, recorded)
+    return done
+
+
+_ALWAYS = {Status.OVERDUE.value, Status.BLOCKED.value}
+
+
+def _zones(session: Session, plan_ids: Sequence[str]) -> tuple[dict[str, str], bool]:
+    """Plan → time zone of the requested plans (a plan not in the store is refused), and
+    whether they are every live plan of the store."""
+    zones: dict[str, str] = {}
+    archived = False
+    for part in _batches(sorted(set(plan_ids)), STATEMENT_PLANS):
+        for plan_id, zone, archived_at in session.execute(
+            select(PlanRow.id, PlanRow.timezone, PlanRow.archived_at).where(PlanRow.id.in_(part))
+        ):
+            zones[plan_id] = zone
+            archived = archived or archived_at is not None
+    missing = [p for p in plan_ids if p not in zones]
+    if missing:
+        raise not_synced(missing[0])
+    live = session.scalar(select(func.count()).select_from(PlanRow).where(PlanRow.archived_at.is_(None)))
+    return zones, not archived and live == len(zones)
+
+
+def _horizon(session: Session, plan_ids: Sequence[str], today: dt.date) -> dt.date:
+    """The last due day a reminder of any of these plans can fire for today: from each
+    distinct set of ladders and calendar exceptions among them."""
+    context = PlanRow.notice_context
+    query = select(
+        cast(context["ladders"], Text),
+        cast(context["days_off"], Text),
+        cast(context["extra_working_days"], Text),
+    ).distinct()
+    last = today
+    seen: set[tuple[str, ...]] = set()
+    for part in _batches(list(plan_ids), STATEMENT_PLANS):
+        for ladders, days_off, working in session.execute(query.where(PlanRow.id.in_(part))):
+            if ladders is not None and (ladders, days_off, working) not in seen:
+                seen.add((ladders, days_off, working))
+                last = max(last, _stored_horizon(ladders, days_off, working, today))
+    return last
 
 
 def check_plans(
@@ -442,21 +506,46 @@ def check_plans(
     batch: int = BATCH_PLANS,
     set_based: bool = True,
 ) -> Iterator[PlanCheck]:
-    """Statuses and due notices of each plan, in the order of ``plan_ids`` (memory: one
-    batch). ``set_based`` lets the database decide the statuses where its query is exact;
-    otherwise (or with ``set_based=False``) every occurrence is evaluated in Python."""
-    for ids in _batches(list(plan_ids), batch):
-        plans = _stored_plans(session, ids)
-        contexts = {p.id: _context(p) for p in plans}
-        recorded = _recorded(session, ids)
+    """Statuses and due notices of each plan, in the order of ``plan_ids``.
+
+    ``set_based`` lets the database decide the statuses where its query is exact (otherwise,
+    or with ``set_based=False``, every occurrence is evaluated in Python): one statement
+    over all the plans of a time zone, its rows streamed in plan order, the plans' notices
+    planned ``batch`` plans at a time. Memory holds one batch. Plan ids in an order other
+    than Python's sort are taken ``batch`` at a time, one statement per batch."""
+    ids = list(plan_ids)
+    zones, every = _zones(session, ids)
+    in_order = ids == sorted(set(ids))  # sorted, without repeats
+    every = every and in_order and len(set(zones.values())) == 1
+    for run in [ids] if in_order else list(_batches(ids, batch)):
+        yield from _check_run(session, run, zones, as_of, batch=batch, set_based=set_based, every=every)
+
+
+def _check_run(
+    session: Session, ids: Sequence[str], zones: Mapping[str, str], as_of: dt.date | dt.datetime, *,
+    batch: int, set_based: bool, every: bool,
+) -> Iterator[PlanCheck]:  # fmt: skip
+    """Checks of ``ids`` (sorted, or at most ``batch`` of them) in their order."""
+    streams: dict[str, Iterator[PlanStates]] = {}
+    for zone in dict.fromkeys(zones[p] for p in ids):
+        moment = resolve_as_of(as_of, zone)
+        if set_based and supported(session, zone, moment.day):
+            in_zone = sorted(set(p for p in ids if zones[p] == zone))
+            streams[zone] = plan_states(
+                session, in_zone, instant=moment.instant, today=moment.day,
+                horizon=_horizon(session, in_zone, moment.day), zone=zone, every_plan=every,
+            )  # fmt: skip
+    for window in _batches(ids, batch):
+        plans = _stored_plans(session, window)
         done: dict[str, PlanCheck] = {}
         for zone, group in _by_zone(plans).items():
             moment = resolve_as_of(as_of, zone)
-            if set_based and supported(session, zone, moment.day):
-                done.update((c.plan_id, c) for c in _set_based(session, group, moment, contexts, recorded))
+            if zone in streams:
+                unique = list({p.id: p for p in group}.values())
+                states = {s.plan_id: s for s in itertools.islice(streams[zone], len(unique))}
+                done.update(_set_based(session, unique, states, moment))
                 continue
+            recorded = _recorded(session, [p.id for p in group])
             for e in _evaluate(session, group, moment):
-                done[e.plan.id] = _plan_check(
-                    contexts[e.plan.id], moment, summarize(e.items), e.items, recorded
-                )
-        yield from (done[p] for p in ids)
+                done[e.plan.id] = _plan_check(_context(e.plan), moment, summarize(e.items), e.items, recorded)
+        yield from (done[p] for p in window)

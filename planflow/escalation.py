@@ -107,6 +107,7 @@ def due_notices(
     """Every notice whose step has fired by ``today`` and is not in ``recorded``;
     ``policies`` maps each task or report id to its ladder."""
     notices: list[Notice] = []
+    seen: set[tuple[str, str, str]] = set()  # the first of two equal keys is kept
     for item in items:
         due = item.facts.due
         if due is None or item.status.is_done:
@@ -116,24 +117,21 @@ def due_notices(
             if when > today or not _applies(step, item, today, due):
                 continue
             cc = tuple(a for audience in step.cc for a in resolve(audience, item))
+            sid = step_id(step)
             for recipient in (a for audience in step.to for a in resolve(audience, item)):
-                notice = Notice(item, step, when, recipient, tuple(c for c in cc if c.id != recipient.id))
-                if notice.key not in recorded:
-                    notices.append(notice)
-    return _unique(notices)
+                key = (item.key, sid, recipient.id)
+                if key not in recorded and key not in seen:
+                    seen.add(key)
+                    notices.append(
+                        Notice(item, step, when, recipient, tuple(c for c in cc if c.id != recipient.id))
+                    )
+    return notices
 
 
 def _applies(step: EscalationStep, item: OccurrenceStatus, today: dt.date, due: dt.date) -> bool:
     if step.offset <= 0:
         return today <= due
     return item.status is Status.OVERDUE or (item.status is Status.BLOCKED and today > due)
-
-
-def _unique(notices: list[Notice]) -> list[Notice]:
-    seen: dict[tuple[str, str, str], Notice] = {}
-    for notice in notices:
-        seen.setdefault(notice.key, notice)
-    return list(seen.values())
 
 
 @dataclass

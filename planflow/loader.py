@@ -124,7 +124,7 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
     except OSError as exc:
         raise DefinitionError([Problem(str(path), 1, 1, f"không đọc được file: {exc.strerror}")]) from None
     try:
-        data = yaml.load(text, Loader=_FastLoader) if _FastLoader is not None else None
+        data = _fast_load(text)
     except yaml.YAMLError:
         data = None  # the pure-Python parser below words the error
     if data is None:
@@ -154,30 +154,76 @@ def _compose(text: str) -> yaml.Node | None:
     return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
-_FAST_LOADER: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
-_STR = "tag:yaml.org,2002:str"
+_PLAIN_TAGS: dict[str, str] = {}
+"""Tag of a plain scalar by its text (it depends on nothing else): ids, unit names and keys
+come back thousands of times, and PyYAML's resolver tries its patterns on each."""
+_PLAIN_TAGS_MAX = 200_000
 
 
-def _fast_loader() -> type[yaml.CSafeLoader] | None:
-    """libyaml's loader, building the same data as ``_construct``: keys as strings, no
-    merge keys (``<<`` stays an ordinary key, refused by the schema)."""
-    if _FAST_LOADER is None:
+def _cached_loader() -> type[yaml.CSafeLoader] | None:
+    """libyaml's safe loader, remembering the tag of each plain scalar's text."""
+    base: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+    if base is None:
         return None
 
-    class Loader(_FAST_LOADER):  # type: ignore[valid-type,misc]
-        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
-            return {
-                str(self.construct_object(k, deep=deep)): self.construct_object(v, deep=deep)
-                for k, v in node.value
-            }
+    class Loader(base):  # type: ignore[valid-type,misc]
+        def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+            if kind is not yaml.ScalarNode or not implicit[0]:
+                return str(super().resolve(kind, value, implicit))
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                tag = str(super().resolve(kind, value, implicit))
+                if len(_PLAIN_TAGS) < _PLAIN_TAGS_MAX:
+                    _PLAIN_TAGS[value] = tag
+            return tag
 
-    Loader.add_constructor(
-        "tag:yaml.org,2002:map", lambda loader, node: loader.construct_mapping(node, deep=True)
-    )
     return Loader
 
 
-_FastLoader = _fast_loader()
+_FAST_LOADER = _cached_loader()
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+def _fast_load(text: str) -> Any:
+    """Plain data by libyaml's parser, built straight from the node tree: the same data as
+    ``_construct`` (keys as strings, no merge keys: ``<<`` stays an ordinary key, refused by
+    the schema), without the constructor's bookkeeping for every string, which was half of
+    reading a file. None when the document is empty or libyaml is missing."""
+    if _FAST_LOADER is None:
+        return None
+    loader = _FAST_LOADER(text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _plain(node, loader, set())
+    finally:
+        loader.dispose()
+
+
+def _plain(node: yaml.Node, loader: yaml.CSafeLoader, active: set[int]) -> Any:
+    """``node`` as plain data; ``active`` holds the collections being built (an alias to one
+    of them is a recursive document: refused as PyYAML's constructor refuses it)."""
+    kind, tag = type(node), node.tag
+    if kind is yaml.ScalarNode and tag == _STR:
+        return node.value
+    if kind is yaml.ScalarNode or tag not in (_MAP, _SEQ):
+        return loader.construct_object(node, deep=True)
+    if id(node) in active:
+        raise yaml.constructor.ConstructorError(None, None, "found a recursive alias", node.start_mark)
+    active.add(id(node))
+    if kind is yaml.MappingNode:
+        out: Any = {_key(k, loader): _plain(v, loader, active) for k, v in node.value}
+    else:
+        out = [_plain(child, loader, active) for child in node.value]
+    active.discard(id(node))
+    return out
+
+
+def _key(node: yaml.Node, loader: yaml.CSafeLoader) -> str:
+    if type(node) is yaml.ScalarNode and node.tag == _STR:
+        return str(node.value)
+    return str(loader.construct_object(node, deep=True))
 
 
 def _construct(node: yaml.Node, loc: Loc, marks: dict[Loc, tuple[int, int]], loader: yaml.SafeLoader) -> Any:

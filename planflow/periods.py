@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from planflow.when import Cadence, DueAnchor, DueRule
 from planflow.workdays import DayOffRule, WorkCalendar
@@ -55,11 +56,17 @@ def periods_between(start: dt.date, end: dt.date, cadence: Cadence) -> list[Peri
 def series(start: dt.date, end: dt.date, cadences: tuple[Cadence, ...]) -> list[Period]:
     """Periods of all cadences; a longer period supersedes a shorter one ending the same day
     (with quarter + half + year: Q1, H1, Q3, year)."""
+    return list(_series(start, end, cadences))
+
+
+@lru_cache(maxsize=1024)
+def _series(start: dt.date, end: dt.date, cadences: tuple[Cadence, ...]) -> tuple[Period, ...]:
+    """``series``, remembered: thousands of plans share a few plan years and cadences."""
     chosen: dict[dt.date, Period] = {}
     for cadence in sorted(cadences, key=lambda c: _MONTHS[c]):
         for period in periods_between(start, end, cadence):
             chosen[period.end] = period
-    return sorted(chosen.values(), key=lambda p: (p.end, p.start))
+    return tuple(sorted(chosen.values(), key=lambda p: (p.end, p.start)))
 
 
 def due_window(

@@ -19,6 +19,7 @@ from planflow.numbers import parse_vn_number
 from planflow.reports import SPENT_KEY
 from planflow.status import ProgressStatus
 from planflow.store import repo
+from planflow.store.bulk import NewRows
 from planflow.store.models import OccurrenceRow, ProgressEventRow
 from planflow.units import UnitIndex
 
@@ -32,19 +33,33 @@ def sync_definitions(
     defs: Definitions, plan_ids: Sequence[str] | None, *, session: Session, now: dt.datetime
 ) -> list[repo.SyncResult]:
     """Compile and store the given plans and their unit directories. With ``plan_ids``
-    None, every plan of the folder, and stored plans no longer defined there are archived."""
+    None, every plan of the folder, and stored plans no longer defined there are archived.
+    Plans and directories not stored yet (all of them, on a first sync) are written many
+    at once (``planflow.store.bulk``)."""
     results = []
     if plan_ids is None:
         repo.archive_plans_except(set(defs.plans), session=session, now=now)
+    stored_plans = repo.stored_plans(session=session)
+    stored_directories = repo.stored_directories(session=session)
+    new = NewRows(session)
     synced_directories: set[str] = set()
     for plan_id in plan_ids or sorted(defs.plans):
         compiled = compile_definition(defs, plan_id)
         directory = defs.directory_for(compiled.plan)
         if directory.id not in synced_directories:  # ten plans of a commune share one directory
-            repo.sync_units(directory, session=session)
+            if directory.id in stored_directories:
+                repo.sync_units(directory, session=session)
+            else:
+                new.add_directory(directory)
             synced_directories.add(directory.id)
         context = notice_context(compiled.plan, directory)
-        results.append(repo.sync_plan(compiled, session=session, now=now, notice_context=context))
+        if plan_id in stored_plans:
+            results.append(repo.sync_plan(compiled, session=session, now=now, notice_context=context))
+            continue
+        digest = repo.definition_hash(compiled.plan)
+        added = new.add_plan(compiled, definition_hash=digest, now=now, notice_context=context)
+        results.append(repo.SyncResult(plan_id, added=added, updated=0, unchanged=0, archived=0, restored=0))
+    new.write()
     return results
 
 

@@ -36,6 +36,13 @@ def _vietnam_holidays() -> holidays.HolidayBase:
     return holidays.country_holidays("VN", language="vi")
 
 
+@lru_cache(maxsize=4096)
+def _public_working_day(day: dt.date) -> bool:
+    """Whether ``day`` is a working day under the national calendar (the ``holidays``
+    package answers slowly, and every plan asks about the same few hundred days)."""
+    return bool(_vietnam_holidays().is_working_day(day))
+
+
 class WorkCalendar:
     """Answers "is this a working day" and moves dates by working days."""
 
@@ -44,7 +51,6 @@ class WorkCalendar:
         extra_days_off: frozenset[dt.date] = frozenset(),
         extra_working_days: frozenset[dt.date] = frozenset(),
     ) -> None:
-        self._holidays = _vietnam_holidays()
         self._extra_off = extra_days_off
         self._extra_on = extra_working_days
         # A check asks for the same few hundred (due date, offset) pairs a million times.
@@ -55,7 +61,7 @@ class WorkCalendar:
             return True
         if day in self._extra_off:
             return False
-        return bool(self._holidays.is_working_day(day))
+        return _public_working_day(day)
 
     def add_working_days(self, day: dt.date, count: int) -> dt.date:
         """Move ``count`` working days forward (or back when negative), not counting ``day``."""

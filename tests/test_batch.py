@@ -66,6 +66,21 @@ def test_as_of_instant_counts_progress_up_to_that_moment(generated: sessionmaker
         ]
 
 
+def test_a_chunk_of_plans_in_any_order(generated: sessionmaker[Session]) -> None:
+    """A chunk of plans (a fan-out's share), unsorted and naming a plan twice, gets each
+    plan's check as the whole set does, in the chunk's order."""
+    day = dt.date(2026, 6, 30)
+    with generated() as s:
+        ids = repo.plan_ids(session=s)
+        whole = {c.plan_id: _view(c) for c in check_plans(s, ids, day)}
+        chunk = [ids[3], ids[0], ids[3], ids[5]]
+        assert [_view(c) for c in check_plans(s, chunk, day, batch=2)] == [whole[p] for p in chunk]
+        assert [_view(c) for c in check_plans(s, ids[1:4], day)] == [whole[p] for p in ids[1:4]]
+        assert [_view(c) for c in check_plans(s, ids[1:4], day, set_based=False)] == [
+            whole[p] for p in ids[1:4]
+        ]
+
+
 def test_fixed_offset_zones() -> None:
     """Vietnam keeps one UTC offset all year; a zone with daylight saving has none."""
     assert fixed_offset("Asia/Ho_Chi_Minh", dt.date(2026, 6, 30)) == dt.timedelta(hours=7)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,7 +14,8 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from planflow.compiler import CompiledPlan, Occurrence
-from planflow.schema import Plan, Task, UnitDirectory
+from planflow.schema import Plan, UnitDirectory
+from planflow.store.bulk import link_rows, occurrence_values, plan_values, targets
 from planflow.store.models import (
     DependencyRow,
     OccurrenceRow,
@@ -24,11 +24,6 @@ from planflow.store.models import (
     ProgressEventRow,
     UnitRow,
 )
-
-_OCCURRENCE_FIELDS = (
-    "plan_id", "item_id", "kind", "timing", "title", "label", "section", "period",
-    "start", "due", "end", "then_ongoing", "tentative", "when_text",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -42,8 +37,8 @@ class SyncResult:
 
 
 def definition_hash(plan: Plan) -> str:
-    payload = json.dumps(plan.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(payload.encode()).hexdigest()
+    """A digest of the validated definition (pydantic's JSON, fields in schema order)."""
+    return hashlib.sha256(plan.model_dump_json().encode()).hexdigest()
 
 
 def sync_units(directory: UnitDirectory, *, session: Session) -> None:
@@ -59,19 +54,13 @@ def sync_units(directory: UnitDirectory, *, session: Session) -> None:
     session.flush()
 
 
-def _targets(task: Task | None) -> list[dict[str, Any]]:
-    if task is None:
-        return []
-    return [
-        {
-            "key": t.key,
-            "metric": t.metric,
-            "comparator": t.comparator.value,
-            "value": str(t.value),
-            "unit": t.unit,
-        }
-        for t in task.targets
-    ]
+def stored_plans(*, session: Session) -> set[str]:
+    """Ids of every stored plan, archived or not."""
+    return set(session.scalars(select(PlanRow.id)))
+
+
+def stored_directories(*, session: Session) -> set[str]:
+    return set(session.scalars(select(UnitRow.directory_id).distinct()))
 
 
 def sync_plan(
@@ -81,24 +70,18 @@ def sync_plan(
     now: dt.datetime,
     notice_context: dict[str, Any] | None = None,
 ) -> SyncResult:
-    """Make the stored occurrences of a plan match its compiled definition.
+    """Make the stored occurrences of a stored plan match its compiled definition (a plan
+    not stored yet is written by ``planflow.store.bulk.NewRows``, with many others).
 
     Progress is keyed by occurrence key, so every occurrence whose key is unchanged keeps
     its history. Occurrences no longer in the definition are archived (``archived_at``),
-    never deleted; one that comes back is restored with its history. A plan stored for the
-    first time is written with one multi-row INSERT (no ORM objects): the bulk of a first
-    sync of thousands of plans.
+    never deleted; one that comes back is restored with its history.
     """
     plan = compiled.plan
     plan_row = session.get(PlanRow, plan.id) or PlanRow(id=plan.id)
-    plan_row.title, plan_row.document_number = plan.title, plan.document_number
-    plan_row.issuer, plan_row.units_directory = plan.issuer, plan.units
-    plan_row.standing_unit, plan_row.timezone = plan.standing_unit, plan.timezone
-    plan_row.period_start, plan_row.period_end = plan.period.start, plan.period.end
-    plan_row.upcoming_days = plan.upcoming_days
-    plan_row.definition_hash = definition_hash(plan)
-    plan_row.synced_at, plan_row.archived_at = now, None
-    plan_row.notice_context = notice_context
+    for name, value in plan_values(compiled, definition_hash=definition_hash(plan), now=now).items():
+        setattr(plan_row, name, value)
+    plan_row.archived_at, plan_row.notice_context = None, notice_context
     session.add(plan_row)
     session.flush()
 
@@ -107,18 +90,9 @@ def sync_plan(
         row.key: row for row in session.scalars(select(OccurrenceRow).where(OccurrenceRow.plan_id == plan.id))
     }
     counts = {"added": 0, "updated": 0, "unchanged": 0, "archived": 0, "restored": 0}
-    if not stored:
-        rows = [
-            {"key": o.key, "archived_at": None, **_row_values(o, _targets(tasks.get(o.item_id)), position)}
-            for position, o in enumerate(compiled.occurrences)
-        ]
-        if rows:
-            session.execute(insert(OccurrenceRow), rows)
-        _replace_links(compiled.occurrences, stored_keys=[], session=session)
-        return SyncResult(plan.id, added=len(rows), updated=0, unchanged=0, archived=0, restored=0)
     for position, occ in enumerate(compiled.occurrences):
         row = stored.get(occ.key)
-        values = _row_values(occ, _targets(tasks.get(occ.item_id)), position)
+        values = occurrence_values(occ, targets(tasks.get(occ.item_id)), position)
         if row is None:
             session.add(OccurrenceRow(key=occ.key, archived_at=None, **values))
             counts["added"] += 1
@@ -144,26 +118,12 @@ def sync_plan(
     return SyncResult(plan.id, **counts)
 
 
-def _row_values(occ: Occurrence, targets: list[dict[str, Any]], position: int) -> dict[str, Any]:
-    values = {name: getattr(occ, name) for name in _OCCURRENCE_FIELDS}
-    values["kind"], values["timing"] = occ.kind.value, occ.timing.value
-    values["targets"], values["position"] = targets, position
-    return values
-
-
 def _replace_links(occurrences: Sequence[Occurrence], *, stored_keys: list[str], session: Session) -> None:
-    # nothing was stored: no links to delete
-    keys = list({*stored_keys, *(o.key for o in occurrences)}) if stored_keys else []
+    keys = list({*stored_keys, *(o.key for o in occurrences)})
     for chunk in _chunks(keys, 500):
         session.execute(delete(OccurrenceUnitRow).where(OccurrenceUnitRow.occurrence_key.in_(chunk)))
         session.execute(delete(DependencyRow).where(DependencyRow.occurrence_key.in_(chunk)))
-    unit_rows = [
-        {"occurrence_key": o.key, "role": role, "unit_id": unit}
-        for o in occurrences
-        for role, units in (("lead", o.lead), ("support", o.support))
-        for unit in dict.fromkeys(units)
-    ]
-    dep_rows = [{"occurrence_key": o.key, "depends_on_key": d} for o in occurrences for d in o.depends_on]
+    unit_rows, dep_rows = link_rows(occurrences)
     if unit_rows:
         session.execute(insert(OccurrenceUnitRow), unit_rows)
     if dep_rows:
@@ -192,7 +152,9 @@ def archive_plans_except(keep: set[str], *, session: Session, now: dt.datetime) 
 
 
 def plan_ids(*, session: Session) -> list[str]:
-    return list(session.scalars(select(PlanRow.id).where(PlanRow.archived_at.is_(None)).order_by(PlanRow.id)))
+    """Every live plan, sorted as Python sorts (the database's collation may differ): the
+    order in which ``planflow.batch.check_plans`` streams them."""
+    return sorted(session.scalars(select(PlanRow.id).where(PlanRow.archived_at.is_(None))))
 
 
 def live_occurrences(plan_id: str, *, session: Session) -> list[OccurrenceRow]:
