@@ -4,9 +4,8 @@ Python's ``email`` objects parse every header through their policy when it is se
 fold it again when the message is flattened: about 10 ms per message, more than the SMTP
 exchange itself. Our messages have one shape (a text part and its HTML alternative,
 maybe files), so they are written here in one pass, 7-bit clean whatever the server
-supports: header text as RFC 2047 encoded words (``email.header.Header`` encodes and
-splits them), every body part in base64, CRLF line ends. Tests read what the SMTP
-server receives back with the ``email`` package.
+supports: header text as RFC 2047 encoded words, every body part in base64, CRLF line
+ends. Tests read what the SMTP server receives back with the ``email`` package.
 """
 
 from __future__ import annotations
@@ -18,10 +17,13 @@ from dataclasses import dataclass, field
 from email.header import Header
 from email.headerregistry import Address
 from email.utils import encode_rfc2231, formataddr
+from functools import lru_cache
 
 CRLF = "\r\n"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _MAX_LINE = 78
+_TOKEN = re.compile(r"\S*\s*")  # a word and the spaces after it
+_WORD_BYTES = 39  # in base64, 52 characters: an encoded word of 64, a line with "Subject: "
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,24 @@ def _is_plain(text: str) -> bool:
     return text.isascii() and "=?" not in text
 
 
-def _encoded(text: str, header_name: str) -> str:
-    return Header(text, "utf-8", header_name=header_name).encode(linesep=CRLF)
+def _encoded(text: str) -> str:
+    """RFC 2047 encoded words ("B" encoding), one per line. Words are cut after a space
+    where they can be, so readers that keep the space between two encoded words in a name
+    show it as one; each word fits a line after any header name."""
+    chunks: list[bytes] = []
+    for token in _TOKEN.findall(text):
+        raw = token.encode("utf-8")
+        if chunks and len(chunks[-1]) + len(raw) <= _WORD_BYTES:
+            chunks[-1] += raw
+            continue
+        while len(raw) > _WORD_BYTES:  # a very long word: cut between characters
+            cut = _WORD_BYTES
+            while raw[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte
+                cut -= 1
+            chunks.append(raw[:cut])
+            raw = raw[cut:]
+        chunks.append(raw)
+    return f"{CRLF} ".join(f"=?utf-8?b?{base64.b64encode(c).decode('ascii')}?=" for c in chunks if c)
 
 
 def _text_header(name: str, value: str) -> str:
@@ -74,20 +92,21 @@ def _text_header(name: str, value: str) -> str:
         return f"{name}: {value}"
     if _is_plain(value):  # long ASCII: folded at spaces
         return f"{name}: {Header(value, 'us-ascii', header_name=name).encode(linesep=CRLF)}"
-    return f"{name}: {_encoded(value, name)}"
+    return f"{name}: {_encoded(value)}"
 
 
-def _mailbox(name: str, addr: str, header_name: str) -> str:
+@lru_cache(maxsize=1024)  # the same units and people receive most messages
+def _mailbox(name: str, addr: str) -> str:
     name = clean(name)
     if not name:
         return addr
     if _is_plain(name):
         return formataddr((name, addr))  # quoted when the name holds specials
-    return f"{_encoded(name, header_name)} <{addr}>"
+    return f"{_encoded(name)} <{addr}>"
 
 
 def _address_header(name: str, mailboxes: list[tuple[str, str]]) -> str:
-    return f"{name}: " + f",{CRLF} ".join(_mailbox(n, a, name) for n, a in mailboxes)
+    return f"{name}: " + f",{CRLF} ".join(_mailbox(n, a) for n, a in mailboxes)
 
 
 def _base64(content: bytes) -> bytes:

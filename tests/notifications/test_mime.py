@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
+from email.header import decode_header, make_header
 from email.headerregistry import Address
 from email.message import EmailMessage
 
@@ -131,3 +133,18 @@ def test_non_ascii_address_needs_smtputf8() -> None:
     assert out.utf8
     assert out.recipients == ["hoà@demo.example"]
     assert str(_read(out.data)["To"]) == "Chị Hoa <hoà@demo.example>"
+
+
+def test_long_names_and_words_are_split_into_encoded_words() -> None:
+    """A long name and a subject with a very long word come back exactly (RFC 2047 reading:
+    adjacent encoded words join with nothing between); no encoded word exceeds 75 characters."""
+    name = "Phó chủ tịch Ủy ban nhân dân xã Nguyễn Văn A phụ trách văn hóa xã hội"
+    subject = "[planflow] Quá hạn: " + "Chuyểnđổisốtoàndiệnkhôngkhoảngtrắng" * 3 + " và Rà soát"
+    data = encode_message(_envelope(to=[(name, "pct@demo.example")], subject=subject)).data
+    head = data.split(b"\r\n\r\n")[0].decode("ascii")
+    words = re.findall(r"=\?utf-8\?b\?[^?]*\?=", head)
+    assert len(words) > 4 and max(len(w) for w in words) <= 75
+    to = re.search(r"^To: (.*?) <pct@demo.example>", head, re.M | re.S)
+    assert to is not None
+    assert str(make_header(decode_header(to.group(1).replace("\r\n", "")))) == name
+    assert str(_read(data)["Subject"]) == subject
