@@ -13,7 +13,6 @@ import datetime as dt
 import time
 import uuid
 from email.headerregistry import Address
-from email.message import EmailMessage
 from typing import Any, Self
 
 import aiosmtplib
@@ -21,6 +20,7 @@ from sqlalchemy import delete, insert
 
 from notifications.config import SmtpConfig
 from notifications.mailer import Outcome, SmtpMailer
+from notifications.mime import Outgoing
 from notifications.outbox import deliver
 from planflow.store.db import open_store
 from planflow.store.models import OutboxRow
@@ -45,9 +45,16 @@ class OneConnectionPerMessage:
     async def __aexit__(self, *args: Any) -> None:
         return None
 
-    async def send(self, message: EmailMessage) -> Outcome:
+    async def send(self, message: Outgoing) -> Outcome:
         async with self._slots:
-            _, response = await aiosmtplib.send(message, hostname="127.0.0.1", port=self.port, timeout=30)
+            _, response = await aiosmtplib.send(
+                message.data,
+                sender=message.sender,
+                recipients=message.recipients,
+                hostname="127.0.0.1",
+                port=self.port,
+                timeout=30,
+            )
         return Outcome(True, response)
 
 

@@ -20,7 +20,8 @@ from sqlalchemy import text
 from bench.delivery import measure_delivery
 from bench.floor import floor_counts
 from flows.env import configure_local_prefect
-from notifications.reports import render_docx, render_markdown
+from notifications.docx_render import render_docx
+from notifications.reports import render_markdown
 from planflow.batch import check_plans
 from planflow.loader import load_definitions
 from planflow.reporting import report_context, report_duties

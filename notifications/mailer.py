@@ -6,10 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-from dataclasses import dataclass, field
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -17,8 +14,7 @@ from typing import Any, Protocol, Self
 import aiosmtplib
 
 from notifications.config import SmtpConfig
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+from notifications.mime import Outgoing
 
 
 @dataclass(frozen=True)
@@ -29,54 +25,6 @@ class Outcome:
     ok: bool
     response: str
     permanent: bool = False
-
-
-def clean(text: str) -> str:
-    """One line of header text: control characters (CR, LF …) become spaces, so a unit
-    name or a title can never add a header."""
-    return _CONTROL.sub(" ", text).strip()
-
-
-@dataclass(frozen=True)
-class Envelope:
-    """Everything a message needs, as stored in the outbox."""
-
-    sender: Address
-    to: list[tuple[str, str]]
-    cc: list[tuple[str, str]]
-    subject: str
-    text: str
-    html: str
-    message_id: str
-    references: list[str]
-    date: str
-    extra: dict[str, str] = field(default_factory=dict)
-    attachments: list[tuple[str, str, bytes]] = field(default_factory=list)
-    """(file name, media type, content) of each attached file."""
-
-
-def build_message(env: Envelope) -> EmailMessage:
-    """A MIME message (text + HTML alternative) with UTF-8 headers encoded as needed."""
-    msg = EmailMessage(policy=SMTP_POLICY)
-    msg["From"] = env.sender
-    msg["To"] = [Address(display_name=clean(name), addr_spec=addr) for name, addr in env.to]
-    if env.cc:
-        msg["Cc"] = [Address(display_name=clean(name), addr_spec=addr) for name, addr in env.cc]
-    msg["Subject"] = clean(env.subject)
-    msg["Date"] = env.date
-    msg["Message-ID"] = env.message_id
-    if env.references:
-        msg["In-Reply-To"] = env.references[0]
-        msg["References"] = " ".join(env.references)
-    for name, value in env.extra.items():
-        msg[name] = clean(value)
-    msg.set_content(env.text)
-    msg.add_alternative(env.html, subtype="html")
-    for filename, media_type, content in env.attachments:
-        maintype, _, rest = media_type.partition("/")
-        subtype = rest.split(";")[0].strip()
-        msg.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
-    return msg
 
 
 class Mailer(Protocol):
@@ -90,7 +38,7 @@ class Mailer(Protocol):
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None: ...
 
-    async def send(self, message: EmailMessage) -> Outcome: ...
+    async def send(self, message: Outgoing) -> Outcome: ...
 
 
 class SmtpMailer:
@@ -128,12 +76,15 @@ class SmtpMailer:
                 except (aiosmtplib.SMTPException, OSError):
                     client.close()
 
-    async def send(self, message: EmailMessage) -> Outcome:
+    async def send(self, message: Outgoing) -> Outcome:
         client = await self._idle.get()
         try:
             if not client.is_connected:
                 await client.connect()
-            errors, response = await client.send_message(message)
+            options = ["SMTPUTF8"] if message.utf8 else []
+            errors, response = await client.sendmail(
+                message.sender, message.recipients, message.data, mail_options=options
+            )
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [r.code for r in exc.recipients]
             text = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)
@@ -173,11 +124,11 @@ class FileMailer:
     async def __aexit__(self, *args: Any) -> None:
         return None
 
-    async def send(self, message: EmailMessage) -> Outcome:
-        stem = re.sub(r"[^A-Za-z0-9._-]", "_", str(message["Message-ID"]).strip("<>"))
+    async def send(self, message: Outgoing) -> Outcome:
+        stem = re.sub(r"[^A-Za-z0-9._-]", "_", message.message_id.strip("<>"))
         path = self.folder / f"{stem}.eml"
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(message.as_bytes())
+        tmp.write_bytes(message.data)
         os.replace(tmp, path)
         return Outcome(True, f"written {path}")
 
@@ -188,7 +139,7 @@ class RecordingMailer:
     name = "memory"
 
     def __init__(self, outcomes: list[Outcome] | None = None) -> None:
-        self.sent: list[EmailMessage] = []
+        self.sent: list[Outgoing] = []
         self._outcomes = list(outcomes or [])
 
     async def __aenter__(self) -> Self:
@@ -197,7 +148,7 @@ class RecordingMailer:
     async def __aexit__(self, *args: Any) -> None:
         return None
 
-    async def send(self, message: EmailMessage) -> Outcome:
+    async def send(self, message: Outgoing) -> Outcome:
         outcome = self._outcomes.pop(0) if self._outcomes else Outcome(True, "250 OK")
         if outcome.ok:
             self.sent.append(message)

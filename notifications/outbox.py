@@ -10,11 +10,19 @@ delivered by any number of workers, each message at most once at a time.
   sends the message. Every attempt's result and SMTP response is kept on the row.
   Temporary failures are retried with growing delays; permanent ones (5xx) and
   messages out of attempts are marked failed and listed by ``planflow outbox --failed``.
+- Outcomes are written in groups: one transaction for every ``OUTCOME_GROUP`` results,
+  and at least every ``OUTCOME_DELAY`` seconds, and for whatever remains when the batch
+  ends (even when it ends with an error). A worker killed after the server accepted a
+  message and before that message's group is committed sends it again once the lease
+  has expired (at-least-once delivery): the copy carries the same Message-ID, which mail
+  clients show once. Grouping widens that window from one commit to at most
+  ``OUTCOME_DELAY`` seconds; a commit per message cost more than the SMTP exchange.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
@@ -27,13 +35,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from notifications.mailer import Envelope, Mailer, Outcome, build_message
+from notifications.mailer import Mailer, Outcome
+from notifications.mime import Envelope, encode_message
 from notifications.render import Rendered
 from planflow.escalation import Digest
 from planflow.store.models import NoticeRow, OutboxRow, ReportFileRow
 
 RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600)
 LEASE = dt.timedelta(minutes=5)
+OUTCOME_GROUP = 50
+OUTCOME_DELAY = 0.5  # seconds
 OPEN = ("pending", "retry")
 
 
@@ -201,26 +212,68 @@ def claim(factory: sessionmaker[Session], now: dt.datetime, limit: int) -> list[
         return list(session.scalars(select(OutboxRow).where(OutboxRow.id.in_(won)).order_by(OutboxRow.id)))
 
 
-def record_outcome(
-    factory: sessionmaker[Session], message_id: int, outcome: Outcome, now: dt.datetime, transport: str
-) -> str:
-    """Store one attempt's result; returns the new status."""
+def record_outcomes(
+    factory: sessionmaker[Session], outcomes: Sequence[tuple[int, Outcome, dt.datetime]], transport: str
+) -> list[str]:
+    """Store attempts' results, (message id, outcome, when) each, in one transaction;
+    returns each message's new status."""
     with factory() as session, session.begin():
-        row = session.get(OutboxRow, message_id)
-        if row is None:
-            return "missing"
-        row.attempts += 1
-        row.smtp_response = outcome.response
-        row.transport = transport
-        row.claimed_until = None
-        if outcome.ok:
-            row.status, row.sent_at, row.last_error = "sent", now, None
-        elif outcome.permanent or row.attempts > len(RETRY_DELAYS):
-            row.status, row.last_error = "failed", outcome.response
-        else:
-            row.status, row.last_error = "retry", outcome.response
-            row.next_attempt_at = now + dt.timedelta(seconds=RETRY_DELAYS[row.attempts - 1])
-        return row.status
+        ids = [message_id for message_id, _, _ in outcomes]
+        rows = {r.id: r for r in session.scalars(select(OutboxRow).where(OutboxRow.id.in_(ids)))}
+        return [_record(rows.get(key), outcome, now, transport) for key, outcome, now in outcomes]
+
+
+def _record(row: OutboxRow | None, outcome: Outcome, now: dt.datetime, transport: str) -> str:
+    if row is None:
+        return "missing"
+    row.attempts += 1
+    row.smtp_response = outcome.response
+    row.transport = transport
+    row.claimed_until = None
+    if outcome.ok:
+        row.status, row.sent_at, row.last_error = "sent", now, None
+    elif outcome.permanent or row.attempts > len(RETRY_DELAYS):
+        row.status, row.last_error = "failed", outcome.response
+    else:
+        row.status, row.last_error = "retry", outcome.response
+        row.next_attempt_at = now + dt.timedelta(seconds=RETRY_DELAYS[row.attempts - 1])
+    return row.status
+
+
+class _OutcomeLog:
+    """Outcomes waiting for their group's transaction (see the module docstring)."""
+
+    def __init__(self, factory: sessionmaker[Session], report: DeliveryReport) -> None:
+        self.factory = factory
+        self.report = report
+        self.pending: list[tuple[int, Outcome, dt.datetime]] = []
+
+    def add(self, message_id: int, outcome: Outcome, now: dt.datetime) -> None:
+        self.pending.append((message_id, outcome, now))
+        if len(self.pending) >= OUTCOME_GROUP:
+            self.write()
+
+    def write(self) -> None:
+        group, self.pending = self.pending, []
+        if not group:
+            return
+        try:
+            statuses = record_outcomes(self.factory, group, self.report.transport)
+        except BaseException:
+            self.pending = group + self.pending  # the store failed: the last write tries again
+            raise
+        for status in statuses:
+            if status == "sent":
+                self.report.sent += 1
+            elif status == "retry":
+                self.report.retried += 1
+            else:
+                self.report.failed += 1
+
+    async def write_every(self, seconds: float) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            self.write()
 
 
 def attachments_of(factory: sessionmaker[Session], row: OutboxRow) -> list[tuple[str, str, bytes]]:
@@ -261,25 +314,26 @@ async def deliver(
     now: Callable[[], dt.datetime],
     limit: int = 1000,
 ) -> DeliveryReport:
-    """Deliver what is due in the outbox; records each outcome as soon as it is known."""
+    """Deliver what is due in the outbox; outcomes are recorded in groups as they come."""
     report = DeliveryReport(transport=mailer.name)
     rows = claim(factory, now(), limit)
     if not rows:
         return report
+    log = _OutcomeLog(factory, report)
 
     async def one(row: OutboxRow) -> None:
-        message = build_message(envelope(row, sender, attachments_of(factory, row)))
-        outcome = await mailer.send(message)
-        status = record_outcome(factory, row.id, outcome, now(), mailer.name)
-        if status == "sent":
-            report.sent += 1
-        elif status == "retry":
-            report.retried += 1
-        else:
-            report.failed += 1
+        message = encode_message(envelope(row, sender, attachments_of(factory, row)))
+        log.add(row.id, await mailer.send(message), now())
 
-    async with mailer:
-        await asyncio.gather(*(one(row) for row in rows))
+    writer = asyncio.create_task(log.write_every(OUTCOME_DELAY))
+    try:
+        async with mailer:
+            await asyncio.gather(*(one(row) for row in rows))
+    finally:
+        writer.cancel()
+        log.write()
+        with contextlib.suppress(asyncio.CancelledError):
+            await writer  # raises what a timed write raised
     return report
 
 

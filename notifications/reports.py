@@ -2,25 +2,22 @@
 
 Markdown and HTML share one body template (``report_body.md.j2``; the HTML body is that
 Markdown converted by markdown-it, inside the Decree 30 header and signature of
-``report.html.j2``). The DOCX is ``templates/report.docx`` filled by docxtpl, or the
-officers' own copy at ``<definitions>/templates/report.docx``.
+``report.html.j2``). The DOCX is ``templates/report.docx`` filled by docxtpl
+(``notifications/docx_render.py``), or the officers' own copy at
+``<definitions>/templates/report.docx``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-from collections import OrderedDict
-from collections.abc import MutableMapping, Sequence
-from functools import lru_cache
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from docxtpl import DocxTemplate
-from jinja2 import Environment, Template, nodes
+from jinja2 import Environment
 from markdown_it import MarkdownIt
 from sqlalchemy.orm import Session
 
+from notifications.docx_render import render_docx
 from notifications.docx_template import PACKAGED
 from notifications.outbox import queue_once
 from notifications.render import Rendered, environment
@@ -65,49 +62,6 @@ def template_path(definitions: Path | None) -> Path:
         if own.is_file():
             return own
     return PACKAGED
-
-
-class _CompiledOnce(Environment):
-    """docxtpl turns a document's XML into a Jinja template at every render, and compiling
-    it is most of a render's time. One .docx gives the same XML every time, so each distinct
-    source is compiled once (a province renders hundreds of reports from one template)."""
-
-    def __init__(self) -> None:
-        super().__init__(autoescape=True)
-        self._compiled: OrderedDict[str, Template] = OrderedDict()
-
-    def from_string(
-        self,
-        source: str | nodes.Template,
-        globals: MutableMapping[str, Any] | None = None,
-        template_class: type[Template] | None = None,
-    ) -> Template:
-        if not isinstance(source, str) or globals is not None or template_class is not None:
-            return super().from_string(source, globals, template_class)
-        template = self._compiled.pop(source, None) or super().from_string(source)
-        self._compiled[source] = template
-        while len(self._compiled) > 32:  # officers' templates change: keep the recent ones
-            self._compiled.popitem(last=False)
-        return template
-
-
-@lru_cache(maxsize=1)
-def _docx_environment() -> _CompiledOnce:
-    return _CompiledOnce()
-
-
-def render_docx(ctx: ReportContext, template: Path = PACKAGED) -> bytes:
-    try:
-        doc = DocxTemplate(str(template))
-        doc.render({"r": ctx}, jinja_env=_docx_environment(), autoescape=True)
-    except Exception as exc:  # docxtpl reports template errors with many exception types
-        raise PlanflowError(
-            f"mẫu báo cáo {template} không dùng được: {exc}. Sửa mẫu trong Word (giữ nguyên các "
-            "thẻ {{ … }} và {%p … %}) hoặc xoá nó để dùng mẫu mặc định (planflow report template)."
-        ) from None
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
 
 
 def filename_for(ctx: ReportContext, fmt: str) -> str:

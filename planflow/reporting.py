@@ -209,11 +209,13 @@ def _children(
     """Roll-up: each plan naming ``parent`` as its parent, with the report it owes for this
     period (its report occurrence due within the parent's data window, the latest one)."""
     lines: list[ChildLine] = []
+    children = [defs.plan(i) for i in with_children(defs, parent.id)[1:]]
+    if not children:  # most plans: no need to list the stored ones
+        return lines
     known = set(repo.plan_ids(session=session))
     first = duty.window.data_from
     last = duty.window.due or duty.window.data_to
-    children = [defs.plan(i) for i in sorted(defs.plans)]
-    for child in (c for c in children if c.parent_plan == parent.id):
+    for child in children:
         if child.id not in known:
             lines.append(child_line(child, [], None, None))
             continue

@@ -18,9 +18,11 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 
 class DayOffRule(StrEnum):
@@ -33,6 +35,10 @@ class DayOffRule(StrEnum):
 
 @lru_cache(maxsize=8)
 def _vietnam_holidays() -> holidays.HolidayBase:
+    # Imported when a date is first checked, not with the module: commands that only read
+    # the store (``planflow status --no-sync``) start without it.
+    import holidays
+
     return holidays.country_holidays("VN", language="vi")
 
 

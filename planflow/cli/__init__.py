@@ -1,48 +1,88 @@
-"""The ``planflow`` command line."""
+"""The ``planflow`` command line.
+
+Each command's module is imported when that command runs, not before: ``planflow status``
+must start in well under a second, and importing every command (the web server, the
+document importer, the Excel and Word libraries, the mail templates) costs more than
+that. ``planflow --help`` imports them all, to show each one's help.
+"""
 
 from __future__ import annotations
 
-import typer
+import importlib
+from typing import Any
 
-from planflow.cli.check import check
-from planflow.cli.definitions import compile_, validate
-from planflow.cli.exports import export, ics, import_progress
-from planflow.cli.importer import import_
-from planflow.cli.mail import notices, outbox, send, simulate
-from planflow.cli.migrate import migrate
-from planflow.cli.progress import progress
-from planflow.cli.reports import report_app, reports
-from planflow.cli.serve import serve
-from planflow.cli.status import status, sync
-from planflow.cli.web import link, web
+import typer
+from typer.core import TyperGroup
+
+# One line per command: its name and where it is defined ("module:function", or a Typer
+# app for a group of subcommands). Listed in this order by ``planflow --help``.
+COMMANDS = {
+    "validate": "planflow.cli.definitions:validate",
+    "compile": "planflow.cli.definitions:compile_",
+    "sync": "planflow.cli.status:sync",
+    "migrate": "planflow.cli.migrate:migrate",
+    "status": "planflow.cli.status:status",
+    "progress": "planflow.cli.progress:progress",
+    "check": "planflow.cli.check:check",
+    "serve": "planflow.cli.serve:serve",
+    "notices": "planflow.cli.mail:notices",
+    "simulate": "planflow.cli.mail:simulate",
+    "outbox": "planflow.cli.mail:outbox",
+    "send": "planflow.cli.mail:send",
+    "reports": "planflow.cli.reports:reports",
+    "report": "planflow.cli.reports:report_app",
+    "import": "planflow.cli.importer:import_",
+    "web": "planflow.cli.web:web",
+    "link": "planflow.cli.web:link",
+    "export": "planflow.cli.exports:export",
+    "import-progress": "planflow.cli.exports:import_progress",
+    "ics": "planflow.cli.exports:ics",
+}
+
+
+class LazyCommands(TyperGroup):
+    """The commands of ``COMMANDS``, each imported the first time it is asked for.
+
+    (``ctx`` and the commands are typer's click objects: typer now carries its own copy of
+    click, and other versions use click's, hence ``Any``.)"""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in COMMANDS:
+            return None
+        if name not in self.commands:
+            self.add_command(load_command(name, COMMANDS[name]), name)
+        return self.commands[name]
+
+
+def load_command(name: str, target: str) -> Any:
+    """The command typer builds for ``module:attribute`` (a function or a Typer app)."""
+    module, _, attribute = target.partition(":")
+    found = getattr(importlib.import_module(module), attribute)
+    if isinstance(found, typer.Typer):
+        group = typer.main.get_group(found)  # not get_command: no completion options on a subgroup
+        group.name = name
+        return group
+    single = typer.Typer(add_completion=False)
+    single.command(name)(found)
+    return typer.main.get_command(single)
+
 
 app = typer.Typer(
     name="planflow",
+    cls=LazyCommands,
     help="planflow: biến Kế hoạch thành nhiệm vụ có chủ trì, có hạn; kiểm tra, nhắc việc, báo cáo.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.command("validate")(validate)
-app.command("compile")(compile_)
-app.command("sync")(sync)
-app.command("migrate")(migrate)
-app.command("status")(status)
-app.command("progress")(progress)
-app.command("check")(check)
-app.command("serve")(serve)
-app.command("notices")(notices)
-app.command("simulate")(simulate)
-app.command("outbox")(outbox)
-app.command("send")(send)
-app.command("reports")(reports)
-app.add_typer(report_app, name="report")
-app.command("import")(import_)
-app.command("web")(web)
-app.command("link")(link)
-app.command("export")(export)
-app.command("import-progress")(import_progress)
-app.command("ics")(ics)
+
+
+@app.callback()
+def _planflow() -> None:
+    """The group's own options: none (every option belongs to a command)."""
 
 
 def main() -> None:

@@ -8,17 +8,19 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from sqlalchemy.orm import Session
 
 from planflow.errors import DefinitionError, PlanflowError
-from planflow.loader import Definitions, load_definitions
 from planflow.settings import Settings, load_settings
 from planflow.status import parse_as_of
 from planflow.store.db import open_store
+
+if TYPE_CHECKING:
+    from planflow.loader import Definitions
 
 console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -66,6 +68,10 @@ def settings(definitions: Path | None = None) -> Settings:
 
 
 def definitions(config: Settings) -> Definitions:
+    # The loader (YAML, the definition models) is imported by the commands that read
+    # definitions, not by those that only read the store (``status --no-sync``).
+    from planflow.loader import load_definitions
+
     return load_definitions(config.definitions)
 
 

@@ -1,4 +1,8 @@
-"""``planflow sync`` and ``planflow status``: no Prefect import here (fast start)."""
+"""``planflow sync`` and ``planflow status``: no Prefect import here (fast start).
+
+``planflow status --no-sync`` reads the store only, so the definition loader and the
+compiler (YAML, the definition models' validators) are imported when a command syncs,
+not with this module."""
 
 from __future__ import annotations
 
@@ -6,7 +10,9 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy.orm import Session
 
+from planflow.batch import PlanEvaluation, evaluate_plans
 from planflow.cli.common import (
     AsOfOption,
     DefinitionsOption,
@@ -21,9 +27,9 @@ from planflow.cli.common import (
     session,
     settings,
 )
-from planflow.service import PlanStatus, plan_status, sync_definitions
+from planflow.settings import Settings
 from planflow.status import Status, summarize
-from planflow.store.repo import plan_ids
+from planflow.store.repo import SyncResult, plan_ids
 
 PlanArgument = Annotated[
     str | None, typer.Argument(metavar="[PLAN]", help="Id kế hoạch (mặc định: tất cả).", show_default=False)
@@ -48,9 +54,8 @@ def sync(
     """
     with handled():
         config = settings(definitions_dir)
-        defs = definitions(config)
         with session(config) as s:
-            results = sync_definitions(defs, [plan_id] if plan_id else None, session=s, now=now())
+            results = synced(config, plan_id, s)
         if as_json:
             print_json([r.__dict__ for r in results])
             return
@@ -80,10 +85,9 @@ def status(
         moment = as_of_value(as_of)
         with session(config) as s:
             if not no_sync:
-                defs = definitions(config)
-                sync_definitions(defs, [plan_id] if plan_id else None, session=s, now=now())
+                synced(config, plan_id, s)
             ids = [plan_id] if plan_id else plan_ids(session=s)
-            reports = [plan_status(pid, moment, session=s) for pid in ids]
+            reports = list(evaluate_plans(s, ids, moment))
         if as_json:
             print_json({"plans": [status_json(r) for r in reports]})
             return
@@ -92,7 +96,14 @@ def status(
         print_summary(reports)
 
 
-def status_json(report: PlanStatus) -> dict[str, object]:
+def synced(config: Settings, plan_id: str | None, s: Session) -> list[SyncResult]:
+    """Definitions → store: one plan, or every plan of the folder."""
+    from planflow.service import sync_definitions  # the loader and compiler: only when syncing
+
+    return sync_definitions(definitions(config), [plan_id] if plan_id else None, session=s, now=now())
+
+
+def status_json(report: PlanEvaluation) -> dict[str, object]:
     return {
         "plan": report.plan.id,
         "title": report.plan.title,
@@ -103,7 +114,7 @@ def status_json(report: PlanStatus) -> dict[str, object]:
     }
 
 
-def print_plan(report: PlanStatus) -> None:
+def print_plan(report: PlanEvaluation) -> None:
     table = Table(title=f"{report.plan.id} — {report.plan.title} (tại {fmt_date(report.as_of.day)})")
     for column in ("Mục", "Nhiệm vụ / báo cáo", "Kỳ", "Chủ trì", "Hạn", "Tình trạng", "Chỉ tiêu"):
         table.add_column(column)
@@ -125,7 +136,7 @@ def print_plan(report: PlanStatus) -> None:
     console.print(table)
 
 
-def print_summary(reports: list[PlanStatus]) -> None:
+def print_summary(reports: list[PlanEvaluation]) -> None:
     table = Table(title="Tổng hợp theo tình trạng")
     table.add_column("Kế hoạch")
     for s in Status:

@@ -8,10 +8,13 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
+from typer.core import TyperGroup
 
-from planflow.cli import app
+from planflow.cli import COMMANDS, app
 from tests.cli.runner import PLANFLOW, run_cli
 from tests.conftest import REPO
 from tests.factories import demo_plan, write_definitions
@@ -115,20 +118,39 @@ def test_bad_as_of(defs_root: Path) -> None:
     assert "--as-of 'hôm qua' không hợp lệ" in err
 
 
+def _commands() -> dict[str, Any]:
+    """Every command and subcommand, by what is typed after ``planflow``."""
+    group = typer.main.get_command(app)
+    assert isinstance(group, TyperGroup)
+    found: dict[str, Any] = {}
+    for name in group.list_commands(typer.Context(group)):
+        command = group.get_command(typer.Context(group), name)
+        if isinstance(command, TyperGroup):
+            for sub in command.list_commands(typer.Context(command)):
+                found[f"{name} {sub}"] = command.get_command(typer.Context(command), sub)
+        found[name] = command
+    return found
+
+
 def test_every_command_has_help_and_is_in_readme() -> None:
     """Each command has help text and the README mentions it."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    for command in app.registered_commands:
-        name = command.name or ""
-        code, out, _ = run_cli(name, "--help")
+    names = [name for name, command in _commands().items() if not isinstance(command, TyperGroup)]
+    assert {"status", "check", "report build", "ics"} <= set(names)
+    for name in names:
+        code, out, _ = run_cli(*name.split(), "--help")
         assert code == 0 and "Ví dụ:" in out, name
         assert f"planflow {name}" in readme, name
-    for group in app.registered_groups:
-        for command in group.typer_instance.registered_commands:
-            name = f"{group.name} {command.name}"
-            code, out, _ = run_cli(*name.split(), "--help")
-            assert code == 0 and "Ví dụ:" in out, name
-            assert f"planflow {name}" in readme, name
+
+
+def test_help_lists_every_command() -> None:
+    """`planflow --help` names every command with the start of its help."""
+    code, out, _ = run_cli("--help")
+    assert code == 0
+    commands = _commands()
+    for name in COMMANDS:
+        first_words = " ".join(commands[name].help.split()[:3])
+        assert re.search(rf"│ {re.escape(name)}\s+{re.escape(first_words)}", out), name
 
 
 def test_real_entry_point(defs_root: Path, tmp_path: Path) -> None:
@@ -146,12 +168,49 @@ def test_real_entry_point(defs_root: Path, tmp_path: Path) -> None:
 
 
 def test_cli_does_not_import_prefect() -> None:
-    """Loading the CLI (every command module) does not import Prefect: only `check` does, when run."""
+    """Loading every command module does not import Prefect: only `check` does, when run."""
     code = (
         "import sys; from planflow.cli import app\n"
+        "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+        "assert 'planflow.cli.check' in sys.modules, 'the command modules were not loaded'\n"
         "assert not any(m == 'prefect' or m.startswith('prefect.') for m in sys.modules), 'prefect imported'"
     )
-    subprocess.run([sys.executable, "-c", code], check=True)
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+_LOADED = """
+import json, sys
+from planflow.cli import app
+try:
+    app(sys.argv[1:])
+except SystemExit as e:
+    assert not e.code, e.code
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def _modules_loaded_by(*args: str, env: dict[str, str]) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", _LOADED, *args], env=env, capture_output=True, text=True,
+                          check=True)  # fmt: skip
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def test_status_loads_only_what_it_uses(defs_root: Path, tmp_path: Path) -> None:
+    """`planflow status` imports no other command's module, nor the web, import, Excel or Word
+    libraries; with --no-sync, not even the definition loader: what keeps its start fast."""
+    env = {**os.environ, "PLANFLOW_DEFINITIONS": str(defs_root), "PLANFLOW_HOME": str(tmp_path / "h")}
+    heavy = {"notifications", "fastapi", "openpyxl", "docxtpl", "docx", "pdfplumber", "jinja2", "prefect"}
+    synced = _modules_loaded_by("status", "--as-of", "2026-04-02", "--json", env=env)
+    assert {"planflow.cli.status", "planflow.loader"} <= synced
+    assert {m for m in synced if m.startswith("planflow.cli.")} == {
+        "planflow.cli.status",
+        "planflow.cli.common",
+    }
+    assert not {m.split(".")[0] for m in synced} & heavy
+    store_only = _modules_loaded_by("status", "--no-sync", "--as-of", "2026-04-02", "--json", env=env)
+    assert "planflow.cli.status" in store_only
+    assert not {m.split(".")[0] for m in store_only} & (heavy | {"yaml", "holidays"})
+    assert not store_only & {"planflow.loader", "planflow.service", "planflow.reports"}
 
 
 def test_migrate_upgrades_once(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
