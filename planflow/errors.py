@@ -46,6 +46,9 @@ class DefinitionError(PlanflowError):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def __reduce__(self) -> tuple[type[DefinitionError], tuple[list[Problem]]]:
+        return DefinitionError, (self.problems,)  # raised in a worker process, re-raised here
+
 
 class TimeExpressionError(PlanflowError, ValueError):
     """Raised when a time expression ("when") is not understood or names an impossible date.
@@ -75,6 +78,8 @@ class NotFoundError(PlanflowError):
 class DocumentError(PlanflowError):
     """Raised when ``planflow import`` cannot use a document: the file is missing or
     unreadable, empty, a scanned PDF without a text layer, or not a plan (Kế hoạch)."""
+
+
 class LinkError(PlanflowError):
     """Raised when a signed link, calendar feed, session or form token is tampered with,
     has expired, or is used for something it does not cover (another unit's task).

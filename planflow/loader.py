@@ -8,9 +8,12 @@ are collected before raising, so one run of ``planflow validate`` lists them all
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+import functools
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -80,14 +83,70 @@ class LoadedPlan:
     source: SourceMap
 
 
+class PlanFiles(Mapping[str, LoadedPlan]):
+    """The plans of a definitions folder by id (a plan's id is its file's name), each file
+    read and validated the first time it is asked for. A sync of thousands of plans, most
+    of them unchanged since the last one, reads only the files whose bytes changed."""
+
+    def __init__(self) -> None:
+        self.paths: dict[str, Path] = {}
+        self._loaded: dict[str, LoadedPlan] = {}
+
+    def __getitem__(self, plan_id: str) -> LoadedPlan:
+        loaded = self._loaded.get(plan_id)
+        if loaded is None:
+            loaded = self._loaded[plan_id] = load_plan_file(self.paths[plan_id])
+        return loaded
+
+    def __setitem__(self, plan_id: str, loaded: LoadedPlan) -> None:
+        self.paths[plan_id] = loaded.source.path
+        self._loaded[plan_id] = loaded
+
+    def __contains__(self, plan_id: object) -> bool:
+        return plan_id in self.paths  # without reading the file
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def read(self, plan_id: str) -> LoadedPlan:
+        """The plan, read now if it was not yet and not kept (a sync's memory stays
+        bounded by one plan, not by the folder)."""
+        return self._loaded.get(plan_id) or load_plan_file(self.paths[plan_id])
+
+    def source_bytes(self, plan_id: str) -> bytes:
+        loaded = self._loaded.get(plan_id)
+        return loaded.source.text.encode() if loaded else self.paths[plan_id].read_bytes()
+
+
 @dataclass
 class Definitions:
     """Every plan and unit directory of a definitions folder."""
 
     root: Path
-    plans: dict[str, LoadedPlan] = field(default_factory=dict)
+    plans: PlanFiles = field(default_factory=PlanFiles)
     directories: dict[str, UnitDirectory] = field(default_factory=dict)
     directory_sources: dict[str, SourceMap] = field(default_factory=dict)
+    _digests: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def source_digest(self, plan_id: str, directory_id: str, text: str | None = None) -> str:
+        """A digest of everything a plan's stored rows are made from: its file (``text``,
+        when it was just read), the unit directory it names, and the code and calendar that
+        compile them. Equal to the stored one, the plan's rows are already what a sync would
+        write."""
+        digest = hashlib.sha256(self._directory_digest(directory_id).encode())
+        digest.update(self.plans.source_bytes(plan_id) if text is None else text.encode())
+        return digest.hexdigest()
+
+    def _directory_digest(self, directory_id: str) -> str:
+        known = self._digests.get(directory_id)
+        if known is None:
+            source = self.directory_sources.get(directory_id)
+            text = source.text.encode() if source else b"(none)"
+            known = self._digests[directory_id] = hashlib.sha256(code_digest().encode() + text).hexdigest()
+        return known
 
     def plan(self, plan_id: str) -> Plan:
         if plan_id not in self.plans:
@@ -299,8 +358,10 @@ def _yaml_files(folder: Path) -> Iterator[Path]:
 
 
 def load_definitions(root: Path, collect: list[Problem] | None = None) -> Definitions:
-    """Load every file under ``root``. With ``collect``, bad files are skipped and their
-    problems appended to it; without, the first bad file raises DefinitionError."""
+    """Every file under ``root``. With ``collect``, every file is read now, bad files are
+    skipped and their problems appended to it. Without, unit directories are read now
+    (the first bad one raises DefinitionError) and plans when asked for (a bad plan file
+    raises then)."""
     if not root.is_dir():
         raise NotFoundError(
             f"không có thư mục định nghĩa '{root}'; đặt PLANFLOW_DEFINITIONS hoặc --definitions"
@@ -315,6 +376,9 @@ def load_definitions(root: Path, collect: list[Problem] | None = None) -> Defini
         defs.directories[directory.id] = directory
         defs.directory_sources[directory.id] = source
     for path in _yaml_files(root / "plans"):
+        if collect is None:
+            defs.plans.paths[path.stem] = path  # read when asked for (PlanFiles)
+            continue
         try:
             loaded = load_plan_file(path)
         except DefinitionError as exc:
@@ -322,6 +386,19 @@ def load_definitions(root: Path, collect: list[Problem] | None = None) -> Defini
             continue
         defs.plans[loaded.plan.id] = loaded
     return defs
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of planflow's own source and the versions of the libraries that shape a
+    compiled plan (the holiday calendar, the validation): a new release re-syncs every
+    plan once."""
+    libraries = " ".join(f"{name} {metadata.version(name)}" for name in ("holidays", "pydantic"))
+    digest = hashlib.sha256(libraries.encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _collect_or_raise(exc: DefinitionError, collect: list[Problem] | None) -> None:

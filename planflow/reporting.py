@@ -319,9 +319,7 @@ def mark_sent(
 ) -> ReportVersionRow:
     """Make ``version`` final and record the report occurrence done (sent) at ``at``."""
     if duty.state in (ReportState.SENT, ReportState.SENT_LATE) and duty.final_version is not None:
-        raise PlanflowError(
-            f"báo cáo '{duty.key}' đã gửi (bản {duty.final_version}); không gửi lại"
-        )
+        raise PlanflowError(f"báo cáo '{duty.key}' đã gửi (bản {duty.final_version}); không gửi lại")
     compiler = UnitIndex(defs.directory_for(duty.plan)).resolve(duty.report.compiler).id
     version.final = True
     version.sent_at = at
@@ -368,4 +366,3 @@ def compiler_of(defs: Definitions, duty: ReportDuty) -> tuple[str, list[str]]:
         if not emails and contact is not None and contact.email:
             emails.append(contact.email)
     return unit.name, emails
-

@@ -312,7 +312,7 @@ def issuer_lines(issuer: str) -> list[str]:
     """The issuing body in capitals, a People's Committee on two lines (Decree 30)."""
     for prefix in ("ủy ban nhân dân ", "uỷ ban nhân dân ", "ubnd "):
         if issuer.casefold().startswith(prefix):
-            return ["ỦY BAN NHÂN DÂN", issuer[len(prefix):].strip().upper()]
+            return ["ỦY BAN NHÂN DÂN", issuer[len(prefix) :].strip().upper()]
     return [issuer.upper()]
 
 

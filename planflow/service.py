@@ -16,7 +16,9 @@ from planflow.errors import NotFoundError, ProgressError
 from planflow.escalation import Notice, step_id, step_label
 from planflow.loader import Definitions
 from planflow.numbers import parse_vn_number
+from planflow.prepare import default_workers, prepare_plans
 from planflow.reports import SPENT_KEY
+from planflow.schema import UnitDirectory
 from planflow.status import ProgressStatus
 from planflow.store import repo
 from planflow.store.bulk import NewRows
@@ -30,37 +32,74 @@ def compile_definition(defs: Definitions, plan_id: str) -> CompiledPlan:
 
 
 def sync_definitions(
-    defs: Definitions, plan_ids: Sequence[str] | None, *, session: Session, now: dt.datetime
+    defs: Definitions,
+    plan_ids: Sequence[str] | None,
+    *,
+    session: Session,
+    now: dt.datetime,
+    workers: int | None = None,
 ) -> list[repo.SyncResult]:
     """Compile and store the given plans and their unit directories. With ``plan_ids``
     None, every plan of the folder, and stored plans no longer defined there are archived.
-    Plans and directories not stored yet (all of them, on a first sync) are written many
-    at once (``planflow.store.bulk``)."""
-    results = []
+
+    A stored plan whose sources are unchanged (``Definitions.source_digest``: its file, its
+    unit directory, the code) is skipped: its file is not even parsed. Plans not stored
+    yet (all of them, on a first sync) are prepared by ``workers`` processes (default: one
+    per core when there are many, ``planflow.prepare``) and written many at once
+    (``planflow.store.bulk``); a changed stored plan is updated row by row, keeping its
+    progress."""
     if plan_ids is None:
         repo.archive_plans_except(set(defs.plans), session=session, now=now)
-    stored_plans = repo.stored_plans(session=session)
+    ids = list(plan_ids or sorted(defs.plans))
+    stored = repo.stored_sources(session=session)
     stored_directories = repo.stored_directories(session=session)
+    unchanged: list[str] = []
+    changed: list[str] = []
+    added: list[str] = []
+    for plan_id in ids:
+        if plan_id not in defs.plans:
+            defs.plan(plan_id)  # says which plans there are
+        source = stored.get(plan_id)
+        if source is None:
+            added.append(plan_id)
+        elif source.live and source.digest == defs.source_digest(plan_id, source.units_directory):
+            unchanged.append(plan_id)
+        else:
+            changed.append(plan_id)
+
     new = NewRows(session)
     synced_directories: set[str] = set()
-    for plan_id in plan_ids or sorted(defs.plans):
-        compiled = compile_definition(defs, plan_id)
-        directory = defs.directory_for(compiled.plan)
+
+    def sync_directory(directory: UnitDirectory) -> None:
         if directory.id not in synced_directories:  # ten plans of a commune share one directory
             if directory.id in stored_directories:
                 repo.sync_units(directory, session=session)
             else:
                 new.add_directory(directory)
             synced_directories.add(directory.id)
-        context = notice_context(compiled.plan, directory)
-        if plan_id in stored_plans:
-            results.append(repo.sync_plan(compiled, session=session, now=now, notice_context=context))
-            continue
-        digest = repo.definition_hash(compiled.plan)
-        added = new.add_plan(compiled, definition_hash=digest, now=now, notice_context=context)
-        results.append(repo.SyncResult(plan_id, added=added, updated=0, unchanged=0, archived=0, restored=0))
+
+    results: dict[str, repo.SyncResult] = {}
+    for plan_id in changed:
+        loaded = defs.plans.read(plan_id)
+        directory = defs.directory_for(loaded.plan)
+        sync_directory(directory)
+        results[plan_id] = repo.sync_plan(
+            compile_plan(loaded.plan, UnitIndex(directory)),
+            session=session,
+            now=now,
+            digest=defs.source_digest(plan_id, directory.id, loaded.source.text),
+            notice_context=notice_context(loaded.plan, directory),
+        )
+    count = default_workers(len(added)) if workers is None else workers
+    for prepared in prepare_plans(defs, added, driver=new.encoder.driver, now=now, workers=count):
+        sync_directory(defs.directories[prepared.directory_id])
+        new.add(prepared.rows)
+        results[prepared.plan_id] = repo.SyncResult(prepared.plan_id, prepared.occurrences, 0, 0, 0, 0)
     new.write()
-    return results
+    counts = repo.live_occurrence_counts(unchanged, session=session) if unchanged else {}
+    for plan_id in unchanged:
+        results[plan_id] = repo.SyncResult(plan_id, 0, 0, counts.get(plan_id, 0), 0, 0)
+    return [results[p] for p in ids]
 
 
 PlanStatus = PlanEvaluation

@@ -235,4 +235,3 @@ def _watch_sigint(loop: asyncio.AbstractEventLoop, requests: asyncio.Queue[str])
             loop.call_soon_threadsafe(requests.put_nowait, "SIGINT (Ctrl-C)")
 
     threading.Thread(target=wait, name="planflow-sigint", daemon=True).start()
-

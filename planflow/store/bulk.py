@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import JSON, Table
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from planflow.compiler import CompiledPlan, Occurrence
@@ -98,15 +99,78 @@ def unit_values(directory: UnitDirectory) -> list[dict[str, Any]]:
     ]
 
 
+class Encoder:
+    """Rows as tuples in their table's column order, in the form the database takes them:
+    for COPY on PostgreSQL, JSON columns as text and the rest as they are; elsewhere each
+    value through its column type's own bind processor (what SQLAlchemy does per row,
+    without a parameter dictionary per row, which cost more than the database's work).
+    Made from a driver name (``sqlite``, ``postgresql+psycopg``), so the processes that
+    prepare plans for a first sync (``planflow.prepare``) encode as the writer would."""
+
+    def __init__(self, driver: str) -> None:
+        self.driver = driver
+        dialect = make_url(f"{driver}://").get_dialect()()
+        self.copy = dialect.name == "postgresql"
+        self.columns: dict[str, list[tuple[str, Any]]] = {}
+        for table in _TABLES:
+            if self.copy:
+                self.columns[table.name] = [
+                    (c.name, json.dumps if isinstance(c.type, JSON) else None) for c in table.columns
+                ]
+            else:
+                self.columns[table.name] = [
+                    (c.name, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in table.columns
+                ]
+
+    def encode(self, table: str, rows: Iterable[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        pairs = self.columns[table]
+        return [tuple(row[n] if p is None else p(row[n]) for n, p in pairs) for row in rows]
+
+    def plan(
+        self,
+        compiled: CompiledPlan,
+        *,
+        definition_hash: str,
+        now: dt.datetime,
+        notice_context: dict[str, Any],
+    ) -> dict[str, list[tuple[Any, ...]]]:
+        """The rows of a new plan: the plan, its occurrences, their units and dependencies."""
+        tasks = {t.id: t for t in compiled.plan.tasks}
+        plan = plan_values(compiled, definition_hash=definition_hash, now=now)
+        occurrences = (
+            {
+                "key": o.key,
+                "archived_at": None,
+                **occurrence_values(o, targets(tasks.get(o.item_id)), position),
+            }
+            for position, o in enumerate(compiled.occurrences)
+        )
+        units, deps = link_rows(compiled.occurrences)
+        return {
+            PlanRow.__tablename__: self.encode(
+                PlanRow.__tablename__, [{**plan, "notice_context": notice_context, "archived_at": None}]
+            ),
+            OccurrenceRow.__tablename__: self.encode(OccurrenceRow.__tablename__, occurrences),
+            OccurrenceUnitRow.__tablename__: self.encode(OccurrenceUnitRow.__tablename__, units),
+            DependencyRow.__tablename__: self.encode(DependencyRow.__tablename__, deps),
+        }
+
+
+def driver_of(session: Session) -> str:
+    dialect = session.connection().dialect
+    return f"{dialect.name}+{dialect.driver}"
+
+
 class NewRows:
-    """Buffers of rows for plans and directories not in the store yet."""
+    """Buffers of encoded rows for plans and directories not in the store yet."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.rows: dict[str, list[dict[str, Any]]] = {t.name: [] for t in _TABLES}
+        self.encoder = Encoder(driver_of(session))
+        self.rows: dict[str, list[tuple[Any, ...]]] = {t.name: [] for t in _TABLES}
 
     def add_directory(self, directory: UnitDirectory) -> None:
-        self.rows[UnitRow.__tablename__] += unit_values(directory)
+        self.add({UnitRow.__tablename__: self.encoder.encode(UnitRow.__tablename__, unit_values(directory))})
 
     def add_plan(
         self,
@@ -117,25 +181,19 @@ class NewRows:
         notice_context: dict[str, Any],
     ) -> int:
         """Buffer a new plan and its occurrences; returns how many occurrences it has."""
-        tasks = {t.id: t for t in compiled.plan.tasks}
-        plan = plan_values(compiled, definition_hash=definition_hash, now=now)
-        self.rows[PlanRow.__tablename__].append(
-            {**plan, "notice_context": notice_context, "archived_at": None}
+        self.add(
+            self.encoder.plan(
+                compiled, definition_hash=definition_hash, now=now, notice_context=notice_context
+            )
         )
-        self.rows[OccurrenceRow.__tablename__] += (
-            {
-                "key": o.key,
-                "archived_at": None,
-                **occurrence_values(o, targets(tasks.get(o.item_id)), position),
-            }
-            for position, o in enumerate(compiled.occurrences)
-        )
-        units, deps = link_rows(compiled.occurrences)
-        self.rows[OccurrenceUnitRow.__tablename__] += units
-        self.rows[DependencyRow.__tablename__] += deps
+        return len(compiled.occurrences)
+
+    def add(self, rows: dict[str, list[tuple[Any, ...]]]) -> None:
+        """Buffer rows already encoded (``Encoder``) for this store."""
+        for table, encoded in rows.items():
+            self.rows[table] += encoded
         if len(self.rows[OccurrenceRow.__tablename__]) >= FLUSH_ROWS:
             self.write()
-        return len(compiled.occurrences)
 
     def write(self) -> None:
         """Write what is buffered, table by table in foreign-key order, and empty the buffers."""
@@ -147,24 +205,17 @@ class NewRows:
                 rows.clear()
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` (every column of ``table`` named in each) in one go: COPY on
-    PostgreSQL; elsewhere one ``executemany``, each value put in the stored form by its
-    column type's own bind processor (what SQLAlchemy does per row, without building a
-    parameter dictionary per row, which cost more than the database's work)."""
+def insert_rows(session: Session, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert encoded ``rows`` (``Encoder``) in one go: COPY on PostgreSQL, elsewhere one
+    ``executemany``."""
     connection = session.connection()
     dialect = connection.dialect
-    names = [c.name for c in table.columns]
-    quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
+    quoted = ", ".join(dialect.identifier_preparer.quote(c.name) for c in table.columns)
     if dialect.name == "postgresql":
-        as_json = {c.name for c in table.columns if isinstance(c.type, JSON)}
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         with cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row([json.dumps(row[n]) if n in as_json else row[n] for n in names])
+                copy.write_row(row)
         return
-    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns]
-    pairs = list(zip(names, processors, strict=True))
-    values = [tuple(row[n] if p is None else p(row[n]) for n, p in pairs) for row in rows]
-    marks = ", ".join("?" for _ in names)  # SQLite's paramstyle
-    connection.exec_driver_sql(f"INSERT INTO {table.name} ({quoted}) VALUES ({marks})", values)
+    marks = ", ".join("?" for _ in table.columns)  # SQLite's paramstyle
+    connection.exec_driver_sql(f"INSERT INTO {table.name} ({quoted}) VALUES ({marks})", list(rows))

@@ -4,17 +4,16 @@ caller that owns the unit of work commits."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from planflow.compiler import CompiledPlan, Occurrence
-from planflow.schema import Plan, UnitDirectory
+from planflow.schema import UnitDirectory
 from planflow.store.bulk import link_rows, occurrence_values, plan_values, targets
 from planflow.store.models import (
     DependencyRow,
@@ -36,9 +35,30 @@ class SyncResult:
     restored: int
 
 
-def definition_hash(plan: Plan) -> str:
-    """A digest of the validated definition (pydantic's JSON, fields in schema order)."""
-    return hashlib.sha256(plan.model_dump_json().encode()).hexdigest()
+@dataclass(frozen=True)
+class StoredSource:
+    digest: str
+    units_directory: str
+    live: bool
+
+
+def stored_sources(*, session: Session) -> dict[str, StoredSource]:
+    """What each stored plan was synced from (``Definitions.source_digest``)."""
+    rows = session.execute(
+        select(PlanRow.id, PlanRow.definition_hash, PlanRow.units_directory, PlanRow.archived_at)
+    )
+    return {id_: StoredSource(digest, units, archived is None) for id_, digest, units, archived in rows}
+
+
+def live_occurrence_counts(plan_ids: Sequence[str], *, session: Session) -> dict[str, int]:
+    query = (
+        select(OccurrenceRow.plan_id, func.count())
+        .where(OccurrenceRow.archived_at.is_(None))
+        .group_by(OccurrenceRow.plan_id)
+    )
+    if len(plan_ids) <= 500:  # else every plan is counted: cheaper than thousands of parameters
+        query = query.where(OccurrenceRow.plan_id.in_(plan_ids))
+    return {plan_id: count for plan_id, count in session.execute(query).tuples()}
 
 
 def sync_units(directory: UnitDirectory, *, session: Session) -> None:
@@ -68,6 +88,7 @@ def sync_plan(
     *,
     session: Session,
     now: dt.datetime,
+    digest: str,
     notice_context: dict[str, Any] | None = None,
 ) -> SyncResult:
     """Make the stored occurrences of a stored plan match its compiled definition (a plan
@@ -79,7 +100,7 @@ def sync_plan(
     """
     plan = compiled.plan
     plan_row = session.get(PlanRow, plan.id) or PlanRow(id=plan.id)
-    for name, value in plan_values(compiled, definition_hash=definition_hash(plan), now=now).items():
+    for name, value in plan_values(compiled, definition_hash=digest, now=now).items():
         setattr(plan_row, name, value)
     plan_row.archived_at, plan_row.notice_context = None, notice_context
     session.add(plan_row)
@@ -137,15 +158,11 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
 
 def archive_plans_except(keep: set[str], *, session: Session, now: dt.datetime) -> list[str]:
     """Archive the stored plans whose definition is gone (their rows and progress stay)."""
-    gone = [
-        row
-        for row in session.scalars(select(PlanRow).where(PlanRow.archived_at.is_(None)))
-        if row.id not in keep
-    ]
-    for row in gone:
-        row.archived_at = now
-    session.flush()
-    return [row.id for row in gone]
+    live = session.scalars(select(PlanRow.id).where(PlanRow.archived_at.is_(None)))
+    gone = [plan_id for plan_id in live if plan_id not in keep]
+    for chunk in _chunks(gone, 500):
+        session.execute(update(PlanRow).where(PlanRow.id.in_(chunk)).values(archived_at=now))
+    return gone
 
 
 # --- reading --------------------------------------------------------------------------

@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from planflow.errors import NotFoundError, ProgressError
+from planflow import loader
+from planflow.errors import DefinitionError, NotFoundError, PlanflowError, ProgressError
 from planflow.loader import load_definitions
 from planflow.service import ProgressRequest, plan_status, record_progress, sync_definitions
 from planflow.status import ProgressStatus, Status
-from planflow.store.models import OccurrenceRow, PlanRow, ProgressEventRow
+from planflow.store.models import (
+    DependencyRow,
+    OccurrenceRow,
+    OccurrenceUnitRow,
+    PlanRow,
+    ProgressEventRow,
+    UnitRow,
+)
 from planflow.store.repo import plan_ids
-from tests.factories import demo_plan, write_definitions
+from tests.factories import DEMO_UNITS, demo_plan, write_definitions, write_yaml
 
 NOW = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
+EXAMPLES = Path(__file__).parents[2] / "definitions"
 ICT = dt.timezone(dt.timedelta(hours=7))
 
 
@@ -54,6 +64,97 @@ def test_sync_is_idempotent(sessions: sessionmaker[Session], defs_root: Path) ->
     with sessions() as s, s.begin():
         (result,) = sync_definitions(load_definitions(defs_root), None, session=s, now=NOW)
     assert (result.added, result.updated, result.archived, result.unchanged) == (0, 0, 0, 29)
+
+
+def test_unchanged_plan_is_not_read_again(
+    sessions: sessionmaker[Session], defs_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-sync compares each plan's source digest with the stored one: an unchanged plan
+    is neither parsed nor compiled. An edit of its unit directory or new code re-syncs it."""
+    read: list[str] = []
+    parse = loader.load_plan_file
+    monkeypatch.setattr(loader, "load_plan_file", lambda path: read.append(path.stem) or parse(path))
+
+    def resync() -> tuple[int, int, int]:
+        read.clear()
+        with sessions() as s, s.begin():
+            (result,) = sync_definitions(load_definitions(defs_root), None, session=s, now=NOW)
+        return result.added, result.updated, result.unchanged
+
+    assert resync() == (29, 0, 0) and read == ["demo-2026"]
+    assert resync() == (0, 0, 29) and read == []  # the file was hashed, not parsed
+
+    units = copy.deepcopy(DEMO_UNITS)
+    units["units"][2]["emails"] = ["kinhte@demo.example"]
+    write_yaml(defs_root / "units" / "demo.yaml", units)
+    assert resync() == (0, 0, 29) and read == ["demo-2026"]
+    with sessions() as s:
+        assert "kinhte@demo.example" in str(s.get(PlanRow, "demo-2026").notice_context)  # type: ignore[union-attr]
+    assert resync() == (0, 0, 29) and read == []
+
+    monkeypatch.setattr(loader, "code_digest", lambda: "another release")
+    assert resync() == (0, 0, 29) and read == ["demo-2026"]
+
+
+def _stored_rows(sessions: sessionmaker[Session]) -> dict[str, list[tuple[object, ...]]]:
+    with sessions() as s:
+        return {
+            table.name: sorted((tuple(row) for row in s.execute(select(table))), key=repr)
+            for table in (PlanRow.__table__, UnitRow.__table__, OccurrenceRow.__table__,
+                          OccurrenceUnitRow.__table__, DependencyRow.__table__)
+        }  # fmt: skip
+
+
+def test_pool_of_processes_stores_what_one_process_stores(sessions: sessionmaker[Session]) -> None:
+    """A first sync prepared by a pool of processes writes exactly the rows the caller's
+    process writes, in the same order of results."""
+    defs = load_definitions(EXAMPLES)
+    with sessions() as s, s.begin():
+        pooled = sync_definitions(defs, None, session=s, now=NOW, workers=2)
+    rows = _stored_rows(sessions)
+    with sessions() as s, s.begin():
+        for table in (DependencyRow, OccurrenceUnitRow, OccurrenceRow, UnitRow, PlanRow):
+            s.execute(delete(table))
+    with sessions() as s, s.begin():
+        alone = sync_definitions(load_definitions(EXAMPLES), None, session=s, now=NOW, workers=1)
+    assert pooled == alone and sum(r.added for r in alone) > 200
+    assert _stored_rows(sessions) == rows
+
+
+def test_bad_plan_file_in_a_pool_is_located(sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    """A plan that fails in a pool process is reported by file and line, nothing stored."""
+    root = write_definitions(tmp_path / "definitions")
+    write_yaml(root / "plans" / "demo-2027.yaml", demo_plan(id="demo-2027", units="nowhere"))
+    (root / "plans" / "demo-2028.yaml").write_text("id: demo-2028\ntitle: [\n", encoding="utf-8")
+    for name, message in (("demo-2027", "danh mục đơn vị 'nowhere'"), ("demo-2028", "demo-2028.yaml:3")):
+        with pytest.raises(PlanflowError, match=message), sessions() as s, s.begin():
+            sync_definitions(load_definitions(root), ["demo-2026", name], session=s, now=NOW, workers=2)
+    with sessions() as s:
+        assert plan_ids(session=s) == []
+
+
+def test_archived_plan_with_the_same_file_is_restored(
+    sessions: sessionmaker[Session], defs_root: Path, tmp_path: Path
+) -> None:
+    """A plan archived (its file removed) that comes back unchanged is live again."""
+    _sync(sessions, defs_root)
+    _sync(sessions, write_definitions(tmp_path / "other", demo_plan(id="demo-2027")))
+    _sync(sessions, defs_root)
+    with sessions() as s:
+        assert plan_ids(session=s) == ["demo-2026"]
+
+
+def test_bad_plan_file_is_reported_when_read(sessions: sessionmaker[Session], defs_root: Path) -> None:
+    """Plans are read when asked for: a broken file does not stop the others from loading,
+    and a sync that reaches it says which file and line, and stores nothing."""
+    (defs_root / "plans" / "broken-2026.yaml").write_text("id: broken-2026\ntasks: [\n", encoding="utf-8")
+    defs = load_definitions(defs_root)
+    assert defs.plan("demo-2026").id == "demo-2026"
+    with pytest.raises(DefinitionError) as raised, sessions() as s, s.begin():
+        sync_definitions(defs, None, session=s, now=NOW)
+    assert "broken-2026.yaml:3" in str(raised.value)
+    with sessions() as s:
+        assert plan_ids(session=s) == []
 
 
 def test_progress_survives_definition_edit(
