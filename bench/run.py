@@ -139,10 +139,14 @@ def measure_scale(store: str, scale: str, args: argparse.Namespace) -> list[Figu
     occurrences = int(info["occurrences"])
     sync_runs = []
     repeat_sync = args.sync_repeat if args.sync_repeat is not None else (1 if scale == "1m" else args.repeat)
+    alone_runs, resync_runs = [], []
     if not args.reuse_stores:
         for _ in range(repeat_sync):
             reset_store(store, scale, args)
+            alone_runs.append(_worker("sync", url, str(folder), "1"))
+            reset_store(store, scale, args)
             sync_runs.append(_worker("sync", url, str(folder)))
+            resync_runs.append(_worker("sync", url, str(folder)))
         _worker("load", url, str(folder))
     checks = [_worker("check", url, AS_OF) for _ in range(args.repeat)]
     floors = [_worker("floor", url, AS_OF) for _ in range(args.repeat)]
@@ -150,10 +154,10 @@ def measure_scale(store: str, scale: str, args: argparse.Namespace) -> list[Figu
         raise SystemExit(f"{store} {scale}: check {checks[0]['totals']} ≠ floor {floors[0]['totals']}")
     plans = int(info["plans"])
     synced = [
-        Figure("sync", store, scale, "s", [r["seconds"] for r in sync_runs], occurrences,
-               {"plans": plans, "peak_rss_mb": max(r["peak_rss_mb"] for r in sync_runs),
-                "cpu_s": round(statistics.median(r["cpu_seconds"] for r in sync_runs), 1)})
-    ] if sync_runs else []  # fmt: skip
+        _sync_figure(measure, store, scale, runs, occurrences, plans)
+        for measure, runs in (("sync", sync_runs), ("sync_one_process", alone_runs), ("resync", resync_runs))
+        if runs
+    ]
     return [
         *synced,
         Figure(
@@ -175,6 +179,19 @@ def measure_scale(store: str, scale: str, args: argparse.Namespace) -> list[Figu
         Figure("floor", store, scale, "s", [r["seconds"] for r in floors], occurrences),
         Figure("check_peak_rss", store, scale, "MB", [r["peak_rss_mb"] for r in checks], occurrences),
     ]
+
+
+def _sync_figure(
+    measure: str, store: str, scale: str, runs: list[dict[str, Any]], occurrences: int, plans: int
+) -> Figure:
+    extra = {
+        "plans": plans,
+        "parsed": runs[0]["parsed"],
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+        "cpu_s": round(statistics.median(r["cpu_seconds"] for r in runs), 1),
+        "workers_cpu_s": round(statistics.median(r["children_cpu_seconds"] for r in runs), 1),
+    }
+    return Figure(measure, store, scale, "s", [r["seconds"] for r in runs], occurrences, extra)
 
 
 def measure_naive(args: argparse.Namespace) -> Figure:
@@ -395,7 +412,14 @@ def ratios_and_targets(figures: list[Figure]) -> tuple[list[dict[str, Any]], lis
                     "naive_seconds_extrapolated": naive_seconds,
                 }
             )
+    for pooled in (f for f in figures if f.measure == "sync"):
+        alone = _find(figures, "sync_one_process", pooled.store, pooled.scale)
+        if alone is not None:
+            ratios.append({"ratio": "sync one process/sync", "store": pooled.store, "scale": pooled.scale,
+                           "value": alone.median / pooled.median})  # fmt: skip
     for r in ratios:
+        if r["ratio"] not in ("check/floor", "naive_prefect/check"):
+            continue
         if r["scale"] == "1m":
             limit = (
                 TARGETS["check_vs_floor_max"]

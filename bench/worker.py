@@ -37,24 +37,37 @@ def _peak_rss_mb() -> float:
 
 def _timed(run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     wall, cpu = time.perf_counter(), time.process_time()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = run()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "seconds": time.perf_counter() - wall,
         "cpu_seconds": time.process_time() - cpu,
+        # the sync's worker processes (planflow.prepare), once they have exited
+        "children_cpu_seconds": after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime,
         "peak_rss_mb": round(_peak_rss_mb(), 1),
         **out,
     }
 
 
-def sync(url: str, folder: str) -> dict[str, Any]:
-    """Definitions → store: load, validate, compile and upsert every plan, then commit."""
+def sync(url: str, folder: str, workers: str = "auto") -> dict[str, Any]:
+    """Definitions → store: load, validate, compile and upsert every plan, then commit.
+    ``workers``: ``auto`` (the product's default: one process per core for a first sync of
+    many plans) or a number (1: everything in this process). On a store already synced
+    from the same folder, this is the daily re-sync: every plan unchanged."""
     factory = open_store(url)  # creating the schema is not part of the measure
+    count = None if workers == "auto" else int(workers)
 
     def run() -> dict[str, Any]:
         defs = load_definitions(Path(folder))
         with factory() as session, session.begin():
-            results = sync_definitions(defs, None, session=session, now=dt.datetime.now(dt.UTC))
-        return {"plans": len(results), "occurrences": sum(r.added + r.updated + r.unchanged for r in results)}
+            now = dt.datetime.now(dt.UTC)
+            results = sync_definitions(defs, None, session=session, now=now, workers=count)
+        return {
+            "plans": len(results),
+            "occurrences": sum(r.added + r.updated + r.unchanged for r in results),
+            "parsed": sum(1 for r in results if r.added or r.updated or r.archived or r.restored),
+        }
 
     out = _timed(run)
     factory.kw["bind"].dispose()

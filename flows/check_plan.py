@@ -30,9 +30,7 @@ class CheckPlanParams(BaseModel):
     """Parameters of one check of one plan."""
 
     plan_id: str = Field(min_length=1, description="id of the plan (definitions/plans/<id>.yaml)")
-    as_of: AsOf | None = Field(
-        default=None, description="the moment to evaluate at; default: now"
-    )
+    as_of: AsOf | None = Field(default=None, description="the moment to evaluate at; default: now")
     definitions: str | None = Field(default=None, description="definitions folder override")
     sync: bool = Field(default=True, description="sync the definition first (off: the stored plan)")
     lookback_days: int = Field(default=31, ge=0, le=3660, description="window before as_of")

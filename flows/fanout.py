@@ -90,14 +90,17 @@ def _stalled(state: State[Any] | None, stall_s: float) -> bool:
 def _submit(deployment: str, chunk: _Chunk, total: int, name: str, parent: str) -> None:
     chunk.attempt += 1
     retry = f"-try-{chunk.attempt}" if chunk.attempt > 1 else ""
-    run = cast(FlowRun, run_deployment(
-        deployment,
-        parameters=chunk.parameters,
-        timeout=0,
-        as_subflow=True,
-        flow_run_name=f"{name}-{chunk.index + 1}-of-{total}{retry}",
-        idempotency_key=f"{parent}/{chunk.index}/{chunk.attempt}",
-    ))
+    run = cast(
+        FlowRun,
+        run_deployment(
+            deployment,
+            parameters=chunk.parameters,
+            timeout=0,
+            as_subflow=True,
+            flow_run_name=f"{name}-{chunk.index + 1}-of-{total}{retry}",
+            idempotency_key=f"{parent}/{chunk.index}/{chunk.attempt}",
+        ),
+    )
     chunk.run_id = run.id
 
 

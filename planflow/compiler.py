@@ -279,8 +279,9 @@ def compile_plan(plan: Plan, units: UnitIndex) -> CompiledPlan:
             _with(o, lead=lead, support=support, label=task.label, section=task.section) for o in own
         ]
     for task in plan.tasks:
+        task_deps = _task_deps(task)
         for occ in by_task[task.id]:
-            deps = [d.key for dep in _task_deps(task) for d in _upstream(occ, by_task[dep])]
+            deps = [d.key for dep in task_deps for d in _upstream(occ, by_task[dep])]
             occurrences.append(_with(occ, depends_on=tuple(deps)))
     for report in plan.reports:
         occurrences += _report_occurrences(plan, report, units, cal)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Table
@@ -99,6 +100,9 @@ def unit_values(directory: UnitDirectory) -> list[dict[str, Any]]:
     ]
 
 
+_Values = Callable[[dict[str, Any]], tuple[Any, ...]]
+
+
 class Encoder:
     """Rows as tuples in their table's column order, in the form the database takes them:
     for COPY on PostgreSQL, JSON columns as text and the rest as they are; elsewhere each
@@ -111,20 +115,30 @@ class Encoder:
         self.driver = driver
         dialect = make_url(f"{driver}://").get_dialect()()
         self.copy = dialect.name == "postgresql"
-        self.columns: dict[str, list[tuple[str, Any]]] = {}
+        # per table: the columns' values in order, and the processor of each column that has one
+        self.columns: dict[
+            str, tuple[Callable[[dict[str, Any]], tuple[Any, ...]], list[tuple[int, Any]]]
+        ] = {}
         for table in _TABLES:
             if self.copy:
-                self.columns[table.name] = [
-                    (c.name, json.dumps if isinstance(c.type, JSON) else None) for c in table.columns
-                ]
+                processors = [_json_text if isinstance(c.type, JSON) else None for c in table.columns]
             else:
-                self.columns[table.name] = [
-                    (c.name, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in table.columns
-                ]
+                processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns]
+            names = [c.name for c in table.columns]
+            values = itemgetter(*names) if len(names) > 1 else (lambda row, n=names[0]: (row[n],))
+            self.columns[table.name] = (values, [(i, p) for i, p in enumerate(processors) if p is not None])
 
     def encode(self, table: str, rows: Iterable[dict[str, Any]]) -> list[tuple[Any, ...]]:
-        pairs = self.columns[table]
-        return [tuple(row[n] if p is None else p(row[n]) for n, p in pairs) for row in rows]
+        values, processors = self.columns[table]
+        if not processors:
+            return [values(row) for row in rows]
+        out = []
+        for row in rows:
+            encoded = list(values(row))
+            for i, process in processors:
+                encoded[i] = process(encoded[i])
+            out.append(tuple(encoded))
+        return out
 
     def plan(
         self,
@@ -154,6 +168,10 @@ class Encoder:
             OccurrenceUnitRow.__tablename__: self.encode(OccurrenceUnitRow.__tablename__, units),
             DependencyRow.__tablename__: self.encode(DependencyRow.__tablename__, deps),
         }
+
+
+def _json_text(value: Any) -> str:
+    return "[]" if value == [] else json.dumps(value)  # most occurrences have no targets
 
 
 def driver_of(session: Session) -> str:

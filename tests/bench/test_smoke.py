@@ -42,7 +42,7 @@ def test_generation_is_deterministic_by_seed(tmp_path: Path) -> None:
 
 def test_bench_runs_at_toy_scale(tmp_path: Path) -> None:
     """One run of the suite at 1k occurrences on SQLite: sync, check, floor (which must
-    agree), peak memory, and delivery to a local SMTP server, written as JSON."""
+    agree), the re-sync of unchanged plans (none parsed), peak memory, and delivery to a local SMTP server, written as JSON."""
     output = tmp_path / "result.json"
     code = bench_main(["--scales", "1k", "--stores", "sqlite", "--repeat", "1", "--messages", "20",
                        "--skip", "naive,cli", "--data", str(tmp_path / "data"), "--output", str(output)])  # fmt: skip
@@ -51,11 +51,15 @@ def test_bench_runs_at_toy_scale(tmp_path: Path) -> None:
     measures = {f["measure"] for f in report["figures"]}
     assert {
         "sync",
+        "sync_one_process",
+        "resync",
         "check",
         "floor",
         "check_peak_rss",
         "delivery_pooled",
         "delivery_one_per_message",
     } <= measures
-    assert [r["ratio"] for r in report["ratios"]] == ["check/floor"]
+    assert [r["ratio"] for r in report["ratios"]] == ["check/floor", "sync one process/sync"]
+    resync = next(f for f in report["figures"] if f["measure"] == "resync")
+    assert resync["extra"]["parsed"] == 0 and resync["extra"]["plans"] == 10
     assert report["machine"]["cores"] >= 1

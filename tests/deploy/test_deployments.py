@@ -21,7 +21,9 @@ def test_prefect_yaml_is_generated_from_the_list() -> None:
     )
     document = yaml.safe_load(prefect_yaml())
     by_name = {d["name"]: d for d in document["deployments"]}
-    assert by_name["check-plans"]["schedules"] == [{"cron": "0 7 * * *", "timezone": TIMEZONE, "active": True}]
+    assert by_name["check-plans"]["schedules"] == [
+        {"cron": "0 7 * * *", "timezone": TIMEZONE, "active": True}
+    ]
     assert by_name["assemble-reports"]["schedules"][0]["cron"] == "30 6 * * *"
     assert by_name["leadership-digest"]["schedules"][0]["cron"] == "30 7 * * 1"
     assert by_name["check-plans"]["concurrency_limit"] == {"limit": 1, "collision_strategy": "ENQUEUE"}
@@ -47,7 +49,9 @@ def test_automations_file_is_valid() -> None:
 def test_merged_overrides_nested_keys() -> None:
     base = {"params": {"working_days_only": True, "plans": []}, "x": 1}
     assert merged(base, {"params": {"fan_out": "tasks"}}) == {
-        "params": {"working_days_only": True, "plans": [], "fan_out": "tasks"}, "x": 1}
+        "params": {"working_days_only": True, "plans": [], "fan_out": "tasks"},
+        "x": 1,
+    }
 
 
 def test_an_as_of_day_stays_a_day() -> None:
@@ -81,4 +85,8 @@ def test_outcomes_add_up() -> None:
     assert merged_["notices_by_step"] == {"+1w": 3, "-7w": 1}
     assert (merged_["notices"], merged_["queued"], merged_["overdue"]) == (3, 2, 3)
     assert add_delivery(merged_["delivery"], {"sent": 4, "retried": 1, "failed": 0, "transport": "smtp"}) == {
-        "sent": 5, "retried": 1, "failed": 0, "transport": "smtp"}
+        "sent": 5,
+        "retried": 1,
+        "failed": 0,
+        "transport": "smtp",
+    }

@@ -49,7 +49,9 @@ def _store_url() -> str:
     url = postgres_schema_url(SCHEMA)
     if url is None:
         if os.environ.get("PLANFLOW_REQUIRE_POSTGRES"):
-            pytest.fail(f"PostgreSQL is required (PLANFLOW_REQUIRE_POSTGRES) but {POSTGRES_URL} is unreachable")
+            pytest.fail(
+                f"PostgreSQL is required (PLANFLOW_REQUIRE_POSTGRES) but {POSTGRES_URL} is unreachable"
+            )
         pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}")
     return url
 
@@ -105,7 +107,9 @@ def _recorded(cluster: Cluster, as_of_day: str) -> list[tuple[str, str, str]]:
         rows = session.execute(
             sa.select(NoticeRow.occurrence_key, NoticeRow.step, NoticeRow.recipient, NoticeRow.outbox_id)
         ).all()
-        unsent = session.scalar(sa.select(sa.func.count()).select_from(OutboxRow).where(OutboxRow.status != "sent"))
+        unsent = session.scalar(
+            sa.select(sa.func.count()).select_from(OutboxRow).where(OutboxRow.status != "sent")
+        )
     factory.kw["bind"].dispose()
     assert all(r.outbox_id is not None for r in rows), "every recorded notice is queued in a message"
     assert unsent == 0, "every queued message was delivered"
@@ -154,8 +158,12 @@ def test_overlapping_runs_record_each_notice_once(cluster: Cluster) -> None:
     before = set(_recorded(cluster, as_of))
     assert expected and not expected & before
     chunk = {"params": {"as_of": as_of, "plans": sorted({k[0].split("/", 1)[0] for k in expected})[:3]}}
-    started = [cluster.run_deployment("check_plans_chunk/check-plans-chunk", chunk, timeout=0) for _ in range(2)]
-    checks = [cluster.run_deployment("check_plans/check-plans", _check(cluster, as_of), timeout=0) for _ in range(2)]
+    started = [
+        cluster.run_deployment("check_plans_chunk/check-plans-chunk", chunk, timeout=0) for _ in range(2)
+    ]
+    checks = [
+        cluster.run_deployment("check_plans/check-plans", _check(cluster, as_of), timeout=0) for _ in range(2)
+    ]
     finals = [_wait(cluster, r.id) for r in started + checks]
     assert all(s.is_completed() for s in finals), finals
 
@@ -205,13 +213,22 @@ def test_worker_killed_mid_run(cluster: Cluster) -> None:
                 victim, killed_run = worker, run  # taken by the other worker, not finished
                 break
         time.sleep(0.2)
-    assert victim is not None and killed_run is not None, "a chunk went to the worker that does not run the check"
+    assert victim is not None and killed_run is not None, (
+        "a chunk went to the worker that does not run the check"
+    )
     cluster.kill_worker(victim)
 
     final = _wait(cluster, parent.id, timeout=600)
     assert final.is_completed(), (final, cluster.tail("server"))
-    assert _read(cluster, killed_run.id).state.is_final() and not _read(cluster, killed_run.id).state.is_completed()
-    retried = [r for r in _chunk_runs(cluster, parent.id) if r.name.startswith(killed_run.name) and r.id != killed_run.id]
+    assert (
+        _read(cluster, killed_run.id).state.is_final()
+        and not _read(cluster, killed_run.id).state.is_completed()
+    )
+    retried = [
+        r
+        for r in _chunk_runs(cluster, parent.id)
+        if r.name.startswith(killed_run.name) and r.id != killed_run.id
+    ]
     assert retried and any(r.state.is_completed() for r in retried), "the killed chunk ran again"
     recorded = _recorded(cluster, as_of)
     assert len(recorded) == len(set(recorded))

@@ -32,7 +32,9 @@ class Served:
         cmd = [PLANFLOW, "serve", "-d", str(REPO / "definitions"), "--only", "check-plans",
                "--every", "check-plans=15", "--as-of", "2025-10-24"]  # fmt: skip
         self.home = home
-        self.process = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()

@@ -18,7 +18,9 @@ from tests.smtp import SmtpServer
 ICT = dt.timezone(dt.timedelta(hours=7))
 
 
-def test_leaders_get_one_digest_a_week(sessions: sessionmaker[Session], smtp: SmtpServer, tmp_path: Path) -> None:
+def test_leaders_get_one_digest_a_week(
+    sessions: sessionmaker[Session], smtp: SmtpServer, tmp_path: Path
+) -> None:
     config = load_mail_config(tmp_path, smtp.url, "planflow <planflow@loctan.example>")
     monday = dt.datetime(2025, 10, 27, 7, 30, tzinfo=ICT)
     with sessions() as s, s.begin():
@@ -58,4 +60,6 @@ def test_dry_run_queues_nothing(sessions: sessionmaker[Session], tmp_path: Path)
         sync_definitions(load_definitions(REPO / "definitions"), None, session=s, now=monday)
     result = run_leadership_digest(sessions, monday, config=config, dry_run=True, now=lambda: monday)
     assert result["queued"] == 0 and result["leaders"]
-    assert run_leadership_digest(sessions, monday, config=config, now=lambda: monday)["queued"] == len(result["leaders"])
+    assert run_leadership_digest(sessions, monday, config=config, now=lambda: monday)["queued"] == len(
+        result["leaders"]
+    )

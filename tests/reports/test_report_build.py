@@ -98,11 +98,23 @@ def test_docx_has_the_decree_30_layout(tmp_path: Path, store_env: str) -> None:
     assert inputs[0][3] == "Đã nhận ngày 27/03/2026"
     assert inputs[1][3] == "CHƯA NHẬN — quá hạn"  # missing, shown, never dropped
     budget = rows[("TT", "Nhiệm vụ", "Dự toán", "Đã chi")]
-    assert budget == [["1", "Ban hành kế hoạch", "20", "18,2"], ["2", "Rà soát trước Tết", "12,5", "Chưa báo cáo"]]
+    assert budget == [
+        ["1", "Ban hành kế hoạch", "20", "18,2"],
+        ["2", "Rà soát trước Tết", "12,5", "Chưa báo cáo"],
+    ]
     assert "Tổng dự toán: 32,5 triệu đồng; đã chi: 18,2 triệu đồng." in body
     signature = foot.rows[0].cells[1].text.split("\n")
-    assert [s for s in signature if s] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn A"]
-    assert foot.rows[0].cells[0].text.split("\n")[:3] == ["Nơi nhận:", "- Như trên;", "- Lưu: VT, Phòng Văn hóa - Xã hội."]
+    assert [s for s in signature if s] == [
+        "TM. ỦY BAN NHÂN DÂN",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Nguyễn Văn A",
+    ]
+    assert foot.rows[0].cells[0].text.split("\n")[:3] == [
+        "Nơi nhận:",
+        "- Như trên;",
+        "- Lưu: VT, Phòng Văn hóa - Xã hội.",
+    ]
 
 
 def test_docx_opens_in_libreoffice(tmp_path: Path, store_env: str) -> None:
@@ -170,7 +182,10 @@ def test_roll_up_flags_the_commune_that_has_not_reported(tmp_path: Path, store_e
     _cli("report", "send", "loc-tan-2025/bao-cao-ket-qua", "--at", "2025-10-29", "--no-deliver", *d)
     out = _cli("report", "build", "dong-nai-99-2025/bao-cao-ket-qua-tinh", "--as-of", "2025-11-05", *d)
     assert "Đã báo cáo 1/2 địa phương." in out
-    assert "| 1 | Ủy ban nhân dân xã Đại Phước | …/KH-UBND | 0/12 | 8 | **CHƯA BÁO CÁO** (hạn 30/10/2025) |" in out
+    assert (
+        "| 1 | Ủy ban nhân dân xã Đại Phước | …/KH-UBND | 0/12 | 8 | **CHƯA BÁO CÁO** (hạn 30/10/2025) |"
+        in out
+    )
     assert "| 2 | Ủy ban nhân dân xã Lộc Tấn | …/KH-UBND | 0/8 | 4 | Đã báo cáo ngày 29/10/2025 |" in out
     assert "Chưa nhận được báo cáo của 1 địa phương: Ủy ban nhân dân xã Đại Phước." in out
 
@@ -202,7 +217,9 @@ def test_versions_and_send(tmp_path: Path, store_env: str, sessions: sessionmake
     assert [(r["version"], r["new_version"]) for r in assemble(dt.date(2026, 4, 8))] == [(2, True)]
     _cli("report", "send", REF, "--period", "2026-Q1", "--at", "2026-04-09", "--no-deliver", "-d", str(root))
     assert assemble(dt.date(2026, 4, 10)) == []  # sent: no more drafts
-    code, _, err = run_cli("report", "send", REF, "--period", "2026-Q1", "--at", "2026-04-10", "-d", str(root))
+    code, _, err = run_cli(
+        "report", "send", REF, "--period", "2026-Q1", "--at", "2026-04-10", "-d", str(root)
+    )
     assert code == 1 and "đã gửi (bản 2)" in err
     with sessions() as s:
         rows = s.scalars(select(ReportVersionRow).order_by(ReportVersionRow.version)).all()
@@ -212,4 +229,3 @@ def test_versions_and_send(tmp_path: Path, store_env: str, sessions: sessionmake
 
     items = {i["key"]: i for i in json.loads(status)["plans"][0]["items"]}
     assert items["demo-2026/bao-cao-quy/2026-Q1"]["status"] == "done_on_time"
-

@@ -75,7 +75,7 @@ def test_loc_tan_2026_every_cycle_of_the_year() -> None:
 
 
 def test_one_off_reports_of_seeds_000_and_001() -> None:
-    """"trước ngày 30/10/2025" (a Thursday): draft on Monday 27/10; data from the plan's start."""
+    """ "trước ngày 30/10/2025" (a Thursday): draft on Monday 27/10; data from the plan's start."""
     got = _windows(REPO / "definitions", "loc-tan-2025")
     assert got == {"bao-cao-ket-qua": (D(2025, 10, 27), D(2025, 10, 30), D(2025, 9, 20), D(2025, 10, 30))}
     got = _windows(REPO / "definitions", "dai-phuoc-2025")

@@ -26,7 +26,10 @@ def _attachments(message: EmailMessage) -> dict[str, str]:
 
 
 def test_a_month_of_drafts_and_a_final(
-    sessions: sessionmaker[Session], database_url: str, tmp_path: Path, smtp: SmtpServer,
+    sessions: sessionmaker[Session],
+    database_url: str,
+    tmp_path: Path,
+    smtp: SmtpServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("PLANFLOW_DATABASE_URL", database_url)  # the CLI writes to the same store
@@ -51,9 +54,13 @@ def test_a_month_of_drafts_and_a_final(
     days = {d: [str(m["Subject"]) for m in msgs] for d, msgs in mailed.items() if msgs}
     assert days == {
         # The draft day is 3 working days before the due date (Fri 10/04): Tue 07/04.
-        dt.date(2026, 4, 7): ["[planflow] Dự thảo báo cáo (bản 1): Kết quả thực hiện Kế hoạch (quý I năm 2026)"],
+        dt.date(2026, 4, 7): [
+            "[planflow] Dự thảo báo cáo (bản 1): Kết quả thực hiện Kế hoạch (quý I năm 2026)"
+        ],
         # 08/04: progress came in, the content changed: version 2.
-        dt.date(2026, 4, 8): ["[planflow] Dự thảo báo cáo (bản 2): Kết quả thực hiện Kế hoạch (quý I năm 2026)"],
+        dt.date(2026, 4, 8): [
+            "[planflow] Dự thảo báo cáo (bản 2): Kết quả thực hiện Kế hoạch (quý I năm 2026)"
+        ],
         # 09/04: sent — the final goes to the recipients; nothing after.
         dt.date(2026, 4, 9): ["[planflow] Báo cáo: Kết quả thực hiện Kế hoạch (quý I năm 2026)"],
     }
@@ -93,7 +100,11 @@ def test_a_broken_officer_template_is_reported_not_raised(
     outcome = assemble_reports(load_definitions(root), sessions, dt.date(2026, 4, 7), config=config,
                                now=lambda: clock, deliver_now=False)  # fmt: skip
     [result] = outcome.reports
-    assert result.error is not None and "mẫu báo cáo" in result.error and "planflow report template" in result.error
+    assert (
+        result.error is not None
+        and "mẫu báo cáo" in result.error
+        and "planflow report template" in result.error
+    )
     template.unlink()
     outcome = assemble_reports(load_definitions(root), sessions, dt.date(2026, 4, 7), config=config,
                                now=lambda: clock, deliver_now=False)  # fmt: skip
