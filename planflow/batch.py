@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import orjson
 from sqlalchemy import ARRAY, String, Text, any_, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
@@ -272,9 +273,15 @@ def _facts(row: Any, units: Mapping[str, Mapping[str, list[str]]]) -> Occurrence
         due=row.due,
         lead=tuple(roles.get("lead", ())),
         support=tuple(roles.get("support", ())),
-        targets=tuple(row.targets or ()),
+        targets=_targets(row.targets),
         when_text=row.when_text,
     )
+
+
+def _targets(text: str | None) -> tuple[Mapping[str, Any], ...]:
+    """Targets read as JSON text, decoded only when there are some (most occurrences have
+    none: the JSON type's decoding of every row cost more than building the row)."""
+    return () if text is None or text == "[]" else tuple(orjson.loads(text))
 
 
 def _occurrences(session: Session, scope: _Scope) -> dict[str, list[OccurrenceFacts]]:
@@ -299,7 +306,8 @@ def _occurrences(session: Session, scope: _Scope) -> dict[str, list[OccurrenceFa
             select(
                 OccurrenceRow.key, OccurrenceRow.plan_id, OccurrenceRow.item_id, OccurrenceRow.kind,
                 OccurrenceRow.timing, OccurrenceRow.title, OccurrenceRow.label, OccurrenceRow.period,
-                OccurrenceRow.start, OccurrenceRow.due, OccurrenceRow.targets, OccurrenceRow.when_text,
+                OccurrenceRow.start, OccurrenceRow.due, cast(OccurrenceRow.targets, Text).label("targets"),
+                OccurrenceRow.when_text,
                 OccurrenceRow.position,
             ).where(part.of(OccurrenceRow.plan_id, OccurrenceRow.key), OccurrenceRow.archived_at.is_(None))
         ).all()  # fmt: skip

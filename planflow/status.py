@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -125,6 +126,10 @@ class ProgressState:
     events: int = 0
 
 
+_NO_PROGRESS = ProgressState(values=MappingProxyType({}))
+_STATUSES = {s.value: s for s in ProgressStatus}
+
+
 def fold_progress(events: Iterable[Any]) -> dict[str, ProgressState]:
     """Fold events (ordered by effective time) into a state per occurrence key.
 
@@ -134,10 +139,11 @@ def fold_progress(events: Iterable[Any]) -> dict[str, ProgressState]:
     """
     states: dict[str, ProgressState] = {}
     for event in events:
-        before = states.get(event.occurrence_key, ProgressState())
-        status = ProgressStatus(event.status)
-        values = dict(before.values)
-        values.update({k: Decimal(v) for k, v in (event.values or {}).items()})
+        before = states.get(event.occurrence_key, _NO_PROGRESS)
+        status = _STATUSES.get(event.status) or ProgressStatus(event.status)
+        values = before.values
+        if event.values:  # a new mapping: the state before keeps its own
+            values = {**values, **{k: Decimal(v) for k, v in event.values.items()}}
         percent = event.percent if event.percent is not None else before.percent
         if status is ProgressStatus.DONE and event.percent is None:
             percent = 100
