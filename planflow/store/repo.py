@@ -74,11 +74,6 @@ def sync_units(directory: UnitDirectory, *, session: Session) -> None:
     session.flush()
 
 
-def stored_plans(*, session: Session) -> set[str]:
-    """Ids of every stored plan, archived or not."""
-    return set(session.scalars(select(PlanRow.id)))
-
-
 def stored_directories(*, session: Session) -> set[str]:
     return set(session.scalars(select(UnitRow.directory_id).distinct()))
 
