@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from planflow.batch import notice_context
-from planflow.compiler import compile_plan
+from planflow.compiler import CompiledPlan, compile_plan
 from planflow.errors import PlanflowError
 from planflow.loader import Definitions, load_directory_file
 from planflow.schema import Plan, UnitDirectory
@@ -35,6 +35,9 @@ POOL_MIN_PLANS = 400
 processes (about a second: each imports planflow) would cost more than it saves."""
 BATCH_PLANS = 20
 """Plans per task sent to a process: the round trip is paid once per batch."""
+AHEAD = 2
+"""Batches queued per worker process: one being prepared, one waiting, so a worker never
+idles while the caller writes, and memory holds a few batches whatever the plan count."""
 MAX_WORKERS = 8
 
 
@@ -53,19 +56,35 @@ def default_workers(new_plans: int) -> int:
     return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0))))
 
 
+@dataclass(frozen=True)
+class CompiledSource:
+    """A plan read, validated and compiled, with what is stored beside its rows."""
+
+    compiled: CompiledPlan
+    directory: UnitDirectory
+    digest: str
+    notice_context: dict[str, Any]
+
+
+def compile_source(defs: Definitions, plan_id: str) -> CompiledSource:
+    """Read, validate and compile one plan (its file read now, not kept)."""
+    loaded = defs.plans.read(plan_id)
+    directory = defs.directory_for(loaded.plan)
+    return CompiledSource(
+        compile_plan(loaded.plan, UnitIndex(directory)),
+        directory,
+        defs.source_digest(plan_id, directory.id, loaded.source.text),
+        notice_context(loaded.plan, directory),
+    )
+
+
 def prepare_plan(defs: Definitions, plan_id: str, encoder: Encoder, now: dt.datetime) -> PreparedPlan:
     """Read, validate and compile one plan, and encode its rows."""
-    loaded = defs.plans.read(plan_id)
-    plan = loaded.plan
-    directory = defs.directory_for(plan)
-    compiled = compile_plan(plan, UnitIndex(directory))
+    source = compile_source(defs, plan_id)
     rows = encoder.plan(
-        compiled,
-        definition_hash=defs.source_digest(plan_id, directory.id, loaded.source.text),
-        now=now,
-        notice_context=notice_context(plan, directory),
+        source.compiled, definition_hash=source.digest, now=now, notice_context=source.notice_context
     )
-    return PreparedPlan(plan_id, directory.id, len(compiled.occurrences), rows)
+    return PreparedPlan(plan_id, source.directory.id, len(source.compiled.occurrences), rows)
 
 
 def prepare_plans(
@@ -97,11 +116,6 @@ def prepare_plans(
     finally:
         for worker in pool:
             worker.stop()
-
-
-AHEAD = 2
-"""Batches queued per worker process: one being prepared, one waiting, so a worker never
-idles while the caller writes, and memory holds a few batches whatever the plan count."""
 
 
 class _Worker:

@@ -10,13 +10,13 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from planflow.batch import PlanCheck, PlanEvaluation, check_plans, evaluate_plans, notice_context
+from planflow.batch import PlanCheck, PlanEvaluation, check_plans, evaluate_plans
 from planflow.compiler import CompiledPlan, compile_plan
 from planflow.errors import NotFoundError, ProgressError
 from planflow.escalation import Notice, step_id, step_label
 from planflow.loader import Definitions
 from planflow.numbers import parse_vn_number
-from planflow.prepare import default_workers, prepare_plans
+from planflow.prepare import compile_source, default_workers, prepare_plans
 from planflow.reports import SPENT_KEY
 from planflow.schema import UnitDirectory
 from planflow.status import ProgressStatus
@@ -80,15 +80,10 @@ def sync_definitions(
 
     results: dict[str, repo.SyncResult] = {}
     for plan_id in changed:
-        loaded = defs.plans.read(plan_id)
-        directory = defs.directory_for(loaded.plan)
-        sync_directory(directory)
+        read = compile_source(defs, plan_id)
+        sync_directory(read.directory)
         results[plan_id] = repo.sync_plan(
-            compile_plan(loaded.plan, UnitIndex(directory)),
-            session=session,
-            now=now,
-            digest=defs.source_digest(plan_id, directory.id, loaded.source.text),
-            notice_context=notice_context(loaded.plan, directory),
+            read.compiled, session=session, now=now, digest=read.digest, notice_context=read.notice_context
         )
     count = default_workers(len(added)) if workers is None else workers
     for prepared in prepare_plans(defs, added, driver=new.encoder.driver, now=now, workers=count):

@@ -116,9 +116,7 @@ class Encoder:
         dialect = make_url(f"{driver}://").get_dialect()()
         self.copy = dialect.name == "postgresql"
         # per table: the columns' values in order, and the processor of each column that has one
-        self.columns: dict[
-            str, tuple[Callable[[dict[str, Any]], tuple[Any, ...]], list[tuple[int, Any]]]
-        ] = {}
+        self.columns: dict[str, tuple[_Values, list[tuple[int, Any]]]] = {}
         for table in _TABLES:
             if self.copy:
                 processors = [_json_text if isinstance(c.type, JSON) else None for c in table.columns]
@@ -189,22 +187,6 @@ class NewRows:
 
     def add_directory(self, directory: UnitDirectory) -> None:
         self.add({UnitRow.__tablename__: self.encoder.encode(UnitRow.__tablename__, unit_values(directory))})
-
-    def add_plan(
-        self,
-        compiled: CompiledPlan,
-        *,
-        definition_hash: str,
-        now: dt.datetime,
-        notice_context: dict[str, Any],
-    ) -> int:
-        """Buffer a new plan and its occurrences; returns how many occurrences it has."""
-        self.add(
-            self.encoder.plan(
-                compiled, definition_hash=definition_hash, now=now, notice_context=notice_context
-            )
-        )
-        return len(compiled.occurrences)
 
     def add(self, rows: dict[str, list[tuple[Any, ...]]]) -> None:
         """Buffer rows already encoded (``Encoder``) for this store."""
