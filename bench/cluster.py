@@ -21,7 +21,7 @@ from typing import IO, Any
 
 import sqlalchemy as sa
 
-from flows.runtime import free_port, start_server, stop_process_group
+from planflow.flows.runtime import free_port, start_server, stop_process_group
 
 REPO = Path(__file__).resolve().parent.parent
 PREFECT = str(Path(sys.executable).with_name("prefect"))

@@ -2,7 +2,7 @@
 
 ``pool`` is planflow's ``SmtpMailer``: a few connections kept open for the batch.
 ``one`` opens a connection per message (same concurrency): what a naive sender does.
-Both go through the real ``notifications.outbox.deliver`` (claim, send, record each
+Both go through the real ``planflow.notifications.outbox.deliver`` (claim, send, record each
 outcome in the store), so the store's cost per message is in both figures.
 """
 
@@ -18,10 +18,10 @@ from typing import Any, Self
 import aiosmtplib
 from sqlalchemy import delete, insert
 
-from notifications.config import SmtpConfig
-from notifications.mailer import Outcome, SmtpMailer
-from notifications.mime import Outgoing
-from notifications.outbox import deliver
+from planflow.notifications.config import SmtpConfig
+from planflow.notifications.mailer import Outcome, SmtpMailer
+from planflow.notifications.mime import Outgoing
+from planflow.notifications.outbox import deliver
 from planflow.store.db import open_store
 from planflow.store.models import OutboxRow
 

@@ -19,11 +19,11 @@ from sqlalchemy import text
 
 from bench.delivery import measure_delivery
 from bench.floor import floor_counts
-from flows.env import configure_local_prefect
-from notifications.docx_render import render_docx
-from notifications.reports import render_markdown
 from planflow.batch import check_plans
+from planflow.flows.env import configure_local_prefect
 from planflow.loader import load_definitions
+from planflow.notifications.docx_render import render_docx
+from planflow.notifications.reports import render_markdown
 from planflow.reporting import report_context, report_duties
 from planflow.service import sync_definitions
 from planflow.store import repo
@@ -132,8 +132,8 @@ def naive(url: str, folder: str, as_of: str) -> dict[str, Any]:
     os.environ["PLANFLOW_DEFINITIONS"] = folder
     configure_local_prefect(Path(os.environ["PLANFLOW_HOME"]) / "prefect")
     # Prefect reads its environment when first imported: only now, and only in this task.
-    from flows.check_plan import CheckPlanParams, check_plan
-    from flows.runtime import prefect_api
+    from planflow.flows.check_plan import CheckPlanParams, check_plan
+    from planflow.flows.runtime import prefect_api
 
     factory = open_store(url)
     with factory() as session:

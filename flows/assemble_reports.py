@@ -17,10 +17,10 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 from pydantic import BaseModel, Field
 
-from flows.params import AsOf
+from planflow.flows.params import AsOf
+from planflow.tasks.notify_steps import deliver_outbox
+from planflow.tasks.report_steps import assemble_report, reports_due
 from planflow.workdays import is_day_off
-from tasks.notify_steps import deliver_outbox
-from tasks.report_steps import assemble_report, reports_due
 
 
 class AssembleReportsParams(BaseModel):

@@ -21,9 +21,9 @@ from prefect.futures import PrefectFuture, wait
 from prefect.utilities.annotations import allow_failure
 from pydantic import BaseModel, Field
 
-from flows.params import AsOf
-from tasks.occurrence import occurrence_state
-from tasks.plan_steps import evaluate_plan
+from planflow.flows.params import AsOf
+from planflow.tasks.occurrence import occurrence_state
+from planflow.tasks.plan_steps import evaluate_plan
 
 
 class CheckPlanParams(BaseModel):

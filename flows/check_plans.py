@@ -10,7 +10,7 @@ Where the chunks run (``fan_out``):
 
 - ``tasks``: one task run per chunk, in this flow run's process (one machine);
 - ``deployments``: one run of the ``check_plans_chunk`` deployment per chunk, picked up by
-  any worker of the pool, so two or more workers share a large check (``flows.fanout``);
+  any worker of the pool, so two or more workers share a large check (``planflow.flows.fanout``);
 - ``auto`` (default): deployments when this run comes from a deployment, the chunk
   deployment exists and there is more than one chunk; tasks otherwise.
 
@@ -32,11 +32,11 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from pydantic import BaseModel, Field
 
-from flows.fanout import deployment_available, publish_result, run_chunks
-from flows.params import AsOf
 from planflow.chunks import DEFAULT_CHUNK_PLANS, add_delivery, merge_outcomes, plan_chunks
+from planflow.flows.fanout import deployment_available, publish_result, run_chunks
+from planflow.flows.params import AsOf
+from planflow.tasks.notify_steps import check_chunk, check_chunk_plans, deliver_outbox, sync_plans
 from planflow.workdays import is_day_off, local_day
-from tasks.notify_steps import check_chunk, check_chunk_plans, deliver_outbox, sync_plans
 
 CHUNK_DEPLOYMENT = "check_plans_chunk/check-plans-chunk"
 

@@ -1,6 +1,6 @@
 """Environment for a local Prefect, set before Prefect is first imported.
 
-Kept apart from ``flows.runtime``, which imports Prefect: Prefect reads PREFECT_HOME when
+Kept apart from ``planflow.flows.runtime``, which imports Prefect: Prefect reads PREFECT_HOME when
 it is imported, so this must run first.
 """
 

@@ -1,4 +1,4 @@
-"""leadership_digest: the weekly digest to leadership (``notifications.leadership``).
+"""leadership_digest: the weekly digest to leadership (``planflow.notifications.leadership``).
 
 Every leader who signed a plan with open items gets one message per ISO week: where each
 plan stands and its most overdue items. Reads the store (the daily check syncs it); queued
@@ -16,11 +16,11 @@ from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from pydantic import BaseModel, Field
 
-from flows.params import AsOf
-from notifications.leadership import run_leadership_digest
-from notifications.service import mail_config
+from planflow.flows.params import AsOf
+from planflow.notifications.leadership import run_leadership_digest
+from planflow.notifications.service import mail_config
 from planflow.store.db import open_store
-from tasks.notify_steps import deliver_outbox, settings_for
+from planflow.tasks.notify_steps import deliver_outbox, settings_for
 
 
 class LeadershipDigestParams(BaseModel):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from prefect import flow
 
-from tasks.notify_steps import deliver_outbox
+from planflow.tasks.notify_steps import deliver_outbox
 
 
 @flow(name="resend_outbox", flow_run_name="resend-outbox")

@@ -27,8 +27,8 @@ from docx.opc.constants import CONTENT_TYPE
 from docxtpl import DocxTemplate
 from jinja2 import Environment, Template, nodes
 
-from notifications.docx_template import PACKAGED
 from planflow.errors import PlanflowError
+from planflow.notifications.docx_template import PACKAGED
 from planflow.reports import ReportContext
 
 # The parts a render writes: the document, its headers and footers, footnotes, and the

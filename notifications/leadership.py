@@ -18,10 +18,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from notifications.config import MailConfig
-from notifications.outbox import queue_once
-from notifications.render import Rendered, environment
 from planflow.batch import PlanCheck, check_plans
+from planflow.notifications.config import MailConfig
+from planflow.notifications.outbox import queue_once
+from planflow.notifications.render import Rendered, environment
 from planflow.status import Status
 from planflow.store.models import OutboxRow, PlanRow
 

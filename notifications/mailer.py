@@ -13,8 +13,8 @@ from typing import Any, Protocol, Self
 
 import aiosmtplib
 
-from notifications.config import SmtpConfig
-from notifications.mime import Outgoing
+from planflow.notifications.config import SmtpConfig
+from planflow.notifications.mime import Outgoing
 
 
 @dataclass(frozen=True)

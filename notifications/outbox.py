@@ -35,10 +35,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from notifications.mailer import Mailer, Outcome
-from notifications.mime import Envelope, encode_message
-from notifications.render import Rendered
 from planflow.escalation import Digest
+from planflow.notifications.mailer import Mailer, Outcome
+from planflow.notifications.mime import Envelope, encode_message
+from planflow.notifications.render import Rendered
 from planflow.store.models import NoticeRow, OutboxRow, ReportFileRow
 
 RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600)

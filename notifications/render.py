@@ -23,7 +23,7 @@ class Rendered:
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     return Environment(
-        loader=PackageLoader("notifications", "templates"),
+        loader=PackageLoader("planflow.notifications", "templates"),
         autoescape=select_autoescape(["html", "html.j2"]),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -17,11 +17,11 @@ from jinja2 import Environment
 from markdown_it import MarkdownIt
 from sqlalchemy.orm import Session
 
-from notifications.docx_render import render_docx
-from notifications.docx_template import PACKAGED
-from notifications.outbox import queue_once
-from notifications.render import Rendered, environment
 from planflow.errors import PlanflowError
+from planflow.notifications.docx_render import render_docx
+from planflow.notifications.docx_template import PACKAGED
+from planflow.notifications.outbox import queue_once
+from planflow.notifications.render import Rendered, environment
 from planflow.reporting import RenderedFile
 from planflow.reports import ReportContext
 from planflow.store.models import OutboxRow, ReportVersionRow

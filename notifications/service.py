@@ -10,12 +10,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from notifications.config import MailConfig, load_mail_config
-from notifications.mailer import FileMailer, Mailer, SmtpMailer
-from notifications.outbox import DeliveryReport, deliver, queue_digest
-from notifications.render import Rendered, digest_links, render_digest
 from planflow.escalation import Digest, digests
 from planflow.loader import Definitions
+from planflow.notifications.config import MailConfig, load_mail_config
+from planflow.notifications.mailer import FileMailer, Mailer, SmtpMailer
+from planflow.notifications.outbox import DeliveryReport, deliver, queue_digest
+from planflow.notifications.render import Rendered, digest_links, render_digest
 from planflow.service import NoticePlan, notices_due, sync_definitions
 from planflow.settings import Settings
 from planflow.store.models import OutboxRow

@@ -16,9 +16,9 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from notifications.config import MailConfig
-from notifications.service import queue_notices
 from planflow.loader import Definitions
+from planflow.notifications.config import MailConfig
+from planflow.notifications.service import queue_notices
 from planflow.service import notices_due, sync_definitions
 from planflow.store.db import open_store
 from planflow.store.models import NoticeRow, OccurrenceRow, ProgressEventRow

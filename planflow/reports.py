@@ -1,6 +1,6 @@
 """Mandatory reports: their cycle, windows and state, and the context a report is rendered
 from. Pure functions of the definitions, the statuses at the data cut-off and what the
-store knows of the report's versions; rendering lives in ``notifications.reports``.
+store knows of the report's versions; rendering lives in ``planflow.notifications.reports``.
 
 A report occurrence (compiled from a ``reports:`` entry) has:
 

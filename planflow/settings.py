@@ -6,7 +6,7 @@
 - ``PLANFLOW_DATABASE_URL``: SQLAlchemy URL; default a SQLite file ``planflow.db`` in
   the home folder. PostgreSQL: ``postgresql+psycopg://user@host:5432/dbname``.
 - ``PLANFLOW_DEFINITIONS``: the definitions folder; default ``./definitions``.
-- ``PLANFLOW_SMTP_URL``, ``PLANFLOW_MAIL_FROM``: see ``notifications.config``.
+- ``PLANFLOW_SMTP_URL``, ``PLANFLOW_MAIL_FROM``: see ``planflow.notifications.config``.
 - ``PLANFLOW_SECRET``, ``PLANFLOW_PUBLIC_URL``, ``PLANFLOW_BOARD_USER``,
   ``PLANFLOW_BOARD_PASSWORD``, ``PLANFLOW_LINK_DAYS``, ``PLANFLOW_UPLOAD_MAX_MB``: the web
   app and the signed links in e-mails; see ``planflow.web.config``.

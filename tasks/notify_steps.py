@@ -1,4 +1,4 @@
-"""Prefect tasks for the daily check: thin wrappers over ``notifications.service``."""
+"""Prefect tasks for the daily check: thin wrappers over ``planflow.notifications.service``."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from typing import Any
 from prefect import task
 from prefect.artifacts import create_table_artifact
 
-from notifications.service import mail_config, run_check, send_outbox
 from planflow.escalation import step_id
 from planflow.loader import load_definitions
+from planflow.notifications.service import mail_config, run_check, send_outbox
 from planflow.service import sync_definitions
 from planflow.settings import Settings, load_settings
 from planflow.store.db import open_store

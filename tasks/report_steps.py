@@ -1,4 +1,4 @@
-"""Prefect tasks for report assembly: thin wrappers over ``notifications.report_service``."""
+"""Prefect tasks for report assembly: thin wrappers over ``planflow.notifications.report_service``."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from typing import Any
 from prefect import task
 from prefect.artifacts import create_markdown_artifact
 
-from notifications.report_service import assemble_one
-from notifications.service import mail_config
 from planflow.loader import load_definitions
+from planflow.notifications.report_service import assemble_one
+from planflow.notifications.service import mail_config
 from planflow.reporting import report_duties
 from planflow.service import sync_definitions
 from planflow.settings import load_settings

@@ -44,10 +44,10 @@ def quiet(verbose: bool) -> None:
 @contextmanager
 def local_prefect(config: Settings, verbose: bool) -> Iterator[list[UUID]]:
     quiet(verbose)
-    from flows.env import configure_local_prefect
+    from planflow.flows.env import configure_local_prefect
 
     configure_local_prefect(config.prefect_home)
-    from flows.runtime import prefect_api  # imports Prefect: only after its environment is set
+    from planflow.flows.runtime import prefect_api  # imports Prefect: only after its environment is set
 
     with prefect_api() as runs:
         yield runs
@@ -89,14 +89,14 @@ def check(
         folder = str(config.definitions)
         with local_prefect(config, verbose) as runs:
             if plan_id:
-                from flows.check_plan import CheckPlanParams, check_plan
+                from planflow.flows.check_plan import CheckPlanParams, check_plan
 
                 state = check_plan(
                     CheckPlanParams(plan_id=plan_id, as_of=moment, definitions=folder), return_state=True
                 )
                 result = flow_result(state, runs, "check_plan")
             else:
-                from flows.check_plans import CheckPlansParams, check_plans
+                from planflow.flows.check_plans import CheckPlansParams, check_plans
 
                 params = CheckPlansParams(as_of=moment, definitions=folder, dry_run=dry_run,
                                           chunk_plans=chunk_plans)  # fmt: skip

@@ -9,9 +9,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from notifications.outbox import failed_or_pending
-from notifications.service import mail_config, run_check, send_outbox
-from notifications.simulate import simulate as simulate_days
 from planflow.cli.common import (
     AsOfOption,
     DefinitionsOption,
@@ -26,6 +23,9 @@ from planflow.cli.common import (
 )
 from planflow.cli.status import PlanArgument
 from planflow.errors import PlanflowError
+from planflow.notifications.outbox import failed_or_pending
+from planflow.notifications.service import mail_config, run_check, send_outbox
+from planflow.notifications.simulate import simulate as simulate_days
 from planflow.status import parse_as_of
 from planflow.store.db import open_store
 

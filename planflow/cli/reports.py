@@ -124,7 +124,7 @@ def build(
     Ví dụ: planflow report build loc-tan-2026/bao-cao-dinh-ky --period 2026-Q1 --as-of 2026-04-07 \
     --format docx -o bc-quy1.docx
     """
-    from notifications.report_service import build_files
+    from planflow.notifications.report_service import build_files
 
     with handled():
         if fmt not in ("md", "html", "docx"):
@@ -169,8 +169,8 @@ def send(
     Ví dụ: planflow report send loc-tan-2026/bao-cao-dinh-ky --period 2026-Q1 --at 2026-04-09 \
     --note "Số 12/BC-UBND"
     """
-    from notifications.report_service import send_report
-    from notifications.service import mail_config
+    from planflow.notifications.report_service import send_report
+    from planflow.notifications.service import mail_config
 
     with handled():
         config = settings(definitions_dir)
@@ -201,7 +201,7 @@ def template_cmd(
 
     Ví dụ: planflow report template -o definitions/templates/report.docx
     """
-    from notifications.docx_template import PACKAGED
+    from planflow.notifications.docx_template import PACKAGED
 
     with handled():
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -228,7 +228,7 @@ def assemble(
         config = settings(definitions_dir)
         params_as_of = as_of_value(as_of)
         with local_prefect(config, verbose) as runs:
-            from flows.assemble_reports import AssembleReportsParams, assemble_reports
+            from planflow.flows.assemble_reports import AssembleReportsParams, assemble_reports
 
             params = AssembleReportsParams(
                 as_of=params_as_of, definitions=str(config.definitions), plans=[plan_id] if plan_id else []

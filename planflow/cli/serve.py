@@ -72,7 +72,7 @@ def serve(
 
     Ví dụ: planflow serve
     """
-    from flows.deployments import DEPLOYMENTS
+    from planflow.flows.deployments import DEPLOYMENTS
 
     with handled():
         config = settings(definitions_dir)
@@ -89,10 +89,10 @@ def serve(
         specs = [d for d in DEPLOYMENTS if d.name in wanted]
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         quiet(verbose)
-        from flows.env import configure_local_prefect
+        from planflow.flows.env import configure_local_prefect
 
         configure_local_prefect(config.prefect_home)
-        from flows.runtime import prefect_server
+        from planflow.flows.runtime import prefect_server
 
         with prefect_server(config.prefect_home) as url:
             console.print(f"API Prefect: {url}")
@@ -101,7 +101,7 @@ def serve(
 
 
 def _parameters(spec: Any, folder: str, moment: dt.date | dt.datetime | None) -> dict[str, Any]:
-    from flows.deployments import merged
+    from planflow.flows.deployments import merged
 
     params: dict[str, Any] = merged(spec.parameters, spec.serve_parameters)
     if "params" in params:
@@ -122,7 +122,7 @@ async def _serve(
     from prefect.runner import Runner
     from prefect.schedules import Cron, Interval
 
-    from flows.deployments import TIMEZONE
+    from planflow.flows.deployments import TIMEZONE
 
     ENQUEUE = ConcurrencyLimitStrategy.ENQUEUE
     loop = asyncio.get_running_loop()

@@ -9,15 +9,15 @@ import yaml
 from prefect.events.schemas.automations import AutomationCore
 from prefect.flows import Flow
 
-from flows.deployments import DEPLOYMENTS, TIMEZONE, merged, prefect_yaml
-from flows.params import AsOf
 from planflow.chunks import add_delivery, merge_outcomes, plan_chunks
+from planflow.flows.deployments import DEPLOYMENTS, TIMEZONE, merged, prefect_yaml
+from planflow.flows.params import AsOf
 from tests.conftest import REPO
 
 
 def test_prefect_yaml_is_generated_from_the_list() -> None:
     assert (REPO / "prefect.yaml").read_text(encoding="utf-8") == prefect_yaml(), (
-        "prefect.yaml is stale: run `python -m flows.deployments`"
+        "prefect.yaml is stale: run `python -m planflow.flows.deployments`"
     )
     document = yaml.safe_load(prefect_yaml())
     by_name = {d["name"]: d for d in document["deployments"]}

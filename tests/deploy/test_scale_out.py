@@ -33,7 +33,7 @@ from prefect.client.schemas.filters import (
 )
 
 from bench.cluster import Cluster, Worker, create_database, drop_database
-from flows.fanout import RESULT_KEY, parse_result
+from planflow.flows.fanout import RESULT_KEY, parse_result
 from planflow.service import notices_due
 from planflow.store.db import open_store
 from planflow.store.models import NoticeRow, OutboxRow

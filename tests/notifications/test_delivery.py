@@ -10,10 +10,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from notifications.config import load_mail_config
-from notifications.outbox import DeliveryReport
-from notifications.service import queue_notices, send_outbox
 from planflow.loader import load_definitions
+from planflow.notifications.config import load_mail_config
+from planflow.notifications.outbox import DeliveryReport
+from planflow.notifications.service import queue_notices, send_outbox
 from planflow.service import notices_due, sync_definitions
 from planflow.store.models import OutboxRow
 from tests.factories import demo_plan, write_definitions

@@ -14,10 +14,10 @@ import pytest
 from docxtpl import DocxTemplate
 from sqlalchemy.orm import Session, sessionmaker
 
-from notifications.docx_render import render_docx
-from notifications.docx_template import PACKAGED
 from planflow.errors import PlanflowError
 from planflow.loader import load_definitions
+from planflow.notifications.docx_render import render_docx
+from planflow.notifications.docx_template import PACKAGED
 from planflow.reporting import report_context, report_duties
 from planflow.reports import ReportContext
 from planflow.service import sync_definitions

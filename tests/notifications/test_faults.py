@@ -18,10 +18,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from notifications.config import load_mail_config
-from notifications.outbox import RETRY_DELAYS
-from notifications.service import queue_notices, send_outbox
 from planflow.loader import load_definitions
+from planflow.notifications.config import load_mail_config
+from planflow.notifications.outbox import RETRY_DELAYS
+from planflow.notifications.service import queue_notices, send_outbox
 from planflow.service import notices_due, sync_definitions
 from planflow.store.models import NoticeRow, OutboxRow
 from tests.conftest import REPO, store_at

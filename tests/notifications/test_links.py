@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from notifications.service import mail_config, queue_notices
 from planflow.loader import load_definitions
+from planflow.notifications.service import mail_config, queue_notices
 from planflow.service import notices_due, sync_definitions
 from planflow.settings import Settings
 from planflow.web.tokens import Tokens

@@ -9,7 +9,7 @@ from email.header import decode_header, make_header
 from email.headerregistry import Address
 from email.message import EmailMessage
 
-from notifications.mime import Envelope, encode_message
+from planflow.notifications.mime import Envelope, encode_message
 
 SENDER = Address("planflow", "planflow", "demo.example")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from notifications.config import load_mail_config
-from notifications.simulate import simulate
 from planflow.loader import load_definitions
+from planflow.notifications.config import load_mail_config
+from planflow.notifications.simulate import simulate
 from tests.conftest import REPO
 
 D = dt.date

@@ -10,9 +10,9 @@ from typing import Any
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy.orm import Session, sessionmaker
 
-from notifications.config import load_mail_config, parse_smtp_url
-from notifications.service import run_check
 from planflow.loader import load_definitions
+from planflow.notifications.config import load_mail_config, parse_smtp_url
+from planflow.notifications.service import run_check
 from tests.smtp import SmtpServer, self_signed
 
 SENDER = "planflow <planflow@demo.example>"

@@ -193,9 +193,9 @@ def test_roll_up_flags_the_commune_that_has_not_reported(tmp_path: Path, store_e
 def test_versions_and_send(tmp_path: Path, store_env: str, sessions: sessionmaker[Session]) -> None:
     """A rebuild with the same content is not a new version; new progress is; sending makes
     the latest final, closes the report occurrence, and cannot be done twice."""
-    from notifications.config import load_mail_config
-    from notifications.report_service import assemble_reports
     from planflow.loader import load_definitions
+    from planflow.notifications.config import load_mail_config
+    from planflow.notifications.report_service import assemble_reports
 
     root = demo_with_budget(tmp_path / "d")
     defs = load_definitions(root)

@@ -21,8 +21,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import select
 
-from notifications.service import mail_config, run_check
 from planflow.loader import load_definitions
+from planflow.notifications.service import mail_config, run_check
 from planflow.settings import load_settings
 from planflow.store.models import ProgressEventRow
 from tests.cli.runner import PLANFLOW
