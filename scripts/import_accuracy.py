@@ -34,6 +34,7 @@ import yaml
 from planflow.errors import DocumentError
 from planflow.importer import extract, read_document
 from planflow.importer.accuracy import (
+    HEADER_FIELDS,
     NOT_A_PLAN,
     GoldReport,
     GoldTask,
@@ -119,12 +120,11 @@ def run(case: Case, definitions: Path) -> Outcome:
         message = str(exc)
         if gold is None:
             return Outcome(case, "not_a_plan" if NOT_A_PLAN.search(message) else "refused", message)
-        return Outcome(case, "refused", message, tasks=_unfound(gold), reports=_unfound_reports(gold))
+        return _failed(case, "refused", message, gold)
     except Exception:  # the harness counts every other exception as a traceback
-        outcome = Outcome(case, "traceback", traceback.format_exc())
-        if gold is not None:
-            outcome.tasks, outcome.reports = _unfound(gold), _unfound_reports(gold)
-        return outcome
+        if gold is None:
+            return Outcome(case, "traceback", traceback.format_exc())
+        return _failed(case, "traceback", traceback.format_exc(), gold)
     if gold is None:
         return Outcome(case, "imported", f"{len(draft.tasks)} nhiệm vụ")
     year = _year(gold)
@@ -153,12 +153,12 @@ def _year(gold: dict[str, Any]) -> int | None:
     return issued.year if isinstance(issued, dt.date) else None
 
 
-def _unfound(gold: dict[str, Any]) -> Score:
-    return Score(gold=len(gold["tasks"]), misses=[f"{t['label']}: {t['title']}" for t in gold["tasks"]])
-
-
-def _unfound_reports(gold: dict[str, Any]) -> ReportScore:
-    return ReportScore(gold=len(gold.get("reports") or []))
+def _failed(case: Case, status: str, message: str, gold: dict[str, Any]) -> Outcome:
+    """A plan not imported: every gold task, report duty and header field is missed."""
+    tasks = Score(gold=len(gold["tasks"]), misses=[f"{t['label']}: {t['title']}" for t in gold["tasks"]])
+    reports = ReportScore(gold=len(gold.get("reports") or []))
+    header = HeaderScore(scored=sum(1 for name in HEADER_FIELDS if name in (gold.get("plan") or {})))
+    return Outcome(case, status, message, tasks, reports, header)
 
 
 @dataclass
