@@ -193,6 +193,9 @@ class Totals:
             "gold_tasks": t.gold,
             "found_tasks": t.found,
             "matched_tasks": t.matched,
+            "lead_right": t.right["lead"],
+            "support_right": t.right["support"],
+            "deadline_right": t.right["dates"],
             "recall": round(t.recall, 4),
             "precision": round(t.precision, 4),
             "lead": round(t.accuracy("lead"), 4),
@@ -203,6 +206,7 @@ class Totals:
             "gold_reports": self.reports.gold,
             "reports_right": self.reports.right,
             "reports": round(self.reports.accuracy, 4),
+            "header_right": self.header.right,
             "header": round(self.header.accuracy, 4),
             "non_plans": dict(sorted(self.non_plans.items())),
         }

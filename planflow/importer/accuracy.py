@@ -11,6 +11,12 @@ A gold file (``tests/importer/gold``) lists what a document really says:
 - ``plan``: number, date, issuer, signer, period and the Quyết định it was issued through;
 - ``reports``: who reports (``who``), to whom (``to``), and when (as for tasks).
 
+What counts as a task (the gold files say so in their comments): the rows of a task table
+and the items of a task section ("Nhiệm vụ", "Nhiệm vụ cụ thể", "Nội dung", "Giải pháp");
+the duties per body of "Tổ chức thực hiện" only when the plan assigns its work nowhere else
+(otherwise they restate the table). Objectives, indicators, criteria, budget tables and the
+plan's own period are no tasks; a duty that is only a report is a report duty.
+
 Tasks are matched by title, tolerant of wording (a prefix, or close enough), never of
 facts. Fields are compared on matched tasks: units through the directory (any spelling of
 a unit counts), times by what they mean — the kind of time (dated, recurring, ongoing,
@@ -31,7 +37,7 @@ from typing import Any
 
 from planflow.importer.draft import PlanDraft, ReportDraft, TaskDraft
 from planflow.importer.timing import ReadTime
-from planflow.importer.unitnames import Matcher, UnitRef, expand
+from planflow.importer.unitnames import Matcher, expand
 from planflow.periods import due_window, series
 from planflow.when import (
     Cadence,
@@ -103,10 +109,10 @@ class GoldTime:
         if want.kind in ("dated", "ongoing"):
             starts_agree = want.start is None or found.start is None or want.start == found.start
             return want.due == found.due and starts_agree
+        if want.kind == "recurring" and want.days:
+            return want.days == found.days  # the due days say it all, whatever the cadence
         if want.kind == "recurring":
-            return (not want.every or want.every == found.every) and (
-                not want.days or want.days == found.days
-            )
+            return not want.every or want.every == found.every
         return True
 
 
@@ -288,11 +294,11 @@ def _compare(task: TaskDraft, gold: GoldTask, matcher: Matcher, year: int | None
         if want is None:
             continue
         result.scored[name] += 1
-        got_keys, want_keys = unit_keys(matcher, [r.name for r in refs]), unit_keys(matcher, want)
-        if got_keys == want_keys:
+        got = [r.name for r in refs]
+        if unit_keys(matcher, got) == unit_keys(matcher, want):
             result.right[name] += 1
         else:
-            result.wrong.append(f"{gold.label} {name}: {_show(got_keys)} ≠ {_show(want_keys)}")
+            result.wrong.append(f"{gold.label} {name}: {_names_shown(got)} ≠ {_names_shown(want)}")
     result.scored["dates"] += 1
     found = facts_of(task.time, year)
     if gold.time.matches(found):
@@ -305,8 +311,8 @@ def _compare(task: TaskDraft, gold: GoldTask, matcher: Matcher, year: int | None
     result.wrong.append(f"{gold.label} deadline{written}: {found} ≠ {gold.time.facts}{mark}")
 
 
-def _show(value: frozenset[str]) -> str:
-    return "{" + ", ".join(sorted(value)) + "}"
+def _names_shown(names: Iterable[str]) -> str:
+    return "[" + "; ".join(names) + "]"
 
 
 _LOOSE = re.compile(r"^(?:các|những|toàn bộ)\s+|\s+(?:có\s+)?liên quan$|\s+trên địa bàn.*$")
@@ -317,7 +323,7 @@ def unit_keys(matcher: Matcher, names: Iterable[str]) -> frozenset[str]:
     out = set()
     for name in names:
         unit, _ = matcher.find(name)
-        out.add(unit.id if unit else "~" + _LOOSE.sub("", expand(name)))
+        out.add(unit.id if unit else "~" + expand(_LOOSE.sub("", normalize(name).strip())))
     return frozenset(out)
 
 
@@ -341,24 +347,23 @@ class _Duty:
     who: frozenset[str]
     to: frozenset[str]
     facts: Facts
-    text: str
+    shown: str  # who → to, as the document names them
 
 
 def _duties(reports: Sequence[ReportDraft], matcher: Matcher, year: int | None) -> list[_Duty]:
     """Each report, and each unit input due to its compiler before it, as one duty."""
     out = []
     for report in reports:
-        compiler = unit_keys(matcher, [report.compiler.name])
-        out.append(
-            _Duty(compiler, _ref_keys(matcher, report.recipients), facts_of(report.time, year), report.title)
-        )
+        compiler, recipients = [report.compiler.name], [r.name for r in report.recipients]
+        out.append(_duty(matcher, compiler, recipients, facts_of(report.time, year)))
         for units, time in report.inputs:
-            out.append(_Duty(_ref_keys(matcher, units), compiler, facts_of(time, year), report.title))
+            out.append(_duty(matcher, [r.name for r in units], compiler, facts_of(time, year)))
     return out
 
 
-def _ref_keys(matcher: Matcher, refs: Sequence[UnitRef]) -> frozenset[str]:
-    return unit_keys(matcher, [r.name for r in refs])
+def _duty(matcher: Matcher, who: list[str], to: list[str], facts: Facts) -> _Duty:
+    shown = f"{_names_shown(who)} → {_names_shown(to)}"
+    return _Duty(unit_keys(matcher, who), unit_keys(matcher, to), facts, shown)
 
 
 @dataclass
@@ -399,10 +404,9 @@ def score_reports(
     for want in gold:
         who, to = unit_keys(matcher, want.who), unit_keys(matcher, want.to)
         candidates = [i for i, d in enumerate(duties) if i not in taken and d.who & who]
+        shown = f"{_names_shown(want.who)} → {_names_shown(want.to)} ({want.time.facts})"
         if not candidates:
-            result.misses.append(
-                f"{want.label}: {'; '.join(want.who)} → {'; '.join(want.to)} ({want.time.facts})"
-            )
+            result.misses.append(f"{want.label}: {shown}")
             continue
         agreements = {i: _agreement(duties[i], want, who, to) for i in candidates}
         best = max(candidates, key=agreements.__getitem__)
@@ -412,10 +416,7 @@ def score_reports(
             result.right += 1
         else:
             duty = duties[best]
-            result.wrong.append(
-                f"{want.label}: {_show(duty.who)} → {_show(duty.to)} ({duty.facts}) ≠ "
-                f"{_show(who)} → {_show(to)} ({want.time.facts})"
-            )
+            result.wrong.append(f"{want.label}: {duty.shown} ({duty.facts}) ≠ {shown}")
     return result
 
 
