@@ -444,41 +444,57 @@ def score_header(draft: PlanDraft, gold: dict[str, Any]) -> HeaderScore:
     """Compare the fields the gold states; the decision is read from ``draft.decision``
     (an object with ``number`` and ``issued``) once the importer records one."""
     decision = getattr(draft, "decision", None)
+    gold_decision = gold.get("decision") or {}
     found = {
-        "number": _number_key(draft.document_number),
+        "number": draft.document_number,
         "issued": draft.issued,
-        "issuer": expand(draft.issuer) if draft.issuer else None,
-        "signer": unit_key_text(draft.signer.name) if draft.signer else None,
+        "issuer": draft.issuer,
+        "signer": draft.signer.name if draft.signer else None,
         "period": tuple(draft.period) if draft.period else None,
-        "decision": (_number_key(getattr(decision, "number", None)), getattr(decision, "issued", None))
+        "decision": (getattr(decision, "number", None), getattr(decision, "issued", None))
         if decision
         else None,
     }
     want = {
-        "number": _number_key(gold.get("number")),
+        "number": gold.get("number"),
         "issued": gold.get("issued"),
-        "issuer": expand(gold["issuer"]) if gold.get("issuer") else None,
-        "signer": unit_key_text(gold["signer"]) if gold.get("signer") else None,
+        "issuer": gold.get("issuer"),
+        "signer": gold.get("signer"),
         "period": tuple(gold["period"]) if gold.get("period") else None,
-        "decision": (_number_key(gold["decision"]["number"]), gold["decision"]["issued"])
-        if gold.get("decision")
-        else None,
+        "decision": (gold_decision.get("number"), gold_decision.get("issued")) if gold_decision else None,
     }
     result = HeaderScore()
     for name in HEADER_FIELDS:
         if name not in gold:
             continue
         result.scored += 1
-        if found[name] == want[name]:
+        if _header_key(name, found[name]) == _header_key(name, want[name]):
             result.right += 1
         else:
-            result.wrong.append(f"{name}: {found[name]} ≠ {want[name]}")
+            result.wrong.append(f"{name}: {_shown_value(found[name])} ≠ {_shown_value(want[name])}")
     return result
+
+
+def _header_key(name: str, value: Any) -> Any:
+    """Numbers without spaces or case, issuers with abbreviations written out, names as words."""
+    if value is None:
+        return None
+    if name == "number":
+        return _number_key(value)
+    if name == "decision":
+        return (_number_key(value[0]), value[1])
+    if name == "issuer":
+        return expand(value)
+    if name == "signer":
+        return re.sub(r"\s+", " ", normalize(value)).strip()
+    return value
+
+
+def _shown_value(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "(" + ", ".join(str(v) for v in value) + ")"
+    return str(value)
 
 
 def _number_key(number: str | None) -> str | None:
     return re.sub(r"\s+", "", number).upper() if number else None
-
-
-def unit_key_text(text: str) -> str:
-    return re.sub(r"\s+", " ", normalize(text)).strip()

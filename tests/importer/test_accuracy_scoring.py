@@ -12,8 +12,8 @@ import yaml
 
 from planflow.errors import DocumentError
 from planflow.importer import extract, read_document
-from planflow.importer.accuracy import NOT_A_PLAN, GoldReport, GoldTask, score, score_reports
-from planflow.importer.draft import ReportDraft, TaskDraft
+from planflow.importer.accuracy import NOT_A_PLAN, GoldReport, GoldTask, score, score_header, score_reports
+from planflow.importer.draft import PlanDraft, ReportDraft, TaskDraft
 from planflow.importer.timing import read_time
 from planflow.importer.unitnames import Matcher
 from scripts.build_import_documents import GOLD, SPECS, gold_of
@@ -124,3 +124,18 @@ def test_committed_gold_of_built_documents_is_the_specs(spec: Path) -> None:
     """The gold beside a built document says what its spec says (rebuild after editing a spec)."""
     committed = yaml.safe_load((GOLD / spec.name).read_text(encoding="utf-8"))
     assert committed == gold_of(yaml.safe_load(spec.read_text(encoding="utf-8")), spec.stem)
+
+
+def test_header_fields_compare_by_meaning() -> None:
+    """ "UBND tỉnh" is "Ủy ban nhân dân tỉnh"; a missing decision is wrong, not skipped."""
+    draft = PlanDraft(
+        source="kh.docx", kind="docx", document_number="412/KH-UBND", issuer="UBND tỉnh Lâm Đồng"
+    )
+    gold = {
+        "number": "412/KH-UBND",
+        "issuer": "Ủy ban nhân dân tỉnh Lâm Đồng",
+        "decision": {"number": "215/QĐ-UBND", "issued": dt.date(2026, 2, 9)},
+    }
+    result = score_header(draft, gold)
+    assert (result.right, result.scored) == (2, 3)
+    assert result.wrong == ["decision: None ≠ (215/QĐ-UBND, 2026-02-09)"]
