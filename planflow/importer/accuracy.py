@@ -306,7 +306,7 @@ def _compare(task: TaskDraft, gold: GoldTask, matcher: Matcher, year: int | None
         return
     silent = "when" not in task.doubts
     result.silent += silent
-    written = f" “{task.time.text}”" if task.time else ""
+    written = f" “{' '.join(task.time.text.split())}”" if task.time else ""
     mark = " SILENT" if silent else " (marked)"
     result.wrong.append(f"{gold.label} deadline{written}: {found} ≠ {gold.time.facts}{mark}")
 
