@@ -1,7 +1,7 @@
 """Build the importer's test plans from their specs: Word, PDF, scan, text, and their gold.
 
-    .venv/bin/python scripts/build_import_documents.py            # every spec
-    .venv/bin/python scripts/build_import_documents.py kh-phong-thu-dan-su
+    .venv/bin/python -m scripts.build_import_documents            # every spec
+    .venv/bin/python -m scripts.build_import_documents kh-phong-thu-dan-su
 
 A spec (tests/importer/documents/specs/<name>.yaml) is a plan written by hand in the shape real
 plans take, with what each task and report duty means beside its words. From it this script
@@ -15,6 +15,7 @@ writes, in tests/importer/documents/:
   speckled, saved as images only (Pillow): black and white, or grayscale when the spec says
   ``scan: gray`` (ten times larger);
 - <name>.txt — the text LibreOffice exports from the .docx (tables one cell per line);
+- <name>.md — the .docx as a legal portal publishes it (scripts/portal_markdown.py);
 
 and the gold, tests/importer/gold/documents/<name>.yaml, in the format of
 planflow/importer/accuracy.py. Needs soffice and pdftoppm (Debian: libreoffice, poppler-utils).
@@ -41,6 +42,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table
 from PIL import Image, ImageFilter
+
+from scripts.portal_markdown import portal_markdown
 
 REPO = Path(__file__).resolve().parent.parent
 DOCUMENTS = REPO / "tests" / "importer" / "documents"
@@ -248,7 +251,7 @@ def gold_of(spec: dict[str, Any], name: str) -> dict[str, Any]:
     if spec.get("appendix"):
         tasks += [row["task"] for row in spec["appendix"]["rows"] if "task" in row]
     return {
-        "files": [f"documents/{name}.{suffix}" for suffix in ("txt", "docx", "pdf", "scan.pdf")],
+        "files": [f"documents/{name}.{suffix}" for suffix in ("txt", "md", "docx", "pdf", "scan.pdf")],
         "units": spec.get("units"),
         "plan": spec["plan"],
         "tasks": [_gold_item(t, ("label", "title", "also", "lead", "support", "time")) for t in tasks],
@@ -275,8 +278,10 @@ def build(name: str) -> list[Path]:
         pdf = _soffice(source, "pdf", work)
         text = _soffice(source, "txt:Text (encoded):UTF8", work)
         build_scan(pdf, work / f"{name}.scan.pdf", sum(map(ord, name)), spec.get("scan") == "gray")
+        portal = work / f"{name}.md"
+        portal.write_text(portal_markdown(source), encoding="utf-8")
         written = []
-        for built in (source, pdf, text, work / f"{name}.scan.pdf"):
+        for built in (source, pdf, text, portal, work / f"{name}.scan.pdf"):
             target = DOCUMENTS / built.name
             shutil.copyfile(built, target)
             written.append(target)
