@@ -24,7 +24,7 @@ import datetime as dt
 import json
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,7 @@ class Case:
     path: Path
     format: str
     gold: dict[str, Any] | None
+    set: str
 
 
 @dataclass
@@ -87,23 +88,23 @@ def cases(gold_dir: Path, seeds: Path, sets: tuple[str, ...]) -> Iterator[Case]:
     if "seeds" in sets:
         for path in sorted(gold_dir.glob("*.yaml")):
             gold = _yaml(path)
-            yield Case(gold["seed"], seeds / gold["seed"], "txt", gold)
+            yield Case(gold["seed"], seeds / gold["seed"], "txt", gold, "seeds")
     if "corpus" in sets:
         for path in sorted((gold_dir / "corpus").glob("*.yaml")):
             if path.name == "not-plans.yaml":
                 for item in _yaml(path)["documents"]:
                     document = IMPORTER_TESTS / item["document"]
-                    yield Case(document.name, document, file_format(document), None)
+                    yield Case(document.name, document, file_format(document), None, "corpus")
                 continue
             gold = _yaml(path)
             document = IMPORTER_TESTS / gold["document"]
-            yield Case(document.name, document, file_format(document), gold)
+            yield Case(document.name, document, file_format(document), gold, "corpus")
     if "documents" in sets:
         for path in sorted((gold_dir / "documents").glob("*.yaml")):
             gold = _yaml(path)
             for name in gold["files"]:
                 document = IMPORTER_TESTS / name
-                yield Case(document.name, document, file_format(document), gold)
+                yield Case(document.name, document, file_format(document), gold, "documents")
 
 
 def _yaml(path: Path) -> Any:
@@ -214,12 +215,22 @@ class Totals:
 
 def totals(outcomes: list[Outcome]) -> dict[str, Totals]:
     """Per format, then "overall"."""
+    return _grouped(outcomes, lambda o: o.case.format, FORMATS)
+
+
+def set_totals(outcomes: list[Outcome]) -> dict[str, Totals]:
+    """Per set of documents (seeds, corpus, documents), then "overall"."""
+    return _grouped(outcomes, lambda o: o.case.set, SETS)
+
+
+def _grouped(
+    outcomes: list[Outcome], key_of: Callable[[Outcome], str], order: tuple[str, ...]
+) -> dict[str, Totals]:
     out: dict[str, Totals] = {}
     for outcome in outcomes:
-        for key in (outcome.case.format, "overall"):
+        for key in (key_of(outcome), "overall"):
             out.setdefault(key, Totals()).add(outcome)
-    order = [f for f in FORMATS if f in out] + ["overall"]
-    return {key: out[key] for key in order if key in out}
+    return {key: out[key] for key in (*order, "overall") if key in out}
 
 
 def _line(name: str, f: dict[str, Any]) -> str:
@@ -290,9 +301,11 @@ def main(argv: list[str] | None = None) -> int:
         args.gold, args.seeds, args.definitions, tuple(args.sets or SETS), tuple(args.formats or FORMATS)
     )
     summary = {key: t.figures() for key, t in totals(outcomes).items()}
+    by_set = {key: t.figures() for key, t in set_totals(outcomes).items() if key != "overall"}
     if args.json:
         documents = [_document_figures(o) for o in outcomes]
-        print(json.dumps({"documents": documents, "formats": summary}, ensure_ascii=False, indent=1))
+        report = {"documents": documents, "formats": summary, "sets": by_set}
+        print(json.dumps(report, ensure_ascii=False, indent=1))
         return 0
     for outcome in outcomes:
         if outcome.case.gold is not None or args.verbose or outcome.status != "not_a_plan":
@@ -303,6 +316,8 @@ def main(argv: list[str] | None = None) -> int:
             for line in _details(outcome):
                 print(line)
     print()
+    for key, figures in by_set.items():
+        print(_line(f"set {key}", figures))
     for key, figures in summary.items():
         print(_line(key, figures))
     return 0
