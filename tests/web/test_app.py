@@ -481,3 +481,37 @@ def test_unit_calendar_feed(web: Web) -> None:
     assert any("Số hóa hồ sơ" in s for s in summaries)  # kt supports it
     assert not any("Rà soát trước Tết" in s for s in summaries)
     assert web.client.get("/ics/" + web.link("kt").removeprefix("/p/") + ".ics").status_code == 403
+
+
+# --- cookies ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    [
+        "pf_csrf=h\u00e9llo".encode(),  # a non-ASCII form cookie (it made the token check fail with a 500)
+        b"pf_csrf=\xff\xfe\x00",  # bytes that are no text at all
+        b'pf_csrf="' + b"a" * 40,  # an unclosed quote
+        "pf_board=\u0111\u0103ng-nh\u1eadp".encode(),  # a non-ASCII session cookie
+        b"pf_board=" + b"x" * 5000,  # a session cookie far longer than any planflow issues
+    ],
+)  # fmt: skip
+def test_a_malformed_cookie_is_a_clear_403(web: Web, cookie: bytes) -> None:
+    """A cookie planflow could not have issued gets a 403 page that says what to do and drops it; nothing is recorded."""
+    path = f"{web.link('hcc')}/o/demo-2026/tet"
+    token = web.csrf(path)
+    web.client.cookies.clear()
+    for answer in (
+        web.client.post(path, data={"csrf": token, "status": "done"}, headers={"cookie": cookie}),
+        web.client.get("/board", headers={"cookie": cookie}, follow_redirects=False),
+    ):
+        assert answer.status_code == 403
+        text = unescape(answer.text)
+        assert '<h1 id="loi">Cookie không hợp lệ</h1>' in text
+        assert "Trình duyệt gửi một cookie không do planflow cấp (có thể đã bị sửa)." in text
+        assert "Tải lại trang: cookie hỏng đã được xoá." in text
+        name = cookie.split(b"=")[0].decode()
+        assert f'{name}=""; expires=' in answer.headers["set-cookie"]
+        assert answer.headers["content-security-policy"] == CSP
+    assert _events(web.sessions) == []
+    assert web.client.get("/static/style.css", headers={"cookie": cookie}).status_code == 200
