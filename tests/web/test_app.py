@@ -4,6 +4,7 @@ real store (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -515,3 +516,40 @@ def test_a_malformed_cookie_is_a_clear_403(web: Web, cookie: bytes) -> None:
         assert answer.headers["content-security-policy"] == CSP
     assert _events(web.sessions) == []
     assert web.client.get("/static/style.css", headers={"cookie": cookie}).status_code == 200
+
+
+# --- sessions -----------------------------------------------------------------------------------------------
+
+
+def test_a_session_copied_before_logout_no_longer_opens_the_board(web: Web) -> None:
+    """After logout the session is revoked on the server: its cookie, replayed from another browser, leads to the login."""
+    web.login()
+    copied = web.client.cookies["pf_board"]
+    with TestClient(web.client.app, base_url="http://127.0.0.1") as thief:
+        thief.cookies.set("pf_board", copied)
+        assert thief.get("/board", follow_redirects=False).status_code == 200
+        token = re.search(r'name="csrf" value="([^"]+)"', web.client.get("/board").text)
+        assert token
+        out = web.client.post("/logout", data={"csrf": token.group(1)}, follow_redirects=False)
+        assert (out.status_code, out.headers["location"]) == (303, "/login")
+        replay = thief.get("/board", follow_redirects=False)
+    assert (replay.status_code, replay.headers["location"]) == (303, "/login?next=/board")
+    assert web.client.get("/board", follow_redirects=False).status_code == 303
+
+
+def test_sessions_are_stored_hashed(web: Web) -> None:
+    """The store keeps a session's hash, never the cookie value, and marks it revoked at logout."""
+    from planflow.store.models import WebSessionRow
+
+    web.login()
+    cookie = web.client.cookies["pf_board"]
+    with web.sessions() as s:
+        (row,) = s.scalars(select(WebSessionRow))
+    assert row.id_hash == hashlib.sha256(cookie.encode()).hexdigest() and cookie not in row.id_hash
+    assert (row.user, row.revoked_at) == ("thuongtruc", None)
+    token = re.search(r'name="csrf" value="([^"]+)"', web.client.get("/board").text)
+    assert token
+    web.client.post("/logout", data={"csrf": token.group(1)}, follow_redirects=False)
+    with web.sessions() as s:
+        (row,) = s.scalars(select(WebSessionRow))
+    assert row.revoked_at is not None
