@@ -8,8 +8,9 @@
 - ``PLANFLOW_DEFINITIONS``: the definitions folder; default ``./definitions``.
 - ``PLANFLOW_SMTP_URL``, ``PLANFLOW_MAIL_FROM``: see ``planflow.notifications.config``.
 - ``PLANFLOW_SECRET``, ``PLANFLOW_PUBLIC_URL``, ``PLANFLOW_BOARD_USER``,
-  ``PLANFLOW_BOARD_PASSWORD``, ``PLANFLOW_LINK_DAYS``, ``PLANFLOW_UPLOAD_MAX_MB``: the web
-  app and the signed links in e-mails; see ``planflow.web.config``.
+  ``PLANFLOW_BOARD_PASSWORD``, ``PLANFLOW_LINK_DAYS``, ``PLANFLOW_UPLOAD_MAX_MB``,
+  ``PLANFLOW_TRUSTED_PROXIES``: the web app and the signed links in e-mails; see
+  ``planflow.web.config``.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ class Settings(BaseSettings):
     board_password: SecretStr | None = Field(default=None, description="the standing unit's board login")
     link_days: int = Field(default=30, ge=1, le=366, description="how long an e-mailed link stays valid")
     upload_max_mb: int = Field(default=10, ge=1, le=100, description="largest evidence file")
+    trusted_proxies: str | None = Field(
+        default=None, description="reverse proxies whose X-Forwarded-For/-Proto are believed"
+    )
 
     @property
     def effective_database_url(self) -> str:

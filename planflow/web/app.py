@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from planflow.errors import LinkError, NotFoundError, PlanflowError, ProgressError
 from planflow.loader import Definitions
@@ -138,4 +139,6 @@ def create_app(
         CookieGuard, refused=lambda: error_page(403, *BAD_COOKIE), secure=config.secure_cookies
     )
     app.add_middleware(SecurityHeaders, hsts=config.secure_cookies)
+    if config.trusted_proxies:  # outermost: every layer sees the browser's address and scheme
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(config.trusted_proxies))
     return app

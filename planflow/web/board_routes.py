@@ -85,14 +85,16 @@ async def login(request: Request) -> Response:
     except LinkError:
         return _login_page(request, web, next_url, "Biểu mẫu đã hết hạn; hãy đăng nhập lại.", 403)
     client = request.client.host if request.client else "?"
-    if web.throttle.locked(client):
-        return _login_page(request, web, next_url, "Sai mật khẩu quá nhiều lần; thử lại sau 15 phút.", 429)
     user, password = form.fields.get("user", ""), form.fields.get("password", "")
+    until = web.throttle.locked_until(user, client)
+    if until is not None:
+        return _login_page(request, web, next_url, web.throttle.message(until), 429)
     good_user = hmac.compare_digest(user.encode(), web.config.board_user.encode())
     good_password = hmac.compare_digest(password.encode(), web.config.board_password.encode())
     if not (good_user and good_password):
-        web.throttle.failed(client)
+        web.throttle.failed(user, client)
         return _login_page(request, web, next_url, "Sai tên đăng nhập hoặc mật khẩu.", 401)
+    web.throttle.succeeded(user, client)
     key = await run_in_threadpool(start_session, web.factory, user)
     response = RedirectResponse(next_url, status_code=303)
     lifetime = int(SESSION_LIFETIME.total_seconds())

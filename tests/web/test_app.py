@@ -411,9 +411,38 @@ def test_board_needs_the_standing_units_login(web: Web) -> None:
         wrong = web.client.post("/login", data={"csrf": token, "user": "thuongtruc", "password": "sai"})
         assert wrong.status_code == 401 and "Sai tên đăng nhập hoặc mật khẩu." in unescape(wrong.text)
     locked = web.client.post("/login", data={"csrf": token, "user": "thuongtruc", "password": PASSWORD})
-    assert locked.status_code == 429 and "thử lại sau 15 phút" in unescape(locked.text)
+    assert locked.status_code == 429 and "tạm khoá đến " in unescape(locked.text)
     no_token = web.client.post("/login", data={"user": "thuongtruc", "password": PASSWORD})
     assert no_token.status_code == 403
+
+
+def test_the_login_lock_is_per_account_and_address(web: Web) -> None:
+    """Five wrong passwords lock one account from one address, say until when, and lock neither another
+    account name nor the same account from another address; the lock ends after 15 minutes."""
+    throttle = web.client.app.state.web.throttle  # type: ignore[attr-defined]
+    start = dt.datetime(2026, 3, 24, 9, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=7))).timestamp()
+    throttle.clock = lambda: start
+
+    def attempt(client: TestClient, user: str, password: str) -> int:
+        form = client.get("/login")
+        token = re.search(r'name="csrf" value="([^"]+)"', form.text)
+        assert token
+        answer = client.post("/login", data={"csrf": token.group(1), "user": user, "password": password},
+                             follow_redirects=False)  # fmt: skip
+        if answer.status_code == 429:
+            assert (
+                "Đã nhập sai mật khẩu 5 lần. Đăng nhập tài khoản này từ địa chỉ của bạn tạm khoá đến 09:15 "
+                "ngày 24/03/2026 (còn 15 phút); hãy thử lại sau thời điểm đó."
+            ) in unescape(answer.text)
+        return answer.status_code
+
+    assert [attempt(web.client, "thuongtruc", "sai") for _ in range(6)] == [401] * 5 + [429]
+    assert attempt(web.client, "THUONGTRUC ", PASSWORD) == 429  # the same account, written otherwise
+    assert attempt(web.client, "khach", "sai") == 401  # another account name is counted apart
+    with TestClient(web.client.app, base_url="http://127.0.0.1", client=("198.51.100.20", 40000)) as other:
+        assert attempt(other, "thuongtruc", PASSWORD) == 303
+    throttle.clock = lambda: start + 15 * 60 + 1
+    assert attempt(web.client, "thuongtruc", PASSWORD) == 303
 
 
 def test_login_redirects_only_inside_the_site(web: Web) -> None:
