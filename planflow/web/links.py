@@ -220,7 +220,11 @@ def _write_event(
 
 @router.get("/ics/{token}.ics")
 def calendar_feed(token: str, request: Request) -> Response:
-    """A plan's deadlines (or one unit's) as an iCalendar feed a calendar app subscribes to."""
+    """A plan's deadlines (or one unit's) as an iCalendar feed a calendar app subscribes to.
+
+    A feed is read-only and long-lived, and calendar apps share and sync it widely: its
+    events link to the plan's board (behind the login), never to a progress form. A unit
+    writes through the links of its reminder e-mails."""
     web = state(request)
     scope = web.config.tokens.read_calendar_feed(token, web.clock())
     plan = web.defs.plan(scope.plan_id)
@@ -228,20 +232,9 @@ def calendar_feed(token: str, request: Request) -> Response:
     now = web.clock()
     with web.factory() as session:
         status = plan_status(plan.id, now, session=session)
-    base = base_url(request, web)
-    progress_token = (
-        web.config.tokens.progress_link(plan.id, scope.unit_id, now + dt.timedelta(days=web.config.link_days))
-        if scope.unit_id
-        else None
-    )
-
-    def link(item: OccurrenceStatus) -> str:
-        if progress_token and scope.unit_id in item.facts.lead and not item.status.is_done:
-            return f"{base}/p/{progress_token}/o/{item.key}"
-        return f"{base}/board/{plan.id}"
-
+    board = f"{base_url(request, web)}/board/{plan.id}"
     body = plan_calendar(status, plan, names, unit_id=scope.unit_id, standing=web.standing(plan), now=now,
-                         link=link)  # fmt: skip
+                         link=lambda item: board)  # fmt: skip
     name = f"{plan.id}-{scope.unit_id}.ics" if scope.unit_id else f"{plan.id}.ics"
     return Response(body, media_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": f'inline; filename="{name}"'})  # fmt: skip

@@ -499,7 +499,8 @@ def test_board_is_off_without_a_password(
 
 
 def test_unit_calendar_feed(web: Web) -> None:
-    """The feed linked from a unit's page holds that unit's deadlines with reminders and links to its forms."""
+    """The feed linked from a unit's page holds that unit's deadlines with reminders, and no link that can write:
+    its events link to the plan's read-only board, behind the login."""
     page = web.client.get(web.link("kt"))
     feed_url = re.search(r'href="http://127\.0\.0\.1(/ics/[^"]+\.ics)"', unescape(page.text))
     assert feed_url
@@ -510,6 +511,12 @@ def test_unit_calendar_feed(web: Web) -> None:
     assert summaries[0].startswith("Hạn: Báo cáo gửi Phòng Văn hóa - Xã hội")
     assert any("Số hóa hồ sơ" in s for s in summaries)  # kt supports it
     assert not any("Rà soát trước Tết" in s for s in summaries)
+    assert "/p/" not in answer.text and "/o/" not in answer.text
+    assert {str(e["url"]) for e in cal.walk("VEVENT")} == {"http://127.0.0.1/board/demo-2026"}
+    assert all("Xem trên bảng theo dõi: http://127.0.0.1/board/demo-2026" in str(e["description"])
+               for e in cal.walk("VEVENT"))  # fmt: skip
+    board = web.client.get("/board/demo-2026", follow_redirects=False)
+    assert (board.status_code, board.headers["location"]) == (303, "/login?next=/board/demo-2026")
     assert web.client.get("/ics/" + web.link("kt").removeprefix("/p/") + ".ics").status_code == 403
 
 
