@@ -10,6 +10,7 @@ occurrence: status ``done``, the text as its note, and the figures as its values
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -73,15 +74,41 @@ def open_item(status: PlanStatus, unit_id: str, key: str) -> OccurrenceStatus:
 # --- numbers ------------------------------------------------------------------------------
 
 
+# Digits, dots and commas, a sign, a percent sign: no exponent ("1e400" is finite to Decimal
+# and was counted as met), no NaN or Infinity, no underscores.
+_WRITTEN_NUMBER = re.compile(r"[+-]?[0-9][0-9.,]*%?")
+MAX_DIGITS = 15  # a measured count, amount or share: more digits are a slip of the keyboard
+
+
+def _shown(raw: str) -> str:
+    """The value as typed, cut short when echoing it whole would drown the message."""
+    return raw if len(raw) <= 20 else raw[:20] + "…"
+
+
 def parse_figure(raw: str) -> Decimal:
     """A measured value as people write it ("85", "85,5", "1.200", "90%"); ValueError
-    with a Vietnamese message otherwise."""
+    with a Vietnamese message otherwise (not a written number, more than MAX_DIGITS digits)."""
+    clean = raw.strip().replace(" ", "").replace("\u00a0", "")
+    if not _WRITTEN_NUMBER.fullmatch(clean):
+        raise ValueError(f"'{_shown(raw)}' không phải một số; ghi ví dụ 85 hoặc 85,5")
+    digits = sum(c.isdigit() for c in clean)
+    if digits > MAX_DIGITS:
+        raise ValueError(f"'{_shown(raw)}' có {digits} chữ số; số đo ghi tối đa {MAX_DIGITS} chữ số")
     try:
-        value = parse_vn_number(raw)
+        return parse_vn_number(clean)
     except ValueError:
-        raise ValueError(f"'{raw}' không phải một số; ghi ví dụ 85 hoặc 85,5") from None
-    if not value.is_finite():
-        raise ValueError(f"'{raw}' không phải một số; ghi ví dụ 85 hoặc 85,5")
+        raise ValueError(f"'{_shown(raw)}' không phải một số; ghi ví dụ 85 hoặc 85,5") from None
+
+
+def measured_value(raw: str, unit: str | None, required: Decimal) -> Decimal:
+    """A target's measured value, within the range of its metric: never negative (a count,
+    an amount, a share) unless the target itself is, and at most 100 on a percentage whose
+    target is a share (≤ 100 %; a growth rate of 120 % may pass 100)."""
+    value = parse_figure(raw)
+    if value < 0 <= required:
+        raise ValueError(f"'{_shown(raw)}' là số âm; số đo của chỉ tiêu không âm")
+    if (unit or "").strip() == "%" and required <= 100 < value:
+        raise ValueError(f"'{_shown(raw)}' vượt quá 100 %; tỷ lệ ghi từ 0 đến 100")
     return value
 
 

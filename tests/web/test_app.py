@@ -122,6 +122,15 @@ def test_percent_targets_and_past_day(web: Web) -> None:
         # a measured value must be a number
         ({"status": "in_progress", "t:ty-le": "tám mươi"}, "t:ty-le",
          "Tỷ lệ hồ sơ số hóa: 'tám mươi' không phải một số; ghi ví dụ 85 hoặc 85,5"),
+        # a measured value is a finite number of sensible length, within its metric's range
+        ({"status": "in_progress", "t:ty-le": "1e400"}, "t:ty-le",
+         "Tỷ lệ hồ sơ số hóa: '1e400' không phải một số; ghi ví dụ 85 hoặc 85,5"),
+        ({"status": "in_progress", "t:ty-le": "8" * 5000}, "t:ty-le",
+         "Tỷ lệ hồ sơ số hóa: '88888888888888888888…' có 5000 chữ số; số đo ghi tối đa 15 chữ số"),
+        ({"status": "in_progress", "t:ty-le": "150"}, "t:ty-le",
+         "Tỷ lệ hồ sơ số hóa: '150' vượt quá 100 %; tỷ lệ ghi từ 0 đến 100"),
+        ({"status": "in_progress", "t:ty-le": "-5"}, "t:ty-le",
+         "Tỷ lệ hồ sơ số hóa: '-5' là số âm; số đo của chỉ tiêu không âm"),
         # percent within 0-100, whole
         ({"status": "in_progress", "percent": "150"}, "percent", "'150': phần trăm phải là số nguyên từ 0 đến 100"),
         # done means 100%
