@@ -18,8 +18,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from planflow.compiler import calendar_for
 from planflow.errors import NotFoundError, ProgressError
 from planflow.numbers import parse_vn_number
+from planflow.reports import cycle_label, report_window
 from planflow.schema import Plan
 from planflow.service import PlanStatus
 from planflow.status import OccurrenceStatus, ProgressStatus, Status
@@ -184,6 +186,27 @@ def task_leads(status: PlanStatus) -> dict[str, list[str]]:
     return out
 
 
+def input_opens(plan: Plan, item: OccurrenceStatus) -> dt.date | None:
+    """The first day a report input is taken: the first day of the data its report covers
+    (Decree 09's cut-off, the period itself, or the plan's start). None for anything that
+    is not a report input."""
+    report = next((r for r in plan.reports if r.id == item.facts.item_id), None)
+    if item.facts.kind != "report_input" or report is None:
+        return None
+    return report_window(plan, report, item.facts.period, item.facts.due, calendar_for(plan)).data_from
+
+
+def not_open_yet(plan: Plan, item: OccurrenceStatus, today: dt.date) -> str | None:
+    """Why a report input cannot be sent on ``today`` (its data window has not opened), or None."""
+    opens = input_opens(plan, item)
+    if opens is None or today >= opens:
+        return None
+    return (
+        f"phần báo cáo kỳ {cycle_label(item.facts.period)} nhận từ ngày {opens:%d/%m/%Y}, khi kỳ số liệu "
+        f"của báo cáo bắt đầu; hôm nay {today:%d/%m/%Y} chưa gửi được"
+    )
+
+
 @dataclass(frozen=True)
 class ReportInput:
     """A unit's part of one report period, checked."""
@@ -203,6 +226,9 @@ def record_report_input(
     item = open_item(status, submission.unit_id, submission.occurrence_key)
     if item.facts.kind != "report_input":
         raise ProgressError(f"mục '{item.key}' không phải phần báo cáo của đơn vị")
+    refused = not_open_yet(plan, item, status.as_of.day)
+    if refused is not None:
+        raise ProgressError(refused)
     fields = report_input_fields(plan, item.facts.item_id, submission.unit_id, task_leads(status))
     allowed = {f.key for f in fields}
     unknown = sorted(set(submission.figures) - allowed)

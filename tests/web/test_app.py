@@ -325,6 +325,28 @@ def test_report_input_with_figures_and_text(web: Web) -> None:
     assert web.client.get(f"{link}/o/{key}").status_code == 403  # sent: closed
 
 
+def test_report_input_before_its_data_window_opens_is_refused(web: Web) -> None:
+    """On 24/03/2026 the third quarter's part cannot be sent: its data window opens on 15/06/2026, and the form,
+    the submission and the unit's page all say so; nothing is recorded."""
+    link = web.link("hcc")
+    key = "demo-2026/bao-cao-quy/2026-Q3/hcc"
+    message = (
+        "Phần báo cáo kỳ Quý III/2026 nhận từ ngày 15/06/2026, khi kỳ số liệu của báo cáo bắt đầu; "
+        "hôm nay 24/03/2026 chưa gửi được."
+    )
+    form = web.client.get(f"{link}/o/{key}")
+    assert form.status_code == 403
+    assert '<h1 id="loi">Chưa đến kỳ báo cáo</h1>' in unescape(form.text) and message in unescape(form.text)
+    token = web.csrf(f"{link}/o/demo-2026/bao-cao-quy/2026-Q1/hcc")
+    sent = web.client.post(f"{link}/o/{key}", data={"csrf": token, "text": "Quý III: xong trước."},
+                           follow_redirects=False)  # fmt: skip
+    assert sent.status_code == 403 and message in unescape(sent.text)
+    assert _events(web.sessions) == []
+    page = unescape(web.client.get(link).text)
+    assert f"/o/{key}" not in page and "Nhận từ 15/06/2026" in page
+    assert "/o/demo-2026/bao-cao-quy/2026-H1/hcc" in page  # the first half's data opened on 15/12/2025
+
+
 def test_report_input_of_another_unit_is_refused(web: Web) -> None:
     """Phòng Kinh tế cannot send Trung tâm PVHCC's part of the report."""
     link = web.link("kt")
