@@ -32,6 +32,7 @@ from docx.opc.constants import CONTENT_TYPE
 from docxtpl import DocxTemplate
 from jinja2 import Environment, Template, nodes
 from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from planflow.errors import PlanflowError
@@ -44,6 +45,16 @@ _RENDERED = {CONTENT_TYPE.WML_HEADER, CONTENT_TYPE.WML_FOOTER, CONTENT_TYPE.WML_
              CONTENT_TYPE.OPC_CORE_PROPERTIES}  # fmt: skip
 _PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")  # docxtpl's list
 _LISTING = ("\t", "\a", "\n", "\f")  # what docxtpl's resolve_listing turns into Word markup
+MAX_BITS, MAX_ITEMS = 4096, 1_000_000  # far above any report's arithmetic or text
+
+
+def _too_big(operator: str, value: Any, times: Any) -> bool:
+    """Whether ``value ** times`` or ``value * times`` would be enormous."""
+    if not isinstance(times, int):
+        return False
+    if operator == "**":
+        return isinstance(value, int) and abs(value) > 1 and times * abs(value).bit_length() > MAX_BITS
+    return isinstance(value, str | list | tuple) and len(value) * times > MAX_ITEMS
 
 
 class _CompiledOnce(ImmutableSandboxedEnvironment):
@@ -55,6 +66,15 @@ class _CompiledOnce(ImmutableSandboxedEnvironment):
     def __init__(self) -> None:
         super().__init__(autoescape=True)
         self._compiled: OrderedDict[str, Template] = OrderedDict()
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        """``*`` and ``**`` within bounds: a tag such as ``'x' * 10 ** 9`` would hold the
+        report flow (and its memory) for minutes before failing."""
+        if _too_big(operator, left, right) or (operator == "*" and _too_big(operator, right, left)):
+            raise SecurityError("phép tính tạo giá trị quá lớn")
+        return super().call_binop(context, operator, left, right)
 
     def from_string(
         self,

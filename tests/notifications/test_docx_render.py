@@ -122,3 +122,27 @@ def test_a_template_cannot_reach_the_server(
     )
     assert str(os.getpid()) not in message
     assert _members(render_docx(contexts[0])) == _members(_docxtpl(contexts[0], PACKAGED))
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "{{ 'x' * 10 ** 9 }}",  # a gigabyte of text
+        "{{ 2 ** 1000000000 }}",  # a number of a billion bits
+        "{{ 3 * [r.summary] * 100000000 }}",  # a list of hundreds of millions of items
+    ],
+)
+def test_a_template_cannot_exhaust_the_server(
+    contexts: list[ReportContext], tmp_path: Path, tag: str
+) -> None:
+    """A tag that would build an enormous value is refused at once, with the template named; nothing is rendered."""
+    hostile = tmp_path / "report.docx"
+    document = docx.Document(str(PACKAGED))
+    document.add_paragraph(tag)
+    document.save(str(hostile))
+    with pytest.raises(PlanflowError) as refused:
+        render_docx(contexts[0], hostile)
+    assert str(refused.value).startswith(
+        f"mẫu báo cáo {hostile} có thẻ không được phép (phép tính tạo giá trị quá lớn): "
+    )
