@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     definitions: Path = Path("definitions")
     smtp_url: SecretStr | None = Field(default=None, description="secret: never printed")
     mail_from: str | None = None
-    secret: SecretStr | None = Field(default=None, description="signs links and sessions; never printed")
+    secret: SecretStr | None = Field(default=None, description="signs links and forms; never printed")
     public_url: str | None = Field(default=None, description="base URL of `planflow web` seen by users")
     board_user: str = "thuongtruc"
     board_password: SecretStr | None = Field(default=None, description="the standing unit's board login")

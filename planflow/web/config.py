@@ -1,6 +1,6 @@
 """Web settings, checked before the server starts.
 
-- ``PLANFLOW_SECRET`` (≥ 32 characters) signs progress links, calendar feeds, sessions and
+- ``PLANFLOW_SECRET`` (≥ 32 characters) signs progress links, calendar feeds and
   form tokens. On a loopback address the app may run without it: it then signs with a
   random key of its own, and links mailed by ``planflow check`` will not open. On any other
   address it refuses to start without one.
