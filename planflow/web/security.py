@@ -32,7 +32,8 @@ HEADERS = {
 }
 CSRF_COOKIE = "pf_csrf"
 SESSION_COOKIE = "pf_board"
-# Both cookies hold URL-safe base64 (a nonce, a signed token): anything else was not issued by planflow.
+# Both cookies hold a random URL-safe key: anything else was not issued by planflow. The dot
+# lets a signed session cookie of earlier versions lead to the login rather than to a refusal.
 COOKIE_SHAPE = re.compile(r"[A-Za-z0-9_.-]{20,200}")
 
 
