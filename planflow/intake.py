@@ -10,6 +10,7 @@ occurrence: status ``done``, the text as its note, and the figures as its values
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,8 +18,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from planflow.compiler import calendar_for
 from planflow.errors import NotFoundError, ProgressError
 from planflow.numbers import parse_vn_number
+from planflow.reports import cycle_label, report_window
 from planflow.schema import Plan
 from planflow.service import PlanStatus
 from planflow.status import OccurrenceStatus, ProgressStatus, Status
@@ -73,15 +76,41 @@ def open_item(status: PlanStatus, unit_id: str, key: str) -> OccurrenceStatus:
 # --- numbers ------------------------------------------------------------------------------
 
 
+# Digits, dots and commas, a sign, a percent sign: no exponent ("1e400" is finite to Decimal
+# and was counted as met), no NaN or Infinity, no underscores.
+_WRITTEN_NUMBER = re.compile(r"[+-]?[0-9][0-9.,]*%?")
+MAX_DIGITS = 15  # a measured count, amount or share: more digits are a slip of the keyboard
+
+
+def _shown(raw: str) -> str:
+    """The value as typed, cut short when echoing it whole would drown the message."""
+    return raw if len(raw) <= 20 else raw[:20] + "…"
+
+
 def parse_figure(raw: str) -> Decimal:
     """A measured value as people write it ("85", "85,5", "1.200", "90%"); ValueError
-    with a Vietnamese message otherwise."""
+    with a Vietnamese message otherwise (not a written number, more than MAX_DIGITS digits)."""
+    clean = raw.strip().replace(" ", "").replace("\u00a0", "")
+    if not _WRITTEN_NUMBER.fullmatch(clean):
+        raise ValueError(f"'{_shown(raw)}' không phải một số; ghi ví dụ 85 hoặc 85,5")
+    digits = sum(c.isdigit() for c in clean)
+    if digits > MAX_DIGITS:
+        raise ValueError(f"'{_shown(raw)}' có {digits} chữ số; số đo ghi tối đa {MAX_DIGITS} chữ số")
     try:
-        value = parse_vn_number(raw)
+        return parse_vn_number(clean)
     except ValueError:
-        raise ValueError(f"'{raw}' không phải một số; ghi ví dụ 85 hoặc 85,5") from None
-    if not value.is_finite():
-        raise ValueError(f"'{raw}' không phải một số; ghi ví dụ 85 hoặc 85,5")
+        raise ValueError(f"'{_shown(raw)}' không phải một số; ghi ví dụ 85 hoặc 85,5") from None
+
+
+def measured_value(raw: str, unit: str | None, required: Decimal) -> Decimal:
+    """A target's measured value, within the range of its metric: never negative (a count,
+    an amount, a share) unless the target itself is, and at most 100 on a percentage whose
+    target is a share (≤ 100 %; a growth rate of 120 % may pass 100)."""
+    value = parse_figure(raw)
+    if value < 0 <= required:
+        raise ValueError(f"'{_shown(raw)}' là số âm; số đo của chỉ tiêu không âm")
+    if (unit or "").strip() == "%" and required <= 100 < value:
+        raise ValueError(f"'{_shown(raw)}' vượt quá 100 %; tỷ lệ ghi từ 0 đến 100")
     return value
 
 
@@ -157,6 +186,27 @@ def task_leads(status: PlanStatus) -> dict[str, list[str]]:
     return out
 
 
+def input_opens(plan: Plan, item: OccurrenceStatus) -> dt.date | None:
+    """The first day a report input is taken: the first day of the data its report covers
+    (Decree 09's cut-off, the period itself, or the plan's start). None for anything that
+    is not a report input."""
+    report = next((r for r in plan.reports if r.id == item.facts.item_id), None)
+    if item.facts.kind != "report_input" or report is None:
+        return None
+    return report_window(plan, report, item.facts.period, item.facts.due, calendar_for(plan)).data_from
+
+
+def not_open_yet(plan: Plan, item: OccurrenceStatus, today: dt.date) -> str | None:
+    """Why a report input cannot be sent on ``today`` (its data window has not opened), or None."""
+    opens = input_opens(plan, item)
+    if opens is None or today >= opens:
+        return None
+    return (
+        f"phần báo cáo kỳ {cycle_label(item.facts.period)} nhận từ ngày {opens:%d/%m/%Y}, khi kỳ số liệu "
+        f"của báo cáo bắt đầu; hôm nay {today:%d/%m/%Y} chưa gửi được"
+    )
+
+
 @dataclass(frozen=True)
 class ReportInput:
     """A unit's part of one report period, checked."""
@@ -176,6 +226,9 @@ def record_report_input(
     item = open_item(status, submission.unit_id, submission.occurrence_key)
     if item.facts.kind != "report_input":
         raise ProgressError(f"mục '{item.key}' không phải phần báo cáo của đơn vị")
+    refused = not_open_yet(plan, item, status.as_of.day)
+    if refused is not None:
+        raise ProgressError(refused)
     fields = report_input_fields(plan, item.facts.item_id, submission.unit_id, task_leads(status))
     allowed = {f.key for f in fields}
     unknown = sorted(set(submission.figures) - allowed)

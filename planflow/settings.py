@@ -8,8 +8,9 @@
 - ``PLANFLOW_DEFINITIONS``: the definitions folder; default ``./definitions``.
 - ``PLANFLOW_SMTP_URL``, ``PLANFLOW_MAIL_FROM``: see ``planflow.notifications.config``.
 - ``PLANFLOW_SECRET``, ``PLANFLOW_PUBLIC_URL``, ``PLANFLOW_BOARD_USER``,
-  ``PLANFLOW_BOARD_PASSWORD``, ``PLANFLOW_LINK_DAYS``, ``PLANFLOW_UPLOAD_MAX_MB``: the web
-  app and the signed links in e-mails; see ``planflow.web.config``.
+  ``PLANFLOW_BOARD_PASSWORD``, ``PLANFLOW_LINK_DAYS``, ``PLANFLOW_UPLOAD_MAX_MB``,
+  ``PLANFLOW_TRUSTED_PROXIES``: the web app and the signed links in e-mails; see
+  ``planflow.web.config``.
 """
 
 from __future__ import annotations
@@ -34,12 +35,15 @@ class Settings(BaseSettings):
     definitions: Path = Path("definitions")
     smtp_url: SecretStr | None = Field(default=None, description="secret: never printed")
     mail_from: str | None = None
-    secret: SecretStr | None = Field(default=None, description="signs links and sessions; never printed")
+    secret: SecretStr | None = Field(default=None, description="signs links and forms; never printed")
     public_url: str | None = Field(default=None, description="base URL of `planflow web` seen by users")
     board_user: str = "thuongtruc"
     board_password: SecretStr | None = Field(default=None, description="the standing unit's board login")
     link_days: int = Field(default=30, ge=1, le=366, description="how long an e-mailed link stays valid")
     upload_max_mb: int = Field(default=10, ge=1, le=100, description="largest evidence file")
+    trusted_proxies: str | None = Field(
+        default=None, description="reverse proxies whose X-Forwarded-For/-Proto are believed"
+    )
 
     @property
     def effective_database_url(self) -> str:

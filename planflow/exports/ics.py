@@ -98,7 +98,7 @@ def _event(
         lines.append(f"Phối hợp: {', '.join(names.get(u, u) for u in f.support)}")
     lines += [f"Tình trạng ngày {as_of:%d/%m/%Y}: {item.status.label}", f"Mã: {f.key}"]
     if url:
-        lines.append(f"Cập nhật tiến độ: {url}")
+        lines.append(f"Xem trên bảng theo dõi: {url}")
     event = Event()
     event.add("uid", uid(f.key))
     event.add("dtstamp", now.astimezone(dt.UTC))

@@ -238,3 +238,17 @@ class ReportFileRow(Base):
     filename: Mapped[str] = mapped_column(String(200))
     media_type: Mapped[str] = mapped_column(String(120))
     content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class WebSessionRow(Base):
+    """A sign-in to the board. The cookie holds a random key; only its SHA-256 is stored, so
+    a copy of the store signs nobody in. Logout revokes the row: a cookie copied before
+    logout no longer opens the board."""
+
+    __tablename__ = "web_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True, doc="SHA-256 hex of the cookie value")
+    user: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+    revoked_at: Mapped[dt.datetime | None]

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from planflow.errors import LinkError, NotFoundError, PlanflowError, ProgressError
 from planflow.loader import Definitions
@@ -26,7 +27,7 @@ from planflow.web import board_routes, links
 from planflow.web.config import WebConfig
 from planflow.web.context import WebState
 from planflow.web.pages import error_page, link_error_page, sentence, server_error_page, too_large_page
-from planflow.web.security import BodyLimit, BodyTooLarge, SecurityHeaders
+from planflow.web.security import BodyLimit, BodyTooLarge, CookieGuard, SecurityHeaders
 
 log = logging.getLogger("planflow.web")
 FORM_OVERHEAD = 512 * 1024  # the text fields that travel with an evidence file
@@ -37,6 +38,12 @@ HTTP_PAGES = {
     405: ("Không được phép", "Trang này không nhận kiểu yêu cầu đó."),
 }
 
+BAD_COOKIE = (
+    "Cookie không hợp lệ",
+    "Trình duyệt gửi một cookie không do planflow cấp (có thể đã bị sửa).",
+    "Tải lại trang: cookie hỏng đã được xoá. Nếu vẫn gặp trang này, xoá cookie của trang web này "
+    "trong cài đặt trình duyệt rồi mở lại liên kết.",
+)
 OUT_OF_SCOPE = "Liên kết này chỉ dùng cho các nhiệm vụ đơn vị mình chủ trì và chưa hoàn thành."
 
 
@@ -128,5 +135,10 @@ def create_app(
     too_large = too_large_page(config.upload_max_bytes)
     app.add_middleware(ErrorPages, too_large=too_large)
     app.add_middleware(BodyLimit, limit=config.upload_max_bytes + FORM_OVERHEAD, too_large=too_large)
+    app.add_middleware(
+        CookieGuard, refused=lambda: error_page(403, *BAD_COOKIE), secure=config.secure_cookies
+    )
     app.add_middleware(SecurityHeaders, hsts=config.secure_cookies)
+    if config.trusted_proxies:  # outermost: every layer sees the browser's address and scheme
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(config.trusted_proxies))
     return app

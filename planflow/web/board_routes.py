@@ -1,6 +1,7 @@
 """The standing unit's side: login, the overview of all plans, one plan's board, evidence
 downloads. Read-only; one configured account (PLANFLOW_BOARD_USER and
-PLANFLOW_BOARD_PASSWORD), a signed session cookie, repeated wrong passwords slowed down."""
+PLANFLOW_BOARD_PASSWORD), sessions kept on the server and revoked at logout, repeated wrong
+passwords slowed down."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from planflow.errors import LinkError
@@ -22,9 +24,9 @@ from planflow.web.evidence import KINDS, EvidenceError, locate
 from planflow.web.links import base_url, feed_token
 from planflow.web.pages import error_page, page
 from planflow.web.security import SESSION_COOKIE
+from planflow.web.signin import SESSION_LIFETIME, end_session, session_user, start_session
 
 router = APIRouter()
-SESSION_LIFETIME = dt.timedelta(hours=12)
 
 
 def _safe_next(target: str) -> str:
@@ -48,11 +50,9 @@ def board_user(request: Request, web: WebState) -> str | Response:
     if web.config.board_password is None:
         return _board_off()
     cookie = request.cookies.get(SESSION_COOKIE)
-    if cookie:
-        try:
-            return web.config.tokens.read_session(cookie, web.clock())
-        except LinkError:
-            pass
+    user = session_user(web.factory, cookie) if cookie else None
+    if user is not None:
+        return user
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
 
@@ -85,18 +85,20 @@ async def login(request: Request) -> Response:
     except LinkError:
         return _login_page(request, web, next_url, "Biểu mẫu đã hết hạn; hãy đăng nhập lại.", 403)
     client = request.client.host if request.client else "?"
-    if web.throttle.locked(client):
-        return _login_page(request, web, next_url, "Sai mật khẩu quá nhiều lần; thử lại sau 15 phút.", 429)
     user, password = form.fields.get("user", ""), form.fields.get("password", "")
+    until = web.throttle.locked_until(user, client)
+    if until is not None:
+        return _login_page(request, web, next_url, web.throttle.message(until), 429)
     good_user = hmac.compare_digest(user.encode(), web.config.board_user.encode())
     good_password = hmac.compare_digest(password.encode(), web.config.board_password.encode())
     if not (good_user and good_password):
-        web.throttle.failed(client)
+        web.throttle.failed(user, client)
         return _login_page(request, web, next_url, "Sai tên đăng nhập hoặc mật khẩu.", 401)
-    session = web.config.tokens.session(user, web.clock() + SESSION_LIFETIME)
+    web.throttle.succeeded(user, client)
+    key = await run_in_threadpool(start_session, web.factory, user)
     response = RedirectResponse(next_url, status_code=303)
     lifetime = int(SESSION_LIFETIME.total_seconds())
-    response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="lax",
+    response.set_cookie(SESSION_COOKIE, key, httponly=True, samesite="lax",
                         secure=web.config.secure_cookies, max_age=lifetime)  # fmt: skip
     return response
 
@@ -111,8 +113,11 @@ async def logout(request: Request) -> Response:
         check_csrf(request, web, form.fields)
     except LinkError:
         return error_page(403, "Biểu mẫu không hợp lệ", "Mã bảo vệ biểu mẫu không khớp.", "Tải lại trang.")
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        await run_in_threadpool(end_session, web.factory, cookie)
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(SESSION_COOKIE, secure=web.config.secure_cookies, httponly=True, samesite="lax")
     return response
 
 

@@ -1,6 +1,6 @@
 """Web settings, checked before the server starts.
 
-- ``PLANFLOW_SECRET`` (≥ 32 characters) signs progress links, calendar feeds, sessions and
+- ``PLANFLOW_SECRET`` (≥ 32 characters) signs progress links, calendar feeds and
   form tokens. On a loopback address the app may run without it: it then signs with a
   random key of its own, and links mailed by ``planflow check`` will not open. On any other
   address it refuses to start without one.
@@ -10,6 +10,11 @@
   read-only board. Without a password the board is off.
 - ``PLANFLOW_LINK_DAYS`` (default 30): how long a mailed link stays valid.
 - ``PLANFLOW_UPLOAD_MAX_MB`` (default 10): the largest evidence file accepted.
+- ``PLANFLOW_TRUSTED_PROXIES`` (default none): the addresses or networks of the reverse
+  proxies in front of the app (``127.0.0.1`` for nginx on the same machine,
+  ``10.0.0.0/24``). Only requests from them may say, by X-Forwarded-For and
+  X-Forwarded-Proto, which browser they carry and whether it came over HTTPS; from anyone
+  else those headers are ignored, so a forged address cannot dodge the login lock.
 """
 
 from __future__ import annotations
@@ -55,6 +60,20 @@ def _public_url(value: str | None) -> str | None:
     return value.rstrip("/")
 
 
+def _trusted_proxies(value: str | None) -> tuple[str, ...]:
+    """The proxy addresses and networks, each checked (``*`` would trust every forger)."""
+    entries = tuple(e.strip() for e in (value or "").split(",") if e.strip())
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise WebConfigError(
+                f"PLANFLOW_TRUSTED_PROXIES '{entry}' không hợp lệ: ghi địa chỉ IP hoặc dải mạng của "
+                "reverse proxy, cách nhau bằng dấu phẩy (ví dụ 127.0.0.1 hoặc 10.0.0.0/24)"
+            ) from None
+    return entries
+
+
 def _secret(settings: Settings) -> str | None:
     secret = settings.secret.get_secret_value() if settings.secret else None
     if secret is not None and len(secret) < MIN_SECRET:
@@ -75,6 +94,7 @@ class WebConfig:
     link_days: int
     upload_max_bytes: int
     home: Path
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def secure_cookies(self) -> bool:
@@ -107,6 +127,7 @@ def web_config(settings: Settings, host: str = "127.0.0.1") -> WebConfig:
         link_days=settings.link_days,
         upload_max_bytes=settings.upload_max_mb * 1024 * 1024,
         home=settings.home,
+        trusted_proxies=_trusted_proxies(settings.trusted_proxies),
     )
 
 

@@ -4,8 +4,6 @@ cookie and form tokens, and reading a form within the body limit."""
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,29 +18,10 @@ from planflow.units import UnitIndex
 from planflow.web.config import WebConfig
 from planflow.web.pages import too_large_page
 from planflow.web.security import CSRF_COOKIE, BodyTooLarge
+from planflow.web.signin import LoginThrottle
 from planflow.web.tokens import new_nonce
 
 FORM_LIFETIME = dt.timedelta(hours=12)
-
-
-MAX_FAILURES, LOCKOUT_SECONDS = 5, 15 * 60
-
-
-@dataclass
-class LoginThrottle:
-    """At most MAX_FAILURES wrong passwords per client address in LOCKOUT_SECONDS (wall
-    time, not the app's clock: it guards the server, not the plan)."""
-
-    failures: dict[str, deque[float]] = field(default_factory=dict)
-
-    def locked(self, client: str) -> bool:
-        recent = self.failures.get(client, deque())
-        while recent and time.monotonic() - recent[0] > LOCKOUT_SECONDS:
-            recent.popleft()
-        return len(recent) >= MAX_FAILURES
-
-    def failed(self, client: str) -> None:
-        self.failures.setdefault(client, deque()).append(time.monotonic())
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from planflow.intake import FigureField, happened_at, parse_figure, parse_percent
+from planflow.intake import FigureField, happened_at, measured_value, parse_percent
 from planflow.schema import Plan
 from planflow.status import ProgressStatus, TargetView
 
@@ -34,15 +34,24 @@ def _text(fields: Mapping[str, str], name: str, label: str, parsed: Parsed) -> s
     return text
 
 
-def _figures(fields: Mapping[str, str], prefix: str, names: Mapping[str, str], parsed: Parsed) -> None:
-    for key, label in names.items():
+@dataclass(frozen=True)
+class Metric:
+    """What a figure field needs of its target: its label and the range of its values."""
+
+    label: str
+    unit: str | None
+    required: Decimal
+
+
+def _figures(fields: Mapping[str, str], prefix: str, metrics: Mapping[str, Metric], parsed: Parsed) -> None:
+    for key, metric in metrics.items():
         raw = fields.get(prefix + key, "").strip()
         if not raw:
             continue
         try:
-            parsed.values[key] = parse_figure(raw)
+            parsed.values[key] = measured_value(raw, metric.unit, metric.required)
         except ValueError as exc:
-            parsed.errors[prefix + key] = f"{label}: {exc}"
+            parsed.errors[prefix + key] = f"{metric.label}: {exc}"
 
 
 def _day(fields: Mapping[str, str], plan: Plan, now: dt.datetime, parsed: Parsed) -> None:
@@ -78,7 +87,7 @@ def parse_progress(
             parsed.errors["percent"] = "đã chọn Hoàn thành thì phần trăm là 100 (hoặc để trống)"
         elif parsed.status is ProgressStatus.NOT_STARTED and parsed.percent > 0:
             parsed.errors["percent"] = "chưa bắt đầu thì phần trăm là 0 (hoặc để trống)"
-    _figures(fields, "t:", {t.key: t.metric for t in targets}, parsed)
+    _figures(fields, "t:", {t.key: Metric(t.metric, t.unit, t.required) for t in targets}, parsed)
     parsed.text = _text(fields, "note", "Ghi chú", parsed)
     _day(fields, plan, now, parsed)
     return parsed
@@ -87,7 +96,7 @@ def parse_progress(
 def parse_report_input(fields: Mapping[str, str], figures: Sequence[FigureField], now: dt.datetime) -> Parsed:
     """A unit's part of a report: a figure per target it reports on, and its text."""
     parsed = Parsed(status=ProgressStatus.DONE, at=now)
-    _figures(fields, "f:", {f.key: f.metric for f in figures}, parsed)
+    _figures(fields, "f:", {f.key: Metric(f.metric, f.unit, f.required) for f in figures}, parsed)
     parsed.text = _text(fields, "text", "Nội dung báo cáo", parsed)
     if not parsed.text and not parsed.values and "text" not in parsed.errors:
         parsed.errors["text"] = "ghi nội dung báo cáo hoặc ít nhất một số liệu"

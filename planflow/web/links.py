@@ -20,6 +20,8 @@ from planflow.exports.ics import plan_calendar
 from planflow.intake import (
     PROGRESS_LABELS,
     ReportInput,
+    input_opens,
+    not_open_yet,
     open_item,
     owned_open_items,
     record_report_input,
@@ -38,6 +40,7 @@ from planflow.web.pages import error_page, page, sentence
 from planflow.web.tokens import LinkScope
 
 router = APIRouter()
+NOT_OPEN_ADVICE = "Hãy gửi từ ngày đó, theo liên kết trong thư nhắc việc; đến hạn, planflow sẽ nhắc."
 FEED_GRACE = dt.timedelta(days=60)  # a calendar feed outlives its plan by this much
 
 
@@ -59,8 +62,13 @@ def feed_token(web: WebState, plan: Plan, unit_id: str | None) -> str:
     return web.config.tokens.calendar_feed(plan.id, unit_id, expires)
 
 
-def _item_view(item: OccurrenceStatus, token: str) -> dict[str, Any]:
+def _not_open_page(message: str) -> Response:
+    return error_page(403, "Chưa đến kỳ báo cáo", sentence(message), NOT_OPEN_ADVICE)
+
+
+def _item_view(item: OccurrenceStatus, token: str, plan: Plan, today: dt.date) -> dict[str, Any]:
     f = item.facts
+    opens = input_opens(plan, item)
     return {
         "key": f.key,
         "kind": f.kind,
@@ -72,6 +80,7 @@ def _item_view(item: OccurrenceStatus, token: str) -> dict[str, Any]:
         "css": css_class(item.status),
         "percent": item.progress.percent,
         "url": f"/p/{token}/o/{f.key}",
+        "opens": opens if opens is not None and today < opens else None,
     }
 
 
@@ -83,7 +92,7 @@ def unit_page(token: str, request: Request, da_ghi: int | None = None) -> Respon
     with web.factory() as session:
         status = plan_status(plan.id, web.clock(), session=session)
         recorded = _recorded(session, da_ghi, scope, status)
-    items = [_item_view(i, token) for i in owned_open_items(status, scope.unit_id)]
+    items = [_item_view(i, token, plan, status.as_of.day) for i in owned_open_items(status, scope.unit_id)]
     context = {
         "plan": plan,
         "unit": web.unit_names(plan)[scope.unit_id],
@@ -117,6 +126,9 @@ def occurrence_form(token: str, key: str, request: Request) -> Response:
     with web.factory() as session:
         status = plan_status(plan.id, web.clock(), session=session)
     item = open_item(status, scope.unit_id, key)
+    refused = not_open_yet(plan, item, status.as_of.day)
+    if refused is not None:
+        return _not_open_page(refused)
     csrf = csrf_for(request, web)
     response = _form_page(web, token, plan, status, scope, item, csrf, Parsed(), {}, 200)
     return csrf.apply(response, web.config.secure_cookies)
@@ -130,7 +142,7 @@ def _form_page(
     context: dict[str, Any] = {
         "plan": plan,
         "unit": names[scope.unit_id],
-        "item": _item_view(item, token),
+        "item": _item_view(item, token, plan, status.as_of.day),
         "lead": ", ".join(names.get(u, u) for u in item.facts.lead),
         "when_text": item.facts.when_text or "",
         "back": f"/p/{token}",
@@ -177,6 +189,9 @@ def _record(
         with web.factory() as session, session.begin():
             status = plan_status(plan.id, now, session=session)
             item = open_item(status, scope.unit_id, key)
+            refused = not_open_yet(plan, item, status.as_of.day)
+            if refused is not None:
+                return _not_open_page(refused)
             if item.facts.kind == "report_input":
                 figures = report_input_fields(plan, item.facts.item_id, scope.unit_id, task_leads(status))
                 parsed = parse_report_input(fields, figures, now)
@@ -220,7 +235,11 @@ def _write_event(
 
 @router.get("/ics/{token}.ics")
 def calendar_feed(token: str, request: Request) -> Response:
-    """A plan's deadlines (or one unit's) as an iCalendar feed a calendar app subscribes to."""
+    """A plan's deadlines (or one unit's) as an iCalendar feed a calendar app subscribes to.
+
+    A feed is read-only and long-lived, and calendar apps share and sync it widely: its
+    events link to the plan's board (behind the login), never to a progress form. A unit
+    writes through the links of its reminder e-mails."""
     web = state(request)
     scope = web.config.tokens.read_calendar_feed(token, web.clock())
     plan = web.defs.plan(scope.plan_id)
@@ -228,20 +247,9 @@ def calendar_feed(token: str, request: Request) -> Response:
     now = web.clock()
     with web.factory() as session:
         status = plan_status(plan.id, now, session=session)
-    base = base_url(request, web)
-    progress_token = (
-        web.config.tokens.progress_link(plan.id, scope.unit_id, now + dt.timedelta(days=web.config.link_days))
-        if scope.unit_id
-        else None
-    )
-
-    def link(item: OccurrenceStatus) -> str:
-        if progress_token and scope.unit_id in item.facts.lead and not item.status.is_done:
-            return f"{base}/p/{progress_token}/o/{item.key}"
-        return f"{base}/board/{plan.id}"
-
+    board = f"{base_url(request, web)}/board/{plan.id}"
     body = plan_calendar(status, plan, names, unit_id=scope.unit_id, standing=web.standing(plan), now=now,
-                         link=link)  # fmt: skip
+                         link=lambda item: board)  # fmt: skip
     name = f"{plan.id}-{scope.unit_id}.ics" if scope.unit_id else f"{plan.id}.ics"
     return Response(body, media_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": f'inline; filename="{name}"'})  # fmt: skip

@@ -1,5 +1,6 @@
-"""Security at the edge of every request: response headers, a cap on the request body, and
-the CSRF cookie that form tokens are bound to.
+"""Security at the edge of every request: response headers, a cap on the request body, the
+cookies planflow issues (checked for shape before any route reads them), and the CSRF
+cookie that form tokens are bound to.
 
 The pages use no script and no inline style, so the Content-Security-Policy can forbid
 both; Referrer-Policy ``no-referrer`` keeps a progress link (a capability in its URL)
@@ -7,6 +8,9 @@ from leaking to any site a page links to.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Callable
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
@@ -28,6 +32,9 @@ HEADERS = {
 }
 CSRF_COOKIE = "pf_csrf"
 SESSION_COOKIE = "pf_board"
+# Both cookies hold a random URL-safe key: anything else was not issued by planflow. The dot
+# lets a signed session cookie of earlier versions lead to the login rather than to a refusal.
+COOKIE_SHAPE = re.compile(r"[A-Za-z0-9_.-]{20,200}")
 
 
 class SecurityHeaders:
@@ -92,3 +99,33 @@ class BodyLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+class CookieGuard:
+    """Refuses a request whose planflow cookie could not have been issued by planflow
+    (non-ASCII, quoted, too long …) with the ``refused`` page, which also drops the bad
+    cookies, so that no route ever compares or looks up such a value. Static files are
+    served whatever the cookies: the refusal page needs its style sheet."""
+
+    def __init__(self, app: ASGIApp, *, refused: Callable[[], Response], secure: bool) -> None:
+        self.app = app
+        self.refused = refused
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or str(scope.get("path", "")).startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        cookies = Request(scope).cookies
+        bad = [
+            n
+            for n in (CSRF_COOKIE, SESSION_COOKIE)
+            if n in cookies and not COOKIE_SHAPE.fullmatch(cookies[n])
+        ]
+        if not bad:
+            await self.app(scope, receive, send)
+            return
+        response = self.refused()
+        for name in bad:
+            response.delete_cookie(name, secure=self.secure, httponly=True, samesite="lax")
+        await response(scope, receive, send)

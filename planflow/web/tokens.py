@@ -1,5 +1,4 @@
-"""Signed, expiring tokens: progress links, calendar feeds, board sessions and form (CSRF)
-tokens.
+"""Signed, expiring tokens: progress links, calendar feeds and form (CSRF) tokens.
 
 A token is URL-safe JSON signed with HMAC-SHA256 under the server secret
 (``PLANFLOW_SECRET``) by ``itsdangerous``. Each use has its own salt, so a token minted
@@ -7,8 +6,9 @@ for one purpose (a calendar feed) is refused for another (a progress link). Expi
 field of the payload, checked against an explicit ``now`` (the app's clock, which
 ``--as-of`` can fix), never against the wall clock behind the caller's back.
 
-No JavaScript, no server-side session table: everything a request needs to be trusted
-is in its signed token.
+No JavaScript: everything a link or a form needs to be trusted is in its signed token.
+Board sign-ins are the exception: they are kept on the server (``planflow.web.signin``) so
+that logout can revoke them.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ class Purpose(StrEnum):
 
     PROGRESS = "planflow.progress-link"
     CALENDAR = "planflow.calendar-feed"
-    SESSION = "planflow.board-session"
     CSRF = "planflow.form"
 
 
@@ -104,17 +103,6 @@ class Tokens:
         if not isinstance(plan_id, str) or not (unit_id is None or isinstance(unit_id, str)):
             raise LinkError("liên kết lịch không hợp lệ")
         return FeedScope(plan_id, unit_id)
-
-    # --- board sessions ----------------------------------------------------------------
-
-    def session(self, user: str, expires: dt.datetime) -> str:
-        return self.issue(Purpose.SESSION, {"u": user}, expires)
-
-    def read_session(self, token: str, now: dt.datetime) -> str:
-        user = self.read(Purpose.SESSION, token, now).get("u")
-        if not isinstance(user, str):
-            raise LinkError("phiên đăng nhập không hợp lệ")
-        return user
 
     # --- CSRF ------------------------------------------------------------------------------
 

@@ -89,3 +89,60 @@ def test_a_broken_template_says_what_to_do(contexts: list[ReportContext], tmp_pa
 
 def _text(package: bytes) -> str:
     return "\n".join(p.text for p in docx.Document(io.BytesIO(package)).paragraphs)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("tag", "reached"),
+    [
+        # the process, through the globals of a function Jinja puts in every template
+        ("{{ cycler.__init__.__globals__.os.getpid() }}", "__init__"),
+        # every class of the interpreter, the usual first step out of a template
+        ("{{ r.__class__.__mro__[1].__subclasses__() }}", "__class__"),
+        # a method that changes what the next tags read
+        ("{{ r.shortcomings.append('sửa số liệu') }}", "append"),
+    ],
+)  # fmt: skip
+def test_a_template_cannot_reach_the_server(
+    contexts: list[ReportContext], tmp_path: Path, tag: str, reached: str
+) -> None:
+    """A tag that reaches past the report's data (the process, Python's classes, the context's
+    methods) is refused with a message naming the template and the tag; nothing is rendered."""
+    hostile = tmp_path / "report.docx"
+    document = docx.Document(str(PACKAGED))
+    document.add_paragraph(tag)
+    document.save(str(hostile))
+    with pytest.raises(PlanflowError) as refused:
+        render_docx(contexts[0], hostile)
+    message = str(refused.value)
+    assert message.startswith(f"mẫu báo cáo {hostile} có thẻ không được phép (")
+    assert f"(dùng '{reached}' của đối tượng " in message, message
+    assert message.endswith(
+        "): mẫu chỉ được đọc số liệu của báo cáo (r.…). Mở mẫu trong Word, xoá thẻ đó rồi lưu lại."
+    )
+    assert str(os.getpid()) not in message
+    assert _members(render_docx(contexts[0])) == _members(_docxtpl(contexts[0], PACKAGED))
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "{{ 'x' * 10 ** 9 }}",  # a gigabyte of text
+        "{{ 2 ** 1000000000 }}",  # a number of a billion bits
+        "{{ 3 * [r.summary] * 100000000 }}",  # a list of hundreds of millions of items
+    ],
+)
+def test_a_template_cannot_exhaust_the_server(
+    contexts: list[ReportContext], tmp_path: Path, tag: str
+) -> None:
+    """A tag that would build an enormous value is refused at once, with the template named; nothing is rendered."""
+    hostile = tmp_path / "report.docx"
+    document = docx.Document(str(PACKAGED))
+    document.add_paragraph(tag)
+    document.save(str(hostile))
+    with pytest.raises(PlanflowError) as refused:
+        render_docx(contexts[0], hostile)
+    assert str(refused.value).startswith(
+        f"mẫu báo cáo {hostile} có thẻ không được phép (phép tính tạo giá trị quá lớn): "
+    )

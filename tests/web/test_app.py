@@ -4,6 +4,7 @@ real store (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -121,6 +122,15 @@ def test_percent_targets_and_past_day(web: Web) -> None:
         # a measured value must be a number
         ({"status": "in_progress", "t:ty-le": "tám mươi"}, "t:ty-le",
          "Tỷ lệ hồ sơ số hóa: 'tám mươi' không phải một số; ghi ví dụ 85 hoặc 85,5"),
+        # a measured value is a finite number of sensible length, within its metric's range
+        ({"status": "in_progress", "t:ty-le": "1e400"}, "t:ty-le",
+         "Tỷ lệ hồ sơ số hóa: '1e400' không phải một số; ghi ví dụ 85 hoặc 85,5"),
+        ({"status": "in_progress", "t:ty-le": "8" * 5000}, "t:ty-le",
+         "Tỷ lệ hồ sơ số hóa: '88888888888888888888…' có 5000 chữ số; số đo ghi tối đa 15 chữ số"),
+        ({"status": "in_progress", "t:ty-le": "150"}, "t:ty-le",
+         "Tỷ lệ hồ sơ số hóa: '150' vượt quá 100 %; tỷ lệ ghi từ 0 đến 100"),
+        ({"status": "in_progress", "t:ty-le": "-5"}, "t:ty-le",
+         "Tỷ lệ hồ sơ số hóa: '-5' là số âm; số đo của chỉ tiêu không âm"),
         # percent within 0-100, whole
         ({"status": "in_progress", "percent": "150"}, "percent", "'150': phần trăm phải là số nguyên từ 0 đến 100"),
         # done means 100%
@@ -315,6 +325,28 @@ def test_report_input_with_figures_and_text(web: Web) -> None:
     assert web.client.get(f"{link}/o/{key}").status_code == 403  # sent: closed
 
 
+def test_report_input_before_its_data_window_opens_is_refused(web: Web) -> None:
+    """On 24/03/2026 the third quarter's part cannot be sent: its data window opens on 15/06/2026, and the form,
+    the submission and the unit's page all say so; nothing is recorded."""
+    link = web.link("hcc")
+    key = "demo-2026/bao-cao-quy/2026-Q3/hcc"
+    message = (
+        "Phần báo cáo kỳ Quý III/2026 nhận từ ngày 15/06/2026, khi kỳ số liệu của báo cáo bắt đầu; "
+        "hôm nay 24/03/2026 chưa gửi được."
+    )
+    form = web.client.get(f"{link}/o/{key}")
+    assert form.status_code == 403
+    assert '<h1 id="loi">Chưa đến kỳ báo cáo</h1>' in unescape(form.text) and message in unescape(form.text)
+    token = web.csrf(f"{link}/o/demo-2026/bao-cao-quy/2026-Q1/hcc")
+    sent = web.client.post(f"{link}/o/{key}", data={"csrf": token, "text": "Quý III: xong trước."},
+                           follow_redirects=False)  # fmt: skip
+    assert sent.status_code == 403 and message in unescape(sent.text)
+    assert _events(web.sessions) == []
+    page = unescape(web.client.get(link).text)
+    assert f"/o/{key}" not in page and "Nhận từ 15/06/2026" in page
+    assert "/o/demo-2026/bao-cao-quy/2026-H1/hcc" in page  # the first half's data opened on 15/12/2025
+
+
 def test_report_input_of_another_unit_is_refused(web: Web) -> None:
     """Phòng Kinh tế cannot send Trung tâm PVHCC's part of the report."""
     link = web.link("kt")
@@ -410,9 +442,38 @@ def test_board_needs_the_standing_units_login(web: Web) -> None:
         wrong = web.client.post("/login", data={"csrf": token, "user": "thuongtruc", "password": "sai"})
         assert wrong.status_code == 401 and "Sai tên đăng nhập hoặc mật khẩu." in unescape(wrong.text)
     locked = web.client.post("/login", data={"csrf": token, "user": "thuongtruc", "password": PASSWORD})
-    assert locked.status_code == 429 and "thử lại sau 15 phút" in unescape(locked.text)
+    assert locked.status_code == 429 and "tạm khoá đến " in unescape(locked.text)
     no_token = web.client.post("/login", data={"user": "thuongtruc", "password": PASSWORD})
     assert no_token.status_code == 403
+
+
+def test_the_login_lock_is_per_account_and_address(web: Web) -> None:
+    """Five wrong passwords lock one account from one address, say until when, and lock neither another
+    account name nor the same account from another address; the lock ends after 15 minutes."""
+    throttle = web.client.app.state.web.throttle  # type: ignore[attr-defined]
+    start = dt.datetime(2026, 3, 24, 9, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=7))).timestamp()
+    throttle.clock = lambda: start
+
+    def attempt(client: TestClient, user: str, password: str) -> int:
+        form = client.get("/login")
+        token = re.search(r'name="csrf" value="([^"]+)"', form.text)
+        assert token
+        answer = client.post("/login", data={"csrf": token.group(1), "user": user, "password": password},
+                             follow_redirects=False)  # fmt: skip
+        if answer.status_code == 429:
+            assert (
+                "Đã nhập sai mật khẩu 5 lần. Đăng nhập tài khoản này từ địa chỉ của bạn tạm khoá đến 09:15 "
+                "ngày 24/03/2026 (còn 15 phút); hãy thử lại sau thời điểm đó."
+            ) in unescape(answer.text)
+        return answer.status_code
+
+    assert [attempt(web.client, "thuongtruc", "sai") for _ in range(6)] == [401] * 5 + [429]
+    assert attempt(web.client, "THUONGTRUC ", PASSWORD) == 429  # the same account, written otherwise
+    assert attempt(web.client, "khach", "sai") == 401  # another account name is counted apart
+    with TestClient(web.client.app, base_url="http://127.0.0.1", client=("198.51.100.20", 40000)) as other:
+        assert attempt(other, "thuongtruc", PASSWORD) == 303
+    throttle.clock = lambda: start + 15 * 60 + 1
+    assert attempt(web.client, "thuongtruc", PASSWORD) == 303
 
 
 def test_login_redirects_only_inside_the_site(web: Web) -> None:
@@ -469,7 +530,8 @@ def test_board_is_off_without_a_password(
 
 
 def test_unit_calendar_feed(web: Web) -> None:
-    """The feed linked from a unit's page holds that unit's deadlines with reminders and links to its forms."""
+    """The feed linked from a unit's page holds that unit's deadlines with reminders, and no link that can write:
+    its events link to the plan's read-only board, behind the login."""
     page = web.client.get(web.link("kt"))
     feed_url = re.search(r'href="http://127\.0\.0\.1(/ics/[^"]+\.ics)"', unescape(page.text))
     assert feed_url
@@ -480,4 +542,81 @@ def test_unit_calendar_feed(web: Web) -> None:
     assert summaries[0].startswith("Hạn: Báo cáo gửi Phòng Văn hóa - Xã hội")
     assert any("Số hóa hồ sơ" in s for s in summaries)  # kt supports it
     assert not any("Rà soát trước Tết" in s for s in summaries)
+    assert "/p/" not in answer.text and "/o/" not in answer.text
+    assert {str(e["url"]) for e in cal.walk("VEVENT")} == {"http://127.0.0.1/board/demo-2026"}
+    assert all("Xem trên bảng theo dõi: http://127.0.0.1/board/demo-2026" in str(e["description"])
+               for e in cal.walk("VEVENT"))  # fmt: skip
+    board = web.client.get("/board/demo-2026", follow_redirects=False)
+    assert (board.status_code, board.headers["location"]) == (303, "/login?next=/board/demo-2026")
     assert web.client.get("/ics/" + web.link("kt").removeprefix("/p/") + ".ics").status_code == 403
+
+
+# --- cookies ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    [
+        "pf_csrf=h\u00e9llo".encode(),  # a non-ASCII form cookie (it made the token check fail with a 500)
+        b"pf_csrf=\xff\xfe\x00",  # bytes that are no text at all
+        b'pf_csrf="' + b"a" * 40,  # an unclosed quote
+        "pf_board=\u0111\u0103ng-nh\u1eadp".encode(),  # a non-ASCII session cookie
+        b"pf_board=" + b"x" * 5000,  # a session cookie far longer than any planflow issues
+    ],
+)  # fmt: skip
+def test_a_malformed_cookie_is_a_clear_403(web: Web, cookie: bytes) -> None:
+    """A cookie planflow could not have issued gets a 403 page that says what to do and drops it; nothing is recorded."""
+    path = f"{web.link('hcc')}/o/demo-2026/tet"
+    token = web.csrf(path)
+    web.client.cookies.clear()
+    for answer in (
+        web.client.post(path, data={"csrf": token, "status": "done"}, headers={"cookie": cookie}),
+        web.client.get("/board", headers={"cookie": cookie}, follow_redirects=False),
+    ):
+        assert answer.status_code == 403
+        text = unescape(answer.text)
+        assert '<h1 id="loi">Cookie không hợp lệ</h1>' in text
+        assert "Trình duyệt gửi một cookie không do planflow cấp (có thể đã bị sửa)." in text
+        assert "Tải lại trang: cookie hỏng đã được xoá." in text
+        name = cookie.split(b"=")[0].decode()
+        assert f'{name}=""; expires=' in answer.headers["set-cookie"]
+        assert answer.headers["content-security-policy"] == CSP
+    assert _events(web.sessions) == []
+    assert web.client.get("/static/style.css", headers={"cookie": cookie}).status_code == 200
+
+
+# --- sessions -----------------------------------------------------------------------------------------------
+
+
+def test_a_session_copied_before_logout_no_longer_opens_the_board(web: Web) -> None:
+    """After logout the session is revoked on the server: its cookie, replayed from another browser, leads to the login."""
+    web.login()
+    copied = web.client.cookies["pf_board"]
+    with TestClient(web.client.app, base_url="http://127.0.0.1") as thief:
+        thief.cookies.set("pf_board", copied)
+        assert thief.get("/board", follow_redirects=False).status_code == 200
+        token = re.search(r'name="csrf" value="([^"]+)"', web.client.get("/board").text)
+        assert token
+        out = web.client.post("/logout", data={"csrf": token.group(1)}, follow_redirects=False)
+        assert (out.status_code, out.headers["location"]) == (303, "/login")
+        replay = thief.get("/board", follow_redirects=False)
+    assert (replay.status_code, replay.headers["location"]) == (303, "/login?next=/board")
+    assert web.client.get("/board", follow_redirects=False).status_code == 303
+
+
+def test_sessions_are_stored_hashed(web: Web) -> None:
+    """The store keeps a session's hash, never the cookie value, and marks it revoked at logout."""
+    from planflow.store.models import WebSessionRow
+
+    web.login()
+    cookie = web.client.cookies["pf_board"]
+    with web.sessions() as s:
+        (row,) = s.scalars(select(WebSessionRow))
+    assert row.id_hash == hashlib.sha256(cookie.encode()).hexdigest() and cookie not in row.id_hash
+    assert (row.user, row.revoked_at) == ("thuongtruc", None)
+    token = re.search(r'name="csrf" value="([^"]+)"', web.client.get("/board").text)
+    assert token
+    web.client.post("/logout", data={"csrf": token.group(1)}, follow_redirects=False)
+    with web.sessions() as s:
+        (row,) = s.scalars(select(WebSessionRow))
+    assert row.revoked_at is not None

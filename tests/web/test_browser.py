@@ -228,3 +228,32 @@ def test_phone_screen(site: Site, browser: Browser) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "board-phone.png"), full_page=True)
     context.close()
+
+
+def test_logout_and_bad_cookies_in_the_browser(site: Site, browser: Browser) -> None:
+    """A board cookie copied into another browser stops working at logout; a cookie planflow never issued gets a
+    clear page, and a reload works again."""
+    officer = browser.new_context(locale="vi-VN")
+    page = officer.new_page()
+    _login(page, site, "/board")
+    expect(page.get_by_role("heading", name="Tất cả kế hoạch")).to_be_visible()
+    (copied,) = [c for c in officer.cookies() if c["name"] == "pf_board"]
+    thief = browser.new_context(locale="vi-VN")
+    thief.add_cookies([copied])
+    stolen = thief.new_page()
+    stolen.goto(f"{site.url}/board")
+    expect(stolen.get_by_role("heading", name="Tất cả kế hoạch")).to_be_visible()
+    page.get_by_role("button", name="Đăng xuất (thuongtruc)").click()
+    expect(page.get_by_role("heading", name="Đăng nhập bảng theo dõi")).to_be_visible()
+    stolen.goto(f"{site.url}/board")
+    expect(stolen.get_by_role("heading", name="Đăng nhập bảng theo dõi")).to_be_visible()
+
+    link = _link(site.mails["vhxh@demo.example"], "demo-2026/ke-hoach")
+    thief.add_cookies([{"name": "pf_csrf", "value": "x" * 300, "url": site.url}])
+    stolen.goto(link)
+    expect(stolen.get_by_role("heading", name="Cookie không hợp lệ")).to_be_visible()
+    expect(stolen.locator("body")).to_contain_text("Tải lại trang: cookie hỏng đã được xoá.")
+    stolen.reload()
+    expect(stolen.get_by_role("heading", name="Ban hành kế hoạch")).to_be_visible()
+    officer.close()
+    thief.close()

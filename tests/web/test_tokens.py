@@ -48,12 +48,12 @@ def test_tampering_is_detected(mangle) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_purposes_and_secrets_do_not_mix() -> None:
-    """A calendar feed or a session is no progress link; another server's secret signs nothing here."""
+    """A calendar feed or a form token is no progress link; another server's secret signs nothing here."""
     tokens = Tokens("a" * 40)
     with pytest.raises(LinkError):
         tokens.read_progress_link(tokens.calendar_feed("demo-2026", "kt", LATER), NOW)
     with pytest.raises(LinkError):
-        tokens.read_progress_link(tokens.issue(Purpose.SESSION, {"p": "demo-2026", "u": "kt"}, LATER), NOW)
+        tokens.read_progress_link(tokens.issue(Purpose.CSRF, {"p": "demo-2026", "u": "kt"}, LATER), NOW)
     with pytest.raises(LinkError):
         tokens.read_progress_link(Tokens("b" * 40).progress_link("demo-2026", "kt", LATER), NOW)
 

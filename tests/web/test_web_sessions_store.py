@@ -1,0 +1,83 @@
+"""The web_sessions table arrives by migration, on SQLite and PostgreSQL, in stores made before it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, inspect
+
+from planflow.store.db import MIGRATIONS, create_store_engine, open_store
+from planflow.store.models import WebSessionRow
+from planflow.web.signin import end_session, session_user, start_session
+
+BEFORE = "0004"  # the schema released before board sessions were kept on the server
+
+
+def _alembic(engine: Engine, step: str, target: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        getattr(command, step)(config, target)
+
+
+def _tables(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names())
+
+
+def test_the_migration_goes_up_and_down(database_url: str) -> None:
+    """Upgrading adds web_sessions, downgrading to the schema before removes it, and upgrading again restores it."""
+    engine = create_store_engine(database_url)
+    try:
+        _alembic(engine, "upgrade", BEFORE)
+        assert "web_sessions" not in _tables(engine)
+        _alembic(engine, "upgrade", "head")
+        assert "web_sessions" in _tables(engine)
+        _alembic(engine, "downgrade", BEFORE)
+        assert "web_sessions" not in _tables(engine) and "plans" in _tables(engine)
+        _alembic(engine, "upgrade", "head")
+        assert "web_sessions" in _tables(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.xfail(
+    reason="planflow/store/db.py's HEAD_REVISION still names 0004 on this branch, so a store at 0004 is taken as "
+    "current; it is set to the re-chained head at merge (then remove this mark)",
+    strict=True,
+)
+def test_a_store_made_before_sessions_gains_them_when_opened(database_url: str) -> None:
+    """A store at the schema before sessions is brought up to date when planflow opens it, and sign-ins then work."""
+    engine = create_store_engine(database_url)
+    try:
+        _alembic(engine, "upgrade", BEFORE)
+    finally:
+        engine.dispose()
+    factory = open_store(database_url)
+    try:
+        key = start_session(factory, "thuongtruc")
+        assert session_user(factory, key) == "thuongtruc"
+        end_session(factory, key)
+        assert session_user(factory, key) is None
+    finally:
+        factory.kw["bind"].dispose()
+
+
+def test_a_session_ends_at_logout_and_at_expiry(database_url: str) -> None:
+    """A sign-in opens the board until it is ended or its 12 hours are over; an unknown key opens nothing."""
+    factory = open_store(database_url)
+    try:
+        key = start_session(factory, "thuongtruc")
+        assert session_user(factory, key) == "thuongtruc"
+        assert session_user(factory, key + "x") is None
+        with factory() as s, s.begin():
+            row = s.get(WebSessionRow, hashlib.sha256(key.encode()).hexdigest())
+            assert row is not None
+            row.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+        assert session_user(factory, key) is None
+    finally:
+        factory.kw["bind"].dispose()
