@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, inspect
@@ -45,11 +44,6 @@ def test_the_migration_goes_up_and_down(database_url: str) -> None:
         engine.dispose()
 
 
-@pytest.mark.xfail(
-    reason="planflow/store/db.py's HEAD_REVISION still names 0004 on this branch, so a store at 0004 is taken as "
-    "current; it is set to the re-chained head at merge (then remove this mark)",
-    strict=True,
-)
 def test_a_store_made_before_sessions_gains_them_when_opened(database_url: str) -> None:
     """A store at the schema before sessions is brought up to date when planflow opens it, and sign-ins then work."""
     engine = create_store_engine(database_url)
