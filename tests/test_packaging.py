@@ -32,7 +32,9 @@ PACKAGED_DATA = [
 
 def _copy_sources(target: Path) -> Path:
     """The checkout without its venv, caches and VCS data (symlinks kept, as git keeps them)."""
-    ignore = shutil.ignore_patterns(".git", ".venv", "*.egg-info", "build", "__pycache__", ".*_cache", "bench")
+    ignore = shutil.ignore_patterns(
+        ".git", ".venv", "*.egg-info", "build", "__pycache__", ".*_cache", "bench"
+    )
     return Path(shutil.copytree(REPO, target, symlinks=True, ignore=ignore))
 
 
@@ -66,7 +68,17 @@ def venv(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
     (site / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     wheel = next(dist.glob("*.whl"))
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(root / "bin" / "python"), "install", "--quiet", "--no-deps", str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(root / "bin" / "python"),
+            "install",
+            "--quiet",
+            "--no-deps",
+            str(wheel),
+        ],
         check=True,
     )
     yield root
@@ -102,7 +114,9 @@ def test_generic_names_are_not_importable(venv: Path, tmp_path: Path) -> None:
     for name in ("flows", "tasks", "notifications"):
         result = _run(venv, "python", "-c", f"import {name}", cwd=tmp_path)
         assert f"No module named '{name}'" in result.stderr
-    result = _run(venv, "python", "-c", "import planflow.flows.check_plans, planflow.tasks.notify_steps", cwd=tmp_path)
+    result = _run(
+        venv, "python", "-c", "import planflow.flows.check_plans, planflow.tasks.notify_steps", cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -110,7 +124,9 @@ def test_generic_names_are_not_importable(venv: Path, tmp_path: Path) -> None:
 def test_installed_commands_check_and_build_a_report(venv: Path, tmp_path: Path) -> None:
     """From the installed wheel, `planflow check` runs the daily flow and `report build` writes a Word report."""
     shutil.copytree(REPO / "definitions", tmp_path / "definitions")
-    check = _run(venv, "planflow", "check", "loc-tan-2026", "--as-of", "2026-04-07", "--dry-run", cwd=tmp_path)
+    check = _run(
+        venv, "planflow", "check", "loc-tan-2026", "--as-of", "2026-04-07", "--dry-run", cwd=tmp_path
+    )
     assert check.returncode == 0, check.stdout + check.stderr
     assert "loc-tan-2026" in check.stdout
     report = _run(
