@@ -46,7 +46,10 @@ def extract(document: SourceDocument, directory: UnitDirectory | None, year: int
     """The plan draft of ``document``; DocumentError when it is not a plan."""
     layout = clean_layout(document.blocks)
     root = build_outline(paragraphs(layout.blocks))
-    draft = PlanDraft(source=document.path, kind=document.kind, year=year, footnotes=layout.footnotes)
+    draft = PlanDraft(
+        source=document.path, kind=document.kind, year=year, footnotes=document.footnotes + layout.footnotes
+    )
+    draft.warnings += document.notes  # what the reader could only half read (OCR, text boxes)
     _check_type(layout.blocks, document)
     read_header(layout.blocks, draft)
     read_title(root, draft)
