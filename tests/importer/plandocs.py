@@ -15,7 +15,7 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 from PIL import Image
 
 HEADER = (
@@ -75,7 +75,16 @@ def _fill(table: docx.table.Table, rows: tuple[tuple[str, ...], ...] | list[tupl
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if len(texts) == 2 else None
 
 
-def plan_docx(path: Path, tasks: int = 6, merged: bool = True, number: str = "552") -> Path:
+def _widths(table: docx.table.Table, widths: tuple[Cm, ...]) -> None:
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+
+
+def plan_docx(path: Path, tasks: int = 6, merged: bool = True, number: str = "552", footer: str = "") -> Path:
     """A plan: layout header, body with two numbered items, layout signature, and an
     appendix whose last column merges down over the last two tasks (one deadline for
     both) and whose group rows span all columns."""
@@ -83,9 +92,12 @@ def plan_docx(path: Path, tasks: int = 6, merged: bool = True, number: str = "55
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"  # type: ignore[attr-defined]
     style.font.size = Pt(12)  # type: ignore[attr-defined]
+    if footer:
+        document.sections[0].footer.paragraphs[0].text = footer  # printed at the foot of every page
     header = document.add_table(rows=2, cols=2)
     _borderless(header)
     _fill(header, tuple(tuple(c.replace("552", number) for c in row) for row in HEADER))
+    _widths(header, (Cm(6), Cm(10)))
     for text in (
         "KẾ HOẠCH",
         "Triển khai chuyển đổi số trên địa bàn tỉnh năm 2026",
@@ -101,6 +113,7 @@ def plan_docx(path: Path, tasks: int = 6, merged: bool = True, number: str = "55
     signature = document.add_table(rows=1, cols=2)
     _borderless(signature)
     _fill(signature, SIGNATURE)
+    _widths(signature, (Cm(8), Cm(8)))
     document.add_paragraph("PHỤ LỤC")
     document.add_paragraph("DANH MỤC NHIỆM VỤ")
     rows = [APPENDIX_HEAD, *task_rows(tasks)]

@@ -88,7 +88,7 @@ def find_grids(gray: Any) -> list[Grid]:
 
     ink = gray.point(lambda v: 255 if v < _INK else 0)
     height = ink.size[1]
-    rows = [v / 255 for v in ink.resize((1, height), Image.Resampling.BOX).getdata()]
+    rows = [v / 255 for v in ink.resize((1, height), Image.Resampling.BOX).tobytes()]
     rules = _runs([i for i, v in enumerate(rows) if v >= _RULE_ROW])
     rules = [(a, b) for a, b in rules if b - a < _THIN and _continuous(ink, a, b)]
     grids: list[Grid] = []
@@ -112,7 +112,7 @@ def _continuous(ink: Any, top: int, bottom: int) -> bool:
     from PIL import Image
 
     strip = ink.crop((0, top, ink.size[0], bottom + 1))
-    columns = [v / 255 for v in strip.resize((ink.size[0], 1), Image.Resampling.BOX).getdata()]
+    columns = [v / 255 for v in strip.resize((ink.size[0], 1), Image.Resampling.BOX).tobytes()]
     longest = max((b - a + 1 for a, b in _runs([i for i, v in enumerate(columns) if v >= 0.5])), default=0)
     return bool(longest >= _RULE_ROW * ink.size[0])
 
@@ -135,7 +135,7 @@ def _vertical_rules(ink: Any, top: int, bottom: int) -> list[int]:
     if bottom - top < _MIN_ROW:
         return []
     band = ink.crop((0, top, ink.size[0], bottom))
-    columns = [v / 255 for v in band.resize((ink.size[0], 1), Image.Resampling.BOX).getdata()]
+    columns = [v / 255 for v in band.resize((ink.size[0], 1), Image.Resampling.BOX).tobytes()]
     runs = _runs([i for i, v in enumerate(columns) if v >= _RULE_COLUMN])
     return [(a + b) // 2 for a, b in runs if b - a < _THIN]
 
@@ -181,5 +181,5 @@ def _ruled(ink: Any, left: int, right: int, rule: tuple[int, int]) -> bool:
     if right - left <= 2 * pad:
         return True
     strip = ink.crop((left + pad, rule[0], right - pad, rule[1] + 1))
-    values = list(strip.resize((1, 1), Image.Resampling.BOX).getdata())
+    values = list(strip.resize((1, 1), Image.Resampling.BOX).tobytes())
     return bool(values and float(values[0]) / 255 >= 0.5)

@@ -13,7 +13,15 @@ from typing import Any
 
 from planflow.errors import DocumentError
 from planflow.importer.document import Block, Line, SourceDocument
-from planflow.importer.read.common import Piece, by_columns, clean, joined_tables, read_bytes, table_blocks
+from planflow.importer.read.common import (
+    Piece,
+    by_columns,
+    clean,
+    is_rule,
+    joined_tables,
+    read_bytes,
+    table_blocks,
+)
 from planflow.importer.read.markup import paragraphs_of
 
 _PAGE_NUMBER = re.compile(
@@ -66,6 +74,8 @@ def _page_blocks(page: Any, number: int) -> list[tuple[float, float, Block]]:
         if not any(x0 <= middle_x <= x1 and top <= middle_y <= bottom for x0, top, x1, bottom in boxes):
             lines.append(_pieces(line))
     for top, bottom, text in by_columns(lines):
+        if is_rule(text):
+            continue  # the short rule under the issuing body and the motto
         placed.append((top / height, bottom / height, Line(clean(text), f"trang {number}")))
     for index, table in enumerate(tables, start=1):
         where = f"trang {number}, bảng {index}"
@@ -145,7 +155,7 @@ def _without_running_lines(pages: list[list[tuple[float, float, Block]]]) -> lis
         counts.update(
             {k for top, bottom, b in page if (top < _MARGIN or bottom > 1 - _MARGIN) and (k := key(b))}
         )
-    repeated = {k for k, n in counts.items() if len(pages) >= 3 and n >= 0.6 * len(pages)}
+    repeated = {k for k, n in counts.items() if len(pages) >= 2 and n >= 0.6 * len(pages)}
     out: list[Block] = []
     for page in pages:
         for top, bottom, block in page:
