@@ -16,9 +16,8 @@ from pathlib import Path
 from planflow.errors import DocumentError
 from planflow.importer.document import Block, Line, Table
 
-_MOTTO = re.compile(
-    r"C[ỘO]NG\s+H[OÒ]À?\s*X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A|Độc\s+lập\s*[-–]\s*Tự\s+do", re.I
-)
+# The national motto as a header prints it (capitals, then "Độc lập - Tự do - Hạnh phúc").
+_MOTTO = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA|Độc\s+lập\s*[-–]\s*Tự\s+do")
 _LAYOUT_MARKS = (
     _MOTTO,
     re.compile(r"^\s*Số\s*:", re.M),

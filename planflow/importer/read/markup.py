@@ -28,7 +28,8 @@ _ITEM = re.compile(
     r"^\s*(?:[-+•–]\s+(?=\D)|\d{1,2}(?:\.\d{1,2}){0,3}\s*[.)]\s+\S|[a-zđ]\)\s|[IVX]{1,5}\.\s|"
     r"(?:Căn cứ|Nơi nhận|Kính gửi|Số\s*:)\b)"
 )
-_MOTTO = re.compile(r"C[ỘO]NG\s+H[OÒ]A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM", re.IGNORECASE)
+# The national motto as a header prints it, in capitals: a sentence naming the country is no header.
+_MOTTO = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM")
 
 
 def decode(path: Path) -> str:
