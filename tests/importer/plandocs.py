@@ -35,6 +35,11 @@ APPENDIX_HEAD = ("STT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối 
 LEADS = ("Sở Khoa học và Công nghệ", "Sở Tài chính", "Sở Nội vụ", "Sở Giáo dục và Đào tạo")
 TIMES = ("Quý IV/2025", "Tháng 12/2025", "Năm 2026", "Thường xuyên")
 SOFFICE = shutil.which("soffice")
+# A paragraph printed over several lines: a reader must give it back as one.
+LONG_PARAGRAPH = (
+    "- Nâng cao hiệu quả chuyển đổi số trong các cơ quan nhà nước, triển khai đồng bộ các nền tảng số "
+    "dùng chung trong giai đoạn 2026 - 2030 và các năm tiếp theo theo đúng lộ trình đã đề ra của tỉnh."
+)
 
 
 def task_rows(count: int) -> list[tuple[str, ...]]:
@@ -102,7 +107,7 @@ def plan_docx(path: Path, tasks: int = 6, merged: bool = True, number: str = "55
         "KẾ HOẠCH",
         "Triển khai chuyển đổi số trên địa bàn tỉnh năm 2026",
         "I. MỤC ĐÍCH, YÊU CẦU",
-        "Nâng cao hiệu quả chuyển đổi số trong các cơ quan nhà nước.",
+        LONG_PARAGRAPH,
         "II. NHIỆM VỤ",
         "Các nhiệm vụ cụ thể tại Phụ lục kèm theo.",
         "III. TỔ CHỨC THỰC HIỆN",

@@ -8,11 +8,11 @@ import pdfplumber
 
 from planflow.importer import read_document
 from planflow.importer.document import Line, Table
-from tests.importer.plandocs import need_soffice, plan_docx, task_rows, to_pdf
+from tests.importer.plandocs import LONG_PARAGRAPH, need_soffice, plan_docx, task_rows, to_pdf
 
 
 def test_printed_plan(tmp_path: Path) -> None:
-    """Header read column by column, the footer gone, the 36-task appendix one table over its pages."""
+    """Header read column by column, paragraphs joined, the footer gone, the 36-task appendix one table."""
     need_soffice()
     source = plan_docx(tmp_path / "kh.docx", tasks=36, footer="KH 552/KH-UBND - bản điện tử")
     pdf = to_pdf(source, tmp_path)
@@ -23,6 +23,7 @@ def test_printed_plan(tmp_path: Path) -> None:
         "Độc lập - Tự do - Hạnh phúc", "Lạng Sơn, ngày 19 tháng 11 năm 2025", "KẾ HOẠCH",
     ]  # fmt: skip
     assert not [line for line in lines if "bản điện tử" in line]
+    assert LONG_PARAGRAPH in lines  # printed over three lines, read as one paragraph
     assert lines[lines.index("Nơi nhận:") : lines.index("Nơi nhận:") + 7] == [
         "Nơi nhận:", "- Sở Khoa học và Công nghệ;", "- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH",
         "PHÓ CHỦ TỊCH", "Nguyễn Văn An",

@@ -26,6 +26,11 @@ _LAYOUT_MARKS = (
     re.compile(r"^\s*(?:TM|KT|TL|TUQ|Q)\s*\.\s*[A-ZÀ-ỸĐ]", re.M),
 )
 Piece = tuple[float, float, float, float, str]  # x0, x1, top, bottom, text of a stretch of a line
+# A line that ends a sentence, and one that opens an item (bullet, number, letter, field).
+_ENDS = re.compile(r"[.;:!?]\W{0,2}$")
+_OPENS = re.compile(
+    r"^\s*(?:[-+•–]\s*(?=\D)|\d{1,2}(?:\.\d{1,2}){0,3}\s*[.)]|[a-zđ]\)|[IVX]{1,5}\.|Căn cứ\b)"
+)
 _RULE = re.compile(r"^\s*[-–—_=*]{3,}\s*$")
 
 
@@ -152,4 +157,36 @@ def by_columns(lines: list[list[Piece]]) -> list[tuple[float, float, str]]:
         # placed at the run's top, in this order (the page is sorted by top afterwards)
         top = run[0][2]
         out += [(top + k * 1e-3, p[3], p[4]) for k, p in enumerate(left + right)]
+    return out
+
+
+def paragraph_lines(lines: list[list[Piece]]) -> list[list[Piece]]:
+    """Printed lines joined into paragraphs by their shape: a line that runs to the right
+    edge of the text, and does not end a sentence, goes on in the next line when that one
+    starts at the left edge and does not open an item (a new paragraph is indented, or
+    follows a short line or a full stop). Centred and two-column lines stay as they are."""
+    single = [line[0] for line in lines if len(line) == 1]
+    if len(single) < 3:
+        return lines
+    lefts = sorted(p[0] for p in single)
+    rights = sorted(p[1] for p in single)
+    left, right = lefts[len(lefts) // 10], rights[len(rights) * 9 // 10]
+    slack = 0.04 * (right - left)
+    out: list[list[Piece]] = []
+    for line in lines:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and len(previous) == 1
+            and len(line) == 1
+            and previous[0][1] >= right - slack
+            and abs(line[0][0] - left) <= slack
+            and line[0][2] - previous[0][3] <= previous[0][3] - previous[0][2]
+            and not _ENDS.search(previous[0][4])
+            and not _OPENS.match(line[0][4])
+        ):
+            x0, _, top, _, text = previous[0]
+            out[-1] = [(x0, line[0][1], top, line[0][3], f"{text} {line[0][4]}")]
+        else:
+            out.append(line)
     return out

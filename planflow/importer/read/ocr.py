@@ -20,7 +20,15 @@ from typing import Any
 
 from planflow.errors import DocumentError
 from planflow.importer.document import DOUBTFUL, Block, Line, SourceDocument
-from planflow.importer.read.common import Piece, by_columns, clean, joined_tables, read_bytes, table_blocks
+from planflow.importer.read.common import (
+    Piece,
+    by_columns,
+    clean,
+    joined_tables,
+    paragraph_lines,
+    read_bytes,
+    table_blocks,
+)
 from planflow.importer.read.grid import Grid, find_grids, has_ink
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
@@ -142,7 +150,7 @@ def _read_page(image: Any, number: int) -> _Page:
         rows = _grid_rows(grid, inside, gray)
         for block in table_blocks(rows, f"trang {number}, bảng {index} (OCR)"):
             page.blocks.append((grid.top, block))
-    for top, _, text in by_columns(_pieces(loose)):
+    for top, _, text in by_columns(paragraph_lines(_pieces(loose))):
         page.blocks.append((top, Line(text, where)))
     return page
 

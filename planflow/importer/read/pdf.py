@@ -19,6 +19,7 @@ from planflow.importer.read.common import (
     clean,
     is_rule,
     joined_tables,
+    paragraph_lines,
     read_bytes,
     table_blocks,
 )
@@ -73,7 +74,7 @@ def _page_blocks(page: Any, number: int) -> list[tuple[float, float, Block]]:
         middle_x = (line["x0"] + line["x1"]) / 2
         if not any(x0 <= middle_x <= x1 and top <= middle_y <= bottom for x0, top, x1, bottom in boxes):
             lines.append(_pieces(line))
-    for top, bottom, text in by_columns(lines):
+    for top, bottom, text in by_columns(paragraph_lines(lines)):
         if is_rule(text):
             continue  # the short rule under the issuing body and the motto
         placed.append((top / height, bottom / height, Line(clean(text), f"trang {number}")))
