@@ -217,3 +217,23 @@ def test_html_page(tmp_path: Path) -> None:
         ),
         (("Thôn A", "Thôn B"),),
     ]
+
+
+def test_markdown_pipe_and_html_tables(tmp_path: Path) -> None:
+    """Markdown written by a converter keeps its tables: a pipe table and a raw HTML table with a merged cell."""
+    path = tmp_path / "kh.md"
+    path.write_text(
+        "KẾ HOẠCH\n\n| TT | Nhiệm vụ | Chủ trì |\n|----|----------|---------|\n"
+        "| 1 | Tập huấn **kỹ năng** số | Phòng VH-XH |\n| 2 | Số hóa hồ sơ | |\n\n"
+        '<table>\n<tr><td rowspan="2">Phòng Tư pháp</td><td>Rà soát</td></tr>\n<tr><td>Niêm yết</td></tr>\n</table>\n',
+        encoding="utf-8",
+    )
+    assert _blocks(path) == [
+        "KẾ HOẠCH",
+        (
+            ("TT", "Nhiệm vụ", "Chủ trì"),
+            ("1", "Tập huấn kỹ năng số", "Phòng VH-XH"),
+            ("2", "Số hóa hồ sơ", ""),
+        ),
+        (("Phòng Tư pháp", "Rà soát"), ("Phòng Tư pháp", "Niêm yết")),
+    ]

@@ -24,6 +24,7 @@ from planflow.importer.read.common import clean, is_rule, read_bytes, start_of_d
 from planflow.importer.read.flat import is_pipe, segments, split_rows, table_regions
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _ITEM = re.compile(
     r"^\s*(?:[-+•–]\s+(?=\D)|\d{1,2}(?:\.\d{1,2}){0,3}\s*[.)]\s+\S|[a-zđ]\)\s|[IVX]{1,5}\.\s|"
     r"(?:Căn cứ|Nơi nhận|Kính gửi|Số\s*:)\b)"
@@ -86,8 +87,13 @@ def _text_blocks(lines: list[str], offset: int) -> list[Block]:
     start = offset
 
     def flush() -> None:
-        for text in paragraphs_of(chunk):
-            blocks.append(Line(text, f"dòng {start + 1}"))
+        where = f"dòng {start + 1}"
+        if len(chunk) >= 2 and _DELIMITER_ROW.match(chunk[1]):
+            blocks.extend(table_blocks(pipe_table(chunk), where))
+        elif chunk and chunk[0].lstrip().lower().startswith("<table"):
+            blocks.extend(_html_table(chunk, where))
+        else:
+            blocks.extend(Line(text, where) for text in paragraphs_of(chunk))
         chunk.clear()
 
     for n, line in enumerate(lines, start=offset):
@@ -103,6 +109,33 @@ def _text_blocks(lines: list[str], offset: int) -> list[Block]:
         chunk.append(line)
     flush()
     return blocks
+
+
+def pipe_table(lines: list[str]) -> tuple[tuple[str, ...], ...]:
+    """A Markdown pipe table (GFM, as pandoc writes it), parsed by markdown-it."""
+    tokens = _markdown().parse("\n".join(lines))
+    rows: list[tuple[str, ...]] = []
+    cells: list[str] = []
+    for token in tokens:
+        if token.type == "tr_open":
+            cells = []
+        elif token.type == "inline":
+            cells.append(inline_text(token.content.replace("<br>", "\n")))
+        elif token.type == "tr_close":
+            rows.append(tuple(cells))
+    return tuple(rows)
+
+
+def _html_table(lines: list[str], where: str) -> list[Block]:
+    """A raw HTML table inside Markdown (pandoc writes one for merged cells)."""
+    import lxml.html
+
+    fragment = lxml.html.fragment_fromstring("\n".join(lines), create_parent="div")
+    out: list[Block] = []
+    for table in fragment.iter("table"):
+        rows, _ = html_rows(table)
+        out += table_blocks(rows, where)
+    return out
 
 
 def paragraphs_of(lines: list[str]) -> list[str]:
@@ -155,7 +188,7 @@ def _open_emphasis(text: str) -> bool:
 
 @cache
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark")
+    return MarkdownIt("commonmark").enable("table")
 
 
 def inline_text(text: str) -> str:
