@@ -10,7 +10,8 @@ from planflow.importer.document import Line, Table
 FIXTURES = Path(__file__).parent / "fixtures"
 
 # A page in the portal's shape: its banner and metadata table, the header table, a
-# paragraph broken mid-sentence with emphasis markers mid-word, a task table with one
+# paragraph broken mid-sentence with emphasis markers mid-word (and one broken before a
+# dash inside the sentence), a task table with one
 # cell per stretch between `|` lines (a group row spanning the columns, an empty cell),
 # the signature table, and the page's own headings after the document.
 PORTAL_PAGE = """\
@@ -88,6 +89,9 @@ Rà soát thủ tục hành chính
 Năm 2026
 |
 
+Trên đây là Kế hoạch tài chính
+- ngân sách năm 2026 của tỉnh./.
+
 |
 *Nơi nhận:*
 - Các sở, ngành;
@@ -134,6 +138,7 @@ def test_portal_markdown_page(tmp_path: Path) -> None:
             ("1", "Nâng cấp mạng nội bộ các cơ quan", "Sở Khoa học và Công nghệ", "Quý II/2026"),
             ("2", "Rà soát thủ tục hành chính", "", "Năm 2026"),
         ),
+        "Trên đây là Kế hoạch tài chính - ngân sách năm 2026 của tỉnh./.",
         "Nơi nhận:",
         "- Các sở, ngành;",
         "- Lưu: VT.",

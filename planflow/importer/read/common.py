@@ -31,6 +31,8 @@ _ENDS = re.compile(r"[.;:!?]\W{0,2}$")
 _OPENS = re.compile(
     r"^\s*(?:[-+•–]\s*(?=\D)|\d{1,2}(?:\.\d{1,2}){0,3}\s*[.)]|[a-zđ]\)|[IVX]{1,5}\.|Căn cứ\b)"
 )
+# A dash before a word in lower case goes on a sentence ("tài chính - ngân sách"), it opens no item.
+LOWER_DASH = re.compile(r"^[-–]\s*[a-zà-ỹđ]")
 _RULE = re.compile(r"^\s*[-–—_=*]{3,}\s*$")
 
 
@@ -183,7 +185,7 @@ def paragraph_lines(lines: list[list[Piece]]) -> list[list[Piece]]:
             and abs(line[0][0] - left) <= slack
             and line[0][2] - previous[0][3] <= previous[0][3] - previous[0][2]
             and not _ENDS.search(previous[0][4])
-            and not _OPENS.match(line[0][4])
+            and (LOWER_DASH.match(line[0][4]) or not _OPENS.match(line[0][4]))
         ):
             x0, _, top, _, text = previous[0]
             out[-1] = [(x0, line[0][1], top, line[0][3], f"{text} {line[0][4]}")]

@@ -20,7 +20,14 @@ from markdown_it import MarkdownIt
 
 from planflow.errors import DocumentError
 from planflow.importer.document import Block, Line, SourceDocument
-from planflow.importer.read.common import clean, is_rule, read_bytes, start_of_document, table_blocks
+from planflow.importer.read.common import (
+    LOWER_DASH,
+    clean,
+    is_rule,
+    read_bytes,
+    start_of_document,
+    table_blocks,
+)
 from planflow.importer.read.flat import is_pipe, segments, split_rows, table_regions
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -162,7 +169,10 @@ def paragraphs_of(lines: list[str]) -> list[str]:
 
 
 def _keeps_going(previous: str, line: str) -> bool:
-    if _ITEM.match(_strip_marks(line)):
+    plain = _strip_marks(line)
+    if LOWER_DASH.match(plain) and not _strip_marks(previous).endswith((":", ";", ".")):
+        return True  # "Kế hoạch tài chính / - ngân sách nhà nước": a dash inside the sentence
+    if _ITEM.match(plain):
         return False
     if previous.endswith("*") or line.startswith("*"):
         return False  # a bold or italic run of its own: a heading, a name, a place and date
