@@ -242,3 +242,24 @@ def test_markdown_pipe_and_html_tables(tmp_path: Path) -> None:
         ),
         (("Phòng Tư pháp", "Rà soát"), ("Phòng Tư pháp", "Niêm yết")),
     ]
+
+
+def test_two_level_heading_of_a_flattened_table(tmp_path: Path) -> None:
+    """ "Đơn vị thực hiện" printed over "Chủ trì" and "Phối hợp" is put back over its two columns."""
+    cells = ["STT", "Nội dung", "Đơn vị thực hiện", "Thời gian", "", "Chủ trì", "Phối hợp", ""]
+    cells += ["1", "Tập huấn kỹ năng số", "Phòng Văn hóa - Xã hội", "Công an xã", "Quý II/2026", ""]
+    cells += ["2", "Số hóa hồ sơ", "Văn phòng HĐND và UBND", "", "Năm 2026"]
+    path = tmp_path / "kh.md"
+    lines = ["|"]
+    for cell in cells:  # an empty cell, like the seam between rows, is two `|` lines in a row
+        lines += [cell, "|"] if cell else ["|"]
+    path.write_text("KẾ HOẠCH\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    assert _blocks(path) == [
+        "KẾ HOẠCH",
+        (
+            ("STT", "Nội dung", "Đơn vị thực hiện", "", "Thời gian"),
+            ("STT", "Nội dung", "Chủ trì", "Phối hợp", "Thời gian"),
+            ("1", "Tập huấn kỹ năng số", "Phòng Văn hóa - Xã hội", "Công an xã", "Quý II/2026"),
+            ("2", "Số hóa hồ sơ", "Văn phòng HĐND và UBND", "", "Năm 2026"),
+        ),
+    ]

@@ -6,15 +6,18 @@ an empty stretch is either an empty cell or the seam between two rows. Rows do n
 have the table's width (a group row "I | NHÓM GIẢI PHÁP" spans the columns, a second
 heading row lacks the cells merged down from the first), so the seams are found by
 dynamic programming: every row ends on an empty stretch, a row of the table's full
-width costs nothing, a shorter row costs one, an empty cell a little; the table's width
-is the one that explains the rows at the least cost.
+width costs nothing, a shorter row costs one, an empty cell and each column a little;
+the table's width is the one that explains the rows at the least cost.
 """
 
 from __future__ import annotations
 
+import re
+
 Segment = list[str]
 _NARROW_ROW = 1.0
 _EMPTY_CELL = 0.1
+_COLUMN = 0.3
 _MAX_WIDTH = 16
 
 
@@ -103,6 +106,7 @@ def _rows_of_width(parts: list[Segment], width: int) -> tuple[float, list[list[S
                 cost[p], choice[p] = c, w
     if cost[0] == inf:
         return None
+    cost[0] += _COLUMN * width  # of two readings, the one with fewer columns
     rows: list[list[Segment]] = []
     p = 0
     while p < n:
@@ -121,3 +125,48 @@ def _runs(parts: list[Segment]) -> list[list[Segment]]:
         else:
             rows[-1].append(part)
     return [r for r in rows if r]
+
+
+# A heading that spans sub-headings, and the words of the sub-headings under it:
+# "Đơn vị thực hiện" over "Chủ trì" and "Phối hợp", "Thời gian" over "Bắt đầu" and
+# "Hoàn thành", "Kinh phí" over its sources.
+_SPANNING = (
+    (
+        re.compile(r"đơn vị|cơ quan|phân công|trách nhiệm", re.I),
+        re.compile(r"chủ trì|phối hợp|thực hiện", re.I),
+    ),
+    (re.compile(r"thời gian|tiến độ", re.I), re.compile(r"bắt đầu|hoàn thành|kết thúc|từ|đến", re.I)),
+    (
+        re.compile(r"kinh phí|nguồn", re.I),
+        re.compile(r"ngân sách|nguồn|vốn|tổng|trung ương|tỉnh|huyện|xã|khác", re.I),
+    ),
+)
+
+
+def spread_heading(rows: list[list[str]], width: int) -> list[list[str]]:
+    """A two-level heading put back over its columns. The portal prints the cells that
+    exist: the first row lacks the columns its spanning cell covers, the second row has
+    only the sub-headings. A first row of k cells over a second of m cells in a table
+    of ``width`` columns has width - m cells spanning both rows; the other k - (width - m)
+    span the sub-headings. With one spanning heading (recognised by its words) the
+    sub-headings go under it and the cells spanning both rows repeat; otherwise the rows
+    are left as printed. The spanning heading is the one whose sub-headings are there
+    ("Chủ trì" under "Đơn vị thực hiện", not under "Thời gian")."""
+    if len(rows) < 2:
+        return rows
+    first, second = rows[0], rows[1]
+    k, m = len(first), len(second)
+    whole = width - m
+    if not (k < width and m < width and 0 <= whole < k and k - whole == 1):
+        return rows
+    candidates = [
+        j
+        for j in range(1, k)
+        if any(head.search(first[j]) and any(sub.search(c) for c in second) for head, sub in _SPANNING)
+    ]
+    if len(candidates) != 1 or any(re.match(r"^\s*\d+\s*$", c) for c in second):
+        return rows
+    j = candidates[0]
+    top = [*first[:j], first[j], *([""] * (m - 1)), *first[j + 1 :]]
+    under = [*first[:j], *second, *first[j + 1 :]]
+    return [top, under, *rows[2:]]

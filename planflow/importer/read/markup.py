@@ -28,7 +28,7 @@ from planflow.importer.read.common import (
     start_of_document,
     table_blocks,
 )
-from planflow.importer.read.flat import is_pipe, segments, split_rows, table_regions
+from planflow.importer.read.flat import is_pipe, segments, split_rows, spread_heading, table_regions
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -63,10 +63,12 @@ def read_markdown(path: Path) -> SourceDocument:
     done = 0
     for first, last in table_regions(lines):
         blocks += _text_blocks(lines[done:first], done)
-        rows = tuple(
-            tuple("\n".join(paragraphs_of(cell)) for cell in row)
+        cells = [
+            ["\n".join(paragraphs_of(c)) for c in row]
             for row in split_rows(segments(lines[first : last + 1]))
-        )
+        ]
+        width = max((len(r) for r in cells), default=0)
+        rows = tuple(tuple(r) for r in spread_heading(cells, width))
         blocks += table_blocks(rows, f"dòng {first + 1}")
         done = last + 1
     blocks += _text_blocks(lines[done:], done)
