@@ -112,3 +112,16 @@ def test_bad_options(tmp_path: Path) -> None:
     assert code == 1 and "không dùng -o - cùng --report-json" in err
     code, _, err = run_cli("import", str(LOC_TAN_2025), "-o", str(tmp_path / "Lộc Tấn.yaml"))
     assert code == 1 and "không dùng được làm id kế hoạch" in err
+
+
+def test_portal_page_is_imported(tmp_path: Path) -> None:
+    """A plan saved from a legal portal (Markdown) is written under the id of its place, number and year."""
+    root = tmp_path / "definitions"
+    page = REPO / "tests" / "importer" / "fixtures" / "portal-dong-thap-552.md"
+    code, _, err = run_cli("import", str(page), "-d", str(root))
+    assert code == 0, err
+    target = root / "plans" / "dong-thap-552-2025.yaml"
+    assert f"Đã ghi bản nháp: {target}" in err
+    data = yaml.safe_load(target.read_text(encoding="utf-8"))
+    assert data["id"] == "dong-thap-552-2025"
+    assert run_cli("validate", "-d", str(root))[0] == 0
