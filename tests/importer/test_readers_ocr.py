@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from planflow.importer import read_document
+from planflow.importer import extract, read_document, write_draft
 from planflow.importer.document import Line, Table
 from tests.cli.runner import PLANFLOW
 from tests.importer.plandocs import need_soffice, need_tesseract, plan_docx, to_pdf, to_scan
@@ -91,3 +91,18 @@ def test_scan_without_vietnamese(tmp_path: Path) -> None:
         "PDF chỉ có ảnh chụp/scan, không có lớp chữ; Tesseract chưa có dữ liệu tiếng Việt. "
         "Cài đặt: apt-get install tesseract-ocr tesseract-ocr-vie rồi nhập lại"
     ) in " ".join(result.stderr.split())
+
+
+def test_doubtful_words_are_marked_for_review(tmp_path: Path) -> None:
+    """A deadline holding a word OCR read with doubt is never taken silently: the draft marks it."""
+    path = tmp_path / "kh.txt"
+    path.write_text(
+        "ỦY BAN NHÂN DÂN\nXÃ DEMO\nSố: 3/KH-UBND\nDemo, ngày 02 tháng 3 năm 2026\nKẾ HOẠCH\nSố hóa hồ sơ\n"
+        "II. NHIỆM VỤ\n1. Số hóa hồ sơ hộ tịch\n- Đơn vị chủ trì: Phòng Văn hóa - Xã hội.\n"
+        "- Thời gian: Quý II/2026[?].\n",
+        encoding="utf-8",
+    )
+    draft = extract(read_document(path), None)
+    (task,) = draft.tasks
+    assert task.doubts["when"].startswith("chữ đọc bằng OCR không chắc chắn: “Quý II/2026[?]")
+    assert "# KIỂM TRA: chữ đọc bằng OCR không chắc chắn" in write_draft(draft, None).text
