@@ -214,8 +214,6 @@ def inline_text(text: str) -> str:
             parts.append(token.content)
         elif token.type in ("softbreak", "hardbreak"):
             parts.append(" ")
-        elif token.type == "image":
-            continue
     plain = "".join(parts)
     plain = re.sub(r"(?<!\()\*+|\*+(?!\))", "", plain)
     return re.sub(r"\s+", " ", plain).strip()

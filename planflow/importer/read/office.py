@@ -140,10 +140,12 @@ class _DocxReader:
 def _cells(table: Any) -> list[list[Any]]:
     """The grid of cells, row by row (python-docx gives a merged cell at every grid
     position it covers, the same object each time)."""
+    from docx.table import _Cell
+
     try:
         return [list(row.cells) for row in table.rows]
-    except (IndexError, ValueError):  # a malformed grid: read cell by cell as written
-        return [[cell for cell in row.cells] for row in table.rows]
+    except (IndexError, ValueError):  # a grid python-docx cannot lay out: the cells as written
+        return [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
 
 
 def _row_texts(cells: list[Any]) -> tuple[str, ...]:
