@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from planflow.importer import extract, read_document
@@ -263,3 +264,22 @@ def test_two_level_heading_of_a_flattened_table(tmp_path: Path) -> None:
             ("2", "Số hóa hồ sơ", "Văn phòng HĐND và UBND", "", "Năm 2026"),
         ),
     ]
+
+
+def test_html_page_in_a_legacy_encoding(tmp_path: Path) -> None:
+    """An older page saved in windows-1258 is read through its declared charset."""
+    path = tmp_path / "kh.htm"
+    page = '<html><head><meta charset="windows-1258"></head><body><p>KẾ HOẠCH</p><p>Tổ chức tập huấn</p></body></html>'
+    path.write_bytes(b"".join(_cp1258(c) for c in page))
+    assert _blocks(path) == ["KẾ HOẠCH", "Tổ chức tập huấn"]
+
+
+def _cp1258(char: str) -> bytes:
+    """One character in windows-1258, which writes most tone marks as combining marks."""
+    try:
+        return char.encode("cp1258")
+    except UnicodeEncodeError:
+        parts = unicodedata.normalize("NFD", char)
+        tones = "".join(p for p in parts if p in "\u0300\u0301\u0303\u0309\u0323")
+        base = unicodedata.normalize("NFC", "".join(p for p in parts if p not in tones))
+        return (base + tones).encode("cp1258")

@@ -41,15 +41,15 @@ _MOTTO = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VI�
 
 
 def decode(path: Path) -> str:
-    """The file's text (UTF-8, with or without BOM, or UTF-16)."""
+    """The file's text: UTF-8 (with or without BOM), or UTF-16 when its BOM says so."""
     raw = read_bytes(path)
-    for encoding in ("utf-8-sig", "utf-16"):
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" not in text:
-            return clean(text).replace("\r\n", "\n").replace("\r", "\n")
+    encoding = "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        text = "\x00"
+    if "\x00" not in text:
+        return clean(text).replace("\r\n", "\n").replace("\r", "\n")
     raise DocumentError(f"{path}: văn bản không phải mã UTF-8; mở bằng trình soạn thảo và lưu lại dạng UTF-8")
 
 
@@ -260,9 +260,12 @@ def read_html(path: Path) -> SourceDocument:
     import lxml.html  # an optional heavy import: only when HTML is read
     from lxml.etree import ParserError
 
-    text = decode(path)
     try:
-        root = lxml.html.document_fromstring(text)
+        source: str | bytes = decode(path)
+    except DocumentError:  # an older page in another encoding: lxml follows its <meta charset>
+        source = read_bytes(path)
+    try:
+        root = lxml.html.document_fromstring(source)
     except (ParserError, ValueError):
         raise DocumentError(
             f"{path}: không đọc được trang HTML này; hãy lưu lại trang hoặc dùng bản .docx/.pdf"
@@ -285,7 +288,7 @@ class _HtmlWalker:
         self.tables = 0
 
     def flush(self) -> None:
-        text = re.sub(r"\s+", " ", "".join(self.text)).strip()
+        text = re.sub(r"\s+", " ", clean("".join(self.text))).strip()
         self.text = []
         if text and not is_rule(text):
             self.blocks.append(Line(text, f"đoạn {len(self.blocks) + 1}"))
