@@ -1,4 +1,5 @@
-"""What every reader shares: text clean-up, file access, and layout tables.
+"""What every reader shares: text clean-up, file access, layout tables, and for printed
+pages (PDF, scans) their columns, paragraphs and tables cut by page breaks.
 
 Decree 30/2020 sets the issuing body and the number on the left, the national motto and
 the place and date on the right, and the distribution list left of the signature. Word
