@@ -25,7 +25,12 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 # What the test run itself is told (by CI), kept while every other PLANFLOW_* is cleared.
-_KEEP = ("PLANFLOW_TEST_POSTGRES_URL", "PLANFLOW_REQUIRE_POSTGRES", "PLANFLOW_REQUIRE_LIBREOFFICE")
+_KEEP = (
+    "PLANFLOW_TEST_POSTGRES_URL",
+    "PLANFLOW_REQUIRE_POSTGRES",
+    "PLANFLOW_REQUIRE_LIBREOFFICE",
+    "PLANFLOW_REQUIRE_TESSERACT",
+)
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,8 @@
-"""``planflow import``: a signed plan (.txt, .docx, .pdf) to a definition draft."""
+"""``planflow import``: a signed plan (Word, PDF, scan, portal page, text) to a definition draft."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -21,13 +22,21 @@ from planflow.importer import (
     summary_lines,
     write_draft,
 )
+from planflow.importer.draft import PlanDraft
 from planflow.importer.emit import slug
 from planflow.loader import load_directory_file
 from planflow.schema import UnitDirectory
 
 
 def import_(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="Văn bản Kế hoạch: .txt, .docx hoặc .pdf.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="Văn bản Kế hoạch: .docx, .doc, .pdf (cả bản scan), ảnh chụp .png/.jpg/.tif, "
+            "trang .md/.html tải từ cổng văn bản, hoặc .txt.",
+        ),
+    ],
     output: Annotated[
         str | None,
         typer.Option(
@@ -64,7 +73,10 @@ def import_(
     Đọc tiêu đề, căn cứ, mục tiêu, chỉ tiêu, từng nhiệm vụ (chủ trì, phối hợp, thời gian,
     kinh phí, địa điểm …), các phụ lục, nhiệm vụ báo cáo, người ký và nơi nhận. Chỗ nào
     không chắc chắn được đánh dấu "# KIỂM TRA" trong file; bản tóm tắt in ra stderr.
-    Mã thoát 1 nếu không đọc được file, file trống, PDF chỉ có ảnh scan hoặc không phải Kế hoạch.
+    Bản scan và ảnh chụp được nhận dạng chữ (OCR, cần tesseract-ocr và tesseract-ocr-vie);
+    từ đọc không chắc được đánh dấu [?]. Id mặc định gồm nơi ban hành, số và năm văn bản
+    (vd. lang-son-552-2025); file đã có chỉ được ghi đè khi dùng --force.
+    Mã thoát 1 nếu không đọc được file, file trống hoặc không phải Kế hoạch.
 
     Ví dụ: planflow import kh.pdf --units definitions/units/loc-tan.yaml -o definitions/plans/lt-2026.yaml
     """
@@ -79,8 +91,7 @@ def import_(
             units, directory = _directory_of_place(config.definitions, draft.place)
             if directory is not None:
                 draft = extract(document, directory, year)
-        plan_id = _plan_id(output)
-        written = write_draft(draft, directory, plan_id)
+        written = write_draft(draft, directory, _plan_id(output) or default_plan_id(draft))
         if output == "-":
             sys.stdout.write(written.text)
             if written.units.new:
@@ -89,7 +100,9 @@ def import_(
         else:
             target = Path(output) if output else config.definitions / "plans" / f"{written.plan_id}.yaml"
             if target.exists() and not force:
-                exit_with_error(f"đã có file {target}; dùng --force để ghi đè hoặc chọn -o khác")
+                exit_with_error(
+                    f"đã có file {target}; không ghi đè. Dùng --force để ghi đè, hoặc -o để chọn file khác"
+                )
             units_file = _write_units(written, units, target, document.path)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(written.text, encoding="utf-8")
@@ -99,6 +112,21 @@ def import_(
         else:
             for line in summary_lines(data):
                 err_console.print(line, markup=False)
+
+
+def default_plan_id(draft: PlanDraft) -> str | None:
+    """An id unique to the document: where it was issued, its number and year
+    ("lang-son-552-2025"); a draft with no number yet gets the first words of its
+    title instead ("loc-tan-2025-to-chuc-cac-hoat-dong-huong"). None when the year is unknown
+    (the draft writer then says so)."""
+    if draft.year is None:
+        return None
+    issuer = slug(draft.place or draft.issuer or "ke-hoach", 4)
+    digits = re.match(r"\s*0*(\d+)", draft.document_number or "")
+    if digits:
+        return f"{issuer}-{digits.group(1)}-{draft.year}"
+    title = slug(draft.title or "", 6)
+    return f"{issuer}-{draft.year}" + (f"-{title}" if title else "")
 
 
 def _plan_id(output: str | None) -> str | None:

@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 
 from planflow.errors import DocumentError
-from planflow.importer.document import Block, Line, SourceDocument
+from planflow.importer.document import DOUBTFUL, Block, Line, SourceDocument
 from planflow.importer.draft import PlanDraft, ReportDraft, TaskDraft
 from planflow.importer.duties import read_duties, report_duties, standing_unit
 from planflow.importer.header import (
@@ -46,7 +46,10 @@ def extract(document: SourceDocument, directory: UnitDirectory | None, year: int
     """The plan draft of ``document``; DocumentError when it is not a plan."""
     layout = clean_layout(document.blocks)
     root = build_outline(paragraphs(layout.blocks))
-    draft = PlanDraft(source=document.path, kind=document.kind, year=year, footnotes=layout.footnotes)
+    draft = PlanDraft(
+        source=document.path, kind=document.kind, year=year, footnotes=document.footnotes + layout.footnotes
+    )
+    draft.warnings += document.notes  # what the reader could only half read (OCR, text boxes)
     _check_type(layout.blocks, document)
     read_header(layout.blocks, draft)
     read_title(root, draft)
@@ -72,7 +75,18 @@ def extract(document: SourceDocument, directory: UnitDirectory | None, year: int
     closing = [t for n in root.children if n.kind == "closing" for t in (n.text, *n.body)]
     draft.reports = report_duties(duties, closing, matcher, draft.year, draft.standing_unit) + table_reports
     _review(draft)
+    _ocr_doubts(draft)
     return draft
+
+
+def _ocr_doubts(draft: PlanDraft) -> None:
+    """A field holding a word OCR read with doubt ("Quý II/2026[?]") is marked for review."""
+    for task in draft.tasks:
+        if task.time is not None and DOUBTFUL in task.time.text:
+            task.doubt("when", f"chữ đọc bằng OCR không chắc chắn: “{task.time.text}”; đối chiếu bản giấy")
+        for name in ("lead", "support"):
+            if any(DOUBTFUL in ref.name for ref in getattr(task, name)):
+                task.doubt(name, "tên đơn vị đọc bằng OCR không chắc chắn; đối chiếu bản giấy")
 
 
 def _check_type(blocks: list[Block], document: SourceDocument) -> None:
