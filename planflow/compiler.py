@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from planflow.errors import CompileError, NotFoundError
-from planflow.periods import due_window, series
+from planflow.periods import due_window, series, yearly_periods
 from planflow.schema import Plan, ReportObligation, Task
 from planflow.units import UnitIndex
 from planflow.when import (
@@ -302,7 +302,9 @@ def _expand(plan: Plan, item_id: str, title: str, when: When, cal: WorkCalendar)
     )
     if isinstance(when, RecurringWhen):
         out = []
-        for period in series(when.start or plan.period.start, when.end or plan.period.end, when.every):
+        first, last = when.start or plan.period.start, when.end or plan.period.end
+        periods = yearly_periods(first, last, when.on) if when.on else series(first, last, when.every)
+        for period in periods:
             start, due = due_window(period, when.due, cal, plan.day_off)
             out.append(
                 _with(

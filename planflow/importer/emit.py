@@ -22,7 +22,7 @@ from planflow.compiler import check_plan
 from planflow.errors import DocumentError, PlanflowError
 from planflow.importer.accuracy import span
 from planflow.importer.draft import PlanDraft, ReportDraft, TargetDraft, TaskDraft
-from planflow.importer.timing import ReadTime
+from planflow.importer.timing import ReadTime, settle_year
 from planflow.importer.unitnames import Matcher, NameKind, UnitRef, expand, guess_kind
 from planflow.schema import Plan, Unit, UnitDirectory, UnitKind
 from planflow.units import UnitIndex
@@ -150,6 +150,7 @@ def _scalar(value: Any) -> str:
 def write_draft(draft: PlanDraft, directory: UnitDirectory | None, plan_id: str | None = None) -> Draft:
     """The YAML of ``draft`` and the directory it needs; DocumentError if no year is known."""
     units = plan_units(draft, directory)
+    _settle_years(draft)
     period = _period(draft)
     year = period[0].year
     ident = plan_id or f"{slug(draft.place or 'ke-hoach', 4)}-{draft.year or year}"
@@ -306,10 +307,10 @@ def _ids(refs: list[UnitRef], units: Units) -> list[str]:
 
 def _when(w: _Writer, indent: int, time: ReadTime | None, doubt: str | None, year: int) -> None:
     if time is None or time.when is None:
-        if time is not None:
-            w.comment(indent, f'văn bản ghi: when: "{time.text}"')
-        w.check(indent, f"{doubt or 'không có thời gian'}; tạm để 'ongoing' (thường xuyên) — sửa lại")
-        w.lines.append(f"{' ' * indent}when: ongoing")
+        # Not understood in full: the document's words stay, with no date (never a guess).
+        why = "; ".join(d for d in (doubt, time.problem if time else None) if d) or "không có thời gian"
+        w.check(indent, f"{why}; chưa đặt hạn, tạm để 'ongoing' (thường xuyên) — sửa lại")
+        w.field(indent, "when", {"kind": "ongoing", "text": time.text} if time else "ongoing")
         return
     w.check(indent, doubt)
     try:
@@ -352,8 +353,13 @@ def _report(
         key, value = next(iter(recipient.items()))
         w.lines.append(f"      - {key}: {_scalar(value)}")
     if report.time is None or report.time.when is None:
-        w.check(4, f"{report.doubts.get('when', 'không có thời hạn')}; tạm để theo yêu cầu — sửa lại")
-        w.field(4, "when", {"event": "Khi có yêu cầu (văn bản không ghi thời hạn)"})
+        written = report.time.text if report.time else None
+        why = "; ".join(
+            d for d in (report.doubts.get("when"), report.time.problem if report.time else None) if d
+        )
+        w.check(4, f"{why or 'không có thời hạn'}; tạm để theo yêu cầu — sửa lại")
+        event = written or "Khi có yêu cầu (văn bản không ghi thời hạn)"
+        w.field(4, "when", {"kind": "event", "description": event, **({"text": written} if written else {})})
     else:
         _when(w, 4, report.time, report.doubts.get("when"), year)
     w.field(4, "cutoff", "decree09" if report.kind == "periodic" else "plan")
@@ -370,6 +376,22 @@ def _report(
             ):
                 _when(w, 8, time, None, year)
     w.field(4, "source", report.source)
+
+
+def _settle_years(draft: PlanDraft) -> None:
+    """Dates whose year came from the plan lose it where that year is uncertain."""
+    multi = draft.period is not None and draft.period[0].year != draft.period[1].year
+    for task in draft.tasks:
+        task.time = settle_year(task.time, multi, draft.issued)
+    for report in draft.reports:
+        report.time = settle_year(report.time, multi, draft.issued)
+        report.inputs = [(refs, settle_year(t, multi, draft.issued)) for refs, t in report.inputs]
+
+
+def times_to_review(draft: PlanDraft) -> int:
+    """Time wordings kept as written, with no date, for a person to settle."""
+    times = [t.time for t in draft.tasks] + [r.time for r in draft.reports]
+    return sum(1 for t in times if t is not None and t.when is None)
 
 
 def _standing_issuer(draft: PlanDraft, units: Units) -> str:

@@ -16,8 +16,10 @@ from planflow.when.model import (
     RecurringWhen,
     When,
     WindowWhen,
+    YearDay,
 )
 from planflow.when.parse import month_window, normalize, parse_when
+from planflow.when.reading import Reading, read_when
 
 __all__ = [
     "Cadence",
@@ -31,11 +33,14 @@ __all__ = [
     "MonthWhen",
     "OngoingWhen",
     "QuarterWhen",
+    "Reading",
     "RecurringWhen",
     "When",
     "WindowWhen",
+    "YearDay",
     "coerce_when",
     "month_window",
     "normalize",
     "parse_when",
+    "read_when",
 ]

@@ -1,0 +1,167 @@
+"""Whether a time wording was understood in full, for the importer.
+
+:func:`planflow.when.parse_when` reads what it recognises and lets the rest go: a
+definition's author wrote the words and sees them. A document's words were written by
+someone else, so before a date goes into a draft every word must have been read:
+
+- words that carry meaning and that the parser skipped ("sau Tết", "nếu đủ kinh phí",
+  a number it did not use) — the date it found may not be the deadline;
+- dates or years written in the phrase that the result does not contain
+  ("Quý II/2026, trước 30/10/2025");
+- a year that is not written and would come from the plan (``year_from_plan``: the
+  caller decides whether the plan's year is certain);
+- an impossible date ("Quý VI/2026", "31/02") or a reversed range, which the parser
+  refuses.
+
+In all of these :func:`read_when` gives no date and says why (``doubt``); the phrase is
+kept as written for a person to settle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from planflow.errors import MissingYearError, TimeExpressionError
+from planflow.when.model import (
+    DayWhen,
+    DeadlineWhen,
+    EventWhen,
+    MonthWhen,
+    OngoingWhen,
+    QuarterWhen,
+    RecurringWhen,
+    When,
+    WindowWhen,
+)
+from planflow.when.parse import DATE, LONG_DATE, MONTH_YEAR, QUARTERS, UNTIL, clean, month_window, parse_when
+from planflow.when.recurrence import DUE_DAY, FREQUENCY, MONTHLY_DAY
+
+# Words that say nothing beyond the time the parser read (the dates, cadences, quarters).
+_TIME_WORDS = frozenset({
+    "từ", "ngày", "đến", "tới", "hết", "tháng", "năm", "quý", "hàng", "hằng", "mỗi", "thường", "xuyên",
+    "trước", "dự", "kiến", "đầu", "cuối", "giữa", "trong", "và", "định", "kỳ", "liên", "tục", "mùng",
+    "chậm", "nhất", "vào", "của", "tuần", "cả", "thực", "hiện", "hoàn", "thành", "giai", "đoạn", "hạn",
+    "đang", "trọng", "tâm", "cao", "điểm", "hoạt", "động", "lần", "đợt", "sáu", "nửa", "thời", "gian",
+    "bắt",
+})  # fmt: skip
+_DURATION = re.compile(r"(?:trong|dự kiến|khoảng)\s+\d+\s*(?:ngày|tuần)\b")
+_HALF = re.compile(r"\b6\s*tháng\b")
+_MONTH = re.compile(r"tháng\s+\d{1,2}\b")
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_ACTION = re.compile(
+    r"^[^\d(]*?(?=\b(?:từ|trước|chậm nhất|hạn|trong|ngày|tháng|quý|năm|giai đoạn|hằng|hàng|mỗi|định kỳ"
+    r"|thường xuyên|đến)\b|\d)"
+)
+_CONDITION = re.compile(r"\b(?:sau|khi|nếu|tùy|trừ|hoặc|chờ|chưa|không|khoảng)\b")
+_REPORT_TAIL = re.compile(r"\bbáo cáo\b[^\d]*$")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A time wording and what was made of it: ``when`` only when every word was read."""
+
+    text: str
+    when: When | None
+    doubt: str | None = None
+    year_from_plan: bool = False
+
+
+def read_when(text: str, year: int | None) -> Reading:
+    """Read ``text`` in full, or give no date and say what a person must check."""
+    original = text.strip()
+    try:
+        when = parse_when(original, year)
+        try:
+            alone: When | None = parse_when(original, None)
+        except MissingYearError:
+            alone = None
+    except TimeExpressionError as exc:
+        return Reading(original, None, str(exc))
+    # the plan's year made a difference: "06/10 - 10/10", "Quý II", "thường xuyên trong năm"
+    from_plan = alone is None or alone.model_copy(update={"text": None}) != when.model_copy(
+        update={"text": None}
+    )
+    s = clean(original)
+    unread = _unread(s, when)
+    if unread:
+        return Reading(original, None, f"“{original}”: chưa hiểu phần “{unread}”; ghi lại thời gian cho rõ")
+    stray = _stray_dates(s, when)
+    if stray:
+        return Reading(
+            original, None, f"“{original}”: mốc {stray} không khớp với thời gian đọc được; ghi lại cho rõ"
+        )
+    return Reading(original, when, None, from_plan)
+
+
+def _unread(s: str, when: When) -> str:
+    """The words of ``s`` that carry meaning beyond ``when``, joined; "" if none."""
+    if isinstance(when, EventWhen):
+        return ""  # the event's own words are its description
+    if isinstance(when, OngoingWhen) and when.until:
+        s = UNTIL.sub("", s)
+    # "Thành lập Tổ trước ngày 05/10/2025", "thực hiện thí điểm từ ngày 23/9/2025 …": the
+    # action before the time is no part of it, unless it is a condition ("sau Tết, trước …")
+    s = _DURATION.sub(" ", s)
+    s = _ACTION.sub(lambda m: m.group(0) if _CONDITION.search(m.group(0)) else "", s)
+    if isinstance(when, RecurringWhen):
+        s = _REPORT_TAIL.sub("", s)  # "định kỳ hằng quý báo cáo …": the duty, not its time
+        day = when.due.day
+        for pattern in (MONTHLY_DAY, DUE_DAY):
+            s = pattern.sub(lambda m: "" if day is not None and int(m.group(1)) == day else m.group(0), s)
+        s = FREQUENCY.sub("", s)
+    for pattern in (QUARTERS, LONG_DATE, DATE, MONTH_YEAR, _DURATION, _HALF, _MONTH, _YEAR):
+        s = pattern.sub(" ", s)
+    words = re.findall(r"[^\W_]+", s)
+    return " ".join(w for w in words if w not in _TIME_WORDS)
+
+
+def _stray_dates(s: str, when: When) -> str:
+    """Dates and years written in ``s`` that lie outside what ``when`` covers."""
+    written = [*LONG_DATE.finditer(s), *DATE.finditer(s)]
+    if isinstance(when, RecurringWhen) and not (when.start or when.end):
+        # a repeating duty names no date of its own, except its fixed days of the year
+        named = [m.group(0) for m in written if m.group(3) or not when.on]
+        return ", ".join(named + _YEAR.findall(s))
+    bounds = covered_days(when)
+    if bounds is None:
+        return ""
+    first, last = bounds
+    stray: list[str] = []
+    for match in written:
+        day = _safe_date(int(match.group(1)), int(match.group(2)), int(match.group(3) or 0))
+        if day is not None and not first <= day <= last:
+            stray.append(match.group(0))
+    years = {int(y) for y in _YEAR.findall(s)}
+    stray += [str(y) for y in sorted(years) if not first.year <= y <= last.year]
+    return ", ".join(stray)
+
+
+def covered_days(when: When) -> tuple[dt.date, dt.date] | None:
+    """First and last day a dated ``when`` covers (open ends as date.min / date.max); None
+    for one that repeats without bounds or waits for an event."""
+    if isinstance(when, DayWhen):
+        return when.date, when.date
+    if isinstance(when, WindowWhen):
+        return when.start, when.end
+    if isinstance(when, DeadlineWhen):
+        return dt.date.min, when.by
+    if isinstance(when, MonthWhen):
+        return month_window(when)
+    if isinstance(when, QuarterWhen):
+        last = month_window(MonthWhen(year=when.year, month=when.quarter * 3))[1]
+        return dt.date(when.year, when.quarter * 3 - 2, 1), last
+    if isinstance(when, OngoingWhen) and when.start is not None:
+        return when.start, when.end or dt.date.max
+    if isinstance(when, RecurringWhen) and (when.start or when.end):
+        return when.start or dt.date.min, when.end or dt.date.max
+    return None
+
+
+def _safe_date(day: int, month: int, year: int) -> dt.date | None:
+    """The written date, or None when no year is written (or the date is impossible)."""
+    try:
+        return dt.date(year, month, day) if year else None
+    except ValueError:
+        return None
