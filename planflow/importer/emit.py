@@ -308,7 +308,8 @@ def _ids(refs: list[UnitRef], units: Units) -> list[str]:
 def _when(w: _Writer, indent: int, time: ReadTime | None, doubt: str | None, year: int) -> None:
     if time is None or time.when is None:
         # Not understood in full: the document's words stay, with no date (never a guess).
-        why = "; ".join(d for d in (doubt, time.problem if time else None) if d) or "không có thời gian"
+        problem = time.problem if time and time.problem and time.problem not in (doubt or "") else None
+        why = "; ".join(d for d in (doubt, problem) if d) or "không có thời gian"
         w.check(indent, f"{why}; chưa đặt hạn, tạm để 'ongoing' (thường xuyên) — sửa lại")
         w.field(indent, "when", {"kind": "ongoing", "text": time.text} if time else "ongoing")
         return
@@ -354,9 +355,9 @@ def _report(
         w.lines.append(f"      - {key}: {_scalar(value)}")
     if report.time is None or report.time.when is None:
         written = report.time.text if report.time else None
-        why = "; ".join(
-            d for d in (report.doubts.get("when"), report.time.problem if report.time else None) if d
-        )
+        said = report.doubts.get("when") or ""
+        problem = report.time.problem if report.time else None
+        why = "; ".join(d for d in (said, problem if problem and problem not in said else None) if d)
         w.check(4, f"{why or 'không có thời hạn'}; tạm để theo yêu cầu — sửa lại")
         event = written or "Khi có yêu cầu (văn bản không ghi thời hạn)"
         w.field(4, "when", {"kind": "event", "description": event, **({"text": written} if written else {})})

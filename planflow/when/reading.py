@@ -103,15 +103,24 @@ def _unread(s: str, when: When) -> str:
         s = UNTIL.sub("", s)
     # "Thành lập Tổ trước ngày 05/10/2025", "thực hiện thí điểm từ ngày 23/9/2025 …": the
     # action before the time is no part of it, unless it is a condition ("sau Tết, trước …")
-    s = _DURATION.sub(" ", s)
-    s = _ACTION.sub(lambda m: m.group(0) if _CONDITION.search(m.group(0)) else "", s)
+    s = _DURATION.sub(" ", s)  # "trong 10 ngày (01/10 - 10/10/2025)": the dates say it
+    s = _ACTION.sub(lambda m: m.group(0) if _CONDITION.search(m.group(0)) else "", s, count=1)
     if isinstance(when, RecurringWhen):
         s = _REPORT_TAIL.sub("", s)  # "định kỳ hằng quý báo cáo …": the duty, not its time
         day = when.due.day
         for pattern in (MONTHLY_DAY, DUE_DAY):
             s = pattern.sub(lambda m: "" if day is not None and int(m.group(1)) == day else m.group(0), s)
         s = FREQUENCY.sub("", s)
-    for pattern in (QUARTERS, LONG_DATE, DATE, MONTH_YEAR, _DURATION, _HALF, _MONTH, _YEAR):
+    if isinstance(when, QuarterWhen | WindowWhen):
+        s = QUARTERS.sub(" ", s)
+    if isinstance(when, MonthWhen | WindowWhen | OngoingWhen) or (
+        isinstance(when, RecurringWhen) and any(d.day is None for d in when.on)
+    ):
+        s = _MONTH.sub(" ", s)  # "đầu tháng 11", "từ tháng 10/2025", "Tháng 12 hằng năm"
+    if isinstance(when, RecurringWhen):
+        s = _HALF.sub(" ", s)
+    # written dates and years: _stray_dates checks they agree with ``when``
+    for pattern in (LONG_DATE, DATE, MONTH_YEAR, _YEAR):
         s = pattern.sub(" ", s)
     words = re.findall(r"[^\W_]+", s)
     return " ".join(w for w in words if w not in _TIME_WORDS)
@@ -128,10 +137,12 @@ def _stray_dates(s: str, when: When) -> str:
     if bounds is None:
         return ""
     first, last = bounds
-    stray: list[str] = []
-    for match in written:
-        day = _safe_date(int(match.group(1)), int(match.group(2)), int(match.group(3) or 0))
-        if day is not None and not first <= day <= last:
+    used = {(d.day, d.month) for d in _days_used(when)}
+    # a date the result does not use: a second deadline, a second window, a typo
+    stray = [m.group(0) for m in written if (int(m.group(1)), int(m.group(2))) not in used]
+    for match in MONTH_YEAR.finditer(s):  # "tháng 10/2025": a real month that meets ``when``
+        month, y = int(match.group(1)), int(match.group(2))
+        if not 1 <= month <= 12 or not (first <= _month_end(y, month) and dt.date(y, month, 1) <= last):
             stray.append(match.group(0))
     years = {int(y) for y in _YEAR.findall(s)}
     stray += [str(y) for y in sorted(years) if not first.year <= y <= last.year]
@@ -159,9 +170,17 @@ def covered_days(when: When) -> tuple[dt.date, dt.date] | None:
     return None
 
 
-def _safe_date(day: int, month: int, year: int) -> dt.date | None:
-    """The written date, or None when no year is written (or the date is impossible)."""
-    try:
-        return dt.date(year, month, day) if year else None
-    except ValueError:
-        return None
+def _days_used(when: When) -> list[dt.date]:
+    """The written days a dated ``when`` is made of."""
+    if isinstance(when, DayWhen):
+        return [when.date]
+    if isinstance(when, WindowWhen):
+        return [when.start, when.end]
+    if isinstance(when, DeadlineWhen | OngoingWhen):
+        ends = [when.start, when.by] if isinstance(when, DeadlineWhen) else [when.start, when.end]
+        return [d for d in ends if d is not None]
+    return []
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return month_window(MonthWhen(year=year, month=month))[1]
