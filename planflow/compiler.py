@@ -129,7 +129,8 @@ def check_plan(plan: Plan, units: UnitIndex) -> list[Issue]:
     return issues
 
 
-def _unit_refs(plan: Plan) -> Iterable[tuple[Loc, str]]:
+def unit_refs(plan: Plan) -> Iterable[tuple[Loc, str]]:
+    """Every place the plan names a unit, with the unit as written."""
     yield ("standing_unit",), plan.standing_unit
     for t, task in enumerate(plan.tasks):
         for role in ("lead", "support", "guide"):
@@ -156,7 +157,7 @@ def _unit_refs(plan: Plan) -> Iterable[tuple[Loc, str]]:
 
 def _unit_issues(plan: Plan, units: UnitIndex) -> list[Issue]:
     issues = []
-    for loc, ref in _unit_refs(plan):
+    for loc, ref in unit_refs(plan):
         try:
             units.resolve(ref)
         except NotFoundError as exc:

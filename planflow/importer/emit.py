@@ -24,11 +24,12 @@ from planflow.importer.accuracy import span
 from planflow.importer.draft import PlanDraft, ReportDraft, TargetDraft, TaskDraft
 from planflow.importer.timing import ReadTime, settle_year
 from planflow.importer.unitnames import Matcher, NameKind, UnitRef, expand, guess_kind
+from planflow.readiness import REVIEW_MARK
 from planflow.schema import Plan, Unit, UnitDirectory, UnitKind
 from planflow.units import UnitIndex
 from planflow.when import DayWhen, DeadlineWhen, MonthWhen, OngoingWhen, QuarterWhen, WindowWhen, coerce_when
 
-CHECK = "KIỂM TRA"
+CHECK = REVIEW_MARK  # `planflow validate --strict` finds every one of them
 
 
 def slug(text: str, words: int = 8) -> str:
