@@ -70,3 +70,38 @@ def test_yearly_day_shorthand_refuses_a_day_that_does_not_exist(tmp_path: Path) 
     with pytest.raises(DefinitionError) as info:
         _occurrences(tmp_path, {"every": "year", "on": ["31/11"]})
     assert "ngày 31/11 không tồn tại" in str(info.value)
+
+
+def _due_with_before(tmp_path: Path, when: str, before: str | None) -> dict:  # type: ignore[type-arg]
+    plan = demo_plan(reports=[], period={"start": "2026-01-01", "end": "2026-12-31"})
+    if before is not None:
+        plan["before"] = before
+    plan["tasks"] = [{"id": "x", "title": "X", "lead": ["vhxh"], "when": when}]
+    defs = load_definitions(write_definitions(tmp_path / "defs", plan))
+    loaded = defs.plan("demo-2026")
+    return {
+        o.period or "once": o.due
+        for o in compile_plan(loaded, UnitIndex(defs.directory_for(loaded))).occurrences
+    }
+
+
+@pytest.mark.parametrize(
+    ("when", "before", "period", "due"),
+    [
+        # the default: "trước ngày X" is due on X
+        ("trước ngày 05/10/2026", None, "once", D(2026, 10, 5)),
+        # day_before: due Sunday 04/10, which moves back to Friday 02/10, never onto X
+        ("trước ngày 05/10/2026", "day_before", "once", D(2026, 10, 2)),
+        # "chậm nhất" includes the day whatever the rule
+        ("chậm nhất ngày 05/10/2026", "day_before", "once", D(2026, 10, 5)),
+        # a monthly fixed day: the 14th (a Wednesday in January 2026)
+        ("trước ngày 15 hằng tháng", "day_before", "2026-01", D(2026, 1, 14)),
+        # a yearly fixed day: Sunday 29/11 moves back to Friday 27/11
+        ("trước ngày 30/11 hằng năm", "day_before", "2026-11-30", D(2026, 11, 27)),
+        # the default for the same: Monday 30/11
+        ("trước ngày 30/11 hằng năm", "that_day", "2026-11-30", D(2026, 11, 30)),
+    ],
+)
+def test_before_rule(tmp_path: Path, when: str, before: str | None, period: str, due: dt.date) -> None:
+    """A plan's 'before' rule reads "trước ngày X" as due on X or on the working day before it."""
+    assert _due_with_before(tmp_path, when, before)[period] == due

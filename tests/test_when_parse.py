@@ -115,6 +115,13 @@ GENERAL: list[tuple[str, dict[str, Any]]] = [
     # ongoing, with a quarterly report
     ("Thường xuyên, định kỳ hằng quý báo cáo kết quả về Ủy ban nhân dân tỉnh",
      {"kind": "recurring", "every": (Cadence.QUARTER,), "due.anchor": DueAnchor.PERIOD_END}),
+    # a monthly cadence, then the day
+    ("báo cáo hằng tháng chậm nhất ngày 20",
+     {"every": (Cadence.MONTH,), "due.anchor": DueAnchor.LAST_MONTH_DAY, "due.day": 20, "before": False}),
+    ("hằng tháng, trước ngày 16", {"every": (Cadence.MONTH,), "due.day": 16, "before": True}),
+    # "trước" is noted, so a plan can read it as the day before; "chậm nhất" is not
+    ("trước ngày 05/10/2025", {"kind": "deadline", "by": D(2025, 10, 5), "before": True}),
+    ("chậm nhất ngày 05/10/2025", {"kind": "deadline", "by": D(2025, 10, 5), "before": False}),
     # event-driven items
     ("Khi có phát sinh", {"kind": "event", "description": "Khi có phát sinh"}),
     ("Theo Kế hoạch riêng", {"kind": "event"}),

@@ -2,6 +2,7 @@
 
 from planflow.when.coerce import coerce_when
 from planflow.when.model import (
+    BeforeRule,
     Cadence,
     DayWhen,
     DeadlineWhen,
@@ -22,6 +23,7 @@ from planflow.when.parse import month_window, normalize, parse_when
 from planflow.when.reading import Reading, read_when
 
 __all__ = [
+    "BeforeRule",
     "Cadence",
     "DayWhen",
     "DeadlineWhen",

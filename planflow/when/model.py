@@ -130,12 +130,26 @@ class WindowWhen(_Dated):
         return self
 
 
+class BeforeRule(StrEnum):
+    """What a plan means by "trước ngày X" (a plan's ``before`` setting).
+
+    - ``that_day``: done by the end of X, as most offices read it (the default);
+    - ``day_before``: strictly before X, so due the day before ("chậm nhất ngày X" and "hạn
+      X" always include X).
+    """
+
+    THAT_DAY = "that_day"
+    DAY_BEFORE = "day_before"
+
+
 class DeadlineWhen(_Dated):
-    """A deadline: "trước ngày 05/10/2025". ``start`` is when work may begin, if known."""
+    """A deadline: "trước ngày 05/10/2025". ``start`` is when work may begin, if known.
+    ``before``: written "trước" (before) the day, which the plan's ``before`` rule reads."""
 
     kind: Literal["deadline"] = "deadline"
     by: dt.date
     start: dt.date | None = None
+    before: bool = False
 
 
 class MonthWhen(_Dated):
@@ -173,6 +187,7 @@ class RecurringWhen(_Base):
     due: DueRule = DueRule()
     times: Frequency | None = None
     on: tuple[YearDay, ...] = Field(default=(), description="fixed days of every year")
+    before: bool = Field(default=False, description="'trước ngày N': see BeforeRule")
     start: dt.date | None = None
     end: dt.date | None = None
 

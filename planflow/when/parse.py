@@ -161,7 +161,7 @@ def _dated(s: str, year: int | None, original: str) -> When | None:
     if re.match(r"^(?:trước|chậm nhất|hạn)", s):
         dates = _all_dates(s, year, original)
         if dates:
-            return DeadlineWhen(by=dates[-1])
+            return DeadlineWhen(by=dates[-1], before=s.startswith("trước"))
 
     dates = _all_dates(s, year, original)
     month_part = _month_part(s, year, original)

@@ -36,7 +36,7 @@ from planflow.when.model import (
     WindowWhen,
 )
 from planflow.when.parse import DATE, LONG_DATE, MONTH_YEAR, QUARTERS, UNTIL, clean, month_window, parse_when
-from planflow.when.recurrence import DUE_DAY, FREQUENCY, MONTHLY_DAY
+from planflow.when.recurrence import FREQUENCY
 
 # Words that say nothing beyond the time the parser read (the dates, cadences, quarters).
 _TIME_WORDS = frozenset({
@@ -107,9 +107,8 @@ def _unread(s: str, when: When) -> str:
     s = _ACTION.sub(lambda m: m.group(0) if _CONDITION.search(m.group(0)) else "", s, count=1)
     if isinstance(when, RecurringWhen):
         s = _REPORT_TAIL.sub("", s)  # "định kỳ hằng quý báo cáo …": the duty, not its time
-        day = when.due.day
-        for pattern in (MONTHLY_DAY, DUE_DAY):
-            s = pattern.sub(lambda m: "" if day is not None and int(m.group(1)) == day else m.group(0), s)
+        if when.due.day is not None:  # the day the due rule uses: "ngày 15", "mùng 10", "trước 16"
+            s = re.sub(rf"\b(?:ngày\s+)?(?:mùng\s+)?0?{when.due.day}\b(?!\s*/)", " ", s)
         s = FREQUENCY.sub("", s)
     if isinstance(when, QuarterWhen | WindowWhen):
         s = QUARTERS.sub(" ", s)

@@ -21,6 +21,12 @@ FREQUENCY = re.compile(
 DUE_DAY = re.compile(r"(?:ngày|mùng)\s+(?:mùng\s+)?(\d{1,2})\s+(?:của\s+)?tháng\b(?!\s*\d)")
 # "trước ngày 15 hằng tháng", "chậm nhất ngày 20 hàng tháng": that day of each month
 MONTHLY_DAY = re.compile(rf"(?:ngày|mùng)\s+(?:mùng\s+)?(\d{{1,2}})\s+{_EVERY}\s+tháng\b")
+# "hằng tháng, trước ngày 16": a day with no month, after a monthly cadence
+_DAY_AFTER_MONTHLY = re.compile(
+    rf"{_EVERY}\s+tháng\b[^\d]*?\b(?:trước|chậm nhất|vào|hạn)\s+(?:ngày\s+)?(?:mùng\s+)?(\d{{1,2}})\b(?!\s*/)"
+    r"(?!\s+(?:của\s+)?tháng)"
+)
+_BEFORE_DAY = re.compile(r"\btrước\s+(?:ngày\s+)?(?:mùng\s+)?\d")  # "trước ngày 15", not "chậm nhất"
 _YEARLY = re.compile(rf"{_EVERY}\s+năm\b")
 _DAY_MONTH = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})(?![\d/])(?!\s*/)")
 _LONG_DAY_MONTH = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\b(?!\s+năm)")
@@ -41,7 +47,9 @@ def yearly(s: str, original: str) -> RecurringWhen | None:
         on = [_year_day(int(m.group(1)), None, original) for m in _WHOLE_MONTH.finditer(s)]
     if not on:
         return None
-    return RecurringWhen(every=(Cadence.YEAR,), on=tuple(dict.fromkeys(on)))
+    return RecurringWhen(
+        every=(Cadence.YEAR,), on=tuple(dict.fromkeys(on)), before=bool(_BEFORE_DAY.search(s))
+    )
 
 
 def _year_day(month: int, day: int | None, original: str) -> YearDay:
@@ -75,7 +83,10 @@ def recurring(s: str) -> RecurringWhen | None:
         return None
     order = list(Cadence)
     cadences = tuple(sorted(set(every), key=order.index))
-    return RecurringWhen(every=cadences, due=_due_rule(s, cadences), times=times)
+    due = _due_rule(s, cadences)
+    return RecurringWhen(
+        every=cadences, due=due, times=times, before=due.day is not None and bool(_BEFORE_DAY.search(s))
+    )
 
 
 def _cadences(rest: str) -> list[Cadence]:
@@ -95,7 +106,7 @@ def _cadences(rest: str) -> list[Cadence]:
 def _due_rule(s: str, cadences: tuple[Cadence, ...]) -> DueRule:
     if "tuần cuối" in s:
         return DueRule(anchor=DueAnchor.LAST_WEEK)
-    monthly = MONTHLY_DAY.search(s)
+    monthly = MONTHLY_DAY.search(s) or _DAY_AFTER_MONTHLY.search(s)
     if monthly and cadences == (Cadence.MONTH,):
         return DueRule(anchor=DueAnchor.LAST_MONTH_DAY, day=int(monthly.group(1)))
     day = DUE_DAY.search(s)
