@@ -127,6 +127,15 @@ GENERAL: list[tuple[str, dict[str, Any]]] = [
     ("Theo Kế hoạch riêng", {"kind": "event"}),
     ("Sau khi có Quy chế của Trung ương", {"kind": "event"}),
     ("Khi có yêu cầu", {"kind": "event"}),
+    # long forms of a month and a day, without "ngày"
+    ("tháng 4 năm 2026", {"kind": "month", "year": 2026, "month": 4}),
+    ("19 tháng 11 năm 2025", {"kind": "day", "date": D(2025, 11, 19)}),
+    # a range of days in one month, short and long
+    ("ngày 08-10/12/2025", {"kind": "window", "start": D(2025, 12, 8), "end": D(2025, 12, 10)}),
+    ("trong 03 ngày làm việc (từ ngày 08 đến ngày 10 tháng 12 năm 2025)",
+     {"kind": "window", "start": D(2025, 12, 8), "end": D(2025, 12, 10)}),
+    # a yearly day in the long form
+    ("ngày 10 tháng 10 hằng năm", {"kind": "recurring", "on": (YearDay(month=10, day=10),)}),
     # a window across New Year: the start is in the year before the written one
     ("từ 15/12 - 15/01/2026", {"kind": "window", "start": D(2025, 12, 15), "end": D(2026, 1, 15)}),
     # "đến khi": ongoing from the month, until the event

@@ -55,6 +55,12 @@ _NUMERAL = r"(?:[ivxlc]+|\d)\b(?!\s*/\s*\d{1,2}\b)"
 
 # 08/10/2025, 8/10, and "ngày 22 tháng 9 năm 2025"
 DATE = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{4}))?(?![\d/])")
+_FULL_LONG_DATE = re.compile(r"(?<![\d/])(\d{1,2}) tháng (\d{1,2}) năm (\d{4})")
+_LONG_DAY = re.compile(r"(?<=\bngày )(\d{1,2}) tháng (\d{1,2})\b(?!\s*/)")
+_LONG_MONTH = re.compile(r"\btháng (\d{1,2}) năm (\d{4})")
+_DAY_RANGE = re.compile(
+    r"(?<![\d/])(\d{1,2}) ?(?:-|đến|tới) ?(?:ngày )?(\d{1,2})/(\d{1,2})(/\d{4})?(?![\d/])"
+)
 LONG_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s+năm\s+(\d{4}))?")
 MONTH_YEAR = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{4})(?![\d/])")
 _IN_YEAR = re.compile(r"^(?:thực hiện\s+)?trong\s+năm\s+(\d{4})$")
@@ -85,11 +91,17 @@ def normalize(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """``normalize`` plus the spellings of time words: "quí" is "quý", and a word glued to a
-    number ("ngày30/11", "2025đến") is split from it."""
+    """``normalize`` plus the spellings of time words: "quí" is "quý"; a word glued to a
+    number ("ngày30/11", "2025đến") is split from it; long dates become short ones
+    ("19 tháng 11 năm 2025" → 19/11/2025, "tháng 4 năm 2026" → tháng 4/2026); a range of
+    days in one month is spelt out ("08 - 10/12/2025" → 08/12/2025 - 10/12/2025)."""
     s = normalize(text).replace("quí", "quý")
     s = re.sub(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])", " ", s)
-    return re.sub(r"\s+", " ", s)
+    s = re.sub(r"\s+", " ", s)
+    s = _FULL_LONG_DATE.sub(r"\1/\2/\3", s)
+    s = _LONG_DAY.sub(r"\1/\2", s)
+    s = _LONG_MONTH.sub(r"tháng \1/\2", s)
+    return _DAY_RANGE.sub(r"\1/\3\4 - \2/\3\4", s)
 
 
 @lru_cache(maxsize=4096)

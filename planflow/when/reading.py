@@ -46,7 +46,8 @@ _TIME_WORDS = frozenset({
     "đang", "trọng", "tâm", "cao", "điểm", "hoạt", "động", "lần", "đợt", "sáu", "nửa", "thời", "gian",
     "bắt",
 })  # fmt: skip
-_DURATION = re.compile(r"(?:trong|dự kiến|khoảng)\s+\d+\s*(?:ngày|tuần)\b")
+_DURATION = re.compile(r"(?:trong|dự kiến|khoảng)\s+\d+\s*(?:ngày(?: làm việc)?|tuần)\b")
+_PURPOSE = re.compile(r"\bđể\b[^\d]*$")  # "trước ngày 31/3/2026 để tổng hợp, thẩm định"
 _HALF = re.compile(r"\b6\s*tháng\b")
 _MONTH = re.compile(r"tháng\s+\d{1,2}\b")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
@@ -105,6 +106,8 @@ def _unread(s: str, when: When) -> str:
     # action before the time is no part of it, unless it is a condition ("sau Tết, trước …")
     s = _DURATION.sub(" ", s)  # "trong 10 ngày (01/10 - 10/10/2025)": the dates say it
     s = _ACTION.sub(lambda m: m.group(0) if _CONDITION.search(m.group(0)) else "", s, count=1)
+    if isinstance(when, DayWhen | WindowWhen | DeadlineWhen | MonthWhen | QuarterWhen):
+        s = _PURPOSE.sub("", s)
     if isinstance(when, RecurringWhen):
         s = _REPORT_TAIL.sub("", s)  # "định kỳ hằng quý báo cáo …": the duty, not its time
         if when.due.day is not None:  # the day the due rule uses: "ngày 15", "mùng 10", "trước 16"
