@@ -136,6 +136,15 @@ GENERAL: list[tuple[str, dict[str, Any]]] = [
      {"kind": "window", "start": D(2025, 12, 8), "end": D(2025, 12, 10)}),
     # a yearly day in the long form
     ("ngày 10 tháng 10 hằng năm", {"kind": "recurring", "on": (YearDay(month=10, day=10),)}),
+    # a range of months, within a year and across New Year
+    ("tháng 10 - 12/2025", {"kind": "window", "start": D(2025, 10, 1), "end": D(2025, 12, 31)}),
+    ("từ tháng 11 đến tháng 02/2026", {"kind": "window", "start": D(2025, 11, 1), "end": D(2026, 2, 28)}),
+    # half a year
+    ("6 tháng đầu năm 2026", {"kind": "window", "start": D(2026, 1, 1), "end": D(2026, 6, 30)}),
+    ("6 tháng cuối năm 2025", {"kind": "window", "start": D(2025, 7, 1), "end": D(2025, 12, 31)}),
+    # from a year on: open-ended
+    ("từ năm 2026 trở đi", {"kind": "ongoing", "start": D(2026, 1, 1), "end": None}),
+    ("Năm 2025 và các năm tiếp theo", {"kind": "ongoing", "start": D(2025, 1, 1), "end": None}),
     # a window across New Year: the start is in the year before the written one
     ("từ 15/12 - 15/01/2026", {"kind": "window", "start": D(2025, 12, 15), "end": D(2026, 1, 15)}),
     # "đến khi": ongoing from the month, until the event
@@ -180,6 +189,9 @@ def test_parses_general_expressions(text: str, expected: dict[str, Any]) -> None
         # a reversed period of years
         ("2030 - 2026",
          "'2030 - 2026': khoảng thời gian kết thúc (31/12/2026) trước khi bắt đầu (01/01/2030); kiểm tra lại ngày"),
+        # a range of months that ends before it starts (more than half a year back)
+        ("tháng 12 - 10/2025",
+         "'tháng 12 - 10/2025': khoảng thời gian kết thúc (31/10/2025) trước khi bắt đầu (01/12/2025); kiểm tra lại ngày"),
         # a yearly day that no year has
         ("trước ngày 31/11 hằng năm", "'trước ngày 31/11 hằng năm': ngày 31/11 không tồn tại"),
         ("31/02/2026", "'31/02/2026': ngày 31/02/2026 không tồn tại"),

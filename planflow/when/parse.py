@@ -63,6 +63,11 @@ _DAY_RANGE = re.compile(
 )
 LONG_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s+năm\s+(\d{4}))?")
 MONTH_YEAR = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{4})(?![\d/])")
+_MONTHS = re.compile(
+    r"(?:từ\s+)?tháng\s+(\d{1,2})(?:/(\d{4}))?\s*(?:-|đến|tới)\s*(?:hết\s+)?(?:tháng\s+)?(\d{1,2})/(\d{4})"
+)
+_HALF_YEAR = re.compile(r"^(?:6|sáu) tháng (đầu|cuối) năm (\d{4})$")
+_YEAR_ON = re.compile(r"^(?:từ năm (\d{4})(?: trở đi)?|năm (\d{4}),? và (?:các|những) năm tiếp theo)$")
 _IN_YEAR = re.compile(r"^(?:thực hiện\s+)?trong\s+năm\s+(\d{4})$")
 _YEAR = re.compile(r"^(?:năm\s+)?(\d{4})$")
 _YEARS = re.compile(
@@ -176,6 +181,9 @@ def _dated(s: str, year: int | None, original: str) -> When | None:
             return DeadlineWhen(by=dates[-1], before=s.startswith("trước"))
 
     dates = _all_dates(s, year, original)
+    months = _MONTHS.search(s)
+    if months and not dates:
+        return _months(months, original)
     month_part = _month_part(s, year, original)
     if month_part is not None and not dates and re.search(r"\btừ\s+(?:đầu\s+)?tháng", s):
         # "từ tháng 10/2025" with no end: open-ended from the first of that month
@@ -199,8 +207,38 @@ def _dated(s: str, year: int | None, original: str) -> When | None:
     return _years(s, original)
 
 
+def _months(match: re.Match[str], original: str) -> WindowWhen:
+    """ "tháng 10 - 12/2025", "từ tháng 11/2025 đến tháng 02/2026": first to last month."""
+    first_month, last_month = _month_number(match.group(1), original), _month_number(match.group(3), original)
+    last_year = _year(match.group(4), original)
+    written = match.group(2)
+    # across New Year ("tháng 11 - 02/2026") when it spans half a year at most; else reversed
+    across = first_month > last_month and 12 - first_month + last_month + 1 <= 6
+    first_year = _year(written, original) if written else last_year - across
+    first = MonthWhen(year=first_year, month=first_month)
+    last = MonthWhen(year=last_year, month=last_month)
+    return _window(_month_bounds(first)[0], _month_bounds(last)[1], original)
+
+
+def _month_number(text: str, original: str) -> int:
+    month = int(text)
+    if not 1 <= month <= 12:
+        raise TimeExpressionError(f"'{original}': tháng {month} không tồn tại")
+    return month
+
+
 def _years(s: str, original: str) -> When | None:
-    """ "trong năm 2025" (open-ended within it), "2025" (due 31/12), "2026 - 2030"."""
+    """ "trong năm 2025" (open-ended within it), "2025" (due 31/12), "2026 - 2030",
+    "6 tháng đầu năm 2026", "từ năm 2026", "năm 2025 và các năm tiếp theo"."""
+    half = _HALF_YEAR.match(s)
+    if half:
+        y = _year(half.group(2), original)
+        if half.group(1) == "đầu":
+            return WindowWhen(start=dt.date(y, 1, 1), end=dt.date(y, 6, 30))
+        return WindowWhen(start=dt.date(y, 7, 1), end=dt.date(y, 12, 31))
+    onward = _YEAR_ON.match(s)
+    if onward:
+        return OngoingWhen(start=dt.date(_year(onward.group(1) or onward.group(2), original), 1, 1))
     within = _IN_YEAR.match(s)
     if within:
         y = _year(within.group(1), original)
@@ -275,9 +313,7 @@ def _month_part(s: str, year: int | None, original: str) -> MonthWhen | None:
         "giữa": MonthPart.MIDDLE,
         "cuối": MonthPart.LATE,
     }.get(match.group(1) or "", MonthPart.WHOLE)
-    month = int(match.group(2))
-    if not 1 <= month <= 12:
-        raise TimeExpressionError(f"'{original}': tháng {month} không tồn tại")
+    month = _month_number(match.group(2), original)
     y = _need_year(int(match.group(3)) if match.group(3) else year, original)
     return MonthWhen(year=y, month=month, part=part)
 

@@ -47,6 +47,8 @@ _TIME_WORDS = frozenset({
     "bắt",
 })  # fmt: skip
 _DURATION = re.compile(r"(?:trong|dự kiến|khoảng)\s+\d+\s*(?:ngày(?: làm việc)?|tuần)\b")
+_HALF_YEAR = re.compile(r"\b(?:6|sáu) tháng (?:đầu|cuối) năm\b")
+_ONWARD = re.compile(r"\b(?:các|những) năm tiếp theo\b|\btrở đi\b")
 _PURPOSE = re.compile(r"\bđể\b[^\d]*$")  # "trước ngày 31/3/2026 để tổng hợp, thẩm định"
 _HALF = re.compile(r"\b6\s*tháng\b")
 _MONTH = re.compile(r"tháng\s+\d{1,2}\b")
@@ -108,6 +110,10 @@ def _unread(s: str, when: When) -> str:
     s = _ACTION.sub(lambda m: m.group(0) if _CONDITION.search(m.group(0)) else "", s, count=1)
     if isinstance(when, DayWhen | WindowWhen | DeadlineWhen | MonthWhen | QuarterWhen):
         s = _PURPOSE.sub("", s)
+    if isinstance(when, WindowWhen):
+        s = _HALF_YEAR.sub(" ", s)  # "6 tháng đầu năm 2026"
+    if isinstance(when, OngoingWhen):
+        s = _ONWARD.sub(" ", s)  # "năm 2025 và các năm tiếp theo", "từ năm 2026 trở đi"
     if isinstance(when, RecurringWhen):
         s = _REPORT_TAIL.sub("", s)  # "định kỳ hằng quý báo cáo …": the duty, not its time
         if when.due.day is not None:  # the day the due rule uses: "ngày 15", "mùng 10", "trước 16"
