@@ -49,6 +49,9 @@ _TIME_WORDS = frozenset({
 _DURATION = re.compile(r"(?:trong|dự kiến|khoảng)\s+\d+\s*(?:ngày(?: làm việc)?|tuần)\b")
 _HALF_YEAR = re.compile(r"\b(?:6|sáu) tháng (?:đầu|cuối) năm\b")
 _ONWARD = re.compile(r"\b(?:các|những) năm tiếp theo\b|\btrở đi\b")
+_ON_REQUEST = re.compile(
+    r",?\s*\b(?:hoặc|và)\s+(?:đột xuất\s*)?(?:khi có yêu cầu|theo yêu cầu|khi cần|đột xuất)\b[^\d]*$"
+)
 _PURPOSE = re.compile(r"\bđể\b[^\d]*$")  # "trước ngày 31/3/2026 để tổng hợp, thẩm định"
 _HALF = re.compile(r"\b6\s*tháng\b")
 _MONTH = re.compile(r"tháng\s+\d{1,2}\b")
@@ -115,6 +118,7 @@ def _unread(s: str, when: When) -> str:
     if isinstance(when, OngoingWhen):
         s = _ONWARD.sub(" ", s)  # "năm 2025 và các năm tiếp theo", "từ năm 2026 trở đi"
     if isinstance(when, RecurringWhen):
+        s = _ON_REQUEST.sub("", s)  # "hằng năm hoặc đột xuất theo yêu cầu": the dates stand
         s = _REPORT_TAIL.sub("", s)  # "định kỳ hằng quý báo cáo …": the duty, not its time
         if when.due.day is not None:  # the day the due rule uses: "ngày 15", "mùng 10", "trước 16"
             s = re.sub(rf"\b(?:ngày\s+)?(?:mùng\s+)?0?{when.due.day}\b(?!\s*/)", " ", s)

@@ -33,6 +33,9 @@ UNDERSTOOD = [
     "Quý IV/2025 - Quý II/2026",
     "Thường xuyên, định kỳ hằng quý báo cáo kết quả về Ủy ban nhân dân tỉnh",
     "Sau khi có Quy chế của Trung ương",
+    # a recurring report that may also be asked for at any time
+    "định kỳ hằng năm hoặc đột xuất theo yêu cầu",
+    "Hằng tháng, trước ngày 16 hoặc khi có yêu cầu của UBND tỉnh",
     # portal plans: a purpose after the deadline, a duration in working days
     "trước ngày 31/3/2026 để tổng hợp, thẩm định",
     "trong 03 ngày làm việc (từ ngày 08 đến ngày 10 tháng 12 năm 2025)",
