@@ -91,6 +91,7 @@ def summary_lines(data: dict[str, Any]) -> list[str]:
         lines += [f"  - {w}" for w in data["warnings"]]
     if data["output"]:
         lines.append(
-            f"Đã ghi bản nháp: {data['output']}. Rà soát rồi chạy: planflow validate {data['output']}"
+            f"Đã ghi bản nháp: {data['output']}. "
+            f"Rà soát rồi chạy: planflow validate --strict {data['output']}"
         )
     return lines

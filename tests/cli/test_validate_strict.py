@@ -66,8 +66,10 @@ def test_an_imported_draft_is_refused_until_reviewed(tmp_path: Path) -> None:
     root = tmp_path / "definitions"
     (root / "units").mkdir(parents=True)
     shutil.copy(REPO / "definitions" / "units" / "loc-tan.yaml", root / "units")
-    assert run_cli("import", str(SEEDS / "000_088173a80a5e89d2.txt"), "-d", str(root))[0] == 0
+    code, _, err = run_cli("import", str(SEEDS / "000_088173a80a5e89d2.txt"), "-d", str(root))
     draft = root / "plans" / "loc-tan-2025.yaml"
+    assert code == 0
+    assert f"Rà soát rồi chạy: planflow validate --strict {draft}" in err
     assert run_cli("validate", str(draft))[0] == 0
     code, _, err = run_cli("validate", "--strict", str(draft))
     assert code == 1
