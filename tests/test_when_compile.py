@@ -43,6 +43,9 @@ def _occurrences(tmp_path: Path, when: Any, period: tuple[str, str] = ("2026-01-
         ({"every": "year", "on": ["01/06", "15/11"]},
          {"2026-06-01": (D(2026, 1, 1), D(2026, 6, 1)), "2026-11-15": (D(2026, 6, 2), D(2026, 11, 16)),
           "2027-06-01": (D(2026, 11, 16), D(2027, 6, 1)), "2027-11-15": (D(2027, 6, 2), D(2027, 11, 15))}),
+        # the written form of a whole month of every year
+        ({"every": "year", "on": [12]},
+         {"2026-12": (D(2026, 12, 1), D(2026, 12, 31)), "2027-12": (D(2027, 12, 1), D(2027, 12, 31))}),
         # a quarter range: due on the last quarter's last day
         ("Quý IV/2026 - Quý II/2027", {"once": (D(2026, 10, 1), D(2027, 6, 30))}),
         # a bare year: due 31/12 (a Thursday in 2026)
@@ -63,6 +66,15 @@ def test_monthly_fixed_day_is_due_that_day_of_each_month(tmp_path: Path) -> None
     assert due["2026-01"] == (D(2026, 1, 1), D(2026, 1, 15))
     assert due["2026-02"] == (D(2026, 2, 1), D(2026, 2, 23))  # 15/02/2026 falls in Tết
     assert due["2026-03"] == (D(2026, 3, 1), D(2026, 3, 16))  # a Sunday
+
+
+def test_monthly_fixed_day_shorthand(tmp_path: Path) -> None:
+    """The written form {every: month, due: {day_of_month: 15}} compiles like the words."""
+    written = _occurrences(
+        tmp_path / "a", {"every": "month", "due": {"day_of_month": 15}}, ("2026-01-01", "2026-12-31")
+    )
+    words = _occurrences(tmp_path / "b", "trước ngày 15 hằng tháng", ("2026-01-01", "2026-12-31"))
+    assert written == words
 
 
 def test_yearly_day_shorthand_refuses_a_day_that_does_not_exist(tmp_path: Path) -> None:
