@@ -21,9 +21,10 @@ _TIME_WORDS = {
     "từ", "ngày", "đến", "tới", "tháng", "năm", "quý", "hàng", "hằng", "thường", "xuyên", "trước",
     "dự", "kiến", "đầu", "cuối", "giữa", "trong", "và", "định", "kỳ", "liên", "tục", "mùng",
     "chậm", "nhất", "vào", "của", "tuần", "cả", "i", "ii", "iii", "iv", "v", "vi", "-", "–",
+    "quí", "giai", "đoạn", "hết", "mỗi",
 }  # fmt: skip
 _DATE_TOKEN = re.compile(r"^\(?\d{1,4}[),.;]?$")
-_HAS_TIME = re.compile(r"\d{1,2}/\d{1,4}|quý|thường xuyên|hàng|hằng|tháng|\b20\d\d\b")
+_HAS_TIME = re.compile(r"\d{1,2}/\d{1,4}|qu[ýí]|thường xuyên|hàng|hằng|tháng|\b20\d\d\b")
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def settle_year(time: ReadTime | None, multi_year: bool, issued: dt.date | None)
 
 def looks_like_time(text: str) -> bool:
     """Whether ``text`` is made of time words only, even if it names an impossible date."""
-    tokens = [t for t in re.split(r"[\s/]+", normalize(text).replace("–", " - ")) if t]
+    tokens = [t for t in re.split(r"[\s/-]+", normalize(text)) if t]  # "Quí VI-2026": quí, vi, 2026
     return bool(tokens) and all(t in _TIME_WORDS or _DATE_TOKEN.match(t) for t in tokens)
 
 
@@ -72,7 +73,7 @@ def split_time_suffix(text: str) -> tuple[str, str]:
     for start in range(len(words)):
         suffix = " ".join(words[start:])
         if looks_like_time(suffix) and _HAS_TIME.search(normalize(suffix)):
-            if read_time(suffix, 2000).problem is not None and not re.search(r"quý|/", normalize(suffix)):
+            if read_time(suffix, 2000).problem is not None and not re.search(r"qu[ýí]|/", normalize(suffix)):
                 continue
             return " ".join(words[:start]), suffix
     return text, ""

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from planflow.importer import extract, read_document, write_draft
 from planflow.importer.emit import CHECK
 from planflow.importer.summary import summary, summary_lines
-from planflow.importer.timing import read_time, settle_year
+from planflow.importer.timing import looks_like_time, read_time, settle_year
 from planflow.schema import UnitDirectory
 from planflow.when import EventWhen, OngoingWhen, read_when
 
@@ -223,3 +223,19 @@ def test_understood_or_marked(times: list[str], joiner: str) -> None:
     """Any mix of real time fragments is either read (never crashing) or marked with a reason."""
     reading = read_when(joiner.join(times), 2025)
     assert reading.when is not None or reading.doubt
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an impossible quarter, "Quí" spelling and a dash: still a time, to be flagged
+        ("Quí VI-2026", True),
+        # a period of years
+        ("giai đoạn 2026-2030", True),
+        # a unit's abbreviation with a dash is no time
+        ("Phòng VH-XH", False),
+    ],
+)
+def test_looks_like_time(text: str, expected: bool) -> None:
+    """A cell made only of time words is a time cell, even when the date is impossible."""
+    assert looks_like_time(text) is expected
