@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from planflow.errors import MissingYearError, TimeExpressionError
@@ -107,9 +108,9 @@ def _unread(s: str, when: When) -> str:
         return ""  # the event's own words are its description
     if isinstance(when, OngoingWhen) and when.until:
         s = UNTIL.sub("", s)
+    s = _DURATION.sub(" ", s)  # "trong 10 ngày (01/10 - 10/10/2025)": the dates say it
     # "Thành lập Tổ trước ngày 05/10/2025", "thực hiện thí điểm từ ngày 23/9/2025 …": the
     # action before the time is no part of it, unless it is a condition ("sau Tết, trước …")
-    s = _DURATION.sub(" ", s)  # "trong 10 ngày (01/10 - 10/10/2025)": the dates say it
     s = _ACTION.sub(lambda m: m.group(0) if _CONDITION.search(m.group(0)) else "", s, count=1)
     if isinstance(when, DayWhen | WindowWhen | DeadlineWhen | MonthWhen | QuarterWhen):
         s = _PURPOSE.sub("", s)
@@ -149,9 +150,16 @@ def _stray_dates(s: str, when: When) -> str:
     if bounds is None:
         return ""
     first, last = bounds
-    used = {(d.day, d.month) for d in _days_used(when)}
-    # a date the result does not use: a second deadline, a second window, a typo
-    stray = [m.group(0) for m in written if (int(m.group(1)), int(m.group(2))) not in used]
+    # each day the result is made of may be written once; any other date (a second deadline,
+    # a second window, a repeated or reversed range, a typo) is stray
+    unused = Counter((d.day, d.month) for d in _days_used(when))
+    stray: list[str] = []
+    for match in sorted(written, key=lambda m: m.start()):
+        key = (int(match.group(1)), int(match.group(2)))
+        if unused[key] > 0:
+            unused[key] -= 1
+        else:
+            stray.append(match.group(0))
     for match in MONTH_YEAR.finditer(s):  # "tháng 10/2025": a real month that meets ``when``
         month, y = int(match.group(1)), int(match.group(2))
         if not 1 <= month <= 12 or not (first <= _month_end(y, month) and dt.date(y, month, 1) <= last):

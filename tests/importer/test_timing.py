@@ -17,6 +17,7 @@ from planflow.importer.summary import summary, summary_lines
 from planflow.importer.timing import looks_like_time, read_time, settle_year
 from planflow.schema import UnitDirectory
 from planflow.when import EventWhen, OngoingWhen, read_when
+from tests.test_when_parse import CASES, GENERAL
 
 D = dt.date
 
@@ -43,9 +44,10 @@ UNDERSTOOD = [
 ]
 
 
-@pytest.mark.parametrize("text", UNDERSTOOD)
+@pytest.mark.parametrize("text", UNDERSTOOD + [text for text, _ in CASES + GENERAL])
 def test_fully_understood_wordings_keep_their_date(text: str) -> None:
-    """A wording whose every word is a time word (or the action before it) is used as read."""
+    """A wording whose every word is a time word (or the action before it) is used as read:
+    the seeds' and issue 14's wordings of tests/test_when_parse.py and those above."""
     reading = read_when(text, 2025)
     assert reading.when is not None, reading.doubt
     assert reading.doubt is None
