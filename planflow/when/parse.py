@@ -123,7 +123,7 @@ def parse_when(text: str, year: int | None = None) -> When:
 
 
 def _parse(s: str, year: int | None, original: str) -> When:
-    repeated = yearly(s, original) or recurring(s)
+    repeated = yearly(s, original) or recurring(s, original)
     if repeated is not None:
         return repeated
     if any(marker in s for marker in EVENT_MARKERS) and not DATE.search(s):
@@ -314,7 +314,7 @@ def _month_part(s: str, year: int | None, original: str) -> MonthWhen | None:
         "cuối": MonthPart.LATE,
     }.get(match.group(1) or "", MonthPart.WHOLE)
     month = _month_number(match.group(2), original)
-    y = _need_year(int(match.group(3)) if match.group(3) else year, original)
+    y = _year(match.group(3), original) if match.group(3) else _need_year(year, original)
     return MonthWhen(year=y, month=month, part=part)
 
 

@@ -47,22 +47,35 @@ _TIME_WORDS = frozenset({
     "đang", "trọng", "tâm", "cao", "điểm", "hoạt", "động", "lần", "đợt", "sáu", "nửa", "thời", "gian",
     "bắt",
 })  # fmt: skip
+# words that name a time by themselves: an action holding one is part of the time
+_TIME_KEYS = frozenset({
+    "quý", "tháng", "năm", "ngày", "tuần", "từ", "đến", "tới", "hằng", "hàng", "mỗi", "kỳ", "giai", "đoạn",
+    "trước", "hạn", "thường", "xuyên", "đầu", "cuối", "giữa", "mùng", "chậm", "nhất", "hết",
+})  # fmt: skip
 _DURATION = re.compile(r"(?:trong|dự kiến|khoảng)\s+\d+\s*(?:ngày(?: làm việc)?|tuần)\b")
-_HALF_YEAR = re.compile(r"\b(?:6|sáu) tháng (?:đầu|cuối) năm\b")
+_HALF_YEAR = re.compile(r"(?:6|sáu) tháng (?:đầu|cuối) năm \d{4}")
 _ONWARD = re.compile(r"\b(?:các|những) năm tiếp theo\b|\btrở đi\b")
 _ON_REQUEST = re.compile(
-    r",?\s*\b(?:hoặc|và)\s+(?:đột xuất\s*)?(?:khi có yêu cầu|theo yêu cầu|khi cần|đột xuất)\b[^\d]*$"
+    r",?\s*\b(?:hoặc|và)\s+(?:đột xuất\s*)?(?:khi có yêu cầu|theo yêu cầu|khi cần|đột xuất)"
+    r"(?:\s+của\s+[^\W\d_][^\d,;]*)?\s*$"
 )
-_PURPOSE = re.compile(r"\bđể\b[^\d]*$")  # "trước ngày 31/3/2026 để tổng hợp, thẩm định"
+_PURPOSE = re.compile(r"\bđể\b[^\d;]*$")  # "trước ngày 31/3/2026 để tổng hợp, thẩm định"
 _HALF = re.compile(r"\b6\s*tháng\b")
 _MONTH = re.compile(r"tháng\s+\d{1,2}\b")
+_BARE_MONTH = re.compile(r"tháng\s+(\d{1,2})\b(?!\s*/)")  # "tháng 10" (not "tháng 10/2025")
+Written = tuple[str, tuple[int, int | None]]  # as written, and its (day or month, month or year)
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+# the action written before the time: words only, no joiner ("…, trước", "… và trước")
 _ACTION = re.compile(
-    r"^[^\d(]*?(?=\b(?:từ|trước|chậm nhất|hạn|trong|ngày|tháng|quý|năm|giai đoạn|hằng|hàng|mỗi|định kỳ"
-    r"|thường xuyên|đến)\b|\d)"
+    r"^[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+)*? (?=(?:từ|trước|chậm nhất|hạn|trong|ngày|tháng|quý|năm|giai đoạn"
+    r"|hằng|hàng|mỗi|định kỳ|thường xuyên|đến)\b)"
 )
-_CONDITION = re.compile(r"\b(?:sau|khi|nếu|tùy|trừ|hoặc|chờ|chưa|không|khoảng)\b")
-_REPORT_TAIL = re.compile(r"\bbáo cáo\b[^\d]*$")
+# words that change what a time means: a condition, an event, an estimate
+_CONDITION = re.compile(
+    r"\b(?:sau|khi|nếu|tùy|trừ|hoặc|chờ|chưa|không|khoảng|tết|lễ|ước|sớm|muộn|trễ|hiện hành|dự kiến)\b"
+)
+_DEADLINE_WORD = re.compile(r"\b(?:trước|chậm nhất|hạn)\b")  # not the start of an ongoing item
+_REPORT_TAIL = re.compile(r"\bbáo cáo\b[^\d;]*$")
 
 
 @dataclass(frozen=True)
@@ -107,20 +120,29 @@ def _unread(s: str, when: When) -> str:
     if isinstance(when, EventWhen):
         return ""  # the event's own words are its description
     if isinstance(when, OngoingWhen) and when.until:
-        s = UNTIL.sub("", s)
+        # "từ 23/9/2025 cho đến khi … nghiệm thu": the event that ends it, in words only
+        until = UNTIL.search(s)
+        event, head = (until.group(1), s[: until.start()]) if until else ("", "")
+        if (
+            until
+            and not re.search(r"\d", event)
+            and not _CONDITION.search(event)
+            and not _DEADLINE_WORD.search(head)
+        ):
+            s = s[: until.start()]
     s = _DURATION.sub(" ", s)  # "trong 10 ngày (01/10 - 10/10/2025)": the dates say it
     # "Thành lập Tổ trước ngày 05/10/2025", "thực hiện thí điểm từ ngày 23/9/2025 …": the
     # action before the time is no part of it, unless it is a condition ("sau Tết, trước …")
-    s = _ACTION.sub(lambda m: m.group(0) if _CONDITION.search(m.group(0)) else "", s, count=1)
+    s = _ACTION.sub(_action, s, count=1)
     if isinstance(when, DayWhen | WindowWhen | DeadlineWhen | MonthWhen | QuarterWhen):
-        s = _PURPOSE.sub("", s)
-    if isinstance(when, WindowWhen):
-        s = _HALF_YEAR.sub(" ", s)  # "6 tháng đầu năm 2026"
+        s = _PURPOSE.sub(_unless_condition, s)
+    if isinstance(when, WindowWhen) and _HALF_YEAR.fullmatch(s.strip()):
+        s = ""  # "6 tháng đầu năm 2026", all of it
     if isinstance(when, OngoingWhen):
         s = _ONWARD.sub(" ", s)  # "năm 2025 và các năm tiếp theo", "từ năm 2026 trở đi"
     if isinstance(when, RecurringWhen):
         s = _ON_REQUEST.sub("", s)  # "hằng năm hoặc đột xuất theo yêu cầu": the dates stand
-        s = _REPORT_TAIL.sub("", s)  # "định kỳ hằng quý báo cáo …": the duty, not its time
+        s = _REPORT_TAIL.sub(_unless_condition, s)  # "định kỳ hằng quý báo cáo …": the duty
         if when.due.day is not None:  # the day the due rule uses: "ngày 15", "mùng 10", "trước 16"
             s = re.sub(rf"\b(?:ngày\s+)?(?:mùng\s+)?0?{when.due.day}\b(?!\s*/)", " ", s)
         s = FREQUENCY.sub("", s)
@@ -139,34 +161,83 @@ def _unread(s: str, when: When) -> str:
     return " ".join(w for w in words if w not in _TIME_WORDS)
 
 
+def _action(match: re.Match[str]) -> str:
+    """Drop the action written before the time ("Thành lập Tổ"), unless it holds a condition
+    or a time word of its own ("Quý V trước …", "Tết, trước …")."""
+    words = match.group(0).split()
+    if _CONDITION.search(match.group(0)) or any(w in _TIME_KEYS for w in words):
+        return match.group(0)
+    return " "
+
+
+def _unless_condition(match: re.Match[str]) -> str:
+    """Drop a matched piece of wording, unless it holds a word that changes the time."""
+    return match.group(0) if _CONDITION.search(match.group(0)) else " "
+
+
 def _stray_dates(s: str, when: When) -> str:
-    """Dates and years written in ``s`` that lie outside what ``when`` covers."""
-    written = [*LONG_DATE.finditer(s), *DATE.finditer(s)]
-    if isinstance(when, RecurringWhen) and not (when.start or when.end):
-        # a repeating duty names no date of its own, except its fixed days of the year
-        named = [m.group(0) for m in written if m.group(3) or not when.on]
-        return ", ".join(named + _YEAR.findall(s))
-    bounds = covered_days(when)
-    if bounds is None:
+    """Days, months and years written in ``s`` that ``when`` is not made of: a second
+    deadline, a second window, a repeated or reversed range, a month that does not exist.
+    (An event has no date to get wrong: its words are its description.)"""
+    if isinstance(when, EventWhen):
         return ""
-    first, last = bounds
-    # each day the result is made of may be written once; any other date (a second deadline,
-    # a second window, a repeated or reversed range, a typo) is stray
-    unused = Counter((d.day, d.month) for d in _days_used(when))
-    stray: list[str] = []
-    for match in sorted(written, key=lambda m: m.start()):
-        key = (int(match.group(1)), int(match.group(2)))
-        if unused[key] > 0:
-            unused[key] -= 1
-        else:
-            stray.append(match.group(0))
-    for match in MONTH_YEAR.finditer(s):  # "tháng 10/2025": a real month that meets ``when``
-        month, y = int(match.group(1)), int(match.group(2))
-        if not 1 <= month <= 12 or not (first <= _month_end(y, month) and dt.date(y, month, 1) <= last):
-            stray.append(match.group(0))
-    years = {int(y) for y in _YEAR.findall(s)}
-    stray += [str(y) for y in sorted(years) if not first.year <= y <= last.year]
+    days: list[Written] = [(m.group(0), (int(m.group(1)), int(m.group(2)))) for m in DATE.finditer(s)]
+    months: list[Written] = [(m.group(0), (int(m.group(1)), int(m.group(2)))) for m in MONTH_YEAR.finditer(s)]
+    months += [(m.group(0), (int(m.group(1)), None)) for m in _BARE_MONTH.finditer(s)]
+    stray = _unused(days, _days_used(when)) + _unused(months, _months_used(when))
+    years = _years_used(when)
+    stray += [y for y in dict.fromkeys(_YEAR.findall(s)) if int(y) not in years]
     return ", ".join(stray)
+
+
+def _unused(written: list[Written], used: list[tuple[int, int]]) -> list[str]:
+    """The written items beyond those ``used`` (each used item may be written once; a
+    written month without its year matches a used month of any year)."""
+    left = Counter(used)
+    stray: list[str] = []
+    for text, (a, b) in written:
+        key = next((k for k in left if left[k] > 0 and k[0] == a and b in (None, k[1])), None)
+        if key is None:
+            stray.append(text)
+        else:
+            left[key] -= 1
+    return stray
+
+
+def _days_used(when: When) -> list[tuple[int, int]]:
+    """(day, month) of each day ``when`` is made of, as a person would write it."""
+    days: list[dt.date | None] = []
+    if isinstance(when, DayWhen):
+        days = [when.date]
+    elif isinstance(when, WindowWhen):
+        days = [when.start, when.end]
+    elif isinstance(when, DeadlineWhen):
+        days = [when.start, when.by]
+    elif isinstance(when, OngoingWhen):
+        days = [when.start, when.end]
+    elif isinstance(when, RecurringWhen):
+        return [(d.day, d.month) for d in when.on if d.day is not None]
+    return [(d.day, d.month) for d in days if d is not None]
+
+
+def _months_used(when: When) -> list[tuple[int, int]]:
+    """(month, year) of each month ``when`` is made of ("tháng 10/2025", "tháng 10 - 12/2025")."""
+    if isinstance(when, MonthWhen):
+        return [(when.month, when.year)]
+    if isinstance(when, WindowWhen | OngoingWhen):
+        ends = [d for d in (when.start, when.end) if d is not None]
+        return [(d.month, d.year) for d in ends]
+    if isinstance(when, RecurringWhen):
+        return [(d.month, 0) for d in when.on if d.day is None]  # "Tháng 12 hằng năm": no year
+    return []
+
+
+def _years_used(when: When) -> set[int]:
+    """The years ``when`` names: a repeating duty names none."""
+    bounds = covered_days(when)
+    if bounds is None or isinstance(when, RecurringWhen):
+        return set()
+    return {d.year for d in bounds if d not in (dt.date.min, dt.date.max)}
 
 
 def covered_days(when: When) -> tuple[dt.date, dt.date] | None:
@@ -188,19 +259,3 @@ def covered_days(when: When) -> tuple[dt.date, dt.date] | None:
     if isinstance(when, RecurringWhen) and (when.start or when.end):
         return when.start or dt.date.min, when.end or dt.date.max
     return None
-
-
-def _days_used(when: When) -> list[dt.date]:
-    """The written days a dated ``when`` is made of."""
-    if isinstance(when, DayWhen):
-        return [when.date]
-    if isinstance(when, WindowWhen):
-        return [when.start, when.end]
-    if isinstance(when, DeadlineWhen | OngoingWhen):
-        ends = [when.start, when.by] if isinstance(when, DeadlineWhen) else [when.start, when.end]
-        return [d for d in ends if d is not None]
-    return []
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    return month_window(MonthWhen(year=year, month=month))[1]

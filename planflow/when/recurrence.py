@@ -27,6 +27,7 @@ _DAY_AFTER_MONTHLY = re.compile(
     r"(?!\s+(?:của\s+)?tháng)"
 )
 _BEFORE_DAY = re.compile(r"\btrước\s+(?:ngày\s+)?(?:mùng\s+)?\d")  # "trước ngày 15", not "chậm nhất"
+_RANGE = re.compile(r"\d\s*(?:-|đến|tới)\s*(?:ngày\s+)?\d")
 _YEARLY = re.compile(rf"{_EVERY}\s+năm\b")
 _DAY_MONTH = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})(?![\d/])(?!\s*/)")
 _LONG_DAY_MONTH = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\b(?!\s+năm)")
@@ -35,8 +36,9 @@ _OTHER_CADENCE = re.compile(rf"{_EVERY}\s+(?:tháng|quý)|(?<!\d)6\s*tháng|sáu
 
 
 def yearly(s: str, original: str) -> RecurringWhen | None:
-    """Fixed days of every year: days written without a year beside "hằng năm"."""
-    if not _YEARLY.search(s) or _OTHER_CADENCE.search(s):
+    """Fixed days of every year: days written without a year beside "hằng năm" ("01/6 và
+    15/11"; a range of days, "15/12 - 15/01 hằng năm", is not one)."""
+    if not _YEARLY.search(s) or _OTHER_CADENCE.search(s) or _RANGE.search(s):
         return None
     days = [(int(m.group(1)), int(m.group(2))) for m in _DAY_MONTH.finditer(s)]
     days += [(int(m.group(1)), int(m.group(2))) for m in _LONG_DAY_MONTH.finditer(s)]
@@ -60,7 +62,7 @@ def _year_day(month: int, day: int | None, original: str) -> YearDay:
         raise TimeExpressionError(f"'{original}': {shown} không tồn tại") from None
 
 
-def recurring(s: str) -> RecurringWhen | None:
+def recurring(s: str, original: str) -> RecurringWhen | None:
     """A cadence, with its due rule and count, or None when ``s`` names none."""
     every: list[Cadence] = []
     times: Frequency | None = None
@@ -83,7 +85,7 @@ def recurring(s: str) -> RecurringWhen | None:
         return None
     order = list(Cadence)
     cadences = tuple(sorted(set(every), key=order.index))
-    due = _due_rule(s, cadences)
+    due = _due_rule(s, cadences, original)
     return RecurringWhen(
         every=cadences, due=due, times=times, before=due.day is not None and bool(_BEFORE_DAY.search(s))
     )
@@ -103,15 +105,21 @@ def _cadences(rest: str) -> list[Cadence]:
     return every
 
 
-def _due_rule(s: str, cadences: tuple[Cadence, ...]) -> DueRule:
+def _due_rule(s: str, cadences: tuple[Cadence, ...], original: str) -> DueRule:
     if "tuần cuối" in s:
         return DueRule(anchor=DueAnchor.LAST_WEEK)
     monthly = MONTHLY_DAY.search(s) or _DAY_AFTER_MONTHLY.search(s)
     if monthly and cadences == (Cadence.MONTH,):
-        return DueRule(anchor=DueAnchor.LAST_MONTH_DAY, day=int(monthly.group(1)))
+        return DueRule(anchor=DueAnchor.LAST_MONTH_DAY, day=_day_of_month(monthly.group(1), original))
     day = DUE_DAY.search(s)
     if day:
-        if "tháng cuối" in s:
-            return DueRule(anchor=DueAnchor.LAST_MONTH_DAY, day=int(day.group(1)))
-        return DueRule(anchor=DueAnchor.NEXT_MONTH_DAY, day=int(day.group(1)))
+        anchor = DueAnchor.LAST_MONTH_DAY if "tháng cuối" in s else DueAnchor.NEXT_MONTH_DAY
+        return DueRule(anchor=anchor, day=_day_of_month(day.group(1), original))
     return DueRule()
+
+
+def _day_of_month(text: str, original: str) -> int:
+    day = int(text)
+    if not 1 <= day <= 31:
+        raise TimeExpressionError(f"'{original}': ngày {day} không tồn tại trong tháng")
+    return day

@@ -182,12 +182,19 @@ TIMES = [
     "trước ngày 30/11 hằng năm", "từ 01/10 - 01/11/2025", "tháng 10/2025", "định kỳ hàng quý",
     "chậm nhất ngày 20 hàng tháng", "đầu tháng 11/2025", "Quý I, II/2026", "2025", "06/10 - 10/10",
     "trong 10 ngày", "6 tháng", "Tháng 12", "ngày 15", "Khi có phát sinh", "dự kiến",
+    "tháng 10 - 12/2025", "6 tháng đầu năm 2026", "từ năm 2026 trở đi", "ngày 08-10/12/2025",
+    "hằng tháng, trước ngày 16", "Quý III đến Quý IV năm 2026", "Tháng 12 hằng năm",
+    "cho đến khi nghiệm thu", "hoặc khi có yêu cầu", "để tổng hợp", "báo cáo kết quả", "và thường xuyên",
 ]  # fmt: skip
 MEANINGFUL = [
     "sau Tết Nguyên đán", "nếu đủ kinh phí", "tùy tình hình thực tế", "trừ ngày nghỉ lễ",
-    "chờ hướng dẫn của Bộ", "khoảng", "chưa xác định", "Quý V", "nếu cần",
+    "chờ hướng dẫn của Bộ", "khoảng", "chưa xác định", "Quý V", "nếu cần", "Tết", "ước tính",
+    "hiện hành", "ngoại trừ tháng 2", "tháng 14", "ngày 45", "năm 1800",
 ]  # fmt: skip
-IMPOSSIBLE = ["Quý VI/2026", "31/02/2026", "tháng 13/2025", "10/10 - 06/10/2025", "32/12/2025"]
+IMPOSSIBLE = [
+    "Quý VI/2026", "31/02/2026", "tháng 13/2025", "10/10 - 06/10/2025", "32/12/2025", "Quý V/2026",
+    "2030 - 2026", "15/12 - 15/01", "tháng 0/2025",
+]  # fmt: skip
 JOINERS = [", ", " ", "; ", " và ", " - ", " đến "]
 
 
