@@ -29,6 +29,7 @@ from planflow.schema import Plan, Unit, UnitDirectory, UnitKind
 from planflow.units import UnitIndex
 from planflow.when import DayWhen, DeadlineWhen, MonthWhen, OngoingWhen, QuarterWhen, WindowWhen, coerce_when
 
+_YEARS_IN_TITLE = re.compile(r"(?<!\d)(\d{4})\s*[-–—]\s*(\d{4})(?!\d)")
 CHECK = REVIEW_MARK  # `planflow validate --strict` finds every one of them
 
 
@@ -381,8 +382,12 @@ def _report(
 
 
 def _settle_years(draft: PlanDraft) -> None:
-    """Dates whose year came from the plan lose it where that year is uncertain."""
-    multi = draft.period is not None and draft.period[0].year != draft.period[1].year
+    """Dates whose year came from the plan lose it where that year is uncertain: the plan's
+    period, or its title ("… giai đoạn 2026 - 2030"), spans several years."""
+    span = _YEARS_IN_TITLE.search(draft.title or "")
+    multi = (draft.period is not None and draft.period[0].year != draft.period[1].year) or bool(
+        span and span.group(1) != span.group(2)
+    )
     for task in draft.tasks:
         task.time = settle_year(task.time, multi, draft.issued)
     for report in draft.reports:

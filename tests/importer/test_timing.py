@@ -248,3 +248,38 @@ def test_understood_or_marked(times: list[str], joiner: str) -> None:
 def test_looks_like_time(text: str, expected: bool) -> None:
     """A cell made only of time words is a time cell, even when the date is impossible."""
     assert looks_like_time(text) is expected
+
+
+MULTI_YEAR_PLAN = """\
+ỦY BAN NHÂN DÂN       CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+XÃ DEMO    Độc lập - Tự do - Hạnh phúc
+Số: 12/KH-UBND         Demo, ngày 05 tháng 01 năm 2026
+
+KẾ HOẠCH
+Chuyển đổi số giai đoạn 2026 - 2030
+
+II. NHIỆM VỤ
+1. Các hoạt động
+a) Rà soát thủ tục hành chính
+- Đơn vị chủ trì: Phòng Văn hóa - Xã hội.
+- Thời gian: 06/10 - 10/10.
+b) Tổng kết
+- Đơn vị chủ trì: Phòng Văn hóa - Xã hội.
+- Thời gian: trước ngày 30/11 hằng năm.
+"""
+
+
+def test_multi_year_plan_gives_up_years_it_would_guess(tmp_path: Path) -> None:
+    """In a plan for 2026 - 2030, "06/10 - 10/10" gets no date and a review mark; a yearly day keeps its own."""
+    path = tmp_path / "plan.txt"
+    path.write_text(MULTI_YEAR_PLAN, encoding="utf-8")
+    draft = extract(read_document(path), DIRECTORY)
+    written = write_draft(draft, DIRECTORY)
+    tasks = {t.label: t.when for t in written.plan.tasks}
+    assert (tasks["a)"].kind, tasks["a)"].text) == ("ongoing", "06/10 - 10/10")
+    assert tasks["b)"].kind == "recurring"
+    assert (
+        f"    # {CHECK}: “06/10 - 10/10”: kế hoạch nhiều năm, văn bản không ghi năm của mốc này; ghi rõ năm;"
+        in written.text.splitlines()
+    )
+    assert summary(draft, written, None, None)["times_to_review"] == 1
