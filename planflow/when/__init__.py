@@ -19,8 +19,9 @@ from planflow.when.model import (
     WindowWhen,
     YearDay,
 )
-from planflow.when.parse import month_window, normalize, parse_when
+from planflow.when.parse import normalize, parse_when
 from planflow.when.reading import Reading, read_when
+from planflow.when.spans import month_window
 
 __all__ = [
     "BeforeRule",

@@ -29,13 +29,12 @@ Reading a phrase is not the same as understanding all of it: the importer asks
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 import unicodedata
 from functools import lru_cache
 
-from planflow.errors import MissingYearError, TimeExpressionError
+from planflow.errors import TimeExpressionError
 from planflow.when.model import (
     DayWhen,
     DeadlineWhen,
@@ -43,16 +42,22 @@ from planflow.when.model import (
     MonthPart,
     MonthWhen,
     OngoingWhen,
-    QuarterWhen,
     When,
-    WindowWhen,
 )
 from planflow.when.recurrence import recurring, yearly
+from planflow.when.spans import (
+    MONTHS,
+    checked_year,
+    month_number,
+    month_window,
+    months_range,
+    need_year,
+    quarters,
+    window,
+    years_span,
+)
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_NUMERAL = r"(?:[ivxlc]+|\d)\b(?!\s*/\s*\d{1,2}\b)"
-
 # 08/10/2025, 8/10, and "ngày 22 tháng 9 năm 2025"
 DATE = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{4}))?(?![\d/])")
 _FULL_LONG_DATE = re.compile(r"(?<![\d/])(\d{1,2}) tháng (\d{1,2}) năm (\d{4})")
@@ -63,20 +68,6 @@ _DAY_RANGE = re.compile(
 )
 LONG_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s+năm\s+(\d{4}))?")
 MONTH_YEAR = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{4})(?![\d/])")
-_MONTHS = re.compile(
-    r"(?:từ\s+)?tháng\s+(\d{1,2})(?:/(\d{4}))?\s*(?:-|đến|tới)\s*(?:hết\s+)?(?:tháng\s+)?(\d{1,2})/(\d{4})"
-)
-_HALF_YEAR = re.compile(r"^(?:6|sáu) tháng (đầu|cuối) năm (\d{4})$")
-_YEAR_ON = re.compile(r"^(?:từ năm (\d{4})(?: trở đi)?|năm (\d{4}),? và (?:các|những) năm tiếp theo)$")
-_IN_YEAR = re.compile(r"^(?:thực hiện\s+)?trong\s+năm\s+(\d{4})$")
-_YEAR = re.compile(r"^(?:năm\s+)?(\d{4})$")
-_YEARS = re.compile(
-    r"^(?:(?:trong\s+)?giai đoạn\s+|năm\s+|từ\s+năm\s+|từ\s+)?(\d{4})\s*(?:-|đến|tới)\s*(?:năm\s+)?(\d{4})$"
-)
-QUARTERS = re.compile(
-    rf"quý\s+(?P<list>{_NUMERAL}(?:\s*(?:,|và|-|đến|tới)\s*(?:quý\s+)?{_NUMERAL})*)"
-    r"(?:\s*[/-]\s*(?P<y1>\d{4})|\s+(?:năm\s+)?(?P<y2>\d{4}))?"
-)
 UNTIL = re.compile(r"(?:cho\s+)?đến khi\s+(.+)$")  # "từ 23/9/2025 cho đến khi … nghiệm thu"
 _THEN_ONGOING = re.compile(
     r"[,;.]?\s*(?:và|;|,)?\s*(?:hoạt động\s+)?(?:liên tục,?\s*)?(?:và\s+)?thường xuyên\.?$"
@@ -164,15 +155,15 @@ def _strip_then_ongoing(s: str) -> tuple[str, bool]:
 
 
 def _dated(s: str, year: int | None, original: str) -> When | None:
-    quarters = _quarters(s, year, original)
-    if quarters is not None:
-        return quarters
+    in_quarters = quarters(s, year, original)
+    if in_quarters is not None:
+        return in_quarters
 
     until = UNTIL.search(s)
     if until:
         head = s[: until.start()]
         dates, month = _all_dates(head, year, original), _month_part(head, year, original)
-        start = dates[0] if dates else (_month_bounds(month)[0] if month else None)
+        start = dates[0] if dates else (month_window(month)[0] if month else None)
         return OngoingWhen(start=start, until=until.group(1))
 
     if re.match(r"^(?:trước|chậm nhất|hạn)", s):
@@ -181,20 +172,20 @@ def _dated(s: str, year: int | None, original: str) -> When | None:
             return DeadlineWhen(by=dates[-1], before=s.startswith("trước"))
 
     dates = _all_dates(s, year, original)
-    months = _MONTHS.search(s)
+    months = MONTHS.search(s)
     if months and not dates:
-        return _months(months, original)
+        return months_range(months, original)
     month_part = _month_part(s, year, original)
     if month_part is not None and not dates and re.search(r"\btừ\s+(?:đầu\s+)?tháng", s):
         # "từ tháng 10/2025" with no end: open-ended from the first of that month
-        return OngoingWhen(start=_month_bounds(month_part)[0])
+        return OngoingWhen(start=month_window(month_part)[0])
     if month_part is not None and not dates:
         return month_part
     if month_part is not None and dates and re.search(r"đến|-", s):
         # "từ đầu tháng 10/2025 đến 08/11/2025"
-        return _window(_month_bounds(month_part)[0], dates[-1], original)
+        return window(month_window(month_part)[0], dates[-1], original)
     if len(dates) >= 2:
-        return _window(dates[0], dates[-1], original)
+        return window(dates[0], dates[-1], original)
     if len(dates) == 1:
         if re.search(r"\btừ\b", s):
             return OngoingWhen(start=dates[0])
@@ -204,104 +195,7 @@ def _dated(s: str, year: int | None, original: str) -> When | None:
     if month_year and re.search(r"\btừ\b", s):
         first = _date(1, int(month_year.group(1)), int(month_year.group(2)), original)
         return OngoingWhen(start=first)
-    return _years(s, original)
-
-
-def _months(match: re.Match[str], original: str) -> WindowWhen:
-    """ "tháng 10 - 12/2025", "từ tháng 11/2025 đến tháng 02/2026": first to last month."""
-    first_month, last_month = _month_number(match.group(1), original), _month_number(match.group(3), original)
-    last_year = _year(match.group(4), original)
-    written = match.group(2)
-    # across New Year ("tháng 11 - 02/2026") when it spans half a year at most; else reversed
-    across = first_month > last_month and 12 - first_month + last_month + 1 <= 6
-    first_year = _year(written, original) if written else last_year - across
-    first = MonthWhen(year=first_year, month=first_month)
-    last = MonthWhen(year=last_year, month=last_month)
-    return _window(_month_bounds(first)[0], _month_bounds(last)[1], original)
-
-
-def _month_number(text: str, original: str) -> int:
-    month = int(text)
-    if not 1 <= month <= 12:
-        raise TimeExpressionError(f"'{original}': tháng {month} không tồn tại")
-    return month
-
-
-def _years(s: str, original: str) -> When | None:
-    """ "trong năm 2025" (open-ended within it), "2025" (due 31/12), "2026 - 2030",
-    "6 tháng đầu năm 2026", "từ năm 2026", "năm 2025 và các năm tiếp theo"."""
-    half = _HALF_YEAR.match(s)
-    if half:
-        y = _year(half.group(2), original)
-        if half.group(1) == "đầu":
-            return WindowWhen(start=dt.date(y, 1, 1), end=dt.date(y, 6, 30))
-        return WindowWhen(start=dt.date(y, 7, 1), end=dt.date(y, 12, 31))
-    onward = _YEAR_ON.match(s)
-    if onward:
-        return OngoingWhen(start=dt.date(_year(onward.group(1) or onward.group(2), original), 1, 1))
-    within = _IN_YEAR.match(s)
-    if within:
-        y = _year(within.group(1), original)
-        return OngoingWhen(start=dt.date(y, 1, 1), end=dt.date(y, 12, 31))
-    single = _YEAR.match(s)
-    if single:
-        y = _year(single.group(1), original)
-        return WindowWhen(start=dt.date(y, 1, 1), end=dt.date(y, 12, 31))
-    span = _YEARS.match(s)
-    if span:
-        first, last = _year(span.group(1), original), _year(span.group(2), original)
-        return _window(dt.date(first, 1, 1), dt.date(last, 12, 31), original)
-    return None
-
-
-def _year(text: str, original: str) -> int:
-    value = int(text)
-    if not 1900 <= value <= 2200:
-        raise TimeExpressionError(f"'{original}': năm {value} không hợp lệ")
-    return value
-
-
-def _window(start: dt.date, end: dt.date, original: str) -> WindowWhen:
-    if end < start:
-        raise TimeExpressionError(
-            f"'{original}': khoảng thời gian kết thúc ({end:%d/%m/%Y}) trước khi bắt đầu "
-            f"({start:%d/%m/%Y}); kiểm tra lại ngày"
-        )
-    return WindowWhen(start=start, end=end)
-
-
-def _quarters(s: str, year: int | None, original: str) -> When | None:
-    """ "Quý II/2026", "Quý I, II/2026", "Quý IV/2025 - Quý II/2026"; a quarter without a year
-    takes the next one's, else the plan's."""
-    found: list[tuple[int, int | None]] = []
-    for match in QUARTERS.finditer(s):
-        written = match.group("y1") or match.group("y2")
-        tokens = re.findall(r"[ivxlc]+|\d", re.sub(r"quý|và|đến|tới", " ", match.group("list")))
-        found += [(_quarter_number(t, original), None) for t in tokens[:-1]]
-        found.append((_quarter_number(tokens[-1], original), _year(written, original) if written else None))
-    if not found:
-        return None
-    resolved: list[tuple[int, int]] = []
-    next_year = year
-    for number, y in reversed(found):
-        next_year = y if y is not None else next_year
-        resolved.append((number, _need_year(next_year, original)))
-    resolved.reverse()
-    if len(resolved) == 1:
-        number, y = resolved[0]
-        return QuarterWhen(year=y, quarter=number)
-    (first_q, first_y), (last_q, last_y) = resolved[0], resolved[-1]
-    last_month = _month_bounds(MonthWhen(year=last_y, month=last_q * 3))[1]
-    return _window(dt.date(first_y, first_q * 3 - 2, 1), last_month, original)
-
-
-def _quarter_number(token: str, original: str) -> int:
-    number = int(token) if token.isdigit() else _ROMAN.get(token)
-    if number is None or not 1 <= number <= 4:
-        raise TimeExpressionError(
-            f"'{original}': quý {token.upper()} không tồn tại, một năm chỉ có quý I, II, III, IV"
-        )
-    return number
+    return years_span(s, original)
 
 
 def _month_part(s: str, year: int | None, original: str) -> MonthWhen | None:
@@ -313,25 +207,9 @@ def _month_part(s: str, year: int | None, original: str) -> MonthWhen | None:
         "giữa": MonthPart.MIDDLE,
         "cuối": MonthPart.LATE,
     }.get(match.group(1) or "", MonthPart.WHOLE)
-    month = _month_number(match.group(2), original)
-    y = _year(match.group(3), original) if match.group(3) else _need_year(year, original)
+    month = month_number(match.group(2), original)
+    y = checked_year(match.group(3), original) if match.group(3) else need_year(year, original)
     return MonthWhen(year=y, month=month, part=part)
-
-
-def _month_bounds(month: MonthWhen) -> tuple[dt.date, dt.date]:
-    last = calendar.monthrange(month.year, month.month)[1]
-    first_day, last_day = {
-        MonthPart.WHOLE: (1, last),
-        MonthPart.EARLY: (1, 10),
-        MonthPart.MIDDLE: (11, 20),
-        MonthPart.LATE: (21, last),
-    }[month.part]
-    return dt.date(month.year, month.month, first_day), dt.date(month.year, month.month, last_day)
-
-
-def month_window(month: MonthWhen) -> tuple[dt.date, dt.date]:
-    """First and last day of the (part of the) month."""
-    return _month_bounds(month)
 
 
 def _all_dates(s: str, year: int | None, original: str) -> list[dt.date]:
@@ -347,7 +225,7 @@ def _all_dates(s: str, year: int | None, original: str) -> list[dt.date]:
         written = y is not None
         if y is None:
             y, written = (following[0].year, following[1]) if following else (year, False)
-        date = _date(day, month, _need_year(y, original), original)
+        date = _date(day, month, need_year(y, original), original)
         if following is not None and written and date > following[0]:
             before = _date(day, month, date.year - 1, original) if (day, month) != (29, 2) else date
             if (following[0] - before).days <= 183:
@@ -362,9 +240,3 @@ def _date(day: int, month: int, year: int, original: str) -> dt.date:
         return dt.date(year, month, day)
     except ValueError:
         raise TimeExpressionError(f"'{original}': ngày {day:02d}/{month:02d}/{year} không tồn tại") from None
-
-
-def _need_year(year: int | None, original: str) -> int:
-    if year is None:
-        raise MissingYearError(f"'{original}': thiếu năm; hãy ghi năm (vd. 08/10/2025) hoặc đặt kỳ kế hoạch")
-    return year

@@ -36,8 +36,9 @@ from planflow.when.model import (
     When,
     WindowWhen,
 )
-from planflow.when.parse import DATE, LONG_DATE, MONTH_YEAR, QUARTERS, UNTIL, clean, month_window, parse_when
+from planflow.when.parse import DATE, LONG_DATE, MONTH_YEAR, UNTIL, clean, parse_when
 from planflow.when.recurrence import FREQUENCY
+from planflow.when.spans import QUARTERS, month_window
 
 # Words that say nothing beyond the time the parser read (the dates, cadences, quarters).
 _TIME_WORDS = frozenset({
