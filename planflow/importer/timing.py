@@ -36,13 +36,14 @@ class ReadTime:
     when: When | None
     problem: str | None = None
     year_from_plan: bool = False
+    partial: bool = False  # a time was read but not every word: a time cell to review, not a target
 
 
 def read_time(text: str, year: int | None) -> ReadTime:
     """Read ``text`` (trailing punctuation ignored) with the plan's year for short dates."""
     clean = text.strip().rstrip(".;,").strip()
     reading = read_when(clean, year)
-    return ReadTime(clean, reading.when, reading.doubt, reading.year_from_plan)
+    return ReadTime(clean, reading.when, reading.doubt, reading.year_from_plan, reading.partial)
 
 
 def settle_year(time: ReadTime | None, multi_year: bool, issued: dt.date | None) -> ReadTime | None:

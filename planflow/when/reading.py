@@ -87,6 +87,7 @@ class Reading:
     when: When | None
     doubt: str | None = None
     year_from_plan: bool = False
+    partial: bool = False  # a time was read, but not every word: the text is a time to review
 
 
 def read_when(text: str, year: int | None) -> Reading:
@@ -107,12 +108,12 @@ def read_when(text: str, year: int | None) -> Reading:
     s = clean(original)
     unread = _unread(s, when)
     if unread:
-        return Reading(original, None, f"“{original}”: chưa hiểu phần “{unread}”; ghi lại thời gian cho rõ")
+        doubt = f"“{original}”: chưa hiểu phần “{unread}”; ghi lại thời gian cho rõ"
+        return Reading(original, None, doubt, partial=True)
     stray = _stray_dates(s, when)
     if stray:
-        return Reading(
-            original, None, f"“{original}”: mốc {stray} không khớp với thời gian đọc được; ghi lại cho rõ"
-        )
+        doubt = f"“{original}”: mốc {stray} không khớp với thời gian đọc được; ghi lại cho rõ"
+        return Reading(original, None, doubt, partial=True)
     return Reading(original, when, None, from_plan)
 
 

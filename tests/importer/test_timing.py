@@ -84,6 +84,7 @@ def test_partly_understood_wordings_get_no_date(text: str, doubt: str) -> None:
     reading = read_when(text, 2025 if "/20" in text or "quý" in text else None)
     assert reading.when is None
     assert reading.doubt == doubt
+    assert reading.partial == ("chưa hiểu phần" in doubt or "không khớp" in doubt)
 
 
 def test_year_from_the_plan_is_noted() -> None:
