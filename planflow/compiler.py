@@ -27,10 +27,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from planflow.errors import CompileError, NotFoundError
-from planflow.periods import due_window, series
+from planflow.periods import due_window, series, yearly_periods
 from planflow.schema import Plan, ReportObligation, Task
 from planflow.units import UnitIndex
 from planflow.when import (
+    BeforeRule,
     DayWhen,
     DeadlineWhen,
     EventWhen,
@@ -42,7 +43,7 @@ from planflow.when import (
     WindowWhen,
     month_window,
 )
-from planflow.workdays import WorkCalendar
+from planflow.workdays import DayOffRule, WorkCalendar
 
 Loc = tuple[str | int, ...]
 
@@ -129,7 +130,8 @@ def check_plan(plan: Plan, units: UnitIndex) -> list[Issue]:
     return issues
 
 
-def _unit_refs(plan: Plan) -> Iterable[tuple[Loc, str]]:
+def unit_refs(plan: Plan) -> Iterable[tuple[Loc, str]]:
+    """Every place the plan names a unit, with the unit as written."""
     yield ("standing_unit",), plan.standing_unit
     for t, task in enumerate(plan.tasks):
         for role in ("lead", "support", "guide"):
@@ -156,7 +158,7 @@ def _unit_refs(plan: Plan) -> Iterable[tuple[Loc, str]]:
 
 def _unit_issues(plan: Plan, units: UnitIndex) -> list[Issue]:
     issues = []
-    for loc, ref in _unit_refs(plan):
+    for loc, ref in unit_refs(plan):
         try:
             units.resolve(ref)
         except NotFoundError as exc:
@@ -302,8 +304,11 @@ def _expand(plan: Plan, item_id: str, title: str, when: When, cal: WorkCalendar)
     )
     if isinstance(when, RecurringWhen):
         out = []
-        for period in series(when.start or plan.period.start, when.end or plan.period.end, when.every):
-            start, due = due_window(period, when.due, cal, plan.day_off)
+        first, last = when.start or plan.period.start, when.end or plan.period.end
+        periods = yearly_periods(first, last, when.on) if when.on else series(first, last, when.every)
+        rule = when.due.model_copy(update={"offset": when.due.offset - 1}) if _eve(when, plan) else when.due
+        for period in periods:
+            start, due = due_window(period, rule, cal, _day_off(when, plan))
             out.append(
                 _with(
                     one,
@@ -322,8 +327,22 @@ def _expand(plan: Plan, item_id: str, title: str, when: When, cal: WorkCalendar)
         return [_with(one, timing=Timing.EVENT)]
     start, due, moves = _dated_window(when, plan)
     if moves:
-        due = cal.adjust(due, plan.day_off)
+        due = cal.adjust(due, _day_off(when, plan))
     return [_with(one, start=start, due=due, end=due, then_ongoing=when.then_ongoing)]
+
+
+def _eve(when: When, plan: Plan) -> bool:
+    """ "trước ngày X" in a plan that reads it as "by the day before X"."""
+    return (
+        isinstance(when, DeadlineWhen | RecurringWhen)
+        and when.before
+        and plan.before is BeforeRule.DAY_BEFORE
+    )
+
+
+def _day_off(when: When, plan: Plan) -> DayOffRule:
+    """A due date on the eve of X that falls on a day off moves back, never onto X itself."""
+    return DayOffRule.PREVIOUS if _eve(when, plan) and plan.day_off is DayOffRule.NEXT else plan.day_off
 
 
 def _dated_window(when: When, plan: Plan) -> tuple[dt.date, dt.date, bool]:
@@ -333,7 +352,11 @@ def _dated_window(when: When, plan: Plan) -> tuple[dt.date, dt.date, bool]:
     if isinstance(when, WindowWhen):
         return when.start, when.end, False
     if isinstance(when, DeadlineWhen):
-        return when.start or plan.period.start, when.by, True
+        return (
+            when.start or plan.period.start,
+            when.by - dt.timedelta(days=1 if _eve(when, plan) else 0),
+            True,
+        )
     if isinstance(when, MonthWhen):
         first, last = month_window(when)
         return first, last, True

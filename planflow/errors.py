@@ -3,6 +3,7 @@
     PlanflowError
     ├── DefinitionError      a definition file is unreadable or invalid
     ├── TimeExpressionError  a time expression ("when") cannot be read
+    │   └── MissingYearError a date has no year and no plan year is given
     ├── CompileError         a valid definition cannot become a task graph
     ├── StoreError           the database cannot be reached, migrated or queried
     ├── ProgressError        a progress record is refused
@@ -55,6 +56,11 @@ class TimeExpressionError(PlanflowError, ValueError):
 
     It is a ValueError so pydantic reports it against the field that holds the text.
     """
+
+
+class MissingYearError(TimeExpressionError):
+    """Raised when a date is written without its year and no plan year is given: the
+    importer then knows the year would come from the plan, not from the words."""
 
 
 class CompileError(PlanflowError):

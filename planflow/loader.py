@@ -129,6 +129,7 @@ class Definitions:
     plans: PlanFiles = field(default_factory=PlanFiles)
     directories: dict[str, UnitDirectory] = field(default_factory=dict)
     directory_sources: dict[str, SourceMap] = field(default_factory=dict)
+    strict: bool = False  # sync only plans ready to go live (planflow.readiness)
     _digests: dict[str, str] = field(default_factory=dict, repr=False)
 
     def source_digest(self, plan_id: str, directory_id: str, text: str | None = None) -> str:
@@ -357,16 +358,16 @@ def _yaml_files(folder: Path) -> Iterator[Path]:
         yield from sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
 
 
-def load_definitions(root: Path, collect: list[Problem] | None = None) -> Definitions:
+def load_definitions(root: Path, collect: list[Problem] | None = None, strict: bool = False) -> Definitions:
     """Every file under ``root``. With ``collect``, every file is read now, bad files are
     skipped and their problems appended to it. Without, unit directories are read now
     (the first bad one raises DefinitionError) and plans when asked for (a bad plan file
-    raises then)."""
+    raises then). ``strict``: a sync takes only plans ready to go live."""
     if not root.is_dir():
         raise NotFoundError(
             f"không có thư mục định nghĩa '{root}'; đặt PLANFLOW_DEFINITIONS hoặc --definitions"
         )
-    defs = Definitions(root)
+    defs = Definitions(root, strict=strict)
     for path in _yaml_files(root / "units"):
         try:
             directory, source = load_directory_file(path)

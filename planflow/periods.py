@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-from planflow.when import Cadence, DueAnchor, DueRule
+from planflow.when import Cadence, DueAnchor, DueRule, YearDay
 from planflow.workdays import DayOffRule, WorkCalendar
 
 _MONTHS = {Cadence.MONTH: 1, Cadence.QUARTER: 3, Cadence.HALF: 6, Cadence.YEAR: 12}
@@ -67,6 +67,27 @@ def _series(start: dt.date, end: dt.date, cadences: tuple[Cadence, ...]) -> tupl
         for period in periods_between(start, end, cadence):
             chosen[period.end] = period
     return tuple(sorted(chosen.values(), key=lambda p: (p.end, p.start)))
+
+
+def yearly_periods(start: dt.date, end: dt.date, on: tuple[YearDay, ...]) -> list[Period]:
+    """One period per fixed day of every year in [start, end] ("trước ngày 01/6 và 15/11
+    hằng năm"): each ends on its day and begins the day after the previous one (the first
+    at ``start``); a whole month ("Tháng 12 hằng năm") is its own period. Labels name the
+    day ("2026-06-01") or the month ("2026-12")."""
+    out: list[Period] = []
+    previous = start - dt.timedelta(days=1)
+    for year in range(start.year, end.year + 1):
+        for day in sorted(on, key=lambda d: (d.month, d.day or 31)):
+            if day.day is None:
+                first, last = dt.date(year, day.month, 1), _last_day(year, day.month)
+                label = f"{year}-{day.month:02d}"
+            else:
+                last = _clamped(year, day.month, day.day)
+                first, label = previous + dt.timedelta(days=1), last.isoformat()
+            if start <= last <= end:
+                out.append(Period(max(first, start), last, Cadence.YEAR, label))
+            previous = max(previous, last)
+    return out
 
 
 def due_window(

@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from planflow.numbers import parse_vn_number
-from planflow.when import When, coerce_when
+from planflow.when import BeforeRule, When, coerce_when
 from planflow.workdays import DayOffRule
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -351,6 +351,9 @@ class Plan(_Definition):
     reports: list[ReportObligation] = Field(default_factory=list)
     escalation: EscalationPolicy | None = None
     day_off: DayOffRule = DayOffRule.NEXT
+    before: BeforeRule = Field(
+        default=BeforeRule.THAT_DAY, description="'trước ngày X': due on X (that_day) or the day before"
+    )
     days_off: list[dt.date] = Field(default_factory=list)
     extra_working_days: list[dt.date] = Field(default_factory=list)
     upcoming_days: int = Field(default=7, ge=0, le=90, description="'upcoming' horizon")

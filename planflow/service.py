@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from planflow.batch import PlanCheck, PlanEvaluation, check_plans, evaluate_plans
 from planflow.compiler import CompiledPlan, compile_plan
-from planflow.errors import NotFoundError, ProgressError
+from planflow.errors import DefinitionError, NotFoundError, ProgressError
 from planflow.escalation import Notice, step_id, step_label
 from planflow.loader import Definitions
 from planflow.numbers import parse_vn_number
 from planflow.prepare import compile_source, default_workers, prepare_plans
+from planflow.readiness import readiness
 from planflow.reports import SPENT_KEY
 from planflow.schema import UnitDirectory
 from planflow.status import ProgressStatus
@@ -67,6 +68,8 @@ def sync_definitions(
         else:
             changed.append(plan_id)
 
+    if defs.strict:
+        _refuse_unready(defs, changed + added)
     new = NewRows(session)
     synced_directories: set[str] = set()
 
@@ -95,6 +98,14 @@ def sync_definitions(
     for plan_id in unchanged:
         results[plan_id] = repo.SyncResult(plan_id, 0, 0, counts.get(plan_id, 0), 0, 0)
     return [results[p] for p in ids]
+
+
+def _refuse_unready(defs: Definitions, plan_ids: list[str]) -> None:
+    """A strict store takes no plan with review marks or unreachable people (new or changed
+    ones: a plan already live passed this when it was synced)."""
+    problems = [p for plan_id in plan_ids for p in readiness(defs, plan_id)]
+    if problems:
+        raise DefinitionError(list(dict.fromkeys(problems)))
 
 
 PlanStatus = PlanEvaluation

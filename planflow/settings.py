@@ -7,6 +7,9 @@
   the home folder. PostgreSQL: ``postgresql+psycopg://user@host:5432/dbname``.
 - ``PLANFLOW_DEFINITIONS``: the definitions folder; default ``./definitions``.
 - ``PLANFLOW_SMTP_URL``, ``PLANFLOW_MAIL_FROM``: see ``planflow.notifications.config``.
+- ``PLANFLOW_STRICT``: ``true`` for a production store: ``sync`` (and every command that
+  syncs) refuses a plan that still has review marks ("# KIỂM TRA") or units, outside
+  recipients or a signer with no e-mail, as ``planflow validate --strict`` lists them.
 - ``PLANFLOW_SECRET``, ``PLANFLOW_PUBLIC_URL``, ``PLANFLOW_BOARD_USER``,
   ``PLANFLOW_BOARD_PASSWORD``, ``PLANFLOW_LINK_DAYS``, ``PLANFLOW_UPLOAD_MAX_MB``,
   ``PLANFLOW_TRUSTED_PROXIES``: the web app and the signed links in e-mails; see
@@ -43,6 +46,9 @@ class Settings(BaseSettings):
     upload_max_mb: int = Field(default=10, ge=1, le=100, description="largest evidence file")
     trusted_proxies: str | None = Field(
         default=None, description="reverse proxies whose X-Forwarded-For/-Proto are believed"
+    )
+    strict: bool = Field(
+        default=False, description="production store: only reviewed definitions, everyone with an e-mail"
     )
 
     @property

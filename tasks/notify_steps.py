@@ -38,7 +38,7 @@ def sync_plans(definitions: str | None, plan_ids: list[str]) -> dict[str, str]:
     """Sync the definitions into the store (every plan, archiving the ones no longer
     defined, or just ``plan_ids``); returns each checked plan's unit directory."""
     settings = settings_for(definitions)
-    defs = load_definitions(settings.definitions)
+    defs = load_definitions(settings.definitions, strict=settings.strict)
     ids = plan_ids or sorted(defs.plans)
     directory_of = {p: defs.plan(p).units for p in ids}  # refuses an unknown plan id
     factory = open_store(settings.effective_database_url)

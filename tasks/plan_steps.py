@@ -34,7 +34,7 @@ def evaluate_plan(
     factory = open_store(settings.effective_database_url)
     with factory() as session, session.begin():
         if sync:
-            defs = load_definitions(settings.definitions)
+            defs = load_definitions(settings.definitions, strict=settings.strict)
             sync_definitions(defs, [plan_id], session=session, now=dt.datetime.now(dt.UTC))
         report = plan_status(plan_id, as_of, session=session)
         deps = repo.dependencies(plan_id, session=session)

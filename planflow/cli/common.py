@@ -72,7 +72,7 @@ def definitions(config: Settings) -> Definitions:
     # definitions, not by those that only read the store (``status --no-sync``).
     from planflow.loader import load_definitions
 
-    return load_definitions(config.definitions)
+    return load_definitions(config.definitions, strict=config.strict)
 
 
 @contextmanager

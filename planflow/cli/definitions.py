@@ -22,6 +22,7 @@ from planflow.cli.common import (
 from planflow.compiler import check_plan
 from planflow.errors import DefinitionError, Problem
 from planflow.loader import definitions_root, load_definitions
+from planflow.readiness import REVIEW_MARK, readiness, review_marks
 from planflow.service import compile_definition
 from planflow.units import UnitIndex
 
@@ -35,15 +36,25 @@ def validate(
     ] = None,
     definitions_dir: DefinitionsOption = None,
     as_json: JsonOption = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Chỉ nhận định nghĩa sẵn sàng dùng thật: không còn dấu KIỂM TRA, mọi đơn vị, "
+            "nơi nhận và người ký có e-mail (mặc định: PLANFLOW_STRICT).",
+        ),
+    ] = False,
 ) -> None:
     """Kiểm tra file định nghĩa: cú pháp, lược đồ, đơn vị, phụ thuộc, ngày tháng.
 
-    Lỗi in dạng file:dòng:cột: thông báo; mã thoát 1 nếu có lỗi.
+    Lỗi in dạng file:dòng:cột: thông báo; mã thoát 1 nếu có lỗi. Với --strict, cả những gì
+    bản nháp của `planflow import` còn chờ rà soát.
 
-    Ví dụ: planflow validate definitions/plans/loc-tan-2026.yaml
+    Ví dụ: planflow validate --strict definitions/plans/loc-tan-2026.yaml
     """
     with handled():
         config = settings(definitions_dir)
+        strict = strict or config.strict
         targets = [p.resolve() for p in (paths or [config.definitions])]
         for path in targets:
             if not path.exists():
@@ -52,6 +63,7 @@ def validate(
                 raise DefinitionError([Problem(str(path), 1, 1, "không phải file định nghĩa .yaml")])
         root = definitions_root(targets) or config.definitions
         problems: list[Problem] = []
+        unready: list[Problem] = []
         defs = load_definitions(root, collect=problems)
         checked = 0
         for loaded in defs.plans.values():
@@ -75,7 +87,13 @@ def validate(
                 )
             for issue in check_plan(plan, UnitIndex(defs.directories[plan.units])):
                 problems.append(loaded.source.problem(issue.loc, issue.message))
+            if strict:
+                unready += readiness(defs, plan.id)  # its directory's problems too, wherever it is
         problems = [p for p in problems if _selected(Path(p.path).resolve(), targets)]
+        if strict:
+            sources = [s for s in defs.directory_sources.values() if _selected(s.path.resolve(), targets)]
+            unready += [p for source in sources for p in review_marks(source)]
+            problems = list(dict.fromkeys(problems + unready))
         checked += sum(1 for s in defs.directory_sources.values() if _selected(s.path.resolve(), targets))
         if as_json:
             print_json({"ok": not problems, "files": checked, "problems": [p.__dict__ for p in problems]})
@@ -93,7 +111,15 @@ def validate(
                 )
                 err_console.print(str(problems[0]), markup=False)
             elif not problems:
-                console.print(f"Hợp lệ: {checked} file định nghĩa.")
+                console.print(
+                    f"Hợp lệ: {checked} file định nghĩa{' (kiểm tra nghiêm ngặt)' if strict else ''}."
+                )
+            elif unready:
+                err_console.print(
+                    f"Chưa sẵn sàng dùng thật: {len(set(unready))} chỗ cần rà soát "
+                    f"(dấu {REVIEW_MARK}, e-mail còn thiếu).",
+                    markup=False,
+                )
         if problems:
             raise typer.Exit(1)
 

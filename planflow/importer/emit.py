@@ -22,13 +22,15 @@ from planflow.compiler import check_plan
 from planflow.errors import DocumentError, PlanflowError
 from planflow.importer.accuracy import span
 from planflow.importer.draft import PlanDraft, ReportDraft, TargetDraft, TaskDraft
-from planflow.importer.timing import ReadTime
+from planflow.importer.timing import ReadTime, settle_year
 from planflow.importer.unitnames import Matcher, NameKind, UnitRef, expand, guess_kind
+from planflow.readiness import REVIEW_MARK
 from planflow.schema import Plan, Unit, UnitDirectory, UnitKind
 from planflow.units import UnitIndex
 from planflow.when import DayWhen, DeadlineWhen, MonthWhen, OngoingWhen, QuarterWhen, WindowWhen, coerce_when
 
-CHECK = "KIỂM TRA"
+_YEARS_IN_TITLE = re.compile(r"(?<!\d)(\d{4})\s*[-–—]\s*(\d{4})(?!\d)")
+CHECK = REVIEW_MARK  # `planflow validate --strict` finds every one of them
 
 
 def slug(text: str, words: int = 8) -> str:
@@ -150,6 +152,7 @@ def _scalar(value: Any) -> str:
 def write_draft(draft: PlanDraft, directory: UnitDirectory | None, plan_id: str | None = None) -> Draft:
     """The YAML of ``draft`` and the directory it needs; DocumentError if no year is known."""
     units = plan_units(draft, directory)
+    _settle_years(draft)
     period = _period(draft)
     year = period[0].year
     ident = plan_id or f"{slug(draft.place or 'ke-hoach', 4)}-{draft.year or year}"
@@ -306,10 +309,11 @@ def _ids(refs: list[UnitRef], units: Units) -> list[str]:
 
 def _when(w: _Writer, indent: int, time: ReadTime | None, doubt: str | None, year: int) -> None:
     if time is None or time.when is None:
-        if time is not None:
-            w.comment(indent, f'văn bản ghi: when: "{time.text}"')
-        w.check(indent, f"{doubt or 'không có thời gian'}; tạm để 'ongoing' (thường xuyên) — sửa lại")
-        w.lines.append(f"{' ' * indent}when: ongoing")
+        # Not understood in full: the document's words stay, with no date (never a guess).
+        problem = time.problem if time and time.problem and time.problem not in (doubt or "") else None
+        why = "; ".join(d for d in (doubt, problem) if d) or "không có thời gian"
+        w.check(indent, f"{why}; chưa đặt hạn, tạm để 'ongoing' (thường xuyên) — sửa lại")
+        w.field(indent, "when", {"kind": "ongoing", "text": time.text} if time else "ongoing")
         return
     w.check(indent, doubt)
     try:
@@ -352,8 +356,13 @@ def _report(
         key, value = next(iter(recipient.items()))
         w.lines.append(f"      - {key}: {_scalar(value)}")
     if report.time is None or report.time.when is None:
-        w.check(4, f"{report.doubts.get('when', 'không có thời hạn')}; tạm để theo yêu cầu — sửa lại")
-        w.field(4, "when", {"event": "Khi có yêu cầu (văn bản không ghi thời hạn)"})
+        written = report.time.text if report.time else None
+        said = report.doubts.get("when") or ""
+        problem = report.time.problem if report.time else None
+        why = "; ".join(d for d in (said, problem if problem and problem not in said else None) if d)
+        w.check(4, f"{why or 'không có thời hạn'}; tạm để theo yêu cầu — sửa lại")
+        event = written or "Khi có yêu cầu (văn bản không ghi thời hạn)"
+        w.field(4, "when", {"kind": "event", "description": event, **({"text": written} if written else {})})
     else:
         _when(w, 4, report.time, report.doubts.get("when"), year)
     w.field(4, "cutoff", "decree09" if report.kind == "periodic" else "plan")
@@ -370,6 +379,26 @@ def _report(
             ):
                 _when(w, 8, time, None, year)
     w.field(4, "source", report.source)
+
+
+def _settle_years(draft: PlanDraft) -> None:
+    """Dates whose year came from the plan lose it where that year is uncertain: the plan's
+    period, or its title ("… giai đoạn 2026 - 2030"), spans several years."""
+    span = _YEARS_IN_TITLE.search(draft.title or "")
+    multi = (draft.period is not None and draft.period[0].year != draft.period[1].year) or bool(
+        span and span.group(1) != span.group(2)
+    )
+    for task in draft.tasks:
+        task.time = settle_year(task.time, multi, draft.issued)
+    for report in draft.reports:
+        report.time = settle_year(report.time, multi, draft.issued)
+        report.inputs = [(refs, settle_year(t, multi, draft.issued)) for refs, t in report.inputs]
+
+
+def times_to_review(draft: PlanDraft) -> int:
+    """Time wordings kept as written, with no date, for a person to settle."""
+    times = [t.time for t in draft.tasks] + [r.time for r in draft.reports]
+    return sum(1 for t in times if t is not None and t.when is None)
 
 
 def _standing_issuer(draft: PlanDraft, units: Units) -> str:

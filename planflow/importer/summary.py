@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from planflow.importer.draft import PlanDraft
-from planflow.importer.emit import CHECK, Draft
+from planflow.importer.emit import CHECK, Draft, times_to_review
 
 _FIELD_NAMES = {
     "lead": "chủ trì",
@@ -50,6 +50,7 @@ def summary(draft: PlanDraft, written: Draft, output: str | None, units_file: st
         "reports": len(draft.reports),
         "fields": filled,
         "checks": written.text.count(f"# {CHECK}:"),
+        "times_to_review": times_to_review(draft),
         "warnings": list(draft.warnings),
         "new_units": [{"id": u.id, "name": u.name, "kind": u.kind.value} for u in written.units.new],
         "budget_total": float(draft.budget_total) if draft.budget_total is not None else None,
@@ -71,6 +72,11 @@ def summary_lines(data: dict[str, Any]) -> list[str]:
         + ".",
         f"Cần kiểm tra: {data['checks']} chỗ, đánh dấu “# {CHECK}” trong bản nháp.",
     ]
+    if data["times_to_review"]:
+        lines.append(
+            f"Thời gian chưa hiểu hết: {data['times_to_review']} chỗ, giữ nguyên lời văn và chưa đặt hạn; "
+            "hãy ghi lại trước khi dùng."
+        )
     if data["budget_total"] is not None:
         lines.append(
             f"Kinh phí: {data['budget_total']:g} triệu đồng; "
@@ -85,6 +91,7 @@ def summary_lines(data: dict[str, Any]) -> list[str]:
         lines += [f"  - {w}" for w in data["warnings"]]
     if data["output"]:
         lines.append(
-            f"Đã ghi bản nháp: {data['output']}. Rà soát rồi chạy: planflow validate {data['output']}"
+            f"Đã ghi bản nháp: {data['output']}. "
+            f"Rà soát rồi chạy: planflow validate --strict {data['output']}"
         )
     return lines

@@ -2,6 +2,7 @@
 
 from planflow.when.coerce import coerce_when
 from planflow.when.model import (
+    BeforeRule,
     Cadence,
     DayWhen,
     DeadlineWhen,
@@ -16,10 +17,14 @@ from planflow.when.model import (
     RecurringWhen,
     When,
     WindowWhen,
+    YearDay,
 )
-from planflow.when.parse import month_window, normalize, parse_when
+from planflow.when.parse import normalize, parse_when
+from planflow.when.reading import Reading, read_when
+from planflow.when.spans import month_window
 
 __all__ = [
+    "BeforeRule",
     "Cadence",
     "DayWhen",
     "DeadlineWhen",
@@ -31,11 +36,14 @@ __all__ = [
     "MonthWhen",
     "OngoingWhen",
     "QuarterWhen",
+    "Reading",
     "RecurringWhen",
     "When",
     "WindowWhen",
+    "YearDay",
     "coerce_when",
     "month_window",
     "normalize",
     "parse_when",
+    "read_when",
 ]

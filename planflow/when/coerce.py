@@ -13,6 +13,10 @@ Accepted forms (a string is always read as the document's Vietnamese wording)::
     when: {every: quarter, due: last_week}           # "Hàng quý … tuần cuối …"
     when: {every: [quarter, half, year], due: {day_of_next_month: 10}}
     when: {every: month, times: {min: 2, unit: tin}} # "≥ 2 tin/tháng"
+    when: {every: month, due: {day_of_month: 15}}    # "trước ngày 15 hằng tháng"
+    when: {every: year, on: ["01/06", "15/11"]}      # "trước ngày 01/6 và 15/11 hằng năm"
+    when: {every: year, on: [12]}                    # "Tháng 12 hằng năm": all December
+    when: {from: 2026-01-01, to: 2030-12-31}         # "giai đoạn 2026-2030"
     when: ongoing                                    # "Thường xuyên"
     when: {ongoing: {from: 2025-09-23, until: "nghiệm thu"}}
     when: {event: "Theo Kế hoạch và Giấy mời từng sự kiện"}
@@ -79,6 +83,9 @@ def _shorthand(data: dict[str, Any], year: int | None) -> dict[str, Any]:
             data["start"] = data.pop("from")
         if "to" in data:
             data["end"] = data.pop("to")
+        if "on" in data:
+            on = data.pop("on")
+            data["on"] = [_year_day(v) for v in (on if isinstance(on, list | tuple) else [on])]
         return {
             "kind": "recurring",
             "every": [every] if isinstance(every, str) else every,
@@ -129,9 +136,26 @@ def _year_quarter(value: Any, year: int | None) -> tuple[int, int]:
     return year, quarter
 
 
+def _year_day(value: Any) -> Any:
+    """ "30/11" (a day of every year), 12 or "tháng 12" (a whole month); mappings pass."""
+    if isinstance(value, Mapping):
+        return value
+    text = str(value).strip().lower()
+    day = re.fullmatch(r"(\d{1,2})\s*/\s*(\d{1,2})", text)
+    if day:
+        return {"month": int(day.group(2)), "day": int(day.group(1))}
+    month = re.fullmatch(r"(?:tháng\s*)?(\d{1,2})", text)
+    if month:
+        return {"month": int(month.group(1))}
+    raise TimeExpressionError(
+        f"ngày hằng năm '{value}' không hợp lệ; ghi dạng \"30/11\" hoặc 12 (cả tháng 12)"
+    )
+
+
 def _due(value: Any) -> Any:
     """Due-rule shorthands: ``end``, ``last_week``, ``{day_of_next_month: 10}``,
-    ``{day_of_last_month: 25}``, ``{days_after_end: 5, working: true}``."""
+    ``{day_of_last_month: 25}``, ``{day_of_month: 15}`` (the same as day_of_last_month:
+    for a monthly duty, that day of the month), ``{days_after_end: 5, working: true}``."""
     if value is None or value == "end":
         return {"anchor": DueAnchor.PERIOD_END}
     if value == "last_week":
@@ -144,12 +168,9 @@ def _due(value: Any) -> Any:
                 "day": data.pop("day_of_next_month"),
                 **_offset(data),
             }
-        if "day_of_last_month" in data:
-            return {
-                "anchor": DueAnchor.LAST_MONTH_DAY,
-                "day": data.pop("day_of_last_month"),
-                **_offset(data),
-            }
+        for key in ("day_of_last_month", "day_of_month"):
+            if key in data:
+                return {"anchor": DueAnchor.LAST_MONTH_DAY, "day": data.pop(key), **_offset(data)}
         return {"anchor": DueAnchor.PERIOD_END, **_offset(data)}
     return value
 

@@ -8,6 +8,7 @@ zone; an occurrence is due at the end of its due day.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -53,6 +54,20 @@ class DueAnchor(StrEnum):
     NEXT_MONTH_DAY = "next_month_day"
     LAST_MONTH_DAY = "last_month_day"
     LAST_WEEK = "last_week"
+
+
+class YearDay(_Frozen):
+    """A day of every year ("30/11"), or a whole month of every year ("Tháng 12") when
+    ``day`` is None. 29/02 falls on 28/02 in other years."""
+
+    month: int = Field(ge=1, le=12)
+    day: int | None = Field(default=None, ge=1, le=31)
+
+    @model_validator(mode="after")
+    def _exists(self) -> YearDay:
+        if self.day is not None and self.day > calendar.monthrange(2024, self.month)[1]:
+            raise ValueError(f"ngày {self.day:02d}/{self.month:02d} không tồn tại")
+        return self
 
 
 class DueRule(_Frozen):
@@ -115,12 +130,26 @@ class WindowWhen(_Dated):
         return self
 
 
+class BeforeRule(StrEnum):
+    """What a plan means by "trước ngày X" (a plan's ``before`` setting).
+
+    - ``that_day``: done by the end of X, as most offices read it (the default);
+    - ``day_before``: strictly before X, so due the day before ("chậm nhất ngày X" and "hạn
+      X" always include X).
+    """
+
+    THAT_DAY = "that_day"
+    DAY_BEFORE = "day_before"
+
+
 class DeadlineWhen(_Dated):
-    """A deadline: "trước ngày 05/10/2025". ``start`` is when work may begin, if known."""
+    """A deadline: "trước ngày 05/10/2025". ``start`` is when work may begin, if known.
+    ``before``: written "trước" (before) the day, which the plan's ``before`` rule reads."""
 
     kind: Literal["deadline"] = "deadline"
     by: dt.date
     start: dt.date | None = None
+    before: bool = False
 
 
 class MonthWhen(_Dated):
@@ -146,12 +175,19 @@ class RecurringWhen(_Base):
     With several cadences, a longer period supersedes the shorter one that ends on the
     same day (Q2 → 6-month report, Q4 and H2 → annual report), as offices do.
     ``start``/``end`` bound the series; by default it runs over the plan period.
+
+    ``on`` names fixed days of every year ("trước ngày 01/6 và 15/11 hằng năm": two
+    occurrences a year, due 01/6 and 15/11; "Tháng 12 hằng năm": the whole of December);
+    it goes with ``every: [year]`` and the default due rule only. Each occurrence runs
+    from the day after the previous fixed day (or the whole month).
     """
 
     kind: Literal["recurring"] = "recurring"
     every: tuple[Cadence, ...] = Field(min_length=1)
     due: DueRule = DueRule()
     times: Frequency | None = None
+    on: tuple[YearDay, ...] = Field(default=(), description="fixed days of every year")
+    before: bool = Field(default=False, description="'trước ngày N': see BeforeRule")
     start: dt.date | None = None
     end: dt.date | None = None
 
@@ -159,6 +195,10 @@ class RecurringWhen(_Base):
     def _unique(self) -> RecurringWhen:
         if len(set(self.every)) != len(self.every):
             raise ValueError("'every' lặp lại cùng một chu kỳ")
+        if self.on and (self.every != (Cadence.YEAR,) or self.due != DueRule()):
+            raise ValueError("'on' (ngày cố định hằng năm) chỉ dùng với 'every: year' và không kèm 'due'")
+        if len(set(self.on)) != len(self.on):
+            raise ValueError("'on' lặp lại cùng một ngày")
         if self.start and self.end and self.end < self.start:
             raise ValueError("chu kỳ kết thúc trước khi bắt đầu")
         return self

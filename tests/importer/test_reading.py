@@ -74,8 +74,9 @@ def test_odd_dates_are_flagged_not_guessed(tmp_path: Path) -> None:
     draft, written = _draft(tmp_path)
     assert any("Quý VI/2026" in w and "quý VI không tồn tại" in w for w in draft.warnings)
     assert any("31/02/2026" in w and "không tồn tại" in w for w in draft.warnings)
-    assert '# văn bản ghi: when: "Quý VI/2026"' in written.text
+    assert "    when: {kind: ongoing, text: Quý VI/2026}" in written.text
     assert [t.when.kind for t in written.plan.tasks[:2]] == ["ongoing", "ongoing"]
+    assert [t.when.text for t in written.plan.tasks[:2]] == ["Quý VI/2026", "31/02/2026"]
 
 
 def test_units_are_matched_across_spellings(tmp_path: Path) -> None:
