@@ -11,16 +11,24 @@ Matching is forgiving where documents are sloppy: case, dash variants and tone-m
 placement (through :func:`planflow.units.unit_key`), the usual abbreviations (UBND,
 VH-XH, HCC, KH&CN, MTTQVN …), the commune's name added or left out, and one-letter
 typos ("phụ vụ" for "phục vụ", "21 áp" for "21 ấp").
+
+A name in no directory is looked up in the shipped list of usual names
+(:mod:`planflow.importer.usualnames`): it keeps a known body in one piece ("Sở Văn hóa,
+Thể thao và Du lịch", "Văn phòng HĐND và UBND") and gives a proposed unit its kind. Labels
+and verbs around a name ("Đơn vị chủ trì:", "Phối hợp với", "theo chức năng, nhiệm vụ được
+giao") are no part of it.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from planflow.importer.usualnames import UsualUnit, usual_units
 from planflow.schema import Unit, UnitDirectory, UnitKind
 from planflow.units import unit_key
 from planflow.when import normalize
@@ -60,7 +68,9 @@ _UNIT_HEADS = re.compile(
     r"doanh nghiệp|công ty|tập đoàn|ngân hàng|chi nhánh|hợp tác xã|htx|ấp|thôn|khu phố|tổ dân phố|bản|"
     r"xã|phường|thị trấn|huyện|tỉnh|thành phố|lãnh đạo|thường trực|tt\.?|chủ tịch|ct|pct|cơ quan|"
     r"đơn vị|ngành|sở, ban|nhiệm vụ áp dụng|cán bộ|công chức|đảng viên|tập thể|nhân dân|người dân|"
-    r"ban biên tập|ban chỉ đạo|tổ công tác|kho bạc|chi cục thuế|thuế|điện lực|cổng"
+    r"ban biên tập|ban chỉ đạo|tổ công tác|kho bạc|chi cục thuế|thuế|điện lực|cổng|liên hiệp|viện|học viện|"
+    r"đại học|thanh tra|kiểm toán|thủ tướng|chính phủ|đặc khu|cấp xã|cấp tỉnh|bảo hiểm|tòa án|mobifone|"
+    r"tỉnh ủy|huyện ủy|thành ủy|bộ chỉ huy|bộ đội|đồn biên phòng|quỹ|nhà văn hóa|thư viện|bảo tàng"
     r")\b",
 )
 # Phrases naming many bodies or many people at once: collectives, never new units.
@@ -72,7 +82,8 @@ _COLLECTIVE = re.compile(
 # Bare generic nouns that continue a plural list: "các cơ quan, đơn vị", "sở, ban, ngành".
 _GENERIC = re.compile(
     r"^(?:đơn vị|ban|ngành|phường|thị trấn|đoàn thể|trường học|cơ quan|tổ chức|viên chức|công chức|"
-    r"người lao động|doanh nghiệp|địa phương|ban ngành|ban chuyên môn(?: xã)?|cá nhân|chuyên môn)\b"
+    r"người lao động|doanh nghiệp|địa phương|ban ngành|ban chuyên môn(?: xã)?|cá nhân|chuyên môn|đặc khu|xã|"
+    r"hội viên|đoàn viên)\b"
 )
 _PEOPLE = re.compile(
     r"^(?:toàn thể\s+)?(?:đảng viên|cán bộ|công chức|viên chức|người lao động|nhân dân|người dân|đoàn viên|"
@@ -98,7 +109,8 @@ class UnitRef:
     name: str
     kind: NameKind
     unit_id: str | None = None  # the directory unit it matched
-    fuzzy: bool = False  # matched through a typo or an abbreviation
+    fuzzy: bool = False  # matched through a typo, an abbreviation or a name from before a merger
+    usual: UsualUnit | None = None  # the body of the shipped list it names
 
 
 def expand(name: str) -> str:
@@ -109,6 +121,53 @@ def expand(name: str) -> str:
         text = pattern.sub(full, text)
     text = re.sub(r"\s*-\s*", " - ", text)
     return unit_key(re.sub(r"\s+", " ", text).strip(" .,;:"))
+
+
+# Words that end a name's level: "Công an tỉnh Đồng Nai" is "Công an tỉnh" of one place.
+_LEVEL_WORDS = ("tỉnh", "thành phố", "xã", "phường", "đặc khu", "huyện", "thị trấn")
+
+
+@functools.cache
+def _usual_index() -> dict[str, tuple[UsualUnit, bool]]:
+    """Comparison keys of the shipped list: name and aliases, and former names (True)."""
+    index: dict[str, tuple[UsualUnit, bool]] = {}
+    for unit in usual_units():
+        for spelling in (unit.name, *unit.aliases):
+            index.setdefault(expand(spelling), (unit, False))
+        for spelling in unit.former:
+            index.setdefault(expand(spelling), (unit, True))
+    return index
+
+
+def _without_place(name: str) -> list[str]:
+    """The name without the place it belongs to: "Sở Y tế tỉnh Đồng Nai" → "Sở Y tế tỉnh",
+    "Sở Y tế"; "Báo và Đài Phát thanh truyền hình Lạng Sơn" → "… truyền hình"."""
+    words = name.split()
+    out: list[str] = []
+    lowered = [normalize(w) for w in words]
+    for i in range(len(words) - 1, max(0, len(words) - 5), -1):
+        if not words[i][:1].isupper() or words[i].isupper() or words[i - 1].endswith((",", ";")):
+            break  # a place is a few capitalised words, not an abbreviation or a list's next name
+        rest = words[:i]
+        out.append(" ".join(rest))
+        for level in _LEVEL_WORDS:
+            size = len(level.split())
+            if " ".join(lowered[i - size : i]) == level and i - size > 0:
+                out.append(" ".join(words[: i - size]))
+    for level in _LEVEL_WORDS:
+        if normalize(name).endswith(f" {level}"):
+            out.append(name[: -len(level) - 1])
+    return out
+
+
+def usual_unit(name: str) -> tuple[UsualUnit, bool] | None:
+    """The body of the shipped list that ``name`` names, and whether through a former name."""
+    index = _usual_index()
+    for variant in (name, *_without_place(name)):
+        found = index.get(expand(variant))
+        if found is not None:
+            return found
+    return None
 
 
 class Matcher:
@@ -142,6 +201,12 @@ class Matcher:
                 return self._keys[variant], False
         if not self._keys:
             return None, False
+        usual = usual_unit(name)
+        if usual is not None:
+            for spelling in (usual[0].name, *usual[0].aliases):
+                for variant in self._variants(spelling):
+                    if variant in self._keys:
+                        return self._keys[variant], usual[1]
         key = expand(name)
         if len(key) >= 8:
             close = difflib.get_close_matches(key, list(self._keys), n=1, cutoff=0.9)
@@ -158,11 +223,22 @@ class Matcher:
             matched = self._longest_known(pieces, i)
             if matched is not None:
                 name, unit, fuzzy, i = matched
-                out.append(UnitRef(name, NameKind.UNIT, unit.id, fuzzy))
+                out.append(UnitRef(name, NameKind.UNIT, unit.id, fuzzy, usual=_usual_of(name)))
+                continue
+            usual = _longest_usual(pieces, i)
+            if usual is not None:
+                name, body, former, i = usual
+                kind = NameKind.COLLECTIVE if _COLLECTIVE.search(normalize(name)) else NameKind.UNIT
+                out.append(UnitRef(name, kind, fuzzy=former, usual=body))
                 continue
             start = i
             i += 1
-            while i < len(pieces) and _continues(pieces, start, i) and self._longest_known(pieces, i) is None:
+            while (
+                i < len(pieces)
+                and _continues(pieces, start, i)
+                and self._longest_known(pieces, i) is None
+                and _longest_usual(pieces, i) is None
+            ):
                 i += 1
             out.append(self._classify(_join(pieces[start:i])))
         return _dedupe(_join_people(out))
@@ -176,6 +252,7 @@ class Matcher:
         return None
 
     def _classify(self, name: str) -> UnitRef:
+        """A name no list knows: a collective, a new unit (to review), or no body at all."""
         lowered = normalize(name)
         if _COLLECTIVE.search(lowered):
             return UnitRef(name, NameKind.COLLECTIVE)
@@ -199,10 +276,54 @@ class Matcher:
         return _dedupe(out)
 
 
+def _longest_usual(pieces: list[tuple[str, str]], start: int) -> tuple[str, UsualUnit, bool, int] | None:
+    """The longest run of pieces from ``start`` that is a name of the shipped list."""
+    for end in range(len(pieces), start, -1):
+        name = _join(pieces[start:end])
+        found = usual_unit(name)
+        if found is not None:
+            return name, found[0], found[1], end
+    return None
+
+
+def _usual_of(name: str) -> UsualUnit | None:
+    found = usual_unit(name)
+    return found[0] if found else None
+
+
+# Labels and verbs written before a name, and qualifiers after it: no part of the name.
+_LABEL = re.compile(
+    r"^(?:(?:cơ quan|đơn vị)(?:\s*/\s*(?:cơ quan|đơn vị))?\s+(?:chủ trì|phối hợp|thực hiện|hướng dẫn)"
+    r"(?:\s+(?:thực hiện|phối hợp))?\s*:\s*|gồm\s*:?\s*|bao gồm\s*:?\s*)",
+    re.IGNORECASE,
+)
+_LEAD_VERB = re.compile(
+    r"^(?:(?:đề nghị|giao|chủ trì|phối hợp(?: chặt chẽ)?(?: với)?|cùng với|với|cùng)\s*,?\s+)+(?=\S)",
+    re.IGNORECASE,
+)
+_QUALIFIER = re.compile(
+    r"\s*(?:\(\s*nếu có\s*\)|theo chức năng,? nhiệm vụ(?: được giao| của (?:đơn vị|mình))?|"
+    r"căn cứ chức năng,? nhiệm vụ(?: được giao)?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def clean_name(text: str) -> str:
+    """A unit name without the label, verb or qualifier around it: "Đơn vị chủ trì: Sở Y tế"
+    → "Sở Y tế"; "Phối hợp với các cơ quan liên quan theo chức năng nhiệm vụ được giao" →
+    "các cơ quan liên quan"."""
+    text = re.sub(r"\s+", " ", text).strip()
+    text = _LABEL.sub("", text)
+    text = _LEAD_VERB.sub("", text)
+    previous = None
+    while previous != text:
+        previous, text = text, _QUALIFIER.sub("", text).strip(" ,;.")
+    return text
+
+
 def _pieces(text: str) -> list[tuple[str, str]]:
     """(separator before, piece) pairs; the separators are kept to rebuild names."""
-    text = re.sub(r"\s+", " ", text).strip().rstrip(".;,")
-    text = re.sub(r"^(?:gồm|bao gồm)\s*:?\s*", "", text, flags=re.IGNORECASE)
+    text = clean_name(text).rstrip(".;,")
     parts = _SEPARATORS.split(text)
     out: list[tuple[str, str]] = []
     separator = ""
@@ -210,7 +331,7 @@ def _pieces(text: str) -> list[tuple[str, str]]:
         if index % 2:
             separator = part.strip()
             continue
-        piece = part.strip(" .;:-–")
+        piece = _LEAD_VERB.sub("", part.strip(" .;:-–"))
         if piece:
             out.append((separator, piece))
     return out
@@ -239,6 +360,8 @@ def _continues(pieces: list[tuple[str, str]], start: int, i: int) -> bool:
     plural = re.match(r"^(?:các|những)\s", head) is not None
     if separator == "và" and not _UNIT_HEADS.match(lowered) and not plural:
         return True  # "Sở Khoa học và Công nghệ"
+    if separator == "," and not plural and piece[:1].isupper() and not _UNIT_HEADS.match(lowered):
+        return True  # "Viện Văn hóa, Nghệ thuật, Thể thao và Du lịch Việt Nam"
     if _GENERIC.match(lowered):
         return True
     return plural and piece[:1].islower() and not lowered.startswith(("các ", "những "))
@@ -275,7 +398,10 @@ def _dedupe(refs: list[UnitRef]) -> list[UnitRef]:
 
 
 def guess_kind(name: str) -> UnitKind:
-    """The kind of a new unit from the first words of its name."""
+    """The kind of a new unit: its kind in the shipped list, else from its first words."""
+    usual = usual_unit(name)
+    if usual is not None and usual[0].unit_kind is not None:
+        return usual[0].unit_kind
     lowered = normalize(name)
     rules = (
         (r"^(?:các|những|toàn thể|tập thể)\b", UnitKind.GROUP),
