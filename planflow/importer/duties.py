@@ -1,81 +1,218 @@
-"""The "Tổ chức thực hiện" part: each unit's duties, the standing unit, the report duties.
+"""The units' duties ("Tổ chức thực hiện", "Chế độ báo cáo") and the reports they owe.
 
-A duty sentence becomes a report obligation when it makes someone report ("báo cáo")
-with a deadline or a cycle ("trước ngày 30/10/2025", "định kỳ hàng quý, 6 tháng, năm
-(chậm nhất vào ngày mùng 10 của tháng)", "vào tuần cuối của tháng cuối trong quý") or to
-somebody ("về UBND xã (qua Phòng Văn hóa - Xã hội)"). Units that report to the standing
-unit for it to consolidate become the inputs of the standing unit's report.
+Plans word report duties in many shapes: a unit's name on its own line and its duties as
+dashes under it, or inline ("1. Sở Tài chính: Tham mưu …"); a sentence that names its own
+subject ("Các sở, ban, ngành, UBND các xã, phường định kỳ báo cáo …"); several reports in
+one sentence ("định kỳ hằng tháng trước ngày 16, 6 tháng trước ngày 16/6, hằng năm trước
+ngày 20/11"); a chain ("… gửi Sở Khoa học và Công nghệ tổng hợp, báo cáo UBND tỉnh"; "về UBND
+xã (qua Phòng Văn hóa - Xã hội)"). Each report becomes one obligation: the unit that
+compiles and sends it, who receives it, its time, and the units whose reports it
+consolidates (its inputs, with their own deadlines). A unit that reports "to" another for
+it to consolidate is an input of that unit's report, not a report of its own.
+
+Not report duties: "báo cáo viên", a data window ("Thời gian báo cáo … tính từ ngày 15
+tháng 12 …"), and reporting difficulties when they arise ("khó khăn, vướng mắc … báo cáo").
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from planflow.importer.draft import ReportDraft
-from planflow.importer.outline import Node
-from planflow.importer.tasks import section_role
+from planflow.importer.outline import FRAME, Node, is_caps
+from planflow.importer.reporttime import Cycle, DutyTime, read_cycle, read_duty_time
 from planflow.importer.timing import ReadTime, read_time
-from planflow.importer.unitnames import Matcher, NameKind, UnitRef
-from planflow.when import RecurringWhen, normalize
+from planflow.importer.unitnames import Matcher, NameKind, UnitRef, expand
+from planflow.when import Cadence, normalize
 
 _DUTY_VERBS = (
     r"Chủ trì|Tham mưu|Tổ chức|Phối hợp|Chỉ đạo|Thực hiện|Triển khai|Hướng dẫn|Cung cấp|Vận động|"
-    r"Tuyên truyền|Báo cáo|Là cơ quan|Căn cứ|Chủ động|Đảm bảo|Bảo đảm|Cử|Theo dõi|Xây dựng|Nghiên cứu"
+    r"Tuyên truyền|Báo cáo|Là cơ quan|Căn cứ|Chủ động|Đảm bảo|Bảo đảm|Cử|Theo dõi|Xây dựng|Nghiên cứu|"
+    r"Tổng hợp|Định kỳ|Khẩn trương|Thường xuyên|Tiếp tục|Ban hành|Rà soát|Tăng cường|Trên cơ sở"
 )
 _HEAD_SPLIT = re.compile(rf"^(?P<unit>.+?)(?:\s*:\s*|\s+(?=(?:{_DUTY_VERBS})\b))(?P<rest>.*)$")
-_TIME_PHRASES = (
-    re.compile(r"(?:định kỳ\s+)?(?:hàng|hằng|mỗi)\s+(?:tháng|quý|năm|tuần)(?:\s*,\s*(?:6 tháng|sáu tháng|"
-               r"cuối năm|năm|quý))*(?:\s*\([^)]*\))?", re.IGNORECASE),
-    re.compile(r"định kỳ\s+(?:6 tháng|sáu tháng|quý|năm)(?:\s*,\s*(?:6 tháng|cuối năm|năm))*"
-               r"(?:\s*\([^)]*\))?",
-               re.IGNORECASE),
-    re.compile(r"(?:trước|chậm nhất(?: vào)?|hạn)\s+(?:ngày\s+)?\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?",
-               re.IGNORECASE),
-    re.compile(r"(?:trước|chậm nhất)\s+ngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?", re.IGNORECASE),
-)  # fmt: skip
-_LAST_WEEK = re.compile(r"vào tuần cuối của tháng cuối (?:trong|của) quý", re.IGNORECASE)
-_RECIPIENT = re.compile(
-    r"(?:\bvề|\bgửi|\blên)\s+(?P<to>(?:UBND|Ủy ban|Sở|Bộ|Phòng|Văn phòng|Ban|Thường trực|Huyện ủy|Tỉnh ủy)"
-    r"[^,;.()]*?)(?=\s*(?:\(|,|;|\.|$|để|trước|theo|lồng ghép|định kỳ|và phản ánh))"
+# Headings of the parts that assign duties or set how to report.
+_DUTY_HEADING = re.compile(
+    r"tổ chức thực hiện|chế độ (?:thông tin,? )?báo cáo|theo dõi|kiểm tra, giám sát|trách nhiệm|phân công"
 )
+# Lowercase words that end a sentence's subject ("Các sở, ban, ngành … có trách nhiệm …").
+_VERB_AT = re.compile(
+    r"\s(?:có trách nhiệm|chủ trì|là cơ quan|là đơn vị|định kỳ|hằng|hàng|tổng hợp|báo cáo|thực hiện|"
+    r"triển khai|"
+    r"chủ động|kịp thời|xây dựng|căn cứ|tham mưu|theo dõi|gửi|phối hợp|tăng cường|nghiên cứu|trên cơ sở|"
+    r"chỉ đạo|hướng dẫn|rà soát|cung cấp|đảm bảo|bảo đảm|nghiêm túc|khẩn trương|thường xuyên|cập nhật|"
+    r"đề xuất|vận động|tuyên truyền|cử|lập|phản ánh|tiếp tục|ban hành|khi|trong)\b"
+)
+_LEADING = re.compile(
+    r"^(?:(?:đồng thời|trên cơ sở [^,]*|căn cứ [^,]*|định kỳ(?:\s+(?:hằng|hàng)\s+(?:tháng|quý|năm))?|"
+    r"(?:hằng|hàng|mỗi)\s+(?:tháng|quý|năm)|đề nghị|giao|yêu cầu)\s*,?\s*)+",
+    re.IGNORECASE,
+)
+_BODY_START = re.compile(
+    r"^(?:các |những )?(?:sở|bộ|ủy ban|uỷ ban|ubnd|phòng|văn phòng|ban|trung tâm|công an|đoàn|hội|liên|"
+    r"viện|trường|cơ quan|đơn vị|ngành|địa phương|doanh nghiệp|tổ(?! chức\b)|"
+    r"tổ chức (?:chính trị|xã hội|hội|đoàn thể)|"
+    r"ấp|thôn|xã|phường|thủ trưởng|"
+    r"mặt trận|ubmttq|thường trực|đảng ủy|hđnd|hội đồng|bưu điện|viettel|vnpt|ngân hàng|chi nhánh)\b"
+)
+_REPORT = re.compile(r"(?<!chế độ )(?<!thống kê, )(?<!xét )\bbáo cáo\b(?!\s*viên)", re.IGNORECASE)
+_NOT_A_DUTY = re.compile(
+    r"^(?:thời gian|thời điểm|số liệu)\b.*\bbáo cáo\b.*\btính từ\b|để báo cáo\)|báo cáo thành tích",
+    re.IGNORECASE,
+)
+# What a report is about, or where it goes: a sentence asking for a report says one of them.
+_REPORTS_ON = re.compile(
+    r"báo cáo\s+(?:\S+\s+){0,12}?(?:kết quả|tình hình|tiến độ|tiến trình|việc thực hiện|sơ kết|tổng kết|"
+    r"giữa kỳ)|báo cáo\b[^.;]*?\b(?:về|gửi|lên)\s+"
+    + r"(?:Sở|Bộ|UBND|Ủy ban|Uỷ ban|Phòng|Văn phòng|Ban|Thường trực)",
+    re.IGNORECASE,
+)
+_TROUBLE = re.compile(r"khó khăn|vướng mắc|phát sinh", re.IGNORECASE)
+_HEADS = (
+    r"(?:Sở|Bộ|UBND|Ủy ban|Uỷ ban|Phòng|Văn phòng|Ban|Thường trực|Tỉnh ủy|Huyện ủy|Thành ủy|Đảng ủy|"
+    r"Thủ tướng|Chính phủ|Hội đồng|HĐND|Trung tâm|[Cc]ơ quan thường trực|Công an|Liên|Viện|Cục|Tổng cục|"
+    r"Kho bạc|Thanh tra)"
+)
+_STOP = (
+    r"(?=\s*(?:[(;.]|$)|\s+(?:để|trước|theo|lồng ghép|định kỳ|chậm nhất|kết quả|"
+    rf"tình hình|về\s+(?!{_HEADS}\b)|việc|xem xét|hằng|hàng|khi|trong|tổng hợp|và phản ánh|đồng gửi|"
+    r"đồng thời|cùng|qua|hoặc|vào|tiến độ|những|chỉ đạo|giải quyết|biết|phản ánh|với|đúng|đầy đủ)\b)"
+)
+_TO = re.compile(rf"(?:\bbáo cáo|\bvề|\bgửi(?:\s+về)?|\blên|\bđồng gửi|\bcho)\s+(?P<to>{_HEADS}\b.*?){_STOP}")
+_CONSOLIDATES = re.compile(r"^\s*(?:\([^)]*\))?\s*,?\s*(?:để\s+)?(?:tổng hợp|tham mưu)", re.IGNORECASE)
 _VIA = re.compile(r"\(\s*qua\s+(?P<via>[^)]+)\)", re.IGNORECASE)
-_ADVISE = re.compile(r"tham mưu\s+(?P<who>UBND[^,;.]*?|Ủy ban[^,;.]*?)\s+báo cáo", re.IGNORECASE)
-_REPORT_TO = re.compile(
-    r"báo cáo\s+(?P<to>(?:(?:Sở|Bộ|UBND|Ủy ban|Thường trực)[^,;]*?)(?:,\s*(?:Sở|Bộ|UBND|Ủy ban)[^,;]*?)*)"
-    r"\s+(?=kết quả|tình hình)",
+_HELPS = re.compile(
+    rf"phối hợp(?: với)?\s+(?P<with>{_HEADS}\b.*?)\s+(?:cung cấp|tổng hợp|thống kê|báo cáo)", re.IGNORECASE
 )
+_LABELS: dict[tuple[Cadence, ...], str] = {
+    (Cadence.MONTH,): "hằng tháng",
+    (Cadence.QUARTER,): "hằng quý",
+    (Cadence.HALF,): "6 tháng",
+    (Cadence.YEAR,): "hằng năm",
+}
+
+
+_ONLY_INPUTS_DATED = "văn bản chỉ ghi hạn các đơn vị gửi báo cáo để tổng hợp; ghi hạn báo cáo này"
+
+
+@dataclass
+class Sentence:
+    """A sentence of a duty, the paragraph it is in, and the units it names as its subject."""
+
+    text: str
+    paragraph: str
+    subject: list[UnitRef]
 
 
 @dataclass
 class Duty:
+    """A unit's heading in the duties, or a paragraph there, with its sentences."""
+
     unit_text: str
     units: list[UnitRef]
-    sentences: list[tuple[str, str]]  # (sentence, the paragraph it belongs to)
+    sentences: list[Sentence]
     where: str
 
 
 def read_duties(root: Node, matcher: Matcher) -> list[Duty]:
-    """Each numbered unit of "Tổ chức thực hiện" with its duty sentences."""
+    """The duties of the parts that assign them, and of any item headed by a unit's name
+    ("1. Sở Nông nghiệp và Môi trường" under "NHIỆM VỤ CỤ THỂ")."""
     duties: list[Duty] = []
-    for part in root.children:
-        if part.kind != "roman" or section_role(part) != "duties":
+    taken: set[int] = set()
+    for node in root.walk():
+        if id(node) in taken or node.kind in FRAME or node.kind in ("root", "table", "text"):
             continue
-        for item in part.children:
-            if item.kind not in ("number", "letter"):
-                continue
-            match = _HEAD_SPLIT.match(item.text)
-            unit_text, rest = (match.group("unit"), match.group("rest")) if match else (item.text, "")
-            unit_text = re.sub(r"^Đề nghị\s+", "", unit_text).strip(" :")
-            texts = [rest, *item.body] + [n.full_text for n in item.walk()[1:]]
-            sentences = [(s, t) for t in texts for s in _sentences(t)]
-            refs = [r for r in matcher.refs(unit_text) if r.kind is not NameKind.NOT_UNIT]
-            duties.append(Duty(unit_text, refs, sentences, item.where))
+        if _is_duty_part(node):
+            for item in node.walk():
+                taken.add(id(item))
+            duties += _part_duties(node, matcher)
+        elif node.kind in ("number", "letter") and _unit_heading(node.text, matcher):
+            for item in node.walk():
+                taken.add(id(item))
+            duties.append(_duty(node, matcher))
     return duties
+
+
+def _is_duty_part(node: Node) -> bool:
+    heading = normalize(node.text)
+    if len(heading) < 12 and node.body and is_caps(node.body[0]):
+        heading = f"{heading} {normalize(node.body[0])}"  # "VI. TỔ" / "CHỨC THỰC HIỆN" broken by the layout
+    if node.kind == "roman" and re.search(r"tổ chức thực hiện|phân công|trách nhiệm thực hiện", heading):
+        return True
+    short = len(heading) < 110 and (is_caps(node.text) or not re.search(r"[.;]\s*$", node.text))
+    return node.kind in ("roman", "number") and short and bool(_DUTY_HEADING.search(heading))
+
+
+def _part_duties(part: Node, matcher: Matcher) -> list[Duty]:
+    """One duty per item of the part; the part's own paragraphs are one more."""
+    duties = []
+    if part.body:
+        duties.append(_sentences_duty("", [], part.body, part.where, matcher))
+    for item in part.children:
+        if item.kind == "table":
+            continue
+        if item.kind in ("number", "letter") and _is_duty_part(item):
+            duties += _part_duties(item, matcher)
+        else:
+            duties.append(_duty(item, matcher))
+    return duties
+
+
+def _unit_heading(text: str, matcher: Matcher) -> list[UnitRef]:
+    """The units a heading names when it is only names ("Sở Tài chính:", "Giao Công an tỉnh")."""
+    clean = re.sub(r"^(?:đề nghị|giao)\s+", "", text.strip(" :."), flags=re.IGNORECASE)
+    if not clean or len(clean.split()) > 24 or not _BODY_START.match(normalize(clean)):
+        return []
+    refs = matcher.refs(clean)
+    if refs and all(r.kind is not NameKind.NOT_UNIT for r in refs) and _VERB_AT.search(f" {clean}") is None:
+        return refs
+    return []
+
+
+def _duty(item: Node, matcher: Matcher) -> Duty:
+    """An item of the duties: a unit's heading ("1. Sở Tài chính", "2. Phòng Kinh tế: Tham
+    mưu …") with its duties, or a paragraph whose sentences name their own subject."""
+    unit_text, rest = item.text.strip(" :."), ""
+    units = _unit_heading(item.text, matcher)
+    if not units:
+        match = _HEAD_SPLIT.match(item.text)
+        units = _unit_heading(match.group("unit"), matcher) if match else []
+        unit_text, rest = (
+            (match.group("unit").strip(" :"), match.group("rest")) if match and units else ("", item.text)
+        )
+    texts = [rest, *item.body] + [n.full_text for n in item.walk()[1:] if n.kind != "table"]
+    return _sentences_duty(unit_text, units, texts, item.where, matcher)
+
+
+def _sentences_duty(
+    unit_text: str, units: list[UnitRef], texts: list[str], where: str, matcher: Matcher
+) -> Duty:
+    sentences = []
+    for text in texts:
+        subject: list[UnitRef] = []
+        for index, sentence in enumerate(_sentences(text)):
+            own = subject_of(sentence, matcher)
+            subject = own or (subject if index else [])
+            sentences.append(Sentence(sentence, text, subject))
+    return Duty(unit_text, units, sentences, where)
 
 
 def _sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", text) if s.strip()]
+
+
+def subject_of(sentence: str, matcher: Matcher) -> list[UnitRef]:
+    """The units a sentence opens with as its subject ("Các sở, ban, ngành, UBND các xã,
+    phường định kỳ báo cáo …" → two collectives), or none."""
+    head = _LEADING.sub("", sentence.strip(" -–+•"))
+    if not _BODY_START.match(normalize(head)):
+        return []
+    verb = _VERB_AT.search(head)
+    if verb is None:
+        return []
+    refs = matcher.refs(head[: verb.start()])
+    return refs if refs and all(r.kind is not NameKind.NOT_UNIT for r in refs) else []
 
 
 def standing_unit(duties: list[Duty]) -> tuple[UnitRef, str] | None:
@@ -84,164 +221,305 @@ def standing_unit(duties: list[Duty]) -> tuple[UnitRef, str] | None:
     rules = (
         (r"cơ quan thường trực|đơn vị thường trực|là cơ quan đầu mối", "là cơ quan thường trực"),
         (r"^chủ trì\b.*(?:kế hoạch|nội dung)", "chủ trì triển khai Kế hoạch"),
-        (r"tổng hợp.*báo cáo|theo dõi, đôn đốc", "tổng hợp, báo cáo kết quả"),
+        (
+            r"^(?:(?:tham mưu|giúp) (?:ubnd|ủy ban nhân dân|uỷ ban nhân dân)\S* \S+ |(?:\S+\s+){0,3}?)"
+            r"(?:tổng hợp\b.*báo cáo|theo dõi, đôn đốc)",
+            "tổng hợp, báo cáo kết quả",
+        ),
     )
     for pattern, why in rules:
         for duty in duties:
-            if len(duty.units) == 1 and any(re.search(pattern, normalize(s)) for s, _ in duty.sentences):
-                return duty.units[0], f"{duty.unit_text}: {why}"
+            for sentence in duty.sentences:
+                who = sentence.subject or duty.units
+                text = _LEADING.sub("", normalize(sentence.text).strip(" -–+•"))
+                if sentence.subject:
+                    text = _VERB_AT.split(f" {text}", maxsplit=1)[-1] if _VERB_AT.search(f" {text}") else text
+                if len(who) == 1 and who[0].kind is NameKind.UNIT and re.search(pattern, text):
+                    name = duty.unit_text if not sentence.subject else who[0].name
+                    return who[0], f"{name}: {why}"
     return None
+
+
+@dataclass
+class _Found:
+    """A report as one sentence states it, and the cycles it recurs on (for merging)."""
+
+    report: ReportDraft
+    cycles: tuple[Cadence, ...] | None  # None: the sentence gives no cycle
+    once: bool = False
+    own: bool = True  # False: only the inputs are dated, the compiler's own report is not
+    detail: int = 0  # 2: a deadline is written, 1: only a cycle, 0: no time
+
+
+@dataclass
+class _Chain:
+    """Who a report clause goes to: straight to recipients, or through a consolidator."""
+
+    recipients: list[UnitRef] = field(default_factory=list)
+    consolidator: UnitRef | None = None
+    upward: list[UnitRef] = field(default_factory=list)
 
 
 def report_duties(
     duties: list[Duty], closing: list[str], matcher: Matcher, year: int | None, standing: UnitRef | None
 ) -> list[ReportDraft]:
     """Report obligations of the duties and of the closing sentences, merged per compiler."""
-    found: list[ReportDraft] = []
+    found: list[_Found] = []
     for duty in duties:
-        for sentence, paragraph in duty.sentences:
-            actor = _actor(duty, paragraph)
-            report = _report(sentence, actor, duty.where, matcher, year, standing)
-            if report is not None:
-                found.append(report)
-    for sentence in closing:
-        subject = re.search(
-            r"(?:hàng|hằng) quý\s+(?P<who>các [^,]+?(?:, [^,]+?)*?)\s+báo cáo", sentence, re.I
-        )
-        actor = None
-        if subject:
-            refs = matcher.refs(subject.group("who"))
-            actor = refs[0] if refs else None
-        report = _report(sentence, actor, "đoạn kết", matcher, year, standing)
-        if report is not None:
-            found.append(report)
+        for sentence in duty.sentences:
+            actors = sentence.subject or duty.units
+            found += _sentence_reports(sentence.text, actors, duty.where, matcher, year, standing)
+    for text in closing:
+        for words in _sentences(text):
+            found += _sentence_reports(words, subject_of(words, matcher), "đoạn kết", matcher, year, standing)
     return _merge(found)
 
 
-def _actor(duty: Duty, paragraph: str) -> UnitRef | None:
-    """Who carries a duty: the one unit of the heading, or, under a heading naming several
-    ("Các sở, ban, ngành, UBND các xã, phường"), the one the paragraph starts with."""
-    lowered = normalize(paragraph)
-    for ref in duty.units:
-        if lowered.startswith(normalize(ref.name)):
-            return ref
-    return duty.units[0] if duty.units else None
-
-
-def _report(
+def _sentence_reports(
     sentence: str,
-    actor: UnitRef | None,
+    actors: list[UnitRef],
     where: str,
     matcher: Matcher,
     year: int | None,
     standing: UnitRef | None,
-) -> ReportDraft | None:
-    lowered = normalize(sentence)
-    if "báo cáo" not in lowered or actor is None:
-        return None
-    if re.search(r"cung cấp số liệu", lowered) and "phối hợp" in lowered:
-        return None  # data given to the standing unit: an input, not a report of its own
-    phrase = _time_phrase(sentence)
-    time = read_time(phrase, year) if phrase else None
-    recipients = _recipients(sentence, matcher)
-    if time is None and not recipients:
-        return None
-    via = _VIA.search(sentence)
-    compiler = actor
-    inputs: list[tuple[list[UnitRef], ReadTime | None]] = []
-    if via is not None:
-        via_refs = [r for r in matcher.refs(via.group("via")) if r.kind is NameKind.UNIT]
-        if via_refs and via_refs[0].name != actor.name:
-            compiler = via_refs[0]
-            inputs.append(([actor], time))
-    elif actor.kind is NameKind.COLLECTIVE and standing is not None:
-        compiler, inputs = standing, [([actor], time)]
-    kind = "periodic" if time is not None and isinstance(time.when, RecurringWhen) else "thematic"
-    if time is None and re.search(r"đột xuất|khi có yêu cầu", lowered):
-        kind = "ad_hoc"
-    report = ReportDraft(
-        title=_title(sentence),
-        compiler=compiler,
-        recipients=recipients,
-        time=time,
-        source=sentence.strip(),
-        where=where,
-        kind=kind,
-        inputs=inputs,
-    )
-    if time is None:
-        report.doubts["when"] = "văn bản không ghi thời hạn hay chu kỳ báo cáo"
-    elif time.when is None:
-        report.doubts["when"] = f"không đọc được thời hạn “{phrase}”: {time.problem}"
-    return report
-
-
-def _time_phrase(sentence: str) -> str | None:
-    for pattern in _TIME_PHRASES:
-        match = pattern.search(sentence)
-        if match:
-            phrase = match.group(0)
-            if _LAST_WEEK.search(sentence):
-                phrase = f"{phrase} {_LAST_WEEK.search(sentence).group(0)}"  # type: ignore[union-attr]
-            return phrase
-    if _LAST_WEEK.search(sentence):
-        return "hàng quý " + _LAST_WEEK.search(sentence).group(0)  # type: ignore[union-attr]
-    return None
-
-
-def _recipients(sentence: str, matcher: Matcher) -> list[UnitRef]:
-    texts = [m.group("to") for m in _RECIPIENT.finditer(sentence)]
-    texts += [m.group("who") for m in _ADVISE.finditer(sentence)]
-    texts += [m.group("to") for m in _REPORT_TO.finditer(sentence)]
-    out: list[UnitRef] = []
-    for text in texts:
-        for ref in matcher.refs(text):
-            if ref.kind is not NameKind.NOT_UNIT and all(ref.name != r.name for r in out):
-                out.append(ref)
+) -> list[_Found]:
+    if not _REPORT.search(sentence) or _NOT_A_DUTY.search(sentence):
+        return []
+    out: list[_Found] = []
+    for clause in _clauses(sentence):
+        out += _clause_reports(clause, sentence, actors, where, matcher, year, standing)
     return out
 
 
-def _title(sentence: str) -> str:
-    match = re.search(r"báo cáo\s+(?:[^,;]*?\s+)?(?P<what>(?:kết quả|tình hình|tiến trình)[^;(]*?)"
-                      r"(?:\s+(?:về|gửi|"
-                      r"trước|theo|lồng ghép|định kỳ)\b|[.;(]|$)", sentence, re.IGNORECASE)  # fmt: skip
-    what = match.group("what").strip() if match else "kết quả thực hiện Kế hoạch"
-    return f"Báo cáo {what}"
+def _clauses(sentence: str) -> list[str]:
+    """A sentence with two reports, each with its own time ("Báo cáo giữa kỳ … (năm 2030)
+    và báo cáo tổng kết … (năm 2035)"), is two clauses; the rest of the sentence is shared."""
+    starts = [m.start() for m in _REPORT.finditer(sentence)]
+    cuts = [0]
+    for start in starts[1:]:
+        left, right = sentence[cuts[-1] : start], sentence[start:]
+        ends_list = re.search(r"(?:,|\bvà)\s*$", left) and _REPORT.search(left)
+        if ends_list and read_duty_time(left).cycles and read_duty_time(right).cycles:
+            cuts.append(start)
+    if len(cuts) == 1:
+        return [sentence]
+    tail = re.search(r",\s*gửi\b.*$", sentence)
+    shared = tail.group(0) if tail else ""
+    parts = [sentence[a:b] for a, b in zip(cuts, [*cuts[1:], len(sentence)], strict=True)]
+    return [p if p.endswith(shared) else f"{p.rstrip(' ,và')}{shared}" for p in parts]
 
 
-def _merge(reports: list[ReportDraft]) -> list[ReportDraft]:
-    """Duties naming the same compiler and cycle are one report; the units that report
-    to the compiler for it are its inputs."""
-    out: list[ReportDraft] = []
-    for report in reports:
-        same = next((r for r in out if _same(r, report)), None)
-        if same is None:
-            out.append(report)
+def _clause_reports(
+    clause: str,
+    sentence: str,
+    actors: list[UnitRef],
+    where: str,
+    matcher: Matcher,
+    year: int | None,
+    standing: UnitRef | None,
+) -> list[_Found]:
+    time = read_duty_time(clause)
+    chain = _chain(clause, matcher)
+    if not time.cycles and not time.events and not time.regular and not _REPORTS_ON.search(clause):
+        return []  # "… Hệ thống thông tin báo cáo của tỉnh, báo cáo Chính phủ": no report is asked for
+    if not time.cycles and not chain.recipients and chain.consolidator is None and not time.events:
+        return []
+    if _TROUBLE.search(clause) and not time.cycles:
+        return []  # reporting difficulties as they arise is no report duty
+    if not actors:
+        actors = [standing] if standing is not None and chain.consolidator is None else []
+    if not actors:
+        return []
+    times: list[tuple[Cycle | None, ReadTime | None, str | None]] = [
+        (c, *read_cycle(clause, c, time.regular, year)) for c in time.cycles
+    ] or [(None, *_untimed(time, year))]
+    out = []
+    for cycle, read, doubt in times:
+        out += _obligations(clause, sentence, actors, chain, cycle, read, doubt, where, standing)
+    return out
+
+
+def _untimed(time: DutyTime, year: int | None) -> tuple[ReadTime | None, str | None]:
+    """The time of a clause with no date or cycle: an event ("khi tổng kết Đợt thi đua",
+    "khi có yêu cầu"), else nothing."""
+    if time.regular:
+        return None, "văn bản ghi báo cáo định kỳ nhưng không ghi chu kỳ, thời hạn"
+    if time.events:
+        return read_time(time.events[0], year), None
+    return None, "văn bản không ghi thời hạn hay chu kỳ báo cáo"
+
+
+def _chain(clause: str, matcher: Matcher) -> _Chain:
+    """Recipients of a report clause, and the unit that consolidates it when the units
+    report to one ("về Sở … để tổng hợp", "gửi Sở … tổng hợp, báo cáo UBND tỉnh", "(qua …)")."""
+    chain = _Chain()
+    first = _REPORT.search(clause)
+    after = clause[first.start() :] if first else clause
+    for match in _TO.finditer(after):
+        refs = _bodies(match.group("to"), matcher)
+        if not refs:
             continue
-        for units, time in report.inputs:
-            existing = next((i for i in same.inputs if _unit(i[0][0]) == _unit(units[0])), None)
-            if existing is None:
-                same.inputs.append((units, time))
-            elif time is not None and existing[1] is not None and _cadences(time) < _cadences(existing[1]):
-                same.inputs[same.inputs.index(existing)] = (units, time)
-        if report.time is not None and (same.time is None or _cadences(report.time) > _cadences(same.time)):
-            same.time, same.kind = report.time, report.kind
-            same.doubts.pop("when", None)
-        same.recipients += [r for r in report.recipients if all(r.name != x.name for x in same.recipients)]
-        same.source = f"{same.source} — {report.source}"
-    return out
+        if chain.consolidator is None and _CONSOLIDATES.match(after[match.end() :]) and len(refs) == 1:
+            chain.consolidator = refs[0]
+        elif chain.consolidator is not None:
+            chain.upward += refs
+        else:
+            chain.recipients += refs
+    via = _VIA.search(clause)
+    through = _bodies(via.group("via"), matcher) if via is not None else []
+    if through:
+        earlier = [chain.consolidator] if chain.consolidator is not None else []
+        chain.upward = earlier + chain.recipients + chain.upward
+        chain.recipients, chain.consolidator = [], through[0]
+    helps = _HELPS.search(clause)
+    if helps is not None and chain.consolidator is None and not chain.recipients:
+        refs = _bodies(helps.group("with"), matcher)
+        chain.consolidator = refs[0] if refs else None
+    return chain
 
 
-def _unit(ref: UnitRef) -> str:
-    return ref.unit_id or normalize(ref.name)
+def _bodies(text: str, matcher: Matcher) -> list[UnitRef]:
+    """The bodies a captured list names; it ends at a comma before a lowercase word
+    ("UBND tỉnh, phối hợp …"), not at one inside a name ("Bộ Văn hóa, Thể thao và Du lịch")."""
+    cut = next((m for m in re.finditer(r",\s*(\w)", text) if m.group(1).islower()), None)
+    if cut is not None:
+        text = text[: cut.start()]
+    return [r for r in matcher.refs(text) if r.kind is not NameKind.NOT_UNIT]
 
 
-def _same(a: ReportDraft, b: ReportDraft) -> bool:
-    if _unit(a.compiler) != _unit(b.compiler):
+def _obligations(
+    clause: str,
+    sentence: str,
+    actors: list[UnitRef],
+    chain: _Chain,
+    cycle: Cycle | None,
+    time: ReadTime | None,
+    doubt: str | None,
+    where: str,
+    standing: UnitRef | None,
+) -> list[_Found]:
+    """The obligations of one report of a clause: the actors' own, or an input of the
+    consolidator's (whose own date the clause does not give)."""
+    cycles = tuple(sorted({c for c in cycle.cycles if c is not None})) if cycle else None
+    once = cycle is not None and not cycle.cycles
+    title = _title(clause, cycles)
+    kind = _kind(cycle, time, clause)
+
+    def report(compiler: UnitRef, recipients: list[UnitRef], own: bool, inputs: list[UnitRef]) -> _Found:
+        draft = ReportDraft(
+            title=title,
+            compiler=compiler,
+            recipients=_unique([r for r in recipients if _key(r) != _key(compiler)]),
+            time=time if own else None,
+            source=sentence.strip(),
+            where=where,
+            kind=kind,
+            inputs=[([u], time) for u in inputs if _key(u) != _key(compiler)],
+        )
+        if own and doubt:
+            draft.doubts["when"] = doubt
+        elif not own:
+            draft.doubts["when"] = _ONLY_INPUTS_DATED
+        dated = cycle is not None and bool(cycle.deadlines or cycle.last_week or cycle.year)
+        detail = 2 if dated else int(cycle is not None)
+        return _Found(draft, cycles, once, own, detail if own else 0)
+
+    consolidator = chain.consolidator
+    if consolidator is not None and all(_key(a) != _key(consolidator) for a in actors):
+        return [report(consolidator, chain.upward, False, actors)]
+    if consolidator is not None:
+        return [report(consolidator, chain.upward or chain.recipients, True, [])]
+    many = len(actors) > 1 or actors[0].kind is NameKind.COLLECTIVE
+    if many and standing is not None and all(_key(a) != _key(standing) for a in actors):
+        return [report(standing, chain.recipients, False, actors)]
+    return [report(actor, chain.recipients, True, []) for actor in actors]
+
+
+def _kind(cycle: Cycle | None, time: ReadTime | None, clause: str) -> str:
+    if (cycle is not None and cycle.cycles) or (cycle is None and "định kỳ" in normalize(clause)):
+        return "periodic"
+    if cycle is None and re.search(r"đột xuất|khi có yêu cầu|theo yêu cầu", normalize(clause)):
+        return "ad_hoc"
+    return "thematic"
+
+
+def _title(clause: str, cycles: tuple[Cadence, ...] | None) -> str:
+    match = re.search(
+        r"báo cáo\s+(?:[^,;]*?\s+)?(?P<what>(?:kết quả|tình hình|tiến trình|tiến độ|sơ kết|tổng kết|giữa kỳ)"
+        r"[^;(]*?)(?:\s+(?:về|gửi|trước|theo|lồng ghép|định kỳ|chậm nhất|cho|lên|khi|hằng|hàng)\b|[.;(,]|$)",
+        clause,
+        re.IGNORECASE,
+    )
+    what = match.group("what").strip() if match else "kết quả thực hiện Kế hoạch"
+    label = _LABELS.get(cycles or ())
+    return f"Báo cáo {what}" + (f" ({label})" if label else "")
+
+
+def _unique(refs: list[UnitRef]) -> list[UnitRef]:
+    return list({_key(r): r for r in reversed(refs)}.values())[::-1]
+
+
+def _key(ref: UnitRef) -> str:
+    return ref.unit_id or expand(ref.usual.name if ref.usual else ref.name)
+
+
+def _merge(found: list[_Found]) -> list[ReportDraft]:
+    """One obligation per compiler and cycle: the sentences that state it again, and the
+    units that report to the compiler for it (its inputs), fold into it. A sentence with
+    no cycle folds into the compiler's first report; units that report to a unit that
+    compiles a report of its own are its inputs ("Các đơn vị … báo cáo về Sở …")."""
+    merged: list[_Found] = []
+    for item in sorted(found, key=lambda f: (f.cycles is None and not f.once, not f.own)):
+        same = next((m for m in merged if _same(m, item)), None)
+        if same is None:
+            merged.append(item)
+        else:
+            _fold(same, item)
+    for item in list(merged):
+        target = _consolidating(item, merged)
+        if target is not None:
+            target.report.inputs += [([item.report.compiler], item.report.time)]
+            target.report.source = f"{target.report.source} — {item.report.source}"
+            merged.remove(item)
+    order = {id(f.report): i for i, f in enumerate(found)}
+    return [m.report for m in sorted(merged, key=lambda m: order[id(m.report)])]
+
+
+def _consolidating(item: _Found, merged: list[_Found]) -> _Found | None:
+    """The report of the one unit a collective reports to, when that unit compiles one."""
+    report = item.report
+    if report.compiler.kind is not NameKind.COLLECTIVE or len(report.recipients) != 1:
+        return None
+    to = _key(report.recipients[0])
+    return next((m for m in merged if m is not item and _key(m.report.compiler) == to), None)
+
+
+def _same(a: _Found, b: _Found) -> bool:
+    if _key(a.report.compiler) != _key(b.report.compiler):
         return False
-    periodic = [isinstance(r.time.when, RecurringWhen) for r in (a, b) if r.time is not None]
-    return len(set(periodic)) <= 1
+    if b.cycles is None and not b.once:
+        return True
+    if a.once or b.once:
+        return a.once and b.once and _due(a.report) == _due(b.report)
+    if not b.own and a.cycles is not None and b.cycles is not None:
+        return set(b.cycles) <= set(a.cycles)  # quarterly inputs of a quarterly, 6-month, annual report
+    return a.cycles == b.cycles
 
 
-def _cadences(time: ReadTime) -> int:
-    return len(time.when.every) if isinstance(time.when, RecurringWhen) else 0
+def _due(report: ReportDraft) -> str | None:
+    return report.time.text if report.time else None
+
+
+def _fold(into: _Found, other: _Found) -> None:
+    mine, theirs = into.report, other.report
+    for units, time in theirs.inputs:
+        if all(_key(u[0]) != _key(units[0]) for u, _ in mine.inputs):
+            mine.inputs.append((units, time))
+    if other.detail > into.detail:
+        mine.time, mine.kind, into.detail = theirs.time, theirs.kind, other.detail
+        mine.doubts.pop("when", None)
+        if "when" in theirs.doubts:
+            mine.doubts["when"] = theirs.doubts["when"]
+    mine.recipients = _unique(mine.recipients + theirs.recipients)
+    if theirs.source not in mine.source:
+        mine.source = f"{mine.source} — {theirs.source}"

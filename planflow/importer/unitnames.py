@@ -83,6 +83,7 @@ _COLLECTIVE = re.compile(
 _GENERIC = re.compile(
     r"^(?:đơn vị|ban|ngành|phường|thị trấn|đoàn thể|trường học|cơ quan|tổ chức|viên chức|công chức|"
     r"người lao động|doanh nghiệp|địa phương|ban ngành|ban chuyên môn(?: xã)?|cá nhân|chuyên môn|đặc khu|xã|"
+    r"thành phố(?: trực thuộc trung ương)?|"
     r"hội viên|đoàn viên)\b"
 )
 _PEOPLE = re.compile(
