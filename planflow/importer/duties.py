@@ -335,7 +335,8 @@ def _clause_reports(
     ] or [(None, *_untimed(time, year))]
     out = []
     for cycle, read, doubt in times:
-        out += _obligations(clause, sentence, actors, chain, cycle, read, doubt, where, standing)
+        cycles = cycle.cadences(time.regular) if cycle is not None else None
+        out += _obligations(clause, sentence, actors, chain, cycle, cycles, read, doubt, where, standing)
     return out
 
 
@@ -393,6 +394,7 @@ def _obligations(
     actors: list[UnitRef],
     chain: _Chain,
     cycle: Cycle | None,
+    cycles: tuple[Cadence, ...] | None,
     time: ReadTime | None,
     doubt: str | None,
     where: str,
@@ -400,8 +402,7 @@ def _obligations(
 ) -> list[_Found]:
     """The obligations of one report of a clause: the actors' own, or an input of the
     consolidator's (whose own date the clause does not give)."""
-    cycles = tuple(sorted({c for c in cycle.cycles if c is not None})) if cycle else None
-    once = cycle is not None and not cycle.cycles
+    once = cycle is not None and not cycles
     title = _title(clause, cycles)
     kind = _kind(cycle, time, clause)
 
@@ -436,7 +437,8 @@ def _obligations(
 
 
 def _kind(cycle: Cycle | None, time: ReadTime | None, clause: str) -> str:
-    if (cycle is not None and cycle.cycles) or (cycle is None and "định kỳ" in normalize(clause)):
+    regular = "định kỳ" in normalize(clause)
+    if (cycle is not None and cycle.cadences(regular)) or (cycle is None and regular):
         return "periodic"
     if cycle is None and re.search(r"đột xuất|khi có yêu cầu|theo yêu cầu", normalize(clause)):
         return "ad_hoc"
@@ -499,10 +501,13 @@ def _same(a: _Found, b: _Found) -> bool:
         return False
     if b.cycles is None and not b.once:
         return True
+    if not b.own:  # only its inputs are dated: it is the compiler's report of that cycle
+        if b.once:
+            return a.once
+        # quarterly inputs of a quarterly, 6-month and annual report
+        return a.cycles is not None and set(b.cycles or ()) <= set(a.cycles)
     if a.once or b.once:
         return a.once and b.once and _due(a.report) == _due(b.report)
-    if not b.own and a.cycles is not None and b.cycles is not None:
-        return set(b.cycles) <= set(a.cycles)  # quarterly inputs of a quarterly, 6-month, annual report
     return a.cycles == b.cycles
 
 

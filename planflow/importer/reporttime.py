@@ -68,6 +68,13 @@ class Cycle:
     def periodic(self) -> bool:
         return bool(self.cycles)
 
+    def cadences(self, regular: bool) -> tuple[Cadence, ...]:
+        """The cycles this report recurs on; a day and month under "định kỳ" recur yearly."""
+        own = tuple(sorted({c for c in self.cycles if c is not None}))
+        if own or not regular or not self.deadlines:
+            return own
+        return (Cadence.YEAR,) if all(d.month is not None and d.year is None for d in self.deadlines) else ()
+
     def add(self, match: re.Match[str]) -> None:
         self.spans.append(match.span())
         self.end = match.end()
