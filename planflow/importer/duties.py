@@ -81,7 +81,7 @@ _STOP = (
 )
 _TO = re.compile(rf"(?:\bbáo cáo|\bvề|\bgửi(?:\s+về)?|\blên|\bđồng gửi|\bcho)\s+(?P<to>{_HEADS}\b.*?){_STOP}")
 _CONSOLIDATES = re.compile(r"^\s*(?:\([^)]*\))?\s*,?\s*(?:để\s+)?(?:tổng hợp|tham mưu)", re.IGNORECASE)
-_VIA = re.compile(r"\(\s*qua\s+(?P<via>[^)]+)\)", re.IGNORECASE)
+_VIA = re.compile(r"\(\s*(?:thông )?qua\s+(?P<via>[^)]+)\)", re.IGNORECASE)
 _HELPS = re.compile(
     rf"phối hợp(?: với)?\s+(?P<with>{_HEADS}\b.*?)\s+(?:cung cấp|tổng hợp|thống kê|báo cáo)", re.IGNORECASE
 )
@@ -232,8 +232,8 @@ def standing_unit(duties: list[Duty]) -> tuple[UnitRef, str] | None:
             for sentence in duty.sentences:
                 who = sentence.subject or duty.units
                 text = _LEADING.sub("", normalize(sentence.text).strip(" -–+•"))
-                if sentence.subject:
-                    text = _VERB_AT.split(f" {text}", maxsplit=1)[-1] if _VERB_AT.search(f" {text}") else text
+                verb = _VERB_AT.search(f" {text}") if sentence.subject else None
+                text = f" {text}"[verb.start() :].strip() if verb else text
                 if len(who) == 1 and who[0].kind is NameKind.UNIT and re.search(pattern, text):
                     name = duty.unit_text if not sentence.subject else who[0].name
                     return who[0], f"{name}: {why}"
@@ -266,28 +266,39 @@ def report_duties(
     """Report obligations of the duties and of the closing sentences, merged per compiler."""
     found: list[_Found] = []
     for duty in duties:
+        lead = ""
         for sentence in duty.sentences:
             actors = sentence.subject or duty.units
-            found += _sentence_reports(sentence.text, actors, duty.where, matcher, year, standing)
+            own_lead = lead if lead != sentence.paragraph else ""
+            context = _Context(duty.where, matcher, year, standing, own_lead)
+            found += _sentence_reports(sentence.text, actors, context)
+            if sentence.text.rstrip().endswith(":"):
+                lead = sentence.paragraph  # "… báo cáo gửi UBND tỉnh (qua Sở Nội vụ) như sau:" then the list
     for text in closing:
         for words in _sentences(text):
-            found += _sentence_reports(words, subject_of(words, matcher), "đoạn kết", matcher, year, standing)
+            context = _Context("đoạn kết", matcher, year, standing)
+            found += _sentence_reports(words, subject_of(words, matcher), context)
     return _merge(found)
 
 
-def _sentence_reports(
-    sentence: str,
-    actors: list[UnitRef],
-    where: str,
-    matcher: Matcher,
-    year: int | None,
-    standing: UnitRef | None,
-) -> list[_Found]:
+@dataclass(frozen=True)
+class _Context:
+    """What a duty sentence is read with: where it is, the units, the plan's year, the
+    standing unit, and the sentence that leads a list it belongs to."""
+
+    where: str
+    matcher: Matcher
+    year: int | None
+    standing: UnitRef | None
+    lead: str = ""
+
+
+def _sentence_reports(sentence: str, actors: list[UnitRef], context: _Context) -> list[_Found]:
     if not _REPORT.search(sentence) or _NOT_A_DUTY.search(sentence):
         return []
     out: list[_Found] = []
     for clause in _clauses(sentence):
-        out += _clause_reports(clause, sentence, actors, where, matcher, year, standing)
+        out += _clause_reports(clause, sentence, actors, context)
     return out
 
 
@@ -309,18 +320,15 @@ def _clauses(sentence: str) -> list[str]:
     return [p if p.endswith(shared) else f"{p.rstrip(' ,và')}{shared}" for p in parts]
 
 
-def _clause_reports(
-    clause: str,
-    sentence: str,
-    actors: list[UnitRef],
-    where: str,
-    matcher: Matcher,
-    year: int | None,
-    standing: UnitRef | None,
-) -> list[_Found]:
+def _clause_reports(clause: str, sentence: str, actors: list[UnitRef], context: _Context) -> list[_Found]:
+    matcher, year, standing, where = context.matcher, context.year, context.standing, context.where
     time = read_duty_time(clause)
     chain = _chain(clause, matcher)
-    if not time.cycles and not time.events and not time.regular and not _REPORTS_ON.search(clause):
+    if context.lead and not chain.recipients and chain.consolidator is None:
+        chain = _chain(context.lead, matcher)
+    actors = actors or (subject_of(context.lead, matcher) if context.lead else [])
+    asked = time.cycles or time.events or time.regular or _REPORTS_ON.search(f"{context.lead} {clause}")
+    if not asked:
         return []  # "… Hệ thống thông tin báo cáo của tỉnh, báo cáo Chính phủ": no report is asked for
     if not time.cycles and not chain.recipients and chain.consolidator is None and not time.events:
         return []

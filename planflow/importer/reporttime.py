@@ -22,12 +22,13 @@ from planflow.when import Cadence, EventWhen, OngoingWhen, RecurringWhen, normal
 _DATE = (
     r"(?:ngày\s+)?(?:mùng\s+)?(?P<d>\d{1,2})(?!\d)"
     r"(?:\s*[/.-]\s*(?P<m>\d{1,2})(?:\s*[/.-]\s*(?P<y>\d{4}))?|\s+tháng\s+(?P<m2>\d{1,2})(?:\s+năm\s+(?P<y2>\d{4}))?)?"
-    r"(?P<tail>\s+(?:của\s+)?(?:tháng|quý)(?:\s+(?:cuối|đầu|sau|tiếp theo|kế tiếp|cuối cùng))*"
-    r"(?:\s+(?:của|trong)\s+(?:quý|kỳ|năm))?(?:\s+(?:quý|kỳ))?)?"
+    r"(?P<tail>\s+(?:của\s+)?(?:tháng|quý)(?:\s+(?:cuối cùng|cuối|đầu|sau|tiếp theo|kế tiếp))*"
+    r"(?:\s+(?:của|trong)\s+(?:mỗi\s+)?(?:quý|kỳ|năm))?(?:\s+(?:quý|kỳ))?)?"
 )
 _TOKENS = re.compile(
     r"(?P<cycle>(?:định kỳ\s+)?(?:hằng|hàng|mỗi)\s+(?:tuần|tháng|quý|năm)"
     r"|định kỳ\s+(?:6 tháng|sáu tháng|quý|tháng|năm)|\b(?:6|sáu) tháng(?:\s+(?:đầu năm|cuối năm|một lần))?"
+    r"|(?<=báo cáo )(?:tháng|quý|năm)\b(?!\s*(?:\d|nay|trước|sau))"
     r"|(?<=,\s)(?:quý|năm|cuối năm)\b(?!\s+\d))"
     rf"|(?P<deadline>(?:trước|chậm nhất(?:\s+(?:vào|là))?|hạn chót|không quá|vào)\s+{_DATE})"
     r"|(?P<more>(?<=và\s)\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?\b)"
@@ -112,7 +113,9 @@ def read_duty_time(sentence: str) -> DutyTime:
             current = None
         elif kind == "cycle":
             cadence = _cadence(match.group(0))
-            if current is not None and joined and not (current.cycles and current.deadlines):
+            if current is not None and joined and cadence in current.cycles:
+                current.add(match)  # "Báo cáo năm gửi trước ngày 25/11 hàng năm": said twice
+            elif current is not None and joined and not (current.cycles and current.deadlines):
                 current.cycles.append(cadence)  # "hàng quý, 6 tháng, năm"; "trước ngày 20/11 hằng năm"
                 current.add(match)
             else:
@@ -211,9 +214,12 @@ def _phrase(words: str, cycle: Cycle, regular: bool) -> str:
     if fixed and len(fixed) == len(cycle.deadlines) and yearly:
         days = " và ".join(f"{d.day:02d}/{d.month:02d}" for d in fixed)
         return f"trước ngày {days} hằng năm"
-    monthly = [d for d in cycle.deadlines if d.month is None and not d.tail]
+    monthly = [d for d in cycle.deadlines if d.month is None and d.tail in ("", "của tháng", "tháng")]
     if cycle.cycles == [Cadence.MONTH] and monthly and len(monthly) == len(cycle.deadlines):
         return f"trước ngày {monthly[0].day} hằng tháng"
+    last_month = [d for d in cycle.deadlines if d.month is None and "cuối" in d.tail]
+    if cycle.cycles == [Cadence.QUARTER] and len(last_month) == 1 == len(cycle.deadlines):
+        return f"hằng quý trước ngày {last_month[0].day} của tháng cuối quý"
     return words
 
 

@@ -273,3 +273,38 @@ II. TỔ CHỨC THỰC HIỆN
     ((given,),) = [i.units for i in report.inputs]
     assert given in {u.id for u in written.units.new}
     assert report.inputs[0].when is not None and report.inputs[0].when.text == "trước ngày 05/12/2026"
+
+
+def test_a_list_of_reports_under_a_lead_sentence(tmp_path: Path) -> None:
+    """ "… báo cáo gửi UBND tỉnh (thông qua Sở Nội vụ) cụ thể như sau:" then one dash per
+    report ("Báo cáo quý gửi trước ngày 05 tháng cuối cùng của mỗi quý"): four reports of the
+    consolidating department, the units' deadlines as its inputs."""
+    draft = _draft(
+        tmp_path,
+        """
+II. TỔ CHỨC THỰC HIỆN
+1. Sở Nội vụ là cơ quan thường trực, theo dõi, đôn đốc thực hiện Kế hoạch.
+2. Các sở, ban, ngành, UBND các xã, phường xây dựng kế hoạch và báo cáo gửi UBND tỉnh (thông qua
+Sở Nội vụ) cụ thể như sau:
+- Báo cáo tháng gửi trước ngày 15 của tháng;
+- Báo cáo quý gửi trước ngày 05 tháng cuối cùng của mỗi quý;
+- Báo cáo 6 tháng gửi trước ngày 05/6;
+- Báo cáo năm gửi trước ngày 25/11 hàng năm.
+""",
+    )
+    assert [(r.title, *_who(r)) for r in draft.reports] == [
+        (f"Báo cáo kết quả thực hiện Kế hoạch ({label})", "Sở Nội vụ", ["UBND tỉnh"])
+        for label in ("hằng tháng", "hằng quý", "6 tháng", "hằng năm")
+    ]
+    said = [
+        ("tháng trước ngày 15 của tháng", (15,)),
+        ("quý trước ngày 05 tháng cuối cùng của mỗi quý", (5,)),
+        ("6 tháng trước ngày 05/6", (5, 6)),
+        ("năm trước ngày 25/11 hàng năm", (25, 11)),
+    ]
+    for report, (words, numbers) in zip(draft.reports, said, strict=True):
+        assert _inputs(report) == [("Các sở, ban, ngành", words), ("UBND các xã, phường", words)]
+        assert all(_says(time, *numbers) for _, time in report.inputs)
+    quarterly = draft.reports[1].inputs[0][1]
+    assert quarterly is not None and isinstance(quarterly.when, RecurringWhen)
+    assert (quarterly.when.due.anchor, quarterly.when.due.day) == (DueAnchor.LAST_MONTH_DAY, 5)
