@@ -93,6 +93,7 @@ _LABELS: dict[tuple[Cadence, ...], str] = {
 }
 
 
+_UNDATED = "văn bản không ghi thời hạn hay chu kỳ báo cáo"
 _ONLY_INPUTS_DATED = "văn bản chỉ ghi hạn các đơn vị gửi báo cáo để tổng hợp; ghi hạn báo cáo này"
 
 
@@ -355,7 +356,7 @@ def _untimed(time: DutyTime, year: int | None) -> tuple[ReadTime | None, str | N
         return None, "văn bản ghi báo cáo định kỳ nhưng không ghi chu kỳ, thời hạn"
     if time.events:
         return read_time(time.events[0], year), None
-    return None, "văn bản không ghi thời hạn hay chu kỳ báo cáo"
+    return None, _UNDATED
 
 
 def _chain(clause: str, matcher: Matcher) -> _Chain:
@@ -428,7 +429,7 @@ def _obligations(
         if own and doubt:
             draft.doubts["when"] = doubt
         elif not own:
-            draft.doubts["when"] = _ONLY_INPUTS_DATED
+            draft.doubts["when"] = _ONLY_INPUTS_DATED if time is not None else _UNDATED
         dated = cycle is not None and bool(cycle.deadlines or cycle.last_week or cycle.year)
         detail = 2 if dated else int(cycle is not None)
         return _Found(draft, cycles, once, own, detail if own else 0)
@@ -492,7 +493,19 @@ def _merge(found: list[_Found]) -> list[ReportDraft]:
             target.report.source = f"{target.report.source} — {item.report.source}"
             merged.remove(item)
     order = {id(f.report): i for i, f in enumerate(found)}
-    return [m.report for m in sorted(merged, key=lambda m: order[id(m.report)])]
+    reports = [m.report for m in sorted(merged, key=lambda m: order[id(m.report)])]
+    for report in reports:
+        _flag_unread_inputs(report)
+    return reports
+
+
+def _flag_unread_inputs(report: ReportDraft) -> None:
+    """An input whose deadline is not understood keeps its words in the report's review mark."""
+    unread = list(dict.fromkeys(t.text for _, t in report.inputs if t is not None and t.when is None))
+    if unread:
+        words = ", ".join(f"“{w}”" for w in unread)
+        note = f"chưa đọc được hạn các đơn vị gửi báo cáo ({words}); ghi lại hạn cho từng đơn vị"
+        report.doubts["when"] = f"{report.doubts['when']}; {note}" if "when" in report.doubts else note
 
 
 def _consolidating(item: _Found, merged: list[_Found]) -> _Found | None:
