@@ -126,8 +126,14 @@ nghệ tổng hợp, báo cáo UBND tỉnh.
         assert _inputs(report) == [("Các sở, ban, ngành", said), ("UBND các xã, phường", said)]
         assert all(_says(time, *numbers) for _, time in report.inputs)
         assert report.time is None  # the department's own day is not written: to review
+        unread = any(time is not None and time.when is None for _, time in report.inputs)
         assert report.doubts["when"] == (
             "văn bản chỉ ghi hạn các đơn vị gửi báo cáo để tổng hợp; ghi hạn báo cáo này"
+            + (
+                f"; chưa đọc được hạn các đơn vị gửi báo cáo (“{said}”); ghi lại hạn cho từng đơn vị"
+                if unread
+                else ""
+            )
         )
 
 
