@@ -259,6 +259,7 @@ class _Chain:
     recipients: list[UnitRef] = field(default_factory=list)
     consolidator: UnitRef | None = None
     upward: list[UnitRef] = field(default_factory=list)
+    upward_at: int | None = None  # where "… tổng hợp, báo cáo UBND tỉnh" names the upward report
 
 
 def report_duties(
@@ -363,16 +364,18 @@ def _chain(clause: str, matcher: Matcher) -> _Chain:
     """Recipients of a report clause, and the unit that consolidates it when the units
     report to one ("về Sở … để tổng hợp", "gửi Sở … tổng hợp, báo cáo UBND tỉnh", "(qua …)")."""
     chain = _Chain()
-    first = _REPORT.search(clause)
-    after = clause[first.start() :] if first else clause
-    for match in _TO.finditer(after):
+    first = re.search(r"\bbáo cáo\b|\bgửi\b", clause, re.IGNORECASE)
+    start = first.start() if first else 0
+    for match in _TO.finditer(clause, start):
         refs = _bodies(match.group("to"), matcher)
         if not refs:
             continue
-        if chain.consolidator is None and _CONSOLIDATES.match(after[match.end() :]) and len(refs) == 1:
+        if chain.consolidator is None and _CONSOLIDATES.match(clause[match.end() :]) and len(refs) == 1:
             chain.consolidator = refs[0]
         elif chain.consolidator is not None:
             chain.upward += refs
+            if chain.upward_at is None and normalize(match.group(0)).startswith("báo cáo"):
+                chain.upward_at = match.start()
         else:
             chain.recipients += refs
     via = _VIA.search(clause)
@@ -415,7 +418,13 @@ def _obligations(
     title = _title(clause, cycles)
     kind = _kind(cycle, time, clause)
 
-    def report(compiler: UnitRef, recipients: list[UnitRef], own: bool, inputs: list[UnitRef]) -> _Found:
+    def report(
+        compiler: UnitRef,
+        recipients: list[UnitRef],
+        own: bool,
+        inputs: list[UnitRef],
+        inputs_dated: bool = True,
+    ) -> _Found:
         draft = ReportDraft(
             title=title,
             compiler=compiler,
@@ -424,7 +433,7 @@ def _obligations(
             source=sentence.strip(),
             where=where,
             kind=kind,
-            inputs=[([u], time) for u in inputs if _key(u) != _key(compiler)],
+            inputs=[([u], time if inputs_dated else None) for u in inputs if _key(u) != _key(compiler)],
         )
         if own and doubt:
             draft.doubts["when"] = doubt
@@ -436,6 +445,9 @@ def _obligations(
 
     consolidator = chain.consolidator
     if consolidator is not None and all(_key(a) != _key(consolidator) for a in actors):
+        if cycle is not None and chain.upward_at is not None and cycle.start > chain.upward_at:
+            # "… gửi về Phòng … để tổng hợp, báo cáo UBND huyện trước ngày 15/9": the compiler's date
+            return [report(consolidator, chain.upward, True, actors, inputs_dated=False)]
         return [report(consolidator, chain.upward, False, actors)]
     if consolidator is not None:
         return [report(consolidator, chain.upward or chain.recipients, True, [])]

@@ -314,3 +314,23 @@ Sở Nội vụ) cụ thể như sau:
     quarterly = draft.reports[1].inputs[0][1]
     assert quarterly is not None and isinstance(quarterly.when, RecurringWhen)
     assert (quarterly.when.due.anchor, quarterly.when.due.day) == (DueAnchor.LAST_MONTH_DAY, 5)
+
+
+def test_the_deadline_after_the_upward_report_is_the_compilers(tmp_path: Path) -> None:
+    """ "… gửi về Phòng … để tổng hợp, báo cáo UBND tỉnh trước ngày 15/9/2026": the date is the
+    compiler's; the units' submissions are its undated inputs."""
+    draft = _draft(
+        tmp_path,
+        """
+II. TỔ CHỨC THỰC HIỆN
+1. Sở Văn hóa, Thể thao và Du lịch là cơ quan thường trực, theo dõi, đôn đốc thực hiện Kế hoạch.
+2. Đề nghị các cơ quan, đơn vị, địa phương khẩn trương lập hồ sơ gửi về Sở Văn hóa, Thể thao và Du
+lịch để tổng hợp, báo cáo UBND tỉnh trước ngày 15/9/2026.
+""",
+    )
+    (report,) = draft.reports
+    assert _who(report) == ("Sở Văn hóa, Thể thao và Du lịch", ["UBND tỉnh"])
+    assert report.time is not None and report.time.when == DeadlineWhen(
+        text="trước ngày 15/9/2026", by=dt.date(2026, 9, 15)
+    )
+    assert _inputs(report) == [("các cơ quan, đơn vị, địa phương", None)]
