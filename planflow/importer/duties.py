@@ -281,8 +281,10 @@ def _obligations(
     if consolidator is not None:
         return [report(consolidator, chain.upward or chain.recipients, True, [])]
     many = len(actors) > 1 or actors[0].kind is NameKind.COLLECTIVE
-    if many and standing is not None and all(_key(a) != _key(standing) for a in actors):
-        return [report(standing, chain.recipients, False, actors)]
+    to_standing = standing is not None and all(_key(r) == _key(standing) for r in chain.recipients)
+    if many and standing is not None and to_standing and all(_key(a) != _key(standing) for a in actors):
+        # "Các cơ quan, đơn vị định kỳ báo cáo kết quả thực hiện": to the unit that follows the plan
+        return [report(standing, [], False, actors)]
     return [report(actor, chain.recipients, True, []) for actor in actors]
 
 

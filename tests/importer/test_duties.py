@@ -334,3 +334,25 @@ lịch để tổng hợp, báo cáo UBND tỉnh trước ngày 15/9/2026.
         text="trước ngày 15/9/2026", by=dt.date(2026, 9, 15)
     )
     assert _inputs(report) == [("các cơ quan, đơn vị, địa phương", None)]
+
+
+def test_the_communes_as_the_reporting_unit(tmp_path: Path) -> None:
+    """ "UBND các xã, phường … báo cáo … về UBND tỉnh": the communes report themselves (many
+    units), while units that name no recipient report to the standing department."""
+    draft = _draft(
+        tmp_path,
+        """
+II. TỔ CHỨC THỰC HIỆN
+1. Sở Khoa học và Công nghệ là cơ quan thường trực, tổng hợp, báo cáo UBND tỉnh kết quả thực
+hiện Kế hoạch trước ngày 20/12/2026.
+2. UBND các xã, phường, đặc khu: Xây dựng kế hoạch triển khai trên địa bàn; báo cáo kết quả thực
+hiện về UBND tỉnh trước ngày 15/12/2026.
+3. Các sở, ban, ngành: Báo cáo kết quả thực hiện trước ngày 10/12/2026.
+""",
+    )
+    department, communes = draft.reports
+    assert _who(department) == ("Sở Khoa học và Công nghệ", ["UBND tỉnh"])
+    assert _inputs(department) == [("Các sở, ban, ngành", "trước ngày 10/12/2026")]
+    assert _who(communes) == ("UBND các xã, phường, đặc khu", ["UBND tỉnh"])
+    assert communes.compiler.kind.value == "collective"
+    assert communes.time is not None and communes.time.text == "trước ngày 15/12/2026"
