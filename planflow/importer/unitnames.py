@@ -294,7 +294,7 @@ def _usual_of(name: str) -> UsualUnit | None:
 
 # Labels and verbs written before a name, and qualifiers after it: no part of the name.
 _LABEL = re.compile(
-    r"^(?:(?:cơ quan|đơn vị)(?:\s*/\s*(?:cơ quan|đơn vị))?\s+(?:chủ trì|phối hợp|thực hiện|hướng dẫn)"
+    r"^(?:(?:(?:cơ quan|đơn vị)(?:\s*/\s*(?:cơ quan|đơn vị))?\s+)?(?:chủ trì|phối hợp|thực hiện|hướng dẫn)"
     r"(?:\s+(?:thực hiện|phối hợp))?\s*:\s*|gồm\s*:?\s*|bao gồm\s*:?\s*)",
     re.IGNORECASE,
 )
@@ -303,7 +303,8 @@ _LEAD_VERB = re.compile(
     re.IGNORECASE,
 )
 _QUALIFIER = re.compile(
-    r"\s*(?:\(\s*nếu có\s*\)|theo chức năng,? nhiệm vụ(?: được giao| của (?:đơn vị|mình))?|"
+    r"\s*(?:\(\s*(?:nếu có|chủ trì|phối hợp|cơ quan thường trực|thường trực|đầu mối)\s*\)|"
+    r"theo chức năng,? nhiệm vụ(?: được giao| của (?:đơn vị|mình))?|"
     r"căn cứ chức năng,? nhiệm vụ(?: được giao)?)\s*$",
     re.IGNORECASE,
 )
@@ -324,7 +325,9 @@ def clean_name(text: str) -> str:
 
 def _pieces(text: str) -> list[tuple[str, str]]:
     """(separator before, piece) pairs; the separators are kept to rebuild names."""
-    text = clean_name(text).rstrip(".;,")
+    text = _shared_head(clean_name(text).rstrip(".;,"))
+    # separators inside parentheses do not split: "các doanh nghiệp (Viettel, VNPT)"
+    text = re.sub(r"\([^()]*\)", lambda m: m.group(0).replace(",", "\x00").replace(" và ", "\x01"), text)
     parts = _SEPARATORS.split(text)
     out: list[tuple[str, str]] = []
     separator = ""
@@ -332,10 +335,24 @@ def _pieces(text: str) -> list[tuple[str, str]]:
         if index % 2:
             separator = part.strip()
             continue
-        piece = _LEAD_VERB.sub("", part.strip(" .;:-–"))
+        piece = _LEAD_VERB.sub("", _LABEL.sub("", part.strip(" .;:-–")))
+        piece = _QUALIFIER.sub("", piece).replace("\x00", ",").replace("\x01", " và ").strip()
         if piece:
             out.append((separator, piece))
     return out
+
+
+_SHARED_HEAD = re.compile(r"^(?:các\s+)?(?P<head>Sở|Bộ|Phòng|Hội)\s*:\s*(?P<rest>.+)$", re.IGNORECASE)
+
+
+def _shared_head(text: str) -> str:
+    """ "Các Sở: Tài chính, Nội vụ, Y tế" → "Sở Tài chính, Sở Nội vụ, Sở Y tế"."""
+    match = _SHARED_HEAD.match(text)
+    if match is None:
+        return text
+    head = match.group("head").capitalize()
+    names = [n.strip() for n in re.split(r"\s*[,;]\s*|\s+và\s+", match.group("rest")) if n.strip()]
+    return ", ".join(f"{head} {name}" for name in names)
 
 
 def _join(pieces: Iterable[tuple[str, str]]) -> str:

@@ -63,6 +63,21 @@ def _names(text: str, directory: UnitDirectory | None = None) -> list[tuple[str,
         ),
         # a university and the commune level
         ("Trường Đại học Cần Thơ và cấp xã", [("Trường Đại học Cần Thơ", "unit"), ("cấp xã", "unit")]),
+        # the commas inside parentheses belong to the name
+        (
+            "Các doanh nghiệp viễn thông (Viettel, VNPT, MobiFone) và Sở Tài chính",
+            [("Các doanh nghiệp viễn thông (Viettel, VNPT, MobiFone)", "collective"), ("Sở Tài chính", "unit")],
+        ),
+        # one head for several departments, as "Nơi nhận" and duty lists write it
+        (
+            "Các Sở: Tài chính, Nội vụ và Y tế",
+            [("Sở Tài chính", "unit"), ("Sở Nội vụ", "unit"), ("Sở Y tế", "unit")],
+        ),
+        # labels on each piece, and a role in parentheses
+        (
+            "Chủ trì: Phòng Văn hóa - Xã hội (chủ trì); phối hợp: Phòng Kinh tế",
+            [("Phòng Văn hóa - Xã hội", "unit"), ("Phòng Kinh tế", "unit")],
+        ),
     ],
 )  # fmt: skip
 def test_lists_split_into_bodies(text: str, names: list[tuple[str, str]]) -> None:
