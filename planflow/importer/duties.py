@@ -154,9 +154,9 @@ def _clauses(sentence: str) -> list[str]:
 def _clause_reports(clause: str, sentence: str, actors: list[UnitRef], context: _Context) -> list[_Found]:
     matcher, year, standing, where = context.matcher, context.year, context.standing, context.where
     time = read_duty_time(clause)
-    chain = _chain(clause, matcher)
+    chain = _chain(clause, matcher, standing)
     if context.lead and not chain.recipients and chain.consolidator is None:
-        chain = _chain(context.lead, matcher)
+        chain = _chain(context.lead, matcher, standing)
     actors = actors or (subject_of(context.lead, matcher) if context.lead else [])
     asked = time.cycles or time.events or time.regular or _REPORTS_ON.search(f"{context.lead} {clause}")
     if not asked:
@@ -189,14 +189,14 @@ def _untimed(time: DutyTime, year: int | None) -> tuple[ReadTime | None, str | N
     return None, _UNDATED
 
 
-def _chain(clause: str, matcher: Matcher) -> _Chain:
+def _chain(clause: str, matcher: Matcher, standing: UnitRef | None) -> _Chain:
     """Recipients of a report clause, and the unit that consolidates it when the units
     report to one ("về Sở … để tổng hợp", "gửi Sở … tổng hợp, báo cáo UBND tỉnh", "(qua …)")."""
     chain = _Chain()
     first = re.search(r"\bbáo cáo\b|\bgửi\b", clause, re.IGNORECASE)
     start = first.start() if first else 0
     for match in _TO.finditer(clause, start):
-        refs = _bodies(match.group("to"), matcher)
+        refs = _bodies(match.group("to"), matcher, standing)
         if not refs:
             continue
         if chain.consolidator is None and _CONSOLIDATES.match(clause[match.end() :]) and len(refs) == 1:
@@ -208,25 +208,28 @@ def _chain(clause: str, matcher: Matcher) -> _Chain:
         else:
             chain.recipients += refs
     via = _VIA.search(clause)
-    through = _bodies(via.group("via"), matcher) if via is not None else []
+    through = _bodies(via.group("via"), matcher, standing) if via is not None else []
     if through:
         earlier = [chain.consolidator] if chain.consolidator is not None else []
         chain.upward = earlier + chain.recipients + chain.upward
         chain.recipients, chain.consolidator = [], through[0]
     helps = _HELPS.search(clause)
     if helps is not None and chain.consolidator is None and not chain.recipients:
-        refs = _bodies(helps.group("with"), matcher)
+        refs = _bodies(helps.group("with"), matcher, standing)
         chain.consolidator = refs[0] if refs else None
     return chain
 
 
-def _bodies(text: str, matcher: Matcher) -> list[UnitRef]:
+def _bodies(text: str, matcher: Matcher, standing: UnitRef | None) -> list[UnitRef]:
     """The bodies a captured list names; it ends at a comma before a lowercase word
-    ("UBND tỉnh, phối hợp …"), not at one inside a name ("Bộ Văn hóa, Thể thao và Du lịch")."""
+    ("UBND tỉnh, phối hợp …"), not at one inside a name ("Bộ Văn hóa, Thể thao và Du lịch").
+    "Cơ quan thường trực" is the plan's standing unit."""
     cut = next((m for m in re.finditer(r",\s*(\w)", text) if m.group(1).islower()), None)
     if cut is not None:
         text = text[: cut.start()]
-    return [r for r in matcher.refs(text) if r.kind is not NameKind.NOT_UNIT]
+    refs = [r for r in matcher.refs(text) if r.kind is not NameKind.NOT_UNIT]
+    standing_words = re.compile(r"^(?:cơ quan|đơn vị) thường trực\b")
+    return [standing if standing and standing_words.match(normalize(r.name)) else r for r in refs]
 
 
 def _obligations(

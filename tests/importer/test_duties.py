@@ -356,3 +356,20 @@ hiện về UBND tỉnh trước ngày 15/12/2026.
     assert _who(communes) == ("UBND các xã, phường, đặc khu", ["UBND tỉnh"])
     assert communes.compiler.kind.value == "collective"
     assert communes.time is not None and communes.time.text == "trước ngày 15/12/2026"
+
+
+def test_the_standing_unit_named_by_its_role(tmp_path: Path) -> None:
+    """ "… gửi cơ quan thường trực để tổng hợp" means the unit named the standing unit."""
+    draft = _draft(
+        tmp_path,
+        """
+II. TỔ CHỨC THỰC HIỆN
+1. Sở Nội vụ: Là cơ quan thường trực của Kế hoạch; tổng hợp, báo cáo UBND tỉnh kết quả thực hiện
+trước ngày 20/12/2026.
+2. Các sở, ban, ngành: Báo cáo kết quả thực hiện gửi cơ quan thường trực để tổng hợp trước ngày
+10/12/2026.
+""",
+    )
+    (report,) = draft.reports
+    assert _who(report) == ("Sở Nội vụ", ["UBND tỉnh"])
+    assert _inputs(report) == [("Các sở, ban, ngành", "trước ngày 10/12/2026")]
