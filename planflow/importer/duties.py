@@ -41,7 +41,7 @@ _REPORTS_ON = re.compile(
     + r"(?:Sở|Bộ|UBND|Ủy ban|Uỷ ban|Phòng|Văn phòng|Ban|Thường trực)",
     re.IGNORECASE,
 )
-_TROUBLE = re.compile(r"khó khăn|vướng mắc|phát sinh", re.IGNORECASE)
+_TROUBLE = re.compile(r"khó khăn|vướng mắc", re.IGNORECASE)
 _HEADS = (
     r"(?:Sở|Bộ|UBND|Ủy ban|Uỷ ban|Phòng|Văn phòng|Ban|Thường trực|Tỉnh ủy|Huyện ủy|Thành ủy|Đảng ủy|"
     r"Thủ tướng|Chính phủ|Hội đồng|HĐND|Trung tâm|[Cc]ơ quan thường trực|Công an|Liên|Viện|Cục|Tổng cục|"
@@ -152,7 +152,7 @@ def _clauses(sentence: str) -> list[str]:
 
 
 def _clause_reports(clause: str, sentence: str, actors: list[UnitRef], context: _Context) -> list[_Found]:
-    matcher, year, standing, where = context.matcher, context.year, context.standing, context.where
+    matcher, year, standing = context.matcher, context.year, context.standing
     time = read_duty_time(clause)
     chain = _chain(clause, matcher, standing)
     if context.lead and not chain.recipients and chain.consolidator is None:
@@ -175,7 +175,8 @@ def _clause_reports(clause: str, sentence: str, actors: list[UnitRef], context: 
     out = []
     for cycle, read, doubt in times:
         cycles = cycle.cadences(time.regular) if cycle is not None else None
-        out += _obligations(clause, sentence, actors, chain, cycle, cycles, read, doubt, where, standing)
+        timing = _Timing(cycle, cycles, read, doubt)
+        out += _obligations(clause, sentence, actors, chain, timing, context)
     return out
 
 
@@ -232,23 +233,27 @@ def _bodies(text: str, matcher: Matcher, standing: UnitRef | None) -> list[UnitR
     return [standing if standing and standing_words.match(normalize(r.name)) else r for r in refs]
 
 
+@dataclass(frozen=True)
+class _Timing:
+    """One report's time in a clause: its words' cycle, the cycles it recurs on, the time
+    read, and what to check about it."""
+
+    cycle: Cycle | None
+    cycles: tuple[Cadence, ...] | None
+    time: ReadTime | None
+    doubt: str | None
+
+
 def _obligations(
-    clause: str,
-    sentence: str,
-    actors: list[UnitRef],
-    chain: _Chain,
-    cycle: Cycle | None,
-    cycles: tuple[Cadence, ...] | None,
-    time: ReadTime | None,
-    doubt: str | None,
-    where: str,
-    standing: UnitRef | None,
+    clause: str, sentence: str, actors: list[UnitRef], chain: _Chain, timing: _Timing, context: _Context
 ) -> list[_Found]:
     """The obligations of one report of a clause: the actors' own, or an input of the
     consolidator's (whose own date the clause does not give)."""
+    cycle, cycles, time, doubt = timing.cycle, timing.cycles, timing.time, timing.doubt
+    where, standing = context.where, context.standing
     once = cycle is not None and not cycles
     title = _title(clause, cycles)
-    kind = _kind(cycle, time, clause)
+    kind = _kind(cycle, clause)
 
     def report(
         compiler: UnitRef,
@@ -291,7 +296,8 @@ def _obligations(
     return [report(actor, chain.recipients, True, []) for actor in actors]
 
 
-def _kind(cycle: Cycle | None, time: ReadTime | None, clause: str) -> str:
+def _kind(cycle: Cycle | None, clause: str) -> str:
+    """Decree 09/2019 Art. 4: periodic (a cycle, or "định kỳ"), ad hoc (on request), else thematic."""
     regular = "định kỳ" in normalize(clause)
     if (cycle is not None and cycle.cadences(regular)) or (cycle is None and regular):
         return "periodic"
