@@ -25,7 +25,7 @@ from planflow.importer.dutytext import Duty, read_duties, sentences, standing_un
 from planflow.importer.reporttime import Cycle, DutyTime, read_cycle, read_duty_time
 from planflow.importer.timing import ReadTime, read_time
 from planflow.importer.unitnames import Matcher, NameKind, UnitRef, expand
-from planflow.when import Cadence, normalize
+from planflow.when import Cadence, EventWhen, normalize
 
 __all__ = ["read_duties", "report_duties", "standing_unit"]  # read_duties, standing_unit: see dutytext
 
@@ -186,7 +186,10 @@ def _untimed(time: DutyTime, year: int | None) -> tuple[ReadTime | None, str | N
     if time.regular:
         return None, "văn bản ghi báo cáo định kỳ nhưng không ghi chu kỳ, thời hạn"
     if time.events:
-        return read_time(time.events[0], year), None
+        read = read_time(time.events[0], year)
+        if read.when is None:  # an event the parser does not know yet: it is still an event, no date
+            read = ReadTime(read.text, EventWhen(text=read.text, description=read.text))
+        return read, None
     return None, _UNDATED
 
 

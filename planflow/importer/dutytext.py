@@ -126,7 +126,9 @@ def _unit_heading(text: str, matcher: Matcher) -> list[UnitRef]:
 
 def _duty(item: Node, matcher: Matcher) -> Duty:
     """An item of the duties: a unit's heading ("1. Sở Tài chính", "2. Phòng Kinh tế: Tham
-    mưu …") with its duties, or a paragraph whose sentences name their own subject."""
+    mưu …") with its duties, or a paragraph whose sentences name their own subject; the
+    subject of the item's own sentence ("1. Các cơ quan, đơn vị … căn cứ chức năng …") is
+    also that of the dashes under it."""
     unit_text, rest = item.text.strip(" :."), ""
     units = _unit_heading(item.text, matcher)
     if not units:
@@ -135,6 +137,9 @@ def _duty(item: Node, matcher: Matcher) -> Duty:
         unit_text, rest = (
             (match.group("unit").strip(" :"), match.group("rest")) if match and units else ("", item.text)
         )
+    if not units and item.children:
+        units = subject_of(item.text, matcher)
+        unit_text = ", ".join(u.name for u in units)
     texts = [rest, *item.body] + [n.full_text for n in item.walk()[1:] if n.kind != "table"]
     return _sentences_duty(unit_text, units, texts, item.where, matcher)
 

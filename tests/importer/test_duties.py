@@ -373,3 +373,25 @@ trước ngày 20/12/2026.
     (report,) = draft.reports
     assert _who(report) == ("Sở Nội vụ", ["UBND tỉnh"])
     assert _inputs(report) == [("Các sở, ban, ngành", "trước ngày 10/12/2026")]
+
+
+def test_an_item_subject_and_an_event(tmp_path: Path) -> None:
+    """The subject of an item's sentence is that of its dashes; "khi tổng kết" is an event."""
+    draft = _draft(
+        tmp_path,
+        """
+II. TỔ CHỨC THỰC HIỆN
+1. Các cơ quan, đơn vị, địa phương căn cứ chức năng, nhiệm vụ được giao xây dựng kế hoạch triển khai
+Đợt thi đua.
+- Khen thưởng theo thẩm quyền các tập thể, cá nhân tiêu biểu.
+- Báo cáo Ủy ban nhân dân tỉnh về kết quả Đợt thi đua (qua Sở Nội vụ) khi tổng kết Đợt thi đua.
+2. Sở Nội vụ
+- Chủ trì theo dõi, đôn đốc, tổng hợp, báo cáo UBND tỉnh kết quả Đợt thi đua.
+""",
+    )
+    (report,) = draft.reports
+    assert _who(report) == ("Sở Nội vụ", ["UBND tỉnh"])
+    ((units, time),) = report.inputs
+    assert units[0].name == "Các cơ quan, đơn vị, địa phương"
+    assert time is not None and time.when is not None and time.when.kind == "event"
+    assert time.text == "khi tổng kết Đợt thi đua"
