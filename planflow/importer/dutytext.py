@@ -67,6 +67,7 @@ class Duty:
     units: list[UnitRef]
     sentences: list[Sentence]
     where: str
+    heading: list[UnitRef]  # the last unit heading among its paragraphs, for the items after it
 
 
 def read_duties(root: Node, matcher: Matcher) -> list[Duty]:
@@ -99,17 +100,23 @@ def _is_duty_part(node: Node) -> bool:
 
 
 def _part_duties(part: Node, matcher: Matcher) -> list[Duty]:
-    """One duty per item of the part; the part's own paragraphs are one more."""
+    """One duty per item of the part; the part's own paragraphs are one more. A paragraph
+    that is only a unit's name (a heading whose number Word keeps out of the text) heads the
+    dashes after it."""
     duties = []
+    heading: list[UnitRef] = []
     if part.body:
         duties.append(_sentences_duty("", [], part.body, part.where, matcher))
+        heading = duties[-1].heading
     for item in part.children:
         if item.kind == "table":
             continue
         if item.kind in ("number", "letter") and _is_duty_part(item):
             duties += _part_duties(item, matcher)
+            heading = []
         else:
-            duties.append(_duty(item, matcher))
+            duties.append(_duty(item, matcher, heading if item.kind in ("dash", "plus") else []))
+            heading = duties[-1].heading
     return duties
 
 
@@ -124,7 +131,7 @@ def _unit_heading(text: str, matcher: Matcher) -> list[UnitRef]:
     return []
 
 
-def _duty(item: Node, matcher: Matcher) -> Duty:
+def _duty(item: Node, matcher: Matcher, inherited: list[UnitRef] | None = None) -> Duty:
     """An item of the duties: a unit's heading ("1. Sở Tài chính", "2. Phòng Kinh tế: Tham
     mưu …") with its duties, or a paragraph whose sentences name their own subject; the
     subject of the item's own sentence ("1. Các cơ quan, đơn vị … căn cứ chức năng …") is
@@ -140,6 +147,8 @@ def _duty(item: Node, matcher: Matcher) -> Duty:
     if not units and item.children:
         units = subject_of(item.text, matcher)
         unit_text = ", ".join(u.name for u in units)
+    if not units and inherited:
+        units, unit_text = inherited, ", ".join(u.name for u in inherited)
     texts = [rest, *item.body] + [n.full_text for n in item.walk()[1:] if n.kind != "table"]
     return _sentences_duty(unit_text, units, texts, item.where, matcher)
 
@@ -148,13 +157,17 @@ def _sentences_duty(
     unit_text: str, units: list[UnitRef], texts: list[str], where: str, matcher: Matcher
 ) -> Duty:
     out: list[Sentence] = []
+    heading: list[UnitRef] = []  # a unit's name alone on a line: the sentences after it are its duties
     for text in texts:
+        named = _unit_heading(text, matcher) if not re.search(r"[.;]\s*$", text) else []
+        if named:
+            heading = named
+            continue
         subject: list[UnitRef] = []
         for index, sentence in enumerate(sentences(text)):
-            own = subject_of(sentence, matcher)
-            subject = own or (subject if index else [])
+            subject = subject_of(sentence, matcher) or (subject if index else []) or heading
             out.append(Sentence(sentence, text, subject))
-    return Duty(unit_text, units, out, where)
+    return Duty(unit_text, units, out, where, heading or units)
 
 
 def sentences(text: str) -> list[str]:

@@ -395,3 +395,20 @@ II. TỔ CHỨC THỰC HIỆN
     assert units[0].name == "Các cơ quan, đơn vị, địa phương"
     assert time is not None and time.when is not None and time.when.kind == "event"
     assert time.text == "khi tổng kết Đợt thi đua"
+
+
+def test_word_headings_without_their_numbers(tmp_path: Path) -> None:
+    """In a Word file whose unit headings are numbered by Word (the number is not in the
+    text), a paragraph that is only a unit's name heads the dashes after it."""
+    lines = (HEAD + """
+II. TỔ CHỨC THỰC HIỆN
+Sở Khoa học và Công nghệ
+- Là cơ quan thường trực; tổng hợp, báo cáo UBND tỉnh kết quả thực hiện Kế hoạch trước ngày 15/12/2026.
+UBND các xã, phường
+- Xây dựng kế hoạch triển khai trên địa bàn.
+- Báo cáo kết quả thực hiện về Sở Khoa học và Công nghệ trước ngày 05/12/2026 để tổng hợp.
+""" + TAIL).splitlines()  # fmt: skip
+    draft = extract(read_document(write_docx(tmp_path / "ke-hoach.docx", lines)), None)
+    (report,) = draft.reports
+    assert _who(report) == ("Sở Khoa học và Công nghệ", ["UBND tỉnh"])
+    assert _inputs(report) == [("UBND các xã, phường", "trước ngày 05/12/2026")]
