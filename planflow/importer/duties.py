@@ -29,7 +29,7 @@ from planflow.when import Cadence, EventWhen, normalize
 
 __all__ = ["read_duties", "report_duties", "standing_unit"]  # read_duties, standing_unit: see dutytext
 
-_REPORT = re.compile(r"(?<!chế độ )(?<!thống kê, )(?<!xét )\bbáo cáo\b(?!\s*viên)", re.IGNORECASE)
+_REPORT = re.compile(r"(?<!chế độ )(?<!xét )\bbáo cáo\b(?!\s*viên)", re.IGNORECASE)
 _NOT_A_DUTY = re.compile(
     r"^(?:thời gian|thời điểm|số liệu)\b.*\bbáo cáo\b.*\btính từ\b|để báo cáo\)|báo cáo thành tích",
     re.IGNORECASE,
@@ -391,11 +391,26 @@ def _due(report: ReportDraft) -> str | None:
     return report.time.text if report.time else None
 
 
+def _add_input(report: ReportDraft, units: list[UnitRef], time: ReadTime | None) -> None:
+    """One input per unit and deadline (the same units may send a part monthly and another
+    yearly); an undated mention of a unit adds nothing to its dated input."""
+    same = [i for i, (u, _) in enumerate(report.inputs) if _key(u[0]) == _key(units[0])]
+    if time is None:
+        if not same:
+            report.inputs.append((units, None))
+        return
+    undated = [i for i in same if report.inputs[i][1] is None]
+    said = {t.text for _, t in (report.inputs[i] for i in same) if t is not None}
+    if undated:
+        report.inputs[undated[0]] = (units, time)
+    elif time.text not in said:
+        report.inputs.append((units, time))
+
+
 def _fold(into: _Found, other: _Found) -> None:
     mine, theirs = into.report, other.report
     for units, time in theirs.inputs:
-        if all(_key(u[0]) != _key(units[0]) for u, _ in mine.inputs):
-            mine.inputs.append((units, time))
+        _add_input(mine, units, time)
     if other.detail > into.detail:
         mine.time, mine.kind, into.detail = theirs.time, theirs.kind, other.detail
         mine.doubts.pop("when", None)

@@ -9,8 +9,10 @@ from pathlib import Path
 from planflow.importer import extract, read_document, write_draft
 from planflow.importer.draft import PlanDraft, ReportDraft
 from planflow.importer.reporttime import _numbers
+from planflow.loader import load_directory_file
 from planflow.when import Cadence, DeadlineWhen, DueAnchor, RecurringWhen
-from tests.importer.documents import write_docx
+from tests.conftest import REPO
+from tests.importer.documents import SEEDS, write_docx
 
 HEAD = """\
 ỦY BAN NHÂN DÂN       CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
@@ -412,3 +414,19 @@ UBND các xã, phường
     (report,) = draft.reports
     assert _who(report) == ("Sở Khoa học và Công nghệ", ["UBND tỉnh"])
     assert _inputs(report) == [("UBND các xã, phường", "trước ngày 05/12/2026")]
+
+
+def test_the_seed_with_a_standing_office_and_its_inputs() -> None:
+    """Seed 003 (a commune's yearly plan): the office's quarterly, 6-month and annual report to
+    the commune, fed by the units (10th of the next month), the offices (last week of the
+    quarter) and the two offices that supply figures."""
+    directory, _ = load_directory_file(REPO / "definitions" / "units" / "loc-tan.yaml")
+    draft = extract(read_document(SEEDS / "003_137cc9c763e74a36.txt"), directory)
+    report = draft.reports[0]
+    assert (report.compiler.unit_id, [r.unit_id for r in report.recipients]) == ("phong-vhxh", ["ubnd-xa"])
+    assert [(units[0].unit_id, time and time.text) for units, time in report.inputs] == [
+        ("co-quan-don-vi-xa", "Định kỳ hàng quý, 6 tháng, năm (chậm nhất vào ngày mùng 10 của tháng)"),
+        ("co-quan-don-vi-xa", "Hàng quý vào tuần cuối của tháng cuối trong quý"),
+        ("phong-kinh-te", None),
+        ("ttpvhcc", None),
+    ]
