@@ -114,6 +114,7 @@ class UnitRef:
     usual: UsualUnit | None = None  # the body of the shipped list it names
 
 
+@functools.lru_cache(maxsize=8192)
 def expand(name: str) -> str:
     """A comparison key with abbreviations written out and tone marks placed alike."""
     text = normalize(name)
@@ -161,6 +162,7 @@ def _without_place(name: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=8192)
 def usual_unit(name: str) -> tuple[UsualUnit, bool] | None:
     """The body of the shipped list that ``name`` names, and whether through a former name."""
     index = _usual_index()
@@ -178,8 +180,10 @@ class Matcher:
         self.directory = directory
         self._keys: dict[str, Unit] = {}
         self._place = expand(place) if place else None
+        self._span = 1  # the most list pieces a directory name has
         for unit in directory.units if directory else []:
             for spelling in (unit.name, *unit.aliases):
+                self._span = max(self._span, _piece_count(spelling))
                 for key in self._variants(spelling):
                     self._keys.setdefault(key, unit)
 
@@ -245,7 +249,7 @@ class Matcher:
         return _dedupe(_join_people(out))
 
     def _longest_known(self, pieces: list[tuple[str, str]], start: int) -> tuple[str, Unit, bool, int] | None:
-        for end in range(len(pieces), start, -1):
+        for end in range(min(len(pieces), start + self._span), start, -1):
             name = _join(pieces[start:end])
             unit, fuzzy = self.find(name)
             if unit is not None:
@@ -277,9 +281,20 @@ class Matcher:
         return _dedupe(out)
 
 
+@functools.cache
+def _usual_span() -> int:
+    """The most list pieces a usual name has ("Sở Văn hóa, Thể thao và Du lịch": three)."""
+    spellings = [s for u in usual_units() for s in (u.name, *u.aliases, *u.former)]
+    return max(_piece_count(s) for s in spellings)
+
+
+def _piece_count(name: str) -> int:
+    return len(_pieces(name)) or 1
+
+
 def _longest_usual(pieces: list[tuple[str, str]], start: int) -> tuple[str, UsualUnit, bool, int] | None:
     """The longest run of pieces from ``start`` that is a name of the shipped list."""
-    for end in range(len(pieces), start, -1):
+    for end in range(min(len(pieces), start + _usual_span()), start, -1):
         name = _join(pieces[start:end])
         found = usual_unit(name)
         if found is not None:
