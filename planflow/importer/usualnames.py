@@ -18,6 +18,9 @@ import yaml
 
 from planflow.schema import UnitKind
 
+# libyaml's loader when installed: the pure-Python one takes half a second on this list.
+_LOADER: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class BodyKind(StrEnum):
     """What sort of body a usual name is (see the head of ``unit_names.yaml``)."""
@@ -63,5 +66,5 @@ def usual_units() -> tuple[UsualUnit, ...]:
             aliases=tuple(entry.get("aliases", ())),
             former=tuple(entry.get("former", ())),
         )
-        for entry in yaml.safe_load(text)["units"]
+        for entry in yaml.load(text, Loader=_LOADER)["units"]
     )
