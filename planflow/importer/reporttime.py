@@ -28,7 +28,7 @@ _DATE = (
 _TOKENS = re.compile(
     r"(?P<cycle>(?:định kỳ\s+)?(?:hằng|hàng|mỗi)\s+(?:tuần|tháng|quý|năm)"
     r"|định kỳ\s+(?:6 tháng|sáu tháng|quý|tháng|năm)|\b(?:6|sáu) tháng(?:\s+(?:đầu năm|cuối năm|một lần))?"
-    r"|(?<=báo cáo )(?:tháng|quý|năm)\b(?!\s*(?:\d|nay|trước|sau))"
+    r"|(?<=báo cáo )(?:tháng|quý|năm)\b(?!\s+(?:\d|nay\b|sau\b)|\s+trước\b(?!\s+(?:ngày|\d)))"
     r"|(?<=,\s)(?:quý|năm|cuối năm)\b(?!\s+\d))"
     rf"|(?P<deadline>(?:trước|chậm nhất(?:\s+(?:vào|là))?|hạn chót|không quá|vào)\s+{_DATE})"
     r"|(?P<more>(?<=và\s)\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?\b)"
@@ -39,7 +39,7 @@ _TOKENS = re.compile(
     re.IGNORECASE,
 )
 _CYCLES = {"tuần": None, "tháng": Cadence.MONTH, "quý": Cadence.QUARTER, "năm": Cadence.YEAR}
-_JOINERS = re.compile(r"^[\s,(]*(?:(?:và|hoặc)\s*)?[\s,(]*$")
+_JOINERS = re.compile(r"^[\s,(]*(?:(?:và|hoặc)\s*)?[\s,]*(?:\(\s*(?:báo cáo\s+)?)?$")
 
 
 @dataclass
@@ -65,12 +65,11 @@ class Cycle:
     last_week: bool = False
     year: int | None = None  # "(năm 2030)": the report of that year
 
-    @property
-    def periodic(self) -> bool:
-        return bool(self.cycles)
-
     def cadences(self, regular: bool) -> tuple[Cadence, ...]:
-        """The cycles this report recurs on; a day and month under "định kỳ" recur yearly."""
+        """The cycles this report recurs on: none for a dated one-off ("báo cáo 6 tháng đầu
+        năm trước ngày 10/6/2026"); a day and month under "định kỳ" recur yearly."""
+        if self.deadlines and all(d.year is not None for d in self.deadlines):
+            return ()
         own = tuple(sorted({c for c in self.cycles if c is not None}))
         if own or not regular or not self.deadlines:
             return own
@@ -198,7 +197,7 @@ def read_cycle(sentence: str, cycle: Cycle, regular: bool, year: int | None) -> 
     missing = _missing(time, cycle, regular)
     if missing is not None:
         return ReadTime(words, None, missing), f"chưa đọc được hạn báo cáo “{words}” ({missing}); ghi lại hạn"
-    if cycle.periodic and not cycle.deadlines and not cycle.last_week:
+    if cycle.cadences(regular) and not cycle.deadlines and not cycle.last_week:
         return time, f"văn bản ghi “{words}” nhưng không ghi ngày gửi; tạm tính cuối mỗi kỳ — ghi lại ngày"
     if cycle.year is not None:
         return time, f"văn bản chỉ ghi “{words}”; tạm tính hạn cuối năm {cycle.year} — ghi lại ngày"
@@ -209,6 +208,9 @@ def _phrase(words: str, cycle: Cycle, regular: bool) -> str:
     """The wording the parser knows for this report's time."""
     if cycle.year is not None:
         return f"năm {cycle.year}"
+    dated = [d for d in cycle.deadlines if d.year is not None and d.month is not None]
+    if cycle.cycles and len(dated) == 1 == len(cycle.deadlines):  # "6 tháng đầu năm trước ngày 10/6/2026"
+        return f"trước ngày {dated[0].day:02d}/{dated[0].month:02d}/{dated[0].year}"
     fixed = [d for d in cycle.deadlines if d.month is not None and d.year is None]
     yearly = set(cycle.cycles) <= {Cadence.YEAR, Cadence.HALF} and (cycle.cycles or regular)
     if fixed and len(fixed) == len(cycle.deadlines) and yearly:
@@ -228,10 +230,10 @@ def _missing(time: ReadTime, cycle: Cycle, regular: bool) -> str | None:
     when = time.when
     if when is None:
         return time.problem or "không đọc được"
-    if cycle.periodic or (regular and any(d.year is None for d in cycle.deadlines)):
+    if cycle.cadences(regular):
         if not isinstance(when, RecurringWhen):
             return "không phải một chu kỳ"
-        wanted = {c for c in cycle.cycles if c is not None}
+        wanted = set(cycle.cadences(regular))
         if any(d.month is not None for d in cycle.deadlines) and wanted <= {Cadence.HALF, Cadence.YEAR}:
             wanted = {Cadence.YEAR} if wanted <= {Cadence.YEAR} or len(cycle.deadlines) == 1 else wanted
         if not wanted <= set(when.every) and not (wanted == {Cadence.HALF} and Cadence.YEAR in when.every):

@@ -112,3 +112,31 @@ def test_weekly_reports_and_bare_years_are_marked_for_review() -> None:
     time, doubt = read_cycle(sentence, cycle, False, 2026)
     assert (cycle.year, time.text) == (2030, "(năm 2030)")
     assert doubt is not None and "2030" in doubt
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reports"),
+    [
+        # the report named after its deadline, in parentheses
+        (
+            "Định kỳ trước ngày 15/6 (báo cáo 6 tháng) và trước ngày 15/12 (báo cáo năm), các cơ quan báo cáo về Sở Nội vụ.",
+            [("trước ngày 15/6 (báo cáo 6 tháng)", (Cadence.HALF,)), ("trước ngày 15/12 (báo cáo năm)", (Cadence.YEAR,))],
+        ),
+        # "báo cáo quý", "báo cáo năm" name the cycle
+        (
+            "Các đơn vị gửi báo cáo quý trước ngày 20 của tháng cuối quý, báo cáo năm trước ngày 20/11 về Văn phòng UBND tỉnh.",
+            [("quý trước ngày 20 của tháng cuối quý", (Cadence.QUARTER,)), ("năm trước ngày 20/11", (Cadence.YEAR,))],
+        ),
+        # a six-month report with a full date is a one-off
+        (
+            "Báo cáo sơ kết 6 tháng đầu năm trước ngày 10/6/2026 và báo cáo tổng kết năm trước ngày 10/12/2026.",
+            [("6 tháng đầu năm trước ngày 10/6/2026", ()), ("trước ngày 10/12/2026", ())],
+        ),
+        # "báo cáo tháng trước" is last month's report, not a cycle
+        ("Các đơn vị rà soát báo cáo tháng trước để tổng hợp.", []),
+    ],
+)  # fmt: skip
+def test_reports_named_by_their_cycle(sentence: str, reports: list[tuple[str, tuple[Cadence, ...]]]) -> None:
+    """Cycles named after "báo cáo" or in parentheses join their deadline; a full date is once."""
+    time = read_duty_time(sentence)
+    assert [(cycle_words(sentence, c), c.cadences(time.regular)) for c in time.cycles] == reports
