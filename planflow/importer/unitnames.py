@@ -258,6 +258,16 @@ class Matcher:
 
     def _classify(self, name: str) -> UnitRef:
         """A name no list knows: a collective, a new unit (to review), or no body at all."""
+        cut = _before_verb(name)
+        if cut != name:
+            unit, fuzzy = self.find(cut)
+            if unit is not None:
+                return UnitRef(cut, NameKind.UNIT, unit.id, fuzzy, usual=_usual_of(cut))
+            found = usual_unit(cut)
+            if found is not None:
+                kind = NameKind.COLLECTIVE if _COLLECTIVE.search(normalize(cut)) else NameKind.UNIT
+                return UnitRef(cut, kind, fuzzy=found[1], usual=found[0])
+        name = cut
         lowered = normalize(name)
         if _COLLECTIVE.search(lowered):
             return UnitRef(name, NameKind.COLLECTIVE)
@@ -290,6 +300,23 @@ def _usual_span() -> int:
 
 def _piece_count(name: str) -> int:
     return len(_pieces(name)) or 1
+
+
+# Lowercase verbs that end a body's name in a unit cell ("Phòng Kinh tế tham mưu").
+_VERB = re.compile(
+    r"\s(?:chỉ đạo|thực hiện|tham mưu|phối hợp|triển khai|hướng dẫn|thẩm định|trình|cung cấp|báo cáo|"
+    r"tổng hợp|chủ trì|theo dõi|đôn đốc|kiểm tra|xây dựng|rà soát|đảm bảo|bảo đảm)(?=\s+[^\W\d_]|\s*$)"
+)
+
+
+def _before_verb(name: str) -> str:
+    """The name without the action written after it: "UBND xã chỉ đạo các ấp thực hiện" →
+    "UBND xã"; a verb followed by a proper name stays ("Tổ công tác thực hiện Đề án 06")."""
+    for match in _VERB.finditer(name):
+        rest = name[match.end() :].strip()
+        if not rest or rest[0].islower():
+            return name[: match.start()].strip() or name
+    return name
 
 
 def _longest_usual(pieces: list[tuple[str, str]], start: int) -> tuple[str, UsualUnit, bool, int] | None:

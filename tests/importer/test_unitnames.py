@@ -102,6 +102,21 @@ def test_labels_and_verbs_are_no_part_of_a_name(text: str, name: str) -> None:
     assert [r.name for r in Matcher(None).refs(text)] == [name]
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("UBND xã chỉ đạo các ấp thực hiện", "UBND xã"),
+        ("Phòng Kinh tế tham mưu", "Phòng Kinh tế"),
+        # a verb followed by a proper name is part of the body's name
+        ("Tổ công tác thực hiện Đề án 06", "Tổ công tác thực hiện Đề án 06"),
+    ],
+)
+def test_the_action_after_a_name_is_no_part_of_it(text: str, name: str) -> None:
+    """A unit cell that goes on with what the unit does names only the unit."""
+    (ref, *_) = Matcher(COMMUNE).refs(text)
+    assert ref.name == name
+
+
 def test_whole_phrases_are_collectives_not_units() -> None:
     """A phrase naming bodies at large stays a collective, never a new unit."""
     (ref,) = Matcher(None).refs("Phối hợp với các cơ quan liên quan theo chức năng nhiệm vụ được giao")
