@@ -169,8 +169,9 @@ def _clause_reports(clause: str, sentence: str, actors: list[UnitRef], context: 
         actors = [standing] if standing is not None and chain.consolidator is None else []
     if not actors:
         return []
+    reported = [c for c in time.cycles if _reported(clause, c, time.regular)]
     times: list[tuple[Cycle | None, ReadTime | None, str | None]] = [
-        (c, *read_cycle(clause, c, time.regular, year)) for c in time.cycles
+        (c, *read_cycle(clause, c, time.regular, year)) for c in reported
     ] or [(None, *_untimed(time, year))]
     out = []
     for cycle, read, doubt in times:
@@ -178,6 +179,17 @@ def _clause_reports(clause: str, sentence: str, actors: list[UnitRef], context: 
         timing = _Timing(cycle, cycles, read, doubt)
         out += _obligations(clause, sentence, actors, chain, timing, context)
     return out
+
+
+def _reported(clause: str, cycle: Cycle, regular: bool) -> bool:
+    """Whether a dated one-off belongs to the report: not when its part of the sentence
+    (between semicolons) asks for no report ("…; hoàn thành rà soát trước ngày 30/6/2026")."""
+    if cycle.cadences(regular):
+        return True
+    start = clause.rfind(";", 0, cycle.start) + 1
+    end = clause.find(";", cycle.end)
+    part = clause[start : end if end >= 0 else len(clause)]
+    return bool(re.search(r"\bbáo cáo\b|\bgửi\b", part, re.IGNORECASE)) or ";" not in clause
 
 
 def _untimed(time: DutyTime, year: int | None) -> tuple[ReadTime | None, str | None]:

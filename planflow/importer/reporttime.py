@@ -128,8 +128,9 @@ def read_duty_time(sentence: str) -> DutyTime:
             deadline = _deadline(match) if kind == "deadline" else None
             if kind == "deadline" and deadline is None:
                 continue
+            same_clause = current is not None and ";" not in sentence[current.end : match.start()]
             takes = current is not None and (
-                (current.cycles and not current.deadlines and not current.last_week)
+                (current.cycles and not current.deadlines and not current.last_week and same_clause)
                 or (joined and (current.deadlines or current.last_week))
             )
             if current is None or not takes:

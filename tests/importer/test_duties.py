@@ -430,3 +430,17 @@ def test_the_seed_with_a_standing_office_and_its_inputs() -> None:
         ("phong-kinh-te", None),
         ("ttpvhcc", None),
     ]
+
+
+def test_a_task_deadline_next_to_a_report_is_not_a_report(tmp_path: Path) -> None:
+    """ "Định kỳ hằng năm báo cáo …; hoàn thành rà soát trước ngày 30/6/2026": one yearly report."""
+    draft = _draft(
+        tmp_path,
+        """
+II. TỔ CHỨC THỰC HIỆN
+1. Sở Nội vụ: Định kỳ hằng năm báo cáo kết quả thực hiện về UBND tỉnh; hoàn thành rà soát thủ tục
+trước ngày 30/6/2026.
+""",
+    )
+    (report,) = draft.reports
+    assert report.time is not None and report.time.text == "Định kỳ hằng năm"

@@ -140,3 +140,11 @@ def test_reports_named_by_their_cycle(sentence: str, reports: list[tuple[str, tu
     """Cycles named after "báo cáo" or in parentheses join their deadline; a full date is once."""
     time = read_duty_time(sentence)
     assert [(cycle_words(sentence, c), c.cadences(time.regular)) for c in time.cycles] == reports
+
+
+def test_a_deadline_of_another_clause_is_not_the_reports() -> None:
+    """A yearly report keeps no date of a task in the next clause ("; hoàn thành … trước ngày …")."""
+    sentence = "Định kỳ hằng năm báo cáo kết quả về Sở Nội vụ; hoàn thành rà soát trước ngày 30/6/2026."
+    yearly, task = read_duty_time(sentence).cycles
+    assert (cycle_words(sentence, yearly), yearly.deadlines) == ("Định kỳ hằng năm", [])
+    assert cycle_words(sentence, task) == "trước ngày 30/6/2026"
