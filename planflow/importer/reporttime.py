@@ -29,7 +29,7 @@ _TOKENS = re.compile(
     r"(?P<cycle>(?:định kỳ\s+)?(?:hằng|hàng|mỗi)\s+(?:tuần|tháng|quý|năm)"
     r"|định kỳ\s+(?:6 tháng|sáu tháng|quý|tháng|năm)|\b(?:6|sáu) tháng(?:\s+(?:đầu năm|cuối năm|một lần))?"
     r"|(?<=báo cáo )(?:tháng|quý|năm)\b(?!\s+(?:\d|nay\b|sau\b)|\s+trước\b(?!\s+(?:ngày|\d)))"
-    r"|(?<=,\s)(?:quý|năm|cuối năm)\b(?!\s+\d))"
+    r"|(?:(?<=,\s)|(?<=và\s))(?:quý|năm|cuối năm)\b(?!\s+\d))"
     rf"|(?P<deadline>(?:trước|chậm nhất(?:\s+(?:vào|là))?|hạn chót|không quá|vào)\s+{_DATE})"
     r"|(?P<more>(?<=và\s)\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?\b)"
     r"|(?P<week>vào tuần cuối (?:của|trong) tháng cuối (?:trong|của) quý)"

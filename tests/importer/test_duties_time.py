@@ -132,6 +132,17 @@ def test_weekly_reports_and_bare_years_are_marked_for_review() -> None:
             "Báo cáo sơ kết 6 tháng đầu năm trước ngày 10/6/2026 và báo cáo tổng kết năm trước ngày 10/12/2026.",
             [("6 tháng đầu năm trước ngày 10/6/2026", ()), ("trước ngày 10/12/2026", ())],
         ),
+        # cycles listed with "và", and each cycle with its own deadline in parentheses
+        (
+            "Báo cáo định kỳ hằng quý, 6 tháng và năm (trước ngày 10 của tháng sau); hằng quý (trước ngày 15 "
+            "của tháng cuối quý), 6 tháng (trước ngày 15/6), năm (trước ngày 15/12).",
+            [
+                ("định kỳ hằng quý, 6 tháng và năm (trước ngày 10 của tháng sau)", (Cadence.HALF, Cadence.QUARTER, Cadence.YEAR)),
+                ("hằng quý (trước ngày 15 của tháng cuối quý)", (Cadence.QUARTER,)),
+                ("6 tháng (trước ngày 15/6)", (Cadence.HALF,)),
+                ("năm (trước ngày 15/12)", (Cadence.YEAR,)),
+            ],
+        ),
         # "báo cáo tháng trước" is last month's report, not a cycle
         ("Các đơn vị rà soát báo cáo tháng trước để tổng hợp.", []),
     ],
