@@ -233,7 +233,7 @@ class Matcher:
             usual = _longest_usual(pieces, i)
             if usual is not None:
                 name, body, former, i = usual
-                kind = NameKind.COLLECTIVE if _COLLECTIVE.search(normalize(name)) else NameKind.UNIT
+                kind = _usual_kind(name, body)
                 out.append(UnitRef(name, kind, fuzzy=former, usual=body))
                 continue
             start = i
@@ -265,7 +265,7 @@ class Matcher:
                 return UnitRef(cut, NameKind.UNIT, unit.id, fuzzy, usual=_usual_of(cut))
             found = usual_unit(cut)
             if found is not None:
-                kind = NameKind.COLLECTIVE if _COLLECTIVE.search(normalize(cut)) else NameKind.UNIT
+                kind = _usual_kind(cut, found[0])
                 return UnitRef(cut, kind, fuzzy=found[1], usual=found[0])
         name = cut
         lowered = normalize(name)
@@ -327,6 +327,13 @@ def _longest_usual(pieces: list[tuple[str, str]], start: int) -> tuple[str, Usua
         if found is not None:
             return name, found[0], found[1], end
     return None
+
+
+def _usual_kind(name: str, usual: UsualUnit) -> NameKind:
+    """A usual body named in the plural ("UBND các xã, phường", "cấp xã") is a collective;
+    "Ủy ban nhân dân tỉnh" is one body, whatever "nhân dân" in it says."""
+    plural = re.match(r"^(?:các|những)\b", normalize(name)) or " các " in f" {normalize(usual.name)} "
+    return NameKind.COLLECTIVE if plural else NameKind.UNIT
 
 
 def _usual_of(name: str) -> UsualUnit | None:

@@ -61,8 +61,13 @@ def _names(text: str, directory: UnitDirectory | None = None) -> list[tuple[str,
             "Trung tâm Phục vụ hành chính công, Văn phòng HĐND và UBND",
             [("Trung tâm Phục vụ hành chính công", "unit"), ("Văn phòng HĐND và UBND", "unit")],
         ),
-        # a university and the commune level
-        ("Trường Đại học Cần Thơ và cấp xã", [("Trường Đại học Cần Thơ", "unit"), ("cấp xã", "unit")]),
+        # a university and the commune level (all the communes)
+        ("Trường Đại học Cần Thơ và cấp xã", [("Trường Đại học Cần Thơ", "unit"), ("cấp xã", "collective")]),
+        # "nhân dân" in a committee's name does not make it a collective
+        (
+            "Ủy ban nhân dân tỉnh, Hội đồng nhân dân tỉnh",
+            [("Ủy ban nhân dân tỉnh", "unit"), ("Hội đồng nhân dân tỉnh", "unit")],
+        ),
         # the commas inside parentheses belong to the name
         (
             "Các doanh nghiệp viễn thông (Viettel, VNPT, MobiFone) và Sở Tài chính",
