@@ -75,7 +75,8 @@ _UNIT_HEADS = re.compile(
 )
 # Phrases naming many bodies or many people at once: collectives, never new units.
 _COLLECTIVE = re.compile(
-    r"^(?:các|những|toàn thể|tập thể|toàn bộ|một số)\b|liên quan\b|nhân dân|người dân|cán bộ|công chức|"
+    r"^(?:các|những|toàn thể|tập thể|toàn bộ|một số)\b|liên quan\b|(?<!ban )(?<!đồng )nhân dân|người dân|"
+    r"cán bộ|công chức|"
     r"viên chức|đảng viên|đoàn viên|hội viên|học sinh|sinh viên|người lao động|cá nhân|tổ chức, cá nhân|"
     r"\bcơ quan\s*$|\bđơn vị\s*$|sở, ban, ngành|xã, phường|nhiệm vụ áp dụng chung",
 )

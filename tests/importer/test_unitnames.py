@@ -63,10 +63,14 @@ def _names(text: str, directory: UnitDirectory | None = None) -> list[tuple[str,
         ),
         # a university and the commune level (all the communes)
         ("Trường Đại học Cần Thơ và cấp xã", [("Trường Đại học Cần Thơ", "unit"), ("cấp xã", "collective")]),
-        # "nhân dân" in a committee's name does not make it a collective
+        # "nhân dân" in a committee's name does not make it a collective, unlike "toàn thể Nhân dân"
         (
-            "Ủy ban nhân dân tỉnh, Hội đồng nhân dân tỉnh",
-            [("Ủy ban nhân dân tỉnh", "unit"), ("Hội đồng nhân dân tỉnh", "unit")],
+            "Ủy ban nhân dân tỉnh, Hội đồng nhân dân huyện Tân Phú và toàn thể Nhân dân",
+            [
+                ("Ủy ban nhân dân tỉnh", "unit"),
+                ("Hội đồng nhân dân huyện Tân Phú", "unit"),
+                ("toàn thể Nhân dân", "collective"),
+            ],
         ),
         # the commas inside parentheses belong to the name
         (
