@@ -61,7 +61,7 @@ _ABBREVIATION_RES = [(re.compile(rf"(?<![\w&-])(?:{p})(?![\w&-])"), full) for p,
 
 # Words that open the name of a body; anything else is no unit ("Phần mềm AI").
 _UNIT_HEADS = re.compile(
-    r"^(?:các |những |toàn bộ |một số )?(?:"
+    r"^(?:các |những |toàn bộ |toàn thể |một số )?(?:"
     r"phòng|ban|trung tâm|văn phòng|ủy ban|uỷ ban|ubnd|ub|ubmttq|hđnd|hội đồng|sở|bộ|cục|chi cục|tổng cục|"
     r"công an|quân sự|ban chỉ huy|bchqs|đảng ủy|đảng bộ|đảng|đoàn|chi đoàn|hội|liên đoàn|mặt trận|tổ|đội|"
     r"trường|trạm|bệnh viện|bưu điện|bưu chính|viễn thông|vnpt|viettel|mobifone|báo|đài|hiệp hội|"
