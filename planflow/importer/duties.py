@@ -24,7 +24,8 @@ from planflow.importer.draft import ReportDraft
 from planflow.importer.dutytext import Duty, read_duties, sentences, standing_unit, subject_of
 from planflow.importer.reporttime import Cycle, DutyTime, read_cycle, read_duty_time
 from planflow.importer.timing import ReadTime, read_time
-from planflow.importer.unitnames import Matcher, NameKind, UnitRef, expand
+from planflow.importer.unitnames import Matcher, NameKind, UnitRef
+from planflow.importer.usualnames import expand
 from planflow.when import Cadence, EventWhen, normalize
 
 __all__ = ["read_duties", "report_duties", "standing_unit"]  # read_duties, standing_unit: see dutytext

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from planflow.importer.unitnames import Matcher, NameKind, clean_name, guess_kind, usual_unit
-from planflow.importer.usualnames import BodyKind, usual_units
+from planflow.importer.unitnames import Matcher, NameKind, clean_name, guess_kind
+from planflow.importer.usualnames import BodyKind, usual_unit, usual_units
 from planflow.schema import UnitDirectory, UnitKind
 
 COMMUNE = UnitDirectory.model_validate(
