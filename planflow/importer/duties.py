@@ -42,6 +42,12 @@ _REPORTS_ON = re.compile(
     + r"(?:Sở|Bộ|UBND|Ủy ban|Uỷ ban|Phòng|Văn phòng|Ban|Thường trực)",
     re.IGNORECASE,
 )
+# Verbs of duties other than reporting, telling a part of a sentence that is another duty.
+_OTHER_DUTY = re.compile(
+    r"\b(?:xây dựng|hoàn thành|rà soát|triển khai|tổ chức|thực hiện|ban hành|tuyên truyền|kiểm tra|"
+    r"cập nhật|trình|tham mưu|bố trí)\b",
+    re.IGNORECASE,
+)
 _TROUBLE = re.compile(r"khó khăn|vướng mắc", re.IGNORECASE)
 _HEADS = (
     r"(?:Sở|Bộ|UBND|Ủy ban|Uỷ ban|Phòng|Văn phòng|Ban|Thường trực|Tỉnh ủy|Huyện ủy|Thành ủy|Đảng ủy|"
@@ -170,7 +176,7 @@ def _clause_reports(clause: str, sentence: str, actors: list[UnitRef], context: 
         actors = [standing] if standing is not None and chain.consolidator is None else []
     if not actors:
         return []
-    reported = [c for c in time.cycles if _reported(clause, c, time.regular)]
+    reported = [c for c in time.cycles if _reported(clause, c)]
     times: list[tuple[Cycle | None, ReadTime | None, str | None]] = [
         (c, *read_cycle(clause, c, time.regular, year)) for c in reported
     ] or [(None, *_untimed(time, year))]
@@ -182,15 +188,16 @@ def _clause_reports(clause: str, sentence: str, actors: list[UnitRef], context: 
     return out
 
 
-def _reported(clause: str, cycle: Cycle, regular: bool) -> bool:
-    """Whether a dated one-off belongs to the report: not when its part of the sentence
-    (between semicolons) asks for no report ("…; hoàn thành rà soát trước ngày 30/6/2026")."""
-    if cycle.cadences(regular):
+def _reported(clause: str, cycle: Cycle) -> bool:
+    """Whether a time belongs to the report: not when its part of the sentence (between
+    semicolons) is another duty ("Hằng năm xây dựng kế hoạch; báo cáo …", "…; hoàn thành rà
+    soát trước ngày 30/6/2026"); a part with only times continues a list of reports."""
+    if ";" not in clause:
         return True
     start = clause.rfind(";", 0, cycle.start) + 1
     end = clause.find(";", cycle.end)
     part = clause[start : end if end >= 0 else len(clause)]
-    return bool(re.search(r"\bbáo cáo\b|\bgửi\b", part, re.IGNORECASE)) or ";" not in clause
+    return bool(re.search(r"\bbáo cáo\b|\bgửi\b", part, re.IGNORECASE)) or not _OTHER_DUTY.search(part)
 
 
 def _untimed(time: DutyTime, year: int | None) -> tuple[ReadTime | None, str | None]:

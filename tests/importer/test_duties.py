@@ -444,3 +444,17 @@ trước ngày 30/6/2026.
     )
     (report,) = draft.reports
     assert report.time is not None and report.time.text == "Định kỳ hằng năm"
+
+
+def test_a_cycle_of_another_duty_is_not_the_reports(tmp_path: Path) -> None:
+    """ "Hằng năm, … xây dựng kế hoạch; báo cáo … trước ngày 30/11/2026": one report, once."""
+    draft = _draft(
+        tmp_path,
+        """
+II. TỔ CHỨC THỰC HIỆN
+1. Sở Tài chính: Hằng năm, xây dựng kế hoạch chi tiết; báo cáo kết quả thực hiện về UBND tỉnh trước
+ngày 30/11/2026.
+""",
+    )
+    (report,) = draft.reports
+    assert (report.kind, report.time and report.time.text) == ("thematic", "trước ngày 30/11/2026")
