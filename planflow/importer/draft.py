@@ -45,6 +45,8 @@ class TaskDraft:
     audience: str | None = None
     modality: str | None = None
     content: str | None = None
+    products: str | None = None  # "Sản phẩm", "Kết quả dự kiến"
+    funding: str | None = None  # "Nguồn kinh phí" as written
     notes: list[str] = field(default_factory=list)
     doubts: dict[str, str] = field(default_factory=dict)  # field -> what to check
     text: str = ""  # all of the item's words, for matching body and appendix
@@ -91,6 +93,8 @@ class PlanDraft:
     kind: str  # txt, docx, pdf
     year: int | None = None
     document_number: str | None = None
+    decision_number: str | None = None  # the Quyết định the plan is issued with, if any
+    decision_date: dt.date | None = None
     title: str | None = None
     issuer: str | None = None
     place: str | None = None

@@ -11,7 +11,8 @@ import re
 from decimal import Decimal
 
 from planflow.errors import DocumentError
-from planflow.importer.document import Block, Line, SourceDocument
+from planflow.importer.doctype import block_lines, classify
+from planflow.importer.document import SourceDocument
 from planflow.importer.draft import PlanDraft, ReportDraft, TaskDraft
 from planflow.importer.duties import read_duties, report_duties, standing_unit
 from planflow.importer.header import (
@@ -19,8 +20,10 @@ from planflow.importer.header import (
     read_distribution,
     read_header,
     read_objectives,
+    read_period_from_title,
     read_plan_time_and_budget,
     read_signature,
+    read_signature_lines,
     read_title,
 )
 from planflow.importer.layout import clean_layout
@@ -31,24 +34,18 @@ from planflow.importer.unitnames import Matcher
 from planflow.schema import UnitDirectory
 from planflow.when import normalize
 
-_TYPES = {
-    "quyết định": "Quyết định",
-    "báo cáo": "Báo cáo",
-    "công văn": "Công văn",
-    "thông báo": "Thông báo",
-    "tờ trình": "Tờ trình",
-    "nghị quyết": "Nghị quyết",
-    "giấy mời": "Giấy mời",
-}
-
 
 def extract(document: SourceDocument, directory: UnitDirectory | None, year: int | None = None) -> PlanDraft:
     """The plan draft of ``document``; DocumentError when it is not a plan."""
     layout = clean_layout(document.blocks)
-    root = build_outline(paragraphs(layout.blocks))
+    kind = classify(layout.blocks, document.path)
+    root = build_outline(paragraphs(layout.blocks[kind.start :]))
     draft = PlanDraft(source=document.path, kind=document.kind, year=year, footnotes=layout.footnotes)
-    _check_type(layout.blocks, document)
+    if kind.decision is not None:
+        draft.decision_number, draft.decision_date = kind.decision.number, kind.decision.issued
     read_header(layout.blocks, draft)
+    if kind.decision is not None:
+        _decision_header(draft)
     read_title(root, draft)
     matcher = Matcher(directory, draft.place)
     context = BodyContext(matcher, draft.year)
@@ -57,13 +54,18 @@ def extract(document: SourceDocument, directory: UnitDirectory | None, year: int
     draft.tasks = merge_duplicates(body, tables)
     if not draft.tasks:
         raise DocumentError(
-            f"{document.path}: không tìm thấy nhiệm vụ nào (không có mục “Nội dung”, “Nhiệm vụ”, "
-            "“Các hoạt động” hay bảng nhiệm vụ); đây có phải một Kế hoạch không?"
+            f"{document.path}: văn bản là một Kế hoạch nhưng không tìm thấy nhiệm vụ nào (không có mục "
+            "“Nội dung”, “Nhiệm vụ”, “Các hoạt động” hay bảng nhiệm vụ); kiểm tra lại file (thiếu phụ lục?)"
         )
     read_bases(root, draft)
     read_objectives(root, draft)
     read_plan_time_and_budget(root, draft)
+    read_period_from_title(draft)
+    if draft.year is None and draft.period is not None:
+        draft.year = draft.period[0].year
     read_signature(root, draft)
+    if draft.signer is None:
+        read_signature_lines(block_lines(layout.blocks), draft)
     read_distribution(root, draft)
     duties = read_duties(root, matcher)
     standing = standing_unit(duties)
@@ -75,18 +77,14 @@ def extract(document: SourceDocument, directory: UnitDirectory | None, year: int
     return draft
 
 
-def _check_type(blocks: list[Block], document: SourceDocument) -> None:
-    """The document type is the line in capitals under the header: KẾ HOẠCH, not BÁO CÁO."""
-    heads = [normalize(b.text) for b in blocks[:30] if isinstance(b, Line) and b.text.strip()]
-    if any(h.startswith(("kế hoạch", "chương trình")) for h in heads):
-        return
-    for head in heads:
-        for key, name in _TYPES.items():
-            if head == key:
-                raise DocumentError(
-                    f"{document.path}: văn bản này là {name}, không phải Kế hoạch; "
-                    "planflow import chỉ nhận Kế hoạch (…/KH-…)"
-                )
+def _decision_header(draft: PlanDraft) -> None:
+    """A plan issued through a decision has no number of its own: the header read is the
+    decision's, so its number and date are the decision's."""
+    if draft.document_number and "/QĐ" in draft.document_number.upper():
+        draft.decision_number = draft.decision_number or draft.document_number
+        draft.document_number = None
+        draft.doubts.pop("document_number", None)
+    draft.decision_date = draft.decision_date or draft.issued
 
 
 def _tables(

@@ -99,8 +99,8 @@ def paragraphs(blocks: list[Block]) -> list[Paragraph | Table]:
             out.append(block)
             continue
         text = _tidy(block.text)
-        if not text:
-            continue
+        if not any(c.isalnum() for c in text):
+            continue  # blank, or a rule drawn with dashes or bars (under the issuer's name)
         kind, label, rest = split_marker(text)
         if current is None or _starts_paragraph(current, text, kind):
             current = Paragraph(rest if kind else text, block.where, kind, label)
