@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from planflow.importer.columns import Role, header_roles
+from planflow.importer.columns import Role, header_roles, role_of
 from planflow.importer.document import Table
 from planflow.importer.draft import BudgetCheck, ReportDraft, TaskDraft
 from planflow.importer.fields import Field
@@ -23,10 +23,17 @@ from planflow.importer.timing import ReadTime, looks_like_time, read_time
 from planflow.when import RecurringWhen, normalize
 
 _ROMAN_INDEX = re.compile(r"^[IVXLC]+\.?$")
-_NUMBER_INDEX = re.compile(r"^\d{1,3}\.?$")
+_CAPITAL_INDEX = re.compile(r"^[A-ZĐ]\.?$")
+_NUMBER_INDEX = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
+_LETTER_INDEX = re.compile(r"^[a-zđ]\s*[).]?$")
+_BULLET_INDEX = re.compile(r"^[-–+•*]$")
+_COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$|^\([^()]{1,12}\)$")
 _TOTAL = re.compile(r"^\s*(?:tổng cộng|tổng số|tổng|cộng)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(20\d\d)\b")
 _QUALITATIVE = re.compile(r"[^\W\d_]")
+# Roles a sub-row takes from the row it sits under when its own cell is empty: a PDF
+# prints a cell merged down several rows once.
+_INHERITED = (Role.LEAD, Role.SUPPORT, Role.TIME, Role.FUNDING)
 
 
 @dataclass
@@ -36,6 +43,9 @@ class _Row:
     group: tuple[str, str] | None
     parent: _Row | None = None
     subrows: list[_Row] = field(default_factory=list)
+    depth: int = 2
+    path: tuple[_Row, ...] = ()  # the numbered rows above it ("1" above "1.1", "a)")
+    children: int = 0
 
     def cell(self, role: Role) -> str:
         return self.cells.get(role, "")
@@ -56,22 +66,78 @@ class TableResult:
 
 def read_table(table: Table, label: str, section: str, context: BodyContext) -> TableResult | None:
     """Tasks, reports and budget groups of a table; None when it lists no tasks."""
-    header_at = next((i for i, row in enumerate(table.rows[:3]) if header_roles(list(row))), None)
-    if header_at is None:
+    found = table_header(table.rows)
+    if found is None:
         return None
-    header = table.rows[header_at]
-    roles = header_roles(list(header)) or []
+    header, roles, body = found
     budget_year = next((m.group(1) for c, r in zip(header, roles, strict=False)
                         if r is Role.BUDGET for m in [_YEAR.search(c)] if m), None)  # fmt: skip
     in_dong = any(r is Role.BUDGET and "triệu" not in normalize(c) and "đồng" in normalize(c)
                   for c, r in zip(header, roles, strict=False))  # fmt: skip
-    rows, groups, total = _rows(table.rows[header_at + 1 :], roles)
+    rows, groups, total = _rows(table.rows[body:], roles)
     result = TableResult(total=total)
     for row in rows:
+        if row.children:
+            continue  # a row with numbered rows under it ("1" above "1.1", "1.2") is a heading
         for entry in [row, *row.subrows]:
             _entry(entry, row, label, section, table.where, context, budget_year, in_dong, result)
     _check_budget(groups, rows, result, label)
     return result
+
+
+def table_header(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], list[Role], int] | None:
+    """The header of a task table (its cells, the role of each column, the first body row),
+    or None. A header may span two rows ("Cơ quan thực hiện" over "Chủ trì" | "Phối hợp"):
+    the lower, more precise label wins."""
+    for at, row in enumerate(rows[:4]):
+        roles = header_roles(list(row))
+        if roles is None:
+            continue
+        cells = list(row)
+        body = at + 1
+        if body < len(rows) and _sub_header(rows[body]):
+            lower = rows[body]
+            for c, text in enumerate(lower[: len(cells)]):
+                if text.strip() and text != cells[c]:
+                    role = role_of(text)
+                    cells[c] = f"{cells[c]} {text}".strip() if cells[c] != text else text
+                    roles[c] = role or roles[c]
+            body += 1
+        return tuple(cells), roles, body
+    return None
+
+
+def _sub_header(row: tuple[str, ...]) -> bool:
+    """A second header row: only known labels, no row number."""
+    texts = [t.strip() for t in row if t.strip()]
+    first = row[0].strip() if row else ""
+    if not texts or _NUMBER_INDEX.match(first) or _ROMAN_INDEX.match(first):
+        return False
+    return all(role_of(t) is not None or t.startswith("(") for t in texts)
+
+
+def _column_numbers(values: tuple[str, ...]) -> bool:
+    """ "(1) (2) (3) …" or "1 2 3 …" under a header: column numbers, not a row."""
+    texts = [v.strip() for v in values if v.strip()]
+    return len(texts) >= 3 and all(_COLUMN_NUMBER.match(t) for t in texts)
+
+
+def _depth(index: str, numbered: bool) -> int | None:
+    """How deep a row sits by its number: A (0), I (1), 1 (2), 1.1 (3) …, a) (9), - (10);
+    None for a row without a number (the rest of the row above, broken by a page)."""
+    if _ROMAN_INDEX.match(index):
+        return 1
+    if _CAPITAL_INDEX.match(index):
+        return 0
+    if _NUMBER_INDEX.match(index):
+        return 2 + index.rstrip(".").count(".")
+    if _LETTER_INDEX.match(index):
+        return 9
+    if _BULLET_INDEX.match(index):
+        return 10
+    if not index:
+        return None if numbered else 2
+    return 2
 
 
 def _rows(
@@ -80,27 +146,48 @@ def _rows(
     rows: list[_Row] = []
     groups: dict[tuple[str, str], Decimal | None] = {}
     group: tuple[str, str] | None = None
+    stack: list[_Row] = []
     total: Decimal | None = None
+    numbered = Role.INDEX in roles
     for values in raw:
         cells: dict[Role, str] = {
             r: v.strip() for r, v in zip(roles, values, strict=False) if r is not Role.OTHER
         }
-        if header_roles(list(values)) or not any(cells.values()):
-            continue  # a header repeated on a new page
-        index = cells.get(Role.INDEX, "")
+        if header_roles(list(values)) or not any(cells.values()) or _column_numbers(values):
+            continue  # a header repeated on a new page, an empty row, the column numbers
+        index = cells.get(Role.INDEX, "").strip()
         first = next((v for v in values if v.strip()), "")
         if _TOTAL.match(first):
             total = million_vnd(cells.get(Role.BUDGET, "")) or total
             continue
-        if _ROMAN_INDEX.match(index):
+        depth = _depth(index, numbered)
+        if depth is None and rows:
+            _continue(rows[-1], cells)
+            continue
+        depth = 2 if depth is None else depth
+        if depth <= 1 and not _acts(cells):
             group = (index.rstrip("."), cells.get(Role.TASK, ""))
             groups[group] = million_vnd(cells.get(Role.BUDGET, ""))
+            stack = []
             continue
-        if _NUMBER_INDEX.match(index) or not rows:
-            rows.append(_Row(index.rstrip("."), cells, group))
-            continue
-        _continue(rows[-1], cells)
+        while stack and stack[-1].depth >= depth:
+            stack.pop()
+        row = _Row(re.sub(r"[).]+$", "", index), cells, group, depth=depth, path=tuple(stack))
+        if stack:
+            stack[-1].children += 1
+            for role in _INHERITED:
+                if not row.cell(role):
+                    inherited = next((r.cell(role) for r in reversed(stack) if r.cell(role)), "")
+                    if inherited:
+                        row.cells[role] = inherited
+        rows.append(row)
+        stack.append(row)
     return rows, groups, total
+
+
+def _acts(cells: dict[Role, str]) -> bool:
+    """A row numbered I, II … is a group heading unless it names who does it and when."""
+    return bool(cells.get(Role.LEAD) and cells.get(Role.TIME))
 
 
 def _continue(row: _Row, cells: dict[Role, str]) -> None:
@@ -136,12 +223,16 @@ def _entry(
     title = re.sub(r"^[-–•]\s*", "", row.cell(Role.TASK)).strip(' “”"')
     if not title:
         return
+    numbers = [r.index for r in row.path if r.index] + ([row.index] if row.index else [])
+    index = ".".join(_own_part(n, numbers[:i]) for i, n in enumerate(numbers))
     group = f"{entry.group[0]}." if entry.group else ""
+    heads = [f"{entry.group[0]}. {entry.group[1]}"] if entry.group else []
+    heads += [f"{r.index}. {_short(r.cell(Role.TASK))}" for r in row.path]
     task = TaskDraft(
         title=title,
         where=where,
-        label=f"{label}.{group}{entry.index}" if label else entry.index,
-        section=f"{section} — {entry.group[0]}. {entry.group[1]}" if entry.group else section,
+        label=f"{label}.{group}{index}" if label else f"{group}{index}",
+        section=" — ".join([section, *heads]),
         source="appendix",
         text=" ".join([title, row.cell(Role.CONTENT)]),
     )
@@ -152,6 +243,8 @@ def _entry(
     content = row.cell(Role.CONTENT)
     if content:
         task.content = content
+    task.products = entry.cell(Role.PRODUCT) or row.cell(Role.PRODUCT) or None
+    task.funding = entry.cell(Role.FUNDING) or row.cell(Role.FUNDING) or None
     _time(task, entry, row, context, budget_year)
     _targets(task, entry, row)
     budget = million_vnd(entry.cell(Role.BUDGET))
@@ -168,6 +261,18 @@ def _entry(
         result.reports.append(_report(task, entry))
         return
     result.tasks.append(task)
+
+
+def _own_part(number: str, above: list[str]) -> str:
+    """ "1.2" under "1" is written "1.2", not "1.1.2"."""
+    for previous in reversed(above):
+        if number.startswith(previous + "."):
+            return number[len(previous) + 1 :]
+    return number
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 80 else text[:79].rsplit(" ", 1)[0] + "…"
 
 
 def _column_name(name: str) -> str:

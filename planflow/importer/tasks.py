@@ -35,6 +35,7 @@ _PROSE_TIME = re.compile(
     re.IGNORECASE,
 )
 _COLON_TITLE = re.compile(r"^(?P<head>[^:]{12,160}?):\s+(?P<rest>[A-ZĐÀ-Ỹ“\"].{40,})$")
+_POINTER = re.compile(r"phụ lục|biểu (?:mẫu|kèm theo)|danh mục (?:kèm theo|chi tiết)", re.IGNORECASE)
 _PARTNERS = re.compile(r"\((?:phối hợp(?: với)?|cùng)\s+([^)]*)\)", re.IGNORECASE)
 
 
@@ -75,9 +76,15 @@ def _collect(node: Node, context: BodyContext, top: bool = False) -> list[TaskDr
     for child in items:
         tasks += _collect(child, context)
     _share_trailing_field(node, items, tasks, context)
-    if not items and top and node.body:
+    if not items and top and node.body and not _points_elsewhere(node):
         tasks.append(_task(node, context))
     return tasks
+
+
+def _points_elsewhere(node: Node) -> bool:
+    """ "Chi tiết tại Phụ lục kèm theo": a part that only sends the reader to an appendix."""
+    text = " ".join([node.text, *node.body])
+    return bool(_POINTER.search(text)) and len(text.split()) <= 40
 
 
 def _share_trailing_field(
