@@ -29,7 +29,7 @@ from planflow.importer.header import (
 from planflow.importer.layout import clean_layout
 from planflow.importer.outline import Node, build_outline, paragraphs
 from planflow.importer.tables import read_table
-from planflow.importer.tasks import BodyContext, body_tasks, words
+from planflow.importer.tasks import BodyContext, body_tasks, tasks_in_appendix, words
 from planflow.importer.unitnames import Matcher
 from planflow.schema import UnitDirectory
 from planflow.when import normalize
@@ -52,6 +52,8 @@ def extract(document: SourceDocument, directory: UnitDirectory | None, year: int
     body = body_tasks(root, context)
     tables, table_reports = _tables(root, context, draft)
     draft.tasks = merge_duplicates(body, tables)
+    if tasks_in_appendix(root):
+        draft.tasks = drop_descriptions(draft.tasks, tables)
     if not draft.tasks:
         raise DocumentError(
             f"{document.path}: văn bản là một Kế hoạch nhưng không tìm thấy nhiệm vụ nào (không có mục "
@@ -166,6 +168,16 @@ def merge_duplicates(body: list[TaskDraft], tables: list[list[TaskDraft]]) -> li
             else:
                 extra.append(row)
     return tasks + extra
+
+
+def drop_descriptions(tasks: list[TaskDraft], tables: list[list[TaskDraft]]) -> list[TaskDraft]:
+    """When the plan's part on tasks sends the reader to an appendix table that names the
+    lead units, the body's items that name no unit and no time, and repeat no row,
+    describe (a roadmap, directions): they assign nothing, the table is the task list."""
+    rows = [row for rows in tables for row in rows]
+    if len([r for r in rows if r.lead]) < 3:
+        return tasks
+    return [t for t in tasks if t.source != "body" or t.lead or t.support or t.time is not None]
 
 
 def _pairs(rows: list[TaskDraft], tasks: list[TaskDraft]) -> dict[int, int]:

@@ -81,6 +81,18 @@ def _collect(node: Node, context: BodyContext, top: bool = False) -> list[TaskDr
     return tasks
 
 
+def tasks_in_appendix(root: Node) -> bool:
+    """Whether a part on tasks ("III. NHIỆM VỤ VÀ GIẢI PHÁP (chi tiết Phụ lục đính kèm)")
+    lists none itself and points to an appendix."""
+    for part in root.children:
+        if part.kind in FRAME or part.kind in ("text", "table") or section_role(part) != "tasks":
+            continue
+        items = [c for c in part.children if c.kind != "table"]
+        if not items and _points_elsewhere(part):
+            return True
+    return False
+
+
 def _points_elsewhere(node: Node) -> bool:
     """ "Chi tiết tại Phụ lục kèm theo": a part that only sends the reader to an appendix."""
     text = " ".join([node.text, *node.body])

@@ -1,0 +1,66 @@
+"""Which paragraphs of a plan's body are tasks: headings broken over lines, parts that only
+point to an appendix, descriptions beside a task table, fields written inside a sentence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planflow.importer import extract, read_document
+from tests.importer.shapes import plan_docx
+
+APPENDIX = ("PHỤ LỤC", "NHIỆM VỤ VÀ GIẢI PHÁP THỰC HIỆN")
+TABLE = [
+    ("STT", "NHIỆM VỤ VÀ GIẢI PHÁP", "CHỦ TRÌ", "PHỐI HỢP", "THỜI GIAN"),
+    ("I", "NHÓM GIẢI PHÁP VỀ CƠ CHẾ CHÍNH SÁCH", "", "", ""),
+    ("1", "Rà soát cơ chế khuyến khích xã hội hóa đầu tư công nghệ", "Sở Tài chính", "Sở Công Thương", "2026"),
+    ("2", "Xây dựng cơ chế đặt hàng nghiên cứu khoa học", "Sở Khoa học và Công nghệ", "", "2026"),
+    ("II", "PHÁT TRIỂN NGUỒN NHÂN LỰC", "", "", ""),
+    ("1", "Đào tạo nhân lực chất lượng cao cho đổi mới công nghệ", "Sở Giáo dục và Đào tạo", "", "2026 - 2030"),
+]  # fmt: skip
+
+
+def test_roadmap_beside_an_appendix_table_is_no_task(tmp_path: Path) -> None:
+    """Headings broken after their number are rebuilt; a roadmap's bullets are no tasks when the
+    part on tasks points to the appendix table, whose rows are the tasks."""
+    body = [
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "- Khuyến khích đổi mới công nghệ trong doanh nghiệp.",
+        "II.",  # the number alone on its line, as a portal or a narrow layout prints it
+        "LỘ",
+        "TRÌNH THỰC HIỆN",
+        "1.",
+        "Giai đoạn 2026 - 2030",
+        "- Rà soát, bổ sung các chính sách hỗ trợ đổi mới công nghệ.",
+        "- Đầu tư, nâng cấp hạ tầng số và cơ sở dữ liệu ngành.",
+        "III.",
+        "NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU (chi tiết Phụ lục đính kèm)",
+        "IV. TỔ CHỨC THỰC HIỆN",
+        "Sở Khoa học và Công nghệ là cơ quan thường trực theo dõi, đôn đốc thực hiện Kế hoạch./.",
+    ]
+    path = plan_docx(tmp_path / "kh.docx", body, appendix=APPENDIX, table=TABLE)
+    tasks = extract(read_document(path), None).tasks
+    assert [t.title for t in tasks] == [
+        "Rà soát cơ chế khuyến khích xã hội hóa đầu tư công nghệ",
+        "Xây dựng cơ chế đặt hàng nghiên cứu khoa học",
+        "Đào tạo nhân lực chất lượng cao cho đổi mới công nghệ",
+    ]
+
+
+def test_items_of_a_task_part_stay_tasks_beside_a_table(tmp_path: Path) -> None:
+    """Items written in the part on tasks stay tasks even without a lead when an appendix exists too."""
+    body = [
+        "I. NHIỆM VỤ",
+        "1. Kiện toàn Tổ công tác chuyển đổi số của tỉnh.",
+        "2. Tổ chức hội nghị sơ kết chuyển đổi số năm 2026.",
+        "II. DANH MỤC NHIỆM VỤ",
+        "(Chi tiết tại Phụ lục kèm theo)",
+        "III. TỔ CHỨC THỰC HIỆN",
+        "Sở Khoa học và Công nghệ là cơ quan thường trực theo dõi, đôn đốc thực hiện Kế hoạch./.",
+    ]
+    path = plan_docx(tmp_path / "kh.docx", body, appendix=APPENDIX, table=TABLE)
+    titles = [t.title for t in extract(read_document(path), None).tasks]
+    assert titles[:2] == [
+        "Kiện toàn Tổ công tác chuyển đổi số của tỉnh.",
+        "Tổ chức hội nghị sơ kết chuyển đổi số năm 2026.",
+    ]
+    assert len(titles) == 5
