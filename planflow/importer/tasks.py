@@ -20,6 +20,12 @@ from planflow.importer.unitnames import Matcher, NameKind, UnitRef
 from planflow.when import normalize
 
 _SECTION_ROLES: tuple[tuple[str, str], ...] = (
+    (
+        "review",
+        r"^(?:tình hình|kết quả thực hiện|đánh giá|dự báo|bối cảnh|thực trạng|sự cần thiết)"
+        r"(?!.*\bvà (?:các )?(?:nhiệm vụ|giải pháp))",
+    ),
+    ("tasks", r"(?:nhiệm vụ|giải pháp) tổ chức thực hiện"),  # the measures, not who does what
     ("duties", r"tổ chức thực hiện|phân công (?:nhiệm vụ|trách nhiệm)|trách nhiệm thực hiện"),
     ("bases", r"^căn cứ"),
     ("budget", r"^kinh phí|nguồn (?:kinh phí|vốn)|^dự toán"),
@@ -35,6 +41,15 @@ _PROSE_TIME = re.compile(
     re.IGNORECASE,
 )
 _COLON_TITLE = re.compile(r"^(?P<head>[^:]{12,160}?):\s+(?P<rest>[A-ZĐÀ-Ỹ“\"].{40,})$")
+_DESCRIPTIVE = re.compile(
+    r"^(?:mục tiêu|mục đích|yêu cầu|quan điểm|tầm nhìn|định hướng|căn cứ|chỉ tiêu|tình hình|bối cảnh|"
+    r"thực trạng|sự cần thiết|dự báo)"
+)
+_BODY_START = re.compile(
+    r"^(?:các |ủy ban|uỷ ban|ubnd|sở|phòng|ban |văn phòng|công an|bộ chỉ huy|trung tâm|đài|báo|kho bạc|"
+    r"chi cục|cục|bảo hiểm|ngân hàng|trường|bệnh viện|liên đoàn|liên hiệp|mặt trận|bưu điện|viễn thông|"
+    r"thanh tra|hiệp hội|hội (?:nông dân|liên hiệp|cựu chiến binh|phụ nữ)|đoàn thanh niên)"
+)
 _POINTER = re.compile(r"phụ lục|biểu (?:mẫu|kèm theo)|danh mục (?:kèm theo|chi tiết)", re.IGNORECASE)
 _PARTNERS = re.compile(r"\((?:phối hợp(?: với)?|cùng)\s+([^)]*)\)", re.IGNORECASE)
 
@@ -66,10 +81,13 @@ def body_tasks(root: Node, context: BodyContext) -> list[TaskDraft]:
 
 
 def _collect(node: Node, context: BodyContext, top: bool = False) -> list[TaskDraft]:
-    if node.kind == "table" or (not top and section_role(node) == "theme"):
+    if node.kind == "table" or (not top and (section_role(node) == "theme" or _descriptive(node))):
         return []
     items = [c for c in node.children if c.kind != "table" and field_of(c.text) is None]
     fields = [c for c in node.children if c.kind != "table" and field_of(c.text) is not None]
+    owner = None if top or fields else _unit_heading(node, context.matcher)
+    if owner is not None:
+        return _owned(node, items, owner, context)
     if not top and (fields or not items):
         return [_task(node, context)]
     tasks: list[TaskDraft] = []
@@ -78,6 +96,80 @@ def _collect(node: Node, context: BodyContext, top: bool = False) -> list[TaskDr
     _share_trailing_field(node, items, tasks, context)
     if not items and top and node.body and not _points_elsewhere(node):
         tasks.append(_task(node, context))
+    return tasks
+
+
+def _descriptive(node: Node) -> bool:
+    """A heading inside a part on tasks that introduces no tasks: objectives, vision,
+    targets, the situation ("2. Mục tiêu cụ thể", "a) Tầm nhìn đến năm 2045")."""
+    has_items = any(c.kind != "table" for c in node.children) or bool(node.body)
+    return has_items and len(node.text.split()) <= 10 and bool(_DESCRIPTIVE.match(heading_key(node)))
+
+
+def _unit_heading(node: Node, matcher: Matcher) -> list[UnitRef] | None:
+    """ "1. Sở Nông nghiệp và Môi trường" over its duties: the units a group of tasks is
+    given to ("Nhiệm vụ cụ thể" written unit by unit)."""
+    if node.kind not in ("number", "letter"):
+        return None
+    if not (node.children or node.body):
+        _split_unit_lead_in(node, matcher)
+    text = node.text.strip(" .:;")
+    if not text or len(text.split()) > 16 or not (node.children or node.body):
+        return None
+    refs = _unit_names(text, matcher)
+    return refs
+
+
+def _split_unit_lead_in(node: Node, matcher: Matcher) -> None:
+    """ "4. Công an tỉnh" with its duty on the next line, joined when the lines were
+    rebuilt ("Công an tỉnh Phòng ngừa, đấu tranh …"): the unit is the heading, the rest
+    its paragraph. Only after a word that surely begins a body's name."""
+    words = node.text.split()
+    if not _BODY_START.match(normalize(node.text)):
+        return
+    for size in range(min(len(words) - 3, 12), 1, -1):
+        if not words[size][:1].isupper():
+            continue
+        head = " ".join(words[:size])
+        if _unit_names(head.strip(" .:;"), matcher) is not None:
+            node.text, node.body = head, [" ".join(words[size:]), *node.body]
+            return
+
+
+def _unit_names(text: str, matcher: Matcher) -> list[UnitRef] | None:
+    """The units ``text`` names, if it is nothing but a list of units."""
+    refs = matcher.refs(text)
+    if not refs or refs[0].kind is NameKind.NOT_UNIT:
+        return None
+    if any(r.kind is NameKind.NOT_UNIT and not r.name[:1].isupper() for r in refs):
+        return None  # "Sở Văn hóa, Thể thao và Du lịch" splits at its comma: capitals go on
+    if sum(len(r.name) for r in refs) < 0.7 * len(text):
+        return None
+    joined: list[UnitRef] = []
+    for ref in refs:
+        if ref.kind is NameKind.NOT_UNIT and joined:
+            joined[-1] = UnitRef(f"{joined[-1].name}, {ref.name}", NameKind.UNIT, None)
+        else:
+            joined.append(ref)
+    return joined
+
+
+def _owned(node: Node, items: list[Node], owner: list[UnitRef], context: BodyContext) -> list[TaskDraft]:
+    """The tasks under a unit heading, led by that unit unless they name their own lead;
+    without sub-items each paragraph under it is one task."""
+    tasks: list[TaskDraft] = []
+    for child in items:
+        tasks += _collect(child, context)
+    if not items:
+        for number, paragraph in enumerate(node.body, start=1):
+            item = Node("dash", "-", paragraph, node.where, parent=node)
+            task = _task(item, context, label=f"{_label(node)} (ý {number})")
+            tasks.append(task)
+    for task in tasks:
+        if not task.lead:
+            task.lead = [r for r in owner if r.kind is NameKind.UNIT]
+            task.support += [r for r in owner if r.kind is not NameKind.UNIT]
+            task.notes.append(f"Đơn vị chủ trì theo đề mục “{node.text.strip(' .:;')}”")
     return tasks
 
 
@@ -147,7 +239,7 @@ def _shorten(text: str, size: int) -> str:
     return text if len(text) <= size else text[: size - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _task(node: Node, context: BodyContext) -> TaskDraft:
+def _task(node: Node, context: BodyContext, label: str | None = None) -> TaskDraft:
     head, inline = split_inline_fields(node.text)
     title, content = _split_title(head)
     fields: list[Field] = list(inline)
@@ -171,7 +263,7 @@ def _task(node: Node, context: BodyContext) -> TaskDraft:
     task = TaskDraft(
         title=title,
         where=node.where,
-        label=_label(node),
+        label=label or _label(node),
         section=_section(node),
         text=" ".join([node.text, *node.body]),
     )

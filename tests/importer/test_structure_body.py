@@ -64,3 +64,35 @@ def test_items_of_a_task_part_stay_tasks_beside_a_table(tmp_path: Path) -> None:
         "Tổ chức hội nghị sơ kết chuyển đổi số năm 2026.",
     ]
     assert len(titles) == 5
+
+
+def test_tasks_written_unit_by_unit(tmp_path: Path) -> None:
+    """Under "NHIỆM VỤ CỤ THỂ" each unit heading leads the items under it; objectives and a
+    review of the past year in the same plan are no tasks."""
+    body = [
+        "I. TÌNH HÌNH THỰC HIỆN NHIỆM VỤ NĂM 2025",
+        "1. Kết quả đạt được",
+        "- Thu ngân sách ước đạt 105% dự toán.",
+        "II. NHIỆM VỤ CỤ THỂ",
+        "1. Mục tiêu cụ thể",
+        "- Đến năm 2030, 100% khu bảo vệ nguồn lợi thủy sản được quản lý.",
+        "2. Sở Nông nghiệp và Môi trường",
+        "- Xây dựng kế hoạch quan trắc môi trường nước nuôi trồng thủy sản.",
+        "- Theo dõi hoạt động khai thác thủy sản xa bờ.",
+        "3. Sở Văn hóa, Thể thao và Du lịch",
+        "- Phát triển mô hình du lịch cộng đồng ven biển.",
+        "4. Công an tỉnh",
+        "Phòng ngừa, đấu tranh với vi phạm pháp luật trên biển.",
+        "III. TỔ CHỨC THỰC HIỆN",
+        "Sở Nông nghiệp và Môi trường là cơ quan thường trực theo dõi, đôn đốc thực hiện Kế hoạch./.",
+    ]
+    tasks = extract(read_document(plan_docx(tmp_path / "kh.docx", body)), None).tasks
+    assert [(t.title, [r.name for r in t.lead]) for t in tasks] == [
+        (
+            "Xây dựng kế hoạch quan trắc môi trường nước nuôi trồng thủy sản.",
+            ["Sở Nông nghiệp và Môi trường"],
+        ),
+        ("Theo dõi hoạt động khai thác thủy sản xa bờ.", ["Sở Nông nghiệp và Môi trường"]),
+        ("Phát triển mô hình du lịch cộng đồng ven biển.", ["Sở Văn hóa, Thể thao và Du lịch"]),
+        ("Phòng ngừa, đấu tranh với vi phạm pháp luật trên biển.", ["Công an tỉnh"]),
+    ]
