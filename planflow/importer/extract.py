@@ -29,7 +29,7 @@ from planflow.importer.header import (
 from planflow.importer.layout import clean_layout
 from planflow.importer.outline import Node, build_outline, paragraphs
 from planflow.importer.tables import read_table
-from planflow.importer.tasks import BodyContext, body_tasks, tasks_in_appendix, words
+from planflow.importer.tasks import BodyContext, body_tasks, duty_tasks, tasks_in_appendix, words
 from planflow.importer.unitnames import Matcher
 from planflow.schema import UnitDirectory
 from planflow.when import normalize
@@ -51,8 +51,13 @@ def extract(document: SourceDocument, directory: UnitDirectory | None, year: int
     context = BodyContext(matcher, draft.year)
     body = body_tasks(root, context)
     tables, table_reports = _tables(root, context, draft)
+    if not any(t.lead for t in body) and not any(tables):
+        # the parts on tasks assign nothing: the units' duties give the work out
+        assigned = duty_tasks(root, context)
+        if len(assigned) >= 3:
+            tables = [assigned]
     draft.tasks = merge_duplicates(body, tables)
-    if tasks_in_appendix(root):
+    if tasks_in_appendix(root) or any(t.source == "duties" for rows in tables for t in rows):
         draft.tasks = drop_descriptions(draft.tasks, tables)
     if not draft.tasks:
         raise DocumentError(

@@ -46,9 +46,20 @@ _DESCRIPTIVE = re.compile(
     r"thực trạng|sự cần thiết|dự báo)"
 )
 _BODY_START = re.compile(
-    r"^(?:các |ủy ban|uỷ ban|ubnd|sở|phòng|ban |văn phòng|công an|bộ chỉ huy|trung tâm|đài|báo|kho bạc|"
+    r"^(?:các\s+)?(?:ủy ban|uỷ ban|ubnd|sở|phòng|ban |văn phòng|công an|bộ |trung tâm|đài|báo|kho bạc|"
+    r"cơ quan|đơn vị|địa phương|viện|học viện|tổng cục|vụ |"
     r"chi cục|cục|bảo hiểm|ngân hàng|trường|bệnh viện|liên đoàn|liên hiệp|mặt trận|bưu điện|viễn thông|"
     r"thanh tra|hiệp hội|hội (?:nông dân|liên hiệp|cựu chiến binh|phụ nữ)|đoàn thanh niên)"
+)
+# How a duty sentence begins, after the unit's name run into it.
+_VERB = re.compile(
+    r"^(?:Chủ trì|Phối hợp|Tham mưu|Tổ chức|Thực hiện|Triển khai|Hướng dẫn|Xây dựng|Theo dõi|Chỉ đạo|Rà soát|"
+    r"Nghiên cứu|Đẩy mạnh|Tăng cường|Phòng ngừa|Căn cứ|Chủ động|Là cơ quan|Tuyên truyền|Cung cấp|Bố trí|"
+    r"Kiểm tra|Đôn đốc|Quản lý|Hỗ trợ|Vận động|Đề xuất|Tiếp tục|Bảo đảm|Đảm bảo)\b"
+)
+_REPORTING = re.compile(
+    r"^(?:là cơ quan (?:thường trực|đầu mối)|(?:định kỳ[^,;]*,?\s*)?(?:tổng hợp,?\s*)?báo cáo|"
+    r"theo dõi, đôn đốc|chủ trì,? theo dõi|trong quá trình thực hiện)"
 )
 _POINTER = re.compile(r"phụ lục|biểu (?:mẫu|kèm theo)|danh mục (?:kèm theo|chi tiết)", re.IGNORECASE)
 _PARTNERS = re.compile(r"\((?:phối hợp(?: với)?|cùng)\s+([^)]*)\)", re.IGNORECASE)
@@ -111,13 +122,14 @@ def _unit_heading(node: Node, matcher: Matcher) -> list[UnitRef] | None:
     given to ("Nhiệm vụ cụ thể" written unit by unit)."""
     if node.kind not in ("number", "letter"):
         return None
-    if not (node.children or node.body):
+    if not (node.children or node.body) or len(node.text.split()) > 10:
         _split_unit_lead_in(node, matcher)
     text = node.text.strip(" .:;")
-    if not text or len(text.split()) > 16 or not (node.children or node.body):
+    if not text or len(text.split()) > 24 or not (node.children or node.body):
         return None
-    refs = _unit_names(text, matcher)
-    return refs
+    if not _BODY_START.match(normalize(text)):
+        return None
+    return _unit_names(text, matcher)
 
 
 def _split_unit_lead_in(node: Node, matcher: Matcher) -> None:
@@ -127,9 +139,9 @@ def _split_unit_lead_in(node: Node, matcher: Matcher) -> None:
     words = node.text.split()
     if not _BODY_START.match(normalize(node.text)):
         return
-    for size in range(min(len(words) - 3, 12), 1, -1):
-        if not words[size][:1].isupper():
-            continue
+    sizes = [n for n in range(min(len(words) - 3, 20), 1, -1) if words[n][:1].isupper()]
+    verbs = [n for n in sizes if _VERB.match(" ".join(words[n : n + 2]))]
+    for size in verbs:
         head = " ".join(words[:size])
         if _unit_names(head.strip(" .:;"), matcher) is not None:
             node.text, node.body = head, [" ".join(words[size:]), *node.body]
@@ -139,7 +151,7 @@ def _split_unit_lead_in(node: Node, matcher: Matcher) -> None:
 def _unit_names(text: str, matcher: Matcher) -> list[UnitRef] | None:
     """The units ``text`` names, if it is nothing but a list of units."""
     refs = matcher.refs(text)
-    if not refs or refs[0].kind is NameKind.NOT_UNIT:
+    if not refs or (refs[0].kind is NameKind.NOT_UNIT and not _BODY_START.match(normalize(refs[0].name))):
         return None
     if any(r.kind is NameKind.NOT_UNIT and not r.name[:1].isupper() for r in refs):
         return None  # "Sở Văn hóa, Thể thao và Du lịch" splits at its comma: capitals go on
@@ -147,8 +159,10 @@ def _unit_names(text: str, matcher: Matcher) -> list[UnitRef] | None:
         return None
     joined: list[UnitRef] = []
     for ref in refs:
-        if ref.kind is NameKind.NOT_UNIT and joined:
+        if joined and (ref.kind is NameKind.NOT_UNIT or not ref.name[:1].isupper()):
             joined[-1] = UnitRef(f"{joined[-1].name}, {ref.name}", NameKind.UNIT, None)
+        elif ref.kind is NameKind.NOT_UNIT:
+            joined.append(UnitRef(ref.name, NameKind.UNIT, None))
         else:
             joined.append(ref)
     return joined
@@ -171,6 +185,27 @@ def _owned(node: Node, items: list[Node], owner: list[UnitRef], context: BodyCon
             task.support += [r for r in owner if r.kind is not NameKind.UNIT]
             task.notes.append(f"Đơn vị chủ trì theo đề mục “{node.text.strip(' .:;')}”")
     return tasks
+
+
+def duty_tasks(root: Node, context: BodyContext) -> list[TaskDraft]:
+    """The duties of "Tổ chức thực hiện" written unit by unit, as tasks led by their unit:
+    for a plan whose parts on tasks assign nothing, they are where the work is given out.
+    Sentences about monitoring and reporting stay duties (report obligations)."""
+    out: list[TaskDraft] = []
+    for part in root.children:
+        if part.kind != "roman" or section_role(part) != "duties":
+            continue
+        for item in part.children:
+            owner = _unit_heading(item, context.matcher)
+            if owner is None:
+                continue
+            items = [c for c in item.children if c.kind != "table"]
+            out += [
+                t for t in _owned(item, items, owner, context) if not _REPORTING.match(normalize(t.title))
+            ]
+    for task in out:
+        task.source = "duties"
+    return out
 
 
 def tasks_in_appendix(root: Node) -> bool:

@@ -96,3 +96,34 @@ def test_tasks_written_unit_by_unit(tmp_path: Path) -> None:
         ("Phát triển mô hình du lịch cộng đồng ven biển.", ["Sở Văn hóa, Thể thao và Du lịch"]),
         ("Phòng ngừa, đấu tranh với vi phạm pháp luật trên biển.", ["Công an tỉnh"]),
     ]
+
+
+def test_duties_unit_by_unit_are_the_tasks_when_nothing_else_is_assigned(tmp_path: Path) -> None:
+    """A plan whose contents assign nothing gives out its work in "Tổ chức thực hiện", unit by
+    unit: those duties are its tasks, and its reporting sentences stay report duties."""
+    body = [
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "- Cụ thể hóa các nhiệm vụ của Quy hoạch.",
+        "II. NỘI DUNG CHỦ YẾU",
+        "1. Các chương trình, dự án triển khai thực hiện quy hoạch",
+        "- Tập trung xây dựng, nâng cấp và cải tạo các cơ sở văn hóa;",
+        "- Bảo tồn, phát huy bền vững các giá trị văn hóa.",
+        "III. TỔ CHỨC THỰC HIỆN",
+        "1.",
+        "Viện Văn hóa, Nghệ thuật, Thể thao và Du lịch Việt Nam",
+        "a) Tổ chức tuyên truyền, phổ biến nội dung quy hoạch.",
+        "b) Định kỳ hằng năm báo cáo Bộ trưởng kết quả thực hiện Kế hoạch.",
+        "2. Sở Văn hóa, Thể thao và Du lịch các tỉnh, thành phố trực thuộc Trung ương Chủ trì, phối hợp với "
+        "các cơ quan có liên quan tham mưu cho Ủy ban nhân dân cấp tỉnh:",
+        "a) Quản lý chặt chẽ quỹ đất dành cho thiết chế văn hóa, thể thao.",
+        "b) Bố trí vốn đối ứng từ ngân sách địa phương.",
+    ]
+    path = plan_docx(tmp_path / "kh.docx", body)
+    tasks = extract(read_document(path), None).tasks
+    assert [(t.title, [r.name for r in t.lead]) for t in tasks] == [
+        ("Tổ chức tuyên truyền, phổ biến nội dung quy hoạch.", ["Viện Văn hóa, Nghệ thuật, Thể thao và Du lịch Việt Nam"]),
+        ("Quản lý chặt chẽ quỹ đất dành cho thiết chế văn hóa, thể thao.",
+         ["Sở Văn hóa, Thể thao và Du lịch các tỉnh, thành phố trực thuộc Trung ương"]),
+        ("Bố trí vốn đối ứng từ ngân sách địa phương.",
+         ["Sở Văn hóa, Thể thao và Du lịch các tỉnh, thành phố trực thuộc Trung ương"]),
+    ]  # fmt: skip
