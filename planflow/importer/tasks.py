@@ -43,7 +43,8 @@ _PROSE_TIME = re.compile(
 _COLON_TITLE = re.compile(r"^(?P<head>[^:]{12,160}?):\s+(?P<rest>[A-ZĐÀ-Ỹ“\"].{40,})$")
 _DESCRIPTIVE = re.compile(
     r"^(?:mục tiêu|mục đích|yêu cầu|quan điểm|tầm nhìn|định hướng|căn cứ|chỉ tiêu|tình hình|bối cảnh|"
-    r"thực trạng|sự cần thiết|dự báo)"
+    r"thực trạng|sự cần thiết|dự báo|đối tượng|phạm vi|thời gian|tiêu chuẩn|tiêu chí|danh hiệu|"
+    r"hình thức khen thưởng|cơ cấu giải thưởng)"
 )
 _BODY_START = re.compile(
     r"^(?:các\s+)?(?:ủy ban|uỷ ban|ubnd|sở|phòng|ban |văn phòng|công an|bộ |trung tâm|đài|báo|kho bạc|"

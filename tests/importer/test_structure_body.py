@@ -127,3 +127,28 @@ def test_duties_unit_by_unit_are_the_tasks_when_nothing_else_is_assigned(tmp_pat
         ("Bố trí vốn đối ứng từ ngân sách địa phương.",
          ["Sở Văn hóa, Thể thao và Du lịch các tỉnh, thành phố trực thuộc Trung ương"]),
     ]  # fmt: skip
+
+
+def test_fields_written_inside_a_numbered_paragraph(tmp_path: Path) -> None:
+    """ "Đơn vị chủ trì: …; thời gian: …" inside the sentence of a task, or in brackets after it,
+    are its fields; products and the source of funds too."""
+    body = [
+        "I. NHIỆM VỤ TRỌNG TÂM",
+        "1. Khảo sát mức độ chuyển đổi số của doanh nghiệp. Đơn vị chủ trì: Sở Khoa học và Công nghệ; "
+        "đơn vị phối hợp: Sở Công Thương; thời gian thực hiện: Quý II/2026.",
+        "2. Xây dựng cơ sở dữ liệu doanh nghiệp (cơ quan chủ trì: Sở Tài chính; thời gian hoàn thành: "
+        "Quý IV/2026).",
+        "3. Tổ chức diễn đàn doanh nghiệp số; Sản phẩm: Báo cáo tổng kết diễn đàn; Nguồn kinh phí: ngân sách tỉnh.",
+        "II. TỔ CHỨC THỰC HIỆN",
+        "Sở Khoa học và Công nghệ là cơ quan thường trực theo dõi, đôn đốc thực hiện Kế hoạch./.",
+    ]
+    tasks = extract(read_document(plan_docx(tmp_path / "kh.docx", body)), None).tasks
+    assert [t.title for t in tasks] == [
+        "Khảo sát mức độ chuyển đổi số của doanh nghiệp.",
+        "Xây dựng cơ sở dữ liệu doanh nghiệp",
+        "Tổ chức diễn đàn doanh nghiệp số",
+    ]
+    assert [[r.name for r in t.lead] for t in tasks[:2]] == [["Sở Khoa học và Công nghệ"], ["Sở Tài chính"]]
+    assert [r.name for r in tasks[0].support] == ["Sở Công Thương"]
+    assert [t.time.text if t.time else None for t in tasks[:2]] == ["Quý II/2026", "Quý IV/2026"]
+    assert (tasks[2].products, tasks[2].funding) == ("Báo cáo tổng kết diễn đàn", "ngân sách tỉnh.")
