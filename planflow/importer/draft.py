@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from planflow.importer.doctype import Decision
 from planflow.importer.timing import ReadTime
 from planflow.importer.unitnames import UnitRef
 
@@ -93,8 +94,7 @@ class PlanDraft:
     kind: str  # txt, docx, pdf
     year: int | None = None
     document_number: str | None = None
-    decision_number: str | None = None  # the Quyết định the plan is issued with, if any
-    decision_date: dt.date | None = None
+    decision: Decision | None = None  # the Quyết định the plan is issued with, if any
     title: str | None = None
     issuer: str | None = None
     place: str | None = None

@@ -177,10 +177,10 @@ def write_draft(draft: PlanDraft, directory: UnitDirectory | None, plan_id: str 
         w.check(
             0, "ngày ban hành để trống trong văn bản (hoặc không tìm thấy); thêm issued: YYYY-MM-DD khi có"
         )
-    if draft.decision_number or draft.decision_date:
+    if draft.decision is not None:
         w.lines.append("decision:")
-        w.field(2, "number", draft.decision_number)
-        w.field(2, "issued", draft.decision_date)
+        w.field(2, "number", draft.decision.number)
+        w.field(2, "issued", draft.decision.issued)
     _signer(w, draft)
     w.check(
         0,

@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 
 from planflow.errors import DocumentError
-from planflow.importer.doctype import block_lines, classify
+from planflow.importer.doctype import Decision, block_lines, classify
 from planflow.importer.document import SourceDocument
 from planflow.importer.draft import PlanDraft, ReportDraft, TaskDraft
 from planflow.importer.duties import read_duties, report_duties, standing_unit
@@ -41,11 +41,9 @@ def extract(document: SourceDocument, directory: UnitDirectory | None, year: int
     kind = classify(layout.blocks, document.path)
     root = build_outline(paragraphs(layout.blocks[kind.start :]))
     draft = PlanDraft(source=document.path, kind=document.kind, year=year, footnotes=layout.footnotes)
-    if kind.decision is not None:
-        draft.decision_number, draft.decision_date = kind.decision.number, kind.decision.issued
     read_header(layout.blocks, draft)
     if kind.decision is not None:
-        _decision_header(draft)
+        _decision_header(draft, kind.decision)
     read_title(root, draft)
     matcher = Matcher(directory, draft.place)
     context = BodyContext(matcher, draft.year)
@@ -84,14 +82,15 @@ def extract(document: SourceDocument, directory: UnitDirectory | None, year: int
     return draft
 
 
-def _decision_header(draft: PlanDraft) -> None:
+def _decision_header(draft: PlanDraft, decision: Decision) -> None:
     """A plan issued through a decision has no number of its own: the header read is the
-    decision's, so its number and date are the decision's."""
+    decision's, so its number and date complete what the attachment line says."""
+    number = decision.number
     if draft.document_number and "/QĐ" in draft.document_number.upper():
-        draft.decision_number = draft.decision_number or draft.document_number
+        number = number or draft.document_number
         draft.document_number = None
         draft.doubts.pop("document_number", None)
-    draft.decision_date = draft.decision_date or draft.issued
+    draft.decision = Decision(number, decision.issued or draft.issued)
 
 
 def _tables(

@@ -12,7 +12,7 @@ import yaml
 
 from planflow.errors import DocumentError
 from planflow.importer import extract, read_document, write_draft
-from planflow.importer.doctype import classify
+from planflow.importer.doctype import Decision, classify
 from planflow.importer.layout import clean_layout
 from tests.cli.runner import run_cli
 from tests.importer.shapes import plan_docx
@@ -137,7 +137,7 @@ def test_plan_issued_through_a_decision(tmp_path: Path) -> None:
         before=DECISION,
     )  # fmt: skip
     draft = extract(read_document(path), None)
-    assert (draft.decision_number, draft.decision_date) == ("3120/QĐ-UBND", dt.date(2026, 2, 5))
+    assert draft.decision == Decision("3120/QĐ-UBND", dt.date(2026, 2, 5))
     assert draft.document_number is None
     assert draft.title == "Phát triển hạ tầng 5G năm 2026"
     assert [t.title for t in draft.tasks] == [
