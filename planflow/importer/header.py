@@ -236,27 +236,30 @@ def read_plan_time_and_budget(root: Node, draft: PlanDraft) -> None:
 
 _TITLE_YEARS = re.compile(r"(?:giai đoạn|thời kỳ|từ năm|năm)\s*(20\d\d)\s*(?:-|–|—|đến(?: năm)?)\s*(20\d\d)")
 _TITLE_UNTIL = re.compile(r"đến năm\s+(20\d\d)")
+_TITLE_YEAR = re.compile(r"(?<!đến )năm\s+(20\d\d)\b(?!\s*[-–—])")
 
 
 def read_period_from_title(draft: PlanDraft) -> None:
-    """A plan "giai đoạn 2026 - 2030" (or "… đến năm 2035") runs over those years; it does
-    not start before it is issued."""
+    """The plan's years from its title: "giai đoạn 2026 - 2030", "03 năm 2026-2028", "… đến
+    năm 2035" (from the year it is issued), or one "năm 2026"; a term of office ("nhiệm kỳ
+    2026 - 2031") is no period of the plan."""
     if draft.period is not None or not draft.title:
         return
     title = normalize(draft.title)
     span = _TITLE_YEARS.search(title)
     until = _TITLE_UNTIL.search(title)
+    single = [int(y) for y in _TITLE_YEAR.findall(title)]
     if span and int(span.group(2)) > int(span.group(1)):
-        first, last = int(span.group(1)), int(span.group(2))
+        first, last, source = int(span.group(1)), int(span.group(2)), span.group(0)
     elif until and draft.issued and int(until.group(1)) > draft.issued.year:
-        first, last = draft.issued.year, int(until.group(1))
+        first, last, source = draft.issued.year, int(until.group(1)), until.group(0)
+    elif len(set(single)) == 1 and not until:
+        first = last = single[0]
+        source = f"năm {first}"
     else:
         return
-    start = dt.date(first, 1, 1)
-    if draft.issued is not None and start < draft.issued <= dt.date(last, 12, 31):
-        start = draft.issued
-    draft.period = (start, dt.date(last, 12, 31))
-    draft.period_source = f"tiêu đề: {(span or until).group(0).strip()}"  # type: ignore[union-attr]
+    draft.period = (dt.date(first, 1, 1), dt.date(last, 12, 31))
+    draft.period_source = f"tiêu đề: {source.strip()}"
 
 
 def _time_phrase(text: str) -> str:

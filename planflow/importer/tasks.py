@@ -37,8 +37,16 @@ _SECTION_ROLES: tuple[tuple[str, str], ...] = (
 )
 _PROSE_TIME = re.compile(
     r"(?:thời gian[^.;:]*?|đến hết|trước|từ|trong|vào)\s+(?:ngày\s+)?"
-    r"(?:\d{1,2}/\d{1,2}(?:/\d{4})?(?:\s*[-–]\s*\d{1,2}/\d{1,2}(?:/\d{4})?)?|tháng\s+\d{1,2}/\d{4})",
+    r"(?:\d{1,2}/\d{1,2}(?:/\d{4})?(?:\s*[-–]\s*\d{1,2}/\d{1,2}(?:/\d{4})?)?|tháng\s+\d{1,2}/\d{4}|"
+    r"quý\s+[IV]+(?:/\d{4})?)",
     re.IGNORECASE,
+)
+# "Ban Chỉ huy Quân sự phường chủ trì, phối hợp với Phòng Kinh tế … thực hiện trong Quý I/2026";
+# "Phòng Kinh tế … chủ trì; các khu phố phối hợp; hoàn thành trước ngày 15/5/2026".
+_PROSE_LEAD = re.compile(r"(?:^|[.;:]\s+)(?P<who>[A-ZĐÀ-Ỹ][^.;:]{2,150}?)\s+chủ trì\b")
+_PROSE_SUPPORT = re.compile(
+    r"chủ trì,?\s*phối hợp(?: với)?\s+(?P<who>[^.;]+?)(?=\s+(?:thực hiện|triển khai|tổ chức|hoàn thành|trong|"
+    r"trước|từ)\b|[.;]|$)|(?:^|[.;]\s+)(?P<before>[^.;:]{2,150}?)\s+phối hợp\s*(?=[.;]|$)"
 )
 _COLON_TITLE = re.compile(r"^(?P<head>[^:]{12,160}?):\s+(?P<rest>[A-ZĐÀ-Ỹ“\"].{40,})$")
 _DESCRIPTIVE = re.compile(
@@ -306,6 +314,8 @@ def _task(node: Node, context: BodyContext, label: str | None = None) -> TaskDra
     _apply_fields(task, fields, context)
     if extra:
         task.content = _join(task.content, " ".join(e for e in extra if e))
+    if not task.lead:
+        _roles_from_prose(task, context.matcher)
     _time_from_prose(task, context)
     task.targets += [t for t in targets_in(title) if t.text not in {x.text for x in task.targets}]
     return task
@@ -358,7 +368,7 @@ def _apply_fields(task: TaskDraft, fields: list[Field], context: BodyContext) ->
 def add_units(task: TaskDraft, found: Field, value: str, matcher: Matcher) -> None:
     partners = _PARTNERS.findall(value)
     value = _PARTNERS.sub("", value)
-    refs = matcher.refs_glued(value)
+    refs = _rejoin(matcher.refs_glued(value), matcher)
     if found.name == "support" and re.search(r"chủ trì phối hợp", found.label, re.IGNORECASE):
         task.notes.append(f"{found.label}: {value}")
     target: list[UnitRef] = getattr(task, found.name)
@@ -374,6 +384,43 @@ def add_units(task: TaskDraft, found: Field, value: str, matcher: Matcher) -> No
         task.support += [r for r in matcher.refs(partner) if r.kind is not NameKind.NOT_UNIT]
 
 
+def _roles_from_prose(task: TaskDraft, matcher: Matcher) -> None:
+    """ "<unit> chủ trì, phối hợp với <units>" written in the task's sentence."""
+    lead = _PROSE_LEAD.search(task.text)
+    if lead is None:
+        return
+    refs = _unit_names(lead.group("who").strip(), matcher)
+    if refs is None:
+        return
+    task.lead += [r for r in refs if r.kind is NameKind.UNIT]
+    task.support += [r for r in refs if r.kind is not NameKind.UNIT]
+    for match in _PROSE_SUPPORT.finditer(task.text[lead.start() :]):
+        who = (match.group("who") or match.group("before") or "").strip()
+        task.support += [
+            r for r in _rejoin(matcher.refs_glued(who), matcher) if r.kind is not NameKind.NOT_UNIT
+        ]
+
+
+def _rejoin(refs: list[UnitRef], matcher: Matcher) -> list[UnitRef]:
+    """A comma inside a unit's name ("Phòng Kinh tế, Hạ tầng và Đô thị") splits it: a
+    piece that names no unit and begins with a capital continues the name before it."""
+    out: list[UnitRef] = []
+    for ref in refs:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and previous.kind is NameKind.UNIT
+            and ref.kind is NameKind.NOT_UNIT
+            and ref.name[:1].isupper()
+        ):
+            name = f"{previous.name}, {ref.name}"
+            unit, fuzzy = matcher.find(name)
+            out[-1] = UnitRef(name, NameKind.UNIT, unit.id if unit else None, fuzzy)
+        else:
+            out.append(ref)
+    return out
+
+
 def _time_from_prose(task: TaskDraft, context: BodyContext) -> None:
     """A prose item ("…, thời gian phát động trường ngày 10/10/2025") states its time in a
     sentence: taken, and marked for review."""
@@ -386,6 +433,7 @@ def _time_from_prose(task: TaskDraft, context: BodyContext) -> None:
         r"^thời gian[^0-9]*?(?=(?:ngày|từ|trong|trước|tháng)\b|\d)", "", match.group(0), flags=re.I
     )
     phrase = re.sub(r"^đến hết\s+", "trước ", phrase, flags=re.IGNORECASE)
+    phrase = re.sub(r"^(?:trong|vào)\s+(?=quý)", "", phrase, flags=re.IGNORECASE)
     time = read_time(phrase, context.year)
     if time.when is not None:
         task.time = ReadTime(match.group(0).strip(), time.when)

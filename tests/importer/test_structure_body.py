@@ -152,3 +152,24 @@ def test_fields_written_inside_a_numbered_paragraph(tmp_path: Path) -> None:
     assert [r.name for r in tasks[0].support] == ["Sở Công Thương"]
     assert [t.time.text if t.time else None for t in tasks[:2]] == ["Quý II/2026", "Quý IV/2026"]
     assert (tasks[2].products, tasks[2].funding) == ("Báo cáo tổng kết diễn đàn", "ngân sách tỉnh.")
+
+
+def test_lead_and_support_written_as_a_sentence(tmp_path: Path) -> None:
+    """ "<unit> chủ trì, phối hợp với <unit> thực hiện trong Quý I/2026" names the lead, the
+    support and (marked for review) the time; a comma inside a unit's name keeps it whole."""
+    body = [
+        "I. NHIỆM VỤ CỤ THỂ",
+        "1. Xây dựng phương án phòng thủ dân sự: Ban Chỉ huy Quân sự phường chủ trì, phối hợp với Phòng Kinh tế, "
+        "Hạ tầng và Đô thị phường thực hiện trong Quý I/2026.",
+        "2. Rà soát khu vực có nguy cơ ngập úng. Phòng Kinh tế, Hạ tầng và Đô thị phường chủ trì; các khu phố "
+        "phối hợp; hoàn thành trước ngày 15/5/2026.",
+        "II. TỔ CHỨC THỰC HIỆN",
+        "Ban Chỉ huy Quân sự phường là cơ quan thường trực theo dõi, đôn đốc thực hiện Kế hoạch./.",
+    ]
+    tasks = extract(read_document(plan_docx(tmp_path / "kh.docx", body)), None).tasks
+    assert [([r.name for r in t.lead], [r.name for r in t.support]) for t in tasks] == [
+        (["Ban Chỉ huy Quân sự phường"], ["Phòng Kinh tế, Hạ tầng và Đô thị phường"]),
+        (["Phòng Kinh tế, Hạ tầng và Đô thị phường"], ["các khu phố"]),
+    ]
+    assert [t.time.text if t.time else None for t in tasks] == ["trong Quý I/2026", "trước ngày 15/5/2026"]
+    assert all("when" in t.doubts for t in tasks)

@@ -173,17 +173,19 @@ def test_header_and_signature_in_layout_tables(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("title", "period"),
     [
-        # a five-year plan issued inside its first year starts on its issue date
+        # a five-year plan runs over its whole years
         (
             "Chuyển đổi số trong doanh nghiệp giai đoạn 2026 - 2030",
-            (dt.date(2026, 3, 12), dt.date(2030, 12, 31)),
+            (dt.date(2026, 1, 1), dt.date(2030, 12, 31)),
         ),
+        # a yearly plan
+        ("Phòng thủ dân sự năm 2026", (dt.date(2026, 1, 1), dt.date(2026, 12, 31))),
         # a three-year plan issued the year before starts on 1 January
         ("Tài chính - ngân sách nhà nước 03 năm 2027-2029", (dt.date(2027, 1, 1), dt.date(2029, 12, 31))),
         # a term of office is no period of the plan
         ("Thi đua chào mừng bầu cử nhiệm kỳ 2026 - 2031", None),
     ],
-    ids=["giai-doan", "03-nam", "nhiem-ky"],
+    ids=["giai-doan", "nam", "03-nam", "nhiem-ky"],
 )
 def test_multi_year_period_from_the_title(
     tmp_path: Path, title: str, period: tuple[dt.date, dt.date] | None
