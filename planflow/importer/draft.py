@@ -33,7 +33,8 @@ class TaskDraft:
     where: str
     label: str | None = None
     section: str | None = None
-    source: str = "body"  # body, appendix (table), both
+    source: str = "body"  # body, appendix (table), both, duties (Tổ chức thực hiện)
+    owner: str | None = None  # the unit heading it is listed under ("2. Sở Tài chính"), if any
     lead: list[UnitRef] = field(default_factory=list)
     support: list[UnitRef] = field(default_factory=list)
     guide: list[UnitRef] = field(default_factory=list)

@@ -57,6 +57,9 @@ def extract(document: SourceDocument, directory: UnitDirectory | None, year: int
     draft.tasks = merge_duplicates(body, tables)
     if tasks_in_appendix(root) or any(t.source == "duties" for rows in tables for t in rows):
         draft.tasks = drop_descriptions(draft.tasks, tables)
+    elif len([t for t in body if t.owner]) >= 3:
+        # the plan gives its tasks out unit by unit: general measures beside them assign nothing
+        draft.tasks = drop_descriptions(draft.tasks, [[t for t in body if t.owner]])
     if not draft.tasks:
         raise DocumentError(
             f"{document.path}: văn bản là một Kế hoạch nhưng không tìm thấy nhiệm vụ nào (không có mục "

@@ -328,7 +328,7 @@ _SIGNED = re.compile(r"^\(?\s*(?:đã ký|ký|signed)[^)]*\)?$", re.IGNORECASE)
 def read_signature_lines(lines: list[tuple[int, str]], draft: PlanDraft) -> None:
     """The last signature block of the document, wherever it sits (a layout table, lines
     broken anywhere): "TM. ỦY BAN NHÂN DÂN" / "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH" / name."""
-    texts = [t for _, t in lines]
+    texts = [part for _, t in lines for part in _split_signed_name(t)]
     starts = [i for i, t in enumerate(texts) if _AUTHORITY.match(t) or t in _POSITIONS]
     if not starts:
         return
@@ -355,6 +355,19 @@ def read_signature_lines(lines: list[tuple[int, str]], draft: PlanDraft) -> None
         return
     authority, title = _authority_and_title(" ".join(caps))
     draft.signer = Signer(authority, title, person)
+
+
+def _split_signed_name(text: str) -> list[str]:
+    """A signature block flattened onto one line ("KT. CHỦ TỊCH PHÓ CHỦ TỊCH Đào Mỹ"): the
+    capitals, then the name."""
+    words = text.split()
+    size = 0
+    while size < min(len(words), 5) and words[-1 - size][:1].isupper() and words[-1 - size][1:].islower():
+        size += 1
+    caps = " ".join(words[: len(words) - size])
+    if size < 2 or not _AUTHORITY.match(caps) or not is_caps(caps):
+        return [text]
+    return [caps, " ".join(words[len(words) - size :])]
 
 
 def _authority_and_title(caps: str) -> tuple[str | None, str]:

@@ -56,7 +56,7 @@ _DESCRIPTIVE = re.compile(
 )
 _BODY_START = re.compile(
     r"^(?:các\s+)?(?:ủy ban|uỷ ban|ubnd|sở|phòng|ban |văn phòng|công an|bộ |trung tâm|đài|báo|kho bạc|"
-    r"cơ quan|đơn vị|địa phương|viện|học viện|tổng cục|vụ |"
+    r"cơ quan|đơn vị|địa phương|viện|học viện|tổng cục|vụ |tổ chức, cá nhân|"
     r"chi cục|cục|bảo hiểm|ngân hàng|trường|bệnh viện|liên đoàn|liên hiệp|mặt trận|bưu điện|viễn thông|"
     r"thanh tra|hiệp hội|hội (?:nông dân|liên hiệp|cựu chiến binh|phụ nữ)|đoàn thanh niên)"
 )
@@ -68,7 +68,7 @@ _VERB = re.compile(
 )
 _REPORTING = re.compile(
     r"^(?:là cơ quan (?:thường trực|đầu mối)|(?:định kỳ[^,;]*,?\s*)?(?:tổng hợp,?\s*)?báo cáo|"
-    r"theo dõi, đôn đốc|chủ trì,? theo dõi|trong quá trình thực hiện)"
+    r"theo dõi, đôn đốc|chủ trì,? theo dõi|trong quá trình thực hiện|theo dõi\b[^.]*\bbáo cáo)"
 )
 _POINTER = re.compile(r"phụ lục|biểu (?:mẫu|kèm theo)|danh mục (?:kèm theo|chi tiết)", re.IGNORECASE)
 _PARTNERS = re.compile(r"\((?:phối hợp(?: với)?|cùng)\s+([^)]*)\)", re.IGNORECASE)
@@ -189,9 +189,12 @@ def _owned(node: Node, items: list[Node], owner: list[UnitRef], context: BodyCon
             task = _task(item, context, label=f"{_label(node)} (ý {number})")
             tasks.append(task)
     for task in tasks:
+        task.owner = node.text.strip(" .:;")
         if not task.lead:
-            task.lead = [r for r in owner if r.kind is NameKind.UNIT]
-            task.support += [r for r in owner if r.kind is not NameKind.UNIT]
+            # "Các sở, ngành; Ủy ban nhân dân các xã, phường" lead as a group when no one body is named
+            units = [r for r in owner if r.kind is NameKind.UNIT]
+            task.lead = units or list(owner)
+            task.support += [r for r in owner if r not in task.lead]
             task.notes.append(f"Đơn vị chủ trì theo đề mục “{node.text.strip(' .:;')}”")
     return tasks
 

@@ -173,3 +173,23 @@ def test_lead_and_support_written_as_a_sentence(tmp_path: Path) -> None:
     ]
     assert [t.time.text if t.time else None for t in tasks] == ["trong Quý I/2026", "trước ngày 15/5/2026"]
     assert all("when" in t.doubts for t in tasks)
+
+
+def test_a_group_of_bodies_heading_leads_its_items(tmp_path: Path) -> None:
+    """Items under "Các sở, ban, ngành; Ủy ban nhân dân các xã, phường" are led by that group."""
+    body = [
+        "I. NHIỆM VỤ CỤ THỂ",
+        "1. Sở Tài chính",
+        "- Bố trí kinh phí thực hiện Kế hoạch.",
+        "- Hướng dẫn quản lý, sử dụng kinh phí.",
+        "2. Các sở, ban, ngành; Ủy ban nhân dân các xã, phường",
+        "- Xây dựng kế hoạch thực hiện tại cơ quan, địa phương.",
+        "II. TỔ CHỨC THỰC HIỆN",
+        "Sở Tài chính là cơ quan thường trực theo dõi, đôn đốc thực hiện Kế hoạch./.",
+    ]
+    tasks = extract(read_document(plan_docx(tmp_path / "kh.docx", body)), None).tasks
+    assert [[r.name for r in t.lead] for t in tasks] == [
+        ["Sở Tài chính"],
+        ["Sở Tài chính"],
+        ["Các sở, ban, ngành", "Ủy ban nhân dân các xã, phường"],
+    ]

@@ -221,3 +221,18 @@ def test_corpus_plans_and_non_plans(path: Path, tmp_path: Path) -> None:
         return
     with pytest.raises(DocumentError, match=r"không phải (?:một )?Kế hoạch"):
         classify(blocks, str(text))
+
+
+def test_signature_flattened_onto_one_line(tmp_path: Path) -> None:
+    """A signature block printed on one line (a portal's table cell) still gives authority, title and name."""
+    text = "\n".join(
+        ["UBND TỈNH ĐẮK LẮK", "Số: 0125/KH-UBND", "Đắk Lắk, ngày 18 tháng 11 năm 2025", "KẾ HOẠCH",
+         "Tuyên truyền bầu cử năm 2026", *BODY, "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Đào Mỹ"]
+    )  # fmt: skip
+    draft = extract(read_document(_write(tmp_path, text)), None)
+    assert draft.signer is not None
+    assert (draft.signer.authority, draft.signer.title, draft.signer.name) == (
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Đào Mỹ",
+    )
