@@ -28,7 +28,7 @@ from planflow.importer.header import (
 )
 from planflow.importer.layout import clean_layout
 from planflow.importer.outline import Node, build_outline, paragraphs
-from planflow.importer.tables import read_table
+from planflow.importer.tables import join_continued, read_table
 from planflow.importer.tasks import BodyContext, body_tasks, duty_tasks, tasks_in_appendix, words
 from planflow.importer.unitnames import Matcher
 from planflow.schema import UnitDirectory
@@ -39,7 +39,7 @@ def extract(document: SourceDocument, directory: UnitDirectory | None, year: int
     """The plan draft of ``document``; DocumentError when it is not a plan."""
     layout = clean_layout(document.blocks)
     kind = classify(layout.blocks, document.path)
-    root = build_outline(paragraphs(layout.blocks[kind.start :]))
+    root = build_outline(paragraphs(join_continued(layout.blocks[kind.start :])))
     draft = PlanDraft(source=document.path, kind=document.kind, year=year, footnotes=layout.footnotes)
     read_header(layout.blocks, draft)
     if kind.decision is not None:

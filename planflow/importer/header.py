@@ -328,7 +328,7 @@ _SIGNED = re.compile(r"^\(?\s*(?:đã ký|ký|signed)[^)]*\)?$", re.IGNORECASE)
 def read_signature_lines(lines: list[tuple[int, str]], draft: PlanDraft) -> None:
     """The last signature block of the document, wherever it sits (a layout table, lines
     broken anywhere): "TM. ỦY BAN NHÂN DÂN" / "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH" / name."""
-    texts = [part for _, t in lines for part in _split_signed_name(t)]
+    texts = [part for _, t in lines for part in _split_signed_name(_right_column(t))]
     starts = [i for i, t in enumerate(texts) if _AUTHORITY.match(t) or t in _POSITIONS]
     if not starts:
         return
@@ -355,6 +355,20 @@ def read_signature_lines(lines: list[tuple[int, str]], draft: PlanDraft) -> None
         return
     authority, title = _authority_and_title(" ".join(caps))
     draft.signer = Signer(authority, title, person)
+
+
+def _right_column(text: str) -> str:
+    """Text taken from a PDF runs the two columns under the body together ("- Lưu: VT, KGVX;
+    KT. CHỦ TỊCH"): the distribution list on the left, the signature on the right."""
+    if not re.match(r"^(?:-|nơi nhận)", text, re.IGNORECASE):
+        return text
+    marker = re.search(r"\s((?:TM|KT|Q|TL|TUQ)\s*\.\s*[A-ZÀ-ỸĐ].*)$", text)
+    if marker:
+        return marker.group(1)
+    tail = text.rsplit(";", 1)[-1].strip() if ";" in text else ""
+    if tail in _POSITIONS or (tail and _PERSON.match(tail) and not is_caps(tail)):
+        return tail
+    return text
 
 
 def _split_signed_name(text: str) -> list[str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from planflow.importer.columns import Role, header_roles, role_of
-from planflow.importer.document import Table
+from planflow.importer.document import Block, Table
 from planflow.importer.draft import BudgetCheck, ReportDraft, TaskDraft
 from planflow.importer.fields import Field
 from planflow.importer.quantities import million_vnd, target_cell, targets_in
@@ -46,6 +46,7 @@ class _Row:
     depth: int = 2
     path: tuple[_Row, ...] = ()  # the numbered rows above it ("1" above "1.1", "a)")
     children: int = 0
+    merged_lead: bool = False  # the lead was taken from the row above (a merged cell)
 
     def cell(self, role: Role) -> str:
         return self.cells.get(role, "")
@@ -83,6 +84,26 @@ def read_table(table: Table, label: str, section: str, context: BodyContext) -> 
             _entry(entry, row, label, section, table.where, context, budget_year, in_dong, result)
     _check_budget(groups, rows, result, label)
     return result
+
+
+def join_continued(blocks: list[Block]) -> list[Block]:
+    """A task table broken by a page (a PDF gives one table per page): the next table, right
+    after it and as wide, with no header of its own or the same header again, continues it."""
+    out: list[Block] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        if (
+            isinstance(block, Table)
+            and isinstance(previous, Table)
+            and block.rows
+            and len(block.rows[0]) == len(previous.rows[0])
+            and table_header(previous.rows) is not None
+            and (table_header(block.rows) is None or block.rows[0] == previous.rows[0])
+        ):
+            out[-1] = Table(previous.rows + block.rows, previous.where)
+            continue
+        out.append(block)
+    return out
 
 
 def table_header(rows: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], list[Role], int] | None:
@@ -173,6 +194,7 @@ def _rows(
         while stack and stack[-1].depth >= depth:
             stack.pop()
         row = _Row(re.sub(r"[).]+$", "", index), cells, group, depth=depth, path=tuple(stack))
+        _merged_lead(row, rows[-1] if rows else None)
         if stack:
             stack[-1].children += 1
             for role in _INHERITED:
@@ -183,6 +205,17 @@ def _rows(
         rows.append(row)
         stack.append(row)
     return rows, groups, total
+
+
+def _merged_lead(row: _Row, above: _Row | None) -> None:
+    """A lead cell merged down several rows is printed once in a PDF: an empty lead cell
+    right under a row of the same group takes that row's lead, marked for review."""
+    if row.cell(Role.LEAD) or above is None or above.group != row.group or above.depth != row.depth:
+        return
+    lead = above.cell(Role.LEAD)
+    if lead:
+        row.cells[Role.LEAD] = lead
+        row.merged_lead = True
 
 
 def _acts(cells: dict[Role, str]) -> bool:
@@ -240,6 +273,8 @@ def _entry(
         value = entry.cell(role) or (row.cell(role) if entry is not row and role is Role.SUPPORT else "")
         if value:
             add_units(task, Field(name, _column_name(name), value), value, context.matcher)
+    if row.merged_lead:
+        task.doubt("lead", f"ô Chủ trì trống; lấy theo dòng trên “{row.cell(Role.LEAD)}” (ô gộp?)")
     content = row.cell(Role.CONTENT)
     if content:
         task.content = content

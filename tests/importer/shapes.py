@@ -4,6 +4,7 @@ spans two rows with merged cells, group rows, a row of column numbers."""
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -79,3 +80,14 @@ def plan_docx(
         grid(document, table, merges)
     document.save(str(path))
     return path
+
+
+def to_pdf(docx_path: Path) -> Path:
+    """The Word file printed to PDF by LibreOffice, as offices do."""
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(docx_path.parent), str(docx_path)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return docx_path.with_suffix(".pdf")
