@@ -49,7 +49,7 @@ def extract(document: SourceDocument, directory: UnitDirectory | None, year: int
     context = BodyContext(matcher, draft.year)
     body = body_tasks(root, context)
     tables, table_reports = _tables(root, context, draft)
-    if not any(t.lead for t in body) and not any(tables):
+    if not any(t.lead for t in body) and not any(tables) and not _appendix_unread(root):
         # the parts on tasks assign nothing: the units' duties give the work out
         assigned = duty_tasks(root, context)
         if len(assigned) >= 3:
@@ -83,6 +83,13 @@ def extract(document: SourceDocument, directory: UnitDirectory | None, year: int
     draft.reports = report_duties(duties, closing, matcher, draft.year, draft.standing_unit) + table_reports
     _review(draft)
     return draft
+
+
+def _appendix_unread(root: Node) -> bool:
+    """The parts on tasks point to an appendix, and the appendix has no table that could be
+    read (its table flattened into lines): its tasks are missing, the duties are no substitute."""
+    appendices = [n for n in root.children if n.kind == "appendix"]
+    return tasks_in_appendix(root) and any(not any(c.kind == "table" for c in n.walk()) for n in appendices)
 
 
 def _decision_header(draft: PlanDraft, decision: Decision) -> None:

@@ -26,6 +26,8 @@ _SECTION_ROLES: tuple[tuple[str, str], ...] = (
         r"(?!.*\bvà (?:các )?(?:nhiệm vụ|giải pháp))",
     ),
     ("tasks", r"(?:nhiệm vụ|giải pháp) tổ chức thực hiện"),  # the measures, not who does what
+    # an emulation campaign's contents and criteria are what is judged, not work given out
+    ("criteria", r"^(?:nội dung|tiêu chí|tiêu chuẩn|đối tượng)[^.]*thi đua"),
     ("duties", r"tổ chức thực hiện|phân công (?:nhiệm vụ|trách nhiệm)|trách nhiệm thực hiện"),
     ("bases", r"^căn cứ"),
     ("budget", r"^kinh phí|nguồn (?:kinh phí|vốn)|^dự toán"),
@@ -56,7 +58,7 @@ _DESCRIPTIVE = re.compile(
 )
 _BODY_START = re.compile(
     r"^(?:các\s+)?(?:ủy ban|uỷ ban|ubnd|sở|phòng|ban |văn phòng|công an|bộ |trung tâm|đài|báo|kho bạc|"
-    r"cơ quan|đơn vị|địa phương|viện|học viện|tổng cục|vụ |tổ chức, cá nhân|"
+    r"cơ quan|đơn vị|địa phương|viện|học viện|tổng cục|vụ |tổ chức, cá nhân|cấp ủy|"
     r"chi cục|cục|bảo hiểm|ngân hàng|trường|bệnh viện|liên đoàn|liên hiệp|mặt trận|bưu điện|viễn thông|"
     r"thanh tra|hiệp hội|hội (?:nông dân|liên hiệp|cựu chiến binh|phụ nữ)|đoàn thanh niên)"
 )
@@ -64,7 +66,7 @@ _BODY_START = re.compile(
 _VERB = re.compile(
     r"^(?:Chủ trì|Phối hợp|Tham mưu|Tổ chức|Thực hiện|Triển khai|Hướng dẫn|Xây dựng|Theo dõi|Chỉ đạo|Rà soát|"
     r"Nghiên cứu|Đẩy mạnh|Tăng cường|Phòng ngừa|Căn cứ|Chủ động|Là cơ quan|Tuyên truyền|Cung cấp|Bố trí|"
-    r"Kiểm tra|Đôn đốc|Quản lý|Hỗ trợ|Vận động|Đề xuất|Tiếp tục|Bảo đảm|Đảm bảo)\b"
+    r"Kiểm tra|Đôn đốc|Quản lý|Hỗ trợ|Vận động|Đề xuất|Tiếp tục|Bảo đảm|Đảm bảo|Theo chức năng)\b"
 )
 _REPORTING = re.compile(
     r"^(?:là cơ quan (?:thường trực|đầu mối)|(?:định kỳ[^,;]*,?\s*)?(?:tổng hợp,?\s*)?báo cáo|"
@@ -131,6 +133,7 @@ def _unit_heading(node: Node, matcher: Matcher) -> list[UnitRef] | None:
     given to ("Nhiệm vụ cụ thể" written unit by unit)."""
     if node.kind not in ("number", "letter"):
         return None
+    node.text = re.sub(r"^Đề nghị\s+", "", node.text)  # "Đề nghị Mặt trận Tổ quốc …": asked, not ordered
     if not (node.children or node.body) or len(node.text.split()) > 10:
         _split_unit_lead_in(node, matcher)
     text = node.text.strip(" .:;")
@@ -148,8 +151,8 @@ def _split_unit_lead_in(node: Node, matcher: Matcher) -> None:
     words = node.text.split()
     if not _BODY_START.match(normalize(node.text)):
         return
-    sizes = [n for n in range(min(len(words) - 3, 20), 1, -1) if words[n][:1].isupper()]
-    verbs = [n for n in sizes if _VERB.match(" ".join(words[n : n + 2]))]
+    starts = range(3, min(len(words) - 3, 20) + 1)  # the first verb after a name of 3 words or more
+    verbs = [n for n in starts if _VERB.match(" ".join(words[n : n + 2]).capitalize())]
     for size in verbs:
         head = " ".join(words[:size])
         if _unit_names(head.strip(" .:;"), matcher) is not None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from planflow.errors import DocumentError
 from planflow.importer import extract, read_document
 from tests.importer.shapes import plan_docx
 
@@ -193,3 +196,44 @@ def test_a_group_of_bodies_heading_leads_its_items(tmp_path: Path) -> None:
         ["Sở Tài chính"],
         ["Các sở, ban, ngành", "Ủy ban nhân dân các xã, phường"],
     ]
+
+
+def test_an_emulation_campaigns_contents_are_no_tasks(tmp_path: Path) -> None:
+    """ "Nội dung thi đua" lists what units are judged on; the duties unit by unit are the tasks."""
+    body = [
+        "I. NỘI DUNG THI ĐUA",
+        "a) Thi đua thực hiện tốt công tác tuyên truyền về bầu cử.",
+        "b) Thi đua đẩy mạnh cải cách hành chính.",
+        "II. TỔ CHỨC THỰC HIỆN",
+        "1. Sở Nội vụ",
+        "- Hướng dẫn các cơ quan, đơn vị tổ chức phong trào thi đua.",
+        "- Tham mưu khen thưởng tổng kết phong trào thi đua.",
+        "2. Sở Văn hóa, Thể thao và Du lịch: Chỉ đạo các cơ quan báo chí tuyên truyền phong trào thi đua.",
+    ]
+    tasks = extract(read_document(plan_docx(tmp_path / "kh.docx", body)), None).tasks
+    assert [t.title for t in tasks] == [
+        "Hướng dẫn các cơ quan, đơn vị tổ chức phong trào thi đua.",
+        "Tham mưu khen thưởng tổng kết phong trào thi đua.",
+        "Chỉ đạo các cơ quan báo chí tuyên truyền phong trào thi đua.",
+    ]
+
+
+def test_an_unread_appendix_is_not_replaced_by_the_duties(tmp_path: Path) -> None:
+    """When the part on tasks points to an appendix whose table could not be read, the import
+    says no task was found rather than passing the units' duties off as the task list."""
+    body = [
+        "I. NHIỆM VỤ",
+        "Các nhiệm vụ cụ thể tại Phụ lục kèm theo.",
+        "II. TỔ CHỨC THỰC HIỆN",
+        "1. Sở Tài chính",
+        "- Bố trí kinh phí thực hiện Kế hoạch.",
+        "2. Sở Nội vụ",
+        "- Hướng dẫn khen thưởng.",
+        "3. Sở Công Thương",
+        "- Hỗ trợ doanh nghiệp.",
+    ]
+    path = plan_docx(
+        tmp_path / "kh.docx", body, appendix=("PHỤ LỤC", "DANH MỤC NHIỆM VỤ", "TT Nhiệm vụ", "1")
+    )
+    with pytest.raises(DocumentError, match="văn bản là một Kế hoạch nhưng không tìm thấy nhiệm vụ nào"):
+        extract(read_document(path), None)
