@@ -75,8 +75,9 @@ def read_table(table: Table, label: str, section: str, context: BodyContext) -> 
                         if r is Role.BUDGET for m in [_YEAR.search(c)] if m), None)  # fmt: skip
     in_dong = any(r is Role.BUDGET and "triệu" not in normalize(c) and "đồng" in normalize(c)
                   for c, r in zip(header, roles, strict=False))  # fmt: skip
-    rows, groups, total = _rows(table.rows[body:], roles)
-    result = TableResult(total=total)
+    warnings: list[str] = []
+    rows, groups, total = _rows(table.rows[body:], roles, warnings)
+    result = TableResult(total=total, warnings=[f"{label}: {w}" for w in warnings])
     for row in rows:
         if row.children:
             continue  # a row with numbered rows under it ("1" above "1.1", "1.2") is a heading
@@ -162,7 +163,7 @@ def _depth(index: str, numbered: bool) -> int | None:
 
 
 def _rows(
-    raw: tuple[tuple[str, ...], ...], roles: list[Role]
+    raw: tuple[tuple[str, ...], ...], roles: list[Role], warnings: list[str]
 ) -> tuple[list[_Row], dict[tuple[str, str], Decimal | None], Decimal | None]:
     rows: list[_Row] = []
     groups: dict[tuple[str, str], Decimal | None] = {}
@@ -180,6 +181,10 @@ def _rows(
         first = next((v for v in values if v.strip()), "")
         if _TOTAL.match(first):
             total = million_vnd(cells.get(Role.BUDGET, "")) or total
+            continue
+        if len(index.split()) > 2:
+            # words in the number column: the row's cells are shifted (a merged cell lost)
+            warnings.append(f"dòng “{' | '.join(v for v in values if v.strip())[:120]}” lệch cột; đã bỏ qua")
             continue
         depth = _depth(index, numbered)
         if depth is None and rows:

@@ -181,3 +181,23 @@ def test_pdf_table_over_two_pages_with_a_lead_merged_down(tmp_path: Path) -> Non
     assert len(tasks) == 40
     assert all([r.name for r in t.lead] == ["Sở Công Thương"] for t in tasks)
     assert [("ô gộp" in t.doubts.get("lead", "")) for t in tasks[:4]] == [False, True, True, False]
+
+
+def test_a_row_shifted_out_of_its_columns_is_no_task(tmp_path: Path) -> None:
+    """A row whose number column holds words (a merged cell lost on the way) is skipped with a warning."""
+    lines = [
+        "UBND TỈNH LÂM ĐỒNG", "Số: 412/KH-UBND", "Lâm Đồng, ngày 16 tháng 3 năm 2026", "KẾ HOẠCH",
+        "Hỗ trợ doanh nghiệp chuyển đổi số năm 2026", *BODY, "PHỤ LỤC", "DANH MỤC NHIỆM VỤ",
+        "TT\tNhiệm vụ\tĐơn vị chủ trì\tThời gian",
+        "1\tTổ chức hội nghị phổ biến Chương trình\tSở Khoa học và Công nghệ\tQuý II/2026",
+        "Báo và Phát thanh, Truyền hình Lâm Đồng\tThường xuyên, hằng năm\t\t",
+        "2\tKhảo sát mức độ chuyển đổi số của doanh nghiệp\tSở Công Thương\tQuý III/2026",
+    ]  # fmt: skip
+    path = tmp_path / "kh.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    draft = extract(read_document(path), None)
+    assert [t.title for t in draft.tasks] == [
+        "Tổ chức hội nghị phổ biến Chương trình",
+        "Khảo sát mức độ chuyển đổi số của doanh nghiệp",
+    ]
+    assert any("lệch cột; đã bỏ qua" in w for w in draft.warnings)
