@@ -60,6 +60,12 @@ def extract(document: SourceDocument, directory: UnitDirectory | None, year: int
     elif len([t for t in body if t.owner]) >= 3:
         # the plan gives its tasks out unit by unit: general measures beside them assign nothing
         draft.tasks = drop_descriptions(draft.tasks, [[t for t in body if t.owner]])
+    if not draft.tasks and _appendix_unread(root):
+        raise DocumentError(
+            f"{document.path}: văn bản là một Kế hoạch nhưng không tìm thấy nhiệm vụ nào: các nhiệm vụ ở "
+            "phụ lục, và bảng của phụ lục không đọc được (các ô bị dàn thành từng dòng); hãy dùng file "
+            ".docx hoặc .pdf gốc"
+        )
     if not draft.tasks:
         raise DocumentError(
             f"{document.path}: văn bản là một Kế hoạch nhưng không tìm thấy nhiệm vụ nào (không có mục "

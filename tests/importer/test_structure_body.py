@@ -235,5 +235,9 @@ def test_an_unread_appendix_is_not_replaced_by_the_duties(tmp_path: Path) -> Non
     path = plan_docx(
         tmp_path / "kh.docx", body, appendix=("PHỤ LỤC", "DANH MỤC NHIỆM VỤ", "TT Nhiệm vụ", "1")
     )
-    with pytest.raises(DocumentError, match="văn bản là một Kế hoạch nhưng không tìm thấy nhiệm vụ nào"):
+    with pytest.raises(DocumentError) as refused:
         extract(read_document(path), None)
+    assert str(refused.value).endswith(
+        "văn bản là một Kế hoạch nhưng không tìm thấy nhiệm vụ nào: các nhiệm vụ ở phụ lục, và bảng của phụ "
+        "lục không đọc được (các ô bị dàn thành từng dòng); hãy dùng file .docx hoặc .pdf gốc"
+    )
