@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from planflow.importer.draft import TaskDraft
 from planflow.importer.fields import Field, field_of, split_inline_fields
 from planflow.importer.outline import FRAME, Node, heading_key
+from planflow.importer.owners import rejoin, roles_from_prose, unit_heading
 from planflow.importer.quantities import million_vnd, money_in, targets_in
 from planflow.importer.timing import ReadTime, read_time
 from planflow.importer.unitnames import Matcher, NameKind, UnitRef
@@ -43,30 +44,11 @@ _PROSE_TIME = re.compile(
     r"quý\s+[IV]+(?:/\d{4})?)",
     re.IGNORECASE,
 )
-# "Ban Chỉ huy Quân sự phường chủ trì, phối hợp với Phòng Kinh tế … thực hiện trong Quý I/2026";
-# "Phòng Kinh tế … chủ trì; các khu phố phối hợp; hoàn thành trước ngày 15/5/2026".
-_PROSE_LEAD = re.compile(r"(?:^|[.;:]\s+)(?P<who>[A-ZĐÀ-Ỹ][^.;:]{2,150}?)\s+chủ trì\b")
-_PROSE_SUPPORT = re.compile(
-    r"chủ trì,?\s*phối hợp(?: với)?\s+(?P<who>[^.;]+?)(?=\s+(?:thực hiện|triển khai|tổ chức|hoàn thành|trong|"
-    r"trước|từ)\b|[.;]|$)|(?:^|[.;]\s+)(?P<before>[^.;:]{2,150}?)\s+phối hợp\s*(?=[.;]|$)"
-)
 _COLON_TITLE = re.compile(r"^(?P<head>[^:]{12,160}?):\s+(?P<rest>[A-ZĐÀ-Ỹ“\"].{40,})$")
 _DESCRIPTIVE = re.compile(
     r"^(?:mục tiêu|mục đích|yêu cầu|quan điểm|tầm nhìn|định hướng|căn cứ|chỉ tiêu|tình hình|bối cảnh|"
     r"thực trạng|sự cần thiết|dự báo|đối tượng|phạm vi|thời gian|tiêu chuẩn|tiêu chí|danh hiệu|"
     r"hình thức khen thưởng|cơ cấu giải thưởng)"
-)
-_BODY_START = re.compile(
-    r"^(?:các\s+)?(?:ủy ban|uỷ ban|ubnd|sở|phòng|ban |văn phòng|công an|bộ |trung tâm|đài|báo|kho bạc|"
-    r"cơ quan|đơn vị|địa phương|viện|học viện|tổng cục|vụ |tổ chức, cá nhân|cấp ủy|"
-    r"chi cục|cục|bảo hiểm|ngân hàng|trường|bệnh viện|liên đoàn|liên hiệp|mặt trận|bưu điện|viễn thông|"
-    r"thanh tra|hiệp hội|hội (?:nông dân|liên hiệp|cựu chiến binh|phụ nữ)|đoàn thanh niên)"
-)
-# How a duty sentence begins, after the unit's name run into it.
-_VERB = re.compile(
-    r"^(?:Chủ trì|Phối hợp|Tham mưu|Tổ chức|Thực hiện|Triển khai|Hướng dẫn|Xây dựng|Theo dõi|Chỉ đạo|Rà soát|"
-    r"Nghiên cứu|Đẩy mạnh|Tăng cường|Phòng ngừa|Căn cứ|Chủ động|Là cơ quan|Tuyên truyền|Cung cấp|Bố trí|"
-    r"Kiểm tra|Đôn đốc|Quản lý|Hỗ trợ|Vận động|Đề xuất|Tiếp tục|Bảo đảm|Đảm bảo|Theo chức năng)\b"
 )
 _REPORTING = re.compile(
     r"^(?:là cơ quan (?:thường trực|đầu mối)|(?:định kỳ[^,;]*,?\s*)?(?:tổng hợp,?\s*)?báo cáo|"
@@ -107,7 +89,7 @@ def _collect(node: Node, context: BodyContext, top: bool = False) -> list[TaskDr
         return []
     items = [c for c in node.children if c.kind != "table" and field_of(c.text) is None]
     fields = [c for c in node.children if c.kind != "table" and field_of(c.text) is not None]
-    owner = None if top or fields else _unit_heading(node, context.matcher)
+    owner = None if top or fields else unit_heading(node, context.matcher)
     if owner is not None:
         return _owned(node, items, owner, context)
     if not top and (fields or not items):
@@ -126,58 +108,6 @@ def _descriptive(node: Node) -> bool:
     targets, the situation ("2. Mục tiêu cụ thể", "a) Tầm nhìn đến năm 2045")."""
     has_items = any(c.kind != "table" for c in node.children) or bool(node.body)
     return has_items and len(node.text.split()) <= 10 and bool(_DESCRIPTIVE.match(heading_key(node)))
-
-
-def _unit_heading(node: Node, matcher: Matcher) -> list[UnitRef] | None:
-    """ "1. Sở Nông nghiệp và Môi trường" over its duties: the units a group of tasks is
-    given to ("Nhiệm vụ cụ thể" written unit by unit)."""
-    if node.kind not in ("number", "letter"):
-        return None
-    node.text = re.sub(r"^Đề nghị\s+", "", node.text)  # "Đề nghị Mặt trận Tổ quốc …": asked, not ordered
-    if not (node.children or node.body) or len(node.text.split()) > 10:
-        _split_unit_lead_in(node, matcher)
-    text = node.text.strip(" .:;")
-    if not text or len(text.split()) > 24 or not (node.children or node.body):
-        return None
-    if not _BODY_START.match(normalize(text)):
-        return None
-    return _unit_names(text, matcher)
-
-
-def _split_unit_lead_in(node: Node, matcher: Matcher) -> None:
-    """ "4. Công an tỉnh" with its duty on the next line, joined when the lines were
-    rebuilt ("Công an tỉnh Phòng ngừa, đấu tranh …"): the unit is the heading, the rest
-    its paragraph. Only after a word that surely begins a body's name."""
-    words = node.text.split()
-    if not _BODY_START.match(normalize(node.text)):
-        return
-    starts = range(3, min(len(words) - 3, 20) + 1)  # the first verb after a name of 3 words or more
-    verbs = [n for n in starts if _VERB.match(" ".join(words[n : n + 2]).capitalize())]
-    for size in verbs:
-        head = " ".join(words[:size])
-        if _unit_names(head.strip(" .:;"), matcher) is not None:
-            node.text, node.body = head, [" ".join(words[size:]), *node.body]
-            return
-
-
-def _unit_names(text: str, matcher: Matcher) -> list[UnitRef] | None:
-    """The units ``text`` names, if it is nothing but a list of units."""
-    refs = matcher.refs(text)
-    if not refs or (refs[0].kind is NameKind.NOT_UNIT and not _BODY_START.match(normalize(refs[0].name))):
-        return None
-    if any(r.kind is NameKind.NOT_UNIT and not r.name[:1].isupper() for r in refs):
-        return None  # "Sở Văn hóa, Thể thao và Du lịch" splits at its comma: capitals go on
-    if sum(len(r.name) for r in refs) < 0.7 * len(text):
-        return None
-    joined: list[UnitRef] = []
-    for ref in refs:
-        if joined and (ref.kind is NameKind.NOT_UNIT or not ref.name[:1].isupper()):
-            joined[-1] = UnitRef(f"{joined[-1].name}, {ref.name}", NameKind.UNIT, None)
-        elif ref.kind is NameKind.NOT_UNIT:
-            joined.append(UnitRef(ref.name, NameKind.UNIT, None))
-        else:
-            joined.append(ref)
-    return joined
 
 
 def _owned(node: Node, items: list[Node], owner: list[UnitRef], context: BodyContext) -> list[TaskDraft]:
@@ -211,7 +141,7 @@ def duty_tasks(root: Node, context: BodyContext) -> list[TaskDraft]:
         if part.kind != "roman" or section_role(part) != "duties":
             continue
         for item in part.children:
-            owner = _unit_heading(item, context.matcher)
+            owner = unit_heading(item, context.matcher)
             if owner is None:
                 continue
             items = [c for c in item.children if c.kind != "table"]
@@ -321,7 +251,7 @@ def _task(node: Node, context: BodyContext, label: str | None = None) -> TaskDra
     if extra:
         task.content = _join(task.content, " ".join(e for e in extra if e))
     if not task.lead:
-        _roles_from_prose(task, context.matcher)
+        roles_from_prose(task, context.matcher)
     _time_from_prose(task, context)
     task.targets += [t for t in targets_in(title) if t.text not in {x.text for x in task.targets}]
     return task
@@ -374,7 +304,7 @@ def _apply_fields(task: TaskDraft, fields: list[Field], context: BodyContext) ->
 def add_units(task: TaskDraft, found: Field, value: str, matcher: Matcher) -> None:
     partners = _PARTNERS.findall(value)
     value = _PARTNERS.sub("", value)
-    refs = _rejoin(matcher.refs_glued(value), matcher)
+    refs = rejoin(matcher.refs_glued(value), matcher)
     if found.name == "support" and re.search(r"chủ trì phối hợp", found.label, re.IGNORECASE):
         task.notes.append(f"{found.label}: {value}")
     target: list[UnitRef] = getattr(task, found.name)
@@ -388,43 +318,6 @@ def add_units(task: TaskDraft, found: Field, value: str, matcher: Matcher) -> No
         target.append(ref)
     for partner in partners:
         task.support += [r for r in matcher.refs(partner) if r.kind is not NameKind.NOT_UNIT]
-
-
-def _roles_from_prose(task: TaskDraft, matcher: Matcher) -> None:
-    """ "<unit> chủ trì, phối hợp với <units>" written in the task's sentence."""
-    lead = _PROSE_LEAD.search(task.text)
-    if lead is None:
-        return
-    refs = _unit_names(lead.group("who").strip(), matcher)
-    if refs is None:
-        return
-    task.lead += [r for r in refs if r.kind is NameKind.UNIT]
-    task.support += [r for r in refs if r.kind is not NameKind.UNIT]
-    for match in _PROSE_SUPPORT.finditer(task.text[lead.start() :]):
-        who = (match.group("who") or match.group("before") or "").strip()
-        task.support += [
-            r for r in _rejoin(matcher.refs_glued(who), matcher) if r.kind is not NameKind.NOT_UNIT
-        ]
-
-
-def _rejoin(refs: list[UnitRef], matcher: Matcher) -> list[UnitRef]:
-    """A comma inside a unit's name ("Phòng Kinh tế, Hạ tầng và Đô thị") splits it: a
-    piece that names no unit and begins with a capital continues the name before it."""
-    out: list[UnitRef] = []
-    for ref in refs:
-        previous = out[-1] if out else None
-        if (
-            previous is not None
-            and previous.kind is NameKind.UNIT
-            and ref.kind is NameKind.NOT_UNIT
-            and ref.name[:1].isupper()
-        ):
-            name = f"{previous.name}, {ref.name}"
-            unit, fuzzy = matcher.find(name)
-            out[-1] = UnitRef(name, NameKind.UNIT, unit.id if unit else None, fuzzy)
-        else:
-            out.append(ref)
-    return out
 
 
 def _time_from_prose(task: TaskDraft, context: BodyContext) -> None:
