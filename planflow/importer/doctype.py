@@ -44,6 +44,7 @@ _ATTACHED = re.compile(
     r"(?:[^()]*?ngày\s*(?P<date>\d{1,2}\s*(?:/|tháng)\s*\d{1,2}\s*(?:/|năm)\s*\d{4}))?",
     re.IGNORECASE,
 )
+_ISSUES_PLAN = re.compile(r"ban hành kèm theo Quyết định này\s+(?:bản\s+)?Kế hoạch", re.IGNORECASE)
 _MARKUP = re.compile(r"[*_#|>`]+")
 
 
@@ -87,7 +88,7 @@ def classify(blocks: list[Block], path: str) -> Kind:
     own = _own_kind(lines)
     if own in _PLAN_KINDS:
         return Kind(0)
-    attached = _attached_plan(lines)
+    attached = _attached_plan(lines) or _issued_plan(lines, own)
     if attached is not None:
         return attached
     if own is None:
@@ -142,6 +143,16 @@ def _attached_plan(lines: list[tuple[int, str]]) -> Kind | None:
         number = re.sub(r"\s+", "", match.group("number") or "") or None
         return Kind(index, Decision(number, _date(match.group("date"))))
     return None
+
+
+def _issued_plan(lines: list[tuple[int, str]], own: str | None) -> Kind | None:
+    """A decision whose article says "Ban hành kèm theo Quyết định này Kế hoạch …", with the
+    plan's title further on but no line under it naming the decision: the decision's own
+    number and date (read with the header) are the ones."""
+    if own != "Quyết định" or not any(_ISSUES_PLAN.search(t) for _, t in lines):
+        return None
+    titles = [i for i, (_, t) in enumerate(lines) if _title(t) in _PLAN_KINDS]
+    return Kind(lines[titles[0]][0], Decision(None, None)) if titles else None
 
 
 def _date(text: str | None) -> dt.date | None:

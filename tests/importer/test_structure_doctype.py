@@ -236,3 +236,14 @@ def test_signature_flattened_onto_one_line(tmp_path: Path) -> None:
         "PHÓ CHỦ TỊCH",
         "Đào Mỹ",
     )
+
+
+def test_decision_whose_article_issues_the_plan(tmp_path: Path) -> None:
+    """A decision whose Điều 1 issues the plan, the plan's title following without a line naming
+    the decision, is imported with the decision's own number and date."""
+    path = plan_docx(tmp_path / "qd.docx", BODY, header=(), title=("KẾ HOẠCH", "Phát triển hạ tầng 5G năm 2026"),
+                     before=DECISION)  # fmt: skip
+    draft = extract(read_document(path), None)
+    assert draft.decision == Decision("3120/QĐ-UBND", dt.date(2026, 2, 5))
+    assert draft.title == "Phát triển hạ tầng 5G năm 2026"
+    assert len(draft.tasks) == 2
