@@ -162,6 +162,31 @@ def _depth(index: str, numbered: bool) -> int | None:
     return 2
 
 
+def _unshifted(
+    raw: tuple[tuple[str, ...], ...], roles: list[Role], warnings: list[str]
+) -> list[tuple[str, ...]]:
+    """Rows whose number column holds words: their cells slid left (a merged cell lost on
+    the way). The cells from the next row number on are that row, put back in place; the
+    ones before it cannot be placed and are left out, with a warning."""
+    if not roles or roles[0] is not Role.INDEX:
+        return list(raw)
+    out: list[tuple[str, ...]] = []
+    for values in raw:
+        if len(values[0].split()) <= 2:
+            out.append(values)
+            continue
+        start = next((k for k, v in enumerate(values) if k and _is_index(v.strip())), None)
+        lost = values[:start] if start is not None else values
+        warnings.append(f"dòng “{' | '.join(v for v in lost if v.strip())[:120]}” lệch cột; đã bỏ qua")
+        if start is not None:
+            out.append(values[start:] + ("",) * start)
+    return out
+
+
+def _is_index(text: str) -> bool:
+    return bool(_NUMBER_INDEX.match(text) or _ROMAN_INDEX.match(text) or _CAPITAL_INDEX.match(text))
+
+
 def _rows(
     raw: tuple[tuple[str, ...], ...], roles: list[Role], warnings: list[str]
 ) -> tuple[list[_Row], dict[tuple[str, str], Decimal | None], Decimal | None]:
@@ -171,7 +196,7 @@ def _rows(
     stack: list[_Row] = []
     total: Decimal | None = None
     numbered = Role.INDEX in roles
-    for values in raw:
+    for values in _unshifted(raw, roles, warnings):
         cells: dict[Role, str] = {
             r: v.strip() for r, v in zip(roles, values, strict=False) if r is not Role.OTHER
         }
@@ -181,10 +206,6 @@ def _rows(
         first = next((v for v in values if v.strip()), "")
         if _TOTAL.match(first):
             total = million_vnd(cells.get(Role.BUDGET, "")) or total
-            continue
-        if len(index.split()) > 2:
-            # words in the number column: the row's cells are shifted (a merged cell lost)
-            warnings.append(f"dòng “{' | '.join(v for v in values if v.strip())[:120]}” lệch cột; đã bỏ qua")
             continue
         depth = _depth(index, numbered)
         if depth is None and rows:
