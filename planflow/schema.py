@@ -240,6 +240,8 @@ class Task(_Definition):
     audience: str | None = None
     modality: str | None = None
     content: str | None = None
+    products: str | None = Field(default=None, description="products, expected results (sản phẩm)")
+    funding: str | None = Field(default=None, description="source of funds as written (nguồn kinh phí)")
     notes: str | None = None
     escalation: EscalationPolicy | None = None
 
@@ -316,6 +318,13 @@ class Signer(_Definition):
     email: Email | None = None
 
 
+class IssuingDecision(_Definition):
+    """The decision a plan is issued with ("Ban hành kèm theo Quyết định số … ngày …")."""
+
+    number: str | None = Field(default=None, description="e.g. 4385/QĐ-UBND")
+    issued: dt.date | None = None
+
+
 class PlanPeriod(_Definition):
     start: dt.date
     end: dt.date
@@ -336,6 +345,7 @@ class Plan(_Definition):
     issuer: Text = Field(description="issuing body, e.g. UBND xã Lộc Tấn")
     place: Text
     issued: dt.date | None = None
+    decision: IssuingDecision | None = Field(default=None, description="when issued through a Quyết định")
     signer: Signer
     period: PlanPeriod
     timezone: str = "Asia/Ho_Chi_Minh"

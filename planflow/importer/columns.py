@@ -22,23 +22,31 @@ class Role(StrEnum):
     SUPPORT = "support"
     TIME = "time"
     BUDGET = "budget"
+    FUNDING = "funding"
+    PRODUCT = "product"
     TARGET = "target"
     NOTES = "notes"
     OTHER = "other"
 
 
+# "Cơ quan/Đơn vị", "Cơ quan, đơn vị", "Đơn vị/Địa phương" … before "chủ trì", "phối hợp".
+_BODIES = r"(?:cơ quan|đơn vị|bộ phận|địa phương|sở, ngành)(?:\s*[/,]\s*(?:cơ quan|đơn vị|địa phương))*\s*"
 # Checked in order: the first pattern that matches the start of a header cell wins.
 _HEADER_PATTERNS: tuple[tuple[Role, str], ...] = (
     (Role.INDEX, r"(?:s[ốo]\s*)?s?tt\b\.?"),
-    (Role.SUPPORT, r"(?:đơn vị|cơ quan|cơ quan/đơn vị|đơn vị/cơ quan)?\s*(?:chủ trì\s+)?phối hợp"),
-    (Role.LEAD, r"(?:đơn vị|cơ quan|cơ quan/đơn vị|đơn vị/cơ quan|bộ phận)\s*(?:chủ trì|thực hiện|"
-                r"phụ trách|theo dõi|đầu mối|chịu trách nhiệm)|chủ trì|người thực hiện|phân công"),
-    (Role.TIME, r"thời gian|thời hạn|tiến độ|hạn hoàn thành|mốc thời gian"),
-    (Role.BUDGET, r"kinh ph|dự toán|ngân sách|nguồn vốn"),
+    (Role.SUPPORT, rf"(?:{_BODIES})?(?:chủ trì\s+)?phối hợp"),
+    (Role.LEAD, rf"{_BODIES}(?:chủ trì|thực hiện|phụ trách|theo dõi|đầu mối|chịu trách nhiệm|tham mưu)|"
+                r"chủ trì|người thực hiện|phân công|trách nhiệm thực hiện"),
+    (Role.TIME, r"thời gian|thời hạn|tiến độ|hạn hoàn thành|mốc thời gian|lộ trình|năm thực hiện"),
+    (Role.FUNDING, r"nguồn (?:kinh phí|vốn|ngân sách|lực)"),
+    (Role.BUDGET, r"kinh ph|dự toán|ngân sách|tổng (?:mức )?(?:vốn|kinh phí)"),
     (Role.TARGET, r"chỉ tiêu|mục tiêu"),
-    (Role.TASK, r"(?:tên\s+)?(?:nhiệm vụ|hoạt động|nội dung (?:nhiệm vụ|công việc|hoạt động|thực hiện)|"
-                r"công việc|nội dung công việc|tên nhiệm vụ|nhiệm vụ/hoạt động)"),
-    (Role.CONTENT, r"nội dung|sản phẩm|kết quả|yêu cầu|hình thức"),
+    (Role.TASK, r"(?:tên\s+)?(?:nhiệm vụ|hoạt động|"
+                r"nội dung\s*[/,]?\s*(?:nhiệm vụ|công việc|hoạt động|thực hiện|chương trình)|"
+                r"công việc|giải pháp|tên (?:đề án|dự án|chương trình|văn bản|sản phẩm)|"
+                r"đề án|dự án|chương trình)"),
+    (Role.PRODUCT, r"sản phẩm|kết quả|hình thức (?:văn bản|sản phẩm)|yêu cầu sản phẩm"),
+    (Role.CONTENT, r"nội dung|yêu cầu|hình thức"),
     (Role.NOTES, r"ghi chú"),
 )  # fmt: skip
 
@@ -60,8 +68,11 @@ def header_roles(cells: tuple[str, ...] | list[str]) -> list[Role] | None:
     """Roles of a header row, or None when the row is not a header: it needs a task
     column and at least two other known columns (lead, time, index …)."""
     roles = [role_of(c) or Role.OTHER for c in cells]
+    if Role.TASK not in roles and Role.CONTENT in roles:
+        # "STT | Nội dung | Đơn vị chủ trì | …": the content column is the task column.
+        roles[roles.index(Role.CONTENT)] = Role.TASK
     known = [r for r in roles if r is not Role.OTHER]
-    if Role.TASK not in roles or len(known) < 3:
+    if Role.TASK not in roles or len(known) < 3 or not ({Role.LEAD, Role.TIME} & set(roles)):
         return None
     if roles.count(Role.TASK) > 1:
         # "Nhiệm vụ | Nội dung nhiệm vụ": the second is the content.

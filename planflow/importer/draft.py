@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from planflow.importer.doctype import Decision
 from planflow.importer.timing import ReadTime
 from planflow.importer.unitnames import UnitRef
 
@@ -32,7 +33,8 @@ class TaskDraft:
     where: str
     label: str | None = None
     section: str | None = None
-    source: str = "body"  # body, appendix (table), both
+    source: str = "body"  # body, appendix (table), both, duties (Tổ chức thực hiện)
+    owner: str | None = None  # the unit heading it is listed under ("2. Sở Tài chính"), if any
     lead: list[UnitRef] = field(default_factory=list)
     support: list[UnitRef] = field(default_factory=list)
     guide: list[UnitRef] = field(default_factory=list)
@@ -45,6 +47,8 @@ class TaskDraft:
     audience: str | None = None
     modality: str | None = None
     content: str | None = None
+    products: str | None = None  # "Sản phẩm", "Kết quả dự kiến"
+    funding: str | None = None  # "Nguồn kinh phí" as written
     notes: list[str] = field(default_factory=list)
     doubts: dict[str, str] = field(default_factory=dict)  # field -> what to check
     text: str = ""  # all of the item's words, for matching body and appendix
@@ -91,6 +95,7 @@ class PlanDraft:
     kind: str  # txt, docx, pdf
     year: int | None = None
     document_number: str | None = None
+    decision: Decision | None = None  # the Quyết định the plan is issued with, if any
     title: str | None = None
     issuer: str | None = None
     place: str | None = None

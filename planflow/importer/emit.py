@@ -180,6 +180,10 @@ def write_draft(draft: PlanDraft, directory: UnitDirectory | None, plan_id: str 
         w.check(
             0, "ngày ban hành để trống trong văn bản (hoặc không tìm thấy); thêm issued: YYYY-MM-DD khi có"
         )
+    if draft.decision is not None:
+        w.lines.append("decision:")
+        w.field(2, "number", draft.decision.number)
+        w.field(2, "issued", draft.decision.issued)
     _signer(w, draft)
     w.check(
         0,
@@ -298,7 +302,7 @@ def _task(w: _Writer, task: TaskDraft, units: Units, standing: str, ids: set[str
     _when(w, 4, task.time, task.doubts.get("when"), year)
     _targets(w, 4, task.targets)
     w.field(4, "budget", task.budget, task.doubts.get("budget"))
-    for name in ("venue", "participants", "audience", "modality", "content"):
+    for name in ("venue", "participants", "audience", "modality", "content", "products", "funding"):
         w.field(4, name, getattr(task, name))
     w.field(4, "notes", " | ".join(dict.fromkeys(task.notes)) or None)
 

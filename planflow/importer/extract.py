@@ -11,7 +11,8 @@ import re
 from decimal import Decimal
 
 from planflow.errors import DocumentError
-from planflow.importer.document import DOUBTFUL, Block, Line, SourceDocument
+from planflow.importer.doctype import Decision, block_lines, classify
+from planflow.importer.document import DOUBTFUL, SourceDocument
 from planflow.importer.draft import PlanDraft, ReportDraft, TaskDraft
 from planflow.importer.duties import read_duties, report_duties, standing_unit
 from planflow.importer.header import (
@@ -19,54 +20,69 @@ from planflow.importer.header import (
     read_distribution,
     read_header,
     read_objectives,
+    read_period_from_title,
     read_plan_time_and_budget,
     read_signature,
+    read_signature_lines,
     read_title,
 )
 from planflow.importer.layout import clean_layout
 from planflow.importer.outline import Node, build_outline, paragraphs
-from planflow.importer.tables import read_table
-from planflow.importer.tasks import BodyContext, body_tasks, words
+from planflow.importer.tables import join_continued, read_table
+from planflow.importer.tasks import BodyContext, body_tasks, duty_tasks, tasks_in_appendix, words
 from planflow.importer.unitnames import Matcher
 from planflow.schema import UnitDirectory
 from planflow.when import normalize
-
-_TYPES = {
-    "quyết định": "Quyết định",
-    "báo cáo": "Báo cáo",
-    "công văn": "Công văn",
-    "thông báo": "Thông báo",
-    "tờ trình": "Tờ trình",
-    "nghị quyết": "Nghị quyết",
-    "giấy mời": "Giấy mời",
-}
 
 
 def extract(document: SourceDocument, directory: UnitDirectory | None, year: int | None = None) -> PlanDraft:
     """The plan draft of ``document``; DocumentError when it is not a plan."""
     layout = clean_layout(document.blocks)
-    root = build_outline(paragraphs(layout.blocks))
+    kind = classify(layout.blocks, document.path)
+    root = build_outline(paragraphs(join_continued(layout.blocks[kind.start :])))
     draft = PlanDraft(
         source=document.path, kind=document.kind, year=year, footnotes=document.footnotes + layout.footnotes
     )
     draft.warnings += document.notes  # what the reader could only half read (OCR, text boxes)
-    _check_type(layout.blocks, document)
     read_header(layout.blocks, draft)
+    if kind.decision is not None:
+        _decision_header(draft, kind.decision)
     read_title(root, draft)
     matcher = Matcher(directory, draft.place)
     context = BodyContext(matcher, draft.year)
     body = body_tasks(root, context)
     tables, table_reports = _tables(root, context, draft)
+    if not any(t.lead for t in body) and not any(tables) and not _appendix_unread(root):
+        # the parts on tasks assign nothing: the units' duties give the work out
+        assigned = duty_tasks(root, context)
+        if len(assigned) >= 3:
+            tables = [assigned]
     draft.tasks = merge_duplicates(body, tables)
+    if tasks_in_appendix(root) or any(t.source == "duties" for rows in tables for t in rows):
+        draft.tasks = drop_descriptions(draft.tasks, tables)
+    elif len([t for t in body if t.owner]) >= 3:
+        # the plan gives its tasks out unit by unit: general measures beside them assign nothing
+        draft.tasks = drop_descriptions(draft.tasks, [[t for t in body if t.owner]])
+    if not draft.tasks and _appendix_unread(root):
+        raise DocumentError(
+            f"{document.path}: văn bản là một Kế hoạch nhưng không tìm thấy nhiệm vụ nào: các nhiệm vụ ở "
+            "phụ lục, và bảng của phụ lục không đọc được (các ô bị dàn thành từng dòng); hãy dùng file "
+            ".docx hoặc .pdf gốc"
+        )
     if not draft.tasks:
         raise DocumentError(
-            f"{document.path}: không tìm thấy nhiệm vụ nào (không có mục “Nội dung”, “Nhiệm vụ”, "
-            "“Các hoạt động” hay bảng nhiệm vụ); đây có phải một Kế hoạch không?"
+            f"{document.path}: văn bản là một Kế hoạch nhưng không tìm thấy nhiệm vụ nào (không có mục "
+            "“Nội dung”, “Nhiệm vụ”, “Các hoạt động” hay bảng nhiệm vụ); kiểm tra lại file (thiếu phụ lục?)"
         )
     read_bases(root, draft)
     read_objectives(root, draft)
     read_plan_time_and_budget(root, draft)
+    read_period_from_title(draft)
+    if draft.year is None and draft.period is not None:
+        draft.year = draft.period[0].year
     read_signature(root, draft)
+    if draft.signer is None:
+        read_signature_lines(block_lines(layout.blocks), draft)
     read_distribution(root, draft)
     duties = read_duties(root, matcher)
     standing = standing_unit(duties)
@@ -89,18 +105,23 @@ def _ocr_doubts(draft: PlanDraft) -> None:
                 task.doubt(name, "tên đơn vị đọc bằng OCR không chắc chắn; đối chiếu bản giấy")
 
 
-def _check_type(blocks: list[Block], document: SourceDocument) -> None:
-    """The document type is the line in capitals under the header: KẾ HOẠCH, not BÁO CÁO."""
-    heads = [normalize(b.text) for b in blocks[:30] if isinstance(b, Line) and b.text.strip()]
-    if any(h.startswith(("kế hoạch", "chương trình")) for h in heads):
-        return
-    for head in heads:
-        for key, name in _TYPES.items():
-            if head == key:
-                raise DocumentError(
-                    f"{document.path}: văn bản này là {name}, không phải Kế hoạch; "
-                    "planflow import chỉ nhận Kế hoạch (…/KH-…)"
-                )
+
+def _appendix_unread(root: Node) -> bool:
+    """The parts on tasks point to an appendix, and the appendix has no table that could be
+    read (its table flattened into lines): its tasks are missing, the duties are no substitute."""
+    appendices = [n for n in root.children if n.kind == "appendix"]
+    return tasks_in_appendix(root) and any(not any(c.kind == "table" for c in n.walk()) for n in appendices)
+
+
+def _decision_header(draft: PlanDraft, decision: Decision) -> None:
+    """A plan issued through a decision has no number of its own: the header read is the
+    decision's, so its number and date complete what the attachment line says."""
+    number = decision.number
+    if draft.document_number and "/QĐ" in draft.document_number.upper():
+        number = number or draft.document_number
+        draft.document_number = None
+        draft.doubts.pop("document_number", None)
+    draft.decision = Decision(number, decision.issued or draft.issued)
 
 
 def _tables(
@@ -182,6 +203,16 @@ def merge_duplicates(body: list[TaskDraft], tables: list[list[TaskDraft]]) -> li
             else:
                 extra.append(row)
     return tasks + extra
+
+
+def drop_descriptions(tasks: list[TaskDraft], tables: list[list[TaskDraft]]) -> list[TaskDraft]:
+    """When the plan's part on tasks sends the reader to an appendix table that names the
+    lead units, the body's items that name no unit and no time, and repeat no row,
+    describe (a roadmap, directions): they assign nothing, the table is the task list."""
+    rows = [row for rows in tables for row in rows]
+    if len([r for r in rows if r.lead]) < 3:
+        return tasks
+    return [t for t in tasks if t.source != "body" or t.lead or t.support or t.time is not None]
 
 
 def _pairs(rows: list[TaskDraft], tasks: list[TaskDraft]) -> dict[int, int]:

@@ -26,19 +26,24 @@ _LABELS: tuple[tuple[str, str], ...] = (
     ("audience", r"đối tượng(?: tham gia| tham dự| áp dụng| thụ hưởng)?"),
     ("modality", r"hình thức(?: tổ chức| thực hiện| triển khai)?|phương thức(?: thực hiện| triển khai)?"),
     ("targets", r"mục tiêu|chỉ tiêu|kết quả cần đạt|yêu cầu cần đạt"),
+    ("funding", r"nguồn (?:kinh phí|vốn)(?: thực hiện)?"),
     ("budget", r"kinh phí(?: thực hiện| dự kiến)?(?: \(triệu đồng\))?|dự toán(?: kinh phí)?"),
-    ("content", r"nội dung(?: thực hiện| chính| hoạt động)?|sản phẩm(?: đầu ra)?"),
+    ("products", r"sản phẩm(?: dự kiến| đầu ra| chính)?|kết quả (?:dự kiến|đầu ra)"),
+    ("content", r"nội dung(?: thực hiện| chính| hoạt động)?"),
 )  # fmt: skip
 _START = [(name, re.compile(rf"^(?:{pattern})\s*:\s*", re.IGNORECASE)) for name, pattern in _LABELS]
 _INLINE = re.compile(
-    r"(?<=[.;])\s+((?:thời gian(?: thực hiện)?|mục tiêu|chỉ tiêu|địa điểm|thành phần|đối tượng))\s*:\s*",
+    r"(?:(?<=[.;])\s+|\s*\(\s*)((?:(?:đơn vị|cơ quan)(?:/đơn vị)? )?(?:chủ trì|phối hợp)(?: thực hiện)?|"
+    r"thời (?:gian|hạn)(?: thực hiện| hoàn thành| dự kiến)?|tiến độ|mục tiêu|chỉ tiêu|địa điểm|thành phần|"
+    r"đối tượng|(?:nguồn )?kinh phí(?: thực hiện)?|sản phẩm(?: dự kiến)?|kết quả dự kiến)\s*:\s*",
     re.IGNORECASE,
 )
 
 
 @dataclass(frozen=True)
 class Field:
-    name: str  # lead, support, guide, when, venue, participants, audience, modality, targets, budget, content
+    name: str  # lead, support, guide, when, venue, participants, audience, modality, targets, budget,
+    # funding, products, content
     label: str
     value: str
 
@@ -59,11 +64,14 @@ def split_inline_fields(text: str) -> tuple[str, list[Field]]:
     matches = list(_INLINE.finditer(text))
     if not matches:
         return text, []
-    head = text[: matches[0].start()].strip()
+    head = text[: matches[0].start()].strip().rstrip(" ;,(")
     found: list[Field] = []
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        parsed = field_of(text[match.start(1) : end].strip())
+        value = text[match.start(1) : end].strip()
+        if "(" in text[: match.start(1)] and ")" in value:
+            value = value[: value.index(")")]  # "(Đơn vị chủ trì: Sở X; thời gian: 2026)"
+        parsed = field_of(value.strip(" ;"))
         if parsed is not None:
             found.append(parsed)
     return head, found

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from planflow.importer.document import Block, Line
+from planflow.importer.columns import header_roles
+from planflow.importer.doctype import block_lines
+from planflow.importer.document import Block, Line, Table
 from planflow.importer.draft import PlanDraft, Signer
 from planflow.importer.outline import Node, is_caps, split_marker
 from planflow.importer.quantities import money_in, targets_in
@@ -25,6 +27,15 @@ _NUMBER = re.compile(r"Số\s*:\s*([^\s]*?)\s*/\s*([A-ZĐ][A-ZĐ0-9\-]*)")
 _PLACE_DATE = re.compile(
     r"(?P<place>[A-ZÀ-ỸĐ][^\d,:;/]{1,40}?),\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})"
 )
+_JOINED_PLACE_DATE = re.compile(
+    r"(?P<place>(?:[A-ZÀ-ỸĐ][^\s,;:\d]*|phố|xã|thị|trấn)(?:\s+(?:[A-ZÀ-ỸĐ][^\s,;:\d]*|phố|xã|trấn)){0,5})"
+    r"\s*,\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})"
+)
+_JOINED_BODY = re.compile(
+    r"(?:(?:Ủ|U)[YỶ]\s+BAN\s+NHÂN\s+DÂN|UBND)\s+(XÃ|PHƯỜNG|THỊ TRẤN|HUYỆN|QUẬN|THỊ XÃ|THÀNH PHỐ|TỈNH)\s+"
+    r"((?:(?!CỘNG\b)[A-ZÀ-ỸĐ]+\s*){1,4})"
+)
+_CAPS_ISSUER = re.compile(r"^\s*((?:(?!CỘNG\b)[A-ZÀ-ỸĐ,\-]+\s+){2,12})(?=CỘNG\s+H)")
 _ISSUER_SENTENCE = re.compile(
     r"(?:Ủy ban nhân dân|UBND)\s+(xã|phường|thị trấn|huyện|tỉnh|thành phố)\s+((?:[A-ZÀ-ỸĐ][^\s,;.]*\s?){1,4})"
     r"(?=\s*(?:ban hành|xây dựng|triển khai))",
@@ -33,13 +44,18 @@ _AREA = re.compile(
     r"trên địa bàn\s+(xã|phường|thị trấn|huyện|tỉnh|thành phố)\s+((?:[A-ZÀ-ỸĐ][^\s,;.]*\s?){1,4})"
 )
 _DOCUMENT_REF = re.compile(r"\bsố\s+\d|\d+\s*/\s*[A-ZĐ]|\d+-[A-ZĐ]+/")
-_TITLE_STOP = re.compile(r"^(?:căn cứ|thực hiện|[ivx]+\.\s)", re.IGNORECASE)
+_ATTACHMENT_NOTE = re.compile(r"\s*\((?:ban hành\s+)?kèm theo\b.*$", re.IGNORECASE)
+_TITLE_STOP = re.compile(
+    r"^(?:căn cứ|thực hiện|kính gửi|\(?(?:ban hành )?kèm theo|[ivx]+\.\s)", re.IGNORECASE
+)
 _PERSON = re.compile(r"^(?:[A-ZÀ-ỸĐ][a-zà-ỹđ]+\s+){1,5}[A-ZÀ-ỸĐ][a-zà-ỹđ]+$")
 
 
-def read_header(lines: list[Block], draft: PlanDraft) -> None:
-    """Issuing body, number, place, date and year from the first lines."""
-    head = [b.text for b in lines[:40] if isinstance(b, Line)]
+def read_header(blocks: list[Block], draft: PlanDraft) -> None:
+    """Issuing body, number, place, date and year from the first lines, wherever they sit:
+    running text, or the layout table of a Word file (task tables are skipped)."""
+    layout = [b for b in blocks if isinstance(b, Line) or not _is_task_table(b)]
+    head = [text for _, text in block_lines(layout)[:60]]
     for index, text in enumerate(head):
         if draft.issuer is None and _BODY.search(text) and is_caps(_MOTTO.sub("", text).strip() or "X"):
             after = [_LEVEL.match(_MOTTO.sub("", t).strip()) for t in head[index + 1 : index + 4]]
@@ -49,20 +65,57 @@ def read_header(lines: list[Block], draft: PlanDraft) -> None:
                 draft.place = draft.place or _title_case(level.group(2))
         number = _NUMBER.search(text)
         if number and draft.document_number is None:
-            digits = number.group(1).strip()
-            draft.document_number = f"{digits or '…'}/{number.group(2)}"
-            if not digits:
-                draft.doubts["document_number"] = "số văn bản để trống trong bản ký"
+            _number(number, draft)
         place_date = _PLACE_DATE.search(_NUMBER.sub("", text))
-        if place_date and draft.year is None:
-            draft.place = place_date.group("place").strip()
-            draft.year = int(place_date.group("y"))
-            day, month = place_date.group("d"), place_date.group("m")
-            if day and month:
-                try:
-                    draft.issued = dt.date(draft.year, int(month), int(day))
-                except ValueError:
-                    draft.warnings.append(f"ngày ban hành “{place_date.group(0)}” không tồn tại")
+        if place_date and draft.issued is None:
+            _place_date(place_date, draft)
+    _joined_header(" ".join(head[:40]), draft)
+
+
+def _is_task_table(block: Block) -> bool:
+    return isinstance(block, Table) and any(header_roles(list(row)) for row in block.rows[:4])
+
+
+def _number(number: re.Match[str], draft: PlanDraft) -> None:
+    digits = number.group(1).strip()
+    draft.document_number = f"{digits or '…'}/{number.group(2)}"
+    if not digits:
+        draft.doubts["document_number"] = "số văn bản để trống trong bản ký"
+
+
+def _place_date(found: re.Match[str], draft: PlanDraft) -> None:
+    year = int(found.group("y"))
+    draft.place = draft.place or found.group("place").strip()
+    draft.year = draft.year or year
+    day, month = found.group("d"), found.group("m")
+    if day and month:
+        try:
+            draft.issued = dt.date(year, int(month), int(day))
+        except ValueError:
+            draft.warnings.append(f"ngày ban hành “{found.group(0)}” không tồn tại")
+
+
+def _joined_header(text: str, draft: PlanDraft) -> None:
+    """The header again as one text: a portal page or a narrow table cell breaks its lines
+    anywhere ("ỦY BAN NHÂN" / "DÂN" / "TỈNH ĐỒNG THÁP", "Đồng Tháp," / "ngày 19 tháng 11 …")."""
+    if draft.document_number is None:
+        number = _NUMBER.search(text)
+        if number:
+            _number(number, draft)
+    if draft.issued is None:
+        found = _JOINED_PLACE_DATE.search(_NUMBER.sub("", text))
+        if found:
+            _place_date(found, draft)
+    if draft.issuer is None:
+        body = _JOINED_BODY.search(text)
+        if body:
+            draft.issuer = f"Ủy ban nhân dân {body.group(1).lower()} {_title_case(body.group(2))}"
+            draft.place = draft.place or _title_case(body.group(2))
+            return
+        other = _CAPS_ISSUER.match(text)
+        if other and other.group(1).strip():
+            draft.issuer = _title_case(other.group(1).strip(" -,"))
+            draft.doubts["issuer"] = "tên cơ quan ban hành viết hoa trong văn bản; kiểm tra cách viết"
 
 
 def _title_case(text: str) -> str:
@@ -84,6 +137,7 @@ def read_title(root: Node, draft: PlanDraft) -> None:
                 break
             parts.append(following.text)
         title = re.sub(r"^(?:về việc|v/v)\s*:?\s*", "", " ".join(parts), flags=re.IGNORECASE).strip(" .")
+        title = _ATTACHMENT_NOTE.sub("", title).strip(" .")
         if title:
             draft.title = title[:1].upper() + title[1:]
         break
@@ -180,6 +234,34 @@ def read_plan_time_and_budget(root: Node, draft: PlanDraft) -> None:
                 draft.budget_total = amount
 
 
+_TITLE_YEARS = re.compile(r"(?:giai đoạn|thời kỳ|từ năm|năm)\s*(20\d\d)\s*(?:-|–|—|đến(?: năm)?)\s*(20\d\d)")
+_TITLE_UNTIL = re.compile(r"đến năm\s+(20\d\d)")
+_TITLE_YEAR = re.compile(r"(?<!đến )năm\s+(20\d\d)\b(?!\s*[-–—])")
+
+
+def read_period_from_title(draft: PlanDraft) -> None:
+    """The plan's years from its title: "giai đoạn 2026 - 2030", "03 năm 2026-2028", "… đến
+    năm 2035" (from the year it is issued), or one "năm 2026"; a term of office ("nhiệm kỳ
+    2026 - 2031") is no period of the plan."""
+    if draft.period is not None or not draft.title:
+        return
+    title = normalize(draft.title)
+    span = _TITLE_YEARS.search(title)
+    until = _TITLE_UNTIL.search(title)
+    single = [int(y) for y in _TITLE_YEAR.findall(title)]
+    if span and int(span.group(2)) > int(span.group(1)):
+        first, last, source = int(span.group(1)), int(span.group(2)), span.group(0)
+    elif until and draft.issued and int(until.group(1)) > draft.issued.year:
+        first, last, source = draft.issued.year, int(until.group(1)), until.group(0)
+    elif len(set(single)) == 1 and not until:
+        first = last = single[0]
+        source = f"năm {first}"
+    else:
+        return
+    draft.period = (dt.date(first, 1, 1), dt.date(last, 12, 31))
+    draft.period_source = f"tiêu đề: {source.strip()}"
+
+
 def _time_phrase(text: str) -> str:
     match = re.search(
         r"(?:từ ngày|từ)\s+\d{1,2}/\d{1,2}(?:/\d{4})?\s*(?:đến|-|–)\s*(?:ngày\s+)?\d{1,2}/\d{1,2}/\d{4}", text
@@ -230,3 +312,84 @@ def read_distribution(root: Node, draft: PlanDraft) -> None:
                 text = f"{text[: note.start()].strip(' ;')} ({note.group(1)})"
             if text:
                 draft.distribution.append(text if not text.lower().startswith("lưu") else text + ".")
+
+
+# Titles of signers (Decree 30/2020, Art. 8 and Appendix I), longest first.
+_POSITIONS = (
+    "PHÓ CHỦ TỊCH", "CHỦ TỊCH", "PHÓ THỦ TƯỚNG", "THỦ TƯỚNG", "THỨ TRƯỞNG", "BỘ TRƯỞNG",
+    "PHÓ GIÁM ĐỐC", "GIÁM ĐỐC", "PHÓ TRƯỞNG BAN", "TRƯỞNG BAN", "PHÓ CHÁNH VĂN PHÒNG", "CHÁNH VĂN PHÒNG",
+    "PHÓ TRƯỞNG PHÒNG", "TRƯỞNG PHÒNG", "PHÓ BÍ THƯ", "BÍ THƯ", "PHÓ CỤC TRƯỞNG", "CỤC TRƯỞNG",
+    "PHÓ VỤ TRƯỞNG", "VỤ TRƯỞNG", "PHÓ HIỆU TRƯỞNG", "HIỆU TRƯỞNG", "PHÓ CHÁNH THANH TRA", "CHÁNH THANH TRA",
+)  # fmt: skip
+_AUTHORITY = re.compile(r"^(?:TM|KT|Q|TL|TUQ)\s*\.")
+_SIGNED = re.compile(r"^\(?\s*(?:đã ký|ký|signed)[^)]*\)?$", re.IGNORECASE)
+
+
+def read_signature_lines(lines: list[tuple[int, str]], draft: PlanDraft) -> None:
+    """The last signature block of the document, wherever it sits (a layout table, lines
+    broken anywhere): "TM. ỦY BAN NHÂN DÂN" / "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH" / name."""
+    texts = [part for _, t in lines for part in _split_signed_name(_right_column(t))]
+    starts = [i for i, t in enumerate(texts) if _AUTHORITY.match(t) or t in _POSITIONS]
+    if not starts:
+        return
+    first = starts[-1]
+    while first - 1 in starts:
+        first -= 1
+    # "TM. ỦY BAN NHÂN" / "DÂN" / "KT. CHỦ TỊCH": a broken authority line just above
+    above = [i for i in range(max(0, first - 3), first) if _AUTHORITY.match(texts[i])]
+    if above and all(is_caps(t) for t in texts[above[0] : first]):
+        first = above[0]
+    caps: list[str] = []
+    name: list[str] = []
+    for text in texts[first : first + 10]:
+        if _SIGNED.match(text):
+            continue
+        if is_caps(text) and not name:
+            caps.append(text)
+        elif not is_caps(text) and re.fullmatch(r"(?:[A-ZÀ-ỸĐ][a-zà-ỹđ]*\s*)+", text):
+            name.append(text)
+        elif name:
+            break
+    person = " ".join(" ".join(name).split())
+    if not caps or not _PERSON.match(person):
+        return
+    authority, title = _authority_and_title(" ".join(caps))
+    draft.signer = Signer(authority, title, person)
+
+
+def _right_column(text: str) -> str:
+    """Text taken from a PDF runs the two columns under the body together ("- Lưu: VT, KGVX;
+    KT. CHỦ TỊCH"): the distribution list on the left, the signature on the right."""
+    if not re.match(r"^(?:-|nơi nhận)", text, re.IGNORECASE):
+        return text
+    marker = re.search(r"\s((?:TM|KT|Q|TL|TUQ)\s*\.\s*[A-ZÀ-ỸĐ].*)$", text)
+    if marker:
+        return marker.group(1)
+    tail = text.rsplit(";", 1)[-1].strip() if ";" in text else ""
+    if tail in _POSITIONS or (tail and _PERSON.match(tail) and not is_caps(tail)):
+        return tail
+    return text
+
+
+def _split_signed_name(text: str) -> list[str]:
+    """A signature block flattened onto one line ("KT. CHỦ TỊCH PHÓ CHỦ TỊCH Đào Mỹ"): the
+    capitals, then the name."""
+    words = text.split()
+    size = 0
+    while size < min(len(words), 5) and words[-1 - size][:1].isupper() and words[-1 - size][1:].islower():
+        size += 1
+    caps = " ".join(words[: len(words) - size])
+    if size < 2 or not _AUTHORITY.match(caps) or not is_caps(caps):
+        return [text]
+    return [caps, " ".join(words[len(words) - size :])]
+
+
+def _authority_and_title(caps: str) -> tuple[str | None, str]:
+    """ "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH" → ("TM. ỦY BAN NHÂN DÂN\\nKT. CHỦ TỊCH",
+    "PHÓ CHỦ TỊCH"): the title is the position at the end, the rest is who it signs for."""
+    text = " ".join(caps.split())
+    title = next((p for p in _POSITIONS if text.endswith(p)), "CHỦ TỊCH")
+    rest = text[: len(text) - len(title)].strip() if text.endswith(title) else text
+    parts = [p.strip() for p in re.split(r"\s+(?=(?:TM|KT|Q|TL|TUQ)\s*\.)", rest) if p.strip()]
+    authority = "\n".join(re.sub(r"^(TM|KT|Q|TL|TUQ)\s*\.\s*", r"\1. ", p) for p in parts)
+    return authority or None, title

@@ -31,6 +31,7 @@ _RANK = {"roman": 1, "number": 2, "letter": 6, "dash": 7, "plus": 8}
 # Parts of the document's frame: each closes whatever item was open.
 FRAME = ("appendix", "recipients", "signature", "closing")
 _SIGNATURE = re.compile(r"^(?:TM|KT|Q|TL|TUQ)\s*\.\s*[A-ZÀ-ỸĐ]|^(?:PHÓ\s+)?CHỦ\s+TỊCH\b")
+_BARE_MARKER = re.compile(rf"^(?:{_ROMAN}|\d{{1,2}}(?:\.\d{{1,2}}){{0,3}}|[a-zđ])\s*[.)]$")
 _SENTENCE_END = re.compile(r"(?:[.;:!?…]|\./\.|[.;:]\s*[”\"»)])\s*$")
 _OPENERS = re.compile(
     r"^(?:Căn cứ|Thực hiện\b|[Nn]ơi nhận|Kính gửi|Số\s*:|KẾ HOẠCH\s*$|Kế hoạch\s*$|[Pp]h[ụu] l[ụu]c|PHỤ LỤC|"
@@ -93,14 +94,19 @@ def paragraphs(blocks: list[Block]) -> list[Paragraph | Table]:
     """Lines joined into paragraphs; tables kept in their place."""
     out: list[Paragraph | Table] = []
     current: Paragraph | None = None
+    marker = ""
     for block in blocks:
         if isinstance(block, Table):
             current = None
             out.append(block)
             continue
         text = _tidy(block.text)
-        if not text:
+        if not any(c.isalnum() for c in text):
+            continue  # blank, or a rule drawn with dashes or bars (under the issuer's name)
+        if _BARE_MARKER.match(text):
+            marker = text  # "III." alone on its line: the heading's words follow
             continue
+        text, marker = f"{marker} {text}".strip(), ""
         kind, label, rest = split_marker(text)
         if current is None or _starts_paragraph(current, text, kind):
             current = Paragraph(rest if kind else text, block.where, kind, label)
@@ -151,12 +157,18 @@ def split_marker(text: str) -> tuple[str | None, str | None, str]:
 def _starts_paragraph(current: Paragraph, text: str, kind: str | None) -> bool:
     if kind is not None or _OPENERS.match(text) or field_of(text) is not None:
         return True
-    if is_caps(text) and not is_caps(current.text):
+    if is_caps(text) and not _upper(current.text):
         return True
     if is_caps(current.text) and not is_caps(text):
         return True  # a heading in capitals ends at the first line in lower case
     starts_upper = text[:1].isupper() or text[:1] in '“"('
     return bool(starts_upper and _SENTENCE_END.search(current.text))
+
+
+def _upper(text: str) -> bool:
+    """Capitals only, however short ("III. LỘ" broken before "TRÌNH THỰC HIỆN")."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
 
 
 def is_caps(text: str) -> bool:

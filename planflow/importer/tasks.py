@@ -14,12 +14,21 @@ from dataclasses import dataclass
 from planflow.importer.draft import TaskDraft
 from planflow.importer.fields import Field, field_of, split_inline_fields
 from planflow.importer.outline import FRAME, Node, heading_key
+from planflow.importer.owners import rejoin, roles_from_prose, unit_heading
 from planflow.importer.quantities import million_vnd, money_in, targets_in
 from planflow.importer.timing import ReadTime, read_time
 from planflow.importer.unitnames import Matcher, NameKind, UnitRef
 from planflow.when import normalize
 
 _SECTION_ROLES: tuple[tuple[str, str], ...] = (
+    (
+        "review",
+        r"^(?:tình hình|kết quả thực hiện|đánh giá|dự báo|bối cảnh|thực trạng|sự cần thiết)"
+        r"(?!.*\bvà (?:các )?(?:nhiệm vụ|giải pháp))",
+    ),
+    ("tasks", r"(?:nhiệm vụ|giải pháp) tổ chức thực hiện"),  # the measures, not who does what
+    # an emulation campaign's contents and criteria are what is judged, not work given out
+    ("criteria", r"^(?:nội dung|tiêu chí|tiêu chuẩn|đối tượng)[^.]*thi đua"),
     ("duties", r"tổ chức thực hiện|phân công (?:nhiệm vụ|trách nhiệm)|trách nhiệm thực hiện"),
     ("bases", r"^căn cứ"),
     ("budget", r"^kinh phí|nguồn (?:kinh phí|vốn)|^dự toán"),
@@ -31,10 +40,21 @@ _SECTION_ROLES: tuple[tuple[str, str], ...] = (
 )
 _PROSE_TIME = re.compile(
     r"(?:thời gian[^.;:]*?|đến hết|trước|từ|trong|vào)\s+(?:ngày\s+)?"
-    r"(?:\d{1,2}/\d{1,2}(?:/\d{4})?(?:\s*[-–]\s*\d{1,2}/\d{1,2}(?:/\d{4})?)?|tháng\s+\d{1,2}/\d{4})",
+    r"(?:\d{1,2}/\d{1,2}(?:/\d{4})?(?:\s*[-–]\s*\d{1,2}/\d{1,2}(?:/\d{4})?)?|tháng\s+\d{1,2}/\d{4}|"
+    r"quý\s+[IV]+(?:/\d{4})?)",
     re.IGNORECASE,
 )
 _COLON_TITLE = re.compile(r"^(?P<head>[^:]{12,160}?):\s+(?P<rest>[A-ZĐÀ-Ỹ“\"].{40,})$")
+_DESCRIPTIVE = re.compile(
+    r"^(?:mục tiêu|mục đích|yêu cầu|quan điểm|tầm nhìn|định hướng|căn cứ|chỉ tiêu|tình hình|bối cảnh|"
+    r"thực trạng|sự cần thiết|dự báo|đối tượng|phạm vi|thời gian|tiêu chuẩn|tiêu chí|danh hiệu|"
+    r"hình thức khen thưởng|cơ cấu giải thưởng)"
+)
+_REPORTING = re.compile(
+    r"^(?:là cơ quan (?:thường trực|đầu mối)|(?:định kỳ[^,;]*,?\s*)?(?:tổng hợp,?\s*)?báo cáo|"
+    r"theo dõi, đôn đốc|chủ trì,? theo dõi|trong quá trình thực hiện|theo dõi\b[^.]*\bbáo cáo)"
+)
+_POINTER = re.compile(r"phụ lục|biểu (?:mẫu|kèm theo)|danh mục (?:kèm theo|chi tiết)", re.IGNORECASE)
 _PARTNERS = re.compile(r"\((?:phối hợp(?: với)?|cùng)\s+([^)]*)\)", re.IGNORECASE)
 
 
@@ -65,19 +85,90 @@ def body_tasks(root: Node, context: BodyContext) -> list[TaskDraft]:
 
 
 def _collect(node: Node, context: BodyContext, top: bool = False) -> list[TaskDraft]:
-    if node.kind == "table" or (not top and section_role(node) == "theme"):
+    if node.kind == "table" or (not top and (section_role(node) == "theme" or _descriptive(node))):
         return []
     items = [c for c in node.children if c.kind != "table" and field_of(c.text) is None]
     fields = [c for c in node.children if c.kind != "table" and field_of(c.text) is not None]
+    owner = None if top or fields else unit_heading(node, context.matcher)
+    if owner is not None:
+        return _owned(node, items, owner, context)
     if not top and (fields or not items):
         return [_task(node, context)]
     tasks: list[TaskDraft] = []
     for child in items:
         tasks += _collect(child, context)
     _share_trailing_field(node, items, tasks, context)
-    if not items and top and node.body:
+    if not items and top and node.body and not _points_elsewhere(node):
         tasks.append(_task(node, context))
     return tasks
+
+
+def _descriptive(node: Node) -> bool:
+    """A heading inside a part on tasks that introduces no tasks: objectives, vision,
+    targets, the situation ("2. Mục tiêu cụ thể", "a) Tầm nhìn đến năm 2045")."""
+    has_items = any(c.kind != "table" for c in node.children) or bool(node.body)
+    return has_items and len(node.text.split()) <= 10 and bool(_DESCRIPTIVE.match(heading_key(node)))
+
+
+def _owned(node: Node, items: list[Node], owner: list[UnitRef], context: BodyContext) -> list[TaskDraft]:
+    """The tasks under a unit heading, led by that unit unless they name their own lead;
+    without sub-items each paragraph under it is one task."""
+    tasks: list[TaskDraft] = []
+    for child in items:
+        tasks += _collect(child, context)
+    if not items:
+        for number, paragraph in enumerate(node.body, start=1):
+            item = Node("dash", "-", paragraph, node.where, parent=node)
+            task = _task(item, context, label=f"{_label(node)} (ý {number})")
+            tasks.append(task)
+    for task in tasks:
+        task.owner = node.text.strip(" .:;")
+        if not task.lead:
+            # "Các sở, ngành; Ủy ban nhân dân các xã, phường" lead as a group when no one body is named
+            units = [r for r in owner if r.kind is NameKind.UNIT]
+            task.lead = units or list(owner)
+            task.support += [r for r in owner if r not in task.lead]
+            task.notes.append(f"Đơn vị chủ trì theo đề mục “{node.text.strip(' .:;')}”")
+    return tasks
+
+
+def duty_tasks(root: Node, context: BodyContext) -> list[TaskDraft]:
+    """The duties of "Tổ chức thực hiện" written unit by unit, as tasks led by their unit:
+    for a plan whose parts on tasks assign nothing, they are where the work is given out.
+    Sentences about monitoring and reporting stay duties (report obligations)."""
+    out: list[TaskDraft] = []
+    for part in root.children:
+        if part.kind != "roman" or section_role(part) != "duties":
+            continue
+        for item in part.children:
+            owner = unit_heading(item, context.matcher)
+            if owner is None:
+                continue
+            items = [c for c in item.children if c.kind != "table"]
+            out += [
+                t for t in _owned(item, items, owner, context) if not _REPORTING.match(normalize(t.title))
+            ]
+    for task in out:
+        task.source = "duties"
+    return out
+
+
+def tasks_in_appendix(root: Node) -> bool:
+    """Whether a part on tasks ("III. NHIỆM VỤ VÀ GIẢI PHÁP (chi tiết Phụ lục đính kèm)")
+    lists none itself and points to an appendix."""
+    for part in root.children:
+        if part.kind in FRAME or part.kind in ("text", "table") or section_role(part) != "tasks":
+            continue
+        items = [c for c in part.children if c.kind != "table"]
+        if not items and _points_elsewhere(part):
+            return True
+    return False
+
+
+def _points_elsewhere(node: Node) -> bool:
+    """ "Chi tiết tại Phụ lục kèm theo": a part that only sends the reader to an appendix."""
+    text = " ".join([node.text, *node.body])
+    return bool(_POINTER.search(text)) and len(text.split()) <= 40
 
 
 def _share_trailing_field(
@@ -128,7 +219,7 @@ def _shorten(text: str, size: int) -> str:
     return text if len(text) <= size else text[: size - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _task(node: Node, context: BodyContext) -> TaskDraft:
+def _task(node: Node, context: BodyContext, label: str | None = None) -> TaskDraft:
     head, inline = split_inline_fields(node.text)
     title, content = _split_title(head)
     fields: list[Field] = list(inline)
@@ -152,13 +243,15 @@ def _task(node: Node, context: BodyContext) -> TaskDraft:
     task = TaskDraft(
         title=title,
         where=node.where,
-        label=_label(node),
+        label=label or _label(node),
         section=_section(node),
         text=" ".join([node.text, *node.body]),
     )
     _apply_fields(task, fields, context)
     if extra:
         task.content = _join(task.content, " ".join(e for e in extra if e))
+    if not task.lead:
+        roles_from_prose(task, context.matcher)
     _time_from_prose(task, context)
     task.targets += [t for t in targets_in(title) if t.text not in {x.text for x in task.targets}]
     return task
@@ -211,7 +304,7 @@ def _apply_fields(task: TaskDraft, fields: list[Field], context: BodyContext) ->
 def add_units(task: TaskDraft, found: Field, value: str, matcher: Matcher) -> None:
     partners = _PARTNERS.findall(value)
     value = _PARTNERS.sub("", value)
-    refs = matcher.refs_glued(value)
+    refs = rejoin(matcher.refs_glued(value), matcher)
     if found.name == "support" and re.search(r"chủ trì phối hợp", found.label, re.IGNORECASE):
         task.notes.append(f"{found.label}: {value}")
     target: list[UnitRef] = getattr(task, found.name)
@@ -239,6 +332,7 @@ def _time_from_prose(task: TaskDraft, context: BodyContext) -> None:
         r"^thời gian[^0-9]*?(?=(?:ngày|từ|trong|trước|tháng)\b|\d)", "", match.group(0), flags=re.I
     )
     phrase = re.sub(r"^đến hết\s+", "trước ", phrase, flags=re.IGNORECASE)
+    phrase = re.sub(r"^(?:trong|vào)\s+(?=quý)", "", phrase, flags=re.IGNORECASE)
     time = read_time(phrase, context.year)
     if time.when is not None:
         task.time = ReadTime(match.group(0).strip(), time.when)
