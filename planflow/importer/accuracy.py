@@ -38,9 +38,8 @@ from typing import Any
 from planflow.importer.draft import PlanDraft, ReportDraft, TaskDraft
 from planflow.importer.timing import ReadTime
 from planflow.importer.unitnames import Matcher, expand
-from planflow.periods import due_window, series
+from planflow.periods import due_window, series, yearly_periods
 from planflow.when import (
-    Cadence,
     DayWhen,
     DeadlineWhen,
     EventWhen,
@@ -155,7 +154,9 @@ def when_facts(when: When, year: int | None) -> Facts:
 def _due_days(when: RecurringWhen, year: int | None) -> frozenset[tuple[int, int]]:
     """The (month, day) of each due date in one sample year, before any day-off shift."""
     sample = year or dt.date.today().year
-    periods = series(dt.date(sample, 1, 1), dt.date(sample, 12, 31), tuple(Cadence(c) for c in when.every))
+    first, last = dt.date(sample, 1, 1), dt.date(sample, 12, 31)
+    # the compiler's own expansion: fixed days of every year, else the cadences' periods
+    periods = yearly_periods(first, last, when.on) if when.on else series(first, last, when.every)
     calendar_ = WorkCalendar()
     dues = (due_window(p, when.due, calendar_, DayOffRule.KEEP)[1] for p in periods)
     return frozenset((d.month, d.day) for d in dues)
