@@ -67,7 +67,8 @@ def test_an_imported_draft_is_refused_until_reviewed(tmp_path: Path) -> None:
     (root / "units").mkdir(parents=True)
     shutil.copy(REPO / "definitions" / "units" / "loc-tan.yaml", root / "units")
     code, _, err = run_cli("import", str(SEEDS / "000_088173a80a5e89d2.txt"), "-d", str(root))
-    draft = root / "plans" / "loc-tan-2025.yaml"
+    # seed 000 has no number yet ("Số: …/KH-UBND"): its id is place, year and the title's first words
+    draft = root / "plans" / "loc-tan-2025-to-chuc-cac-hoat-dong-huong.yaml"
     assert code == 0
     assert f"Rà soát rồi chạy: planflow validate --strict {draft}" in err
     assert run_cli("validate", str(draft))[0] == 0

@@ -78,7 +78,7 @@ trước ngày 30/10/2026.
     (report,) = draft.reports
     assert _who(report) == ("Sở Khoa học và Công nghệ", ["Bộ Khoa học và Công nghệ"])
     assert report.time is not None and report.time.when == DeadlineWhen(
-        text="trước ngày 30/10/2026", by=dt.date(2026, 10, 30)
+        text="trước ngày 30/10/2026", by=dt.date(2026, 10, 30), before=True
     )
     assert (report.kind, report.doubts) == ("thematic", {})
     assert draft.standing_unit is not None and draft.standing_unit.name == "Sở Khoa học và Công nghệ"
@@ -333,7 +333,7 @@ lịch để tổng hợp, báo cáo UBND tỉnh trước ngày 15/9/2026.
     (report,) = draft.reports
     assert _who(report) == ("Sở Văn hóa, Thể thao và Du lịch", ["UBND tỉnh"])
     assert report.time is not None and report.time.when == DeadlineWhen(
-        text="trước ngày 15/9/2026", by=dt.date(2026, 9, 15)
+        text="trước ngày 15/9/2026", by=dt.date(2026, 9, 15), before=True
     )
     assert _inputs(report) == [("các cơ quan, đơn vị, địa phương", None)]
 
