@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import sys
 from collections.abc import Iterator
@@ -12,12 +13,13 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from planflow.errors import DefinitionError, PlanflowError
 from planflow.settings import Settings, load_settings
 from planflow.status import parse_as_of
-from planflow.store.db import open_store
+from planflow.store.db import open_store, store_error
 
 if TYPE_CHECKING:
     from planflow.loader import Definitions
@@ -52,7 +54,9 @@ def exit_with_error(message: str, code: int = 1) -> NoReturn:
 
 @contextmanager
 def handled() -> Iterator[None]:
-    """Turn planflow's errors into a message and exit code: never a traceback."""
+    """Turn planflow's errors into a message and exit code: never a traceback. This is the
+    one place where the database's refusals (``store_error``) and the file system's become
+    a message too, whichever command met them."""
     try:
         yield
     except DefinitionError as exc:
@@ -61,6 +65,19 @@ def handled() -> Iterator[None]:
         raise typer.Exit(1) from None
     except PlanflowError as exc:
         exit_with_error(str(exc))
+    except DBAPIError as exc:
+        exit_with_error(str(store_error(exc, load_settings().effective_database_url)))
+    except OSError as exc:
+        exit_with_error(_os_message(exc))
+
+
+def _os_message(exc: OSError) -> str:
+    where = f" {exc.filename}" if exc.filename else ""
+    if exc.errno == errno.ENOSPC:
+        return f"không ghi được{where}: đĩa đầy; giải phóng chỗ trống rồi chạy lại"
+    if exc.errno == errno.EROFS:
+        return f"không ghi được{where}: ổ đĩa chỉ đọc; chọn thư mục khác hoặc đặt PLANFLOW_HOME"
+    return f"không đọc/ghi được{where} ({exc.strerror or exc}); kiểm tra đường dẫn và quyền truy cập"
 
 
 def settings(definitions: Path | None = None) -> Settings:
