@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import URL, Engine, create_engine, event, inspect, text
+from sqlalchemy import URL, Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -170,6 +170,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 MIGRATION_LOCK = 0x706C616E666C6F77  # "planflow"
 
 
+WRITERS_LOCK = MIGRATION_LOCK + 1
+
+
+def lock_writers(session: Session) -> None:
+    """Wait until no other transaction is storing definitions, and keep others waiting
+    until this one ends. PostgreSQL: an advisory lock. SQLite: the database's write lock,
+    taken by a write that changes nothing (the busy timeout bounds the wait); it must come
+    before this transaction reads, or another commit in between makes SQLite refuse it."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITERS_LOCK})
+    else:
+        session.execute(text("UPDATE alembic_version SET version_num = version_num WHERE 1 = 0"))
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
@@ -217,25 +231,33 @@ def upgrade_to(engine: Engine, target: str = "head") -> None:
             # transaction, and the connection is not handed back to the pool with it.
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
             conn.commit()
+        # Commands that start together on a new or older store migrate one at a time; the
+        # others then find the schema current (Alembic's upgrade is a no-op).
+        if sqlite:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         try:
-            with conn.begin():
-                if conn.dialect.name == "postgresql":
-                    # Workers that start together after an upgrade migrate one at a time; the
-                    # others then find the schema current (Alembic's upgrade is a no-op).
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-                config.attributes["connection"] = conn
-                command.upgrade(config, target)
-                if sqlite:
-                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
-                    if broken is not None:
-                        raise StoreError(
-                            f"không nâng cấp được lược đồ cơ sở dữ liệu {_shown(engine.url)}: "
-                            f"bảng {broken[0]} có dòng trỏ tới {broken[2]} không tồn tại; "
-                            "cơ sở dữ liệu giữ nguyên"
-                        )
+            config.attributes["connection"] = conn
+            command.upgrade(config, target)
+            if sqlite:
+                _check_foreign_keys(conn, engine.url)
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
         finally:
             if sqlite:
                 conn.invalidate()
+
+
+def _check_foreign_keys(conn: Connection, url: URL) -> None:
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+    if broken is not None:
+        raise StoreError(
+            f"không nâng cấp được lược đồ cơ sở dữ liệu {_shown(url)}: bảng {broken[0]} có dòng "
+            f"trỏ tới {broken[2]} không tồn tại; cơ sở dữ liệu giữ nguyên"
+        )
 
 
 def open_store(url: str) -> sessionmaker[Session]:
