@@ -23,6 +23,7 @@ from planflow.cli.common import (
     JsonOption,
     as_of_value,
     console,
+    definitions,
     fmt_date,
     handled,
     print_json,
@@ -87,6 +88,9 @@ def check(
         config = settings(definitions_dir)
         moment = as_of_value(as_of)
         folder = str(config.definitions)
+        defs = definitions(config)  # an unknown plan or folder stops here, before a server starts
+        if plan_id:
+            defs.plan(plan_id)
         with local_prefect(config, verbose) as runs:
             if plan_id:
                 from planflow.flows.check_plan import CheckPlanParams, check_plan
