@@ -57,6 +57,7 @@ CASES: list[tuple[str, dict[str, str], int]] = [
     ("check khong-co -d {defs}", {}, 1),
     ("check --as-of 31/02/2026 -d {defs}", {}, 1),
     ("check --chunk-plans 0 -d {defs}", {}, 2),
+    ("report assemble khong-co -d {defs}", {}, 1),
     ("status -d {defs}", {"PLANFLOW_DATABASE_URL": "không phải url"}, 1),
     ("status -d {defs}", {"PLANFLOW_DATABASE_URL": "mysql://u@127.0.0.1/planflow"}, 1),
     ("sync -d {defs}", {"PLANFLOW_DATABASE_URL": CLOSED}, 1),
