@@ -198,34 +198,39 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
     except OSError as exc:
         raise DefinitionError([Problem(str(path), 1, 1, f"không đọc được file: {exc.strerror}")]) from None
     source = SourceMap(path, text)
+    try:
+        data = yamlfile.fast_load(text)
+    except (yaml.YAMLError, yamlfile.Refused, ValueError):
+        data = None  # the pure-Python parser below words the error and locates it
+    return (data if data is not None else _read_slowly(source)), source
+
+
+def _read_slowly(source: SourceMap) -> Any:
+    """The data by the pure-Python parser, or the file's first problem, located: a file
+    libyaml refused (or read, and the limits refused), or any file without libyaml."""
+    path, text = str(source.path), source.text
+    # libyaml refuses raw control characters, so only such a file needs looking at,
+    # character by character.
     control = yamlfile.first_control(text)
     if control is not None:
         line, column, char = control
         loc = yamlfile.field_at(text, line, column, _marks)
         raise DefinitionError([source.problem_at(line, column, loc, yamlfile.control_message(char))])
     try:
-        data = yamlfile.fast_load(text)
-    except (yaml.YAMLError, yamlfile.Refused):
-        data = None  # the pure-Python parser below words the error and locates it
-    if data is None:
-        try:
-            node = yamlfile.compose(text)
-            if node is None:
-                raise DefinitionError([Problem(str(path), 1, 1, "file trống")])
-            data = yamlfile.slow_load(node, {})
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            raise DefinitionError(
-                [Problem(str(path), line, column, f"lỗi cú pháp YAML: {_yaml_problem(exc)}")]
-            ) from None
-        except yaml.YAMLError as exc:
-            raise DefinitionError([Problem(str(path), 1, 1, f"lỗi cú pháp YAML: {exc}")]) from None
-        except yamlfile.Refused as exc:
-            raise DefinitionError(
-                [source.problem_at(exc.line, exc.column, exc.loc or (), str(exc))]
-            ) from None
-    return data, source
+        node = yamlfile.compose(text)
+        if node is None:
+            raise DefinitionError([Problem(path, 1, 1, "file trống")])
+        return yamlfile.slow_load(node, {})
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise DefinitionError(
+            [Problem(path, line, column, f"lỗi cú pháp YAML: {_yaml_problem(exc)}")]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise DefinitionError([Problem(path, 1, 1, f"lỗi cú pháp YAML: {exc}")]) from None
+    except yamlfile.Refused as exc:
+        raise DefinitionError([source.problem_at(exc.line, exc.column, exc.loc or (), str(exc))]) from None
 
 
 _YAML_PROBLEMS = {

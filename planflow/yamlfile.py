@@ -31,6 +31,8 @@ MAX_VALUES = 100_000
 # C0 controls but tab and line ends, DEL, C1 controls but NEL, surrogates, U+FFFE/U+FFFF.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
+_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]")
+"""An anchor (``&name`` after a separator), not an ampersand in prose ("VH & TT", "R&D")."""
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
@@ -68,38 +70,63 @@ class Builder:
 
     constructor: yaml.constructor.SafeConstructor
     marks: Marks | None = None
+    escapes: bool = True
+    """Whether the text has a backslash: without one, no escape made a control character."""
+    merges: bool = True
+    """Whether the text has ``<<``: without it, no mapping has a merge key."""
     count: int = 0
     active: set[int] = field(default_factory=set)
     merged: dict[int, int] = field(default_factory=dict)
 
-    def build(self, node: yaml.Node, loc: Loc = ()) -> Any:
+    def build(self, node: yaml.Node, loc: Loc = (), depth: int = 0) -> Any:
+        """``node`` as plain data; ``loc`` is its path when positions are recorded (the
+        fast path leaves it empty: building a tuple per value was a tenth of a read)."""
+        self.count += 1
+        if (
+            isinstance(node, yaml.ScalarNode)
+            and node.tag == _STR
+            and node.style != '"'
+            and self.marks is None
+        ):
+            return node.value  # the common case: a plain or single-quoted string
         if self.marks is not None:
             self.marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        self.count += 1
         if self.count > MAX_VALUES:
             raise Refused(node.start_mark, _too_many(), loc[:3])
-        if len(loc) > MAX_DEPTH:
+        if depth > MAX_DEPTH:
             raise Refused(
                 node.start_mark, f"cấu trúc lồng quá sâu (quá {MAX_DEPTH} cấp); viết phẳng lại", loc[:3]
             )
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, loc)
+        if self.marks is None:  # an alias to an ancestor recurses until the depth limit stops it
+            return self.collection(node, loc, depth)
         if id(node) in self.active:
             raise Refused(node.start_mark, "bí danh (alias) YAML trỏ vào chính nó; bỏ bí danh này", loc)
         self.active.add(id(node))
         try:
-            if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
-                return self.mapping(node, loc)
-            if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
-                return [self.build(child, (*loc, i)) for i, child in enumerate(node.value)]
-            return self.construct(node, loc)
+            return self.collection(node, loc, depth)
         finally:
             self.active.discard(id(node))
+
+    def collection(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
+        """A mapping, a sequence, or a value of another tag."""
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+            return self.mapping(node, loc, depth)
+        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+            paths = self.marks is not None
+            return [
+                self.build(child, (*loc, i) if paths else loc, depth + 1)
+                for i, child in enumerate(node.value)
+            ]
+        return self.construct(node, loc)
 
     def scalar(self, node: yaml.ScalarNode, loc: Loc) -> Any:
         if node.tag == _STR:
             value: str = node.value
-            found = CONTROL.search(value)
+            # Raw control characters are refused before parsing; only a double-quoted
+            # scalar can make one from an escape ("\0", "\x1b", "\u0000").
+            found = CONTROL.search(value) if self.escapes and node.style == '"' else None
             if found:
                 raise Refused(node.start_mark, control_message(found.group()), loc)
             return value
@@ -123,9 +150,9 @@ class Builder:
                 node.start_mark, f"giá trị YAML không đọc được ({reason}); sửa lại giá trị", loc
             ) from None
 
-    def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
-        merged = self.merged.get(id(node))
-        if merged is None:
+    def mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
+        merged = self.merged.get(id(node), 0) if self.merges else 0
+        if self.merges and any(key.tag == _MERGE for key, _ in node.value):
             own = sum(1 for key, _ in node.value if key.tag != _MERGE)
             try:
                 self.constructor.flatten_mapping(node)
@@ -137,20 +164,27 @@ class Builder:
                 ) from None
             merged = self.merged[id(node)] = len(node.value) - own
         out: dict[str, Any] = {}
-        seen: dict[str, yaml.Node] = {}
+        own_keys: set[str] = set()
+        paths = self.marks is not None
         for index, (key_node, value_node) in enumerate(node.value):
-            key = self.key(key_node, loc)
-            if index >= merged:  # a key of this mapping, not one brought by a merge
-                if key in seen:
-                    first = seen[key].start_mark.line + 1
-                    raise Refused(
-                        key_node.start_mark,
-                        f"khoá '{key}' ghi hai lần (lần đầu ở dòng {first}); giữ một lần",
-                        (*loc, key),
-                    )
-                seen[key] = key_node
-            out[key] = self.build(value_node, (*loc, key))
+            if type(key_node) is yaml.ScalarNode and key_node.tag == _STR and key_node.style != '"':
+                key = key_node.value
+            else:
+                key = self.key(key_node, loc)
+            if not merged:
+                if key in out:
+                    raise Refused(key_node.start_mark, self._twice(node, key), (*loc, key))
+            elif index >= merged:  # a key of this mapping, not one brought by a merge
+                if key in own_keys:
+                    raise Refused(key_node.start_mark, self._twice(node, key), (*loc, key))
+                own_keys.add(key)
+            out[key] = self.build(value_node, (*loc, key) if paths else loc, depth + 1)
         return out
+
+    @staticmethod
+    def _twice(node: yaml.MappingNode, key: str) -> str:
+        first = next(k.start_mark.line + 1 for k, _ in node.value if k.value == key)
+        return f"khoá '{key}' ghi hai lần (lần đầu ở dòng {first}); giữ một lần"
 
     def key(self, node: yaml.Node, loc: Loc) -> str:
         """A key as a string (safe_load would keep ``1:`` an int; the schema's keys are text);
@@ -282,9 +316,9 @@ def fast_load(text: str) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        if "&" in text:  # anchors, hence perhaps aliases
+        if "&" in text and _ANCHOR.search(text):  # aliases need an anchor
             check_expansion(node)
-        return Builder(loader).build(node)
+        return Builder(loader, escapes="\\" in text, merges="<<" in text).build(node)
     finally:
         loader.dispose()
 
