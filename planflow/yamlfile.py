@@ -124,8 +124,8 @@ class Builder:
     def scalar(self, node: yaml.ScalarNode, loc: Loc) -> Any:
         if node.tag == _STR:
             value: str = node.value
-            # Raw control characters are refused before parsing; only a double-quoted
-            # scalar can make one from an escape ("\0", "\x1b", "\u0000").
+            # Raw control characters are refused by libyaml (or the scan of the text); only
+            # a double-quoted scalar can make one from an escape ("\0", "\x1b", "\u0000").
             found = CONTROL.search(value) if self.escapes and node.style == '"' else None
             if found:
                 raise Refused(node.start_mark, control_message(found.group()), loc)
