@@ -29,6 +29,7 @@ def _wait(condition: Callable[[], bool], timeout: float) -> bool:
     return False
 
 
+@pytest.mark.prefect
 def test_kill_9_of_check_stops_its_server(defs_root: Path, tmp_path: Path) -> None:
     """``planflow check`` killed with SIGKILL while it runs: the server it started is gone
     within 5 s (it used to run on, 220 MB, a minute later)."""
