@@ -6,10 +6,18 @@ while its services are still recording the last task-run events, and prints
 CancelledError tracebacks. Here the server lives under PLANFLOW_HOME/prefect, and it is
 stopped only after (1) the client has sent every event and (2) the server has recorded
 the final state of every task run of the flow runs we made.
+
+Whatever ends the command (an error, Ctrl-C, kill -9), the server it started ends with
+it: it runs in a process group of its own and is told by the kernel when its parent
+dies (PR_SET_PDEATHSIG on Linux). Each local server is written down in
+PREFECT_HOME/servers/ with the command that owns it, and the next command stops any
+whose owner is gone (a machine without the parent-death signal, a crash of the kernel's
+bookkeeping, a server from an older planflow).
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -17,18 +25,22 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from uuid import UUID
 
+import prefect
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.events.worker import EventsWorker
-from prefect.server.api.server import SubprocessASGIServer
-from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.settings import PREFECT_API_URL, PREFECT_HOME, get_current_settings, temporary_settings
+
+from planflow.errors import PlanflowError
 
 _SETTLE_TIMEOUT_S = 30.0
+_PR_SET_PDEATHSIG = 1
+_SERVER_APP = "prefect.server.api.server:create_app"
 
 
 @contextmanager
@@ -43,15 +55,127 @@ def prefect_api() -> Iterator[list[UUID]]:
         yield runs
         EventsWorker.drain_all()
         return
-    server = SubprocessASGIServer()
-    server.start(timeout=120)
+    servers = Path(PREFECT_HOME.value()) / "servers"
+    stop_leftover_servers(servers)
+    port = free_port()
+    server = start_api_server(port)
+    record = record_server(servers, server.pid)
     try:
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        url = wait_healthy(server, port, timeout=120)
+        with temporary_settings(updates={PREFECT_API_URL: url}):
             yield runs
             EventsWorker.drain_all()
             wait_until_recorded(runs)
     finally:
-        server.stop()
+        stop_process_group(server, timeout=10)
+        record.unlink(missing_ok=True)
+
+
+def start_api_server(port: int) -> subprocess.Popen[bytes]:
+    """Prefect's API alone (no UI, no services) on 127.0.0.1:``port``, as Prefect's own
+    temporary server runs it, but in a process group of its own that dies with us."""
+    command = [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect.__module_path__.parent), "--factory",
+               _SERVER_APP, "--host", "127.0.0.1", "--port", str(port), "--log-level", "error",
+               "--lifespan", "on"]  # fmt: skip
+    env = {
+        **os.environ,
+        "PREFECT_UI_ENABLED": "0",
+        "PREFECT__SERVER_EPHEMERAL": "1",
+        "PREFECT__SERVER_FINAL": "1",
+        **get_current_settings().to_environment_variables(exclude_unset=True),
+    }
+    return subprocess.Popen(command, env=env, start_new_session=True, preexec_fn=die_with(os.getpid()))
+
+
+def die_with(parent: int) -> Callable[[], None]:
+    """What a child runs before it starts its program: ask the kernel for SIGTERM when
+    ``parent`` dies (Linux), and end at once if it already has."""
+
+    def watch() -> None:
+        if sys.platform == "linux":
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return watch
+
+
+def record_server(folder: Path, pid: int) -> Path:
+    """Write down a server this process started: ``<owner pid>.pid`` holding its pid."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{os.getpid()}.pid"
+    path.write_text(f"{pid}\n")
+    return path
+
+
+def stop_leftover_servers(folder: Path) -> list[int]:
+    """Stop every local server written down in ``folder`` whose owning command is gone
+    (never one of a command still running), and forget them; returns their pids."""
+    stopped = []
+    for path in sorted(folder.glob("*.pid")) if folder.is_dir() else []:
+        try:
+            owner, pid = int(path.stem), int(path.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            path.unlink(missing_ok=True)
+            continue
+        if alive(owner):
+            continue
+        if alive(pid) and any(name in _cmdline(pid) for name in (_SERVER_APP.encode(), b"server\0start")):
+            _stop_group(pid)
+            stopped.append(pid)
+        path.unlink(missing_ok=True)
+    return stopped
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, dead and not yet reaped, does not)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    return "\nState:\tZ" not in status
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _stop_group(pid: int, timeout: float = 10) -> None:
+    """SIGTERM to a process group that is not our child, SIGKILL if it outlives ``timeout``."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and alive(pid):
+            time.sleep(0.1)
+        if not alive(pid):
+            return
+
+
+def wait_healthy(server: subprocess.Popen[bytes], port: int, timeout: float) -> str:
+    """The API URL once the server answers its health check."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise PlanflowError(f"máy chủ Prefect cục bộ đã dừng khi khởi động (mã {server.returncode})")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return f"http://127.0.0.1:{port}/api"
+        except OSError:
+            time.sleep(0.2)
+    raise PlanflowError(f"máy chủ Prefect cục bộ chưa sẵn sàng sau {timeout:.0f} giây")
 
 
 def wait_until_recorded(flow_run_ids: list[UUID], timeout: float = _SETTLE_TIMEOUT_S) -> None:
@@ -91,7 +215,7 @@ def start_server(
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
         server = subprocess.Popen(cmd, env=dict(env), stdout=out, stderr=subprocess.STDOUT,
-                                  start_new_session=True)  # fmt: skip
+                                  start_new_session=True, preexec_fn=die_with(os.getpid()))  # fmt: skip
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -129,7 +253,9 @@ def prefect_server(home: Path) -> Iterator[str]:
         return
     port = free_port()
     env = {**os.environ, "PREFECT_HOME": str(home)}
+    stop_leftover_servers(home / "servers")
     server = start_server(port, env, home / "server.log")
+    record = record_server(home / "servers", server.pid)
     url = f"http://127.0.0.1:{port}/api"
     try:
         with temporary_settings(updates={PREFECT_API_URL: url}):
@@ -139,3 +265,4 @@ def prefect_server(home: Path) -> Iterator[str]:
     finally:
         os.environ.pop("PREFECT_API_URL", None)
         stop_process_group(server)
+        record.unlink(missing_ok=True)

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from planflow import yamlfile
 from planflow.errors import DefinitionError, NotFoundError, Problem
 from planflow.schema import Plan, UnitDirectory
 
@@ -43,6 +44,15 @@ _MESSAGES = {
     "model_type": "phải là một bảng khoá: giá trị",
     "dict_type": "phải là một bảng khoá: giá trị",
     "bool_parsing": "phải là true hoặc false",
+    "finite_number": "phải là một số hữu hạn",
+    "string_too_short": "không được để trống",
+}
+
+_BOUNDS = {
+    "less_than_equal": "phải nhỏ hơn hoặc bằng {le}",
+    "greater_than_equal": "phải lớn hơn hoặc bằng {ge}",
+    "less_than": "phải nhỏ hơn {lt}",
+    "greater_than": "phải lớn hơn {gt}",
 }
 
 
@@ -58,11 +68,7 @@ class SourceMap:
 
     @cached_property
     def marks(self) -> dict[Loc, tuple[int, int]]:
-        marks: dict[Loc, tuple[int, int]] = {}
-        node = _compose(self.text)
-        if node is not None:
-            _construct(node, (), marks, yaml.SafeLoader(""))
-        return marks
+        return _marks(self.text)
 
     def locate(self, loc: Sequence[str | int]) -> tuple[int, int]:
         """Line and column (1-based) of the deepest existing prefix of ``loc``."""
@@ -73,6 +79,9 @@ class SourceMap:
 
     def problem(self, loc: Sequence[str | int], message: str) -> Problem:
         line, column = self.locate(loc)
+        return self.problem_at(line, column, loc, message)
+
+    def problem_at(self, line: int, column: int, loc: Sequence[str | int], message: str) -> Problem:
         where = _dotted(loc)
         return Problem(str(self.path), line, column, f"{where}: {message}" if where else message)
 
@@ -174,8 +183,14 @@ def _dotted(loc: Sequence[str | int]) -> str:
 
 
 def read_yaml(path: Path) -> tuple[Any, SourceMap]:
-    """Parse one YAML file into plain data and its source map."""
+    """Parse one YAML file into plain data and its source map; every refusal is one
+    located problem (``planflow.yamlfile`` says what is refused and why)."""
     try:
+        size = path.stat().st_size
+        if size > yamlfile.MAX_BYTES:
+            megabytes = f"{size / 1e6:.1f}".replace(".", ",")
+            raise DefinitionError([Problem(str(path), 1, 1, f"file quá lớn ({megabytes} MB, tối đa 10 MB); "
+                                           "đây không phải một file định nghĩa")])  # fmt: skip
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise DefinitionError(
@@ -183,123 +198,65 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
         ) from None
     except OSError as exc:
         raise DefinitionError([Problem(str(path), 1, 1, f"không đọc được file: {exc.strerror}")]) from None
+    source = SourceMap(path, text)
     try:
-        data = _fast_load(text)
-    except yaml.YAMLError:
-        data = None  # the pure-Python parser below words the error
-    if data is None:
-        try:
-            node = _compose(text)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            raise DefinitionError(
-                [Problem(str(path), line, column, f"lỗi cú pháp YAML: {exc.problem or exc}")]
-            ) from None
+        data = yamlfile.fast_load(text)
+    except (yaml.YAMLError, yamlfile.Refused, ValueError):
+        data = None  # the pure-Python parser below words the error and locates it
+    return (data if data is not None else _read_slowly(source)), source
+
+
+def _read_slowly(source: SourceMap) -> Any:
+    """The data by the pure-Python parser, or the file's first problem, located: a file
+    libyaml refused (or read, and the limits refused), or any file without libyaml."""
+    path, text = str(source.path), source.text
+    # libyaml refuses raw control characters, so only such a file needs looking at,
+    # character by character.
+    control = yamlfile.first_control(text)
+    if control is not None:
+        line, column, char = control
+        loc = yamlfile.field_at(text, line, column, _marks)
+        raise DefinitionError([source.problem_at(line, column, loc, yamlfile.control_message(char))])
+    try:
+        node = yamlfile.compose(text)
         if node is None:
-            raise DefinitionError([Problem(str(path), 1, 1, "file trống")])
-        data = _construct(node, (), {}, yaml.SafeLoader(""))
-    return data, SourceMap(path, text)
+            raise DefinitionError([Problem(path, 1, 1, "file trống")])
+        return yamlfile.slow_load(node, {})
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise DefinitionError(
+            [Problem(path, line, column, f"lỗi cú pháp YAML: {_yaml_problem(exc)}")]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise DefinitionError([Problem(path, 1, 1, f"lỗi cú pháp YAML: {exc}")]) from None
+    except yamlfile.Refused as exc:
+        raise DefinitionError([source.problem_at(exc.line, exc.column, exc.loc or (), str(exc))]) from None
 
 
-def _compose(text: str) -> yaml.Node | None:
-    """The node tree of a document: libyaml's parser when PyYAML has it (about 20 times
-    faster, which counts with thousands of plans); on a syntax error the pure-Python
-    parser is asked again, so the message and its position stay the same either way."""
-    if _FAST_LOADER is not None:
-        try:
-            return yaml.compose(text, Loader=_FAST_LOADER)
-        except yaml.YAMLError:
-            pass
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+_YAML_PROBLEMS = {
+    "maximum nesting depth": "cấu trúc lồng quá sâu; viết phẳng lại",
+    "found undefined alias": "bí danh (*tên) chưa được đặt ở đâu (&tên); sửa tên bí danh",
+    "cannot start any token": "có ký tự không đứng đầu giá trị được (thụt lề bằng dấu cách, không dùng tab)",
+    "found another document": "file chỉ được có một tài liệu YAML; bỏ dòng '---' ở giữa",
+}
 
 
-_PLAIN_TAGS: dict[str, str] = {}
-"""Tag of a plain scalar by its text (it depends on nothing else): ids, unit names and keys
-come back thousands of times, and PyYAML's resolver tries its patterns on each."""
-_PLAIN_TAGS_MAX = 200_000
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    """The commonest of PyYAML's problems in Vietnamese, the others in its own words."""
+    problem = str(exc.problem or exc)
+    for words, vietnamese in _YAML_PROBLEMS.items():
+        if words in problem:
+            return vietnamese
+    return problem
 
 
-def _cached_loader() -> type[yaml.CSafeLoader] | None:
-    """libyaml's safe loader, remembering the tag of each plain scalar's text."""
-    base: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
-    if base is None:
-        return None
-
-    class Loader(base):  # type: ignore[valid-type,misc]
-        def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
-            if kind is not yaml.ScalarNode or not implicit[0]:
-                return str(super().resolve(kind, value, implicit))
-            tag = _PLAIN_TAGS.get(value)
-            if tag is None:
-                tag = str(super().resolve(kind, value, implicit))
-                if len(_PLAIN_TAGS) < _PLAIN_TAGS_MAX:
-                    _PLAIN_TAGS[value] = tag
-            return tag
-
-    return Loader
-
-
-_FAST_LOADER = _cached_loader()
-_STR = "tag:yaml.org,2002:str"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
-
-
-def _fast_load(text: str) -> Any:
-    """Plain data by libyaml's parser, built straight from the node tree: the same data as
-    ``_construct`` (keys as strings, no merge keys: ``<<`` stays an ordinary key, refused by
-    the schema), without the constructor's bookkeeping for every string, which was half of
-    reading a file. None when the document is empty or libyaml is missing."""
-    if _FAST_LOADER is None:
-        return None
-    loader = _FAST_LOADER(text)
-    try:
-        node = loader.get_single_node()
-        return None if node is None else _plain(node, loader, set())
-    finally:
-        loader.dispose()
-
-
-def _plain(node: yaml.Node, loader: yaml.CSafeLoader, active: set[int]) -> Any:
-    """``node`` as plain data; ``active`` holds the collections being built (an alias to one
-    of them is a recursive document: refused as PyYAML's constructor refuses it)."""
-    kind, tag = type(node), node.tag
-    if kind is yaml.ScalarNode and tag == _STR:
-        return node.value
-    if kind is yaml.ScalarNode or tag not in (_MAP, _SEQ):
-        return loader.construct_object(node, deep=True)
-    if id(node) in active:
-        raise yaml.constructor.ConstructorError(None, None, "found a recursive alias", node.start_mark)
-    active.add(id(node))
-    if kind is yaml.MappingNode:
-        out: Any = {_key(k, loader): _plain(v, loader, active) for k, v in node.value}
-    else:
-        out = [_plain(child, loader, active) for child in node.value]
-    active.discard(id(node))
-    return out
-
-
-def _key(node: yaml.Node, loader: yaml.CSafeLoader) -> str:
-    if type(node) is yaml.ScalarNode and node.tag == _STR:
-        return str(node.value)
-    return str(loader.construct_object(node, deep=True))
-
-
-def _construct(node: yaml.Node, loc: Loc, marks: dict[Loc, tuple[int, int]], loader: yaml.SafeLoader) -> Any:
-    """Plain data from a composed node, recording each value's position under its path."""
-    marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.ScalarNode) and node.tag == _STR:
-        return node.value  # the common case, without the constructor's bookkeeping
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = str(loader.construct_object(key_node))
-            out[key] = _construct(value_node, (*loc, key), marks, loader)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(child, (*loc, i), marks, loader) for i, child in enumerate(node.value)]
-    return loader.construct_object(node)
+def _marks(text: str) -> dict[Loc, tuple[int, int]]:
+    marks: dict[Loc, tuple[int, int]] = {}
+    node = yamlfile.compose(text)
+    if node is not None:
+        yamlfile.slow_load(node, marks)
+    return marks
 
 
 def _validate(model: type[M], data: Any, source: SourceMap, context: dict[str, Any]) -> M:
@@ -314,6 +271,10 @@ def _validate(model: type[M], data: Any, source: SourceMap, context: dict[str, A
             message = _MESSAGES.get(error["type"], error["msg"])
             if error["type"] == "value_error":
                 message = str(error["ctx"].get("error", error["msg"]))
+            elif error["type"] in _BOUNDS:
+                message = _BOUNDS[error["type"]].format(**error["ctx"])
+            elif error["type"] == "string_too_long":
+                message = f"dài quá {error['ctx']['max_length']} ký tự; rút ngắn lại"
             elif error["type"] == "extra_forbidden":
                 message = f"'{loc[-1]}' {message}"
             problems.append(source.problem(loc, message))

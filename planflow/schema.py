@@ -33,13 +33,22 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 
 
+SLUG_MAX = 100
+"""Longest id: the store keys an occurrence by plan, item, period and unit ids together
+(at most 400 characters) and PostgreSQL refuses a longer value."""
+
+
 def _slug(value: str) -> str:
+    if len(value) > SLUG_MAX:
+        raise ValueError(f"id dài {len(value)} ký tự, tối đa {SLUG_MAX}; rút ngắn lại")
     if not _SLUG.match(value):
         raise ValueError(f"'{value}' không phải id hợp lệ: chỉ dùng chữ thường không dấu, số, '-', '_', '.'")
     return value
 
 
 def _email(value: str) -> str:
+    if len(value) > 160:  # the store's recipient column, and more than any real address
+        raise ValueError(f"địa chỉ e-mail dài {len(value)} ký tự, tối đa 160")
     if not _EMAIL.match(value):
         raise ValueError(f"'{value}' không phải địa chỉ e-mail hợp lệ")
     return value
@@ -57,7 +66,7 @@ def _million_vnd(value: Any) -> Any:
 
 Slug = Annotated[str, AfterValidator(_slug)]
 Email = Annotated[str, AfterValidator(_email)]
-MillionVnd = Annotated[Decimal, BeforeValidator(_million_vnd), Field(ge=0)]
+MillionVnd = Annotated[Decimal, BeforeValidator(_million_vnd), Field(ge=0, allow_inf_nan=False)]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -159,7 +168,7 @@ class Target(_Definition):
     id: Slug | None = Field(default=None, description="defaults to the metric slugified")
     metric: Text
     comparator: Annotated[Comparator, BeforeValidator(_comparator)] = Comparator.GE
-    value: Decimal
+    value: Annotated[Decimal, Field(allow_inf_nan=False)]
     unit: str | None = None
     text: str | None = Field(default=None, description="the document's own wording")
 
@@ -220,7 +229,9 @@ class Task(_Definition):
     """One activity of the plan (nhiệm vụ, hoạt động)."""
 
     id: Slug
-    label: str | None = Field(default=None, description="as in the document: a), 2.3, III.1")
+    label: str | None = Field(
+        default=None, max_length=60, description="as in the document: a), 2.3, III.1"
+    )
     section: str | None = Field(default=None, description="the heading it sits under")
     title: Text
     lead: list[Text] = Field(min_length=1, description="lead units (chủ trì): ids or names")
@@ -340,7 +351,7 @@ class Plan(_Definition):
     """A plan (Kế hoạch), in ``definitions/plans/<id>.yaml``."""
 
     id: Slug
-    document_number: str | None = Field(default=None, description="e.g. 123/KH-UBND")
+    document_number: str | None = Field(default=None, max_length=120, description="e.g. 123/KH-UBND")
     title: Text
     issuer: Text = Field(description="issuing body, e.g. UBND xã Lộc Tấn")
     place: Text

@@ -23,6 +23,7 @@ from planflow.schema import UnitDirectory
 from planflow.status import ProgressStatus
 from planflow.store import repo
 from planflow.store.bulk import NewRows
+from planflow.store.db import lock_writers
 from planflow.store.models import OccurrenceRow, ProgressEventRow
 from planflow.units import UnitIndex
 
@@ -52,21 +53,13 @@ def sync_definitions(
     if plan_ids is None:
         repo.archive_plans_except(set(defs.plans), session=session, now=now)
     ids = list(plan_ids or sorted(defs.plans))
-    stored = repo.stored_sources(session=session)
+    unchanged, changed, added = _classify(defs, ids, session=session)
+    if changed or added:
+        # Other commands may be storing the same plans right now (the first use of a plan by
+        # several at once): wait for them, then look again at what is stored.
+        lock_writers(session)
+        unchanged, changed, added = _classify(defs, ids, session=session)
     stored_directories = repo.stored_directories(session=session)
-    unchanged: list[str] = []
-    changed: list[str] = []
-    added: list[str] = []
-    for plan_id in ids:
-        if plan_id not in defs.plans:
-            defs.plan(plan_id)  # says which plans there are
-        source = stored.get(plan_id)
-        if source is None:
-            added.append(plan_id)
-        elif source.live and source.digest == defs.source_digest(plan_id, source.units_directory):
-            unchanged.append(plan_id)
-        else:
-            changed.append(plan_id)
 
     if defs.strict:
         _refuse_unready(defs, changed + added)
@@ -106,6 +99,27 @@ def _refuse_unready(defs: Definitions, plan_ids: list[str]) -> None:
     problems = [p for plan_id in plan_ids for p in readiness(defs, plan_id)]
     if problems:
         raise DefinitionError(list(dict.fromkeys(problems)))
+
+
+def _classify(
+    defs: Definitions, ids: list[str], *, session: Session
+) -> tuple[list[str], list[str], list[str]]:
+    """The plans whose stored rows are current, those to update, those not stored yet."""
+    stored = repo.stored_sources(session=session)
+    unchanged: list[str] = []
+    changed: list[str] = []
+    added: list[str] = []
+    for plan_id in ids:
+        if plan_id not in defs.plans:
+            defs.plan(plan_id)  # says which plans there are
+        source = stored.get(plan_id)
+        if source is None:
+            added.append(plan_id)
+        elif source.live and source.digest == defs.source_digest(plan_id, source.units_directory):
+            unchanged.append(plan_id)
+        else:
+            changed.append(plan_id)
+    return unchanged, changed, added
 
 
 PlanStatus = PlanEvaluation

@@ -23,6 +23,7 @@ from planflow.cli.common import (
     JsonOption,
     as_of_value,
     console,
+    definitions,
     fmt_date,
     handled,
     print_json,
@@ -42,7 +43,12 @@ def quiet(verbose: bool) -> None:
 
 
 @contextmanager
-def local_prefect(config: Settings, verbose: bool) -> Iterator[list[UUID]]:
+def local_prefect(config: Settings, verbose: bool, plan_id: str | None = None) -> Iterator[list[UUID]]:
+    """Prefect's API for a command's flows, once the definitions folder and ``plan_id`` are
+    known to exist: a wrong argument fails at once, not after a server has started."""
+    defs = definitions(config)
+    if plan_id:
+        defs.plan(plan_id)
     quiet(verbose)
     from planflow.flows.env import configure_local_prefect
 
@@ -87,7 +93,7 @@ def check(
         config = settings(definitions_dir)
         moment = as_of_value(as_of)
         folder = str(config.definitions)
-        with local_prefect(config, verbose) as runs:
+        with local_prefect(config, verbose, plan_id) as runs:
             if plan_id:
                 from planflow.flows.check_plan import CheckPlanParams, check_plan
 

@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from planflow.errors import DefinitionError, PlanflowError
 from planflow.settings import Settings, load_settings
-from planflow.status import parse_as_of
-from planflow.store.db import open_store
+from planflow.status import parse_as_of, resolve_as_of
+from planflow.store.db import open_store, store_error
 
 if TYPE_CHECKING:
     from planflow.loader import Definitions
+    from planflow.schema import Plan
 
 console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -52,7 +56,9 @@ def exit_with_error(message: str, code: int = 1) -> NoReturn:
 
 @contextmanager
 def handled() -> Iterator[None]:
-    """Turn planflow's errors into a message and exit code: never a traceback."""
+    """Turn planflow's errors into a message and exit code: never a traceback. This is the
+    one place where the database's refusals (``store_error``) and the file system's become
+    a message too, whichever command met them."""
     try:
         yield
     except DefinitionError as exc:
@@ -61,6 +67,19 @@ def handled() -> Iterator[None]:
         raise typer.Exit(1) from None
     except PlanflowError as exc:
         exit_with_error(str(exc))
+    except DBAPIError as exc:
+        exit_with_error(str(store_error(exc, load_settings().effective_database_url)))
+    except OSError as exc:
+        exit_with_error(_os_message(exc))
+
+
+def _os_message(exc: OSError) -> str:
+    where = f" {exc.filename}" if exc.filename else ""
+    if exc.errno == errno.ENOSPC:
+        return f"không ghi được{where}: đĩa đầy; giải phóng chỗ trống rồi chạy lại"
+    if exc.errno == errno.EROFS:
+        return f"không ghi được{where}: ổ đĩa chỉ đọc; chọn thư mục khác hoặc đặt PLANFLOW_HOME"
+    return f"không đọc/ghi được{where} ({exc.strerror or exc}); kiểm tra đường dẫn và quyền truy cập"
 
 
 def settings(definitions: Path | None = None) -> Settings:
@@ -88,6 +107,36 @@ def session(config: Settings) -> Iterator[Session]:
 
 def as_of_value(text: str | None) -> dt.date | dt.datetime:
     return parse_as_of(text) if text else dt.datetime.now(dt.UTC)
+
+
+def event_moment(text: str | None, plan: Plan, option: str = "--at") -> dt.datetime | None:
+    """When a progress event given on the command line happened: a bare date means noon
+    of that day (it happened that day). A day still to come, or more than a year before
+    the plan's period (a mistyped year: 2100, 1900), is refused."""
+    if not text:
+        return None
+    try:
+        value = parse_as_of(text)
+    except PlanflowError:
+        raise PlanflowError(
+            f"{option} '{text.strip()}' không hợp lệ; ghi dạng 2025-10-08, 08/10/2025 hoặc 2025-10-08T14:30"
+        ) from None
+    day = value.date() if isinstance(value, dt.datetime) else value
+    today = now().astimezone(ZoneInfo(plan.timezone)).date()
+    if day > today + dt.timedelta(days=1):
+        raise PlanflowError(
+            f"{option} '{text.strip()}': ngày {day:%d/%m/%Y} chưa tới; tiến độ chỉ ghi việc đã xảy ra "
+            f"(hôm nay là {today:%d/%m/%Y})"
+        )
+    if day < plan.period.start - dt.timedelta(days=366):
+        raise PlanflowError(
+            f"{option} '{text.strip()}': ngày {day:%d/%m/%Y} trước kỳ kế hoạch hơn một năm (kế hoạch "
+            f"bắt đầu {plan.period.start:%d/%m/%Y}); kiểm tra lại năm"
+        )
+    moment = resolve_as_of(value, plan.timezone).instant
+    if len(text.strip()) <= 10:
+        moment = moment.replace(hour=12, minute=0, second=0, microsecond=0)
+    return moment
 
 
 def now() -> dt.datetime:

@@ -7,7 +7,7 @@ fast (together they cost a quarter of a second at import).
 
 from __future__ import annotations
 
-import datetime as dt
+import zipfile
 from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
@@ -22,17 +22,17 @@ from planflow.cli.common import (
     as_of_value,
     console,
     definitions,
+    event_moment,
     handled,
     now,
     print_json,
     session,
     settings,
 )
-from planflow.errors import NotFoundError, PlanflowError
+from planflow.errors import NotFoundError, PlanflowError, ProgressError
 from planflow.loader import Definitions
 from planflow.schema import Plan
 from planflow.service import PlanStatus, plan_status, record_progress, sync_definitions
-from planflow.status import parse_as_of, resolve_as_of
 from planflow.units import UnitIndex
 
 PlanArg = Annotated[str, typer.Argument(metavar="PLAN", help="Id kế hoạch.")]
@@ -122,6 +122,11 @@ def import_progress(
     with handled():
         if not path.is_file():
             raise NotFoundError(f"không có file {path}")
+        if path.suffix.lower() != ".xlsx" or not zipfile.is_zipfile(path):
+            raise ProgressError(
+                f"{path}: không phải bảng tính Excel .xlsx; dùng file do 'planflow export' tạo ra "
+                "(file .xls hoặc .ods: mở rồi lưu lại dạng .xlsx)"
+            )
         config = settings(definitions_dir)
         defs = definitions(config)
         with session(config) as s:
@@ -132,7 +137,7 @@ def import_progress(
                 return plan_status(plan_id, now(), session=s), plan, UnitIndex(defs.directory_for(plan))
 
             plan_id, changes = read_progress(path, load)
-            moment = _moment(at, defs.plan(plan_id))
+            moment = event_moment(at, defs.plan(plan_id))
             events = []
             if not dry_run:
                 for change in changes:
@@ -151,16 +156,6 @@ def import_progress(
             return
         verb = "Sẽ ghi" if dry_run else "Đã ghi"
         console.print(f"{verb} {len(changes)} sự kiện tiến độ cho '{plan_id}' từ {path}.")
-
-
-def _moment(at: str | None, plan: Plan) -> dt.datetime | None:
-    """--at as an instant; a bare date means noon of that day (it happened that day)."""
-    if not at:
-        return None
-    moment = resolve_as_of(parse_as_of(at), plan.timezone).instant
-    if len(at.strip()) <= 10:
-        moment = moment.replace(hour=12, minute=0, second=0, microsecond=0)
-    return moment
 
 
 def ics(

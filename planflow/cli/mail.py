@@ -133,6 +133,15 @@ def simulate(
     with handled():
         config = settings(definitions_dir)
         first, last = _day(start, "--from"), _day(end, "--to")
+        if first > last:
+            raise PlanflowError(
+                f"--from {first:%d/%m/%Y} sau --to {last:%d/%m/%Y}; ngày đầu phải trước hoặc bằng ngày cuối"
+            )
+        if (last - first).days >= _SIMULATE_MAX_DAYS:
+            raise PlanflowError(
+                f"từ --from {first:%d/%m/%Y} đến --to {last:%d/%m/%Y} là {(last - first).days + 1} ngày; "
+                f"mỗi lần chạy thử tối đa {_SIMULATE_MAX_DAYS} ngày"
+            )
         days = simulate_days(definitions(config), open_store(config.effective_database_url), first, last,
                              config=mail_config(config), plan_ids=[plan_id] if plan_id else None)  # fmt: skip
         if as_json:
@@ -150,8 +159,17 @@ def simulate(
                       f"{sum(steps.values())} thông báo; theo bước: {by_step}")  # fmt: skip
 
 
+_SIMULATE_MAX_DAYS = 731
+"""Two years of days: each simulated day runs a whole check."""
+
+
 def _day(text: str, option: str) -> dt.date:
     if not text:
         raise PlanflowError(f"thiếu {option} (vd. 2025-10-01)")
-    value = parse_as_of(text)
+    try:
+        value = parse_as_of(text)
+    except PlanflowError:
+        raise PlanflowError(
+            f"{option} '{text.strip()}' không hợp lệ; ghi dạng 2025-10-01 hoặc 01/10/2025"
+        ) from None
     return value.date() if isinstance(value, dt.datetime) else value

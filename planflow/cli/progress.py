@@ -11,6 +11,7 @@ from planflow.cli.common import (
     JsonOption,
     console,
     definitions,
+    event_moment,
     handled,
     now,
     print_json,
@@ -18,7 +19,7 @@ from planflow.cli.common import (
     settings,
 )
 from planflow.service import ProgressRequest, record_progress, sync_definitions
-from planflow.status import ProgressStatus, parse_as_of, resolve_as_of
+from planflow.status import ProgressStatus
 
 
 def progress(
@@ -45,10 +46,7 @@ def progress(
         config = settings(definitions_dir)
         defs = definitions(config)
         plan = defs.plan(plan_id)
-        when = resolve_as_of(parse_as_of(at), plan.timezone).instant if at else None
-        if at and when is not None and len(at.strip()) <= 10:
-            # A bare date means noon of that day, not its last instant: it happened that day.
-            when = when.replace(hour=12, minute=0, second=0, microsecond=0)
+        when = event_moment(at, plan)
         request = ProgressRequest(
             plan_id=plan_id, item_id=item_id, status=status, period=period, percent=percent,
             values=tuple(value or ()), note=note, evidence=evidence, by=by, at=when,

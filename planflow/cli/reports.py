@@ -227,7 +227,7 @@ def assemble(
     with handled():
         config = settings(definitions_dir)
         params_as_of = as_of_value(as_of)
-        with local_prefect(config, verbose) as runs:
+        with local_prefect(config, verbose, plan_id) as runs:
             from planflow.flows.assemble_reports import AssembleReportsParams, assemble_reports
 
             params = AssembleReportsParams(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
 
+from planflow.store.db import create_store_engine
 from planflow.store.models import Base
 
 config = context.config
@@ -16,9 +16,16 @@ def run_migrations() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
-    with engine.begin() as conn:
-        _run(conn)
+    # planflow's engine (the same URL spellings and connect timeout), and on SQLite the
+    # foreign keys off while tables are rebuilt, as planflow.store.db.upgrade_to does.
+    engine = create_store_engine(config.get_main_option("sqlalchemy.url") or "")
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        with conn.begin():
+            _run(conn)
+        conn.invalidate()
 
 
 def _run(connection: object) -> None:
