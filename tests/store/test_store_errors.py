@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from planflow.store.db import HEAD_REVISION
 from tests.cli.runner import PLANFLOW, run_cli
 from tests.conftest import postgres_schema_url
 
@@ -54,7 +55,7 @@ def test_postgres_spellings_use_psycopg(monkeypatch: pytest.MonkeyPatch, scheme:
     code, out, err = _migrate(monkeypatch, url.replace("postgresql+psycopg://", f"{scheme}://"))
     assert (code, err) == (0, "")
     assert out.startswith("postgresql+psycopg://")
-    assert out.endswith(": đã nâng cấp lược đồ (trống) → 0004.\n")
+    assert out.endswith(f": đã nâng cấp lược đồ (trống) → {HEAD_REVISION}.\n")
 
 
 def _closed_port() -> int:
