@@ -1,8 +1,9 @@
 """Render a report (Markdown, HTML, DOCX) and queue it by e-mail with its files attached.
 
-Markdown and HTML share one body template (``report_body.md.j2``; the HTML body is that
+Markdown and HTML share one body template (``report_body.md.j2``) and one appendix
+(``report_appendix.md.j2``: the task tables and the units' figures); the HTML is that
 Markdown converted by markdown-it, inside the Decree 30 header and signature of
-``report.html.j2``). The DOCX is ``templates/report.docx`` filled by docxtpl
+``report.html.j2``. The DOCX is ``templates/report.docx`` filled by docxtpl
 (``notifications/docx_render.py``), or the officers' own copy at
 ``<definitions>/templates/report.docx``.
 """
@@ -50,9 +51,10 @@ def render_markdown(ctx: ReportContext) -> str:
 
 
 def render_html(ctx: ReportContext) -> str:
-    body_md = _env().get_template("report_body.md.j2").render(r=ctx)
-    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(body_md)
-    return str(_env().get_template("report.html.j2").render(r=ctx, body=body))
+    markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
+    body = markdown.render(_env().get_template("report_body.md.j2").render(r=ctx))
+    appendix = markdown.render(_env().get_template("report_appendix.md.j2").render(r=ctx))
+    return str(_env().get_template("report.html.j2").render(r=ctx, body=body, appendix=appendix))
 
 
 def template_path(definitions: Path | None) -> Path:

@@ -22,21 +22,19 @@ from sqlalchemy.orm import Session
 from planflow.compiler import calendar_for
 from planflow.errors import NotFoundError, PlanflowError
 from planflow.loader import Definitions
+from planflow.report_content import Inputs, build_context, child_line
+from planflow.report_model import ChildLine, ReportContext
 from planflow.reports import (
-    ChildLine,
-    Inputs,
-    ReportContext,
     ReportState,
     ReportWindow,
-    build_context,
-    child_line,
     cycle_label,
     report_state,
     report_window,
+    worst_input,
 )
 from planflow.schema import Plan, ReportObligation
 from planflow.service import plan_status
-from planflow.status import OccurrenceStatus, resolve_as_of
+from planflow.status import OccurrenceStatus, Status, resolve_as_of
 from planflow.store import repo
 from planflow.store.models import ProgressEventRow, ReportFileRow, ReportVersionRow
 from planflow.units import UnitIndex
@@ -55,6 +53,7 @@ class ReportDuty:
     final_version: int | None
     inputs_total: int = 0
     inputs_received: int = 0
+    inputs_state: Status | None = None
 
     @property
     def key(self) -> str:
@@ -89,6 +88,8 @@ class ReportDuty:
             "state_label": self.state.label,
             "inputs_total": self.inputs_total,
             "inputs_received": self.inputs_received,
+            "inputs_state": self.inputs_state.value if self.inputs_state else None,
+            "inputs_state_label": self.inputs_state.label if self.inputs_state else None,
             "latest_version": self.latest_version,
             "final_version": self.final_version,
         }
@@ -135,7 +136,8 @@ def report_duties(
             prefix = item.key + "/"
             inputs = [s for s in status.items if s.facts.kind == "report_input" and s.key.startswith(prefix)]
             received = sum(1 for s in inputs if s.status.is_done)
-            duties.append(ReportDuty(plan, report, item, window, state, latest, final, len(inputs), received))
+            duties.append(ReportDuty(plan, report, item, window, state, latest, final, len(inputs), received,
+                                     worst_input(inputs)))  # fmt: skip
     return sorted(duties, key=lambda d: (d.window.due or dt.date.max, d.plan.id, d.key))
 
 
@@ -217,7 +219,7 @@ def _children(
     last = duty.window.due or duty.window.data_to
     for child in children:
         if child.id not in known:
-            lines.append(child_line(child, [], None, None))
+            lines.append(child_line(child, [], None, None, duty.window.data_to))
             continue
         items = plan_status(child.id, at, session=session).items
         owed = [
@@ -230,7 +232,7 @@ def _children(
         version = None
         if chosen is not None:
             version = _versions([chosen.key], session=session).get(chosen.key, (None, None))[1]
-        lines.append(child_line(child, items, chosen, version))
+        lines.append(child_line(child, items, chosen, version, duty.window.data_to))
     return lines
 
 
