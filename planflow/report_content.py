@@ -195,7 +195,9 @@ def split_note(note: str | None) -> dict[str, list[str]]:
 
 
 def _sentence(text: str) -> str:
+    """A quoted note as a sentence: capital first letter, closing full stop."""
     text = text.strip().rstrip(";")
+    text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "!", "?", ":")) else text + "."
 
 
@@ -349,9 +351,10 @@ def _targets(
     cutoff = window.data_to
     period = (plan.period.start, plan.period.end)
     figures: dict[str, list[Figure]] = {}
-    for s in [*items, *inputs]:
-        if s.facts.kind == "task" and s.facts.start is not None and s.facts.start > cutoff:
-            continue
+    tasks = [
+        s for s in items if s.facts.kind == "task" and (s.facts.start is None or s.facts.start <= cutoff)
+    ]
+    for s in [*tasks, *inputs]:
         source = names.get(s.facts.lead[0], s.facts.lead[0]) if s.facts.lead else ""
         for key, value in s.progress.values.items():
             figures.setdefault(key, []).append(
@@ -642,9 +645,8 @@ def _proposals(overdue: Sequence[TaskLine], counts: Mapping[str, int]) -> list[s
     out: list[str] = []
     late_units = sorted({u for t in overdue for u in t.lead})
     if late_units:
-        out.append(
-            "Đề nghị chỉ đạo " + ", ".join(late_units) + " khẩn trương hoàn thành các nhiệm vụ quá hạn."
-        )
+        names = ", ".join(u[:1].lower() + u[1:] if u.startswith("Các ") else u for u in late_units)
+        out.append(f"Đề nghị chỉ đạo {names} khẩn trương hoàn thành các nhiệm vụ quá hạn.")
     if counts["inputs_missing"] or counts["children_missing"]:
         out.append("Đề nghị các đơn vị, địa phương chưa báo cáo gửi báo cáo ngay để kịp tổng hợp.")
     return out

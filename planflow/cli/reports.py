@@ -94,6 +94,8 @@ def _table(duties: list[ReportDuty]) -> Table:
     for d in duties:
         w = d.window
         inputs = f"{d.inputs_received}/{d.inputs_total}" if d.inputs_total else "—"
+        if d.inputs_state is not None and d.inputs_received < d.inputs_total:
+            inputs += f" ({d.inputs_state.label.lower()})"  # the worst input, as the board shows it
         style = STATE_STYLE.get(d.state, "")
         state = f"[{style}]{d.state.label}[/]" if style else d.state.label
         versions = f"{d.latest_version or 0}" + (f" (gửi bản {d.final_version})" if d.final_version else "")
@@ -110,9 +112,12 @@ def build(
     ref: ReportRef,
     period: PeriodOption = None,
     as_of: AsOfOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="md, html hoặc docx.")] = "md",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="md, html, docx hoặc pdf (cần LibreOffice).")
+    ] = "md",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File kết quả (mặc định: in ra màn hình, trừ docx).")
+        Path | None,
+        typer.Option("--output", "-o", help="File kết quả (mặc định: in ra màn hình, trừ docx và pdf)."),
     ] = None,
     template: Annotated[
         Path | None, typer.Option("--template", help="Mẫu Word (.docx) thay cho mẫu mặc định.")
@@ -122,15 +127,15 @@ def build(
     """Lập một báo cáo tại thời điểm xét, không lưu và không gửi.
 
     Ví dụ: planflow report build loc-tan-2026/bao-cao-dinh-ky --period 2026-Q1 --as-of 2026-04-07 \
-    --format docx -o bc-quy1.docx
+    --format pdf -o bc-quy1.pdf
     """
     from planflow.notifications.report_service import build_files
 
     with handled():
-        if fmt not in ("md", "html", "docx"):
-            raise PlanflowError(f"--format '{fmt}' không hỗ trợ; chọn md, html hoặc docx")
-        if fmt == "docx" and output is None:
-            raise PlanflowError("bản docx cần --output, ví dụ -o bao-cao.docx")
+        if fmt not in ("md", "html", "docx", "pdf"):
+            raise PlanflowError(f"--format '{fmt}' không hỗ trợ; chọn md, html, docx hoặc pdf")
+        if fmt in ("docx", "pdf") and output is None:
+            raise PlanflowError(f"bản {fmt} cần --output, ví dụ -o bao-cao.{fmt}")
         if template is not None and not template.is_file():
             raise PlanflowError(f"không thấy mẫu Word '{template}'")
         config = settings(definitions_dir)

@@ -152,8 +152,10 @@ def test_bad_requests_say_what_to_do(tmp_path: Path, store_env: str) -> None:
     assert code == 1 and "không có báo cáo 'khong-co'; có: bao-cao-quy" in err
     code, _, err = run_cli("report", "build", "demo-2026", *d)
     assert code == 1 and "KẾ_HOẠCH/BÁO_CÁO" in err
+    code, _, err = run_cli("report", "build", REF, "--period", "2026-Q1", "-f", "odt", *d)
+    assert code == 1 and "chọn md, html, docx hoặc pdf" in err
     code, _, err = run_cli("report", "build", REF, "--period", "2026-Q1", "-f", "pdf", *d)
-    assert code == 1 and "chọn md, html hoặc docx" in err
+    assert code == 1 and "bản pdf cần --output, ví dụ -o bao-cao.pdf" in err
     code, _, err = run_cli("report", "build", REF, "--period", "2026-Q1", "-f", "docx", *d)
     assert code == 1 and "cần --output" in err
     assert "Traceback" not in err
@@ -233,3 +235,16 @@ def test_versions_and_send(tmp_path: Path, store_env: str, sessions: sessionmake
 
     items = {i["key"]: i for i in json.loads(status)["plans"][0]["items"]}
     assert items["demo-2026/bao-cao-quy/2026-Q1"]["status"] == "done_on_time"
+
+
+def test_pdf_without_libreoffice_says_how_to_install_it(
+    tmp_path: Path, store_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no soffice on the PATH, asking for a PDF names the package to install."""
+    root = demo_with_budget(tmp_path / "d")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    code, _, err = run_cli("report", "build", REF, "--period", "2026-Q1", "--as-of", "2026-04-08", "-f", "pdf",
+                           "-o", str(tmp_path / "q1.pdf"), "-d", str(root))  # fmt: skip
+    assert code == 1 and "Traceback" not in err
+    assert "không tạo được PDF: máy chưa cài LibreOffice (lệnh soffice). Cài gói libreoffice-writer" in err
+    assert not (tmp_path / "q1.pdf").exists()
