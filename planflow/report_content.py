@@ -93,7 +93,7 @@ class Inputs:
 # --- who sends, to whom -----------------------------------------------------------------------
 
 
-def abbreviation(unit: Unit) -> str:
+def abbreviation(unit: Unit, issuer: str = "") -> str:
     """How "Lưu: VT, …" names a unit: its ``abbreviation``; else an alias written as one
     (a word in capitals, "VHXH", or a name ending in one, "Phòng VH-XH" → "VHXH"); else the
     initials of its name without the kind of body ("Phòng", "Trung tâm")."""
@@ -103,7 +103,7 @@ def abbreviation(unit: Unit) -> str:
         last = alias.split()[-1]
         if last.upper() == last and last != "VT" and sum(c.isalpha() for c in last) >= 2:
             return last.replace("-", "").replace("–", "")
-    words = [w for w in re.split(r"[\s\-–]+", unit.name) if w and w[0].isalpha()]
+    words = [w for w in re.split(r"[\s\-–]+", _without_locality(unit.name, issuer)) if w and w[0].isalpha()]
     if words and words[0].casefold() == "phòng":
         words = words[1:]
     elif words[:2] and " ".join(words[:2]).casefold() == "trung tâm":
@@ -116,13 +116,18 @@ def _locality(issuer: str) -> str:
     return lines[1].casefold() if len(lines) == 2 else ""
 
 
+def _without_locality(name: str, issuer: str) -> str:
+    """ "Phòng Kinh tế xã Lộc Tấn" → "Phòng Kinh tế" under UBND xã Lộc Tấn."""
+    locality = _locality(issuer)
+    if locality and name.casefold().endswith(" " + locality):
+        return name[: -len(locality) - 1]
+    return name
+
+
 def unit_header(unit: Unit, issuer: str) -> list[str]:
     """A unit's document header (Decree 30): the body it belongs to, then the unit, the
     locality the body already names dropped from the unit's name."""
-    name = unit.name
-    locality = _locality(issuer)
-    if locality and name.casefold().endswith(" " + locality):
-        name = name[: -len(locality) - 1]
+    name = _without_locality(unit.name, issuer)
     lines = issuer_lines(issuer)
     body = "UBND " + lines[1] if len(lines) == 2 else lines[0]
     return [body, name.upper()]
@@ -531,12 +536,18 @@ def build_context(
     reference = f"Kế hoạch{number}{issued} của {plan.issuer} về {about}"
     if unit_document:
         header = unit_header(compiler, plan.issuer)
-        symbol = f"BC-{abbreviation(compiler)}"
+        symbol = f"BC-{abbreviation(compiler, plan.issuer)}"
         head = compiler.head
-        authority, signer_title, signer_name = (
-            [],
-            (head.title or "").upper() if head else "",
-            head.name if head else "",
+        authority = []
+        # The head's title, else the generic one; a title-only contact is no name to print.
+        signer_title = (head.title if head and head.title else "Thủ trưởng đơn vị").upper()
+        signer_name = (
+            head.name
+            if head
+            and head.title
+            and head.name.casefold() != head.title.casefold()
+            and not head.name.casefold().startswith(head.title.casefold())
+            else ""
         )
         sender = compiler.name
     else:
@@ -593,7 +604,10 @@ def build_context(
         shortcomings=shortcomings,
         proposals=proposals,
         counts=counts,
-        distribution=[*(["Như trên"] if recipients else []), f"Lưu: VT, {abbreviation(compiler)}"],
+        distribution=[
+            *(["Như trên"] if recipients else []),
+            f"Lưu: VT, {abbreviation(compiler, plan.issuer)}",
+        ],
         appendix_of=f"Kèm theo Báo cáo số      /{symbol} ngày      /     /{year} của {sender}",
         signer_authority=authority,
         signer_title=signer_title,

@@ -156,3 +156,14 @@ def test_q1_report_pdf_page_by_page(loc_tan: Path, tmp_path: Path) -> None:
     contributed = [int(v.replace(".", "")) for v in re.findall(r"^\s*\d+ (?:Công an xã Lộc Tấn|Đoàn Thanh niên xã Lộc Tấn) ([\d.]+)\s*$", vneid.split("tổng hợp")[0], re.M)]  # fmt: skip
     total = int(re.match(r"\s*([\d.]+)", vneid)[1].replace(".", ""))  # type: ignore[index]
     assert contributed == [1200, 850] and total == sum(contributed) == 2050
+
+
+def test_a_units_own_report_is_that_units_document(loc_tan: Path) -> None:
+    """Phòng Kinh tế's quarterly spending report goes to UBND xã only: it is the phòng's own
+    document, under the commune's name, numbered and filed with the phòng's abbreviation."""
+    out = _cli("report", "build", "loc-tan-2026/bao-cao-chi-tieu-cds", "--period", "2026-Q1", "--as-of",
+               "2026-03-30", "-d", str(loc_tan))  # fmt: skip
+    assert out.startswith("**UBND XÃ LỘC TẤN**  \n**PHÒNG KINH TẾ**  \nSố:      /BC-KT\n")
+    assert "Kính gửi: Ủy ban nhân dân xã Lộc Tấn.\n" in out
+    assert "; Phòng Kinh tế xã Lộc Tấn báo cáo kết quả thực hiện quý I năm 2026" in out
+    assert "- Lưu: VT, KT." in out and "**THỦ TRƯỞNG ĐƠN VỊ**" in out and "ỦY BAN NHÂN DÂN**" not in out
