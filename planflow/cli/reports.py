@@ -29,6 +29,7 @@ from planflow.errors import PlanflowError
 from planflow.reporting import ReportDuty, report_duties, split_report_ref
 from planflow.reports import ReportState
 from planflow.service import sync_definitions
+from planflow.status import resolve_as_of
 from planflow.store.db import open_store
 from planflow.store.repo import plan_ids
 
@@ -252,3 +253,50 @@ def assemble(
         console.print(table)
         if not result["reports"]:
             console.print("Không có báo cáo nào đến kỳ lập dự thảo.")
+
+
+@report_app.command("monitor")
+def monitor_cmd(
+    plan_id: Annotated[str, typer.Argument(metavar="PLAN", help="Kế hoạch cấp trên (có kế hoạch cấp dưới).")],
+    as_of: AsOfOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv hoặc xlsx.")] = "table",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File kết quả (bắt buộc với xlsx).")
+    ] = None,
+    definitions_dir: DefinitionsOption = None,
+) -> None:
+    """Phân loại Xanh/Vàng/Đỏ các kế hoạch cấp dưới và đơn vị chủ trì tại một ngày, và tỷ lệ xanh.
+
+    Ví dụ: planflow report monitor dong-nai-99-2025 --as-of 2025-10-31 -f xlsx -o phan-loai.xlsx
+    """
+    from planflow.monitor import monitor, to_csv, to_xlsx
+
+    with handled():
+        if fmt not in ("table", "csv", "xlsx"):
+            raise PlanflowError(f"--format '{fmt}' không hỗ trợ; chọn table, csv hoặc xlsx")
+        if fmt == "xlsx" and output is None:
+            raise PlanflowError("bản xlsx cần --output, ví dụ -o phan-loai.xlsx")
+        config = settings(definitions_dir)
+        defs = definitions(config)
+        moment = as_of_value(as_of)
+        ids = [i for i in sorted(defs.plans) if i == plan_id or defs.plan(i).parent_plan == plan_id]
+        with session(config) as s:
+            sync_definitions(defs, ids, session=s, now=now())
+            day = resolve_as_of(moment, defs.plan(plan_id).timezone).day
+            view = monitor(defs, plan_id, day, session=s)
+        if fmt == "table":
+            table = Table(title=f"Phân loại ngày {view.day:%d/%m/%Y} — tỷ lệ xanh {view.green_share}")
+            for column in ("Kế hoạch", "Đơn vị", "Đến hạn", "Hoàn thành", "Quá hạn", "Phân loại"):
+                table.add_column(column)
+            for r in view.rows:
+                table.add_row(r.plan_id if not r.unit else "", r.unit or r.issuer, str(r.due), str(r.done),
+                              str(r.late), r.colour.label)  # fmt: skip
+            console.print(table)
+            return
+        content = to_csv(view) if fmt == "csv" else to_xlsx(view)
+        if output is None:
+            print(content.decode("utf-8-sig"), end="")
+            return
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(content)
+        err_console.print(f"Đã ghi {output} ({len(content):,} byte).")
