@@ -235,23 +235,25 @@ def _body(doc: Any) -> None:
     _para(
         doc,
         "Tình hình thực hiện của các địa phương: đã báo cáo "
-        "{{ r.counts.children - r.counts.children_missing }}/{{ r.counts.children }} địa phương.",
+        "{{ r.counts.children - r.counts.children_missing }}/{{ r.counts.children }} địa phương; "
+        "xếp loại Xanh {{ r.green_share }} địa phương.",
         bold=True,
         italic=True,
     )
     _grid(
         doc,
-        ["TT", "Địa phương", "Kế hoạch", "Hoàn thành", "Quá hạn", "Báo cáo"],
+        ["TT", "Địa phương", "Kế hoạch", "Hoàn thành", "Quá hạn", "Xếp loại", "Báo cáo"],
         [
             "{{ loop.index }}",
             "{{ c.issuer }}",
             "{{ c.document or c.plan_id }}",
             "{{ c.done }}/{{ c.total }}",
             "{{ c.overdue }}",
+            "{{ c.colour }}",
             "{{ c.state_label }}{% if not c.reported and c.report_due %} (hạn {{ c.report_due }}){% endif %}",
         ],
         "for c in r.children",
-        [1.0, 4.0, 3.0, 2.5, 2.0, 4.0],
+        [1.0, 3.6, 2.6, 2.3, 1.8, 1.8, 3.4],
     )
     _para(doc, "{%p endif %}")
     _para(doc, "{%p if r.budget_planned_total %}")

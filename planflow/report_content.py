@@ -672,6 +672,7 @@ def child_line(
     report_item: OccurrenceStatus | None,
     version: int | None,
     cutoff: dt.date | None = None,
+    colour: str = "",
 ) -> ChildLine:
     """A child plan's line in its parent's roll-up: progress counts, its report, whether that
     report was sent, and its figures per target key to ``cutoff`` (for summing)."""
@@ -709,4 +710,5 @@ def child_line(
         reported_at=vn_date(done_at.date()) if sent and done_at else None,
         version=version,
         values=values,
+        colour=colour,
     )

@@ -109,6 +109,7 @@ class ChildLine:
     reported_at: str | None
     version: int | None
     values: dict[str, str]
+    colour: str
 
     @property
     def state_label(self) -> str:
@@ -170,6 +171,11 @@ class ReportContext:
     @property
     def missing_children(self) -> list[ChildLine]:
         return [c for c in self.children if not c.reported]
+
+    @property
+    def green_share(self) -> str:
+        """ "1/2": the child plans classed Xanh (planflow.monitor) over all of them."""
+        return f"{sum(1 for c in self.children if c.colour == 'Xanh')}/{len(self.children)}"
 
     @property
     def contributed_targets(self) -> list[TargetLine]:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from planflow.compiler import calendar_for
 from planflow.errors import NotFoundError, PlanflowError
 from planflow.loader import Definitions
+from planflow.monitor import classify
 from planflow.report_content import Inputs, build_context, child_line
 from planflow.report_model import ChildLine, ReportContext
 from planflow.reports import (
@@ -215,11 +216,12 @@ def _children(
     if not children:  # most plans: no need to list the stored ones
         return lines
     known = set(repo.plan_ids(session=session))
+    day = resolve_as_of(at, parent.timezone).day
     first = duty.window.data_from
     last = duty.window.due or duty.window.data_to
     for child in children:
         if child.id not in known:
-            lines.append(child_line(child, [], None, None, duty.window.data_to))
+            lines.append(child_line(child, [], None, None, duty.window.data_to, classify([], day)[5].label))
             continue
         items = plan_status(child.id, at, session=session).items
         owed = [
@@ -232,7 +234,8 @@ def _children(
         version = None
         if chosen is not None:
             version = _versions([chosen.key], session=session).get(chosen.key, (None, None))[1]
-        lines.append(child_line(child, items, chosen, version, duty.window.data_to))
+        colour = classify(items, day)[5].label
+        lines.append(child_line(child, items, chosen, version, duty.window.data_to, colour))
     return lines
 
 

@@ -187,12 +187,12 @@ def test_roll_up_flags_the_commune_that_has_not_reported(tmp_path: Path, store_e
     d = ["-d", str(root)]
     _cli("report", "send", "loc-tan-2025/bao-cao-ket-qua", "--at", "2025-10-29", "--no-deliver", *d)
     out = _cli("report", "build", "dong-nai-99-2025/bao-cao-ket-qua-tinh", "--as-of", "2025-11-05", *d)
-    assert "Đã báo cáo 1/2 địa phương." in out
+    assert "Đã báo cáo 1/2 địa phương; xếp loại Xanh 0/2 địa phương." in out
     assert (
-        "| 1 | Ủy ban nhân dân xã Đại Phước | …/KH-UBND | 0/12 | 8 | **CHƯA BÁO CÁO** (hạn 30/10/2025) |"
+        "| 1 | Ủy ban nhân dân xã Đại Phước | …/KH-UBND | 0/12 | 8 | Đỏ | **CHƯA BÁO CÁO** (hạn 30/10/2025) |"
         in out
     )
-    assert "| 2 | Ủy ban nhân dân xã Lộc Tấn | …/KH-UBND | 0/8 | 4 | Đã báo cáo ngày 29/10/2025 |" in out
+    assert "| 2 | Ủy ban nhân dân xã Lộc Tấn | …/KH-UBND | 0/8 | 4 | Đỏ | Đã báo cáo ngày 29/10/2025 |" in out
     assert "Chưa nhận được báo cáo của 1 địa phương: Ủy ban nhân dân xã Đại Phước." in out
 
 

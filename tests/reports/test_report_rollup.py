@@ -61,7 +61,7 @@ def test_province_report_sums_its_communes(province: Path) -> None:
     assert "| Số lượt người tham gia hoạt động hưởng ứng | Ủy ban nhân dân xã Đại Phước | 480 |" in out
     assert "| Số lượt người tham gia hoạt động hưởng ứng | Ủy ban nhân dân xã Lộc Tấn | 1.250 |" in out
     assert "| **Số lượt người tham gia hoạt động hưởng ứng** | **Tổng hợp (lũy kế)** | **1.730** |" in out
-    assert "Đã báo cáo 1/2 địa phương." in out
+    assert "Đã báo cáo 1/2 địa phương; xếp loại Xanh 0/2 địa phương." in out
     assert "Chưa nhận được báo cáo của 1 địa phương: Ủy ban nhân dân xã Đại Phước." in out
     # The Sở compiles it; the province sends it upward, not to itself.
     assert "Kính gửi: Bộ Khoa học và Công nghệ.\n" in out
