@@ -314,7 +314,7 @@ def _appendix(doc: Any) -> None:
     _para(doc, "({{ r.appendix_of }})", italic=True, align="center")
     _short_rule(doc, 6.0)
     _para(doc, "{%p for s in r.sections %}")
-    _para(doc, "{{ s.title }}", bold=True)
+    _para(doc, "{{ s.title }}", bold=True).paragraph_format.keep_with_next = True
     _grid(
         doc,
         ["TT", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Tình trạng", "Kết quả, ghi chú"],
@@ -324,12 +324,12 @@ def _appendix(doc: Any) -> None:
             "{{ t.lead | join(', ') }}",
             "{{ t.due or 'Thường xuyên' }}",
             "{{ t.status_label }}{% if t.days_overdue %} ({{ t.days_overdue }} ngày){% endif %}",
-            "{% if t.done_at %}Hoàn thành ngày {{ t.done_at }}.{% endif %}"
-            "{% if t.note %} {{ t.note }}{% endif %}"
+            "{% if t.done_at %}Hoàn thành ngày {{ t.done_at }}. {% endif %}"
+            "{% if t.note %}{{ t.note }}{% endif %}"
             "{% for e in t.evidence %} [Minh chứng: {{ e }}]{% endfor %}",
         ],
         "for t in s.tasks",
-        [1.4, 5.4, 2.9, 2.2, 2.3, 2.3],
+        [1.4, 5.0, 2.6, 2.0, 2.1, 3.4],
     )
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p if r.inputs %}")
