@@ -175,7 +175,7 @@ def with_sent_reports(
                 s,
                 status=Status.DONE_LATE if late else Status.DONE_ON_TIME,
                 days_overdue=None,
-                progress=report.progress,
+                progress=replace(report.progress, note=None),  # "Đã gửi báo cáo (bản 2)" is ours
             )
         out.append(s)
     return out
