@@ -155,9 +155,11 @@ def _body(doc: Any) -> None:
     _para(doc, "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH, TỔ CHỨC TRIỂN KHAI THỰC HIỆN", bold=True)
     _para(
         doc,
+        "{% if r.by_unit %}{{ r.sender }} đã triển khai các nhiệm vụ được giao chủ trì tại "
+        "{{ r.plan_reference }} ({{ r.counts.tasks }} nhiệm vụ trong kỳ).{% else %}"
         "{{ r.sender }} đã ban hành {{ r.plan_reference }}; giao {{ r.standing_unit }} là cơ quan thường "
         "trực, theo dõi, đôn đốc, tổng hợp kết quả thực hiện; các cơ quan, đơn vị được phân công chủ trì "
-        "từng nhiệm vụ.",
+        "từng nhiệm vụ.{% endif %}",
         indent=True,
     )
     _items(
@@ -193,8 +195,9 @@ def _body(doc: Any) -> None:
     _para(doc, "{%p if r.unit_results %}")
     _para(
         doc,
-        "{{ r.results | length + 1 }}. Kết quả từ báo cáo của các cơ quan, đơn vị: đã nhận "
-        "{{ r.counts.inputs - r.counts.inputs_missing }}/{{ r.counts.inputs }} báo cáo.",
+        "{{ r.results | length + 1 }}. {% if r.by_unit %}Kết quả nổi bật:{% else %}Kết quả từ báo cáo "
+        "của các cơ quan, đơn vị: đã nhận {{ r.counts.inputs - r.counts.inputs_missing }}/"
+        "{{ r.counts.inputs }} báo cáo.{% endif %}",
         indent=True,
     )
     _items(doc, "u in r.unit_results", "- {{ u }}")

@@ -127,7 +127,9 @@ def _without_locality(name: str, issuer: str) -> str:
 def unit_header(unit: Unit, issuer: str) -> list[str]:
     """A unit's document header (Decree 30): the body it belongs to, then the unit, the
     locality the body already names dropped from the unit's name."""
-    name = _without_locality(unit.name, issuer)
+    # A phòng or centre drops the commune's name; "Công an xã Lộc Tấn" keeps it.
+    offices = ("department", "office", "center")
+    name = _without_locality(unit.name, issuer) if unit.kind.value in offices else unit.name
     lines = issuer_lines(issuer)
     body = "UBND " + lines[1] if len(lines) == 2 else lines[0]
     return [body, name.upper()]
@@ -428,11 +430,15 @@ def build_context(
     window: ReportWindow,
     today: dt.date,
     extra: Inputs | None = None,
+    unit: str | None = None,
 ) -> ReportContext:
     """Everything a report for ``item`` (a report occurrence) says, from the statuses of the
-    plan's occurrences evaluated at the data cut-off (``items``)."""
+    plan's occurrences evaluated at the data cut-off (``items``). With ``unit``: that unit's
+    own input to the report — its document, on the tasks it leads, to the issuing body through
+    the standing unit."""
     extra = extra or Inputs()
     index = UnitIndex(directory)
+    author = index.resolve(unit) if unit is not None else None
     names = {u.id: u.name for u in directory.units}
     tasks = {t.id: t for t in plan.tasks}
     metrics = {t.id or t.metric: t.metric for task in plan.tasks for t in task.targets}
@@ -449,6 +455,7 @@ def build_context(
         if s.facts.kind == "task"
         and s.facts.item_id in covered
         and (s.facts.start is None or s.facts.start <= window.data_to)
+        and (author is None or author.id in s.facts.lead)
     ]
     grouped: dict[str, list[TaskLine]] = {}
     for s in relevant:
@@ -456,6 +463,8 @@ def build_context(
 
     prefix = item.facts.key + "/"
     input_items = [s for s in items if s.facts.kind == "report_input" and s.facts.key.startswith(prefix)]
+    if author is not None:  # its own input only: what it reports is its own figures and notes
+        input_items = [s for s in input_items if s.facts.key == f"{prefix}{author.id}"]
     inputs = [_input_line(s, names, metrics) for s in input_items]
     received = [s for s in input_items if s.status.is_done]
     children = list(extra.children)
@@ -519,11 +528,18 @@ def build_context(
     ]
     proposals = [*parts.get("proposals", []), *_proposals(overdue, counts)]
 
-    compiler = index.resolve(report.compiler)
+    compiler = author or index.resolve(report.compiler)
     own = _issuing_units(plan, index)
     outward = [r for r in report.recipients if r.unit is None or index.resolve(r.unit).id not in own]
-    unit_document = not outward and compiler.id in own and compiler.kind.value != "peoples_committee"
-    if report.addressee:
+    unit_document = author is not None or (
+        not outward and compiler.id in own and compiler.kind.value != "peoples_committee"
+    )
+    standing = (
+        index.resolve(plan.standing_unit).name if index.find(plan.standing_unit) else plan.standing_unit
+    )
+    if author is not None:
+        recipients = [f"{plan.issuer} (qua {_without_locality(standing, plan.issuer)})"]
+    elif report.addressee:
         recipients = [report.addressee]
     elif unit_document:
         recipients = [plan.issuer]
@@ -567,12 +583,11 @@ def build_context(
         place_date=decree30_date(plan.place, today),
         summary=summary_line(report, item.facts.period),
         sender=sender,
+        by_unit=author is not None,
         recipients=recipients,
         preparer=compiler.name,
         plan_reference=reference,
-        standing_unit=index.resolve(plan.standing_unit).name
-        if index.find(plan.standing_unit)
-        else plan.standing_unit,
+        standing_unit=standing,
         cycle=cycle_label(item.facts.period, item.facts.timing),
         period_phrase=period_phrase(item.facts.period) or "Kế hoạch",
         period=item.facts.period,

@@ -128,6 +128,7 @@ class ReportContext:
     place_date: str
     summary: str
     sender: str
+    by_unit: bool
     recipients: list[str]
     preparer: str
     plan_reference: str

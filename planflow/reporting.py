@@ -183,10 +183,16 @@ def split_report_ref(ref: str) -> tuple[str, str]:
 
 
 def report_context(
-    defs: Definitions, duty: ReportDuty, as_of: dt.date | dt.datetime, *, session: Session
+    defs: Definitions,
+    duty: ReportDuty,
+    as_of: dt.date | dt.datetime,
+    *,
+    session: Session,
+    unit: str | None = None,
 ) -> ReportContext:
     """The content of one report at ``as_of``: statuses at the data cut-off (the end of
-    ``data_to``, or ``as_of`` if earlier), inputs and child plans as they stand at ``as_of``."""
+    ``data_to``, or ``as_of`` if earlier), inputs and child plans as they stand at ``as_of``.
+    With ``unit``: that unit's own input to the report, as its document."""
     plan = duty.plan
     moment = resolve_as_of(as_of, plan.timezone)
     cutoff = resolve_as_of(duty.window.data_to, plan.timezone)
@@ -202,7 +208,7 @@ def report_context(
             evidence.setdefault(event.occurrence_key, []).append(event.evidence)
     extra = Inputs(evidence=evidence, children=_children(defs, plan, duty, moment.instant, session=session))
     return build_context(
-        plan, defs.directory_for(plan), duty.report, item, items, duty.window, moment.day, extra
+        plan, defs.directory_for(plan), duty.report, item, items, duty.window, moment.day, extra, unit
     )
 
 

@@ -123,6 +123,10 @@ def build(
     template: Annotated[
         Path | None, typer.Option("--template", help="Mẫu Word (.docx) thay cho mẫu mặc định.")
     ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", help="Báo cáo riêng của một đơn vị gửi cho báo cáo này (id hoặc tên)."),
+    ] = None,
     definitions_dir: DefinitionsOption = None,
 ) -> None:
     """Lập một báo cáo tại thời điểm xét, không lưu và không gửi.
@@ -145,7 +149,7 @@ def build(
         factory = open_store(config.effective_database_url)
         try:
             moment = as_of_value(as_of)
-            files = build_files(defs, factory, plan_id, report_id, period, moment, [fmt], template)
+            files = build_files(defs, factory, plan_id, report_id, period, moment, [fmt], template, unit)
         finally:
             factory.kw["bind"].dispose()
         content = files[0][1]

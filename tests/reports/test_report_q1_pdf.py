@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import docx
 import pytest
 
 from tests.cli.runner import run_cli
@@ -167,3 +168,27 @@ def test_a_units_own_report_is_that_units_document(loc_tan: Path) -> None:
     assert "Kính gửi: Ủy ban nhân dân xã Lộc Tấn.\n" in out
     assert "; Phòng Kinh tế xã Lộc Tấn báo cáo kết quả thực hiện quý I năm 2026" in out
     assert "- Lưu: VT, KT." in out and "**THỦ TRƯỞNG ĐƠN VỊ**" in out and "ỦY BAN NHÂN DÂN**" not in out
+
+
+def test_a_units_input_rendered_is_that_units_document(loc_tan: Path, tmp_path: Path) -> None:
+    """Công an xã's input to the Q1 report: its header, its tasks only, to UBND xã through the
+    standing unit, its figures and notes; the .docx renders with every tag filled."""
+    d = ["-d", str(loc_tan)]
+    out = _cli(
+        "report", "build", REF, "--period", "2026-Q1", "--as-of", "2026-04-08", "--unit", "cong-an-xa", *d
+    )
+    assert out.startswith("**UBND XÃ LỘC TẤN**  \n**CÔNG AN XÃ LỘC TẤN**  \nSố:      /BC-CA\n")
+    assert "Kính gửi: Ủy ban nhân dân xã Lộc Tấn (qua Phòng Văn hóa - Xã hội).\n" in out
+    assert "Công an xã Lộc Tấn đã triển khai các nhiệm vụ được giao chủ trì tại Kế hoạch" in out
+    assert "Trong kỳ có 6 nhiệm vụ," in out and "Đoàn Thanh niên" not in out
+    assert (
+        "| **Số người dân được hướng dẫn đăng ký VNeID (mỗi ấp)** | **Tổng hợp (lũy kế)** | **1.200** |"
+        in out
+    )
+    assert "- Lưu: VT, CA." in out and "TM. ỦY BAN NHÂN DÂN" not in out
+    target = tmp_path / "ca.docx"
+    _cli("report", "build", REF, "--period", "2026-Q1", "--as-of", "2026-04-08", "--unit", "cong-an-xa",
+         "-f", "docx", "-o", str(target), *d)  # fmt: skip
+    body = [p.text for p in docx.Document(str(target)).paragraphs]
+    assert "Kính gửi: Ủy ban nhân dân xã Lộc Tấn (qua Phòng Văn hóa - Xã hội)." in body
+    assert not any("{%" in t or "{{" in t for t in body)
