@@ -203,7 +203,9 @@ def _body(doc: Any) -> None:
     _items(doc, "u in r.unit_results", "- {{ u }}")
     _para(doc, "{%p endif %}")
     _para(doc, "{%p if r.headline_targets %}")
-    _para(doc, "Kết quả thực hiện các mục tiêu, chỉ tiêu cụ thể của Kế hoạch:", bold=True, italic=True)
+    _para(
+        doc, "Kết quả thực hiện các mục tiêu, chỉ tiêu cụ thể của Kế hoạch:", bold=True, italic=True
+    ).paragraph_format.space_before = Pt(6)
     _grid(
         doc,
         ["TT", "Chỉ tiêu", "Kế hoạch", "Lũy kế đến {{ r.data_to }}", "Đánh giá"],
@@ -219,7 +221,9 @@ def _body(doc: Any) -> None:
     )
     _para(doc, "{%p endif %}")
     _para(doc, "{%p if r.targets %}")
-    _para(doc, "Các chỉ tiêu của nhiệm vụ đã có số liệu:", bold=True, italic=True)
+    _para(
+        doc, "Các chỉ tiêu của nhiệm vụ đã có số liệu:", bold=True, italic=True
+    ).paragraph_format.space_before = Pt(6)
     _grid(
         doc,
         ["TT", "Chỉ tiêu", "Kế hoạch", "Lũy kế", "Đánh giá"],
@@ -317,7 +321,9 @@ def _appendix(doc: Any) -> None:
     _para(doc, "({{ r.appendix_of }})", italic=True, align="center")
     _short_rule(doc, 6.0)
     _para(doc, "{%p for s in r.sections %}")
-    _para(doc, "{{ s.title }}", bold=True).paragraph_format.keep_with_next = True
+    section_title = _para(doc, "{{ s.title }}", bold=True)
+    section_title.paragraph_format.keep_with_next = True
+    section_title.paragraph_format.space_before = Pt(12)
     _grid(
         doc,
         ["TT", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Tình trạng", "Kết quả, ghi chú"],
@@ -336,7 +342,7 @@ def _appendix(doc: Any) -> None:
     )
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p if r.inputs %}")
-    _para(doc, "Báo cáo của các cơ quan, đơn vị", bold=True)
+    _para(doc, "Báo cáo của các cơ quan, đơn vị", bold=True).paragraph_format.space_before = Pt(12)
     _grid(
         doc,
         ["TT", "Đơn vị", "Hạn gửi", "Tình trạng", "Số liệu, nội dung"],
@@ -348,17 +354,17 @@ def _appendix(doc: Any) -> None:
             "{% for k, v in i.values.items() %}{{ k }}: {{ v }}; {% endfor %}{{ i.note or '' }}",
         ],
         "for i in r.inputs",
-        [1.0, 4.0, 2.3, 3.2, 6.0],
+        [1.0, 3.6, 2.6, 3.0, 6.3],
     )
     _para(doc, "{%p endif %}")
     _para(doc, "{%p if r.contributed_targets %}")
-    _para(doc, "Tổng hợp số liệu theo chỉ tiêu", bold=True)
+    _para(doc, "Tổng hợp số liệu theo chỉ tiêu", bold=True).paragraph_format.space_before = Pt(12)
     _para(doc, "{%p for t in r.contributed_targets %}")
     _para(
         doc,
         "{{ t.metric }}: tổng hợp (lũy kế) {{ t.cumulative or '—' }}{% if t.unit %} {{ t.unit }}{% endif %}",
         italic=True,
-    )
+    ).paragraph_format.space_before = Pt(6)
     _grid(
         doc,
         ["TT", "Đơn vị, địa phương", "Số liệu"],
@@ -369,7 +375,7 @@ def _appendix(doc: Any) -> None:
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p endif %}")
     _para(doc, "{%p if r.budget %}")
-    _para(doc, "Kinh phí (triệu đồng)", bold=True)
+    _para(doc, "Kinh phí (triệu đồng)", bold=True).paragraph_format.space_before = Pt(12)
     _grid(
         doc,
         ["TT", "Nhiệm vụ", "Dự toán", "Đã chi"],
