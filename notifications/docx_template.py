@@ -90,6 +90,16 @@ def _widths(table: Any, widths: list[float]) -> None:
             cell.width = Cm(width)
 
 
+def _keep_together(table: Any) -> None:
+    """Nơi nhận and the signature stay on one page: the row never splits, and the paragraph
+    before it keeps with it (a signature alone on the last page is not sent)."""
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    for cell in table.rows[0].cells:
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
+
+
 def _page_number(section: Any) -> None:
     section.different_first_page_header_footer = True
     p = section.header.paragraphs[0]
@@ -118,6 +128,268 @@ def _grid(doc: Any, headers: list[str], cells: list[str], loop: str, widths: lis
             for p in cell.paragraphs:
                 for run in p.runs:
                     run.font.size = Pt(12)
+
+
+def _items(doc: Any, loop: str, text: str, empty: str | None = None) -> None:
+    """One indented "- …" paragraph per item of ``loop``, or ``empty`` when there is none."""
+    _para(doc, "{%p for " + loop + " %}")
+    _para(doc, text, indent=True)
+    if empty is not None:
+        _para(doc, "{%p else %}")
+        _para(doc, empty, indent=True)
+    _para(doc, "{%p endfor %}")
+
+
+def _body(doc: Any) -> None:
+    """Parts I–V as a commune writes them (REGIME.md); the wording is the office's to change."""
+    _para(doc, "{%p if r.recipients %}")
+    _para(doc, "Kính gửi: {{ r.recipients | join('; ') }}.", align="center")
+    _para(doc, "{%p endif %}")
+    _para(
+        doc,
+        "Thực hiện {{ r.plan_reference }}; {{ r.sender }} báo cáo kết quả thực hiện {{ r.period_phrase }} "
+        "(số liệu từ ngày {{ r.data_from }} đến ngày {{ r.data_to }}) như sau:",
+        indent=True,
+    )
+
+    _para(doc, "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH, TỔ CHỨC TRIỂN KHAI THỰC HIỆN", bold=True)
+    _para(
+        doc,
+        "{% if r.by_unit %}{{ r.sender }} đã triển khai các nhiệm vụ được giao chủ trì tại "
+        "{{ r.plan_reference }} ({{ r.counts.tasks }} nhiệm vụ trong kỳ).{% else %}"
+        "{{ r.sender }} đã ban hành {{ r.plan_reference }}; giao {{ r.standing_unit }} là cơ quan thường "
+        "trực, theo dõi, đôn đốc, tổng hợp kết quả thực hiện; các cơ quan, đơn vị được phân công chủ trì "
+        "từng nhiệm vụ.{% endif %}",
+        indent=True,
+    )
+    _items(
+        doc,
+        "t in r.direction",
+        "- {{ t.title | trim('.;') }}: {% if t.done_at %}hoàn thành ngày "
+        "{{ t.done_at }}{% else %}đang thực hiện{% if t.percent %} ({{ t.percent }}%){% endif %}{% endif %}."
+        "{% if t.note %} {{ t.note | trim('.') }}.{% endif %}",
+    )
+
+    _para(doc, "II. KẾT QUẢ THỰC HIỆN", bold=True)
+    _para(
+        doc,
+        "Trong kỳ có {{ r.counts.tasks }} nhiệm vụ, kết quả: hoàn thành {{ r.counts.done }}"
+        "{% if r.counts.done_late %} (trong đó {{ r.counts.done_late }} nhiệm vụ hoàn thành trễ hạn)"
+        "{% endif %}; "
+        "đang thực hiện {{ r.counts.in_progress }}; chưa triển khai {{ r.counts.not_started }}; quá hạn "
+        "{{ r.counts.overdue }}{% if r.counts.blocked %}; chờ nhiệm vụ trước {{ r.counts.blocked }}"
+        "{% endif %}. "
+        "Chi tiết từng nhiệm vụ tại Phụ lục kèm theo.",
+        indent=True,
+    )
+    _para(doc, "{%p for s in r.results %}")
+    _para(
+        doc,
+        "{{ s.number }}. {{ s.title }}: {{ s.total }} nhiệm vụ, hoàn thành {{ s.done }}, đang thực hiện "
+        "{{ s.in_progress }}{% if s.not_started %}, chưa triển khai {{ s.not_started }}{% endif %}"
+        "{% if s.overdue %}, quá hạn {{ s.overdue }}{% endif %}.",
+        indent=True,
+    )
+    _items(doc, "h in s.highlights", "- {{ h }}")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p if r.unit_results %}")
+    _para(
+        doc,
+        "{{ r.results | length + 1 }}. {% if r.by_unit %}Kết quả nổi bật:{% else %}Kết quả từ báo cáo "
+        "của các cơ quan, đơn vị: đã nhận {{ r.counts.inputs - r.counts.inputs_missing }}/"
+        "{{ r.counts.inputs }} báo cáo.{% endif %}",
+        indent=True,
+    )
+    _items(doc, "u in r.unit_results", "- {{ u }}")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p if r.headline_targets %}")
+    _para(
+        doc, "Kết quả thực hiện các mục tiêu, chỉ tiêu cụ thể của Kế hoạch:", bold=True, italic=True
+    ).paragraph_format.space_before = Pt(6)
+    _grid(
+        doc,
+        ["TT", "Chỉ tiêu", "Kế hoạch", "Lũy kế đến {{ r.data_to }}", "Đánh giá"],
+        [
+            "{{ loop.index }}",
+            "{{ t.metric }}",
+            "{{ t.comparator }} {{ t.required }}{% if t.unit %} {{ t.unit }}{% endif %}",
+            "{{ t.cumulative or '—' }}",
+            "{{ t.verdict }}",
+        ],
+        "for t in r.headline_targets",
+        [1.0, 7.0, 2.8, 3.0, 2.7],
+    )
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p if r.targets %}")
+    _para(
+        doc, "Các chỉ tiêu của nhiệm vụ đã có số liệu:", bold=True, italic=True
+    ).paragraph_format.space_before = Pt(6)
+    _grid(
+        doc,
+        ["TT", "Chỉ tiêu", "Kế hoạch", "Lũy kế", "Đánh giá"],
+        [
+            "{{ loop.index }}",
+            "{{ t.metric }}",
+            "{{ t.comparator }} {{ t.required }}{% if t.unit %} {{ t.unit }}{% endif %}",
+            "{{ t.cumulative }}{% if t.expected %} (cần khoảng {{ t.expected }} đến kỳ này){% endif %}",
+            "{{ t.verdict }}",
+        ],
+        "for t in r.targets",
+        [1.0, 6.5, 2.8, 3.5, 2.7],
+    )
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p if r.children %}")
+    _para(
+        doc,
+        "Tình hình thực hiện của các địa phương: đã báo cáo "
+        "{{ r.counts.children - r.counts.children_missing }}/{{ r.counts.children }} địa phương; "
+        "xếp loại Xanh {{ r.green_share }} địa phương.",
+        bold=True,
+        italic=True,
+    )
+    _grid(
+        doc,
+        ["TT", "Địa phương", "Kế hoạch", "Hoàn thành", "Quá hạn", "Xếp loại", "Báo cáo"],
+        [
+            "{{ loop.index }}",
+            "{{ c.issuer }}",
+            "{{ c.document or c.plan_id }}",
+            "{{ c.done }}/{{ c.total }}",
+            "{{ c.overdue }}",
+            "{{ c.colour }}",
+            "{{ c.state_label }}{% if not c.reported and c.report_due %} (hạn {{ c.report_due }}){% endif %}",
+        ],
+        "for c in r.children",
+        [1.0, 3.6, 2.6, 2.3, 1.8, 1.8, 3.4],
+    )
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p if r.budget_planned_total %}")
+    _para(
+        doc,
+        "Kinh phí: dự toán {{ r.budget_planned_total }} triệu đồng; đã chi {{ r.budget_spent_total or "
+        "'chưa có số liệu' }}{% if r.budget_spent_total %} triệu đồng{% endif %} (chi tiết tại Phụ lục).",
+        indent=True,
+    )
+    _para(doc, "{%p endif %}")
+
+    _para(doc, "III. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", bold=True)
+    _items(
+        doc,
+        "s in r.shortcomings",
+        "- {{ s }}",
+        "- Không có nhiệm vụ quá hạn hay chỉ tiêu chậm tiến độ trong kỳ.",
+    )
+    _items(
+        doc,
+        "t in r.overdue",
+        "- Quá hạn: {{ t.title | trim('.;') }}{% if t.period %} (kỳ {{ t.period }}){% endif %}"
+        " — {{ t.lead | join(', ') }}, hạn {{ t.due }}, quá {{ t.days_overdue }} ngày; nguyên nhân: "
+        "{{ (t.note or 'đơn vị chưa báo cáo tiến độ') | trim('.') }}.",
+    )
+    _items(
+        doc,
+        "t in r.blocked",
+        "- Chưa triển khai được: {{ t.title | trim('.;') }} — chờ hoàn thành: "
+        "{{ t.blocked_by | join(', ') }}.",
+    )
+
+    _para(doc, "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI", bold=True)
+    _para(
+        doc,
+        "Tiếp tục thực hiện các nhiệm vụ thường xuyên của Kế hoạch; tập trung hoàn thành các nhiệm vụ quá "
+        "hạn và các nhiệm vụ đến hạn sau ngày {{ r.data_to }} đến ngày {{ r.next_until }}:",
+        indent=True,
+    )
+    _items(
+        doc,
+        "t in r.next_steps",
+        "- {{ t.title }} — {{ t.lead }}, hạn {{ t.due }}{% if t.repeats > 1 %} "
+        "({{ t.repeats }} kỳ đến hạn trong thời gian này){% endif %}.",
+        "- Không có nhiệm vụ có thời hạn trong thời gian này.",
+    )
+
+    _para(doc, "V. ĐỀ XUẤT, KIẾN NGHỊ", bold=True)
+    _items(doc, "p in r.proposals", "- {{ p }}", "- Không có.")
+    _para(doc, "")
+
+
+def _appendix(doc: Any) -> None:
+    """The detailed tables, after the signature on a page of their own."""
+    title = _para(doc, "PHỤ LỤC", bold=True, size=14, align="center")
+    title.paragraph_format.page_break_before = True
+    _para(doc, "Kết quả thực hiện các nhiệm vụ {{ r.period_phrase }}", bold=True, align="center")
+    _para(doc, "({{ r.appendix_of }})", italic=True, align="center")
+    _short_rule(doc, 6.0)
+    _para(doc, "{%p for s in r.sections %}")
+    section_title = _para(doc, "{{ s.title }}", bold=True)
+    section_title.paragraph_format.keep_with_next = True
+    section_title.paragraph_format.space_before = Pt(12)
+    _grid(
+        doc,
+        ["TT", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Tình trạng", "Kết quả, ghi chú"],
+        [
+            "{{ t.label or loop.index }}",
+            "{{ t.title }}{% if t.period %} (kỳ {{ t.period }}){% endif %}",
+            "{{ t.lead | join(', ') }}",
+            "{{ t.due or 'Thường xuyên' }}",
+            "{{ t.status_label }}{% if t.days_overdue %} ({{ t.days_overdue }} ngày){% endif %}",
+            "{% if t.done_at %}Hoàn thành ngày {{ t.done_at }}. {% endif %}"
+            "{% if t.note %}{{ t.note }}{% endif %}"
+            "{% for e in t.evidence %} [Minh chứng: {{ e }}]{% endfor %}",
+        ],
+        "for t in s.tasks",
+        [1.4, 5.0, 2.6, 2.0, 2.1, 3.4],
+    )
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p if r.inputs %}")
+    _para(doc, "Báo cáo của các cơ quan, đơn vị", bold=True).paragraph_format.space_before = Pt(12)
+    _grid(
+        doc,
+        ["TT", "Đơn vị", "Hạn gửi", "Tình trạng", "Số liệu, nội dung"],
+        [
+            "{{ loop.index }}",
+            "{{ i.unit }}",
+            "{{ i.due or '—' }}",
+            "{{ i.state_label }}{% if i.received %} ngày {{ i.received_at }}{% endif %}",
+            "{% for k, v in i.values.items() %}{{ k }}: {{ v }}; {% endfor %}{{ i.note or '' }}",
+        ],
+        "for i in r.inputs",
+        [1.0, 3.6, 2.6, 3.0, 6.3],
+    )
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p if r.contributed_targets %}")
+    _para(doc, "Tổng hợp số liệu theo chỉ tiêu", bold=True).paragraph_format.space_before = Pt(12)
+    _para(doc, "{%p for t in r.contributed_targets %}")
+    _para(
+        doc,
+        "{{ t.metric }}: tổng hợp (lũy kế) {{ t.cumulative or '—' }}{% if t.unit %} {{ t.unit }}{% endif %}",
+        italic=True,
+    ).paragraph_format.space_before = Pt(6)
+    _grid(
+        doc,
+        ["TT", "Đơn vị, địa phương", "Số liệu"],
+        ["{{ loop.index }}", "{{ c.unit }}", "{{ c.value }}"],
+        "for c in t.contributions",
+        [1.0, 11.0, 4.5],
+    )
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p if r.budget %}")
+    _para(doc, "Kinh phí (triệu đồng)", bold=True).paragraph_format.space_before = Pt(12)
+    _grid(
+        doc,
+        ["TT", "Nhiệm vụ", "Dự toán", "Đã chi"],
+        ["{{ loop.index }}", "{{ b.task }}", "{{ b.planned or '—' }}", "{{ b.spent or 'Chưa báo cáo' }}"],
+        "for b in r.budget",
+        [1.0, 10.0, 2.5, 3.0],
+    )
+    _para(
+        doc,
+        "Tổng dự toán: {{ r.budget_planned_total or '—' }} triệu đồng; đã chi: {{ r.budget_spent_total or "
+        "'chưa báo cáo' }}{% if r.budget_spent_total %} triệu đồng{% endif %}.",
+        indent=True,
+    )
+    _para(doc, "{%p endif %}")
 
 
 def build(path: Path) -> Path:
@@ -150,154 +422,7 @@ def build(path: Path) -> Path:
     _para(doc, "BÁO CÁO", bold=True, size=14, align="center")
     _para(doc, "{{ r.summary }}", bold=True, size=14, align="center")
     _short_rule(doc, 6.0)
-    _para(doc, "Kính gửi: {{ r.recipients | join('; ') }}.", align="center")
-    _para(
-        doc,
-        "Thực hiện {{ r.plan_reference }}; {{ r.compiler }} báo cáo kết quả thực hiện "
-        "{{ r.period_phrase }}{% if r.due %} (hạn gửi {{ r.due }}){% endif %}, số liệu từ ngày "
-        "{{ r.data_from }} đến ngày {{ r.data_to }}, như sau:",
-        indent=True,
-    )
-
-    _para(doc, "I. KẾT QUẢ THỰC HIỆN", bold=True)
-    _para(
-        doc,
-        "Tổng số nhiệm vụ trong kỳ: {{ r.counts.tasks }}; đã hoàn thành: {{ r.counts.done }}"
-        "{% if r.counts.done_late %} (trễ hạn: {{ r.counts.done_late }}){% endif %}; đang thực hiện: "
-        "{{ r.counts.in_progress }}; quá hạn: {{ r.counts.overdue }}; bị chặn: {{ r.counts.blocked }}.",
-        indent=True,
-    )
-    _para(doc, "1. Kết quả theo nhiệm vụ", bold=True, italic=True)
-    _para(doc, "{%p for s in r.sections %}")
-    _para(doc, "{{ s.title }}", bold=True)
-    _grid(
-        doc,
-        ["TT", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Tình trạng", "Kết quả, ghi chú"],
-        [
-            "{{ t.label or loop.index }}",
-            "{{ t.title }}{% if t.period %} (kỳ {{ t.period }}){% endif %}",
-            "{{ t.lead | join(', ') }}",
-            "{{ t.due or 'Thường xuyên' }}",
-            "{{ t.status_label }}{% if t.days_overdue %} ({{ t.days_overdue }} ngày){% endif %}",
-            "{% if t.done_at %}Hoàn thành ngày {{ t.done_at }}.{% endif %}"
-            "{% if t.note %} {{ t.note }}{% endif %}"
-            "{% for e in t.evidence %} [Minh chứng: {{ e }}]{% endfor %}",
-        ],
-        "for t in s.tasks",
-        [1.4, 5.4, 2.9, 2.2, 2.3, 2.3],
-    )
-    _para(doc, "{%p endfor %}")
-
-    _para(doc, "2. Kết quả thực hiện các chỉ tiêu", bold=True, italic=True)
-    _para(doc, "{%p if r.targets %}")
-    _grid(
-        doc,
-        ["TT", "Nhiệm vụ", "Chỉ tiêu", "Yêu cầu", "Đạt được", "Đánh giá"],
-        [
-            "{{ loop.index }}",
-            "{{ t.task }}",
-            "{{ t.metric }}",
-            "{{ t.comparator }} {{ t.required }}{% if t.unit %} {{ t.unit }}{% endif %}",
-            "{{ t.measured or '—' }}",
-            "{{ t.verdict }}",
-        ],
-        "for t in r.targets",
-        [1.0, 5.0, 3.5, 2.5, 2.0, 2.5],
-    )
-    _para(doc, "{%p else %}")
-    _para(doc, "Các nhiệm vụ trong kỳ không có chỉ tiêu định lượng.", indent=True)
-    _para(doc, "{%p endif %}")
-
-    _para(doc, "3. Kinh phí (triệu đồng)", bold=True, italic=True)
-    _para(doc, "{%p if r.budget %}")
-    _grid(
-        doc,
-        ["TT", "Nhiệm vụ", "Dự toán", "Đã chi"],
-        ["{{ loop.index }}", "{{ b.task }}", "{{ b.planned or '—' }}", "{{ b.spent or 'Chưa báo cáo' }}"],
-        "for b in r.budget",
-        [1.0, 10.0, 2.5, 3.0],
-    )
-    _para(
-        doc,
-        "Tổng dự toán: {{ r.budget_planned_total or '—' }} triệu đồng; đã chi: "
-        "{{ r.budget_spent_total or 'chưa báo cáo' }}{% if r.budget_spent_total %} triệu đồng{% endif %}.",
-        indent=True,
-    )
-    _para(doc, "{%p else %}")
-    _para(doc, "Kế hoạch không bố trí kinh phí cho các nhiệm vụ trong kỳ.", indent=True)
-    _para(doc, "{%p endif %}")
-
-    _para(doc, "{%p if r.inputs %}")
-    _para(doc, "4. Báo cáo của các đơn vị", bold=True, italic=True)
-    _para(doc, "Đã nhận {{ r.counts.inputs - r.counts.inputs_missing }}/{{ r.counts.inputs }} báo cáo.",
-          indent=True)  # fmt: skip
-    _grid(
-        doc,
-        ["TT", "Đơn vị", "Hạn gửi", "Tình trạng", "Nội dung"],
-        [
-            "{{ loop.index }}",
-            "{{ i.unit }}",
-            "{{ i.due or '—' }}",
-            "{{ i.state_label }}{% if i.received %} ngày {{ i.received_at }}{% endif %}",
-            "{{ i.note or '' }}{% for k, v in i.values.items() %} {{ k }} = {{ v }};{% endfor %}",
-        ],
-        "for i in r.inputs",
-        [1.0, 4.5, 2.5, 3.5, 5.0],
-    )
-    _para(doc, "{%p endif %}")
-
-    _para(doc, "{%p if r.children %}")
-    _para(doc, "{{ 5 if r.inputs else 4 }}. Tình hình thực hiện và báo cáo của các địa phương",
-          bold=True, italic=True)  # fmt: skip
-    _para(doc, "Đã báo cáo {{ r.counts.children - r.counts.children_missing }}/{{ r.counts.children }} "
-          "địa phương.", indent=True)  # fmt: skip
-    _grid(
-        doc,
-        ["TT", "Địa phương", "Kế hoạch", "Hoàn thành", "Quá hạn", "Báo cáo"],
-        [
-            "{{ loop.index }}",
-            "{{ c.issuer }}",
-            "{{ c.document or c.plan_id }}",
-            "{{ c.done }}/{{ c.total }}",
-            "{{ c.overdue }}",
-            "{{ c.state_label }}{% if not c.reported and c.report_due %} (hạn {{ c.report_due }}){% endif %}",
-        ],
-        "for c in r.children",
-        [1.0, 4.0, 3.0, 2.5, 2.0, 4.0],
-    )
-    _para(doc, "{%p endif %}")
-
-    _para(doc, "II. TỒN TẠI, HẠN CHẾ, NGUYÊN NHÂN", bold=True)
-    _para(doc, "{%p for s in r.shortcomings %}")
-    _para(doc, "- {{ s }}", indent=True)
-    _para(doc, "{%p else %}")
-    _para(doc, "- Không có nhiệm vụ quá hạn hay chỉ tiêu chưa đạt trong kỳ.", indent=True)
-    _para(doc, "{%p endfor %}")
-    _para(doc, "{%p for t in r.overdue %}")
-    _para(doc, "- Quá hạn: {{ t.title }}{% if t.period %} (kỳ {{ t.period }}){% endif %} — "
-          "{{ t.lead | join(', ') }}, hạn {{ t.due }}, quá "
-          "{{ t.days_overdue }} ngày.", indent=True)  # fmt: skip
-    _para(doc, "{%p endfor %}")
-    _para(doc, "{%p for t in r.blocked %}")
-    _para(doc, "- Bị chặn: {{ t.title }} — chờ: {{ t.blocked_by | join(', ') }}.", indent=True)
-    _para(doc, "{%p endfor %}")
-
-    _para(doc, "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", bold=True)
-    _para(doc, "{%p for t in r.next_steps %}")
-    _para(doc, "- {{ t.title }}{% if t.period %} (kỳ {{ t.period }}){% endif %} — {{ t.lead | join(', ') }}, "
-          "hạn {{ t.due }}.", indent=True)  # fmt: skip
-    _para(doc, "{%p else %}")
-    _para(doc, "- Tiếp tục thực hiện các nhiệm vụ thường xuyên của Kế hoạch.", indent=True)
-    _para(doc, "{%p endfor %}")
-
-    _para(doc, "IV. ĐỀ XUẤT, KIẾN NGHỊ", bold=True)
-    _para(doc, "{%p for p in r.proposals %}")
-    _para(doc, "- {{ p }}", indent=True)
-    _para(doc, "{%p else %}")
-    _para(doc, "- Không có.", indent=True)
-    _para(doc, "{%p endfor %}")
-    _para(doc, "")
-
+    _body(doc)
     foot = doc.add_table(rows=1, cols=2)
     _no_borders(foot)
     left, right = foot.rows[0].cells
@@ -314,7 +439,9 @@ def build(path: Path) -> Path:
     for _ in range(4):
         _para(right, "", align="center")
     _para(right, "{{ r.signer_name }}", bold=True, align="center")
+    _keep_together(foot)
 
+    _appendix(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path

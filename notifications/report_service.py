@@ -183,11 +183,13 @@ def build_files(
     as_of: dt.date | dt.datetime,
     formats: Sequence[str],
     template: Path | None = None,
+    unit: str | None = None,
 ) -> list[tuple[str, bytes]]:
-    """Render one report without storing anything: (format, content) per format."""
+    """Render one report without storing anything: (format, content) per format; with
+    ``unit``, that unit's own input to it."""
     with factory() as session, session.begin():
         sync_definitions(defs, with_children(defs, plan_id), session=session, now=dt.datetime.now(dt.UTC))
         duty = find_duty(defs, plan_id, report_id, period, as_of, session=session)
-        ctx = report_context(defs, duty, as_of, session=session)
+        ctx = report_context(defs, duty, as_of, session=session, unit=unit)
     files = render_report(ctx, formats, template=template or template_path(defs.root))
     return [(f.format, f.content) for f in files]

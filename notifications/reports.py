@@ -1,8 +1,9 @@
-"""Render a report (Markdown, HTML, DOCX) and queue it by e-mail with its files attached.
+"""Render a report (Markdown, HTML, DOCX, PDF) and queue it by e-mail with its files attached.
 
-Markdown and HTML share one body template (``report_body.md.j2``; the HTML body is that
+Markdown and HTML share one body template (``report_body.md.j2``) and one appendix
+(``report_appendix.md.j2``: the task tables and the units' figures); the HTML is that
 Markdown converted by markdown-it, inside the Decree 30 header and signature of
-``report.html.j2``). The DOCX is ``templates/report.docx`` filled by docxtpl
+``report.html.j2``. The DOCX is ``templates/report.docx`` filled by docxtpl
 (``notifications/docx_render.py``), or the officers' own copy at
 ``<definitions>/templates/report.docx``.
 """
@@ -21,13 +22,17 @@ from planflow.errors import PlanflowError
 from planflow.notifications.docx_render import render_docx
 from planflow.notifications.docx_template import PACKAGED
 from planflow.notifications.outbox import queue_once
+from planflow.notifications.pdf import docx_to_pdf
 from planflow.notifications.render import Rendered, environment
 from planflow.reporting import RenderedFile
 from planflow.reports import ReportContext
 from planflow.store.models import OutboxRow, ReportVersionRow
 
 FORMATS = ("md", "html", "docx")
+"""What an assembly stores and mails; ``pdf`` is made on request (it needs LibreOffice)."""
+ALL_FORMATS = (*FORMATS, "pdf")
 MEDIA_TYPES = {
+    "pdf": "application/pdf",
     "md": "text/markdown; charset=utf-8",
     "html": "text/html; charset=utf-8",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -50,9 +55,10 @@ def render_markdown(ctx: ReportContext) -> str:
 
 
 def render_html(ctx: ReportContext) -> str:
-    body_md = _env().get_template("report_body.md.j2").render(r=ctx)
-    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(body_md)
-    return str(_env().get_template("report.html.j2").render(r=ctx, body=body))
+    markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
+    body = markdown.render(_env().get_template("report_body.md.j2").render(r=ctx))
+    appendix = markdown.render(_env().get_template("report_appendix.md.j2").render(r=ctx))
+    return str(_env().get_template("report.html.j2").render(r=ctx, body=body, appendix=appendix))
 
 
 def template_path(definitions: Path | None) -> Path:
@@ -79,8 +85,10 @@ def render_report(ctx: ReportContext, formats: Sequence[str] = FORMATS, *,
             content = render_html(ctx).encode()
         elif fmt == "docx":
             content = render_docx(ctx, template)
+        elif fmt == "pdf":
+            content = docx_to_pdf(render_docx(ctx, template))
         else:
-            raise PlanflowError(f"định dạng '{fmt}' không hỗ trợ; chọn một trong: {', '.join(FORMATS)}")
+            raise PlanflowError(f"định dạng '{fmt}' không hỗ trợ; chọn một trong: {', '.join(ALL_FORMATS)}")
         files.append(RenderedFile(fmt, filename_for(ctx, fmt), MEDIA_TYPES[fmt], content))
     return files
 

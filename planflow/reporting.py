@@ -22,21 +22,20 @@ from sqlalchemy.orm import Session
 from planflow.compiler import calendar_for
 from planflow.errors import NotFoundError, PlanflowError
 from planflow.loader import Definitions
+from planflow.monitor import classify
+from planflow.report_content import Inputs, build_context, child_line
+from planflow.report_model import ChildLine, ReportContext
 from planflow.reports import (
-    ChildLine,
-    Inputs,
-    ReportContext,
     ReportState,
     ReportWindow,
-    build_context,
-    child_line,
     cycle_label,
     report_state,
     report_window,
+    worst_input,
 )
 from planflow.schema import Plan, ReportObligation
 from planflow.service import plan_status
-from planflow.status import OccurrenceStatus, resolve_as_of
+from planflow.status import OccurrenceStatus, Status, resolve_as_of
 from planflow.store import repo
 from planflow.store.models import ProgressEventRow, ReportFileRow, ReportVersionRow
 from planflow.units import UnitIndex
@@ -55,6 +54,7 @@ class ReportDuty:
     final_version: int | None
     inputs_total: int = 0
     inputs_received: int = 0
+    inputs_state: Status | None = None
 
     @property
     def key(self) -> str:
@@ -89,6 +89,8 @@ class ReportDuty:
             "state_label": self.state.label,
             "inputs_total": self.inputs_total,
             "inputs_received": self.inputs_received,
+            "inputs_state": self.inputs_state.value if self.inputs_state else None,
+            "inputs_state_label": self.inputs_state.label if self.inputs_state else None,
             "latest_version": self.latest_version,
             "final_version": self.final_version,
         }
@@ -135,7 +137,8 @@ def report_duties(
             prefix = item.key + "/"
             inputs = [s for s in status.items if s.facts.kind == "report_input" and s.key.startswith(prefix)]
             received = sum(1 for s in inputs if s.status.is_done)
-            duties.append(ReportDuty(plan, report, item, window, state, latest, final, len(inputs), received))
+            duties.append(ReportDuty(plan, report, item, window, state, latest, final, len(inputs), received,
+                                     worst_input(inputs)))  # fmt: skip
     return sorted(duties, key=lambda d: (d.window.due or dt.date.max, d.plan.id, d.key))
 
 
@@ -180,10 +183,16 @@ def split_report_ref(ref: str) -> tuple[str, str]:
 
 
 def report_context(
-    defs: Definitions, duty: ReportDuty, as_of: dt.date | dt.datetime, *, session: Session
+    defs: Definitions,
+    duty: ReportDuty,
+    as_of: dt.date | dt.datetime,
+    *,
+    session: Session,
+    unit: str | None = None,
 ) -> ReportContext:
     """The content of one report at ``as_of``: statuses at the data cut-off (the end of
-    ``data_to``, or ``as_of`` if earlier), inputs and child plans as they stand at ``as_of``."""
+    ``data_to``, or ``as_of`` if earlier), inputs and child plans as they stand at ``as_of``.
+    With ``unit``: that unit's own input to the report, as its document."""
     plan = duty.plan
     moment = resolve_as_of(as_of, plan.timezone)
     cutoff = resolve_as_of(duty.window.data_to, plan.timezone)
@@ -199,7 +208,7 @@ def report_context(
             evidence.setdefault(event.occurrence_key, []).append(event.evidence)
     extra = Inputs(evidence=evidence, children=_children(defs, plan, duty, moment.instant, session=session))
     return build_context(
-        plan, defs.directory_for(plan), duty.report, item, items, duty.window, moment.day, extra
+        plan, defs.directory_for(plan), duty.report, item, items, duty.window, moment.day, extra, unit
     )
 
 
@@ -213,11 +222,12 @@ def _children(
     if not children:  # most plans: no need to list the stored ones
         return lines
     known = set(repo.plan_ids(session=session))
+    day = resolve_as_of(at, parent.timezone).day
     first = duty.window.data_from
     last = duty.window.due or duty.window.data_to
     for child in children:
         if child.id not in known:
-            lines.append(child_line(child, [], None, None))
+            lines.append(child_line(child, [], None, None, duty.window.data_to, classify([], day)[5].label))
             continue
         items = plan_status(child.id, at, session=session).items
         owed = [
@@ -230,7 +240,8 @@ def _children(
         version = None
         if chosen is not None:
             version = _versions([chosen.key], session=session).get(chosen.key, (None, None))[1]
-        lines.append(child_line(child, items, chosen, version))
+        colour = classify(items, day)[5].label
+        lines.append(child_line(child, items, chosen, version, duty.window.data_to, colour))
     return lines
 
 

@@ -124,6 +124,9 @@ class Unit(_Definition):
     escalation: Contact | None = Field(default=None, description="whom to escalate to if not head")
     parent: Slug | None = None
     members: list[Slug] = Field(default_factory=list, description="for a group: its units")
+    abbreviation: str | None = Field(
+        default=None, description="as written after 'Lưu: VT,' in a document it drafts, e.g. VHXH"
+    )
 
 
 class UnitDirectory(_Definition):
@@ -310,6 +313,10 @@ class ReportObligation(_Definition):
     kind: ReportKind = ReportKind.PERIODIC
     compiler: Text = Field(description="the unit that compiles and sends it")
     recipients: list[Recipient] = Field(min_length=1)
+    addressee: str | None = Field(
+        default=None,
+        description="the 'Kính gửi' as the duty names it, e.g. UBND tỉnh (qua Sở Khoa học và Công nghệ)",
+    )
     when: WhenField
     cutoff: Cutoff = Cutoff.DECREE09
     draft_lead_days: int = Field(default=3, ge=0, le=60, description="working days before due")

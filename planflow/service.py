@@ -19,7 +19,7 @@ from planflow.numbers import parse_vn_number
 from planflow.prepare import compile_source, default_workers, prepare_plans
 from planflow.readiness import readiness
 from planflow.reports import SPENT_KEY
-from planflow.schema import UnitDirectory
+from planflow.schema import Plan, UnitDirectory
 from planflow.status import ProgressStatus
 from planflow.store import repo
 from planflow.store.bulk import NewRows
@@ -175,7 +175,7 @@ def record_progress(
         effective_at=request.at or now,
         recorded_at=now,
         percent=request.percent,
-        values=_measured(request.values, occurrence),
+        values=_measured(request.values, occurrence, plan),
         note=request.note,
         evidence=request.evidence,
         by_unit=by_unit,
@@ -209,9 +209,15 @@ def _target_occurrence(request: ProgressRequest, by_unit: str | None, *, session
     return candidates[0]
 
 
-def _measured(pairs: Sequence[str], occurrence: OccurrenceRow) -> dict[str, Decimal]:
-    targets = {t["key"]: t for t in occurrence.targets or ()}
-    by_metric = {t["metric"].casefold(): t["key"] for t in occurrence.targets or ()}
+def _measured(pairs: Sequence[str], occurrence: OccurrenceRow, plan: Plan) -> dict[str, Decimal]:
+    """The measured values of ``--value`` pairs, by target key or metric name. A unit's input
+    to a report may give a figure for any of the plan's targets (the report sums them)."""
+    declared = occurrence.targets or ()
+    if occurrence.kind == "report_input":
+        every = [*plan.targets, *(t for task in plan.tasks for t in task.targets)]
+        declared = [{"key": t.key, "metric": t.metric} for t in every]
+    targets = {t["key"]: t for t in declared}
+    by_metric = {t["metric"].casefold(): t["key"] for t in declared}
     out: dict[str, Decimal] = {}
     for pair in pairs:
         name, sep, raw = pair.partition("=")

@@ -29,6 +29,7 @@ from planflow.errors import PlanflowError
 from planflow.reporting import ReportDuty, report_duties, split_report_ref
 from planflow.reports import ReportState
 from planflow.service import sync_definitions
+from planflow.status import resolve_as_of
 from planflow.store.db import open_store
 from planflow.store.repo import plan_ids
 
@@ -94,6 +95,8 @@ def _table(duties: list[ReportDuty]) -> Table:
     for d in duties:
         w = d.window
         inputs = f"{d.inputs_received}/{d.inputs_total}" if d.inputs_total else "—"
+        if d.inputs_state is not None and d.inputs_received < d.inputs_total:
+            inputs += f" ({d.inputs_state.label.lower()})"  # the worst input, as the board shows it
         style = STATE_STYLE.get(d.state, "")
         state = f"[{style}]{d.state.label}[/]" if style else d.state.label
         versions = f"{d.latest_version or 0}" + (f" (gửi bản {d.final_version})" if d.final_version else "")
@@ -110,27 +113,34 @@ def build(
     ref: ReportRef,
     period: PeriodOption = None,
     as_of: AsOfOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="md, html hoặc docx.")] = "md",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="md, html, docx hoặc pdf (cần LibreOffice).")
+    ] = "md",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File kết quả (mặc định: in ra màn hình, trừ docx).")
+        Path | None,
+        typer.Option("--output", "-o", help="File kết quả (mặc định: in ra màn hình, trừ docx và pdf)."),
     ] = None,
     template: Annotated[
         Path | None, typer.Option("--template", help="Mẫu Word (.docx) thay cho mẫu mặc định.")
+    ] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", help="Báo cáo riêng của một đơn vị gửi cho báo cáo này (id hoặc tên)."),
     ] = None,
     definitions_dir: DefinitionsOption = None,
 ) -> None:
     """Lập một báo cáo tại thời điểm xét, không lưu và không gửi.
 
     Ví dụ: planflow report build loc-tan-2026/bao-cao-dinh-ky --period 2026-Q1 --as-of 2026-04-07 \
-    --format docx -o bc-quy1.docx
+    --format pdf -o bc-quy1.pdf
     """
     from planflow.notifications.report_service import build_files
 
     with handled():
-        if fmt not in ("md", "html", "docx"):
-            raise PlanflowError(f"--format '{fmt}' không hỗ trợ; chọn md, html hoặc docx")
-        if fmt == "docx" and output is None:
-            raise PlanflowError("bản docx cần --output, ví dụ -o bao-cao.docx")
+        if fmt not in ("md", "html", "docx", "pdf"):
+            raise PlanflowError(f"--format '{fmt}' không hỗ trợ; chọn md, html, docx hoặc pdf")
+        if fmt in ("docx", "pdf") and output is None:
+            raise PlanflowError(f"bản {fmt} cần --output, ví dụ -o bao-cao.{fmt}")
         if template is not None and not template.is_file():
             raise PlanflowError(f"không thấy mẫu Word '{template}'")
         config = settings(definitions_dir)
@@ -139,7 +149,7 @@ def build(
         factory = open_store(config.effective_database_url)
         try:
             moment = as_of_value(as_of)
-            files = build_files(defs, factory, plan_id, report_id, period, moment, [fmt], template)
+            files = build_files(defs, factory, plan_id, report_id, period, moment, [fmt], template, unit)
         finally:
             factory.kw["bind"].dispose()
         content = files[0][1]
@@ -247,3 +257,50 @@ def assemble(
         console.print(table)
         if not result["reports"]:
             console.print("Không có báo cáo nào đến kỳ lập dự thảo.")
+
+
+@report_app.command("monitor")
+def monitor_cmd(
+    plan_id: Annotated[str, typer.Argument(metavar="PLAN", help="Kế hoạch cấp trên (có kế hoạch cấp dưới).")],
+    as_of: AsOfOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv hoặc xlsx.")] = "table",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File kết quả (bắt buộc với xlsx).")
+    ] = None,
+    definitions_dir: DefinitionsOption = None,
+) -> None:
+    """Phân loại Xanh/Vàng/Đỏ các kế hoạch cấp dưới và đơn vị chủ trì tại một ngày, và tỷ lệ xanh.
+
+    Ví dụ: planflow report monitor dong-nai-99-2025 --as-of 2025-10-31 -f xlsx -o phan-loai.xlsx
+    """
+    from planflow.monitor import monitor, to_csv, to_xlsx
+
+    with handled():
+        if fmt not in ("table", "csv", "xlsx"):
+            raise PlanflowError(f"--format '{fmt}' không hỗ trợ; chọn table, csv hoặc xlsx")
+        if fmt == "xlsx" and output is None:
+            raise PlanflowError("bản xlsx cần --output, ví dụ -o phan-loai.xlsx")
+        config = settings(definitions_dir)
+        defs = definitions(config)
+        moment = as_of_value(as_of)
+        ids = [i for i in sorted(defs.plans) if i == plan_id or defs.plan(i).parent_plan == plan_id]
+        with session(config) as s:
+            sync_definitions(defs, ids, session=s, now=now())
+            day = resolve_as_of(moment, defs.plan(plan_id).timezone).day
+            view = monitor(defs, plan_id, day, session=s)
+        if fmt == "table":
+            table = Table(title=f"Phân loại ngày {view.day:%d/%m/%Y} — tỷ lệ xanh {view.green_share}")
+            for column in ("Kế hoạch", "Đơn vị", "Đến hạn", "Hoàn thành", "Quá hạn", "Phân loại"):
+                table.add_column(column)
+            for r in view.rows:
+                table.add_row(r.plan_id if not r.unit else "", r.unit or r.issuer, str(r.due), str(r.done),
+                              str(r.late), r.colour.label)  # fmt: skip
+            console.print(table)
+            return
+        content = to_csv(view) if fmt == "csv" else to_xlsx(view)
+        if output is None:
+            print(content.decode("utf-8-sig"), end="")
+            return
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(content)
+        err_console.print(f"Đã ghi {output} ({len(content):,} byte).")

@@ -74,7 +74,9 @@ def test_docx_has_the_decree_30_layout(tmp_path: Path, store_env: str) -> None:
              section.left_margin, section.right_margin)  # fmt: skip
     assert [round(x.mm) for x in sizes] == [210, 297, 20, 20, 30, 15]  # A4, Decree 30 margins
     assert document.styles["Normal"].font.name == "Times New Roman"
-    head, *grids, foot = document.tables
+    head, *tables = document.tables
+    foot = next(t for t in tables if t.rows[0].cells[0].text.startswith("Nơi nhận:"))
+    grids = [t for t in tables if t is not foot]
     left, right = (c.text.split("\n") for c in head.rows[0].cells)
     assert left[:2] == ["ỦY BAN NHÂN DÂN", "XÃ DEMO"] and "Số:      /BC-UBND" in left
     assert right[0] == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -83,17 +85,19 @@ def test_docx_has_the_decree_30_layout(tmp_path: Path, store_env: str) -> None:
     body = [p.text for p in document.paragraphs]
     assert "BÁO CÁO" in body
     assert "Kết quả thực hiện Kế hoạch (quý I năm 2026)" in body
-    assert any(t.startswith("Kính gửi: UBND tỉnh") for t in body)
-    for heading in ("I. KẾT QUẢ THỰC HIỆN", "II. TỒN TẠI, HẠN CHẾ, NGUYÊN NHÂN",
-                    "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", "IV. ĐỀ XUẤT, KIẾN NGHỊ"):  # fmt: skip
-        assert heading in body
+    assert "Kính gửi: UBND tỉnh." in body
+    headings = ["I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH, TỔ CHỨC TRIỂN KHAI THỰC HIỆN", "II. KẾT QUẢ THỰC HIỆN",
+                "III. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI",
+                "V. ĐỀ XUẤT, KIẾN NGHỊ", "PHỤ LỤC"]  # fmt: skip
+    assert [t for t in body if t in headings] == headings  # in this order, the appendix last
+    assert "(Kèm theo Báo cáo số      /BC-UBND ngày      /     /2026 của UBND xã Demo)" in body
     assert not any("{%" in t or "{{" in t for t in body)  # every tag was filled
     rows = {tuple(c.text for c in g.rows[0].cells): [[c.text for c in r.cells] for r in g.rows[1:]]
             for g in grids}  # fmt: skip
     tasks = rows[("TT", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Tình trạng", "Kết quả, ghi chú")]
     assert ["1", "Ban hành kế hoạch", "Phòng Văn hóa - Xã hội", "31/03/2026", "Hoàn thành đúng hạn",
             "Hoàn thành ngày 10/03/2026. Đã ban hành Kế hoạch số 15/KH-UBND [Minh chứng: https://demo.example/kh15.pdf]"] in tasks  # fmt: skip
-    inputs = rows[("TT", "Đơn vị", "Hạn gửi", "Tình trạng", "Nội dung")]
+    inputs = rows[("TT", "Đơn vị", "Hạn gửi", "Tình trạng", "Số liệu, nội dung")]
     assert [r[1] for r in inputs] == ["Phòng Kinh tế", "Trung tâm Phục vụ hành chính công"]
     assert inputs[0][3] == "Đã nhận ngày 27/03/2026"
     assert inputs[1][3] == "CHƯA NHẬN — quá hạn"  # missing, shown, never dropped
@@ -113,7 +117,7 @@ def test_docx_has_the_decree_30_layout(tmp_path: Path, store_env: str) -> None:
     assert foot.rows[0].cells[0].text.split("\n")[:3] == [
         "Nơi nhận:",
         "- Như trên;",
-        "- Lưu: VT, Phòng Văn hóa - Xã hội.",
+        "- Lưu: VT, VHXH.",  # the drafting unit's abbreviation, from its alias "Phòng VH-XH"
     ]
 
 
@@ -148,8 +152,10 @@ def test_bad_requests_say_what_to_do(tmp_path: Path, store_env: str) -> None:
     assert code == 1 and "không có báo cáo 'khong-co'; có: bao-cao-quy" in err
     code, _, err = run_cli("report", "build", "demo-2026", *d)
     assert code == 1 and "KẾ_HOẠCH/BÁO_CÁO" in err
+    code, _, err = run_cli("report", "build", REF, "--period", "2026-Q1", "-f", "odt", *d)
+    assert code == 1 and "chọn md, html, docx hoặc pdf" in err
     code, _, err = run_cli("report", "build", REF, "--period", "2026-Q1", "-f", "pdf", *d)
-    assert code == 1 and "chọn md, html hoặc docx" in err
+    assert code == 1 and "bản pdf cần --output, ví dụ -o bao-cao.pdf" in err
     code, _, err = run_cli("report", "build", REF, "--period", "2026-Q1", "-f", "docx", *d)
     assert code == 1 and "cần --output" in err
     assert "Traceback" not in err
@@ -181,12 +187,12 @@ def test_roll_up_flags_the_commune_that_has_not_reported(tmp_path: Path, store_e
     d = ["-d", str(root)]
     _cli("report", "send", "loc-tan-2025/bao-cao-ket-qua", "--at", "2025-10-29", "--no-deliver", *d)
     out = _cli("report", "build", "dong-nai-99-2025/bao-cao-ket-qua-tinh", "--as-of", "2025-11-05", *d)
-    assert "Đã báo cáo 1/2 địa phương." in out
+    assert "Đã báo cáo 1/2 địa phương; xếp loại Xanh 0/2 địa phương." in out
     assert (
-        "| 1 | Ủy ban nhân dân xã Đại Phước | …/KH-UBND | 0/12 | 8 | **CHƯA BÁO CÁO** (hạn 30/10/2025) |"
+        "| 1 | Ủy ban nhân dân xã Đại Phước | …/KH-UBND | 0/12 | 8 | Đỏ | **CHƯA BÁO CÁO** (hạn 30/10/2025) |"
         in out
     )
-    assert "| 2 | Ủy ban nhân dân xã Lộc Tấn | …/KH-UBND | 0/8 | 4 | Đã báo cáo ngày 29/10/2025 |" in out
+    assert "| 2 | Ủy ban nhân dân xã Lộc Tấn | …/KH-UBND | 0/8 | 4 | Đỏ | Đã báo cáo ngày 29/10/2025 |" in out
     assert "Chưa nhận được báo cáo của 1 địa phương: Ủy ban nhân dân xã Đại Phước." in out
 
 
@@ -229,3 +235,16 @@ def test_versions_and_send(tmp_path: Path, store_env: str, sessions: sessionmake
 
     items = {i["key"]: i for i in json.loads(status)["plans"][0]["items"]}
     assert items["demo-2026/bao-cao-quy/2026-Q1"]["status"] == "done_on_time"
+
+
+def test_pdf_without_libreoffice_says_how_to_install_it(
+    tmp_path: Path, store_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no soffice on the PATH, asking for a PDF names the package to install."""
+    root = demo_with_budget(tmp_path / "d")
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    code, _, err = run_cli("report", "build", REF, "--period", "2026-Q1", "--as-of", "2026-04-08", "-f", "pdf",
+                           "-o", str(tmp_path / "q1.pdf"), "-d", str(root))  # fmt: skip
+    assert code == 1 and "Traceback" not in err
+    assert "không tạo được PDF: máy chưa cài LibreOffice (lệnh soffice). Cài gói libreoffice-writer" in err
+    assert not (tmp_path / "q1.pdf").exists()

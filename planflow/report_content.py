@@ -1,0 +1,729 @@
+"""The content of a results report (Báo cáo kết quả thực hiện Kế hoạch), written from the data
+the way a commune writes it (REGIME.md, "What a results report says"):
+
+- **sender and addressee**: the plan's issuing body reports to the body the duty names
+  (``addressee``, else the recipients other than the issuing body itself); the compiling unit
+  prepares it and is named in "Lưu: VT, <abbreviation>.". A report whose every recipient is
+  the issuing body (or one of its units) is the compiling unit's own document, headed and
+  signed by that unit;
+- **I.** the plan and the directing tasks (issuing, establishing, assigning) with their progress;
+- **II.** per section of the plan: counts and the notable results quoted from progress notes;
+  the results the units' inputs report; the targets with their cumulative values;
+- **III.** overdue and blocked tasks with their reasons, targets behind, missing inputs and the
+  difficulties the units report;
+- **IV.** everything not done that falls due before the end of the next period or the next
+  report's due date, whichever is later;
+- **V.** the units' proposals, then what the data call for.
+
+A unit's input note is split into these parts by the heading a line starts with
+("Kết quả:", "Khó khăn:"/"Vướng mắc:"/"Tồn tại:"/"Hạn chế:", "Phương hướng:", "Đề xuất:"/
+"Kiến nghị:"); a line with no heading is a result. Wording and titles are the templates'.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from planflow.numbers import format_vn_number, parse_vn_number
+from planflow.periods import period_containing
+from planflow.report_model import (
+    BudgetLine,
+    ChildLine,
+    InputLine,
+    NextStep,
+    ReportContext,
+    Section,
+    SectionResult,
+    TaskLine,
+)
+from planflow.report_targets import Figure, TargetLine, cumulative, kind_of, target_line
+from planflow.reports import (
+    SPENT_KEY,
+    ReportWindow,
+    cycle_label,
+    decree30_date,
+    document_symbol,
+    issuer_lines,
+    period_of,
+    period_phrase,
+    summary_line,
+    vn_date,
+)
+from planflow.schema import Plan, ReportObligation, Unit, UnitDirectory
+from planflow.status import OccurrenceStatus, Status
+from planflow.units import UnitIndex
+
+_DIRECTING = (
+    "ban hành",
+    "thành lập",
+    "kiện toàn",
+    "chỉ đạo",
+    "xây dựng kế hoạch",
+    "phân công",
+    "quyết định",
+    "triển khai kế hoạch",
+)
+_PARTS = {
+    "kết quả": "results",
+    "khó khăn": "shortcomings",
+    "vướng mắc": "shortcomings",
+    "tồn tại": "shortcomings",
+    "hạn chế": "shortcomings",
+    "phương hướng": "next",
+    "đề xuất": "proposals",
+    "kiến nghị": "proposals",
+}
+_PART = re.compile(r"^\s*[-•]?\s*(?P<head>[^:]{2,40}):\s*(?P<text>.+)$")
+_NUMBERING = re.compile(r"^\s*(?:[IVXLC]+|\d+(?:\.\d+)*)[.)]\s+")
+_ROMAN = re.compile(r"^[IVXLC]+$")
+
+
+@dataclass
+class Inputs:
+    """What the store knows beyond statuses: evidence per occurrence, and child plans."""
+
+    evidence: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    children: Sequence[ChildLine] = ()
+
+
+# --- who sends, to whom -----------------------------------------------------------------------
+
+
+def abbreviation(unit: Unit, issuer: str = "") -> str:
+    """How "Lưu: VT, …" names a unit: its ``abbreviation``; else an alias written as one
+    (a word in capitals, "VHXH", or a name ending in one, "Phòng VH-XH" → "VHXH"); else the
+    initials of its name without the kind of body ("Phòng", "Trung tâm")."""
+    if unit.abbreviation:
+        return unit.abbreviation
+    for alias in sorted(unit.aliases, key=lambda a: " " in a):
+        last = alias.split()[-1]
+        if last.upper() == last and last != "VT" and sum(c.isalpha() for c in last) >= 2:
+            return last.replace("-", "").replace("–", "")
+    words = [w for w in re.split(r"[\s\-–]+", _without_locality(unit.name, issuer)) if w and w[0].isalpha()]
+    if words and words[0].casefold() == "phòng":
+        words = words[1:]
+    elif words[:2] and " ".join(words[:2]).casefold() == "trung tâm":
+        words = ["T", "T", *words[2:]]
+    return "".join(w[0] for w in words).upper()
+
+
+def _locality(issuer: str) -> str:
+    lines = issuer_lines(issuer)
+    return lines[1].casefold() if len(lines) == 2 else ""
+
+
+def _without_locality(name: str, issuer: str) -> str:
+    """ "Phòng Kinh tế xã Lộc Tấn" → "Phòng Kinh tế" under UBND xã Lộc Tấn."""
+    locality = _locality(issuer)
+    if locality and name.casefold().endswith(" " + locality):
+        return name[: -len(locality) - 1]
+    return name
+
+
+def unit_header(unit: Unit, issuer: str) -> list[str]:
+    """A unit's document header (Decree 30): the body it belongs to, then the unit, the
+    locality the body already names dropped from the unit's name."""
+    # A phòng or centre drops the commune's name; "Công an xã Lộc Tấn" keeps it.
+    offices = ("department", "office", "center")
+    name = _without_locality(unit.name, issuer) if unit.kind.value in offices else unit.name
+    lines = issuer_lines(issuer)
+    body = "UBND " + lines[1] if len(lines) == 2 else lines[0]
+    return [body, name.upper()]
+
+
+def _issuing_units(plan: Plan, index: UnitIndex) -> set[str]:
+    """The issuing body's unit id and those of the units under it."""
+    body = index.find(plan.issuer)
+    if body is None:
+        return set()
+    return {body.id, *(u.id for u in index.by_id.values() if u.parent == body.id)}
+
+
+# --- reports a task restates ------------------------------------------------------------------
+
+
+def with_sent_reports(
+    plan: Plan, directory: UnitDirectory, items: Sequence[OccurrenceStatus]
+) -> list[OccurrenceStatus]:
+    """A task that restates a report duty ("Báo cáo hoạt động", lead = the report's compiler,
+    same periods) is done when that report was sent: its status and progress are the report's."""
+    index = UnitIndex(directory)
+    compilers = {r.id: index.resolve(r.compiler).id for r in plan.reports}
+    sent: dict[tuple[str, str | None], OccurrenceStatus] = {
+        (compilers[s.facts.item_id], s.facts.period): s
+        for s in items
+        if s.facts.kind == "report" and s.status.is_done and s.facts.period is not None
+    }
+    out = []
+    for s in items:
+        report = None
+        if (
+            s.facts.kind == "task"
+            and s.facts.title.casefold().startswith("báo cáo")
+            and len(s.facts.lead) == 1
+        ):
+            report = sent.get((s.facts.lead[0], s.facts.period))
+        if report is not None and not s.status.is_done:
+            late = (
+                s.facts.due is not None
+                and report.progress.done_at is not None
+                and (report.progress.done_at.date() > s.facts.due)
+            )
+            s = replace(
+                s,
+                status=Status.DONE_LATE if late else Status.DONE_ON_TIME,
+                days_overdue=None,
+                progress=replace(report.progress, note=None),  # "Đã gửi báo cáo (bản 2)" is ours
+            )
+        out.append(s)
+    return out
+
+
+# --- pieces of the narrative ------------------------------------------------------------------
+
+
+def split_note(note: str | None) -> dict[str, list[str]]:
+    """A unit's note by part (module docstring): results, shortcomings, next, proposals."""
+    parts: dict[str, list[str]] = {}
+    for raw in (note or "").splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        part, text = "results", line
+        match = _PART.match(line)
+        if match and match["head"].strip().casefold() in _PARTS:
+            part, text = _PARTS[match["head"].strip().casefold()], match["text"].strip()
+        parts.setdefault(part, []).append(_sentence(text))
+    return parts
+
+
+def _sentence(text: str) -> str:
+    """A quoted note as a sentence: capital first letter, closing full stop."""
+    text = text.strip().rstrip(";")
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?", ":")) else text + "."
+
+
+def section_title(title: str) -> str:
+    """A plan heading as a part of the report: the last level ("III. NHIỆM VỤ — 1. Tăng
+    cường …" → "Tăng cường …"), its numbering dropped, capitals lowered except Roman numerals."""
+    last = title.split(" — ")[-1].strip()
+    last = _NUMBERING.sub("", last).rstrip(".")
+    if last.upper() == last:
+        words = [w if _ROMAN.match(w) else w.lower() for w in last.split()]
+        last = " ".join(words)
+    return last[:1].upper() + last[1:]
+
+
+def _highlight(t: TaskLine) -> str | None:
+    """A task's notable result as a sentence, quoting its progress note."""
+    note = f" {_sentence(t.note)}" if t.note else ""
+    title = t.title.rstrip(".;")
+    if t.status == Status.OVERDUE.value:
+        return f"{title} ({', '.join(t.lead)}): quá hạn {t.days_overdue} ngày.{note}"
+    if t.done_at:
+        return f"{title}: hoàn thành ngày {t.done_at}.{note}"
+    if t.note or t.percent:
+        percent = f" (đạt {t.percent}%)" if t.percent else ""
+        return f"{title}: đang thực hiện{percent}.{note}"
+    return None
+
+
+def section_results(sections: Mapping[str, Sequence[TaskLine]]) -> list[SectionResult]:
+    results = []
+    for number, (title, lines) in enumerate(sections.items(), start=1):
+        done = [t for t in lines if t.done_at or t.status in (Status.DONE_ON_TIME, Status.DONE_LATE)]
+        results.append(
+            SectionResult(
+                number=number,
+                title=section_title(title),
+                total=len(lines),
+                done=len(done),
+                done_late=sum(1 for t in lines if t.status == Status.DONE_LATE.value),
+                in_progress=sum(
+                    1 for t in lines if t.status in (Status.IN_PROGRESS.value, Status.ONGOING.value)
+                ),
+                not_started=sum(
+                    1 for t in lines if t.status in (Status.NOT_STARTED.value, Status.UPCOMING.value)
+                ),
+                overdue=sum(1 for t in lines if t.status == Status.OVERDUE.value),
+                highlights=[h for t in lines if (h := _highlight(t))],
+            )
+        )
+    return results
+
+
+def is_directing(title: str) -> bool:
+    """Whether a task is direction work (issuing plans, decisions, establishing teams)."""
+    text = re.sub(r"^tham mưu\s+(cho\s+\S+\s+)?", "", title.casefold().strip())
+    return text.startswith(_DIRECTING)
+
+
+def next_horizon(
+    plan: Plan,
+    report: ReportObligation,
+    item: OccurrenceStatus,
+    items: Sequence[OccurrenceStatus],
+    window: ReportWindow,
+) -> dt.date:
+    """Until when "IV. Phương hướng" looks: the end of the next period or the next report of
+    the same duty's due date, whichever is later; the plan's end for a one-off report."""
+    period = period_of(item.facts.period)
+    if period is None:
+        return plan.period.end
+    following = period_containing(period.end + dt.timedelta(days=1), period.cadence).end
+    after = [
+        s.facts.due
+        for s in items
+        if s.facts.kind == "report"
+        and s.facts.item_id == report.id
+        and s.facts.due is not None
+        and window.due is not None
+        and s.facts.due > window.due
+    ]
+    return max(following, min(after)) if after else following
+
+
+def next_steps(lines: Iterable[TaskLine], due_of: Mapping[str, dt.date]) -> list[NextStep]:
+    """One step per task (its occurrences counted), in the order they fall due."""
+    firsts: dict[str, tuple[dt.date, TaskLine, int]] = {}
+    for t in lines:
+        task = t.key.split("/")[1]
+        due = due_of[t.key]
+        first = firsts.get(task)
+        if first is None or due < first[0]:
+            firsts[task] = (due, t, (first[2] if first else 0) + 1)
+        else:
+            firsts[task] = (first[0], first[1], first[2] + 1)
+    ordered = sorted(firsts.values(), key=lambda x: (x[0], x[1].title))
+    return [NextStep(t.title.rstrip(".;"), ", ".join(t.lead), vn_date(due), n) for due, t, n in ordered]
+
+
+# --- the whole context ------------------------------------------------------------------------
+
+
+def _task_line(s: OccurrenceStatus, names: Mapping[str, str], evidence: Sequence[str]) -> TaskLine:
+    f, p = s.facts, s.progress
+    return TaskLine(
+        key=f.key,
+        label=f.label,
+        title=f.title,
+        period=f.period,
+        lead=[names.get(u, u) for u in f.lead],
+        support=[names.get(u, u) for u in f.support],
+        start=vn_date(f.start) if f.start else None,
+        due=vn_date(f.due) if f.due else None,
+        status=s.status.value,
+        status_label=s.status.label,
+        percent=p.percent,
+        days_overdue=s.days_overdue,
+        done_at=vn_date(p.done_at.date()) if p.done_at else None,
+        note=p.note,
+        evidence=list(evidence),
+        blocked_by=list(s.blocked_by),
+    )
+
+
+def _input_line(s: OccurrenceStatus, names: Mapping[str, str], metrics: Mapping[str, str]) -> InputLine:
+    p = s.progress
+    return InputLine(
+        unit=names.get(s.facts.lead[0], s.facts.lead[0]) if s.facts.lead else "",
+        title=s.facts.title,
+        due=vn_date(s.facts.due) if s.facts.due else None,
+        received=s.status.is_done,
+        received_at=vn_date(p.done_at.date()) if p.done_at else None,
+        late=s.status is Status.DONE_LATE,
+        overdue=s.status is Status.OVERDUE,
+        note=p.note,
+        values={
+            metrics.get(k, k): format_vn_number(v) for k, v in sorted(p.values.items()) if k != SPENT_KEY
+        },
+    )
+
+
+def _targets(
+    plan: Plan,
+    items: Sequence[OccurrenceStatus],
+    inputs: Sequence[OccurrenceStatus],
+    children: Sequence[ChildLine],
+    names: Mapping[str, str],
+    window: ReportWindow,
+    covered: set[str],
+) -> tuple[list[TargetLine], list[TargetLine]]:
+    """(the plan's headline targets, the tasks' targets), each with its cumulative value."""
+    cutoff = window.data_to
+    period = (plan.period.start, plan.period.end)
+    figures: dict[str, list[Figure]] = {}
+    tasks = [
+        s for s in items if s.facts.kind == "task" and (s.facts.start is None or s.facts.start <= cutoff)
+    ]
+    for s in [*tasks, *inputs]:
+        source = names.get(s.facts.lead[0], s.facts.lead[0]) if s.facts.lead else ""
+        for key, value in s.progress.values.items():
+            figures.setdefault(key, []).append(
+                Figure(source, s.progress.done_at or s.progress.last_at, value)
+            )
+    for child in children:
+        for key, text in child.values.items():
+            figures.setdefault(key, []).append(Figure(child.issuer, None, parse_vn_number(text)))
+    headline = [
+        target_line(
+            key=t.id or t.metric,
+            task="",
+            metric=t.metric,
+            comparator=t.comparator.value,
+            required=t.value,
+            unit=t.unit,
+            figures=_combinable(t.unit, figures.get(t.id or "", [])),
+            due=plan.period.end,
+            period=period,
+            cutoff=cutoff,
+        )
+        for t in plan.targets
+    ]
+    last_due: dict[str, dt.date] = {}
+    for s in items:
+        if s.facts.kind == "task" and s.facts.due is not None:
+            last_due[s.facts.item_id] = max(last_due.get(s.facts.item_id, s.facts.due), s.facts.due)
+    lines = []
+    for task in plan.tasks:
+        if task.id not in covered:
+            continue
+        for t in task.targets:
+            key = t.id or t.metric
+            lines.append(
+                target_line(
+                    key=key,
+                    task=task.title,
+                    metric=t.metric,
+                    comparator=t.comparator.value,
+                    required=t.value,
+                    unit=t.unit,
+                    figures=_combinable(t.unit, figures.get(key, [])),
+                    due=last_due.get(task.id, plan.period.end),
+                    period=period,
+                    cutoff=cutoff,
+                )
+            )
+    recorded = [t for t in lines if t.cumulative is not None]
+    return headline, recorded
+
+
+def _combinable(unit: str | None, figures: list[Figure]) -> list[Figure]:
+    """A ratio from several places does not combine: only figures with a date (this plan's
+    own) count; children's ratios are listed in their own table."""
+    if kind_of(unit) == "count":
+        return figures
+    return [f for f in figures if f.at is not None]
+
+
+def build_context(
+    plan: Plan,
+    directory: UnitDirectory,
+    report: ReportObligation,
+    item: OccurrenceStatus,
+    items: Sequence[OccurrenceStatus],
+    window: ReportWindow,
+    today: dt.date,
+    extra: Inputs | None = None,
+    unit: str | None = None,
+) -> ReportContext:
+    """Everything a report for ``item`` (a report occurrence) says, from the statuses of the
+    plan's occurrences evaluated at the data cut-off (``items``). With ``unit``: that unit's
+    own input to the report — its document, on the tasks it leads, to the issuing body through
+    the standing unit."""
+    extra = extra or Inputs()
+    index = UnitIndex(directory)
+    author = index.resolve(unit) if unit is not None else None
+    names = {u.id: u.name for u in directory.units}
+    tasks = {t.id: t for t in plan.tasks}
+    metrics = {t.id or t.metric: t.metric for task in plan.tasks for t in task.targets}
+    metrics.update({t.id or t.metric: t.metric for t in plan.targets})
+    covered = set(report.covers) if report.covers else set(tasks)
+    items = with_sent_reports(plan, directory, items)
+
+    def line(s: OccurrenceStatus) -> TaskLine:
+        return _task_line(s, names, extra.evidence.get(s.facts.key, ()))
+
+    relevant = [
+        s
+        for s in items
+        if s.facts.kind == "task"
+        and s.facts.item_id in covered
+        and (s.facts.start is None or s.facts.start <= window.data_to)
+        and (author is None or author.id in s.facts.lead)
+    ]
+    grouped: dict[str, list[TaskLine]] = {}
+    for s in relevant:
+        grouped.setdefault(tasks[s.facts.item_id].section or "Nhiệm vụ", []).append(line(s))
+
+    prefix = item.facts.key + "/"
+    input_items = [s for s in items if s.facts.kind == "report_input" and s.facts.key.startswith(prefix)]
+    if author is not None:  # its own input only: what it reports is its own figures and notes
+        input_items = [s for s in input_items if s.facts.key == f"{prefix}{author.id}"]
+    inputs = [_input_line(s, names, metrics) for s in input_items]
+    received = [s for s in input_items if s.status.is_done]
+    children = list(extra.children)
+    headline, targets = _targets(plan, items, received, children, names, window, covered)
+
+    parts: dict[str, list[str]] = {}
+    for i in inputs:
+        if i.received:
+            for part, texts in split_note(i.note).items():
+                parts.setdefault(part, []).extend(
+                    t if t.startswith(i.unit) else f"{i.unit}: {t}" for t in texts
+                )
+
+    budget, planned_total, spent_total, any_spent = [], Decimal(0), Decimal(0), False
+    for task_id in [t.id for t in plan.tasks if t.id in covered]:
+        planned = tasks[task_id].budget
+        spent_values = [
+            s.progress.values[SPENT_KEY]
+            for s in items
+            if s.facts.item_id == task_id and s.facts.kind == "task" and SPENT_KEY in s.progress.values
+        ]
+        spent = sum(spent_values, Decimal(0)) if spent_values else None
+        if planned is None and spent is None:
+            continue
+        any_spent = any_spent or spent is not None
+        planned_total += planned or 0
+        spent_total += spent or 0
+        budget.append(BudgetLine(tasks[task_id].title, _money(planned), _money(spent)))
+
+    overdue = [line(s) for s in relevant if s.status is Status.OVERDUE]
+    blocked = [line(s) for s in relevant if s.status is Status.BLOCKED]
+    horizon = next_horizon(plan, report, item, items, window)
+    upcoming = [
+        s
+        for s in items
+        if s.facts.kind == "task"
+        and s.facts.item_id in covered
+        and not s.status.is_done
+        and s.facts.due is not None
+        and window.data_to < s.facts.due <= horizon
+    ]
+    steps = next_steps(
+        [line(s) for s in upcoming], {s.facts.key: s.facts.due for s in upcoming if s.facts.due}
+    )
+    counts = {
+        "tasks": len(relevant),
+        "done": sum(1 for s in relevant if s.status.is_done),
+        "done_late": sum(1 for s in relevant if s.status is Status.DONE_LATE),
+        "in_progress": sum(1 for s in relevant if s.status in (Status.IN_PROGRESS, Status.ONGOING)),
+        "not_started": sum(1 for s in relevant if s.status in (Status.NOT_STARTED, Status.UPCOMING)),
+        "overdue": len(overdue),
+        "blocked": len(blocked),
+        "inputs": len(inputs),
+        "inputs_missing": sum(1 for i in inputs if not i.received),
+        "children": len(children),
+        "children_missing": sum(1 for c in children if not c.reported),
+    }
+    shortcomings = [
+        *parts.get("shortcomings", []),
+        *_shortcomings(counts, [*headline, *targets], inputs, children),
+    ]
+    proposals = [*parts.get("proposals", []), *_proposals(overdue, counts)]
+
+    compiler = author or index.resolve(report.compiler)
+    own = _issuing_units(plan, index)
+    outward = [r for r in report.recipients if r.unit is None or index.resolve(r.unit).id not in own]
+    unit_document = author is not None or (
+        not outward and compiler.id in own and compiler.kind.value != "peoples_committee"
+    )
+    standing = (
+        index.resolve(plan.standing_unit).name if index.find(plan.standing_unit) else plan.standing_unit
+    )
+    if author is not None:
+        recipients = [f"{plan.issuer} (qua {_without_locality(standing, plan.issuer)})"]
+    elif report.addressee:
+        recipients = [report.addressee]
+    elif unit_document:
+        recipients = [plan.issuer]
+    else:
+        recipients = [index.resolve(r.unit).name if r.unit else (r.name or "") for r in outward]
+    document = plan.document_number
+    issued = f" ngày {vn_date(plan.issued)}" if plan.issued else ""
+    about = plan.title[:1].lower() + plan.title[1:]
+    number = f" số {document}" if document else ""
+    reference = f"Kế hoạch{number}{issued} của {plan.issuer} về {about}"
+    if unit_document:
+        header = unit_header(compiler, plan.issuer)
+        symbol = f"BC-{abbreviation(compiler, plan.issuer)}"
+        head = compiler.head
+        authority = []
+        # The head's title, else the generic one; a title-only contact is no name to print.
+        signer_title = (head.title if head and head.title else "Thủ trưởng đơn vị").upper()
+        signer_name = (
+            head.name
+            if head
+            and head.title
+            and head.name.casefold() != head.title.casefold()
+            and not head.name.casefold().startswith(head.title.casefold())
+            else ""
+        )
+        sender = compiler.name
+    else:
+        header = issuer_lines(plan.issuer)
+        symbol = document_symbol(plan.issuer)
+        authority = [a.strip() for a in (plan.signer.authority or "").split("/") if a.strip()]
+        if authority and authority[0].startswith("KT.") and len(header) == 2:
+            authority.insert(0, "TM. ỦY BAN NHÂN DÂN")  # a People's Committee signs collectively
+        signer_title, signer_name, sender = plan.signer.title, plan.signer.name, plan.issuer
+    year = (window.due or today).year
+    return ReportContext(
+        plan_id=plan.id,
+        report_id=report.id,
+        key=item.facts.key,
+        issuer_lines=header,
+        number=f"Số:      /{symbol}",
+        place_date=decree30_date(plan.place, today),
+        summary=summary_line(report, item.facts.period),
+        sender=sender,
+        by_unit=author is not None,
+        recipients=recipients,
+        preparer=compiler.name,
+        plan_reference=reference,
+        standing_unit=standing,
+        cycle=cycle_label(item.facts.period, item.facts.timing),
+        period_phrase=period_phrase(item.facts.period) or "Kế hoạch",
+        period=item.facts.period,
+        data_from=vn_date(window.data_from),
+        data_to=vn_date(min(window.data_to, today)),
+        due=vn_date(window.due) if window.due else None,
+        as_of=vn_date(today),
+        compiler=compiler.name,
+        direction=[
+            t
+            for ls in grouped.values()
+            for t in ls
+            if is_directing(t.title) and (t.done_at or t.note or t.percent)
+        ],
+        results=section_results(grouped),
+        unit_results=parts.get("results", []),
+        sections=[Section(title, lines) for title, lines in grouped.items()],
+        headline_targets=headline,
+        targets=targets,
+        budget=budget,
+        budget_planned_total=_money(planned_total) if budget else None,
+        budget_spent_total=_money(spent_total) if any_spent else None,
+        overdue=overdue,
+        blocked=blocked,
+        inputs=inputs,
+        children=children,
+        next_until=vn_date(horizon),
+        next_steps=steps,
+        shortcomings=shortcomings,
+        proposals=proposals,
+        counts=counts,
+        distribution=[
+            *(["Như trên"] if recipients else []),
+            f"Lưu: VT, {abbreviation(compiler, plan.issuer)}",
+        ],
+        appendix_of=f"Kèm theo Báo cáo số      /{symbol} ngày      /     /{year} của {sender}",
+        signer_authority=authority,
+        signer_title=signer_title,
+        signer_name=signer_name,
+    )
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else format_vn_number(value)
+
+
+def _shortcomings(
+    counts: Mapping[str, int],
+    targets: Sequence[TargetLine],
+    inputs: Sequence[InputLine],
+    children: Sequence[ChildLine],
+) -> list[str]:
+    out: list[str] = []
+    if counts["overdue"]:
+        out.append(f"Còn {counts['overdue']} nhiệm vụ quá hạn chưa hoàn thành (nêu dưới đây).")
+    if counts["done_late"]:
+        out.append(f"Có {counts['done_late']} nhiệm vụ hoàn thành trễ hạn.")
+    if counts["blocked"]:
+        out.append(f"Có {counts['blocked']} nhiệm vụ chưa triển khai được do nhiệm vụ trước chưa hoàn thành.")
+    missed = [t for t in targets if t.verdict == "Chưa đạt"]
+    if missed:
+        out.append(f"{len(missed)} chỉ tiêu chưa đạt: " + "; ".join(t.metric for t in missed) + ".")
+    behind = [t for t in targets if t.expected is not None and t.verdict == "Đang thực hiện"]
+    if behind:
+        out.append(
+            "Chỉ tiêu chưa đạt tiến độ theo thời gian: "
+            + "; ".join(
+                f"{t.metric} (lũy kế {t.cumulative}/{t.required}{' ' + t.unit if t.unit else ''}, "
+                f"cần đạt khoảng {t.expected} đến thời điểm báo cáo)"
+                for t in behind
+            )
+            + "."
+        )
+    missing = [i.unit for i in inputs if not i.received]
+    if missing:
+        out.append(f"Chưa nhận được báo cáo của {len(missing)} đơn vị: {', '.join(missing)}.")
+    late = [c.issuer for c in children if not c.reported]
+    if late:
+        out.append(f"Chưa nhận được báo cáo của {len(late)} địa phương: {', '.join(late)}.")
+    return out
+
+
+def _proposals(overdue: Sequence[TaskLine], counts: Mapping[str, int]) -> list[str]:
+    out: list[str] = []
+    late_units = sorted({u for t in overdue for u in t.lead})
+    if late_units:
+        names = ", ".join(u[:1].lower() + u[1:] if u.startswith("Các ") else u for u in late_units)
+        out.append(f"Đề nghị chỉ đạo {names} khẩn trương hoàn thành các nhiệm vụ quá hạn.")
+    if counts["inputs_missing"] or counts["children_missing"]:
+        out.append("Đề nghị các đơn vị, địa phương chưa báo cáo gửi báo cáo ngay để kịp tổng hợp.")
+    return out
+
+
+def child_line(
+    plan: Plan,
+    items: Iterable[OccurrenceStatus],
+    report_item: OccurrenceStatus | None,
+    version: int | None,
+    cutoff: dt.date | None = None,
+    colour: str = "",
+) -> ChildLine:
+    """A child plan's line in its parent's roll-up: progress counts, its report, whether that
+    report was sent, and its figures per target key to ``cutoff`` (for summing)."""
+    items = list(items)
+    tasks = [s for s in items if s.facts.kind == "task"]
+    sent = report_item is not None and report_item.status.is_done
+    done_at = report_item.progress.done_at if report_item is not None else None
+    units = {t.id or t.metric: t.unit for task in plan.tasks for t in task.targets}
+    units.update({t.id or t.metric: t.unit for t in plan.targets})
+    figures: dict[str, list[Figure]] = {}
+    for s in items:
+        if cutoff is not None and s.facts.start is not None and s.facts.start > cutoff:
+            continue
+        for key, value in s.progress.values.items():
+            if key != SPENT_KEY:
+                figures.setdefault(key, []).append(
+                    Figure("", s.progress.done_at or s.progress.last_at, value)
+                )
+    values = {
+        k: format_vn_number(v)
+        for k, f in sorted(figures.items())
+        if (v := cumulative(units.get(k), f)) is not None
+    }
+    return ChildLine(
+        plan_id=plan.id,
+        issuer=plan.issuer,
+        title=plan.title,
+        document=plan.document_number,
+        done=sum(1 for s in tasks if s.status.is_done),
+        total=len(tasks),
+        overdue=sum(1 for s in tasks if s.status is Status.OVERDUE),
+        report_title=report_item.facts.title if report_item else None,
+        report_due=vn_date(report_item.facts.due) if report_item and report_item.facts.due else None,
+        reported=sent,
+        reported_at=vn_date(done_at.date()) if sent and done_at else None,
+        version=version,
+        values=values,
+        colour=colour,
+    )

@@ -1,0 +1,194 @@
+"""What a report says, as plain data: the context the Markdown, HTML and Word templates are
+rendered from. Built by ``planflow.report_content``; every figure and date in it is already
+formatted the Vietnamese way (``planflow.numbers``), so a template only places text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from planflow.report_targets import TargetLine
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    key: str
+    label: str | None
+    title: str
+    period: str | None
+    lead: list[str]
+    support: list[str]
+    start: str | None
+    due: str | None
+    status: str
+    status_label: str
+    percent: int | None
+    days_overdue: int | None
+    done_at: str | None
+    note: str | None
+    evidence: list[str]
+    blocked_by: list[str]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section of the plan in the appendix: its tasks' lines."""
+
+    title: str
+    tasks: list[TaskLine]
+
+
+@dataclass(frozen=True)
+class SectionResult:
+    """A section of the plan in "II. Kết quả thực hiện": counts and the notable results."""
+
+    number: int
+    title: str
+    total: int
+    done: int
+    done_late: int
+    in_progress: int
+    not_started: int
+    overdue: int
+    highlights: list[str]
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """A task still to do before the next report: one line per task, its next due date."""
+
+    title: str
+    lead: str
+    due: str
+    repeats: int
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    task: str
+    planned: str | None
+    spent: str | None
+
+
+@dataclass(frozen=True)
+class InputLine:
+    unit: str
+    title: str
+    due: str | None
+    received: bool
+    received_at: str | None
+    late: bool
+    overdue: bool
+    note: str | None
+    values: dict[str, str]
+
+    @property
+    def state_label(self) -> str:
+        if self.received:
+            return "Đã nhận (trễ hạn)" if self.late else "Đã nhận"
+        return "CHƯA NHẬN — quá hạn" if self.overdue else "CHƯA NHẬN"
+
+
+@dataclass(frozen=True)
+class ChildLine:
+    """One child plan in a roll-up: its progress and whether its report reached us."""
+
+    plan_id: str
+    issuer: str
+    title: str
+    document: str | None
+    done: int
+    total: int
+    overdue: int
+    report_title: str | None
+    report_due: str | None
+    reported: bool
+    reported_at: str | None
+    version: int | None
+    values: dict[str, str]
+    colour: str
+
+    @property
+    def state_label(self) -> str:
+        if self.reported:
+            return f"Đã báo cáo ngày {self.reported_at}"
+        return "CHƯA BÁO CÁO"
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    plan_id: str
+    report_id: str
+    key: str
+    issuer_lines: list[str]
+    number: str
+    place_date: str
+    summary: str
+    sender: str
+    by_unit: bool
+    recipients: list[str]
+    preparer: str
+    plan_reference: str
+    standing_unit: str
+    cycle: str
+    period_phrase: str
+    period: str | None
+    data_from: str
+    data_to: str
+    due: str | None
+    as_of: str
+    compiler: str
+    direction: list[TaskLine]
+    results: list[SectionResult]
+    unit_results: list[str]
+    sections: list[Section]
+    headline_targets: list[TargetLine]
+    targets: list[TargetLine]
+    budget: list[BudgetLine]
+    budget_planned_total: str | None
+    budget_spent_total: str | None
+    overdue: list[TaskLine]
+    blocked: list[TaskLine]
+    inputs: list[InputLine]
+    children: list[ChildLine]
+    next_until: str
+    next_steps: list[NextStep]
+    shortcomings: list[str]
+    proposals: list[str]
+    counts: dict[str, int]
+    distribution: list[str]
+    appendix_of: str
+    signer_authority: list[str]
+    signer_title: str
+    signer_name: str
+
+    @property
+    def missing_inputs(self) -> list[InputLine]:
+        return [i for i in self.inputs if not i.received]
+
+    @property
+    def missing_children(self) -> list[ChildLine]:
+        return [c for c in self.children if not c.reported]
+
+    @property
+    def green_share(self) -> str:
+        """ "1/2": the child plans classed Xanh (planflow.monitor) over all of them."""
+        return f"{sum(1 for c in self.children if c.colour == 'Xanh')}/{len(self.children)}"
+
+    @property
+    def contributed_targets(self) -> list[TargetLine]:
+        """The targets the units' inputs gave figures for: the appendix's consolidation table."""
+        return [t for t in self.headline_targets + self.targets if t.contributions]
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def digest(self) -> str:
+        """A hash of the content: a rebuild with the same digest is not a new version."""
+        data = self.as_json()
+        data.pop("place_date")  # the date of building changes daily; the content does not
+        data.pop("as_of")
+        return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

@@ -1,0 +1,194 @@
+"""The quarterly report a commune sends: loc-tan-2026, Q1/2026, with recorded progress and two
+units' inputs, printed to PDF by LibreOffice and read page by page."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+
+from tests.cli.runner import run_cli
+from tests.conftest import REPO
+
+REF = "loc-tan-2026/bao-cao-dinh-ky"
+HEADINGS = [
+    "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH, TỔ CHỨC TRIỂN KHAI THỰC",
+    "II. KẾT QUẢ THỰC HIỆN",
+    "III. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN",
+    "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI",
+    "V. ĐỀ XUẤT, KIẾN NGHỊ",
+    "Nơi nhận:",
+    "PHỤ LỤC",
+]
+
+
+def _cli(*args: str) -> str:
+    code, out, err = run_cli(*args)
+    assert code == 0, err
+    return out
+
+
+def record_q1(root: Path) -> None:
+    """Q1/2026 of Lộc Tấn: the plan issued, one task under way, the January and February
+    hamlet reports sent, and the inputs of Công an xã and Đoàn Thanh niên with figures."""
+    d = ["-d", str(root)]
+    _cli("progress", "loc-tan-2026", "pl1-01-ban-hanh-ke-hoach", "--status", "done", "--by", "phong-vhxh",
+         "--at", "2026-02-20", "--note", "Đã ban hành Kế hoạch số 25/KH-UBND ngày 20/02/2026", *d)  # fmt: skip
+    _cli("progress", "loc-tan-2026", "to-cong-tac-cds", "--status", "in_progress", "--percent", "40",
+         "--by", "to-cong-tac-cds", "--at", "2026-03-10",
+         "--note", "Tổ công tác họp giao ban tháng 01 và tháng 02, phân công thành viên phụ trách 21 ấp", *d)  # fmt: skip
+    for month, day in (("2026-01", "2026-01-30"), ("2026-02", "2026-02-27")):
+        _cli("report", "send", "loc-tan-2026/bao-cao-hoat-dong-ap", "--period", month, "--at", day,
+             "--no-deliver", *d)  # fmt: skip
+    _cli("progress", "loc-tan-2026", "bao-cao-dinh-ky", "--period", "2026-Q1", "--status", "done",
+         "--by", "cong-an-xa", "--at", "2026-03-26",
+         "--value", "nguoi-dan-dang-ky-vneid=1.200", "--value", "luot-ho-tro-dvctt=35",
+         "--value", "nguoi-truong-thanh-co-vneid=62",
+         "--note", "Kết quả: hướng dẫn người dân kích hoạt tài khoản định danh điện tử mức 2\n"
+                   "Khó khăn: thiếu thiết bị đọc căn cước gắn chip tại các ấp\n"
+                   "Đề xuất: bổ sung 02 thiết bị đọc căn cước cho Tổ Công nghệ số cộng đồng", *d)  # fmt: skip
+    _cli("progress", "loc-tan-2026", "bao-cao-dinh-ky", "--period", "2026-Q1", "--status", "done",
+         "--by", "doan-thanh-nien", "--at", "2026-03-27",
+         "--value", "nguoi-dan-dang-ky-vneid=850", "--value", "luot-ho-tro-dvctt=120",
+         "--note", "Kết quả: ra quân Chiến dịch Thanh niên số - công dân số tại 21 ấp", *d)  # fmt: skip
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """The text of each page, as pdftotext reads it."""
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    count = int(re.search(r"Pages:\s+(\d+)", info)[1])  # type: ignore[index]
+    return [
+        subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for n in range(1, count + 1)
+    ]
+
+
+@pytest.fixture
+def loc_tan(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PLANFLOW_DATABASE_URL", database_url)
+    root = tmp_path / "definitions"
+    shutil.copytree(REPO / "definitions", root)
+    record_q1(root)
+    return root
+
+
+def test_q1_report_reads_as_a_commune_report(loc_tan: Path) -> None:
+    """The Markdown: the commune reports to the department, figures summed from the inputs
+    with thousands dots, annual targets judged by their share of the year, sent reports done."""
+    out = _cli("report", "build", REF, "--period", "2026-Q1", "--as-of", "2026-04-08", "-d", str(loc_tan))
+    assert "Kính gửi: Sở Khoa học và Công nghệ tỉnh Đồng Nai.\n" in out  # not UBND xã itself
+    assert "; Ủy ban nhân dân xã Lộc Tấn báo cáo kết quả thực hiện quý I năm 2026 (số liệu" in out
+    assert "- Tham mưu ban hành Kế hoạch phát triển khoa học, công nghệ, đổi mới sáng tạo CDS năm 2026: hoàn thành ngày 20/02/2026. Đã ban hành Kế hoạch số 25/KH-UBND ngày 20/02/2026." in out  # fmt: skip
+    # 1.200 + 850 = 2.050 people (≥ 150: reached); 35 + 120 = 155 support sessions of 500 a year,
+    # about 100 due by 14/03 (73 of 365 days): on track, not "Chưa đạt" in March.
+    assert "| 2 | Số người dân được hướng dẫn đăng ký VNeID (mỗi ấp) | ≥ 150 người | 2.050 | Đạt |" in out
+    assert "| 1 | Số lượt hỗ trợ người dân sử dụng DVCTT | ≥ 500 lượt/năm | 155 (cần khoảng 100 đến kỳ này) | Đúng tiến độ |" in out  # fmt: skip
+    assert "| 2 | Tỷ lệ người dân trưởng thành có VNeID | ≥ 80 % | 62 | Đang thực hiện |" in out
+    assert "Chưa đạt" not in out
+    assert "- Công an xã Lộc Tấn: Hướng dẫn người dân kích hoạt tài khoản định danh điện tử mức 2." in out
+    assert "- Công an xã Lộc Tấn: Thiếu thiết bị đọc căn cước gắn chip tại các ấp." in out
+    assert "- Công an xã Lộc Tấn: Bổ sung 02 thiết bị đọc căn cước cho Tổ Công nghệ số cộng đồng." in out
+    assert (
+        "Báo cáo hoạt động (kỳ 2026-02)" not in out.split("## III.")[1].split("## IV.")[0]
+    )  # sent: not late
+    assert "| PL I.31 | Báo cáo hoạt động (kỳ 2026-02) | Các ấp trên địa bàn xã Lộc Tấn | 02/03/2026 | Hoàn thành đúng hạn |" in out  # fmt: skip
+    # Next steps reach the H1 report's due date, so the 30/06 deliverables are in.
+    assert "đến hạn sau ngày 14/03/2026 đến ngày 10/07/2026:" in out
+    assert (
+        "- Triển khai chữ ký số cho cán bộ CCVC — Phòng Văn hóa - Xã hội xã Lộc Tấn, hạn 30/06/2026." in out
+    )
+    assert "| **Số lượt hỗ trợ người dân sử dụng DVCTT** | **Tổng hợp (lũy kế)** | **155** |" in out
+    assert out.count("- Lưu: VT, VHXH.") == 1
+
+
+def test_the_report_listing_shows_the_worst_input(loc_tan: Path) -> None:
+    """Ten of twelve inputs are missing after their due date: the report's inputs are overdue."""
+    listing = json.loads(
+        _cli("reports", "loc-tan-2026", "--as-of", "2026-04-08", "--json", "-d", str(loc_tan))
+    )
+    q1 = next(r for r in listing["reports"] if r["key"] == "loc-tan-2026/bao-cao-dinh-ky/2026-Q1")
+    assert (q1["inputs_received"], q1["inputs_total"], q1["inputs_state"]) == (2, 12, "overdue")
+    monthly = {r["period"]: r["state"] for r in listing["reports"] if r["report"] == "bao-cao-hoat-dong-ap"}
+    assert (monthly["2026-01"], monthly["2026-02"], monthly["2026-03"]) == ("sent", "sent", "overdue")
+
+
+def test_q1_report_pdf_page_by_page(loc_tan: Path, tmp_path: Path) -> None:
+    """LibreOffice prints 3-6 pages of report then the appendix; the parts come in order; page 1
+    has the header, the addressee and the sender; the signature page the Nơi nhận; the
+    appendix the consolidated figures, equal to the inputs' sum."""
+    if shutil.which("soffice") is None:
+        if os.environ.get("PLANFLOW_REQUIRE_LIBREOFFICE"):
+            pytest.fail("LibreOffice is required (PLANFLOW_REQUIRE_LIBREOFFICE) but soffice is not installed")
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+    pdf = tmp_path / "q1.pdf"
+    _cli("report", "build", REF, "--period", "2026-Q1", "--as-of", "2026-04-08", "-f", "pdf", "-o", str(pdf),
+         "-d", str(loc_tan))  # fmt: skip
+    pages = pdf_pages(pdf)
+    appendix = next(i for i, p in enumerate(pages) if re.search(r"^\s*PHỤ LỤC\s*$", p, re.M))
+    assert 3 <= appendix <= 6, f"the report itself has {appendix} pages"
+    assert len(pages) > appendix
+    text = "\n".join(pages)
+    positions = [text.find(h) for h in HEADINGS]
+    assert -1 not in positions and positions == sorted(positions), positions
+    first = pages[0]
+    for line in ("ỦY BAN NHÂN DÂN", "XÃ LỘC TẤN", "Số:", "/BC-UBND", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                 "Lộc Tấn, ngày 08 tháng 4 năm 2026", "BÁO CÁO",
+                 "Kính gửi: Sở Khoa học và Công nghệ tỉnh Đồng Nai."):  # fmt: skip
+        assert line in first, line
+    assert "Ủy ban nhân dân xã Lộc Tấn báo cáo kết quả" in re.sub(r"\s+", " ", first)
+    signature = pages[appendix - 1]
+    for line in ("Nơi nhận:", "- Như trên;", "- Lưu: VT, VHXH.", "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH",
+                 "PHÓ CHỦ TỊCH", "Nguyễn Sĩ Quân"):  # fmt: skip
+        assert line in signature, line
+    assert "Kèm theo Báo cáo số" in pages[appendix]
+    rest = re.sub(r"[ \t]+", " ", "\n".join(pages[appendix:]))
+    vneid = rest.split("Số người dân được hướng dẫn đăng ký VNeID (mỗi ấp): tổng hợp (lũy kế)")[1]
+    contributed = [int(v.replace(".", "")) for v in re.findall(r"^\s*\d+ (?:Công an xã Lộc Tấn|Đoàn Thanh niên xã Lộc Tấn) ([\d.]+)\s*$", vneid.split("tổng hợp")[0], re.M)]  # fmt: skip
+    total = int(re.match(r"\s*([\d.]+)", vneid)[1].replace(".", ""))  # type: ignore[index]
+    assert contributed == [1200, 850] and total == sum(contributed) == 2050
+
+
+def test_a_units_own_report_is_that_units_document(loc_tan: Path) -> None:
+    """Phòng Kinh tế's quarterly spending report goes to UBND xã only: it is the phòng's own
+    document, under the commune's name, numbered and filed with the phòng's abbreviation."""
+    out = _cli("report", "build", "loc-tan-2026/bao-cao-chi-tieu-cds", "--period", "2026-Q1", "--as-of",
+               "2026-03-30", "-d", str(loc_tan))  # fmt: skip
+    assert out.startswith("**UBND XÃ LỘC TẤN**  \n**PHÒNG KINH TẾ**  \nSố:      /BC-KT\n")
+    assert "Kính gửi: Ủy ban nhân dân xã Lộc Tấn.\n" in out
+    assert "; Phòng Kinh tế xã Lộc Tấn báo cáo kết quả thực hiện quý I năm 2026" in out
+    assert "- Lưu: VT, KT." in out and "**THỦ TRƯỞNG ĐƠN VỊ**" in out and "ỦY BAN NHÂN DÂN**" not in out
+
+
+def test_a_units_input_rendered_is_that_units_document(loc_tan: Path, tmp_path: Path) -> None:
+    """Công an xã's input to the Q1 report: its header, its tasks only, to UBND xã through the
+    standing unit, its figures and notes; the .docx renders with every tag filled."""
+    d = ["-d", str(loc_tan)]
+    out = _cli(
+        "report", "build", REF, "--period", "2026-Q1", "--as-of", "2026-04-08", "--unit", "cong-an-xa", *d
+    )
+    assert out.startswith("**UBND XÃ LỘC TẤN**  \n**CÔNG AN XÃ LỘC TẤN**  \nSố:      /BC-CA\n")
+    assert "Kính gửi: Ủy ban nhân dân xã Lộc Tấn (qua Phòng Văn hóa - Xã hội).\n" in out
+    assert "Công an xã Lộc Tấn đã triển khai các nhiệm vụ được giao chủ trì tại Kế hoạch" in out
+    assert "Trong kỳ có 6 nhiệm vụ," in out and "Đoàn Thanh niên" not in out
+    assert (
+        "| **Số người dân được hướng dẫn đăng ký VNeID (mỗi ấp)** | **Tổng hợp (lũy kế)** | **1.200** |"
+        in out
+    )
+    assert "- Lưu: VT, CA." in out and "TM. ỦY BAN NHÂN DÂN" not in out
+    target = tmp_path / "ca.docx"
+    _cli("report", "build", REF, "--period", "2026-Q1", "--as-of", "2026-04-08", "--unit", "cong-an-xa",
+         "-f", "docx", "-o", str(target), *d)  # fmt: skip
+    body = [p.text for p in docx.Document(str(target)).paragraphs]
+    assert "Kính gửi: Ủy ban nhân dân xã Lộc Tấn (qua Phòng Văn hóa - Xã hội)." in body
+    assert not any("{%" in t or "{{" in t for t in body)
