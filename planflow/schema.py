@@ -232,9 +232,7 @@ class Task(_Definition):
     """One activity of the plan (nhiệm vụ, hoạt động)."""
 
     id: Slug
-    label: str | None = Field(
-        default=None, max_length=60, description="as in the document: a), 2.3, III.1"
-    )
+    label: str | None = Field(default=None, max_length=60, description="as in the document: a), 2.3, III.1")
     section: str | None = Field(default=None, description="the heading it sits under")
     title: Text
     lead: list[Text] = Field(min_length=1, description="lead units (chủ trì): ids or names")

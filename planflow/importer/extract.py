@@ -105,7 +105,6 @@ def _ocr_doubts(draft: PlanDraft) -> None:
                 task.doubt(name, "tên đơn vị đọc bằng OCR không chắc chắn; đối chiếu bản giấy")
 
 
-
 def _appendix_unread(root: Node) -> bool:
     """The parts on tasks point to an appendix, and the appendix has no table that could be
     read (its table flattened into lines): its tasks are missing, the duties are no substitute."""
