@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from planflow.errors import StoreError
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
-HEAD_REVISION = "0005_web_sessions"
+HEAD_REVISION = "0006_accounts"
 
 
 def create_store_engine(url: str) -> Engine:
