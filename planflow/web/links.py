@@ -240,7 +240,7 @@ def _write_event(
 ) -> int:  # fmt: skip
     ref = evidence.ref if evidence else None
     if item.facts.kind == "report_input":
-        submission = ReportInput(item.key, scope.unit_id, parsed.text, parsed.values, ref, parsed.at)
+        submission = ReportInput(item.key, scope.unit_id, parsed.text, parsed.values, ref, parsed.at, author)
         return record_report_input(submission, status, plan, session=session, now=now).id
     request = ProgressRequest(
         plan_id=plan.id, item_id=item.facts.item_id, status=parsed.status, period=item.facts.period,

@@ -4,6 +4,7 @@ and the province whose plan the demo commune's plan implements (parent_plan)."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -120,6 +121,42 @@ def test_officer_my_items_and_writes_name_the_account(board: Board) -> None:
     with board.sessions() as s:
         (event,) = s.scalars(select(ProgressEventRow))
     assert (event.by_unit, event.recorded_by, event.status) == ("vhxh", "lan", "done")
+
+
+def test_a_report_input_sent_while_signed_in_names_the_account(board: Board) -> None:
+    """A unit's part of a report sent from "my items" is recorded with the officer's account as its author."""
+    board.add("hung", Role.OFFICER, "demo", "kt")
+    board.login("hung")
+    text = board.get("/me")[1]
+    form_url = re.search(r'href="(/p/[^"]+/o/demo-2026/bao-cao-quy/2026-Q1/kt)"', text)
+    assert form_url, text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', board.client.get(form_url.group(1)).text)
+    assert csrf
+    sent = board.client.post(form_url.group(1), data={"csrf": csrf.group(1), "text": "Quý I: duy trì hệ thống."},
+                             follow_redirects=False)  # fmt: skip
+    assert sent.status_code == 303, sent.text
+    with board.sessions() as s:
+        (event,) = s.scalars(select(ProgressEventRow))
+    assert (event.occurrence_key, event.by_unit, event.recorded_by) == (
+        "demo-2026/bao-cao-quy/2026-Q1/kt",
+        "kt",
+        "hung",
+    )
+
+
+def test_a_link_alone_records_no_account(board: Board) -> None:
+    """A signed link used without a sign-in records the unit as before, and no account."""
+    board.add("vanphong", Role.STANDING, "demo")
+    token = board.client.app.state.web.config.tokens.progress_link(
+        "demo-2026", "vhxh", NOW + dt.timedelta(days=3)
+    )
+    form_url = f"/p/{token}/o/demo-2026/ke-hoach"
+    csrf = re.search(r'name="csrf" value="([^"]+)"', board.client.get(form_url).text)
+    assert csrf
+    board.client.post(form_url, data={"csrf": csrf.group(1), "status": "done"})
+    with board.sessions() as s:
+        (event,) = s.scalars(select(ProgressEventRow))
+    assert (event.by_unit, event.recorded_by) == ("vhxh", None)
 
 
 @pytest.mark.parametrize("role", [Role.LEADER, Role.STANDING])
