@@ -246,3 +246,51 @@ def test_saved_views_belong_to_one_account(board: Board) -> None:
     board.client.cookies.clear()
     board.login("lanhdao")
     assert "Quá hạn HCC" not in board.get("/board/demo-2026/items")[1]
+
+
+def test_views_cannot_be_saved_out_of_reach_or_without_an_account(board: Board) -> None:
+    """An officer cannot save a view on another commune's plan, and the shared login cannot save one at all."""
+    board.add("lan", Role.OFFICER, "demo", "vhxh")
+    board.login("lan")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', board.get("/board/demo-2026/items")[1])
+    assert csrf
+    refused = board.client.post(
+        "/board/khac-2026/views", data={"csrf": csrf.group(1), "name": "x", "query": ""}
+    )
+    assert refused.status_code == 403
+    with board.sessions() as s, s.begin():
+        disable_account("lan", session=s, now=NOW)  # no active account: the shared login is back
+    board.client.cookies.clear()
+    assert board.login("thuongtruc", PASSWORD) == 303
+    text = board.get("/board/demo-2026/items")[1]
+    assert "Lưu bộ lọc" not in text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', text)
+    assert csrf
+    refused = board.client.post(
+        "/board/demo-2026/views", data={"csrf": csrf.group(1), "name": "x", "query": ""}
+    )
+    assert refused.status_code == 403 and "Đăng nhập chung không lưu được bộ lọc" in refused.text
+
+
+def test_an_officer_cannot_download_another_units_evidence(board: Board) -> None:
+    """Evidence recorded on another unit's item is not found for an officer, and is for the standing unit."""
+    token = board.client.app.state.web.config.tokens.progress_link(
+        "demo-2026", "hcc", NOW + dt.timedelta(days=3)
+    )
+    form_url = f"/p/{token}/o/demo-2026/tet"
+    csrf = re.search(r'name="csrf" value="([^"]+)"', board.client.get(form_url).text)
+    assert csrf
+    pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    sent = board.client.post(form_url, data={"csrf": csrf.group(1), "status": "done"},
+                             files={"evidence": ("ra-soat.pdf", pdf, "application/pdf")}, follow_redirects=False)  # fmt: skip
+    assert sent.status_code == 303, sent.text
+    with board.sessions() as s:
+        (event,) = s.scalars(select(ProgressEventRow))
+    name = event.evidence.rsplit("/", 1)[-1] if event.evidence else ""
+    board.add("lan", Role.OFFICER, "demo", "vhxh")
+    board.add("vanphong", Role.STANDING, "demo")
+    board.login("lan")
+    assert board.get(f"/board/demo-2026/evidence/{name}")[0] == 404
+    board.client.cookies.clear()
+    board.login("vanphong")
+    assert board.get(f"/board/demo-2026/evidence/{name}")[0] == 200
