@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -36,8 +37,13 @@ from planflow.units import UnitIndex
 
 MIN_PASSWORD = 10
 _HASHER = PasswordHasher()
-# Verified when the name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _HASHER.hash("planflow-no-such-account")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the name is unknown, so a wrong name costs as long as a wrong password
+    (made on first use: hashing at import would slow every command that imports this)."""
+    return _HASHER.hash("planflow-no-such-account")
 
 
 class Role(StrEnum):
@@ -114,7 +120,7 @@ def authenticate(username: str, password: str, *, session: Session) -> Viewer | 
     attempt verifies one Argon2 hash, whether or not the name exists."""
     row = store.get_account(normalize_username(username), session=session)
     try:
-        _HASHER.verify(row.password_hash if row else _DUMMY_HASH, password)
+        _HASHER.verify(row.password_hash if row else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if row is None or row.disabled_at is not None:

@@ -44,10 +44,13 @@ def accounts_mode(web: WebState) -> bool | None:
     return False if web.config.board_password is not None else None
 
 
-def viewer_for(web: WebState, user: str) -> Viewer | None:
-    """The viewer a live session's user stands for under the current mode."""
-    with web.factory() as session:
-        if any_active_account(session=session):
+def viewer_for(web: WebState, user: str, accounts: bool | None = None) -> Viewer | None:
+    """The viewer a live session's user stands for under the current mode (``accounts``,
+    when the caller knows it already, else looked up)."""
+    if accounts is None:
+        accounts = accounts_mode(web) is True
+    if accounts:
+        with web.factory() as session:
             return active_viewer(user, session=session)
     if web.config.board_password is not None and user == web.config.board_user:
         return shared_viewer(user)
@@ -61,7 +64,7 @@ def current_viewer(request: Request, web: WebState) -> Viewer | Response:
         return board_off()
     cookie = request.cookies.get(SESSION_COOKIE)
     user = session_user(web.factory, cookie) if cookie else None
-    viewer = viewer_for(web, user) if user is not None else None
+    viewer = viewer_for(web, user, mode) if user is not None else None
     if viewer is not None:
         return viewer
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
