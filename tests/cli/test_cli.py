@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from planflow.cli import COMMANDS, app
+from planflow.store.db import HEAD_REVISION
 from tests.cli.runner import PLANFLOW, run_cli
 from tests.conftest import REPO
 from tests.factories import demo_plan, write_definitions
@@ -217,9 +218,9 @@ def test_migrate_upgrades_once(database_url: str, monkeypatch: pytest.MonkeyPatc
     """`planflow migrate` creates the schema of an empty store, then finds it current."""
     monkeypatch.setenv("PLANFLOW_DATABASE_URL", database_url)
     code, out, _ = run_cli("migrate")
-    assert code == 0 and "đã nâng cấp lược đồ (trống) → 0004" in out
+    assert code == 0 and f"đã nâng cấp lược đồ (trống) → {HEAD_REVISION}." in out
     code, out, _ = run_cli("migrate")
-    assert code == 0 and "lược đồ đã ở phiên bản mới nhất (0004)" in out
+    assert code == 0 and f"lược đồ đã ở phiên bản mới nhất ({HEAD_REVISION})" in out
 
 
 def test_serve_refuses_unknown_schedules(defs_root: Path) -> None:
