@@ -9,7 +9,9 @@
     ├── ProgressError        a progress record is refused
     ├── NotFoundError        a plan, task, unit or period named by the user does not exist
     ├── DocumentError        a document to import is unreadable, empty, scanned or not a plan
-    └── LinkError            a signed link or token is tampered with, expired or out of scope
+    ├── LinkError            a signed link or token is tampered with, expired or out of scope
+    ├── AccountError         a board account cannot be added, found or changed as asked
+    └── AccessError          a signed-in account asks for a plan, item or action beyond its role
 
 Each message says what is wrong, where, and what to do; the CLI prints it as is.
 """
@@ -97,3 +99,13 @@ class LinkError(PlanflowError):
     def __init__(self, message: str, *, expired: bool = False) -> None:
         self.expired = expired
         super().__init__(message)
+
+
+class AccountError(PlanflowError):
+    """Raised when a board account is asked for with a bad role, an unknown directory or unit,
+    a short password, or a name that exists already (add) or not at all (disable, reset)."""
+
+
+class AccessError(PlanflowError):
+    """Raised when a signed-in board account asks for a plan, an item or an action its role
+    does not reach (another commune's plan, another unit's item, a write by a read-only role)."""

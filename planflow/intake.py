@@ -217,6 +217,7 @@ class ReportInput:
     figures: Mapping[str, Decimal]
     evidence: str | None = None
     at: dt.datetime | None = None
+    recorded_by: str | None = None  # the board account that sent it (None: a signed link alone)
 
 
 def record_report_input(
@@ -247,4 +248,5 @@ def record_report_input(
         note=submission.text.strip() or None,
         evidence=submission.evidence,
         by_unit=submission.unit_id,
+        recorded_by=submission.recorded_by,
     )

@@ -147,6 +147,7 @@ class ProgressRequest:
     by: str | None = None
     at: dt.datetime | None = None
     occurrence_key: str | None = None  # names the occurrence exactly (web form, spreadsheet row)
+    recorded_by: str | None = None  # the board account that wrote it (None: signed link, command line)
 
 
 def record_progress(
@@ -179,6 +180,7 @@ def record_progress(
         note=request.note,
         evidence=request.evidence,
         by_unit=by_unit,
+        recorded_by=request.recorded_by,
     )
 
 

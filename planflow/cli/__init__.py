@@ -37,6 +37,7 @@ COMMANDS = {
     "export": "planflow.cli.exports:export",
     "import-progress": "planflow.cli.exports:import_progress",
     "ics": "planflow.cli.exports:ics",
+    "user": "planflow.cli.users:users_app",
 }
 
 

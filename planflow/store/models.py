@@ -154,6 +154,9 @@ class ProgressEventRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[str | None] = mapped_column(Text)
     by_unit: Mapped[str | None] = mapped_column(String(120))
+    recorded_by: Mapped[str | None] = mapped_column(
+        String(120), doc="the board account that wrote it; None for a signed link or the command line"
+    )
     effective_at: Mapped[dt.datetime] = mapped_column(doc="when it happened (--at)")
     recorded_at: Mapped[dt.datetime] = mapped_column(doc="when it was written down")
 
@@ -252,3 +255,34 @@ class WebSessionRow(Base):
     created_at: Mapped[dt.datetime]
     expires_at: Mapped[dt.datetime] = mapped_column(index=True)
     revoked_at: Mapped[dt.datetime | None]
+
+
+class AccountRow(Base):
+    """A person's sign-in to the board, with a role over the plans of one unit directory
+    (a commune's, or a province's for a reviewer). Disabled, never deleted: the events it
+    wrote keep naming it."""
+
+    __tablename__ = "accounts"
+
+    username: Mapped[str] = mapped_column(String(120), primary_key=True, doc="casefolded login name")
+    display_name: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(20), doc="officer, standing, leader or reviewer")
+    directory_id: Mapped[str] = mapped_column(String(120), doc="the unit directory its plans use")
+    unit_id: Mapped[str | None] = mapped_column(String(120), doc="an officer's unit in that directory")
+    password_hash: Mapped[str] = mapped_column(Text, doc="Argon2id, with its parameters and salt")
+    created_at: Mapped[dt.datetime]
+    disabled_at: Mapped[dt.datetime | None]
+
+
+class SavedViewRow(Base):
+    """A named filter of the work list (its query string), kept for one account."""
+
+    __tablename__ = "saved_views"
+    __table_args__ = (UniqueConstraint("username", "plan_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(ForeignKey("accounts.username", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(120))
+    query: Mapped[str] = mapped_column(Text, doc="the work list's query string, without '?'")
+    created_at: Mapped[dt.datetime]

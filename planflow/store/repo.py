@@ -230,6 +230,7 @@ def add_progress_event(
     note: str | None = None,
     evidence: str | None = None,
     by_unit: str | None = None,
+    recorded_by: str | None = None,
 ) -> ProgressEventRow:
     row = ProgressEventRow(
         occurrence_key=occurrence_key,
@@ -240,6 +241,7 @@ def add_progress_event(
         note=note,
         evidence=evidence,
         by_unit=by_unit,
+        recorded_by=recorded_by,
         effective_at=effective_at,
         recorded_at=recorded_at,
     )

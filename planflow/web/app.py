@@ -21,9 +21,9 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from planflow.errors import LinkError, NotFoundError, PlanflowError, ProgressError
+from planflow.errors import AccessError, LinkError, NotFoundError, PlanflowError, ProgressError
 from planflow.loader import Definitions
-from planflow.web import board_routes, links, monitor
+from planflow.web import board_routes, links, monitor, work_routes
 from planflow.web.config import WebConfig
 from planflow.web.context import WebState
 from planflow.web.pages import error_page, link_error_page, sentence, server_error_page, too_large_page
@@ -43,6 +43,10 @@ BAD_COOKIE = (
     "Trình duyệt gửi một cookie không do planflow cấp (có thể đã bị sửa).",
     "Tải lại trang: cookie hỏng đã được xoá. Nếu vẫn gặp trang này, xoá cookie của trang web này "
     "trong cài đặt trình duyệt rồi mở lại liên kết.",
+)
+OUT_OF_ACCOUNT = (
+    "Mỗi tài khoản chỉ thấy kế hoạch và nhiệm vụ trong phạm vi vai trò của mình; "
+    "cần thêm quyền, hãy hỏi người quản trị."
 )
 OUT_OF_SCOPE = "Liên kết này chỉ dùng cho các nhiệm vụ đơn vị mình chủ trì và chưa hoàn thành."
 
@@ -89,6 +93,9 @@ def _handlers(app: FastAPI) -> None:
     async def refused(request: Request, exc: Exception) -> Response:
         return error_page(403, "Không thuộc phạm vi của liên kết", sentence(str(exc)), OUT_OF_SCOPE)
 
+    async def out_of_reach(request: Request, exc: Exception) -> Response:
+        return error_page(403, "Không thuộc phạm vi tài khoản", sentence(str(exc)), OUT_OF_ACCOUNT)
+
     async def planflow_error(request: Request, exc: Exception) -> Response:
         return error_page(400, "Yêu cầu không hợp lệ", sentence(str(exc)))
 
@@ -103,6 +110,7 @@ def _handlers(app: FastAPI) -> None:
     app.add_exception_handler(LinkError, link_error)
     app.add_exception_handler(NotFoundError, not_found)
     app.add_exception_handler(ProgressError, refused)
+    app.add_exception_handler(AccessError, out_of_reach)
     app.add_exception_handler(PlanflowError, planflow_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid)
@@ -122,6 +130,7 @@ def create_app(
     app.include_router(links.router)
     app.include_router(board_routes.router)
     app.include_router(monitor.router)  # Xanh/Vàng/Đỏ of child plans (reports feature)
+    app.include_router(work_routes.router)
     app.mount("/static", StaticFiles(packages=[("planflow.web", "static")]), name="static")
 
     @app.get("/")

@@ -32,11 +32,14 @@ from planflow.schema import Plan
 from planflow.service import PlanStatus, ProgressRequest, plan_status, record_progress
 from planflow.status import OccurrenceStatus, ProgressStatus
 from planflow.store.models import ProgressEventRow
+from planflow.web.access import viewer_for
 from planflow.web.board import css_class, status_text
 from planflow.web.context import Csrf, WebState, check_csrf, csrf_for, read_form, state
 from planflow.web.evidence import Evidence, EvidenceError, discard, store_evidence
 from planflow.web.forms import Parsed, parse_progress, parse_report_input
 from planflow.web.pages import error_page, page, sentence
+from planflow.web.security import SESSION_COOKIE
+from planflow.web.signin import session_user
 from planflow.web.tokens import LinkScope
 
 router = APIRouter()
@@ -176,12 +179,26 @@ async def submit(token: str, key: str, request: Request) -> Response:
         return error_page(403, "Biểu mẫu không hợp lệ", sentence(str(exc)),
                           "Mở lại trang biểu mẫu từ liên kết trong thư rồi gửi lại.")  # fmt: skip
     csrf = csrf_for(request, web)
-    return await run_in_threadpool(_record, web, token, scope, plan, key, form.fields, form.upload, csrf)
+    author = await run_in_threadpool(_signed_in_author, request, web, scope, plan)
+    return await run_in_threadpool(
+        _record, web, token, scope, plan, key, form.fields, form.upload, csrf, author
+    )
+
+
+def _signed_in_author(request: Request, web: WebState, scope: LinkScope, plan: Plan) -> str | None:
+    """The board account sending the form, when one is signed in and may write for the
+    link's unit (its officer, or the plan's standing unit): the event then names it."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    user = session_user(web.factory, cookie) if cookie else None
+    viewer = viewer_for(web, user) if user is not None else None
+    if viewer is None or not viewer.account or not viewer.can_write or not viewer.sees_plan(plan, web.defs):
+        return None
+    return viewer.username if viewer.unit_id in (None, scope.unit_id) else None
 
 
 def _record(
     web: WebState, token: str, scope: LinkScope, plan: Plan, key: str, fields: dict[str, str],
-    upload: tuple[str, bytes] | None, csrf: Csrf,
+    upload: tuple[str, bytes] | None, csrf: Csrf, author: str | None,
 ) -> Response:  # fmt: skip
     now = web.clock()
     stored: list[Evidence] = []
@@ -208,7 +225,7 @@ def _record(
                 form = _form_page(web, token, plan, status, scope, item, csrf, parsed, fields, 400)
                 return csrf.apply(form, web.config.secure_cookies)
             event_id = _write_event(
-                web, scope, plan, status, item, parsed, next(iter(stored), None), session, now
+                web, scope, plan, status, item, parsed, next(iter(stored), None), session, now, author
             )
     except BaseException:
         for evidence in stored:  # the event was not written: keep no orphan file
@@ -219,16 +236,17 @@ def _record(
 
 def _write_event(
     web: WebState, scope: LinkScope, plan: Plan, status: PlanStatus, item: OccurrenceStatus, parsed: Parsed,
-    evidence: Evidence | None, session: Session, now: dt.datetime,
+    evidence: Evidence | None, session: Session, now: dt.datetime, author: str | None,
 ) -> int:  # fmt: skip
     ref = evidence.ref if evidence else None
     if item.facts.kind == "report_input":
-        submission = ReportInput(item.key, scope.unit_id, parsed.text, parsed.values, ref, parsed.at)
+        submission = ReportInput(item.key, scope.unit_id, parsed.text, parsed.values, ref, parsed.at, author)
         return record_report_input(submission, status, plan, session=session, now=now).id
     request = ProgressRequest(
         plan_id=plan.id, item_id=item.facts.item_id, status=parsed.status, period=item.facts.period,
         percent=parsed.percent, values=tuple(f"{k}={v}" for k, v in parsed.values.items()),
         note=parsed.text or None, evidence=ref, by=scope.unit_id, at=parsed.at, occurrence_key=item.key,
+        recorded_by=author,
     )  # fmt: skip
     return record_progress(request, web.defs, session=session, now=now).id
 

@@ -218,7 +218,7 @@ def test_migrate_upgrades_once(database_url: str, monkeypatch: pytest.MonkeyPatc
     """`planflow migrate` creates the schema of an empty store, then finds it current."""
     monkeypatch.setenv("PLANFLOW_DATABASE_URL", database_url)
     code, out, _ = run_cli("migrate")
-    assert code == 0 and f"đã nâng cấp lược đồ (trống) → {HEAD_REVISION}" in out
+    assert code == 0 and f"đã nâng cấp lược đồ (trống) → {HEAD_REVISION}." in out
     code, out, _ = run_cli("migrate")
     assert code == 0 and f"lược đồ đã ở phiên bản mới nhất ({HEAD_REVISION})" in out
 
