@@ -11,8 +11,9 @@ from starlette.responses import Response
 from planflow.errors import PlanflowError
 from planflow.monitor import HEADERS, WARN_DAYS, monitor, to_csv, to_xlsx
 from planflow.status import parse_as_of, resolve_as_of
-from planflow.web.board_routes import board_user
-from planflow.web.context import csrf_for, state
+from planflow.web.access import current_viewer, reachable_plan
+from planflow.web.board_routes import common, finish
+from planflow.web.context import state
 from planflow.web.pages import page
 
 router = APIRouter()
@@ -28,12 +29,12 @@ DOWNLOADS = {
 def monitor_page(plan_id: str, request: Request, date: str | None = None, format: str = "html") -> Response:
     """Xanh / Vàng / Đỏ of a parent plan's child plans at ``date`` (default: today)."""
     web = state(request)
-    user = board_user(request, web)
-    if isinstance(user, Response):
-        return user
+    viewer = current_viewer(request, web)
+    if isinstance(viewer, Response):
+        return viewer
     if format != "html" and format not in DOWNLOADS:
         raise PlanflowError(f"định dạng '{format}' không hỗ trợ; chọn html, csv hoặc xlsx")
-    plan = web.defs.plan(plan_id)
+    plan = reachable_plan(viewer, web, plan_id)
     day = resolve_as_of(parse_as_of(date) if date else web.clock(), plan.timezone).day
     with web.factory() as session:
         view = monitor(web.defs, plan_id, day, session=session)
@@ -42,8 +43,6 @@ def monitor_page(plan_id: str, request: Request, date: str | None = None, format
         name = f"phan-loai-{plan_id}-{day.isoformat()}.{format}"
         return Response(render(view), media_type=media,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
-    csrf = csrf_for(request, web)  # the navigation's sign-out form
-    context = {"user": user, "csrf": csrf.token, "m": view, "headers": HEADERS, "warn_days": WARN_DAYS,
+    context = {**common(request, web, viewer), "m": view, "headers": HEADERS, "warn_days": WARN_DAYS,
                "badges": BADGES, "date_text": date or ""}  # fmt: skip
-    response: Response = csrf.apply(page("monitor.html.j2", context), web.config.secure_cookies)
-    return response
+    return finish(request, web, page("monitor.html.j2", context))
