@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from planflow.errors import StoreError
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 
 def create_store_engine(url: str) -> Engine:
