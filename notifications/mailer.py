@@ -110,10 +110,12 @@ class SmtpMailer:
                     client.close()
 
     async def send(self, message: Outgoing) -> Outcome:
-        if self._login_refused is not None:
-            return Outcome(self._login_refused, False)
         client = await self._idle.get()
         try:
+            if (
+                self._login_refused is not None
+            ):  # checked once a connection is free: others may have just failed
+                return Outcome(self._login_refused, False)
             return await self._send(client, message)
         finally:
             self._idle.put_nowait(client)
