@@ -289,3 +289,27 @@ def test_killed_mid_delivery_next_run_says_and_sends(
         rows = list(s.scalars(select(OutboxRow)))
     assert all(r.status == "sent" for r in rows) and set(copies) == {r.message_id for r in rows}
     assert sum(n - 1 for n in copies.values()) <= left.in_flight  # copies only of those in flight
+
+
+@pytest.mark.prefect
+def test_check_exits_1_when_nothing_got_through(defs_root: Path, tmp_path: Path) -> None:
+    """`planflow check` with a wrong SMTP password: the summary counts the dead letters and
+    the command exits 1 with one line saying why."""
+    server = SmtpServer(Recorder(password="dung-mat-khau"), auth=True)
+    server.start()
+    env = {**os.environ, "PLANFLOW_DEFINITIONS": str(defs_root), "PLANFLOW_HOME": str(tmp_path / "home"),
+           "PLANFLOW_SMTP_URL": server.url_with("planflow", "sai-mat-khau"), "PLANFLOW_MAIL_FROM": SENDER}  # fmt: skip
+    for name in ("PREFECT_API_URL", "PREFECT_HOME"):
+        env.pop(name, None)
+    try:
+        done = subprocess.run([str(PLANFLOW), "check", "--as-of", "2026-03-24"], env=env, capture_output=True,
+                              text=True, check=False, cwd=tmp_path, timeout=300)  # fmt: skip
+    finally:
+        server.stop()
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip() == ("Lỗi: không gửi được thư nào trong 3 thư: 535 5.7.8 Authentication credentials "
+                                   "invalid; sửa nguyên nhân rồi chạy 'planflow outbox --retry'.")  # fmt: skip
+    assert done.stdout.splitlines()[-2:] == [
+        "Đã gửi 0 thư, hoãn gửi lại 0, thất bại 3, còn chờ 0 — qua máy chủ SMTP.",
+        "Xem thư thất bại: planflow outbox --failed; gửi lại: planflow outbox --retry.",
+    ]
