@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import random
 import shutil
@@ -48,8 +47,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from planflow.loader import load_definitions  # noqa: E402
+from planflow.notifications.config import MailConfig, load_mail_config  # noqa: E402
 from planflow.notifications.delivery import failed_recipients, state_of  # noqa: E402
-from planflow.notifications.service import mail_config, run_check  # noqa: E402
+from planflow.notifications.service import mail_config, run_check, send_outbox  # noqa: E402
 from planflow.settings import load_settings  # noqa: E402
 from planflow.store.db import open_store  # noqa: E402
 from planflow.store.models import NoticeRow, OutboxRow  # noqa: E402
@@ -70,20 +70,15 @@ FULL, NO_BOX = "451 4.2.1 Hộp thư tạm đầy", "550 5.1.1 Không có hộp 
 POLICY = "550 5.7.1 Nội dung bị chặn theo chính sách"
 
 WORKER = """
-import datetime as dt, json, sys
+import datetime as dt, sys
 from planflow.loader import load_definitions
-from planflow.notifications.service import mail_config, run_check, send_outbox
+from planflow.notifications.service import mail_config, run_check
 from planflow.settings import load_settings
 from planflow.store.db import open_store
 settings = load_settings()
 factory, config = open_store(settings.effective_database_url), mail_config(settings)
-if sys.argv[1] in ("check", "queue"):
-    day = dt.date.fromisoformat(sys.argv[2])
-    run_check(load_definitions(settings.definitions), factory, day, config=config,
-              deliver_now=sys.argv[1] == "check", now=lambda: dt.datetime.now(dt.UTC))
-else:  # delivery as if the given hours had passed: every retry is due
-    shift = dt.timedelta(hours=float(sys.argv[2]))
-    print(json.dumps(send_outbox(factory, config, now=lambda: dt.datetime.now(dt.UTC) + shift).as_json()))
+run_check(load_definitions(settings.definitions), factory, dt.date.fromisoformat(sys.argv[1]), config=config,
+          now=lambda: dt.datetime.now(dt.UTC))
 """
 
 
@@ -139,28 +134,33 @@ class Run:
             [str(PLANFLOW), *args], env=self.env, capture_output=True, text=True, timeout=300
         )
 
-    def worker(self, *args: str) -> subprocess.Popen[str]:
-        return subprocess.Popen([sys.executable, "-c", WORKER, *args], env=self.env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    def _mail(self) -> MailConfig:
+        return load_mail_config(Path(self.env["PLANFLOW_HOME"]), self.env["PLANFLOW_SMTP_URL"], SENDER)
 
-    def check(self, day: dt.date, mode: str = "check") -> None:
-        proc = self.worker(mode, day.isoformat())
-        _, err = proc.communicate(timeout=300)
-        if proc.returncode:
-            raise SystemExit(f"{self.name}: check {day} failed: {err[-2000:]}")
+    def check(self, day: dt.date, deliver: bool = True) -> None:
+        """The check's work for ``day`` in this process (the runs killed are processes)."""
+        with store(self.url) as factory:
+            run_check(load_definitions(self.root), factory, day, config=self._mail(), deliver_now=deliver,
+                      now=lambda: dt.datetime.now(dt.UTC))  # fmt: skip
+
+    def drain(self, hours: float) -> int:
+        """Delivery as if ``hours`` had passed: every retry due by then is tried."""
+        with store(self.url) as factory:
+            later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=hours)
+            return send_outbox(factory, self._mail(), now=lambda: later).waiting
 
     def killed(self, kind: str, day: dt.date) -> None:
         """Start ``kind`` and SIGKILL it at a random point; note what was in flight."""
         if kind == "planflow check":
             proc = subprocess.Popen([str(PLANFLOW), "check", "--as-of", day.isoformat()], env=self.env,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-            delay = self.rng.uniform(4, 30)
+            delay = self.rng.uniform(4, 20)
         elif kind == "planflow send":
             proc = subprocess.Popen([str(PLANFLOW), "send"], env=self.env, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL)  # fmt: skip
             delay = self.rng.uniform(0.5, 4)
         else:
-            proc = subprocess.Popen([sys.executable, "-c", WORKER, "check", day.isoformat()], env=self.env,
+            proc = subprocess.Popen([sys.executable, "-c", WORKER, day.isoformat()], env=self.env,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
             delay = self.rng.uniform(0.5, 5)
         time.sleep(delay)
@@ -195,7 +195,7 @@ class Run:
             for kind in kills.get(day, []):
                 self.killed(kind, day)
             rec.stall_data = 0.0
-            self.check(day, "queue" if i == 3 else "check")
+            self.check(day, deliver=i != 3)
             if i == 3:
                 done = self.cli("send")
                 self.log.append(f"send with a wrong password: exit {done.returncode}: {done.stderr.strip()}")
@@ -208,10 +208,7 @@ class Run:
         done = self.cli("send")
         self.log.append("first send after the kills: " + " / ".join(done.stdout.strip().splitlines()))
         hours = 1.0
-        for _ in range(10):  # as if the retry delays had passed, until nothing waits
-            out, _ = self.worker("drain", str(hours)).communicate(timeout=300)
-            if json.loads(out)["waiting"] == 0:
-                break
+        while self.drain(hours) and hours < 1000:  # as if the retry delays had passed, until nothing waits
             hours *= 2
 
     def account(self, due: set[tuple[object, ...]]) -> list[str]:

@@ -217,9 +217,9 @@ def test_migrate_upgrades_once(database_url: str, monkeypatch: pytest.MonkeyPatc
     """`planflow migrate` creates the schema of an empty store, then finds it current."""
     monkeypatch.setenv("PLANFLOW_DATABASE_URL", database_url)
     code, out, _ = run_cli("migrate")
-    assert code == 0 and "đã nâng cấp lược đồ (trống) → 0004" in out
+    assert code == 0 and "đã nâng cấp lược đồ (trống) → 0005" in out
     code, out, _ = run_cli("migrate")
-    assert code == 0 and "lược đồ đã ở phiên bản mới nhất (0004)" in out
+    assert code == 0 and "lược đồ đã ở phiên bản mới nhất (0005)" in out
 
 
 def test_serve_refuses_unknown_schedules(defs_root: Path) -> None:
