@@ -21,7 +21,7 @@ from sqlalchemy import delete, insert
 from planflow.notifications.config import SmtpConfig
 from planflow.notifications.mailer import Outcome, SmtpMailer
 from planflow.notifications.mime import Outgoing
-from planflow.notifications.outbox import deliver
+from planflow.notifications.delivery import deliver
 from planflow.store.db import open_store
 from planflow.store.models import OutboxRow
 
@@ -55,7 +55,7 @@ class OneConnectionPerMessage:
                 port=self.port,
                 timeout=30,
             )
-        return Outcome(True, response)
+        return Outcome.accepted(response)
 
 
 def _rows(count: int, now: dt.datetime) -> list[dict[str, Any]]:
@@ -90,7 +90,7 @@ async def measure_delivery(url: str, port: int, mode: str, count: int) -> dict[s
     config = SmtpConfig(host="127.0.0.1", port=port, security="plain", timeout=30, concurrency=CONCURRENCY)
     mailer = SmtpMailer(config) if mode == "pool" else OneConnectionPerMessage(port)
     wall = time.perf_counter()
-    report = await deliver(factory, mailer, SENDER, now=lambda: dt.datetime.now(dt.UTC), limit=count)
+    report = await deliver(factory, mailer, SENDER, now=lambda: dt.datetime.now(dt.UTC), batch=count)
     seconds = time.perf_counter() - wall
     factory.kw["bind"].dispose()
     return {

@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -18,13 +19,42 @@ from planflow.notifications.mime import Outgoing
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """What one delivery attempt gave: ``ok``; else ``permanent`` (5xx: never retried) or
-    temporary (4xx, refused connection, timeout: retried with backoff)."""
+class Answer:
+    """One answer of the server: its code, or None when there was none (refused
+    connection, timeout, connection dropped), and its text."""
 
-    ok: bool
-    response: str
-    permanent: bool = False
+    code: int | None
+    text: str
+
+    @property
+    def permanent(self) -> bool:
+        """5xx: sending the same thing again will not help until someone fixes the cause."""
+        return self.code is not None and 500 <= self.code < 600
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text}" if self.code is not None else self.text
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one delivery attempt gave: the answer to the message (the end of DATA, or the
+    command that failed: connect, AUTH, MAIL FROM, DATA) and the recipients the server
+    refused at RCPT with their own answers. When ``delivered``, every recipient it did not
+    refuse got the message."""
+
+    answer: Answer
+    delivered: bool
+    refused: Mapping[str, Answer] = field(default_factory=dict)
+
+    @classmethod
+    def accepted(cls, text: str, code: int | None = 250) -> Outcome:
+        return cls(Answer(code, text), True)
+
+    def answer_for(self, address: str) -> Answer:
+        return self.refused.get(address, self.answer)
+
+    def got_it(self, address: str) -> bool:
+        return self.delivered and address not in self.refused
 
 
 class Mailer(Protocol):
@@ -43,7 +73,9 @@ class Mailer(Protocol):
 
 class SmtpMailer:
     """aiosmtplib with connection reuse: each of ``concurrency`` workers keeps one
-    connection open for the batch and reconnects when the server drops it."""
+    connection open for the batch and reconnects when the server drops it. A refused
+    login (535) ends the batch's attempts: every later message gets the same answer
+    without asking the server again (which would lock the account)."""
 
     name = "smtp"
 
@@ -51,6 +83,7 @@ class SmtpMailer:
         self.config = config
         self._idle: asyncio.Queue[aiosmtplib.SMTP] = asyncio.Queue()
         self._all: list[aiosmtplib.SMTP] = []
+        self._login_refused: Answer | None = None
 
     async def __aenter__(self) -> Self:
         for _ in range(self.config.concurrency):
@@ -79,26 +112,38 @@ class SmtpMailer:
     async def send(self, message: Outgoing) -> Outcome:
         client = await self._idle.get()
         try:
+            if (
+                self._login_refused is not None
+            ):  # checked once a connection is free: others may have just failed
+                return Outcome(self._login_refused, False)
+            return await self._send(client, message)
+        finally:
+            self._idle.put_nowait(client)
+
+    async def _send(self, client: aiosmtplib.SMTP, message: Outgoing) -> Outcome:
+        try:
             if not client.is_connected:
                 await client.connect()
             options = ["SMTPUTF8"] if message.utf8 else []
             errors, response = await client.sendmail(
                 message.sender, message.recipients, message.data, mail_options=options
             )
-        except aiosmtplib.SMTPRecipientsRefused as exc:
-            codes = [r.code for r in exc.recipients]
-            text = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)
-            return Outcome(False, text, permanent=all(500 <= c < 600 for c in codes))
+        except aiosmtplib.SMTPRecipientsRefused as exc:  # every recipient refused at RCPT
+            await _reset(client)
+            refused = {r.recipient: Answer(r.code, r.message) for r in exc.recipients}
+            return Outcome(next(iter(refused.values())), False, refused)
+        except aiosmtplib.SMTPAuthenticationError as exc:
+            client.close()
+            self._login_refused = Answer(exc.code, exc.message)
+            return Outcome(self._login_refused, False)
         except aiosmtplib.SMTPResponseException as exc:
             await _reset(client)
-            return Outcome(False, f"{exc.code} {exc.message}", permanent=500 <= exc.code < 600)
+            return Outcome(Answer(exc.code, exc.message), False)
         except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
             client.close()
-            return Outcome(False, f"{type(exc).__name__}: {exc}", permanent=False)
-        finally:
-            self._idle.put_nowait(client)
-        refused = "; ".join(f"{addr}: {r.code} {r.message}" for addr, r in errors.items())
-        return Outcome(True, f"{response}" + (f" (từ chối: {refused})" if refused else ""))
+            return Outcome(Answer(None, f"{type(exc).__name__}: {exc}"), False)
+        refused = {a: Answer(r.code, r.message) for a, r in errors.items()}
+        return Outcome(Answer(250, response), True, refused)  # aiosmtplib keeps the text of DATA's 250
 
 
 async def _reset(client: aiosmtplib.SMTP) -> None:
@@ -130,11 +175,11 @@ class FileMailer:
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(message.data)
         os.replace(tmp, path)
-        return Outcome(True, f"written {path}")
+        return Outcome.accepted(f"written {path}", code=None)
 
 
 class RecordingMailer:
-    """Keeps messages in memory; answers with the outcomes it is given (default: ok)."""
+    """Keeps messages in memory; answers with the outcomes it is given (default: accepted)."""
 
     name = "memory"
 
@@ -149,7 +194,7 @@ class RecordingMailer:
         return None
 
     async def send(self, message: Outgoing) -> Outcome:
-        outcome = self._outcomes.pop(0) if self._outcomes else Outcome(True, "250 OK")
-        if outcome.ok:
+        outcome = self._outcomes.pop(0) if self._outcomes else Outcome.accepted("OK")
+        if outcome.delivered:
             self.sent.append(message)
         return outcome

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from planflow.errors import PlanflowError
 from planflow.loader import Definitions
 from planflow.notifications.config import MailConfig
-from planflow.notifications.outbox import DeliveryReport
+from planflow.notifications.delivery import DeliveryReport
 from planflow.notifications.reports import queue_report_mail, render_report, template_path
 from planflow.notifications.service import send_outbox
 from planflow.reporting import (

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from planflow.escalation import Digest, digests
 from planflow.loader import Definitions
 from planflow.notifications.config import MailConfig, load_mail_config
+from planflow.notifications.delivery import DeliveryReport, deliver
 from planflow.notifications.mailer import FileMailer, Mailer, SmtpMailer
-from planflow.notifications.outbox import DeliveryReport, deliver, queue_digest
+from planflow.notifications.outbox import queue_digest
 from planflow.notifications.render import Rendered, digest_links, render_digest
 from planflow.service import NoticePlan, notices_due, sync_definitions
 from planflow.settings import Settings
@@ -71,10 +72,10 @@ def send_outbox(
     *,
     now: Callable[[], dt.datetime],
     mailer: Mailer | None = None,
-    limit: int = 1000,
 ) -> DeliveryReport:
-    """Deliver every message that is due (pending, or a retry whose time has come)."""
-    return asyncio.run(deliver(factory, mailer or mailer_for(config), config.sender, now=now, limit=limit))
+    """Deliver every message that is due (pending, or a retry whose time has come), in
+    batches until none is left."""
+    return asyncio.run(deliver(factory, mailer or mailer_for(config), config.sender, now=now))
 
 
 @dataclass(frozen=True)

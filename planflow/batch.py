@@ -29,7 +29,15 @@ from sqlalchemy import ARRAY, String, Text, any_, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from planflow.errors import NotFoundError
-from planflow.escalation import DEFAULT_POLICY, Addressee, Notice, Resolver, addressees_for_plan, due_notices
+from planflow.escalation import (
+    DEFAULT_POLICY,
+    Addressee,
+    Notice,
+    NoticeKey,
+    Resolver,
+    addressees_for_plan,
+    due_notices,
+)
 from planflow.schema import EscalationPolicy, Plan, ReportObligation, Task, UnitDirectory
 from planflow.status import (
     AsOf,
@@ -406,13 +414,10 @@ class PlanCheck:
         return self.context.plan_id
 
 
-def _recorded(session: Session, plan_ids: Sequence[str]) -> set[tuple[str, str, str]]:
-    rows = session.execute(
-        select(NoticeRow.occurrence_key, NoticeRow.step, NoticeRow.recipient).where(
-            NoticeRow.plan_id.in_(plan_ids)
-        )
-    )
-    return {(k, s, r) for k, s, r in rows}
+def _recorded(session: Session, plan_ids: Sequence[str]) -> set[NoticeKey]:
+    columns = (NoticeRow.occurrence_key, NoticeRow.due, NoticeRow.step, NoticeRow.recipient, NoticeRow.role)
+    rows = session.execute(select(*columns).where(NoticeRow.plan_id.in_(plan_ids)))
+    return {(k, d, s, r, role) for k, d, s, r, role in rows}
 
 
 def _context(plan: StoredPlan) -> PlanContext:
@@ -425,7 +430,7 @@ def _context(plan: StoredPlan) -> PlanContext:
 
 def _plan_check(
     context: PlanContext, moment: AsOf, summary: dict[str, int], items: list[OccurrenceStatus],
-    recorded: set[tuple[str, str, str]],
+    recorded: set[NoticeKey],
 ) -> PlanCheck:  # fmt: skip
     notices = due_notices(items, context.policies, context.resolve, moment.day, context.calendar, recorded)
     attention = [i for i in items if i.status in ATTENTION]

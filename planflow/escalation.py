@@ -1,9 +1,12 @@
 """Which reminders and escalations are due: pure functions of (statuses, ladders, as-of,
 what was already recorded).
 
-A ladder step fires on ``due + offset`` (working or calendar days). The notices of one
-run are the set of (occurrence, step, recipient) whose fire date has come and that are
-not recorded yet, so a day the machine was off is caught up on the next run, once:
+A ladder step fires on ``due + offset`` (working or calendar days). A notice is keyed by
+what it is about: (occurrence, the due date it refers to, step, recipient, the recipient's
+role). The notices of one run are those whose fire date has come and whose key is not
+recorded yet, so a day the machine was off is caught up on the next run, once; and a
+deadline that moves (a plan amended from 15/10 to 20/11) or a recipient whose role changes
+(support → lead) re-arms the ladder, while the earlier notices stay in the history:
 
 - a *reminder* (offset ≤ 0) goes out while the occurrence is not done and its due day has
   not passed; one that was missed and is now past due is superseded by the escalations;
@@ -81,9 +84,25 @@ Resolver = Callable[[str, OccurrenceStatus], list[Addressee]]
 """Turns an audience ("lead", "standing", "unit:kt" …) for an occurrence into addressees."""
 
 
+NoticeKey = tuple[str, dt.date, str, str, str]
+"""(occurrence, due date, step, recipient, role): what a notice is about, recorded once."""
+
+
+def recipient_role(recipient_id: str, item: OccurrenceStatus) -> str:
+    """The recipient's relation to the occurrence: ``lead``, ``support`` or ``unit`` (any
+    other unit, such as the standing unit) for a unit; ``head`` or ``signer`` otherwise."""
+    kind, _, rest = recipient_id.partition(":")
+    if kind != "unit":
+        return kind
+    unit = rest.rsplit("/", 1)[-1]
+    if unit in item.facts.lead:
+        return "lead"
+    return "support" if unit in item.facts.support else "unit"
+
+
 @dataclass(frozen=True)
 class Notice:
-    """One (occurrence, step, recipient) that is due."""
+    """One (occurrence, due date, step, recipient) that is due."""
 
     item: OccurrenceStatus
     step: EscalationStep
@@ -92,8 +111,19 @@ class Notice:
     cc: tuple[Addressee, ...]
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.item.key, step_id(self.step), self.recipient.id)
+    def due(self) -> dt.date:
+        """The due date the notice is about (notices are only planned for dated items)."""
+        if self.item.facts.due is None:
+            raise ValueError(f"notice for '{self.item.key}' without a due date")
+        return self.item.facts.due
+
+    @property
+    def role(self) -> str:
+        return recipient_role(self.recipient.id, self.item)
+
+    @property
+    def key(self) -> NoticeKey:
+        return (self.item.key, self.due, step_id(self.step), self.recipient.id, self.role)
 
 
 def due_notices(
@@ -102,12 +132,12 @@ def due_notices(
     resolve: Resolver,
     today: dt.date,
     cal: WorkCalendar,
-    recorded: frozenset[tuple[str, str, str]] | set[tuple[str, str, str]] = frozenset(),
+    recorded: frozenset[NoticeKey] | set[NoticeKey] = frozenset(),
 ) -> list[Notice]:
     """Every notice whose step has fired by ``today`` and is not in ``recorded``;
     ``policies`` maps each task or report id to its ladder."""
     notices: list[Notice] = []
-    seen: set[tuple[str, str, str]] = set()  # the first of two equal keys is kept
+    seen: set[NoticeKey] = set()  # the first of two equal keys is kept
     for item in items:
         due = item.facts.due
         if due is None or item.status.is_done:
@@ -119,7 +149,7 @@ def due_notices(
             cc = tuple(a for audience in step.cc for a in resolve(audience, item))
             sid = step_id(step)
             for recipient in (a for audience in step.to for a in resolve(audience, item)):
-                key = (item.key, sid, recipient.id)
+                key = (item.key, due, sid, recipient.id, recipient_role(recipient.id, item))
                 if key not in recorded and key not in seen:
                     seen.add(key)
                     notices.append(

@@ -29,10 +29,12 @@ from planflow.cli.common import (
     print_json,
     settings,
 )
+from planflow.cli.mail import delivery_line, fail_if_nothing_delivered, print_backlog
 from planflow.cli.status import PlanArgument
 from planflow.errors import PlanflowError
 from planflow.settings import Settings
 from planflow.status import Status
+from planflow.store.db import open_store
 
 
 def quiet(verbose: bool) -> None:
@@ -93,6 +95,8 @@ def check(
         config = settings(definitions_dir)
         moment = as_of_value(as_of)
         folder = str(config.definitions)
+        if not (plan_id or dry_run or as_json):
+            print_backlog(open_store(config.effective_database_url))
         with local_prefect(config, verbose, plan_id) as runs:
             if plan_id:
                 from planflow.flows.check_plan import CheckPlanParams, check_plan
@@ -113,6 +117,8 @@ def check(
             _print_plan(result)
         else:
             _print_all(result, config)
+        if not plan_id and result.get("delivery"):
+            fail_if_nothing_delivered(result["delivery"])
 
 
 def _summary_table(title: str, rows: list[tuple[str, str, dict[str, int]]]) -> Table:
@@ -155,5 +161,6 @@ def _print_all(result: dict[str, Any], config: Settings) -> None:
             f"các file .eml trong {config.home / 'outbox'}" if delivery["transport"] == "file"
             else "máy chủ SMTP"
         )  # fmt: skip
-        console.print(f"Đã gửi {delivery['sent']} thư tới {where}; chờ gửi lại {delivery['retried']}, "
-                      f"thất bại {delivery['failed']} (xem: planflow outbox --failed).")  # fmt: skip
+        console.print(delivery_line(delivery, where))
+        if delivery["failed"] or delivery.get("partial"):
+            console.print("Xem thư thất bại: planflow outbox --failed; gửi lại: planflow outbox --retry.")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
+from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.cli.common import (
     AsOfOption,
@@ -16,6 +19,7 @@ from planflow.cli.common import (
     as_of_value,
     console,
     definitions,
+    exit_with_error,
     handled,
     now,
     print_json,
@@ -23,11 +27,13 @@ from planflow.cli.common import (
 )
 from planflow.cli.status import PlanArgument
 from planflow.errors import PlanflowError
-from planflow.notifications.outbox import failed_or_pending
+from planflow.notifications.delivery import backlog, failed_recipients, outbox_rows, requeue_dead
 from planflow.notifications.service import mail_config, run_check, send_outbox
 from planflow.notifications.simulate import simulate as simulate_days
+from planflow.settings import Settings
 from planflow.status import parse_as_of
 from planflow.store.db import open_store
+from planflow.store.models import OutboxRow
 
 
 def _notice_table(title: str, notices: list[dict[str, Any]]) -> Table:
@@ -65,56 +71,125 @@ def notices(
         console.print(f"{len(data)} thông báo cho {recipients} người nhận (chưa gửi).")
 
 
+STATUS_LABELS = {"pending": "chờ gửi", "retry": "chờ gửi lại", "partial": "gửi một phần", "dead": "thất bại"}
+ICT = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def _outbox_json(row: OutboxRow, attempts: int) -> dict[str, Any]:
+    return {"id": row.id, "status": row.status, "recipient": row.recipient,
+            "to": [a for _, a in row.to_addrs], "subject": row.subject, "attempts": attempts,
+            "last_error": row.last_error,
+            "next_attempt_at": row.next_attempt_at.isoformat() if row.next_attempt_at else None,
+            "failed_recipients": failed_recipients(row), "message_id": row.message_id}  # fmt: skip
+
+
+def _when(text: str | None) -> str:
+    return dt.datetime.fromisoformat(text).astimezone(ICT).strftime("%H:%M %d/%m/%Y") if text else ""
+
+
 def outbox(
-    failed: Annotated[bool, typer.Option("--failed", help="Chỉ thư gửi thất bại.")] = False,
+    failed: Annotated[
+        bool, typer.Option("--failed", help="Chỉ thư thất bại (thư chết, người nhận bị từ chối).")
+    ] = False,
+    retry: Annotated[
+        bool, typer.Option("--retry", help="Gửi lại các thư thất bại (sau khi đã sửa nguyên nhân).")
+    ] = False,
+    ids: Annotated[
+        list[int] | None, typer.Option("--id", help="Chỉ thư số này (dùng với --retry; lặp lại được).")
+    ] = None,
     definitions_dir: DefinitionsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Hộp thư đi: thư chờ gửi, chờ gửi lại và thất bại (kèm trả lời của máy chủ).
+    """Hộp thư đi: thư chờ gửi, chờ gửi lại (kèm giờ gửi lại) và thất bại (kèm trả lời của máy chủ).
 
-    Ví dụ: planflow outbox --failed
+    --retry gửi lại các thư thất bại (sai mật khẩu SMTP, máy chủ từ chối…) sau khi đã sửa nguyên nhân.
+
+    Ví dụ: planflow outbox --failed; planflow outbox --retry
     """
     with handled():
         config = settings(definitions_dir)
         factory = open_store(config.effective_database_url)
+        if retry:
+            with factory() as session, session.begin():
+                armed, unaddressed = requeue_dead(session, ids=ids or ())
+            if not as_json:
+                console.print(f"Gửi lại {armed} thư thất bại.")
+                if unaddressed:
+                    console.print(
+                        f"{unaddressed} thư không có địa chỉ e-mail: bổ sung địa chỉ trong danh bạ đơn vị."
+                    )
+            _deliver_and_report(config, factory, as_json)
+            return
         with factory() as session:
-            rows = failed_or_pending(session, failed_only=failed)
-        data: list[dict[str, Any]] = [
-            {"id": r.id, "status": r.status, "recipient": r.recipient, "to": [a for _, a in r.to_addrs],
-             "subject": r.subject, "attempts": r.attempts, "last_error": r.last_error,
-             "next_attempt_at": r.next_attempt_at.isoformat() if r.next_attempt_at else None,
-             "message_id": r.message_id}
-            for r in rows
-        ]  # fmt: skip
+            data = [_outbox_json(row, count) for row, count in outbox_rows(session, failed_only=failed)]
         if as_json:
             print_json(data)
             return
         table = Table(title="Hộp thư đi")
-        for column in ("#", "Tình trạng", "Người nhận", "Tiêu đề", "Lần thử", "Lỗi"):
+        for column in ("#", "Tình trạng", "Người nhận", "Tiêu đề", "Lần thử", "Gửi lại lúc", "Lỗi"):
             table.add_column(column)
         for d in data:
-            table.add_row(str(d["id"]), str(d["status"]), ", ".join(d["to"]) or str(d["recipient"]),
-                          str(d["subject"]), str(d["attempts"]), str(d["last_error"] or ""))  # fmt: skip
+            table.add_row(str(d["id"]), STATUS_LABELS.get(d["status"], d["status"]),
+                          ", ".join(d["to"]) or str(d["recipient"]), str(d["subject"]), str(d["attempts"]),
+                          _when(d["next_attempt_at"]), str(d["last_error"] or ""))  # fmt: skip
         console.print(table)
         console.print(f"{len(data)} thư.")
 
 
 def send(definitions_dir: DefinitionsOption = None, as_json: JsonOption = False) -> None:
-    """Gửi các thư đang chờ trong hộp thư đi (và thư đến lượt gửi lại).
+    """Gửi mọi thư đang chờ trong hộp thư đi (và thư đến lượt gửi lại), từng đợt đến hết.
 
     Không có PLANFLOW_SMTP_URL thì thư được ghi thành file .eml trong PLANFLOW_HOME/outbox.
+    Mã thoát 1 khi không gửi được thư nào.
 
     Ví dụ: planflow send
     """
     with handled():
         config = settings(definitions_dir)
-        mail = mail_config(config)
-        report = send_outbox(open_store(config.effective_database_url), mail, now=now)
-        if as_json:
-            print_json({**report.as_json(), "destination": mail.describe()})
-            return
-        console.print(f"Đã gửi {report.sent} thư, chờ gửi lại {report.retried}, thất bại {report.failed} "
-                      f"— qua {mail.describe()}.")  # fmt: skip
+        _deliver_and_report(config, open_store(config.effective_database_url), as_json)
+
+
+def _deliver_and_report(config: Settings, factory: sessionmaker[Session], as_json: bool) -> None:
+    mail = mail_config(config)
+    if not as_json:
+        print_backlog(factory)
+    report = send_outbox(factory, mail, now=now).as_json()
+    if as_json:
+        print_json({**report, "destination": mail.describe()})
+    else:
+        console.print(delivery_line(report, mail.describe()))
+    fail_if_nothing_delivered(report)
+
+
+def print_backlog(factory: sessionmaker[Session]) -> None:
+    """Before a run: the messages earlier runs left waiting (a killed run's included)."""
+    with factory() as session:
+        left = backlog(session, now())
+    if left.waiting:
+        flight = (
+            f" ({left.in_flight} thư đang gửi dở khi một lần chạy trước bị ngắt)" if left.in_flight else ""
+        )
+        console.print(f"Hộp thư đi còn {left.waiting} thư chờ gửi từ trước{flight}: gửi trong lần này.")
+    if left.dead:
+        console.print(
+            f"{left.dead} thư thất bại (xem: planflow outbox --failed; gửi lại: planflow outbox --retry)."
+        )
+
+
+def delivery_line(report: Mapping[str, Any], where: str) -> str:
+    partial = f" ({report['partial']} thư có người nhận bị từ chối)" if report.get("partial") else ""
+    return (f"Đã gửi {report['sent']} thư{partial}, hoãn gửi lại {report['retried']}, "
+            f"thất bại {report['failed']}, còn chờ {report['waiting']} — qua {where}.")  # fmt: skip
+
+
+def fail_if_nothing_delivered(report: Mapping[str, Any]) -> None:
+    """Exit 1 with one line when messages were tried and none got through."""
+    tried = report["sent"] + report["retried"] + report["failed"]
+    if not tried or report["sent"]:
+        return
+    then = ("sửa nguyên nhân rồi chạy 'planflow outbox --retry'" if report["failed"]
+            else "thư sẽ được gửi lại tự động khi đến lượt ('planflow send')")  # fmt: skip
+    exit_with_error(f"không gửi được thư nào trong {tried} thư: {report['cause']}; {then}.")
 
 
 def simulate(

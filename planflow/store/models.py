@@ -162,17 +162,22 @@ class ProgressEventRow(Base):
 
 
 class NoticeRow(Base):
-    """One (occurrence, ladder step, recipient) that was due: recorded once, ever.
+    """One notice that was due: (occurrence, due date, ladder step, recipient, role),
+    recorded once, ever.
 
     The primary key is the idempotency key of the notice: a retry, a crash or two checks
-    at once can never record (and so never send) it twice.
+    at once can never record (and so never send) it twice. The due date and the
+    recipient's role are part of it, so an amended deadline or a new role re-arms the
+    ladder while the earlier notices stay here as history.
     """
 
     __tablename__ = "notices"
 
     occurrence_key: Mapped[str] = mapped_column(ForeignKey("occurrences.key"), primary_key=True)
+    due: Mapped[dt.date] = mapped_column(Date, primary_key=True, doc="the due date the notice is about")
     step: Mapped[str] = mapped_column(String(12), primary_key=True)
     recipient: Mapped[str] = mapped_column(String(160), primary_key=True)
+    role: Mapped[str] = mapped_column(String(12), primary_key=True, doc="lead, support, unit, head, signer")
     plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), index=True)
     fire_date: Mapped[dt.date] = mapped_column(Date)
     days_overdue: Mapped[int | None] = mapped_column(Integer)
@@ -181,8 +186,14 @@ class NoticeRow(Base):
 
 
 class OutboxRow(Base):
-    """A message to deliver. Written with its notices in one transaction, then delivered;
-    every attempt's outcome is kept on the row."""
+    """A message to deliver. Written with its notices in one transaction, then delivered.
+
+    ``status``: ``pending`` (never tried), ``retry`` (some recipients wait for
+    ``next_attempt_at``), ``sent`` (every recipient accepted it), ``partial`` (a To
+    recipient got it, some others were refused for good) or ``dead`` (no To recipient got
+    it and nothing is left to try: a permanent refusal, the retries ran out, no address);
+    ``planflow outbox --retry`` sends the dead letters again. ``recipient_states`` holds
+    each address's own state and last answer; every attempt is a ``DeliveryAttemptRow``."""
 
     __tablename__ = "outbox"
 
@@ -197,9 +208,13 @@ class OutboxRow(Base):
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     references: Mapped[list[Any]]
     status: Mapped[str] = mapped_column(String(20), index=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, doc="attempts since queued or re-armed")
     next_attempt_at: Mapped[dt.datetime | None]
     claimed_until: Mapped[dt.datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(200), doc="host:pid:start of the worker")
+    recipient_states: Mapped[dict[str, Any] | None] = mapped_column(
+        doc="address → {state: pending|retry|sent|failed, code, answer, at}"
+    )
     last_error: Mapped[str | None] = mapped_column(Text)
     smtp_response: Mapped[str | None] = mapped_column(Text)
     transport: Mapped[str | None] = mapped_column(String(20))
@@ -208,6 +223,22 @@ class OutboxRow(Base):
     report_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("report_versions.id"), doc="its files go with the message as attachments"
     )
+
+
+class DeliveryAttemptRow(Base):
+    """One delivery attempt of one message and the server's answers: to the message
+    (code and text) and to each recipient it refused. Append-only."""
+
+    __tablename__ = "delivery_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"), index=True)
+    at: Mapped[dt.datetime]
+    transport: Mapped[str] = mapped_column(String(20))
+    recipients: Mapped[list[Any]] = mapped_column(doc="the addresses tried")
+    code: Mapped[int | None] = mapped_column(Integer, doc="None: no answer (refused, timeout, dropped)")
+    answer: Mapped[str] = mapped_column(Text)
+    refused: Mapped[dict[str, Any]] = mapped_column(doc="address → [code, text] of each refusal")
 
 
 class ReportVersionRow(Base):

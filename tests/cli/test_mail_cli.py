@@ -54,7 +54,8 @@ def test_send_outbox_and_failed(defs_root: Path, monkeypatch: pytest.MonkeyPatch
         assert code == 0 and len(json.loads(out)) == 4
         code, out, _ = run_cli("send", "-d", str(defs_root), "--json")
         assert code == 0
-        assert json.loads(out) | {"destination": ""} == {"sent": 2, "retried": 0, "failed": 1,
+        assert json.loads(out) | {"destination": ""} == {"sent": 2, "retried": 0, "failed": 1, "partial": 0,
+                                                         "waiting": 0, "cause": "550 5.1.1 Không có hộp thư này",
                                                          "transport": "smtp", "destination": ""}  # fmt: skip
     finally:
         server.stop()

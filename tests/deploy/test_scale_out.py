@@ -101,11 +101,18 @@ def _expected(cluster: Cluster, as_of: str) -> set[tuple[str, str, str]]:
     return {n.key for n in plan.notices}
 
 
-def _recorded(cluster: Cluster, as_of_day: str) -> list[tuple[str, str, str]]:
+def _recorded(cluster: Cluster, as_of_day: str) -> list[tuple[str, dt.date, str, str, str]]:
     factory = open_store(cluster.env["PLANFLOW_DATABASE_URL"])
     with factory() as session:
         rows = session.execute(
-            sa.select(NoticeRow.occurrence_key, NoticeRow.step, NoticeRow.recipient, NoticeRow.outbox_id)
+            sa.select(
+                NoticeRow.occurrence_key,
+                NoticeRow.due,
+                NoticeRow.step,
+                NoticeRow.recipient,
+                NoticeRow.role,
+                NoticeRow.outbox_id,
+            )
         ).all()
         unsent = session.scalar(
             sa.select(sa.func.count()).select_from(OutboxRow).where(OutboxRow.status != "sent")
@@ -113,7 +120,7 @@ def _recorded(cluster: Cluster, as_of_day: str) -> list[tuple[str, str, str]]:
     factory.kw["bind"].dispose()
     assert all(r.outbox_id is not None for r in rows), "every recorded notice is queued in a message"
     assert unsent == 0, "every queued message was delivered"
-    return [(r.occurrence_key, r.step, r.recipient) for r in rows]
+    return [(r.occurrence_key, r.due, r.step, r.recipient, r.role) for r in rows]
 
 
 def _check(cluster: Cluster, as_of: str, **extra: Any) -> dict[str, Any]:

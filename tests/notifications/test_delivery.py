@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config
-from planflow.notifications.outbox import DeliveryReport
+from planflow.notifications.delivery import DeliveryReport
 from planflow.notifications.service import queue_notices, send_outbox
 from planflow.service import notices_due, sync_definitions
 from planflow.store.models import OutboxRow
@@ -57,10 +57,10 @@ def test_reminders_and_escalations_are_delivered(
         ("kt@demo.example",),
         ("pct@demo.example", "vhxh@demo.example"),
     }
-    # the unit with no address is queued as failed, visible, not silently dropped
+    # the unit with no address is queued as a dead letter, visible, not silently dropped
     assert queued == 4
     with sessions() as s:
-        failed = s.scalars(select(OutboxRow).where(OutboxRow.status == "failed")).all()
+        failed = s.scalars(select(OutboxRow).where(OutboxRow.status == "dead")).all()
     assert [f.last_error for f in failed] == [
         "không có địa chỉ e-mail cho 'Trung tâm Phục vụ hành chính công'"
     ]

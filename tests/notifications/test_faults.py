@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config
-from planflow.notifications.outbox import RETRY_DELAYS
+from planflow.notifications.delivery import RETRY_DELAYS
 from planflow.notifications.service import queue_notices, send_outbox
 from planflow.service import notices_due, sync_definitions
 from planflow.store.models import NoticeRow, OutboxRow
@@ -89,7 +89,7 @@ def test_temporary_refusal_then_success(
         assert (sent, retried, failed) == (2, 1, 0)
         with sessions() as s:
             retry = s.scalars(select(OutboxRow).where(OutboxRow.status == "retry")).one()
-        assert retry.last_error is not None and retry.last_error.startswith("451")
+        assert retry.last_error is not None and retry.last_error.endswith(": 451 4.3.0 Thử lại sau")
         later = AT + dt.timedelta(seconds=RETRY_DELAYS[0] + 1)
         assert _send_at(sessions, tmp_path, server.url, later) == (1, 0, 0)
     finally:
@@ -111,7 +111,7 @@ def test_permanent_refusal_is_marked_not_retried(
         server.stop()
     with sessions() as s:
         failed = s.scalars(select(OutboxRow).where(OutboxRow.recipient == "unit:demo/kt")).one()
-    assert failed.status == "failed"
+    assert failed.status == "dead"
     assert failed.last_error == "kt@demo.example: 550 5.1.1 Không có hộp thư này"
 
 
