@@ -19,9 +19,9 @@ import aiosmtplib
 from sqlalchemy import delete, insert
 
 from planflow.notifications.config import SmtpConfig
+from planflow.notifications.delivery import deliver
 from planflow.notifications.mailer import Outcome, SmtpMailer
 from planflow.notifications.mime import Outgoing
-from planflow.notifications.delivery import deliver
 from planflow.store.db import open_store
 from planflow.store.models import OutboxRow
 

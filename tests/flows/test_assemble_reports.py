@@ -37,8 +37,15 @@ def test_assemble_reports_flow(tmp_path: Path) -> None:
     first = run()
     assert [(r["key"], r["version"], r["new_version"], r["mailed"]) for r in first["reports"]] == [  # type: ignore[attr-defined]
         ("demo-2026/bao-cao-quy/2026-Q1", 1, True, True)]  # fmt: skip
-    assert first["delivery"] == {"sent": 1, "retried": 0, "failed": 0, "partial": 0, "waiting": 0, "cause": None,
-                                 "transport": "file"}
+    assert first["delivery"] == {
+        "sent": 1,
+        "retried": 0,
+        "failed": 0,
+        "partial": 0,
+        "waiting": 0,
+        "cause": None,
+        "transport": "file",
+    }
     eml = list((tmp_path / "home" / "outbox").glob("*.eml"))
     assert len(eml) == 1 and b"bao-cao-demo-2026-bao-cao-quy-2026-Q1.docx" in eml[0].read_bytes()
     second = run()
