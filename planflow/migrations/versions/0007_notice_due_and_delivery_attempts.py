@@ -19,6 +19,7 @@ Existing data is carried forward:
 """
 import datetime as dt
 import json
+import re
 from collections import defaultdict
 from typing import Any, Sequence, Union
 
@@ -51,7 +52,10 @@ def _fires(due: dt.date, step: str, cal: WorkCalendar) -> dt.date:
 
 
 def _due_of(step: str, fired: dt.date, current: dt.date | None, cal: WorkCalendar) -> dt.date:
-    """The due date from which ``step`` fires on ``fired``: the current one if it does."""
+    """The due date from which ``step`` fires on ``fired``: the current one if it does. A
+    step of another shape than the ladder's ("+1w", "-3d") keeps the current due date."""
+    if re.fullmatch(r'[+-]?\d+[dw]', step) is None:
+        return current or fired
     if current is not None and _fires(current, step, cal) == fired:
         return current
     reach = 3 * abs(int(step[:-1])) + 15
