@@ -66,7 +66,7 @@ def _due_of(step: str, fired: dt.date, current: dt.date | None, cal: WorkCalenda
 
 def _role(recipient: str, lead: set[str], support: set[str]) -> str:
     kind, _, rest = recipient.partition(':')
-    if kind != 'unit':
+    if kind in ('head', 'signer'):
         return kind
     unit = rest.rsplit('/', 1)[-1]
     return 'lead' if unit in lead else 'support' if unit in support else 'unit'
@@ -109,6 +109,14 @@ def _backfill_notices(conn: sa.Connection) -> None:
         conn.execute(update, params)
 
 
+def _addresses(value: Any) -> list[str]:
+    """The addresses of a stored [[name, address], …] list; anything else holds none."""
+    pairs = _as_json(value) if value is not None else []
+    if not isinstance(pairs, list):
+        return []
+    return [p[1] for p in pairs if isinstance(p, (list, tuple)) and len(p) == 2 and isinstance(p[1], str)]
+
+
 def _backfill_outbox(conn: sa.Connection) -> None:
     attempts = sa.table(
         'delivery_attempts', sa.column('outbox_id', sa.Integer), sa.column('at', sa.DateTime(timezone=True)),
@@ -127,7 +135,7 @@ def _backfill_outbox(conn: sa.Connection) -> None:
                                   c.transport, c.attempts, c.sent_at, c.created_at)).all()
     history = []
     for id_, status, to, cc, error, response, transport, tried, sent_at, created_at in rows:
-        addresses = [a for _, a in [*to, *cc]]
+        addresses = _addresses(to) + _addresses(cc)
         state = {'sent': 'sent', 'failed': 'failed'}.get(status, 'pending' if not tried else 'retry')
         answer = error if state == 'failed' else response
         states = {a: {'state': state, 'code': None, 'answer': answer, 'at': None} for a in addresses}
