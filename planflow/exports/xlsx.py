@@ -30,7 +30,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planflow.errors import ProgressError
-from planflow.intake import PROGRESS_LABELS, parse_figure, parse_percent
+from planflow.intake import PROGRESS_LABELS, measured_value, parse_figure, parse_percent
 from planflow.numbers import format_vn_number
 from planflow.schema import Plan
 from planflow.service import PlanStatus, ProgressRequest
@@ -339,8 +339,12 @@ def _row_change(
         if task_id != f.item_id or f.kind != "task":
             problems.append(f"{ref(row, col)}: nhiệm vụ ở dòng này không có chỉ tiêu này; để trống ô")
             continue
+        target = next((t for t in f.targets if t["key"] == key), None)
         try:
-            values.append(f"{key}={parse_figure(raw)}")
+            if target is None:
+                values.append(f"{key}={parse_figure(raw)}")
+            else:  # within the metric's range, as the web form checks it
+                values.append(f"{key}={measured_value(raw, target['unit'], Decimal(target['value']))}")
         except ValueError as exc:
             problems.append(f"{ref(row, col)}: {exc}")
     by = _reporter(row, edited[3], item, units, standing, problems)

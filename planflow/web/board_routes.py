@@ -84,9 +84,8 @@ async def login(request: Request) -> Response:
     return response
 
 
-@router.post("/logout")
-async def logout(request: Request) -> Response:
-    web = state(request)
+async def checked_form(request: Request, web: WebState) -> dict[str, str] | Response:
+    """The fields of a board form whose CSRF token matches, or the page that refuses it."""
     form = await read_form(request, web)
     if isinstance(form, Response):
         return form
@@ -94,6 +93,15 @@ async def logout(request: Request) -> Response:
         check_csrf(request, web, form.fields)
     except LinkError:
         return error_page(403, "Biểu mẫu không hợp lệ", "Mã bảo vệ biểu mẫu không khớp.", "Tải lại trang.")
+    return form.fields
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    web = state(request)
+    fields = await checked_form(request, web)
+    if isinstance(fields, Response):
+        return fields
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         await run_in_threadpool(end_session, web.factory, cookie)

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from planflow.accounts import Role, Viewer
-from planflow.errors import AccessError, LinkError
+from planflow.errors import AccessError
 from planflow.intake import urgency
 from planflow.service import plan_status
 from planflow.status import Status
@@ -23,8 +23,8 @@ from planflow.store import repo
 from planflow.store.accounts import delete_view, save_view, saved_views
 from planflow.web.access import current_viewer, reachable_plan
 from planflow.web.board import SUMMARY_ORDER
-from planflow.web.board_routes import common, finish, visible_status
-from planflow.web.context import WebState, check_csrf, read_form, state
+from planflow.web.board_routes import checked_form, common, finish, visible_status
+from planflow.web.context import WebState, state
 from planflow.web.pages import error_page, page
 from planflow.web.worklist import GROUPS, SORTS, WorkFilter, fold, grouped, select, unit_counts, work_items
 
@@ -61,17 +61,6 @@ def work_list(plan_id: str, request: Request) -> Response:
     return finish(request, web, page("items.html.j2", context))
 
 
-async def _checked_form(request: Request, web: WebState) -> dict[str, str] | Response:
-    form = await read_form(request, web)
-    if isinstance(form, Response):
-        return form
-    try:
-        check_csrf(request, web, form.fields)
-    except LinkError:
-        return error_page(403, "Biểu mẫu không hợp lệ", "Mã bảo vệ biểu mẫu không khớp.", "Tải lại trang.")
-    return form.fields
-
-
 @router.post("/board/{plan_id}/views")
 async def add_view(plan_id: str, request: Request) -> Response:
     """Save the current work-list view under a name, for this account only."""
@@ -80,7 +69,7 @@ async def add_view(plan_id: str, request: Request) -> Response:
     if isinstance(viewer, Response):
         return viewer
     reachable_plan(viewer, web, plan_id)
-    fields = await _checked_form(request, web)
+    fields = await checked_form(request, web)
     if isinstance(fields, Response):
         return fields
     if not viewer.account:
@@ -105,7 +94,7 @@ async def remove_view(plan_id: str, view_id: int, request: Request) -> Response:
     viewer = current_viewer(request, web)
     if isinstance(viewer, Response):
         return viewer
-    fields = await _checked_form(request, web)
+    fields = await checked_form(request, web)
     if isinstance(fields, Response):
         return fields
     with web.factory() as session, session.begin():

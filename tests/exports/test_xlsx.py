@@ -201,3 +201,26 @@ def test_cli_round_trip(defs_root: Path, tmp_path: Path) -> None:
     assert len(payload["recorded"]) == 1
     code, _, err = run_cli("import-progress", str(tmp_path / "khong-co.xlsx"), "-d", str(defs_root))
     assert (code, err.strip()) == (1, f"Lỗi: không có file {tmp_path / 'khong-co.xlsx'}")
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("150", "'150' vượt quá 100 %; tỷ lệ ghi từ 0 đến 100"),  # a share cannot pass 100 %
+        ("-5", "'-5' là số âm; số đo của chỉ tiêu không âm"),  # a share is never negative
+    ],
+)
+def test_a_figure_outside_its_metric_is_refused(
+    sessions: sessionmaker[Session], defs_root: Path, tmp_path: Path, typed: str, message: str
+) -> None:
+    """A spreadsheet figure is held to the metric's range, as the web form holds it; nothing is recorded."""
+    defs, path, book = _exported(sessions, defs_root, tmp_path)
+    sheet = book[SHEET]
+    so_hoa = _rows(sheet)["demo-2026/so-hoa"]
+    sheet.cell(so_hoa, COL["Tiến độ"]).value = "Đang thực hiện"
+    sheet.cell(so_hoa, len(FIXED) + 1).value = typed
+    book.save(path)
+    with pytest.raises(ProgressError) as caught:
+        _import(sessions, defs, path)
+    assert str(caught.value).splitlines()[1:] == [f"'Tiến độ'!L{so_hoa}: {message}"]
+    assert _events(sessions) == []
