@@ -23,7 +23,7 @@ from planflow.notifications.delivery import deliver
 from planflow.notifications.mailer import Outcome, SmtpMailer
 from planflow.notifications.mime import Outgoing
 from planflow.store.db import open_store
-from planflow.store.models import OutboxRow
+from planflow.store.models import DeliveryAttemptRow, OutboxRow
 
 CONCURRENCY = 4
 SENDER = Address("planflow", "planflow", "bench.example")
@@ -85,6 +85,7 @@ async def measure_delivery(url: str, port: int, mode: str, count: int) -> dict[s
     factory = open_store(url)
     now = dt.datetime.now(dt.UTC)
     with factory() as session, session.begin():
+        session.execute(delete(DeliveryAttemptRow))  # each attempt points at its message
         session.execute(delete(OutboxRow))
         session.execute(insert(OutboxRow), _rows(count, now))
     config = SmtpConfig(host="127.0.0.1", port=port, security="plain", timeout=30, concurrency=CONCURRENCY)
