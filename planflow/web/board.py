@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from planflow.intake import URGENCY, urgency
 from planflow.numbers import format_vn_number
+from planflow.reports import worst_input
 from planflow.schema import Plan
 from planflow.service import PlanStatus
 from planflow.status import OccurrenceStatus, Status, TargetView, summarize
@@ -85,6 +86,9 @@ class TaskRow:
     percent: int | None
     targets: list[TargetCell]
     occurrences: list[OccurrenceRow]
+    # a report: the worst state among the units' parts of the period its row speaks for
+    inputs_text: str | None = None
+    inputs_css: str | None = None
 
 
 @dataclass(frozen=True)
@@ -195,8 +199,12 @@ def _task_row(
     kind: str, item_id: str, label: str | None, title: str, items: Sequence[OccurrenceStatus],
     names: Mapping[str, str], evidence: Mapping[str, str], budget: Decimal | None, when_text: str | None,
 ) -> TaskRow:  # fmt: skip
-    head = headline(items)
-    owner = next((i for i in items if i.facts.kind != "report_input"), head)  # a report: its compiler
+    own = [i for i in items if i.facts.kind != "report_input"]
+    head = headline(own or items)  # a report speaks for itself; its inputs get their own badge
+    owner = own[0] if own else head  # a report: its compiler
+    inputs = [i for i in items if i.facts.kind == "report_input" and i.facts.period == head.facts.period]
+    worst = worst_input(inputs)
+    worst_overdue = max((i.days_overdue or 0 for i in inputs if i.status is worst), default=0)
     return TaskRow(
         item_id=item_id,
         kind=kind,
@@ -213,6 +221,8 @@ def _task_row(
         percent=head.progress.percent,
         targets=_targets(items),
         occurrences=[_occurrence_row(i, names, evidence) for i in items],
+        inputs_text=None if worst is None else status_text(worst, worst_overdue),
+        inputs_css=None if worst is None else css_class(worst),
     )
 
 

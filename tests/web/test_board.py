@@ -66,3 +66,25 @@ def test_timeline_geometry(sessions: sessionmaker[Session], defs_root: Path) -> 
     (card,) = build_overview([status])
     assert (card.total, card.overdue) == (29, 3)
     assert abs(sum(w for _, w, _, _ in card.segments) - 200) < 0.1
+
+
+def test_a_report_row_shows_its_worst_input(sessions: sessionmaker[Session], defs_root: Path) -> None:
+    """A report's row shows its own state and, beside it, the worst of the units' parts of the same period."""
+    board, status = _board(sessions, defs_root)
+    (report,) = board.reports
+    own = [i for i in status.items if i.facts.item_id == "bao-cao-quy" and i.facts.kind != "report_input"]
+    q1 = [i for i in own if i.facts.period == "2026-Q1"]
+    # at 24/03 the Q1 report (due in April) has not started; both units' parts are due 31/03
+    assert (
+        (report.status, report.text) == (Status.NOT_STARTED, "Chưa bắt đầu") == (q1[0].status, "Chưa bắt đầu")
+    )
+    assert (report.inputs_text, report.inputs_css) == ("Sắp đến hạn", "st-upcoming")
+    sent = [
+        ProgressRequest("demo-2026", "bao-cao-quy", ProgressStatus.DONE, period="2026-Q1", by=unit,
+                        at=dt.datetime(2026, 3, 23, tzinfo=ICT))
+        for unit in ("kt", "hcc")
+    ]  # fmt: skip
+    board, _ = _board(sessions, defs_root, *sent)
+    (report,) = board.reports
+    assert (report.inputs_text, report.inputs_css) == ("Hoàn thành đúng hạn", "st-done-on-time")
+    assert report.status == q1[0].status  # both parts in: the report itself is still to be sent
