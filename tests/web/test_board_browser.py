@@ -1,6 +1,6 @@
 """In Debian's Chromium at phone size: the standing unit signs in with its own account and
 reaches the overdue items of one unit in two clicks from the board. The screenshot of that
-filtered board is kept under /work/wt/board-shots/ (or $PLANFLOW_BOARD_SHOTS)."""
+filtered board is kept with the other browser tests' screenshots (tests/web/test_browser.py: ARTIFACTS)."""
 
 from __future__ import annotations
 
@@ -18,9 +18,8 @@ from tests.cli.runner import PLANFLOW
 from tests.conftest import store_at
 from tests.smtp import free_port
 from tests.web.conftest import NOW, SECRET
-from tests.web.test_browser import CHROMIUM, _wait_until_up
+from tests.web.test_browser import ARTIFACTS, CHROMIUM, _wait_until_up
 
-SHOTS = Path(os.environ.get("PLANFLOW_BOARD_SHOTS", "/work/wt/board-shots"))
 PASSWORD = "mat-khau-van-phong-1"
 
 pytestmark = pytest.mark.skipif(
@@ -84,6 +83,6 @@ def test_overdue_items_of_one_unit_in_two_clicks_on_a_phone(board_url: str, brow
         expect(row.locator(".badge")).to_contain_text("Quá hạn")
         expect(row.locator("td[data-label='Chủ trì']")).to_have_text("Phòng Văn hóa - Xã hội")
     assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "board-overdue-one-unit-phone.png"), full_page=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "board-overdue-one-unit-phone.png"), full_page=True)
     context.close()
