@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
 from sqlalchemy.orm import Session, sessionmaker
 
-from planflow.store.db import open_store
+from planflow.store.db import MIGRATIONS, open_store
 from tests.factories import write_definitions
 from tests.smtp import SmtpServer
 
@@ -114,3 +116,12 @@ def smtp() -> Iterator[SmtpServer]:
     server.start()
     yield server
     server.stop()
+
+
+def alembic_step(engine: sa.Engine, step: str, target: str) -> None:
+    """Run Alembic's ``upgrade`` or ``downgrade`` to ``target`` on ``engine`` (migration tests)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        getattr(command, step)(config, target)

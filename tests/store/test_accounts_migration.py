@@ -3,22 +3,13 @@ column of progress events arrive, leave on downgrade, and arrive in a store open
 
 from __future__ import annotations
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, inspect
 
 from planflow.store.accounts import any_active_account
-from planflow.store.db import MIGRATIONS, create_store_engine, open_store
+from planflow.store.db import create_store_engine, open_store
+from tests.conftest import alembic_step
 
 BEFORE = "0005_web_sessions"  # the schema released before board accounts
-
-
-def _alembic(engine: Engine, step: str, target: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        getattr(command, step)(config, target)
 
 
 def _shape(engine: Engine) -> tuple[set[str], set[str]]:
@@ -31,13 +22,13 @@ def test_the_migration_goes_up_and_down(database_url: str) -> None:
     """Upgrading adds accounts, saved_views and recorded_by; downgrading removes exactly those."""
     engine = create_store_engine(database_url)
     try:
-        _alembic(engine, "upgrade", BEFORE)
+        alembic_step(engine, "upgrade", BEFORE)
         tables, columns = _shape(engine)
         assert not {"accounts", "saved_views"} & tables and "recorded_by" not in columns
-        _alembic(engine, "upgrade", "head")
+        alembic_step(engine, "upgrade", "head")
         tables, columns = _shape(engine)
         assert {"accounts", "saved_views"} <= tables and "recorded_by" in columns
-        _alembic(engine, "downgrade", BEFORE)
+        alembic_step(engine, "downgrade", BEFORE)
         tables, columns = _shape(engine)
         assert not {"accounts", "saved_views"} & tables and "recorded_by" not in columns
         assert {"web_sessions", "progress_events"} <= tables
@@ -49,7 +40,7 @@ def test_a_store_at_0005_gains_accounts_when_opened(database_url: str) -> None:
     """A store made before accounts is upgraded when opened, and starts with none (the shared login stays on)."""
     engine = create_store_engine(database_url)
     try:
-        _alembic(engine, "upgrade", BEFORE)
+        alembic_step(engine, "upgrade", BEFORE)
     finally:
         engine.dispose()
     factory = open_store(database_url)

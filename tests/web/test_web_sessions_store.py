@@ -5,23 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, inspect
 
-from planflow.store.db import MIGRATIONS, create_store_engine, open_store
+from planflow.store.db import create_store_engine, open_store
 from planflow.store.models import WebSessionRow
 from planflow.web.signin import end_session, session_user, start_session
+from tests.conftest import alembic_step
 
 BEFORE = "0004"  # the schema released before board sessions were kept on the server
-
-
-def _alembic(engine: Engine, step: str, target: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        getattr(command, step)(config, target)
 
 
 def _tables(engine: Engine) -> set[str]:
@@ -32,13 +23,13 @@ def test_the_migration_goes_up_and_down(database_url: str) -> None:
     """Upgrading adds web_sessions, downgrading to the schema before removes it, and upgrading again restores it."""
     engine = create_store_engine(database_url)
     try:
-        _alembic(engine, "upgrade", BEFORE)
+        alembic_step(engine, "upgrade", BEFORE)
         assert "web_sessions" not in _tables(engine)
-        _alembic(engine, "upgrade", "head")
+        alembic_step(engine, "upgrade", "head")
         assert "web_sessions" in _tables(engine)
-        _alembic(engine, "downgrade", BEFORE)
+        alembic_step(engine, "downgrade", BEFORE)
         assert "web_sessions" not in _tables(engine) and "plans" in _tables(engine)
-        _alembic(engine, "upgrade", "head")
+        alembic_step(engine, "upgrade", "head")
         assert "web_sessions" in _tables(engine)
     finally:
         engine.dispose()
@@ -48,7 +39,7 @@ def test_a_store_made_before_sessions_gains_them_when_opened(database_url: str) 
     """A store at the schema before sessions is brought up to date when planflow opens it, and sign-ins then work."""
     engine = create_store_engine(database_url)
     try:
-        _alembic(engine, "upgrade", BEFORE)
+        alembic_step(engine, "upgrade", BEFORE)
     finally:
         engine.dispose()
     factory = open_store(database_url)
