@@ -59,6 +59,7 @@ from planflow.store.models import (
     PlanRow,
     ProgressEventRow,
 )
+from planflow.store.repo import counted_events
 from planflow.store.statuses import STATEMENT_PLANS, PlanStates, plan_states, supported
 from planflow.units import UnitIndex
 from planflow.workdays import WorkCalendar
@@ -350,7 +351,7 @@ def _progress(session: Session, scope: _Scope, until: dt.datetime) -> dict[str, 
                 ProgressEventRow.effective_at,
             )
             .where(part.of(ProgressEventRow.plan_id, ProgressEventRow.occurrence_key),
-                   ProgressEventRow.effective_at <= until)
+                   ProgressEventRow.effective_at <= until, counted_events())
             .order_by(ProgressEventRow.effective_at, ProgressEventRow.id)
         )  # fmt: skip
         states.update(fold_progress(rows))

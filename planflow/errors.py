@@ -11,7 +11,9 @@
     ├── DocumentError        a document to import is unreadable, empty, scanned or not a plan
     ├── LinkError            a signed link or token is tampered with, expired or out of scope
     ├── AccountError         a board account cannot be added, found or changed as asked
-    └── AccessError          a signed-in account asks for a plan, item or action beyond its role
+    ├── AccessError          a signed-in account asks for a plan, item or action beyond its role
+    └── CorrectionError      a correction, withdrawal or comment is refused (no reason, a
+                             superseded event, an empty comment)
 
 Each message says what is wrong, where, and what to do; the CLI prints it as is.
 """
@@ -109,3 +111,9 @@ class AccountError(PlanflowError):
 class AccessError(PlanflowError):
     """Raised when a signed-in board account asks for a plan, an item or an action its role
     does not reach (another commune's plan, another unit's item, a write by a read-only role)."""
+
+
+class CorrectionError(PlanflowError):
+    """Raised when a progress event cannot be corrected or withdrawn as asked (no reason, an
+    event already superseded or itself a withdrawal, an event of another item) or a comment
+    is empty or too long."""

@@ -126,6 +126,9 @@ class ProgressState:
     events: int = 0
 
 
+WITHDRAWN = "withdrawn"
+"""The status of an event that withdraws the event it supersedes: it counts for nothing."""
+
 _NO_PROGRESS = ProgressState(values=MappingProxyType({}))
 _STATUSES = {s.value: s for s in ProgressStatus}
 
@@ -135,7 +138,9 @@ def fold_progress(events: Iterable[Any]) -> dict[str, ProgressState]:
 
     Each event needs ``occurrence_key, status, percent, values, note, by_unit,
     effective_at``. Measured values accumulate (latest per metric); a later
-    ``in_progress`` reopens a done occurrence.
+    ``in_progress`` reopens a done occurrence. The events given are the ones that count:
+    superseded and withdrawal events are left out by the query
+    (``planflow.store.repo.counted_events``).
     """
     states: dict[str, ProgressState] = {}
     for event in events:

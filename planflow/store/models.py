@@ -140,7 +140,9 @@ class DependencyRow(Base):
 
 
 class ProgressEventRow(Base):
-    """One progress report: append-only; an occurrence's state is derived from these."""
+    """One progress report: append-only; an occurrence's state is derived from these. A
+    correction is a new event naming the one it ``supersedes``; a withdrawal is a new event
+    of status ``withdrawn`` that supersedes and counts for nothing."""
 
     __tablename__ = "progress_events"
     __table_args__ = (Index("ix_progress_events_key_at", "occurrence_key", "effective_at"),)
@@ -159,6 +161,11 @@ class ProgressEventRow(Base):
     )
     effective_at: Mapped[dt.datetime] = mapped_column(doc="when it happened (--at)")
     recorded_at: Mapped[dt.datetime] = mapped_column(doc="when it was written down")
+    supersedes: Mapped[int | None] = mapped_column(
+        ForeignKey("progress_events.id"), unique=True,
+        doc="the event this one corrects or withdraws (planflow.corrections); each event at most once",
+    )  # fmt: skip
+    reason: Mapped[str | None] = mapped_column(Text, doc="why the superseded one was wrong")
 
 
 class NoticeRow(Base):
@@ -317,3 +324,16 @@ class SavedViewRow(Base):
     name: Mapped[str] = mapped_column(String(120))
     query: Mapped[str] = mapped_column(Text, doc="the work list's query string, without '?'")
     created_at: Mapped[dt.datetime]
+
+
+class CommentRow(Base):
+    """A comment on one occurrence, by a board account. Append-only."""
+
+    __tablename__ = "item_comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"))
+    occurrence_key: Mapped[str] = mapped_column(ForeignKey("occurrences.key"), index=True)
+    author: Mapped[str] = mapped_column(ForeignKey("accounts.username"))
+    created_at: Mapped[dt.datetime]
+    body: Mapped[str] = mapped_column(Text)

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, select, update
+from sqlalchemy.orm import Session, aliased
 
 from planflow.compiler import CompiledPlan, Occurrence
 from planflow.schema import UnitDirectory
+from planflow.status import WITHDRAWN
 from planflow.store.bulk import link_rows, occurrence_values, plan_values, targets
 from planflow.store.models import (
     DependencyRow,
@@ -204,11 +205,22 @@ def dependencies(plan_id: str, *, session: Session) -> dict[str, list[str]]:
     return out
 
 
+def counted_events() -> ColumnElement[bool]:
+    """The events that count towards a status: not a withdrawal and superseded by no other
+    event. A correction holds whatever its own effective time, so a status asked for at an
+    earlier as-of time shows what is known now, not the mistake."""
+    later = aliased(ProgressEventRow)
+    return and_(
+        ProgressEventRow.status != WITHDRAWN,
+        ~exists().where(later.supersedes == ProgressEventRow.id),
+    )
+
+
 def progress_events(
     plan_id: str, *, session: Session, until: dt.datetime | None = None
 ) -> list[ProgressEventRow]:
-    """A plan's events in the order they happened, up to ``until`` (the as-of time)."""
-    query = select(ProgressEventRow).where(ProgressEventRow.plan_id == plan_id)
+    """A plan's counted events in the order they happened, up to ``until`` (the as-of time)."""
+    query = select(ProgressEventRow).where(ProgressEventRow.plan_id == plan_id, counted_events())
     if until is not None:
         query = query.where(ProgressEventRow.effective_at <= until)
     return list(session.scalars(query.order_by(ProgressEventRow.effective_at, ProgressEventRow.id)))
@@ -231,8 +243,12 @@ def add_progress_event(
     evidence: str | None = None,
     by_unit: str | None = None,
     recorded_by: str | None = None,
+    supersedes: int | None = None,
+    reason: str | None = None,
 ) -> ProgressEventRow:
     row = ProgressEventRow(
+        supersedes=supersedes,
+        reason=reason,
         occurrence_key=occurrence_key,
         plan_id=plan_id,
         status=status,

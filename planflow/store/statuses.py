@@ -1,11 +1,12 @@
 """The status of every occurrence of some plans, computed by the database in one query.
 
 The query is the set-based form of ``planflow.status`` (same rules, same order):
-the latest progress event per occurrence up to the as-of instant (window functions), done
-on time or late by the local day, overdue, blocked through a recursive CTE over the
-dependencies (an open dependency that is itself overdue or blocked, or this item due
-within the plan's horizon), waiting for an event, in progress, ongoing, upcoming, not
-started. ``tests/test_batch.py`` checks it against the Python evaluation.
+the latest counted progress event (neither superseded nor a withdrawal) per occurrence
+up to the as-of instant (window functions), done on time or late by the local day,
+overdue, blocked through a recursive CTE over the dependencies (an open dependency that
+is itself overdue or blocked, or this item due within the plan's horizon), waiting for
+an event, in progress, ongoing, upcoming, not started. ``tests/test_batch.py`` checks it
+against the Python evaluation.
 
 Each row also says whether the occurrence is a *candidate*: overdue, blocked, or open and
 due between today and ``horizon`` (the last day a reminder can fire for); only those are
@@ -33,7 +34,9 @@ raw AS (
     SELECT occurrence_key, status, effective_at, id,
            CASE WHEN percent IS NOT NULL THEN percent WHEN status = 'done' THEN 100 END AS pct
     FROM progress_events
-    WHERE {events_in_scope} effective_at <= :instant
+    WHERE {events_in_scope} effective_at <= :instant AND status <> 'withdrawn'
+      -- a corrected or withdrawn event counts for nothing (planflow.corrections)
+      AND NOT EXISTS (SELECT 1 FROM progress_events later WHERE later.supersedes = progress_events.id)
 ),
 ev AS (
     SELECT occurrence_key, status, effective_at, pct,
