@@ -36,7 +36,9 @@ def defs(sessions: sessionmaker[Session], defs_root: Path) -> Definitions:
     return loaded
 
 
-def record(s: Session, defs: Definitions, item: str, status: ProgressStatus, at: dt.datetime) -> ProgressEventRow:
+def record(
+    s: Session, defs: Definitions, item: str, status: ProgressStatus, at: dt.datetime
+) -> ProgressEventRow:
     request = ProgressRequest("demo-2026", item, status, at=at)
     return record_progress(request, defs, session=s, now=at)
 
@@ -51,7 +53,9 @@ def statuses(s: Session) -> dict[str, Status]:
     return {i.key: i.status for i in items}
 
 
-def fix(s: Session, event: ProgressEventRow, status: ProgressStatus | None, at: dt.datetime | None = None) -> int:
+def fix(
+    s: Session, event: ProgressEventRow, status: ProgressStatus | None, at: dt.datetime | None = None
+) -> int:
     correction = Correction(event.id, "ghi nhầm ngày", status, at=at)
     return supersede(correction, current_event(event.id, event.occurrence_key, session=s), by_unit="vhxh",
                      recorded_by="vanphong", session=s, now=NOW).id  # fmt: skip
@@ -72,7 +76,9 @@ def test_a_correction_replaces_the_event_and_a_withdrawal_removes_it(
     assert [e.status for e in found.events] == ["done", "done", "withdrawn"]
     assert found.superseded_by == {first.id: second, second: found.events[2].id}
     assert [found.current(e) for e in found.events] == [False, False, False]
-    assert {e.recorded_by for e in found.events[1:]} == {"vanphong"} and found.events[2].reason == "ghi nhầm ngày"
+    assert {e.recorded_by for e in found.events[1:]} == {"vanphong"} and found.events[
+        2
+    ].reason == "ghi nhầm ngày"
 
 
 def test_a_withdrawn_first_event_leaves_an_event_item_waiting(
@@ -80,7 +86,9 @@ def test_a_withdrawn_first_event_leaves_an_event_item_waiting(
 ) -> None:
     """An event-driven item whose only event is withdrawn waits for its event again."""
     with sessions() as s, s.begin():
-        event = record(s, defs, "su-kien", ProgressStatus.IN_PROGRESS, dt.datetime(2026, 3, 20, 9, tzinfo=ICT))
+        event = record(
+            s, defs, "su-kien", ProgressStatus.IN_PROGRESS, dt.datetime(2026, 3, 20, 9, tzinfo=ICT)
+        )
         assert statuses(s)[EVENT] is Status.IN_PROGRESS
         fix(s, event, None)
         assert statuses(s)[EVENT] is Status.WAITING_EVENT
@@ -97,7 +105,9 @@ def test_only_the_current_event_can_be_superseded(sessions: sessionmaker[Session
         withdrawal = fix(s, s.get(ProgressEventRow, second) or first, None)
         with pytest.raises(CorrectionError, match="là một lần rút lại"):
             current_event(withdrawal, TET, session=s)
-        with pytest.raises(CorrectionError, match=re.escape(f"lần ghi #{withdrawal} không thuộc 'demo-2026/tin-bai")):
+        with pytest.raises(
+            CorrectionError, match=re.escape(f"lần ghi #{withdrawal} không thuộc 'demo-2026/tin-bai")
+        ):
             current_event(withdrawal, "demo-2026/tin-bai/2026-03", session=s)
 
 
@@ -111,7 +121,9 @@ def test_a_reason_is_required(sessions: sessionmaker[Session], defs: Definitions
         assert len(history(TET, session=s).events) == 1
 
 
-def test_the_store_refuses_two_corrections_of_one_event(sessions: sessionmaker[Session], defs: Definitions) -> None:
+def test_the_store_refuses_two_corrections_of_one_event(
+    sessions: sessionmaker[Session], defs: Definitions
+) -> None:
     """Two people who both loaded the page before either saved: the second correction is refused."""
     with sessions() as s, s.begin():
         first = record(s, defs, "tet", ProgressStatus.DONE, dt.datetime(2026, 2, 10, 9, tzinfo=ICT))
