@@ -8,6 +8,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.accounts import Role
 from planflow.loader import load_definitions
+from planflow.notifications.config import load_mail_config
+from planflow.notifications.service import run_check
 from planflow.service import sync_definitions
-from planflow.store.models import AccountRow, CommentRow, ProgressEventRow
+from planflow.store.models import AccountRow, CommentRow, NoticeRow, OutboxRow, ProgressEventRow
 from planflow.web.app import create_app
 from planflow.web.config import web_config
 from planflow.web.export_routes import CSV_HEADERS
@@ -244,3 +247,22 @@ def test_an_officers_export_holds_its_unit_only(site: Board) -> None:
     )
     assert rows[1:] and TET in {r[-1] for r in rows[1:]}
     assert all("Trung tâm Phục vụ hành chính công" in (r[3] + r[4]) for r in rows[1:])
+
+
+def test_history_lists_the_notices_about_the_item(site: Board, tmp_path: Path) -> None:
+    """The reminders the daily check queued about an item show on its history, each with its recipient and state."""
+    config = load_mail_config(tmp_path / "mail-home", None, "planflow <planflow@demo.example>")
+    outcome = run_check(site.defs, site.sessions, NOW, config=config, plan_ids=["demo-2026"], deliver_now=False,
+                        now=lambda: NOW)  # fmt: skip
+    assert outcome.queued
+    with site.sessions() as s:
+        about = list(s.execute(select(NoticeRow.recipient, OutboxRow.subject)
+                               .join(OutboxRow, OutboxRow.id == NoticeRow.outbox_id)
+                               .where(NoticeRow.occurrence_key == TET)))  # fmt: skip
+    assert about
+    as_user(site, "lanhdao")
+    section = site.get(HISTORY)[1].split('id="thong-bao"')[1].split("</section>")[0]
+    assert section.count("<li>") == len(about)
+    for recipient, subject in about:
+        assert f"cho {recipient} (" in section and escape(subject) in section
+    assert "chờ gửi" in section
