@@ -50,10 +50,15 @@ def check_writer(viewer: Viewer, item: OccurrenceStatus) -> None:
         )
 
 
+def corrects(viewer: Viewer, event: ProgressEventRow) -> bool:
+    """An officer corrects only what its own unit recorded; the standing unit any event."""
+    return viewer.role is not Role.OFFICER or event.by_unit == viewer.unit_id
+
+
 def check_corrector(viewer: Viewer, item: OccurrenceStatus, event: ProgressEventRow) -> None:
     """As ``check_writer``; an officer also corrects only what its own unit recorded."""
     check_writer(viewer, item)
-    if viewer.role is Role.OFFICER and event.by_unit != viewer.unit_id:
+    if not corrects(viewer, event):
         raise AccessError(
             f"lần ghi #{event.id} do đơn vị khác ghi; chỉ cơ quan thường trực sửa được lần ghi đó"
         )

@@ -24,6 +24,7 @@ from planflow.corrections import (
     add_comment,
     check_corrector,
     check_writer,
+    corrects,
     current_event,
     history,
     supersede,
@@ -33,7 +34,6 @@ from planflow.intake import PROGRESS_LABELS, happened_at, parse_percent
 from planflow.schema import Plan
 from planflow.service import ProgressRequest, plan_status, record_progress
 from planflow.status import WITHDRAWN, OccurrenceStatus, ProgressStatus
-from planflow.store.models import ProgressEventRow
 from planflow.web.access import current_viewer, reachable_plan
 from planflow.web.board import css_class, status_text
 from planflow.web.board_routes import checked_form, common, finish
@@ -169,16 +169,12 @@ def item_history(plan_id: str, key: str, request: Request) -> Response:
             for n, o in found.notices
         ],
         "may_write": may_write,
-        "may_correct": lambda e: may_write and _may_correct(viewer, e),
+        "may_correct": lambda e: may_write and corrects(viewer, e),
         "progress": PROGRESS_LABELS,
         "zone": zone,
         "today": web.clock().astimezone(zone).date().isoformat(),
     }
     return finish(request, web, page("item.html.j2", context))
-
-
-def _may_correct(viewer: Viewer, event: ProgressEventRow) -> bool:
-    return viewer.role is not Role.OFFICER or event.by_unit == viewer.unit_id
 
 
 @router.post("/board/{plan_id}/events")
