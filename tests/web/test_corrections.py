@@ -22,10 +22,12 @@ from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config
 from planflow.notifications.service import run_check
 from planflow.service import sync_definitions
+from planflow.status import Status
 from planflow.store.models import AccountRow, CommentRow, NoticeRow, OutboxRow, ProgressEventRow
 from planflow.web.app import create_app
 from planflow.web.config import web_config
-from planflow.web.export_routes import CSV_HEADERS
+from planflow.web.export_routes import CSV_HEADERS, work_csv
+from planflow.web.worklist import WorkItem
 from tests.web.conftest import NOW, settings_for
 from tests.web.test_accounts import Board, three_directories
 
@@ -266,3 +268,12 @@ def test_history_lists_the_notices_about_the_item(site: Board, tmp_path: Path) -
     for recipient, subject in about:
         assert f"cho {recipient} (" in section and escape(subject) in section
     assert "chờ gửi" in section
+
+
+def test_csv_cells_never_run_as_formulas() -> None:
+    """A cell a spreadsheet would run as a formula (=, +, -, @) is written as text, with a leading quote."""
+    item = WorkItem(key="k", item_id="i", label="", title='=HYPERLINK("http://x")', section="-1", lead_ids=(),
+                    lead="+a", support="@b", period="", due=None, due_text="—", status=Status.OVERDUE,
+                    text="Quá hạn", css="overdue", percent=None, rank=(), haystack="")  # fmt: skip
+    rows = list(csv.reader(io.StringIO(work_csv([item]).decode("utf-8-sig"))))
+    assert rows[1][:5] == ["1", '\'=HYPERLINK("http://x")', "'-1", "'+a", "'@b"]
