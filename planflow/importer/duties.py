@@ -162,6 +162,9 @@ def _clause_reports(clause: str, sentence: str, actors: list[UnitRef], context: 
     matcher, year, standing = context.matcher, context.year, context.standing
     time = read_duty_time(clause)
     chain = _chain(clause, matcher, standing)
+    before = sentence[: sentence.find(clause[:40])] if clause != sentence else ""
+    if before and not chain.recipients and chain.consolidator is None:
+        chain = _chain(before, matcher, standing)  # "… báo cáo UBND phường hằng quý … và báo cáo năm trước …"
     if context.lead and not chain.recipients and chain.consolidator is None:
         chain = _chain(context.lead, matcher, standing)
     actors = actors or (subject_of(context.lead, matcher) if context.lead else [])
@@ -180,10 +183,13 @@ def _clause_reports(clause: str, sentence: str, actors: list[UnitRef], context: 
     times: list[tuple[Cycle | None, ReadTime | None, str | None]] = [
         (c, *read_cycle(clause, c, time.regular, year)) for c in reported
     ] or [(None, *_untimed(time, year))]
+    if reported and time.events:  # "… hằng năm (trước ngày 20/11) hoặc khi có yêu cầu": one more, on request
+        times.append((None, *_untimed(DutyTime([], time.events, False), year)))
     out = []
     for cycle, read, doubt in times:
         cycles = cycle.cadences(time.regular) if cycle is not None else None
-        timing = _Timing(cycle, cycles, read, doubt)
+        on_request = cycle is None and bool(reported)
+        timing = _Timing(cycle, () if on_request else cycles, read, doubt, on_request)
         out += _obligations(clause, sentence, actors, chain, timing, context)
     return out
 
@@ -265,6 +271,7 @@ class _Timing:
     cycles: tuple[Cadence, ...] | None
     time: ReadTime | None
     doubt: str | None
+    on_request: bool = False  # the "hoặc khi có yêu cầu" of a sentence with cycles: a report of its own
 
 
 def _obligations(
@@ -275,8 +282,8 @@ def _obligations(
     cycle, cycles, time, doubt = timing.cycle, timing.cycles, timing.time, timing.doubt
     where, standing = context.where, context.standing
     once = cycle is not None and not cycles
-    title = _title(clause, cycles)
-    kind = _kind(cycle, clause)
+    title = _title(clause, cycles) + (" (đột xuất)" if timing.on_request else "")
+    kind = "ad_hoc" if timing.on_request else _kind(cycle, clause)
 
     def report(
         compiler: UnitRef,
@@ -285,6 +292,8 @@ def _obligations(
         inputs: list[UnitRef],
         inputs_dated: bool = True,
     ) -> _Found:
+        # the units one sentence names report together: one input
+        group = [u for u in inputs if _key(u) != _key(compiler)]
         draft = ReportDraft(
             title=title,
             compiler=compiler,
@@ -293,7 +302,7 @@ def _obligations(
             source=sentence.strip(),
             where=where,
             kind=kind,
-            inputs=[([u], time if inputs_dated else None) for u in inputs if _key(u) != _key(compiler)],
+            inputs=[(group, time if inputs_dated else None)] if group else [],
         )
         if own and doubt:
             draft.doubts["when"] = doubt
@@ -349,6 +358,10 @@ def _key(ref: UnitRef) -> str:
     return ref.unit_id or expand(ref.usual.name if ref.usual else ref.name)
 
 
+def _keys(refs: list[UnitRef]) -> frozenset[str]:
+    return frozenset(_key(r) for r in refs)
+
+
 def _merge(found: list[_Found]) -> list[ReportDraft]:
     """One obligation per compiler and cycle: the sentences that state it again, and the
     units that report to the compiler for it (its inputs), fold into it. A sentence with
@@ -371,7 +384,23 @@ def _merge(found: list[_Found]) -> list[ReportDraft]:
     reports = [m.report for m in sorted(merged, key=lambda m: order[id(m.report)])]
     for report in reports:
         _flag_unread_inputs(report)
+        _event_of_inputs(report)
     return reports
+
+
+def _event_of_inputs(report: ReportDraft) -> None:
+    """A compiler's report with no time of its own whose units all report at one event
+    ("khi tổng kết Đợt thi đua", "khi có yêu cầu") is due at that event: an event, never a
+    date, kept for review."""
+    times = {t.text: t for _, t in report.inputs if t is not None}
+    if report.time is not None or len(times) != 1 or any(t is None for _, t in report.inputs):
+        return
+    (time,) = times.values()
+    if not isinstance(time.when, EventWhen):
+        return
+    report.time = time
+    said = f"văn bản chỉ ghi thời điểm các đơn vị gửi báo cáo (“{time.text}”)"
+    report.doubts["when"] = f"{said}; tạm theo cùng thời điểm"
 
 
 def _flag_unread_inputs(report: ReportDraft) -> None:
@@ -397,6 +426,8 @@ def _same(a: _Found, b: _Found) -> bool:
         return False
     if b.cycles is None and not b.once:
         return True
+    if (a.cycles == ()) != (b.cycles == ()):
+        return False  # a report on request is not one of the recurring reports
     if not b.own:  # only its inputs are dated: it is the compiler's report of that cycle
         if b.once:
             return a.once
@@ -414,7 +445,7 @@ def _due(report: ReportDraft) -> str | None:
 def _add_input(report: ReportDraft, units: list[UnitRef], time: ReadTime | None) -> None:
     """One input per unit and deadline (the same units may send a part monthly and another
     yearly); an undated mention of a unit adds nothing to its dated input."""
-    same = [i for i, (u, _) in enumerate(report.inputs) if _key(u[0]) == _key(units[0])]
+    same = [i for i, (u, _) in enumerate(report.inputs) if _keys(u) == _keys(units)]
     if time is None:
         if not same:
             report.inputs.append((units, None))

@@ -170,8 +170,19 @@ def _sentences_duty(
     return Duty(unit_text, units, out, where, heading or units)
 
 
+# A part's heading the reader joined to the paragraph under it ("Chế độ báo cáo Các đơn vị …").
+_RUN_IN_HEADING = re.compile(
+    r"^(?:Chế độ (?:thông tin,? )?báo cáo|Tổ chức thực hiện|Trách nhiệm thực hiện|"
+    r"Phân công (?:nhiệm vụ|thực hiện)|"
+    r"Kiểm tra, giám sát|Theo dõi, (?:đánh giá|kiểm tra)[^:.;]{0,30}?)\s*[:.]?\s+(?=[A-ZĐÀ-Ỹ])",
+    re.IGNORECASE,
+)
+
+
 def sentences(text: str) -> list[str]:
-    """The sentences of a paragraph: split after "." or ";" before a capital."""
+    """The sentences of a paragraph: split after "." or ";" before a capital; a part's
+    heading run into the paragraph is no part of its first sentence."""
+    text = _RUN_IN_HEADING.sub("", text.strip())
     return [s.strip() for s in re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", text) if s.strip()]
 
 

@@ -10,7 +10,7 @@ from planflow.importer import extract, read_document, write_draft
 from planflow.importer.draft import PlanDraft, ReportDraft
 from planflow.importer.reporttime import _numbers
 from planflow.loader import load_directory_file
-from planflow.when import Cadence, DeadlineWhen, DueAnchor, RecurringWhen
+from planflow.when import Cadence, DeadlineWhen, DueAnchor, EventWhen, RecurringWhen
 from tests.conftest import REPO
 from tests.importer.documents import SEEDS, write_docx
 
@@ -53,6 +53,13 @@ def _who(report: ReportDraft) -> tuple[str, list[str]]:
 
 def _inputs(report: ReportDraft) -> list[tuple[str, str | None]]:
     return [(units[0].name, time.text if time else None) for units, time in report.inputs]
+
+
+UNITS = ("Các sở, ban, ngành", "UBND các xã, phường")
+
+
+def _groups(report: ReportDraft) -> list[tuple[tuple[str, ...], str | None]]:
+    return [(tuple(u.name for u in units), time.text if time else None) for units, time in report.inputs]
 
 
 def _says(report_time: object, *numbers: int) -> bool:
@@ -117,15 +124,21 @@ Các sở, ban, ngành, UBND các xã, phường báo cáo kết quả thực hi
 nghệ tổng hợp, báo cáo UBND tỉnh.
 """,
     )
-    assert [_who(r) for r in draft.reports] == [("Sở Khoa học và Công nghệ", ["UBND tỉnh"])] * 3
+    assert [_who(r) for r in draft.reports] == [("Sở Khoa học và Công nghệ", ["UBND tỉnh"])] * 4
     assert [r.title for r in draft.reports] == [
         "Báo cáo kết quả thực hiện (hằng tháng)",
         "Báo cáo kết quả thực hiện (6 tháng)",
         "Báo cáo kết quả thực hiện (hằng năm)",
+        "Báo cáo kết quả thực hiện (đột xuất)",
     ]
+    *periodic, on_request = draft.reports
+    # "hoặc khi có yêu cầu": a report of its own, on request, never a date
+    assert (on_request.kind, _groups(on_request)) == ("ad_hoc", [(UNITS, "khi có yêu cầu")])
+    assert on_request.time is not None and isinstance(on_request.time.when, EventWhen)
     words = ["định kỳ hằng tháng trước ngày 16", "6 tháng trước ngày 16/6", "hằng năm trước ngày 20/11"]
-    for report, said, numbers in zip(draft.reports, words, [(16,), (16, 6), (20, 11)], strict=True):
-        assert _inputs(report) == [("Các sở, ban, ngành", said), ("UBND các xã, phường", said)]
+    for report, said, numbers in zip(periodic, words, [(16,), (16, 6), (20, 11)], strict=True):
+        # the units one sentence names send one input together
+        assert _groups(report) == [(UNITS, said)]
         assert all(_says(time, *numbers) for _, time in report.inputs)
         assert report.time is None  # the department's own day is not written: to review
         unread = any(time is not None and time.when is None for _, time in report.inputs)
@@ -208,10 +221,7 @@ hoạch (năm 2030), gửi UBND tỉnh và Bộ Khoa học và Công nghệ.
     assert sorted(_who(yearly)[1]) == sorted(to) and _who(mid)[1] == to and _who(final)[1] == to
     assert yearly.time is not None and yearly.time.text == "trước ngày 30/11 hằng năm"
     assert _says(yearly.time, 30, 11)
-    assert _inputs(yearly) == [
-        ("Các sở, ban, ngành", "trước ngày 20/11"),
-        ("Ủy ban nhân dân các xã, phường", "trước ngày 20/11"),
-    ]
+    assert _groups(yearly) == [(("Các sở, ban, ngành", "Ủy ban nhân dân các xã, phường"), "trước ngày 20/11")]
     assert all(_says(time, 20, 11) for _, time in yearly.inputs)
     assert [(r.title, r.time and r.time.text) for r in (mid, final)] == [
         ("Báo cáo giữa kỳ thực hiện Kế hoạch", "(năm 2028)"),
@@ -311,7 +321,7 @@ Sở Nội vụ) cụ thể như sau:
         ("năm trước ngày 25/11 hàng năm", (25, 11)),
     ]
     for report, (words, numbers) in zip(draft.reports, said, strict=True):
-        assert _inputs(report) == [("Các sở, ban, ngành", words), ("UBND các xã, phường", words)]
+        assert _groups(report) == [(UNITS, words)]
         assert all(_says(time, *numbers) for _, time in report.inputs)
     quarterly = draft.reports[1].inputs[0][1]
     assert quarterly is not None and isinstance(quarterly.when, RecurringWhen)
@@ -458,3 +468,31 @@ ngày 30/11/2026.
     )
     (report,) = draft.reports
     assert (report.kind, report.time and report.time.text) == ("thematic", "trước ngày 30/11/2026")
+
+
+def test_a_run_in_report_heading_and_a_second_report_of_the_same_sentence(tmp_path: Path) -> None:
+    """ "2. Chế độ báo cáo" read into the paragraph under it is no part of the sentence: the
+    units' monthly report is the input of the standing unit's; the yearly report written
+    after the quarterly one ("… định kỳ hằng quý (…) và báo cáo năm trước ngày 15/11") goes
+    to the recipients the sentence names for the first."""
+    draft = _draft(
+        tmp_path,
+        """
+IV. TỔ CHỨC THỰC HIỆN
+1. Ban Chỉ huy Quân sự phường là cơ quan thường trực, tham mưu Ủy ban nhân dân phường theo dõi,
+đôn đốc, kiểm tra việc thực hiện Kế hoạch.
+2. Chế độ báo cáo
+Các đơn vị, khu phố báo cáo kết quả thực hiện về Ban Chỉ huy Quân sự phường trước ngày 15 hằng
+tháng. Ban Chỉ huy Quân sự phường tổng hợp, báo cáo Ủy ban nhân dân phường và Bộ Chỉ huy Quân sự
+tỉnh định kỳ hằng quý (trước ngày 20 của tháng cuối quý) và báo cáo năm trước ngày 15/11.
+""",
+    )
+    monthly, quarterly, yearly = draft.reports
+    upward = ["Ủy ban nhân dân phường", "Bộ Chỉ huy Quân sự tỉnh"]
+    assert [_who(r) for r in (quarterly, yearly)] == [("Ban Chỉ huy Quân sự phường", upward)] * 2
+    assert _groups(monthly) == [(("Các đơn vị, khu phố",), "trước ngày 15 hằng tháng")]
+    (_, units_time), *_ = monthly.inputs
+    assert units_time is not None and isinstance(units_time.when, RecurringWhen)
+    assert units_time.when.every == (Cadence.MONTH,)
+    assert yearly.time is not None and _says(yearly.time, 15, 11)
+    assert quarterly.time is not None and _says(quarterly.time, 20)
