@@ -26,7 +26,7 @@ from planflow.importer.reporttime import Cycle, DutyTime, read_cycle, read_duty_
 from planflow.importer.timing import ReadTime, read_time
 from planflow.importer.unitnames import Matcher, NameKind, UnitRef
 from planflow.importer.usualnames import expand
-from planflow.when import Cadence, EventWhen, normalize
+from planflow.when import Cadence, EventWhen, OngoingWhen, RecurringWhen, normalize
 
 __all__ = ["read_duties", "report_duties", "standing_unit"]  # read_duties, standing_unit: see dutytext
 
@@ -48,6 +48,14 @@ _OTHER_DUTY = re.compile(
     r"cập nhật|trình|tham mưu|bố trí)\b",
     re.IGNORECASE,
 )
+# A review a unit organises, with its time:
+# "tham mưu sơ kết giữa kỳ vào năm 2028 và tổng kết vào Quý IV/2030".
+_REVIEW = re.compile(
+    r"(?:^|;|\bvà)\s*(?:(?:tham mưu|chủ trì|tổ chức|thực hiện)[\s,]+)*(?P<what>sơ kết|tổng kết)\b"
+    r"(?P<rest>(?:(?!báo cáo|;)[^;]){0,60}?)\s+(?:vào|trong)\s+"
+    r"(?P<when>(?:năm|quý|quí|tháng)\s+[^;,.()]{0,12}?\d{4})",
+    re.IGNORECASE,
+)
 _TROUBLE = re.compile(r"khó khăn|vướng mắc", re.IGNORECASE)
 _HEADS = (
     r"(?:Sở|Bộ|UBND|Ủy ban|Uỷ ban|Phòng|Văn phòng|Ban|Thường trực|Tỉnh ủy|Huyện ủy|Thành ủy|Đảng ủy|"
@@ -59,7 +67,11 @@ _STOP = (
     rf"tình hình|về\s+(?!{_HEADS}\b)|việc|xem xét|hằng|hàng|khi|trong|tổng hợp|và phản ánh|đồng gửi|"
     r"đồng thời|cùng|qua|hoặc|vào|tiến độ|những|chỉ đạo|giải quyết|biết|phản ánh|với|đúng|đầy đủ)\b)"
 )
-_TO = re.compile(rf"(?:\bbáo cáo|\bvề|\bgửi(?:\s+về)?|\blên|\bđồng gửi|\bcho)\s+(?P<to>{_HEADS}\b.*?){_STOP}")
+# The verb may open the sentence ("Báo cáo UBND tỉnh …"); the bodies keep their capitals.
+_TO = re.compile(
+    r"(?:\b[Bb]áo cáo|\b[Vv]ề|\b[Gg]ửi(?:\s+về)?|\b[Ll]ên|\b[Đđ]ồng gửi|\b[Cc]ho)"
+    rf"\s+(?P<to>{_HEADS}\b.*?){_STOP}"
+)
 _CONSOLIDATES = re.compile(r"^\s*(?:\([^)]*\))?\s*,?\s*(?:để\s+)?(?:tổng hợp|tham mưu)", re.IGNORECASE)
 _VIA = re.compile(r"\(\s*(?:thông )?qua\s+(?P<via>[^)]+)\)", re.IGNORECASE)
 _HELPS = re.compile(
@@ -96,6 +108,7 @@ class _Chain:
     consolidator: UnitRef | None = None
     upward: list[UnitRef] = field(default_factory=list)
     upward_at: int | None = None  # where "… tổng hợp, báo cáo UBND tỉnh" names the upward report
+    via: bool = False  # "báo cáo UBND tỉnh (qua Sở …)": the units address the upward recipients
 
 
 def report_duties(
@@ -132,11 +145,39 @@ class _Context:
 
 
 def _sentence_reports(sentence: str, actors: list[UnitRef], context: _Context) -> list[_Found]:
+    reviews = _reviews(sentence, actors, context)
     if not _REPORT.search(sentence) or _NOT_A_DUTY.search(sentence):
-        return []
+        return reviews
     out: list[_Found] = []
     for clause in _clauses(sentence):
         out += _clause_reports(clause, sentence, actors, context)
+    return out + reviews
+
+
+def _reviews(sentence: str, actors: list[UnitRef], context: _Context) -> list[_Found]:
+    """A unit's mid-term or final review with its time ("tham mưu sơ kết giữa kỳ vào năm 2028
+    và tổng kết vào Quý IV/2030") is a report of that unit (Báo cáo sơ kết, tổng kết), sent to
+    whom the sentence's report goes (else left for review); a time that is no date is not taken."""
+    if len(actors) != 1 or actors[0].kind is not NameKind.UNIT:
+        return []
+    out = []
+    for match in _REVIEW.finditer(sentence):
+        time = read_time(match.group("when"), context.year)
+        if time.when is None or isinstance(time.when, RecurringWhen | OngoingWhen | EventWhen):
+            continue
+        chain = _chain(sentence, context.matcher, context.standing)
+        recipients = chain.recipients or chain.upward
+        what = f"{match.group('what')}{match.group('rest')}".strip()
+        draft = ReportDraft(
+            title=f"Báo cáo {what}",
+            compiler=actors[0],
+            recipients=[r for r in recipients if _key(r) != _key(actors[0])],
+            time=time,
+            source=sentence.strip(),
+            where=context.where,
+            kind="thematic",
+        )
+        out.append(_Found(draft, None, once=True, detail=2))
     return out
 
 
@@ -242,7 +283,7 @@ def _chain(clause: str, matcher: Matcher, standing: UnitRef | None) -> _Chain:
     if through:
         earlier = [chain.consolidator] if chain.consolidator is not None else []
         chain.upward = earlier + chain.recipients + chain.upward
-        chain.recipients, chain.consolidator = [], through[0]
+        chain.recipients, chain.consolidator, chain.via = [], through[0], bool(chain.upward)
     helps = _HELPS.search(clause)
     if helps is not None and chain.consolidator is None and not chain.recipients:
         refs = _bodies(helps.group("with"), matcher, standing)
@@ -303,6 +344,7 @@ def _obligations(
             where=where,
             kind=kind,
             inputs=[(group, time if inputs_dated else None)] if group else [],
+            addressee=_unique(recipients) if chain.via and group else [],
         )
         if own and doubt:
             draft.doubts["when"] = doubt
@@ -468,5 +510,6 @@ def _fold(into: _Found, other: _Found) -> None:
         if "when" in theirs.doubts:
             mine.doubts["when"] = theirs.doubts["when"]
     mine.recipients = _unique(mine.recipients + theirs.recipients)
+    mine.addressee = _unique(mine.addressee + theirs.addressee)
     if theirs.source not in mine.source:
         mine.source = f"{mine.source} — {theirs.source}"

@@ -359,6 +359,9 @@ def _report(
     for recipient in recipients:
         key, value = next(iter(recipient.items()))
         w.lines.append(f"      - {key}: {_scalar(value)}")
+    if report.addressee:
+        names = ", ".join(r.name for r in report.addressee)
+        w.field(4, "addressee", f"{names} (qua {report.compiler.name})")
     if report.time is None or report.time.when is None:
         written = report.time.text if report.time else None
         said = report.doubts.get("when") or ""

@@ -9,8 +9,9 @@ from pathlib import Path
 from planflow.importer import extract, read_document, write_draft
 from planflow.importer.draft import PlanDraft, ReportDraft
 from planflow.importer.reporttime import _numbers
+from planflow.importer.unitnames import expand
 from planflow.loader import load_directory_file
-from planflow.when import Cadence, DeadlineWhen, DueAnchor, EventWhen, RecurringWhen
+from planflow.when import Cadence, DeadlineWhen, DueAnchor, EventWhen, QuarterWhen, RecurringWhen, WindowWhen
 from tests.conftest import REPO
 from tests.importer.documents import SEEDS, write_docx
 
@@ -496,3 +497,54 @@ tỉnh định kỳ hằng quý (trước ngày 20 của tháng cuối quý) và
     assert units_time.when.every == (Cadence.MONTH,)
     assert yearly.time is not None and _says(yearly.time, 15, 11)
     assert quarterly.time is not None and _says(quarterly.time, 20)
+
+
+def test_a_units_review_with_its_time_is_a_report(tmp_path: Path) -> None:
+    """ "tham mưu sơ kết giữa kỳ vào năm 2028 và tổng kết vào Quý IV/2030" after the unit's
+    yearly report: a mid-term and a final report of that unit, to the sentence's recipient,
+    due in the year and the quarter they name; a review with no time is no report."""
+    draft = _draft(
+        tmp_path,
+        """
+III. TỔ CHỨC THỰC HIỆN
+1. Sở Tài chính chủ trì, theo dõi, đôn đốc các cơ quan, đơn vị thực hiện Kế hoạch; tổng hợp, báo cáo
+Ủy ban nhân dân tỉnh trước ngày 30/11 hằng năm; tham mưu sơ kết giữa kỳ vào năm 2028 và tổng kết
+vào Quý IV/2030.
+2. Sở Nội vụ tham mưu tổ chức tổng kết, khen thưởng theo quy định.
+""",
+    )
+    yearly, mid, final = draft.reports
+    assert [_who(r) for r in draft.reports] == [("Sở Tài chính", ["Ủy ban nhân dân tỉnh"])] * 3
+    assert yearly.time is not None and _says(yearly.time, 30, 11)
+    assert [(r.title, r.kind, r.time and r.time.text) for r in (mid, final)] == [
+        ("Báo cáo sơ kết giữa kỳ", "thematic", "năm 2028"),
+        ("Báo cáo tổng kết", "thematic", "Quý IV/2030"),
+    ]
+    assert mid.time is not None and isinstance(mid.time.when, WindowWhen)
+    assert (mid.time.when.start, mid.time.when.end) == (dt.date(2028, 1, 1), dt.date(2028, 12, 31))
+    assert final.time is not None and isinstance(final.time.when, QuarterWhen)
+    assert (final.time.when.year, final.time.when.quarter) == (2030, 4)
+
+
+def test_units_report_to_the_named_body_through_the_department(tmp_path: Path) -> None:
+    """ "Báo cáo Ủy ban nhân dân tỉnh … (qua Sở Nội vụ) khi tổng kết …" opening a dash: the
+    units address UBND tỉnh, the department they send through compiles; both at the event
+    (no date), and the definition keeps the "Kính gửi" as written."""
+    lines = (HEAD + """
+II. TỔ CHỨC THỰC HIỆN
+1. Các cơ quan, đơn vị, địa phương
+- Căn cứ chức năng, nhiệm vụ được giao xây dựng kế hoạch triển khai thực hiện.
+- Báo cáo Ủy ban nhân dân tỉnh về kết quả Đợt thi đua (qua Sở Nội vụ) khi tổng kết Đợt thi đua.
+2. Sở Nội vụ
+- Hướng dẫn, theo dõi, đôn đốc, tổng hợp, báo cáo UBND tỉnh kết quả Đợt thi đua.
+""" + TAIL).splitlines()  # fmt: skip
+    draft = extract(read_document(write_docx(tmp_path / "ke-hoach.docx", lines)), None)
+    (report,) = draft.reports
+    assert report.compiler.name == "Sở Nội vụ"
+    assert [expand(r.name) for r in report.recipients] == [expand("UBND tỉnh")]
+    assert [r.name for r in report.addressee] == ["Ủy ban nhân dân tỉnh"]
+    assert _groups(report) == [(("Các cơ quan, đơn vị, địa phương",), "khi tổng kết Đợt thi đua")]
+    assert report.time is not None and isinstance(report.time.when, EventWhen)
+    assert "when" in report.doubts  # its time is taken from the units': to review
+    (obligation,) = write_draft(draft, None).plan.reports
+    assert obligation.addressee == "Ủy ban nhân dân tỉnh (qua Sở Nội vụ)"
