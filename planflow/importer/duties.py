@@ -224,12 +224,15 @@ def _clause_reports(clause: str, sentence: str, actors: list[UnitRef], context: 
     times: list[tuple[Cycle | None, ReadTime | None, str | None]] = [
         (c, *read_cycle(clause, c, time.regular, year)) for c in reported
     ] or [(None, *_untimed(time, year))]
-    if reported and time.events:  # "… hằng năm (trước ngày 20/11) hoặc khi có yêu cầu": one more, on request
+    periodic = len(times)
+    if (reported or time.regular) and time.events:
+        # "… hằng năm (trước ngày 20/11) hoặc khi có yêu cầu", "báo cáo định kỳ, đột xuất":
+        # one more report, on request
         times.append((None, *_untimed(DutyTime([], time.events, False), year)))
     out = []
-    for cycle, read, doubt in times:
+    for index, (cycle, read, doubt) in enumerate(times):
         cycles = cycle.cadences(time.regular) if cycle is not None else None
-        on_request = cycle is None and bool(reported)
+        on_request = index >= periodic
         timing = _Timing(cycle, () if on_request else cycles, read, doubt, on_request)
         out += _obligations(clause, sentence, actors, chain, timing, context)
     return out
@@ -467,7 +470,7 @@ def _same(a: _Found, b: _Found) -> bool:
     if _key(a.report.compiler) != _key(b.report.compiler):
         return False
     if b.cycles is None and not b.once:
-        return True
+        return a.cycles != ()  # an undated mention is of a recurring or dated report, not the on-request one
     if (a.cycles == ()) != (b.cycles == ()):
         return False  # a report on request is not one of the recurring reports
     if not b.own:  # only its inputs are dated: it is the compiler's report of that cycle

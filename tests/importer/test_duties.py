@@ -548,3 +548,26 @@ II. TỔ CHỨC THỰC HIỆN
     assert "when" in report.doubts  # its time is taken from the units': to review
     (obligation,) = write_draft(draft, None).plan.reports
     assert obligation.addressee == "Ủy ban nhân dân tỉnh (qua Sở Nội vụ)"
+
+
+def test_report_ids_say_which_report_without_a_counter(tmp_path: Path) -> None:
+    """Ids name the report's cycle ("bao-cao-hang-nam"), its subject when it has none
+    ("bao-cao-so-ket-giua-ky"), and the compiler when two units owe the same cycle."""
+    draft = _draft(
+        tmp_path,
+        """
+II. TỔ CHỨC THỰC HIỆN
+1. Sở Tài chính tổng hợp, báo cáo Ủy ban nhân dân tỉnh trước ngày 30/11 hằng năm và trước ngày 15
+hằng tháng; tham mưu sơ kết giữa kỳ vào năm 2028.
+2. Sở Nội vụ báo cáo Ủy ban nhân dân tỉnh kết quả thi đua trước ngày 10/12 hằng năm hoặc khi có yêu cầu.
+""",
+    )
+    written = write_draft(draft, None)
+    ids = [(r.id, r.compiler) for r in written.plan.reports]
+    assert ids == [
+        ("bao-cao-hang-nam", "so-tai-chinh"),
+        ("bao-cao-hang-thang", "so-tai-chinh"),
+        ("bao-cao-so-ket-giua-ky", "so-tai-chinh"),
+        ("bao-cao-hang-nam-so-noi-vu", "so-noi-vu"),
+        ("bao-cao-dot-xuat", "so-noi-vu"),
+    ]
