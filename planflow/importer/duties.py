@@ -98,6 +98,7 @@ class _Found:
     once: bool = False
     own: bool = True  # False: only the inputs are dated, the compiler's own report is not
     detail: int = 0  # 2: a deadline is written, 1: only a cycle, 0: no time
+    on_request: bool = False  # "hoặc khi có yêu cầu" beside the cycles: a report of its own
 
 
 @dataclass
@@ -233,7 +234,7 @@ def _clause_reports(clause: str, sentence: str, actors: list[UnitRef], context: 
     for index, (cycle, read, doubt) in enumerate(times):
         cycles = cycle.cadences(time.regular) if cycle is not None else None
         on_request = index >= periodic
-        timing = _Timing(cycle, () if on_request else cycles, read, doubt, on_request)
+        timing = _Timing(cycle, cycles, read, doubt, on_request)
         out += _obligations(clause, sentence, actors, chain, timing, context)
     return out
 
@@ -355,7 +356,7 @@ def _obligations(
             draft.doubts["when"] = _ONLY_INPUTS_DATED if time is not None else _UNDATED
         dated = cycle is not None and bool(cycle.deadlines or cycle.last_week or cycle.year)
         detail = 2 if dated else int(cycle is not None)
-        return _Found(draft, cycles, once, own, detail if own else 0)
+        return _Found(draft, cycles, once, own, detail if own else 0, timing.on_request)
 
     consolidator = chain.consolidator
     if consolidator is not None and all(_key(a) != _key(consolidator) for a in actors):
@@ -469,10 +470,10 @@ def _consolidating(item: _Found, merged: list[_Found]) -> _Found | None:
 def _same(a: _Found, b: _Found) -> bool:
     if _key(a.report.compiler) != _key(b.report.compiler):
         return False
+    if a.on_request or b.on_request:
+        return a.on_request and b.on_request  # a report on request is none of the recurring or dated ones
     if b.cycles is None and not b.once:
-        return a.cycles != ()  # an undated mention is of a recurring or dated report, not the on-request one
-    if (a.cycles == ()) != (b.cycles == ()):
-        return False  # a report on request is not one of the recurring reports
+        return True
     if not b.own:  # only its inputs are dated: it is the compiler's report of that cycle
         if b.once:
             return a.once

@@ -36,9 +36,12 @@ _VERB_AT = re.compile(
     r"chỉ đạo|hướng dẫn|rà soát|cung cấp|đảm bảo|bảo đảm|nghiêm túc|khẩn trương|thường xuyên|cập nhật|"
     r"đề xuất|vận động|tuyên truyền|cử|lập|phản ánh|tiếp tục|ban hành|khi|trong)\b"
 )
+# Words before a sentence's subject, a cycle with its deadline among them ("Định kỳ hằng quý
+# (trước ngày 20 tháng cuối quý), các cơ quan, đơn vị báo cáo …").
 _LEADING = re.compile(
-    r"^(?:(?:đồng thời|trên cơ sở [^,]*|căn cứ [^,]*|định kỳ(?:\s+(?:hằng|hàng)\s+(?:tháng|quý|năm))?|"
-    r"(?:hằng|hàng|mỗi)\s+(?:tháng|quý|năm)|đề nghị|giao|yêu cầu)\s*,?\s*)+",
+    r"^(?:(?:đồng thời|trên cơ sở [^,]*|căn cứ [^,]*|"
+    r"(?:định kỳ(?:\s+(?:(?:hằng|hàng)\s+)?(?:tháng|quý|năm|6 tháng|sáu tháng))?|"
+    r"(?:hằng|hàng|mỗi)\s+(?:tháng|quý|năm))(?:\s*\([^()]*\))?|đề nghị|giao|yêu cầu)\s*,?\s*)+",
     re.IGNORECASE,
 )
 _BODY_START = re.compile(

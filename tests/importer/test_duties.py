@@ -571,3 +571,33 @@ hằng tháng; tham mưu sơ kết giữa kỳ vào năm 2028.
         ("bao-cao-hang-nam-so-noi-vu", "so-noi-vu"),
         ("bao-cao-dot-xuat", "so-noi-vu"),
     ]
+
+
+def test_a_cycle_with_its_deadline_before_the_subject_and_a_report_on_request(tmp_path: Path) -> None:
+    """ "4. Chế độ thông tin, báo cáo: Định kỳ hằng quý (trước ngày 20 tháng cuối quý), các cơ
+    quan, đơn vị báo cáo … gửi Sở Nội vụ để tổng hợp, báo cáo UBND tỉnh hoặc đột xuất khi có yêu
+    cầu": the units' quarterly input and their input on request, two reports of Sở Nội vụ; a
+    unit's one-off report "về UBND tỉnh (qua Sở Nội vụ)" is a third, addressed to UBND tỉnh."""
+    draft = _draft(
+        tmp_path,
+        """
+IV. TỔ CHỨC THỰC HIỆN
+1. Sở Nội vụ là cơ quan thường trực, theo dõi, đôn đốc việc thực hiện Kế hoạch.
+2. Sở Tài chính
+- Bố trí kinh phí thực hiện Kế hoạch.
+- Báo cáo kết quả thực hiện về UBND tỉnh (qua Sở Nội vụ) trước ngày 15/11/2026.
+3. Chế độ thông tin, báo cáo: Định kỳ hằng quý (trước ngày 20 tháng cuối quý), các cơ quan, đơn vị
+báo cáo kết quả thực hiện gửi Sở Nội vụ để tổng hợp, báo cáo Ủy ban nhân dân tỉnh hoặc đột xuất khi
+có yêu cầu.
+""",
+    )
+    once, quarterly, on_request = draft.reports
+    assert {r.compiler.name for r in draft.reports} == {"Sở Nội vụ"}
+    assert _groups(once) == [(("Sở Tài chính",), "trước ngày 15/11/2026")]
+    assert [r.name for r in once.addressee] == ["UBND tỉnh"]
+    assert _groups(quarterly) == [(("các cơ quan, đơn vị",), "Định kỳ hằng quý (trước ngày 20 tháng cuối quý)")]
+    (_, quarter_time), *_ = quarterly.inputs
+    assert quarter_time is not None and isinstance(quarter_time.when, RecurringWhen)
+    assert quarter_time.when.every == (Cadence.QUARTER,) and _says(quarter_time, 20)
+    assert (on_request.kind, _groups(on_request)) == ("ad_hoc", [(("các cơ quan, đơn vị",), "đột xuất khi có yêu cầu")])
+    assert on_request.time is not None and isinstance(on_request.time.when, EventWhen)
