@@ -64,8 +64,9 @@ _HEADS = (
 )
 _STOP = (
     r"(?=\s*(?:[(;.]|$)|\s+(?:để|trước|theo|lồng ghép|định kỳ|chậm nhất|kết quả|"
-    rf"tình hình|về\s+(?!{_HEADS}\b)|việc|xem xét|hằng|hàng|khi|trong|tổng hợp|và phản ánh|đồng gửi|"
-    r"đồng thời|cùng|qua|hoặc|vào|tiến độ|những|chỉ đạo|giải quyết|biết|phản ánh|với|đúng|đầy đủ)\b)"
+    rf"tình hình|về\s+(?!{_HEADS}\b)|việc|xem xét|hằng|hàng|khi|trong|và phản ánh|đồng gửi|"
+    r"đồng thời|cùng|qua|hoặc|vào|tiến độ|những|chỉ đạo|giải quyết|biết|phản ánh|với|đúng|đầy đủ)\b"
+    r"|(?<![Dd]ịch vụ)\s+tổng hợp\b)"  # "Trung tâm Dịch vụ tổng hợp" is a commune's body
 )
 # The verb may open the sentence ("Báo cáo UBND tỉnh …"); the bodies keep their capitals.
 _TO = re.compile(
@@ -302,9 +303,24 @@ def _bodies(text: str, matcher: Matcher, standing: UnitRef | None) -> list[UnitR
     cut = next((m for m in re.finditer(r",\s*(\w)", text) if m.group(1).islower()), None)
     if cut is not None:
         text = text[: cut.start()]
-    refs = [r for r in matcher.refs(text) if r.kind is not NameKind.NOT_UNIT]
+    refs = [_known_head(r, matcher) for r in matcher.refs(text) if r.kind is not NameKind.NOT_UNIT]
     standing_words = re.compile(r"^(?:cơ quan|đơn vị) thường trực\b")
     return [standing if standing and standing_words.match(normalize(r.name)) else r for r in refs]
+
+
+def _known_head(ref: UnitRef, matcher: Matcher) -> UnitRef:
+    """A name no list knows that starts with one a list knows, then lowercase words, is that
+    body: the words after it are the sentence's ("Sở Tài chính đế tống hợp", as OCR reads
+    "để tổng hợp", which no stop word catches)."""
+    if ref.kind is not NameKind.UNIT or ref.unit_id or ref.usual:
+        return ref
+    words = ref.name.split()
+    for end in range(len(words) - 1, 1, -1):
+        if words[end][:1].islower():
+            head = matcher.refs(" ".join(words[:end]))
+            if len(head) == 1 and (head[0].unit_id or head[0].usual):
+                return head[0]
+    return ref
 
 
 @dataclass(frozen=True)

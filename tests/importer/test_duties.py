@@ -601,3 +601,20 @@ có yêu cầu.
     assert quarter_time.when.every == (Cadence.QUARTER,) and _says(quarter_time, 20)
     assert (on_request.kind, _groups(on_request)) == ("ad_hoc", [(("các cơ quan, đơn vị",), "đột xuất khi có yêu cầu")])
     assert on_request.time is not None and isinstance(on_request.time.when, EventWhen)
+
+
+def test_a_recipient_read_with_ocr_slips_is_the_body_it_starts_with(tmp_path: Path) -> None:
+    """ "gửi Sở Tài chính đế tống hợp" (OCR of "để tổng hợp"): the recipient is Sở Tài chính,
+    whose words a list knows; a body's own lowercase words ("Trung tâm Dịch vụ tổng hợp") stay."""
+    draft = _draft(
+        tmp_path,
+        """
+III. TỔ CHỨC THỰC HIỆN
+1. Ủy ban nhân dân các xã, phường định kỳ trước ngày 01/6 và 15/11 hằng năm báo cáo tình hình thực
+hiện gửi Sở Tài chính đế tống hợp.
+2. Các phòng chuyên môn báo cáo kết quả về Trung tâm Dịch vụ tổng hợp trước ngày 15 hằng tháng.
+""",
+    )
+    yearly, monthly = draft.reports
+    assert _who(yearly) == ("Ủy ban nhân dân các xã, phường", ["Sở Tài chính"])
+    assert _who(monthly) == ("Các phòng chuyên môn", ["Trung tâm Dịch vụ tổng hợp"])
