@@ -20,7 +20,7 @@ from scripts.import_accuracy import FORMATS, IMPORTER_TESTS, REPO, SETS, Outcome
 # (appendix flattened one cell per line, which no reader rebuilds) are now refused with a message
 # instead of being imported with a false task taken from their "see the appendix" sentence.
 # reports_right (report duties right in who, to whom and when) rose with the duties work: txt 1→6
-# (the seed gold now lists the seeds' report duties), md 11→26, docx and pdf 5→16, scan 2→6.
+# (the seed gold now lists the seeds' report duties), md 11→26, docx and pdf 5→16, scan 2→8.
 FLOOR: dict[str, dict[str, float]] = {
     "txt": {"matched_tasks": 135, "precision": 0.99, "lead_right": 134, "support_right": 134,
             "deadline_right": 134, "reports_right": 6, "header_right": 5},
@@ -31,7 +31,7 @@ FLOOR: dict[str, dict[str, float]] = {
     "pdf": {"matched_tasks": 42, "precision": 1.0, "lead_right": 41, "support_right": 37,
             "deadline_right": 41, "reports_right": 16, "header_right": 21},
     "scan": {"matched_tasks": 11, "precision": 0.57, "lead_right": 8, "support_right": 9,
-             "deadline_right": 9, "reports_right": 6, "header_right": 20},
+             "deadline_right": 9, "reports_right": 8, "header_right": 20},
 }  # fmt: skip
 # Silent wrong deadlines (wrong and not marked for review) stay at 0.
 SILENT_CEILING = {"txt": 0, "md": 0, "docx": 0, "pdf": 0, "scan": 0}
