@@ -357,8 +357,10 @@ def _duties(reports: Sequence[ReportDraft], matcher: Matcher, year: int | None) 
     for report in reports:
         compiler, recipients = [report.compiler.name], [r.name for r in report.recipients]
         out.append(_duty(matcher, compiler, recipients, facts_of(report.time, year)))
+        # units that report "UBND tỉnh (qua Sở …)" address UBND tỉnh, through the compiler
+        to = [r.name for r in report.addressee] or compiler
         for units, time in report.inputs:
-            out.append(_duty(matcher, [r.name for r in units], compiler, facts_of(time, year)))
+            out.append(_duty(matcher, [r.name for r in units], to, facts_of(time, year)))
     return out
 
 

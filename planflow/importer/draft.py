@@ -70,6 +70,8 @@ class ReportDraft:
     kind: str = "periodic"
     inputs: list[tuple[list[UnitRef], ReadTime | None]] = field(default_factory=list)
     doubts: dict[str, str] = field(default_factory=dict)
+    # "báo cáo UBND tỉnh (qua Sở Nội vụ)": whom the inputs address, the compiler being the "qua"
+    addressee: list[UnitRef] = field(default_factory=list)
 
 
 @dataclass

@@ -26,7 +26,7 @@ from planflow.importer.reporttime import Cycle, DutyTime, read_cycle, read_duty_
 from planflow.importer.timing import ReadTime, read_time
 from planflow.importer.unitnames import Matcher, NameKind, UnitRef
 from planflow.importer.usualnames import expand
-from planflow.when import Cadence, EventWhen, normalize
+from planflow.when import Cadence, EventWhen, OngoingWhen, RecurringWhen, normalize
 
 __all__ = ["read_duties", "report_duties", "standing_unit"]  # read_duties, standing_unit: see dutytext
 
@@ -48,6 +48,14 @@ _OTHER_DUTY = re.compile(
     r"cập nhật|trình|tham mưu|bố trí)\b",
     re.IGNORECASE,
 )
+# A review a unit organises, with its time:
+# "tham mưu sơ kết giữa kỳ vào năm 2028 và tổng kết vào Quý IV/2030".
+_REVIEW = re.compile(
+    r"(?:^|;|\bvà)\s*(?:(?:tham mưu|chủ trì|tổ chức|thực hiện)[\s,]+)*(?P<what>sơ kết|tổng kết)\b"
+    r"(?P<rest>(?:(?!báo cáo|;)[^;]){0,60}?)\s+(?:vào|trong)\s+"
+    r"(?P<when>(?:năm|quý|quí|tháng)\s+[^;,.()]{0,12}?\d{4})",
+    re.IGNORECASE,
+)
 _TROUBLE = re.compile(r"khó khăn|vướng mắc", re.IGNORECASE)
 _HEADS = (
     r"(?:Sở|Bộ|UBND|Ủy ban|Uỷ ban|Phòng|Văn phòng|Ban|Thường trực|Tỉnh ủy|Huyện ủy|Thành ủy|Đảng ủy|"
@@ -56,10 +64,15 @@ _HEADS = (
 )
 _STOP = (
     r"(?=\s*(?:[(;.]|$)|\s+(?:để|trước|theo|lồng ghép|định kỳ|chậm nhất|kết quả|"
-    rf"tình hình|về\s+(?!{_HEADS}\b)|việc|xem xét|hằng|hàng|khi|trong|tổng hợp|và phản ánh|đồng gửi|"
-    r"đồng thời|cùng|qua|hoặc|vào|tiến độ|những|chỉ đạo|giải quyết|biết|phản ánh|với|đúng|đầy đủ)\b)"
+    rf"tình hình|về\s+(?!{_HEADS}\b)|việc|xem xét|hằng|hàng|khi|trong|và phản ánh|đồng gửi|"
+    r"đồng thời|cùng|qua|hoặc|vào|tiến độ|những|chỉ đạo|giải quyết|biết|phản ánh|với|đúng|đầy đủ)\b"
+    r"|(?<![Dd]ịch vụ)\s+tổng hợp\b)"  # "Trung tâm Dịch vụ tổng hợp" is a commune's body
 )
-_TO = re.compile(rf"(?:\bbáo cáo|\bvề|\bgửi(?:\s+về)?|\blên|\bđồng gửi|\bcho)\s+(?P<to>{_HEADS}\b.*?){_STOP}")
+# The verb may open the sentence ("Báo cáo UBND tỉnh …"); the bodies keep their capitals.
+_TO = re.compile(
+    r"(?:\b[Bb]áo cáo|\b[Vv]ề|\b[Gg]ửi(?:\s+về)?|\b[Ll]ên|\b[Đđ]ồng gửi|\b[Cc]ho)"
+    rf"\s+(?P<to>{_HEADS}\b.*?){_STOP}"
+)
 _CONSOLIDATES = re.compile(r"^\s*(?:\([^)]*\))?\s*,?\s*(?:để\s+)?(?:tổng hợp|tham mưu)", re.IGNORECASE)
 _VIA = re.compile(r"\(\s*(?:thông )?qua\s+(?P<via>[^)]+)\)", re.IGNORECASE)
 _HELPS = re.compile(
@@ -86,6 +99,7 @@ class _Found:
     once: bool = False
     own: bool = True  # False: only the inputs are dated, the compiler's own report is not
     detail: int = 0  # 2: a deadline is written, 1: only a cycle, 0: no time
+    on_request: bool = False  # "hoặc khi có yêu cầu" beside the cycles: a report of its own
 
 
 @dataclass
@@ -96,6 +110,7 @@ class _Chain:
     consolidator: UnitRef | None = None
     upward: list[UnitRef] = field(default_factory=list)
     upward_at: int | None = None  # where "… tổng hợp, báo cáo UBND tỉnh" names the upward report
+    via: bool = False  # "báo cáo UBND tỉnh (qua Sở …)": the units address the upward recipients
 
 
 def report_duties(
@@ -132,11 +147,39 @@ class _Context:
 
 
 def _sentence_reports(sentence: str, actors: list[UnitRef], context: _Context) -> list[_Found]:
+    reviews = _reviews(sentence, actors, context)
     if not _REPORT.search(sentence) or _NOT_A_DUTY.search(sentence):
-        return []
+        return reviews
     out: list[_Found] = []
     for clause in _clauses(sentence):
         out += _clause_reports(clause, sentence, actors, context)
+    return out + reviews
+
+
+def _reviews(sentence: str, actors: list[UnitRef], context: _Context) -> list[_Found]:
+    """A unit's mid-term or final review with its time ("tham mưu sơ kết giữa kỳ vào năm 2028
+    và tổng kết vào Quý IV/2030") is a report of that unit (Báo cáo sơ kết, tổng kết), sent to
+    whom the sentence's report goes (else left for review); a time that is no date is not taken."""
+    if len(actors) != 1 or actors[0].kind is not NameKind.UNIT:
+        return []
+    out = []
+    for match in _REVIEW.finditer(sentence):
+        time = read_time(match.group("when"), context.year)
+        if time.when is None or isinstance(time.when, RecurringWhen | OngoingWhen | EventWhen):
+            continue
+        chain = _chain(sentence, context.matcher, context.standing)
+        recipients = chain.recipients or chain.upward
+        what = f"{match.group('what')}{match.group('rest')}".strip()
+        draft = ReportDraft(
+            title=f"Báo cáo {what}",
+            compiler=actors[0],
+            recipients=[r for r in recipients if _key(r) != _key(actors[0])],
+            time=time,
+            source=sentence.strip(),
+            where=context.where,
+            kind="thematic",
+        )
+        out.append(_Found(draft, None, once=True, detail=2))
     return out
 
 
@@ -162,6 +205,9 @@ def _clause_reports(clause: str, sentence: str, actors: list[UnitRef], context: 
     matcher, year, standing = context.matcher, context.year, context.standing
     time = read_duty_time(clause)
     chain = _chain(clause, matcher, standing)
+    before = sentence[: sentence.find(clause[:40])] if clause != sentence else ""
+    if before and not chain.recipients and chain.consolidator is None:
+        chain = _chain(before, matcher, standing)  # "… báo cáo UBND phường hằng quý … và báo cáo năm trước …"
     if context.lead and not chain.recipients and chain.consolidator is None:
         chain = _chain(context.lead, matcher, standing)
     actors = actors or (subject_of(context.lead, matcher) if context.lead else [])
@@ -180,10 +226,16 @@ def _clause_reports(clause: str, sentence: str, actors: list[UnitRef], context: 
     times: list[tuple[Cycle | None, ReadTime | None, str | None]] = [
         (c, *read_cycle(clause, c, time.regular, year)) for c in reported
     ] or [(None, *_untimed(time, year))]
+    periodic = len(times)
+    if (reported or time.regular) and time.events:
+        # "… hằng năm (trước ngày 20/11) hoặc khi có yêu cầu", "báo cáo định kỳ, đột xuất":
+        # one more report, on request
+        times.append((None, *_untimed(DutyTime([], time.events, False), year)))
     out = []
-    for cycle, read, doubt in times:
+    for index, (cycle, read, doubt) in enumerate(times):
         cycles = cycle.cadences(time.regular) if cycle is not None else None
-        timing = _Timing(cycle, cycles, read, doubt)
+        on_request = index >= periodic
+        timing = _Timing(cycle, cycles, read, doubt, on_request)
         out += _obligations(clause, sentence, actors, chain, timing, context)
     return out
 
@@ -236,7 +288,7 @@ def _chain(clause: str, matcher: Matcher, standing: UnitRef | None) -> _Chain:
     if through:
         earlier = [chain.consolidator] if chain.consolidator is not None else []
         chain.upward = earlier + chain.recipients + chain.upward
-        chain.recipients, chain.consolidator = [], through[0]
+        chain.recipients, chain.consolidator, chain.via = [], through[0], bool(chain.upward)
     helps = _HELPS.search(clause)
     if helps is not None and chain.consolidator is None and not chain.recipients:
         refs = _bodies(helps.group("with"), matcher, standing)
@@ -251,9 +303,24 @@ def _bodies(text: str, matcher: Matcher, standing: UnitRef | None) -> list[UnitR
     cut = next((m for m in re.finditer(r",\s*(\w)", text) if m.group(1).islower()), None)
     if cut is not None:
         text = text[: cut.start()]
-    refs = [r for r in matcher.refs(text) if r.kind is not NameKind.NOT_UNIT]
+    refs = [_known_head(r, matcher) for r in matcher.refs(text) if r.kind is not NameKind.NOT_UNIT]
     standing_words = re.compile(r"^(?:cơ quan|đơn vị) thường trực\b")
     return [standing if standing and standing_words.match(normalize(r.name)) else r for r in refs]
+
+
+def _known_head(ref: UnitRef, matcher: Matcher) -> UnitRef:
+    """A name no list knows that starts with one a list knows, then lowercase words, is that
+    body: the words after it are the sentence's ("Sở Tài chính đế tống hợp", as OCR reads
+    "để tổng hợp", which no stop word catches)."""
+    if ref.kind is not NameKind.UNIT or ref.unit_id or ref.usual:
+        return ref
+    words = ref.name.split()
+    for end in range(len(words) - 1, 1, -1):
+        if words[end][:1].islower():
+            head = matcher.refs(" ".join(words[:end]))
+            if len(head) == 1 and (head[0].unit_id or head[0].usual):
+                return head[0]
+    return ref
 
 
 @dataclass(frozen=True)
@@ -265,6 +332,7 @@ class _Timing:
     cycles: tuple[Cadence, ...] | None
     time: ReadTime | None
     doubt: str | None
+    on_request: bool = False  # the "hoặc khi có yêu cầu" of a sentence with cycles: a report of its own
 
 
 def _obligations(
@@ -275,8 +343,8 @@ def _obligations(
     cycle, cycles, time, doubt = timing.cycle, timing.cycles, timing.time, timing.doubt
     where, standing = context.where, context.standing
     once = cycle is not None and not cycles
-    title = _title(clause, cycles)
-    kind = _kind(cycle, clause)
+    title = _title(clause, cycles) + (" (đột xuất)" if timing.on_request else "")
+    kind = "ad_hoc" if timing.on_request else _kind(cycle, clause)
 
     def report(
         compiler: UnitRef,
@@ -285,6 +353,8 @@ def _obligations(
         inputs: list[UnitRef],
         inputs_dated: bool = True,
     ) -> _Found:
+        # the units one sentence names report together: one input
+        group = [u for u in inputs if _key(u) != _key(compiler)]
         draft = ReportDraft(
             title=title,
             compiler=compiler,
@@ -293,7 +363,8 @@ def _obligations(
             source=sentence.strip(),
             where=where,
             kind=kind,
-            inputs=[([u], time if inputs_dated else None) for u in inputs if _key(u) != _key(compiler)],
+            inputs=[(group, time if inputs_dated else None)] if group else [],
+            addressee=_unique(recipients) if chain.via and group else [],
         )
         if own and doubt:
             draft.doubts["when"] = doubt
@@ -301,7 +372,7 @@ def _obligations(
             draft.doubts["when"] = _ONLY_INPUTS_DATED if time is not None else _UNDATED
         dated = cycle is not None and bool(cycle.deadlines or cycle.last_week or cycle.year)
         detail = 2 if dated else int(cycle is not None)
-        return _Found(draft, cycles, once, own, detail if own else 0)
+        return _Found(draft, cycles, once, own, detail if own else 0, timing.on_request)
 
     consolidator = chain.consolidator
     if consolidator is not None and all(_key(a) != _key(consolidator) for a in actors):
@@ -349,6 +420,10 @@ def _key(ref: UnitRef) -> str:
     return ref.unit_id or expand(ref.usual.name if ref.usual else ref.name)
 
 
+def _keys(refs: list[UnitRef]) -> frozenset[str]:
+    return frozenset(_key(r) for r in refs)
+
+
 def _merge(found: list[_Found]) -> list[ReportDraft]:
     """One obligation per compiler and cycle: the sentences that state it again, and the
     units that report to the compiler for it (its inputs), fold into it. A sentence with
@@ -371,7 +446,23 @@ def _merge(found: list[_Found]) -> list[ReportDraft]:
     reports = [m.report for m in sorted(merged, key=lambda m: order[id(m.report)])]
     for report in reports:
         _flag_unread_inputs(report)
+        _event_of_inputs(report)
     return reports
+
+
+def _event_of_inputs(report: ReportDraft) -> None:
+    """A compiler's report with no time of its own whose units all report at one event
+    ("khi tổng kết Đợt thi đua", "khi có yêu cầu") is due at that event: an event, never a
+    date, kept for review."""
+    times = {t.text: t for _, t in report.inputs if t is not None}
+    if report.time is not None or len(times) != 1 or any(t is None for _, t in report.inputs):
+        return
+    (time,) = times.values()
+    if not isinstance(time.when, EventWhen):
+        return
+    report.time = time
+    said = f"văn bản chỉ ghi thời điểm các đơn vị gửi báo cáo (“{time.text}”)"
+    report.doubts["when"] = f"{said}; tạm theo cùng thời điểm"
 
 
 def _flag_unread_inputs(report: ReportDraft) -> None:
@@ -395,6 +486,8 @@ def _consolidating(item: _Found, merged: list[_Found]) -> _Found | None:
 def _same(a: _Found, b: _Found) -> bool:
     if _key(a.report.compiler) != _key(b.report.compiler):
         return False
+    if a.on_request or b.on_request:
+        return a.on_request and b.on_request  # a report on request is none of the recurring or dated ones
     if b.cycles is None and not b.once:
         return True
     if not b.own:  # only its inputs are dated: it is the compiler's report of that cycle
@@ -414,7 +507,7 @@ def _due(report: ReportDraft) -> str | None:
 def _add_input(report: ReportDraft, units: list[UnitRef], time: ReadTime | None) -> None:
     """One input per unit and deadline (the same units may send a part monthly and another
     yearly); an undated mention of a unit adds nothing to its dated input."""
-    same = [i for i, (u, _) in enumerate(report.inputs) if _key(u[0]) == _key(units[0])]
+    same = [i for i, (u, _) in enumerate(report.inputs) if _keys(u) == _keys(units)]
     if time is None:
         if not same:
             report.inputs.append((units, None))
@@ -437,5 +530,6 @@ def _fold(into: _Found, other: _Found) -> None:
         if "when" in theirs.doubts:
             mine.doubts["when"] = theirs.doubts["when"]
     mine.recipients = _unique(mine.recipients + theirs.recipients)
+    mine.addressee = _unique(mine.addressee + theirs.addressee)
     if theirs.source not in mine.source:
         mine.source = f"{mine.source} — {theirs.source}"

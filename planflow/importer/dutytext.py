@@ -36,9 +36,12 @@ _VERB_AT = re.compile(
     r"chỉ đạo|hướng dẫn|rà soát|cung cấp|đảm bảo|bảo đảm|nghiêm túc|khẩn trương|thường xuyên|cập nhật|"
     r"đề xuất|vận động|tuyên truyền|cử|lập|phản ánh|tiếp tục|ban hành|khi|trong)\b"
 )
+# Words before a sentence's subject, a cycle with its deadline among them ("Định kỳ hằng quý
+# (trước ngày 20 tháng cuối quý), các cơ quan, đơn vị báo cáo …").
 _LEADING = re.compile(
-    r"^(?:(?:đồng thời|trên cơ sở [^,]*|căn cứ [^,]*|định kỳ(?:\s+(?:hằng|hàng)\s+(?:tháng|quý|năm))?|"
-    r"(?:hằng|hàng|mỗi)\s+(?:tháng|quý|năm)|đề nghị|giao|yêu cầu)\s*,?\s*)+",
+    r"^(?:(?:đồng thời|trên cơ sở [^,]*|căn cứ [^,]*|"
+    r"(?:định kỳ(?:\s+(?:(?:hằng|hàng)\s+)?(?:tháng|quý|năm|6 tháng|sáu tháng))?|"
+    r"(?:hằng|hàng|mỗi)\s+(?:tháng|quý|năm))(?:\s*\([^()]*\))?|đề nghị|giao|yêu cầu)\s*,?\s*)+",
     re.IGNORECASE,
 )
 _BODY_START = re.compile(
@@ -170,8 +173,19 @@ def _sentences_duty(
     return Duty(unit_text, units, out, where, heading or units)
 
 
+# A part's heading the reader joined to the paragraph under it ("Chế độ báo cáo Các đơn vị …").
+_RUN_IN_HEADING = re.compile(
+    r"^(?:Chế độ (?:thông tin,? )?báo cáo|Tổ chức thực hiện|Trách nhiệm thực hiện|"
+    r"Phân công (?:nhiệm vụ|thực hiện)|"
+    r"Kiểm tra, giám sát|Theo dõi, (?:đánh giá|kiểm tra)[^:.;]{0,30}?)\s*[:.]?\s+(?=[A-ZĐÀ-Ỹ])",
+    re.IGNORECASE,
+)
+
+
 def sentences(text: str) -> list[str]:
-    """The sentences of a paragraph: split after "." or ";" before a capital."""
+    """The sentences of a paragraph: split after "." or ";" before a capital; a part's
+    heading run into the paragraph is no part of its first sentence."""
+    text = _RUN_IN_HEADING.sub("", text.strip())
     return [s.strip() for s in re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", text) if s.strip()]
 
 

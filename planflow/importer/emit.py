@@ -282,6 +282,23 @@ def _unique(base: str, ids: set[str]) -> str:
     return ident
 
 
+# The cycle the importer writes at the end of a report's title: "Báo cáo … (hằng năm)".
+_TITLE_CYCLE = re.compile(r"\((hằng tháng|hằng quý|6 tháng|hằng năm|đột xuất)\)\s*$")
+
+
+def _report_id(title: str, compiler: str, ids: set[str]) -> str:
+    """An id that says what the report is: its cycle ("bao-cao-hang-nam", "bao-cao-dot-xuat"),
+    else its subject ("bao-cao-so-ket-giua-ky"); the compiler's id tells apart two reports
+    of one plan that would say the same ("bao-cao-hang-nam-so-tai-chinh"), a counter only
+    what the compiler does not."""
+    cycle = _TITLE_CYCLE.search(title)
+    base = slug(f"báo cáo {cycle.group(1)}") if cycle else slug(title, 8)
+    if base not in ids:
+        ids.add(base)
+        return base
+    return _unique(f"{base}-{compiler}", ids)
+
+
 def _task(w: _Writer, task: TaskDraft, units: Units, standing: str, ids: set[str], year: int) -> None:
     w.lines.append("")
     w.field(2, "id", _unique(slug(task.title, 7), ids), dash=True)
@@ -338,10 +355,10 @@ def _report(
     w: _Writer, report: ReportDraft, units: Units, standing: str, ids: set[str], year: int, draft: PlanDraft
 ) -> None:
     w.lines.append("")
-    w.field(2, "id", _unique(slug(report.title, 7), ids), dash=True)
+    compiler = units.id_for(report.compiler) if report.compiler.kind is not NameKind.NOT_UNIT else standing
+    w.field(2, "id", _report_id(report.title, compiler, ids), dash=True)
     w.field(4, "title", report.title)
     w.field(4, "kind", report.kind)
-    compiler = units.id_for(report.compiler) if report.compiler.kind is not NameKind.NOT_UNIT else standing
     w.field(4, "compiler", compiler)
     recipients: list[dict[str, str]] = []
     for ref in report.recipients:
@@ -359,6 +376,9 @@ def _report(
     for recipient in recipients:
         key, value = next(iter(recipient.items()))
         w.lines.append(f"      - {key}: {_scalar(value)}")
+    if report.addressee:
+        names = ", ".join(r.name for r in report.addressee)
+        w.field(4, "addressee", f"{names} (qua {report.compiler.name})")
     if report.time is None or report.time.when is None:
         written = report.time.text if report.time else None
         said = report.doubts.get("when") or ""

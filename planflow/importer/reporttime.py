@@ -1,11 +1,12 @@
 """When a report is due, as a duty sentence words it, possibly several cycles at once.
 
 "định kỳ hằng tháng trước ngày 16, 6 tháng trước ngày 16/6, hằng năm trước ngày 20/11
-hoặc khi có yêu cầu" is three reports: each cycle ("hằng tháng", "6 tháng", "năm", or a
-list of them sharing one deadline: "hàng quý, 6 tháng, năm (chậm nhất vào ngày mùng 10
-của tháng)") takes the deadline written after or before it. Each cycle's words are read
-by :func:`planflow.when.parse_when`, in the form the parser knows ("trước ngày 20/11
-hằng năm"); the result must say everything the words say (every cycle, every day and
+hoặc khi có yêu cầu" is three reports (and one on request): each cycle ("hằng tháng", "6
+tháng", "năm", or a list of them sharing one deadline: "hàng quý, 6 tháng, năm (chậm nhất
+vào ngày mùng 10 của tháng)") takes the deadline written after or before it; cycles listed
+with as many deadlines ("6 tháng, hằng năm (trước ngày 15/6 và 15/12)") take them in order.
+Each cycle's words are read by :func:`planflow.when.parse_when`, in the form the parser
+knows ("trước ngày 20/11 hằng năm"); the result must say everything the words say (every cycle, every day and
 month named), else the duty keeps its words, gets no date and is marked for review.
 """
 
@@ -142,7 +143,19 @@ def read_duty_time(sentence: str) -> DutyTime:
                 current.deadlines.append(deadline)
             current.add(match)
     regular = "định kỳ" in normalize(sentence)
-    return DutyTime(cycles, events, regular)
+    return DutyTime([part for cycle in cycles for part in _respectively(cycle)], events, regular)
+
+
+def _respectively(cycle: Cycle) -> list[Cycle]:
+    """Cycles listed with as many deadlines ("6 tháng, hằng năm (trước ngày 15/6 và 15/12)")
+    take them in order, one report each; a list sharing one deadline stays one report."""
+    kinds = cycle.cycles
+    if len(kinds) < 2 or len(set(kinds)) != len(kinds) or len(cycle.deadlines) != len(kinds):
+        return [cycle]
+    return [
+        Cycle(cycle.start, cycle.end, list(cycle.spans), [kind], [deadline], cycle.last_week, cycle.year)
+        for kind, deadline in zip(kinds, cycle.deadlines, strict=True)
+    ]
 
 
 def _cadence(words: str) -> Cadence | None:

@@ -107,6 +107,28 @@ def test_a_report_duty_is_right_only_with_its_recipients_and_days() -> None:
     assert score_reports([report], gold, MATCHER, 2026).right == 0
 
 
+def test_units_reporting_through_the_compiler_address_the_body_they_name() -> None:
+    """ "Báo cáo UBND tỉnh (qua Sở Nội vụ)": the units' duty is to UBND tỉnh (the addressee),
+    the compiler's own report too; without "qua" the units report to the compiler."""
+    gold = [
+        GoldReport.from_yaml({"label": "R1", "who": ["UBND các xã, phường"], "to": ["Ủy ban nhân dân tỉnh"],
+                              "when": "event"}, 2026),
+    ]  # fmt: skip
+    report = ReportDraft(
+        title="Báo cáo kết quả",
+        compiler=MATCHER.refs("Sở Nội vụ")[0],
+        recipients=MATCHER.refs("UBND tỉnh"),
+        time=None,
+        source="body",
+        where="dòng 9",
+        inputs=[(MATCHER.refs("UBND các xã, phường"), read_time("khi có yêu cầu", 2026))],
+        addressee=MATCHER.refs("UBND tỉnh"),
+    )
+    assert score_reports([report], gold, MATCHER, 2026).right == 1
+    report.addressee = []
+    assert score_reports([report], gold, MATCHER, 2026).right == 0
+
+
 def test_the_importers_refusal_of_another_document_type_reads_as_not_a_plan(tmp_path: Path) -> None:
     """A Báo cáo is refused with words the harness counts as "not a plan"."""
     path = tmp_path / "bao-cao.txt"

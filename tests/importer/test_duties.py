@@ -9,8 +9,9 @@ from pathlib import Path
 from planflow.importer import extract, read_document, write_draft
 from planflow.importer.draft import PlanDraft, ReportDraft
 from planflow.importer.reporttime import _numbers
+from planflow.importer.unitnames import expand
 from planflow.loader import load_directory_file
-from planflow.when import Cadence, DeadlineWhen, DueAnchor, RecurringWhen
+from planflow.when import Cadence, DeadlineWhen, DueAnchor, EventWhen, QuarterWhen, RecurringWhen, WindowWhen
 from tests.conftest import REPO
 from tests.importer.documents import SEEDS, write_docx
 
@@ -53,6 +54,13 @@ def _who(report: ReportDraft) -> tuple[str, list[str]]:
 
 def _inputs(report: ReportDraft) -> list[tuple[str, str | None]]:
     return [(units[0].name, time.text if time else None) for units, time in report.inputs]
+
+
+UNITS = ("Các sở, ban, ngành", "UBND các xã, phường")
+
+
+def _groups(report: ReportDraft) -> list[tuple[tuple[str, ...], str | None]]:
+    return [(tuple(u.name for u in units), time.text if time else None) for units, time in report.inputs]
 
 
 def _says(report_time: object, *numbers: int) -> bool:
@@ -117,15 +125,21 @@ Các sở, ban, ngành, UBND các xã, phường báo cáo kết quả thực hi
 nghệ tổng hợp, báo cáo UBND tỉnh.
 """,
     )
-    assert [_who(r) for r in draft.reports] == [("Sở Khoa học và Công nghệ", ["UBND tỉnh"])] * 3
+    assert [_who(r) for r in draft.reports] == [("Sở Khoa học và Công nghệ", ["UBND tỉnh"])] * 4
     assert [r.title for r in draft.reports] == [
         "Báo cáo kết quả thực hiện (hằng tháng)",
         "Báo cáo kết quả thực hiện (6 tháng)",
         "Báo cáo kết quả thực hiện (hằng năm)",
+        "Báo cáo kết quả thực hiện (đột xuất)",
     ]
+    *periodic, on_request = draft.reports
+    # "hoặc khi có yêu cầu": a report of its own, on request, never a date
+    assert (on_request.kind, _groups(on_request)) == ("ad_hoc", [(UNITS, "khi có yêu cầu")])
+    assert on_request.time is not None and isinstance(on_request.time.when, EventWhen)
     words = ["định kỳ hằng tháng trước ngày 16", "6 tháng trước ngày 16/6", "hằng năm trước ngày 20/11"]
-    for report, said, numbers in zip(draft.reports, words, [(16,), (16, 6), (20, 11)], strict=True):
-        assert _inputs(report) == [("Các sở, ban, ngành", said), ("UBND các xã, phường", said)]
+    for report, said, numbers in zip(periodic, words, [(16,), (16, 6), (20, 11)], strict=True):
+        # the units one sentence names send one input together
+        assert _groups(report) == [(UNITS, said)]
         assert all(_says(time, *numbers) for _, time in report.inputs)
         assert report.time is None  # the department's own day is not written: to review
         unread = any(time is not None and time.when is None for _, time in report.inputs)
@@ -208,10 +222,7 @@ hoạch (năm 2030), gửi UBND tỉnh và Bộ Khoa học và Công nghệ.
     assert sorted(_who(yearly)[1]) == sorted(to) and _who(mid)[1] == to and _who(final)[1] == to
     assert yearly.time is not None and yearly.time.text == "trước ngày 30/11 hằng năm"
     assert _says(yearly.time, 30, 11)
-    assert _inputs(yearly) == [
-        ("Các sở, ban, ngành", "trước ngày 20/11"),
-        ("Ủy ban nhân dân các xã, phường", "trước ngày 20/11"),
-    ]
+    assert _groups(yearly) == [(("Các sở, ban, ngành", "Ủy ban nhân dân các xã, phường"), "trước ngày 20/11")]
     assert all(_says(time, 20, 11) for _, time in yearly.inputs)
     assert [(r.title, r.time and r.time.text) for r in (mid, final)] == [
         ("Báo cáo giữa kỳ thực hiện Kế hoạch", "(năm 2028)"),
@@ -311,7 +322,7 @@ Sở Nội vụ) cụ thể như sau:
         ("năm trước ngày 25/11 hàng năm", (25, 11)),
     ]
     for report, (words, numbers) in zip(draft.reports, said, strict=True):
-        assert _inputs(report) == [("Các sở, ban, ngành", words), ("UBND các xã, phường", words)]
+        assert _groups(report) == [(UNITS, words)]
         assert all(_says(time, *numbers) for _, time in report.inputs)
     quarterly = draft.reports[1].inputs[0][1]
     assert quarterly is not None and isinstance(quarterly.when, RecurringWhen)
@@ -458,3 +469,152 @@ ngày 30/11/2026.
     )
     (report,) = draft.reports
     assert (report.kind, report.time and report.time.text) == ("thematic", "trước ngày 30/11/2026")
+
+
+def test_a_run_in_report_heading_and_a_second_report_of_the_same_sentence(tmp_path: Path) -> None:
+    """ "2. Chế độ báo cáo" read into the paragraph under it is no part of the sentence: the
+    units' monthly report is the input of the standing unit's; the yearly report written
+    after the quarterly one ("… định kỳ hằng quý (…) và báo cáo năm trước ngày 15/11") goes
+    to the recipients the sentence names for the first."""
+    draft = _draft(
+        tmp_path,
+        """
+IV. TỔ CHỨC THỰC HIỆN
+1. Ban Chỉ huy Quân sự phường là cơ quan thường trực, tham mưu Ủy ban nhân dân phường theo dõi,
+đôn đốc, kiểm tra việc thực hiện Kế hoạch.
+2. Chế độ báo cáo
+Các đơn vị, khu phố báo cáo kết quả thực hiện về Ban Chỉ huy Quân sự phường trước ngày 15 hằng
+tháng. Ban Chỉ huy Quân sự phường tổng hợp, báo cáo Ủy ban nhân dân phường và Bộ Chỉ huy Quân sự
+tỉnh định kỳ hằng quý (trước ngày 20 của tháng cuối quý) và báo cáo năm trước ngày 15/11.
+""",
+    )
+    monthly, quarterly, yearly = draft.reports
+    upward = ["Ủy ban nhân dân phường", "Bộ Chỉ huy Quân sự tỉnh"]
+    assert [_who(r) for r in (quarterly, yearly)] == [("Ban Chỉ huy Quân sự phường", upward)] * 2
+    assert _groups(monthly) == [(("Các đơn vị, khu phố",), "trước ngày 15 hằng tháng")]
+    (_, units_time), *_ = monthly.inputs
+    assert units_time is not None and isinstance(units_time.when, RecurringWhen)
+    assert units_time.when.every == (Cadence.MONTH,)
+    assert yearly.time is not None and _says(yearly.time, 15, 11)
+    assert quarterly.time is not None and _says(quarterly.time, 20)
+
+
+def test_a_units_review_with_its_time_is_a_report(tmp_path: Path) -> None:
+    """ "tham mưu sơ kết giữa kỳ vào năm 2028 và tổng kết vào Quý IV/2030" after the unit's
+    yearly report: a mid-term and a final report of that unit, to the sentence's recipient,
+    due in the year and the quarter they name; a review with no time is no report."""
+    draft = _draft(
+        tmp_path,
+        """
+III. TỔ CHỨC THỰC HIỆN
+1. Sở Tài chính chủ trì, theo dõi, đôn đốc các cơ quan, đơn vị thực hiện Kế hoạch; tổng hợp, báo cáo
+Ủy ban nhân dân tỉnh trước ngày 30/11 hằng năm; tham mưu sơ kết giữa kỳ vào năm 2028 và tổng kết
+vào Quý IV/2030.
+2. Sở Nội vụ tham mưu tổ chức tổng kết, khen thưởng theo quy định.
+""",
+    )
+    yearly, mid, final = draft.reports
+    assert [_who(r) for r in draft.reports] == [("Sở Tài chính", ["Ủy ban nhân dân tỉnh"])] * 3
+    assert yearly.time is not None and _says(yearly.time, 30, 11)
+    assert [(r.title, r.kind, r.time and r.time.text) for r in (mid, final)] == [
+        ("Báo cáo sơ kết giữa kỳ", "thematic", "năm 2028"),
+        ("Báo cáo tổng kết", "thematic", "Quý IV/2030"),
+    ]
+    assert mid.time is not None and isinstance(mid.time.when, WindowWhen)
+    assert (mid.time.when.start, mid.time.when.end) == (dt.date(2028, 1, 1), dt.date(2028, 12, 31))
+    assert final.time is not None and isinstance(final.time.when, QuarterWhen)
+    assert (final.time.when.year, final.time.when.quarter) == (2030, 4)
+
+
+def test_units_report_to_the_named_body_through_the_department(tmp_path: Path) -> None:
+    """ "Báo cáo Ủy ban nhân dân tỉnh … (qua Sở Nội vụ) khi tổng kết …" opening a dash: the
+    units address UBND tỉnh, the department they send through compiles; both at the event
+    (no date), and the definition keeps the "Kính gửi" as written."""
+    lines = (HEAD + """
+II. TỔ CHỨC THỰC HIỆN
+1. Các cơ quan, đơn vị, địa phương
+- Căn cứ chức năng, nhiệm vụ được giao xây dựng kế hoạch triển khai thực hiện.
+- Báo cáo Ủy ban nhân dân tỉnh về kết quả Đợt thi đua (qua Sở Nội vụ) khi tổng kết Đợt thi đua.
+2. Sở Nội vụ
+- Hướng dẫn, theo dõi, đôn đốc, tổng hợp, báo cáo UBND tỉnh kết quả Đợt thi đua.
+""" + TAIL).splitlines()  # fmt: skip
+    draft = extract(read_document(write_docx(tmp_path / "ke-hoach.docx", lines)), None)
+    (report,) = draft.reports
+    assert report.compiler.name == "Sở Nội vụ"
+    assert [expand(r.name) for r in report.recipients] == [expand("UBND tỉnh")]
+    assert [r.name for r in report.addressee] == ["Ủy ban nhân dân tỉnh"]
+    assert _groups(report) == [(("Các cơ quan, đơn vị, địa phương",), "khi tổng kết Đợt thi đua")]
+    assert report.time is not None and isinstance(report.time.when, EventWhen)
+    assert "when" in report.doubts  # its time is taken from the units': to review
+    (obligation,) = write_draft(draft, None).plan.reports
+    assert obligation.addressee == "Ủy ban nhân dân tỉnh (qua Sở Nội vụ)"
+
+
+def test_report_ids_say_which_report_without_a_counter(tmp_path: Path) -> None:
+    """Ids name the report's cycle ("bao-cao-hang-nam"), its subject when it has none
+    ("bao-cao-so-ket-giua-ky"), and the compiler when two units owe the same cycle."""
+    draft = _draft(
+        tmp_path,
+        """
+II. TỔ CHỨC THỰC HIỆN
+1. Sở Tài chính tổng hợp, báo cáo Ủy ban nhân dân tỉnh trước ngày 30/11 hằng năm và trước ngày 15
+hằng tháng; tham mưu sơ kết giữa kỳ vào năm 2028.
+2. Sở Nội vụ báo cáo Ủy ban nhân dân tỉnh kết quả thi đua trước ngày 10/12 hằng năm hoặc khi có yêu cầu.
+""",
+    )
+    written = write_draft(draft, None)
+    ids = [(r.id, r.compiler) for r in written.plan.reports]
+    assert ids == [
+        ("bao-cao-hang-nam", "so-tai-chinh"),
+        ("bao-cao-hang-thang", "so-tai-chinh"),
+        ("bao-cao-so-ket-giua-ky", "so-tai-chinh"),
+        ("bao-cao-hang-nam-so-noi-vu", "so-noi-vu"),
+        ("bao-cao-dot-xuat", "so-noi-vu"),
+    ]
+
+
+def test_a_cycle_with_its_deadline_before_the_subject_and_a_report_on_request(tmp_path: Path) -> None:
+    """ "4. Chế độ thông tin, báo cáo: Định kỳ hằng quý (trước ngày 20 tháng cuối quý), các cơ
+    quan, đơn vị báo cáo … gửi Sở Nội vụ để tổng hợp, báo cáo UBND tỉnh hoặc đột xuất khi có yêu
+    cầu": the units' quarterly input and their input on request, two reports of Sở Nội vụ; a
+    unit's one-off report "về UBND tỉnh (qua Sở Nội vụ)" is a third, addressed to UBND tỉnh."""
+    draft = _draft(
+        tmp_path,
+        """
+IV. TỔ CHỨC THỰC HIỆN
+1. Sở Nội vụ là cơ quan thường trực, theo dõi, đôn đốc việc thực hiện Kế hoạch.
+2. Sở Tài chính
+- Bố trí kinh phí thực hiện Kế hoạch.
+- Báo cáo kết quả thực hiện về UBND tỉnh (qua Sở Nội vụ) trước ngày 15/11/2026.
+3. Chế độ thông tin, báo cáo: Định kỳ hằng quý (trước ngày 20 tháng cuối quý), các cơ quan, đơn vị
+báo cáo kết quả thực hiện gửi Sở Nội vụ để tổng hợp, báo cáo Ủy ban nhân dân tỉnh hoặc đột xuất khi
+có yêu cầu.
+""",
+    )
+    once, quarterly, on_request = draft.reports
+    assert {r.compiler.name for r in draft.reports} == {"Sở Nội vụ"}
+    assert _groups(once) == [(("Sở Tài chính",), "trước ngày 15/11/2026")]
+    assert [r.name for r in once.addressee] == ["UBND tỉnh"]
+    assert _groups(quarterly) == [(("các cơ quan, đơn vị",), "Định kỳ hằng quý (trước ngày 20 tháng cuối quý)")]
+    (_, quarter_time), *_ = quarterly.inputs
+    assert quarter_time is not None and isinstance(quarter_time.when, RecurringWhen)
+    assert quarter_time.when.every == (Cadence.QUARTER,) and _says(quarter_time, 20)
+    assert (on_request.kind, _groups(on_request)) == ("ad_hoc", [(("các cơ quan, đơn vị",), "đột xuất khi có yêu cầu")])
+    assert on_request.time is not None and isinstance(on_request.time.when, EventWhen)
+
+
+def test_a_recipient_read_with_ocr_slips_is_the_body_it_starts_with(tmp_path: Path) -> None:
+    """ "gửi Sở Tài chính đế tống hợp" (OCR of "để tổng hợp"): the recipient is Sở Tài chính,
+    whose words a list knows; a body's own lowercase words ("Trung tâm Dịch vụ tổng hợp") stay."""
+    draft = _draft(
+        tmp_path,
+        """
+III. TỔ CHỨC THỰC HIỆN
+1. Ủy ban nhân dân các xã, phường định kỳ trước ngày 01/6 và 15/11 hằng năm báo cáo tình hình thực
+hiện gửi Sở Tài chính đế tống hợp.
+2. Các phòng chuyên môn báo cáo kết quả về Trung tâm Dịch vụ tổng hợp trước ngày 15 hằng tháng.
+""",
+    )
+    yearly, monthly = draft.reports
+    assert _who(yearly) == ("Ủy ban nhân dân các xã, phường", ["Sở Tài chính"])
+    assert _who(monthly) == ("Các phòng chuyên môn", ["Trung tâm Dịch vụ tổng hợp"])

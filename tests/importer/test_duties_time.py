@@ -159,3 +159,18 @@ def test_a_deadline_of_another_clause_is_not_the_reports() -> None:
     yearly, task = read_duty_time(sentence).cycles
     assert (cycle_words(sentence, yearly), yearly.deadlines) == ("Định kỳ hằng năm", [])
     assert cycle_words(sentence, task) == "trước ngày 30/6/2026"
+
+
+def test_listed_cycles_take_as_many_listed_deadlines_in_order() -> None:
+    """ "6 tháng, hằng năm (trước ngày 15/6 và 15/12)": the six-month report on 15/6, the yearly
+    on 15/12, each read by the parser with its own day; one deadline for the list stays shared."""
+    sentence = "Định kỳ 6 tháng, hằng năm (trước ngày 15/6 và 15/12) báo cáo kết quả gửi Sở Tài chính."
+    time = read_duty_time(sentence)
+    assert [c.cycles for c in time.cycles] == [[Cadence.HALF], [Cadence.YEAR]]
+    assert [[(d.day, d.month) for d in c.deadlines] for c in time.cycles] == [[(15, 6)], [(15, 12)]]
+    for cycle, day in zip(time.cycles, [(6, 15), (12, 15)], strict=True):
+        read, doubt = read_cycle(sentence, cycle, time.regular, 2026)
+        assert doubt is None and isinstance(read.when, RecurringWhen)
+        assert [(d.month, d.day) for d in read.when.on] == [day]
+    shared = read_duty_time("Định kỳ 6 tháng, hằng năm (trước ngày 15/12) báo cáo kết quả gửi Sở Tài chính.")
+    assert [c.cycles for c in shared.cycles] == [[Cadence.HALF, Cadence.YEAR]]
