@@ -12,6 +12,7 @@ import pytest
 from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config
 from planflow.notifications.simulate import simulate
+from planflow.relations import unit_relations
 from tests.conftest import REPO
 
 D = dt.date
@@ -107,3 +108,29 @@ def test_plan_period_simulation(
     assert Counter(s for (_, s, _) in fired) == Counter(by_step)
     key = f"{plan_id}/{item}"
     assert {(s, r): d for (k, s, r), d in fired.items() if k == key} == ladder
+
+
+def test_examples_write_only_to_units_they_direct_with_their_own_names(tmp_path: Path) -> None:
+    """Every example plan together, day by day over their periods: no notice goes to or
+    copies a superior or an outside body, and every unit name a mail carries is one of its
+    own plan's directory (several communes share unit ids such as ``phong-vhxh``)."""
+    defs = load_definitions(REPO / "definitions")
+    days = simulate(defs, None, D(2025, 9, 20), D(2026, 12, 31), config=load_mail_config(tmp_path, None, None))
+    directory_of = {p: defs.directory_for(defs.plan(p)) for p in defs.plans}
+    relations = {d.id: unit_relations(d) for d in directory_of.values()}
+    names = {d.id: {u.name for u in d.units} for d in directory_of.values()}
+    emails = {d.id: {e: u.id for u in d.units for e in u.emails} for d in directory_of.values()}
+    every_name = set().union(*names.values())
+    mails = [m for day in days for m in day.mail]
+    assert len(mails) > 100
+    for mail in mails:
+        kind, _, rest = mail.recipient.partition(":")
+        directory = directory_of[rest].id if kind == "signer" else rest.split("/")[0]
+        if kind in ("unit", "head"):
+            assert relations[directory][rest.split("/")[1]].directed, mail.recipient
+        for address in mail.cc:  # copies go to the directory's directed units (or heads)
+            unit = emails[directory].get(address)
+            assert unit is None or relations[directory][unit].directed, (mail.recipient, address)
+        own = [n for n in names[directory] if n in mail.text]
+        foreign = [n for n in every_name - names[directory] if n in mail.text and not any(n in o for o in own)]
+        assert foreign == [], (mail.recipient, mail.subject)
