@@ -15,7 +15,7 @@ from planflow.escalation import Digest
 from planflow.notifications.render import Rendered, environment
 
 SUBJECT_PREFIX = "[planflow]"
-_ROLE = {"lead": "chủ trì", "support": "phối hợp"}
+_ROLE = {"lead": "chủ trì thực hiện", "support": "phối hợp"}
 
 
 def render_coordination(digest: Digest, contexts: Mapping[str, PlanContext], *, as_of: dt.date) -> Rendered:
@@ -31,9 +31,11 @@ def render_coordination(digest: Digest, contexts: Mapping[str, PlanContext], *, 
             "due": facts.due.strftime("%d/%m/%Y") if facts.due else "",
         })  # fmt: skip
     count = len(items)
-    subject = f"{SUBJECT_PREFIX} Đề nghị phối hợp thực hiện " + (
-        f"“{items[0]['title']}”" if count == 1 else f"{count} nội dung của kế hoạch"
+    plans = {str(i["plan"]) for i in items}
+    about = (
+        f"“{items[0]['title']}”" if count == 1 else plans.pop() if len(plans) == 1 else f"{count} nội dung"
     )
+    subject = f"{SUBJECT_PREFIX} Đề nghị phối hợp thực hiện {about}"
     subject = subject if len(subject) <= 160 else subject[:159] + "…"
     data = {
         "subject": subject,

@@ -171,7 +171,8 @@ def test_coordination_requests_when_the_plan_asks(
                                      for u in ("sokhcn", "vnpt", "ubnd-tinh", "mttq"))  # fmt: skip
     sokhcn = "\n".join(by_unit["sokhcn@an-phu.example"])
     assert "Hướng dẫn chuyên môn xã An Phú" in sokhcn and "Tổ chức hội nghị xã An Phú" in sokhcn
-    assert "Nội dung đề nghị: phối hợp với Phòng Văn hóa - Xã hội xã An Phú" in sokhcn
+    assert "Đề nghị: phối hợp với Phòng Văn hóa - Xã hội xã An Phú" in sokhcn
+    assert "Đề nghị: chủ trì thực hiện" in sokhcn
     items = sum(t.count("Thời hạn theo kế hoạch") for texts in by_unit.values() for t in texts)
     assert items == 2 * 6  # each (item, unit) once: 6 per commune
     assert all("Bình Minh" not in t for a, texts in by_unit.items() if "an-phu" in a for t in texts)
