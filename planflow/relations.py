@@ -13,9 +13,11 @@ unit's ``relation:`` in the directory says it; unset, it follows this rule:
    directory; starts with "Bộ" or says "Chính phủ", "trung ương" or "quốc gia" in a
    province's) is a superior when it is a state or Party body, else
    outside;
-3. a unit with a parent follows it: under a superior or an outside body it is the same;
+3. a group with a superior (else outside) member is a superior (else outside): the
+   issuer does not chase a collective it cannot chase each member of;
+4. a unit with a parent follows it: under a superior or an outside body it is the same;
    under its own body an office or the leadership is ``own``, anything else a subordinate;
-4. otherwise by kind: the People's Committee, its leadership and office are ``own``; the
+5. otherwise by kind: the People's Committee, its leadership and office are ``own``; the
    Party committee and the People's Council of the same level are superiors (they lead
    and oversee the People's Committee); the Fatherland Front and mass organisations are
    outside (they coordinate, they are not directed); police and military of the same
@@ -72,9 +74,12 @@ def unit_relations(directory: UnitDirectory) -> dict[str, UnitRelation]:
 
     def relation(unit: Unit, seen: frozenset[str]) -> UnitRelation:
         if unit.id not in found:
+            inner = seen | {unit.id}
             parent = by_id.get(unit.parent or "")
-            above = relation(parent, seen | {unit.id}) if parent and parent.id not in seen else None
-            found[unit.id] = unit.relation or default_relation(unit, level, above)
+            above = relation(parent, inner) if parent and parent.id not in seen else None
+            members = {relation(by_id[m], inner) for m in unit.members if m in by_id and m not in seen}
+            undirected = next((r for r in (SUPERIOR, OUTSIDE) if r in members), None)
+            found[unit.id] = unit.relation or undirected or default_relation(unit, level, above)
         return found[unit.id]
 
     return {u.id: relation(u, frozenset()) for u in directory.units}

@@ -198,6 +198,9 @@ def test_coordination_requests_when_the_plan_asks(
         ({"id": "yt", "name": "Trung tâm Y tế khu vực", "kind": "health"}, None, "outside"),
         # a unit under a superior is on the superior's side
         ({"id": "tt", "name": "Trung tâm Khuyến nông", "kind": "center", "parent": "tinh"}, None, "superior"),
+        # a group counts as its least directed member
+        ({"id": "ld", "name": "Đảng ủy, HĐND, UBND xã", "kind": "group", "members": ["ubnd", "tinh"]}, None,
+         "superior"),
         # what the directory says wins
         ({"id": "dn", "name": "Công ty A", "kind": "enterprise", "relation": "subordinate"}, None, "subordinate"),
     ],
