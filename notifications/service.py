@@ -10,9 +10,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from planflow.coordination import COORDINATION
 from planflow.escalation import Digest, digests
 from planflow.loader import Definitions
 from planflow.notifications.config import MailConfig, load_mail_config
+from planflow.notifications.coordination import render_coordination
 from planflow.notifications.delivery import DeliveryReport, deliver
 from planflow.notifications.mailer import FileMailer, Mailer, SmtpMailer
 from planflow.notifications.outbox import queue_digest
@@ -35,10 +37,14 @@ def mailer_for(config: MailConfig) -> Mailer:
 
 
 def plan_digests(plan: NoticePlan) -> list[Digest]:
-    """One digest per recipient for plans that want digests, one per notice otherwise."""
-    grouped = digests([n for n in plan.notices if n.item.facts.plan_id in plan.digest_plans])
-    single = [Digest(n.recipient, [n]) for n in plan.notices if n.item.facts.plan_id not in plan.digest_plans]
-    return grouped + single
+    """One digest per recipient for plans that want digests, one per notice otherwise; a
+    coordination request is always a message of its own kind, never mixed with reminders."""
+    out: list[Digest] = []
+    for kind in ("ladder", COORDINATION):
+        notices = [n for n in plan.notices if n.kind == kind]
+        out += digests([n for n in notices if n.item.facts.plan_id in plan.digest_plans])
+        out += [Digest(n.recipient, [n]) for n in notices if n.item.facts.plan_id not in plan.digest_plans]
+    return out
 
 
 def queue_notices(
@@ -49,11 +55,13 @@ def queue_notices(
 
     def render(digest: Digest) -> Rendered:
         plan_id = digest.notices[0].item.facts.plan_id
+        if digest.notices[0].kind == COORDINATION:
+            return render_coordination(digest, plan.contexts, as_of=plan.as_of)
         return render_digest(
             digest,
             as_of=plan.as_of,
             plan_titles=plan.plan_titles,
-            unit_names=plan.unit_names,
+            unit_names=plan.unit_names(digest.notices),
             standing=plan.standing_names.get(plan_id, ""),
             links=digest_links(digest, config.links, now),
         )

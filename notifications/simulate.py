@@ -27,10 +27,26 @@ ICT = dt.timezone(dt.timedelta(hours=7))
 
 
 @dataclass(frozen=True)
+class SimulatedMail:
+    """One message a simulated day would send: to whom, copied to whom, what it says."""
+
+    recipient: str
+    to: tuple[str, ...]
+    cc: tuple[str, ...]
+    subject: str
+    text: str
+
+
+@dataclass(frozen=True)
 class SimulatedDay:
     day: dt.date
     notices: list[dict[str, object]]
     messages: int
+    mail: tuple[SimulatedMail, ...] = ()
+
+
+def _emails(pairs: list[list[str]] | list[tuple[str, str]]) -> tuple[str, ...]:
+    return tuple(address for _, address in pairs)
 
 
 def _copy_history(source: Session, target: Session, plan_ids: Sequence[str]) -> None:
@@ -73,7 +89,9 @@ def simulate(
             with copy() as session, session.begin():
                 plan = notices_due(defs, ids, day, session=session)
                 queued = queue_notices(plan, session=session, now=morning, config=config)
-            days.append(SimulatedDay(day, plan.notices_json(), len(queued)))
+                mail = tuple(SimulatedMail(r.recipient, _emails(r.to_addrs), _emails(r.cc_addrs), r.subject,
+                                           r.body_text) for r in queued)  # fmt: skip
+            days.append(SimulatedDay(day, plan.notices_json(), len(queued), mail))
             day += dt.timedelta(days=1)
         copy.kw["bind"].dispose()
     return days

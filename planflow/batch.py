@@ -28,6 +28,7 @@ import orjson
 from sqlalchemy import ARRAY, String, Text, any_, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
+from planflow.coordination import coordination_notices
 from planflow.errors import NotFoundError
 from planflow.escalation import (
     DEFAULT_POLICY,
@@ -38,7 +39,8 @@ from planflow.escalation import (
     addressees_for_plan,
     due_notices,
 )
-from planflow.schema import EscalationPolicy, Plan, ReportObligation, Task, UnitDirectory
+from planflow.relations import unit_relations
+from planflow.schema import EscalationPolicy, Plan, ReportObligation, Task, UnitDirectory, UnitRelation
 from planflow.status import (
     AsOf,
     OccurrenceFacts,
@@ -107,6 +109,9 @@ def notice_context(plan: Plan, directory: UnitDirectory) -> dict[str, Any]:
         "days_off": [d.isoformat() for d in plan.days_off],
         "extra_working_days": [d.isoformat() for d in plan.extra_working_days],
         "digest": plan.digest,
+        "relations": {u: r.value for u, r in unit_relations(directory).items()},
+        "coordination": plan.coordination,
+        "issuer": plan.issuer,
     }
 
 
@@ -169,10 +174,22 @@ class PlanContext:
     calendar: WorkCalendar
     policies: Mapping[str, EscalationPolicy]
     resolve: Resolver
+    """audiences → the units the issuing body directs (and its heads, signer)"""
+    relations: Mapping[str, UnitRelation]
+    units: Mapping[str, tuple[str, tuple[str, ...]]]
+    issuer: str
+    coordinate: Resolver | None
+    """audiences → the superior and outside units, when the plan asks for coordination"""
 
     @property
     def standing_name(self) -> str:
         return self.unit_names[self.standing]
+
+    @property
+    def standing_unit(self) -> Addressee:
+        """The standing unit as an addressee (copied on coordination requests)."""
+        name, emails = self.units[self.standing]
+        return Addressee(f"unit:{self.directory}/{self.standing}", name, emails)
 
     def reminder_horizon(self, today: dt.date) -> dt.date:
         return _last_reminder_day(self.policies.values(), self.calendar, today)
@@ -185,6 +202,8 @@ class PlanContext:
             for u, (name, email) in data["heads"].items()
         }
         signer_name, signer_email = data["signer"]
+        # a context stored before relations existed: every unit counts as directed
+        relations = {u: UnitRelation(data.get("relations", {}).get(u, "subordinate")) for u in units}
         signer = Addressee(f"signer:{plan_id}", signer_name, (signer_email,) if signer_email else ())
         ladders = _Ladders(
             {item: _policy(json.dumps(steps, sort_keys=True)) for item, steps in data["ladders"].items()}
@@ -199,8 +218,15 @@ class PlanContext:
             digest=data["digest"],
             calendar=_calendar(tuple(data["days_off"]), tuple(data["extra_working_days"])),
             policies=ladders,
-            resolve=addressees_for_plan(signer, data["directory"], units, heads, data["standing"]),
-        )
+            resolve=addressees_for_plan(signer, data["directory"], units, heads, data["standing"],
+                                        lambda u: relations[u].directed),
+            relations=relations,
+            units=units,
+            issuer=data.get("issuer", title),
+            coordinate=addressees_for_plan(signer, data["directory"], units, {}, data["standing"],
+                                           lambda u: not relations[u].directed)
+            if data.get("coordination") else None,
+        )  # fmt: skip
 
 
 # --- reading a batch of plans --------------------------------------------------------------------
@@ -434,6 +460,9 @@ def _plan_check(
     recorded: set[NoticeKey],
 ) -> PlanCheck:  # fmt: skip
     notices = due_notices(items, context.policies, context.resolve, moment.day, context.calendar, recorded)
+    if context.coordinate is not None:
+        notices += coordination_notices(items, context.policies, context.coordinate, context.standing_unit,
+                                        moment.day, context.calendar, recorded)  # fmt: skip
     attention = [i for i in items if i.status in ATTENTION]
     return PlanCheck(context, moment, summary, attention, notices)
 

@@ -122,8 +122,18 @@ class Notice:
         return recipient_role(self.recipient.id, self.item)
 
     @property
+    def kind(self) -> str:
+        """``ladder`` (a reminder or escalation); ``coordination`` (``planflow.coordination``)."""
+        return "ladder"
+
+    @property
+    def step_key(self) -> str:
+        """The step as recorded in the notice's key."""
+        return step_id(self.step)
+
+    @property
     def key(self) -> NoticeKey:
-        return (self.item.key, self.due, step_id(self.step), self.recipient.id, self.role)
+        return (self.item.key, self.due, self.step_key, self.recipient.id, self.role)
 
 
 def due_notices(
@@ -206,26 +216,33 @@ def addressees_for_plan(
     units: Mapping[str, tuple[str, tuple[str, ...]]],
     heads: Mapping[str, Addressee],
     standing: str,
+    directed: Callable[[str], bool] = lambda _: True,
 ) -> Resolver:
     """A resolver over a plan's unit directory; ids are namespaced by directory
     (``unit:loc-tan/phong-vhxh``) since two communes may use the same unit id.
 
     ``units`` maps unit id to (name, e-mail addresses), already expanded for groups;
     ``heads`` maps unit id to its head (or escalation contact); ``signer`` is the plan's.
+    Only the units ``directed`` accepts are named (lead, support, their heads, ``unit:…``):
+    a commune chases the units it directs, never a superior or an outside body
+    (``planflow.relations``); the standing unit and the signer are the issuer's own.
     """
     by_id = {u: Addressee(f"unit:{directory_id}/{u}", name, emails) for u, (name, emails) in units.items()}
 
+    def named(ids: Iterable[str], people: Mapping[str, Addressee] = by_id) -> list[Addressee]:
+        return [people.get(u, by_id[u]) for u in ids if directed(u)]
+
     def resolve(audience: str, item: OccurrenceStatus) -> list[Addressee]:
         if audience == "lead":
-            return [by_id[u] for u in item.facts.lead]
+            return named(item.facts.lead)
         if audience == "support":
-            return [by_id[u] for u in item.facts.support]
+            return named(item.facts.support)
         if audience == "standing":
             return [by_id[standing]]
         if audience == "head":
-            return [heads[u] if u in heads else by_id[u] for u in item.facts.lead]
+            return named(item.facts.lead, heads)
         if audience == "signer":
             return [signer]
-        return [by_id[audience.removeprefix("unit:")]]
+        return named([audience.removeprefix("unit:")])
 
     return resolve

@@ -7,7 +7,8 @@ and a store set to strict (``PLANFLOW_STRICT=true``, for production) refuses to 
 a plan, so an unreviewed draft cannot go live by accident.
 
 A unit has an address when it has ``emails``, or when it is a group whose every member
-has one (escalations reach a group through its members).
+has one (escalations reach a group through its members). A superior or outside unit
+(``planflow.relations``) needs one only when the plan sends coordination requests.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 from planflow.compiler import unit_refs
 from planflow.errors import Problem
 from planflow.loader import Definitions, LoadedPlan, SourceMap
+from planflow.relations import unit_relations
 from planflow.schema import Unit
 from planflow.units import UnitIndex
 
@@ -89,11 +91,14 @@ def unreachable(loaded: LoadedPlan, defs: Definitions) -> list[Problem]:
         return problems  # the plain validation already says the directory is missing
     index = UnitIndex(directory)
     position = {u.id: i for i, u in enumerate(directory.units)}
+    relations = unit_relations(directory)
     seen: set[str] = set()
     for loc, ref in unit_refs(plan):
         unit = index.find(ref)
         if unit is None or unit.id in seen or _has_address(unit, index):
             continue
+        if not (relations[unit.id].directed or plan.coordination):
+            continue  # never written to: a superior or outside body, and no coordination asked
         seen.add(unit.id)
         line, _ = source.locate(loc)
         problems.append(

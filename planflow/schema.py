@@ -103,6 +103,33 @@ class UnitKind(StrEnum):
     LEADERSHIP = "leadership"
 
 
+class UnitRelation(StrEnum):
+    """How a unit stands to the body whose directory it is in, which decides what its
+    messages may say (``planflow.relations``):
+
+    - ``own``: the issuing body itself, its leadership and its office (Văn phòng);
+    - ``subordinate``: a body it directs (its phòng, ban, trung tâm, the hamlets, the
+      communes under a province);
+    - ``superior``: a body above it (UBND tỉnh, a Sở for a commune, a Bộ, the Đảng ủy and
+      HĐND of its own level);
+    - ``outside``: a body it does not direct (enterprises, banks, institutes, universities,
+      the Mặt trận and mass organisations).
+
+    Reminders and overdue notices go only to ``own`` and ``subordinate`` units; the others
+    are never chased nor copied, and get a polite coordination request only when the plan
+    asks for it (``Plan.coordination``)."""
+
+    OWN = "own"
+    SUBORDINATE = "subordinate"
+    SUPERIOR = "superior"
+    OUTSIDE = "outside"
+
+    @property
+    def directed(self) -> bool:
+        """Whether the issuing body directs the unit (and so may remind and chase it)."""
+        return self in (UnitRelation.OWN, UnitRelation.SUBORDINATE)
+
+
 class Contact(_Definition):
     """A person: a unit's head, or the one to escalate to."""
 
@@ -127,6 +154,14 @@ class Unit(_Definition):
     abbreviation: str | None = Field(
         default=None, description="as written after 'Lưu: VT,' in a document it drafts, e.g. VHXH"
     )
+    relation: UnitRelation | None = Field(
+        default=None,
+        description=(
+            "own, subordinate, superior or outside: how the unit stands to the body of the "
+            "directory; unset, it follows from the kind, the parent and the name "
+            "(planflow.relations.default_relation)"
+        ),
+    )
 
 
 class UnitDirectory(_Definition):
@@ -134,6 +169,11 @@ class UnitDirectory(_Definition):
 
     id: Slug
     name: Text
+    level: Literal["commune", "province"] | None = Field(
+        default=None,
+        description="the level of the body the directory belongs to; unset, read from the name "
+        "(Tỉnh …, Thành phố … → province; otherwise commune)",
+    )
     units: list[Unit] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -385,6 +425,11 @@ class Plan(_Definition):
     upcoming_days: int = Field(default=7, ge=0, le=90, description="'upcoming' horizon")
     digest: bool = Field(
         default=True, description="one message per recipient and run (else one per occurrence)"
+    )
+    coordination: bool = Field(
+        default=False,
+        description="send superior and outside units leading or supporting an item one polite "
+        "coordination request (Đề nghị phối hợp) before it is due; they are never chased",
     )
 
     @field_validator("timezone")

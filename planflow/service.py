@@ -10,10 +10,10 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from planflow.batch import PlanCheck, PlanEvaluation, check_plans, evaluate_plans
+from planflow.batch import PlanCheck, PlanContext, PlanEvaluation, check_plans, evaluate_plans
 from planflow.compiler import CompiledPlan, compile_plan
 from planflow.errors import DefinitionError, NotFoundError, ProgressError
-from planflow.escalation import Notice, step_id, step_label
+from planflow.escalation import Notice, step_label
 from planflow.loader import Definitions
 from planflow.numbers import parse_vn_number
 from planflow.prepare import compile_source, default_workers, prepare_plans
@@ -255,10 +255,23 @@ class NoticePlan:
     as_of: dt.date
     notices: list[Notice]
     plan_titles: dict[str, str]
-    unit_names: dict[str, str]
     standing_names: dict[str, str]
     digest_plans: frozenset[str]
     reports: list[PlanCheck]
+
+    @property
+    def contexts(self) -> dict[str, PlanContext]:
+        return {check.plan_id: check.context for check in self.reports}
+
+    def unit_names(self, notices: Sequence[Notice]) -> dict[str, str]:
+        """The unit names of the directory the notices' plans use. Two communes may use
+        the same unit id (``phong-vhxh``): names are never merged across directories, and
+        one message (one recipient, hence one directory) never mixes them."""
+        contexts = self.contexts
+        directories = {contexts[n.item.facts.plan_id].directory for n in notices}
+        if len(directories) != 1:
+            raise ValueError(f"one message over several unit directories: {sorted(directories)}")
+        return dict(contexts[notices[0].item.facts.plan_id].unit_names)
 
     def notices_json(self) -> list[dict[str, object]]:
         """The stable ``--json`` form of the notices (documented in the README)."""
@@ -270,7 +283,8 @@ class NoticePlan:
                 "due": n.item.facts.due.isoformat() if n.item.facts.due else None,
                 "status": n.item.status.value,
                 "days_overdue": n.item.days_overdue,
-                "step": step_id(n.step),
+                "kind": n.kind,
+                "step": n.step_key,
                 "step_label": step_label(n.step),
                 "template": n.step.template,
                 "fire_date": n.fire_date.isoformat(),
@@ -295,7 +309,7 @@ def notices_due(
         for plan_id in plan_ids:
             defs.plan(plan_id)
     notices: list[Notice] = []
-    titles, names, standing, digest = {}, {}, {}, set()
+    titles, standing, digest = {}, {}, set()
     checks: list[PlanCheck] = []
     day = None
     for check in check_plans(session, plan_ids, as_of):
@@ -303,10 +317,9 @@ def notices_due(
         checks.append(check)
         day = check.as_of.day
         titles[check.plan_id] = context.title
-        names.update(context.unit_names)
         standing[check.plan_id] = context.standing_name
         if context.digest:
             digest.add(check.plan_id)
         notices += check.notices
     as_of_day = day or (as_of.date() if isinstance(as_of, dt.datetime) else as_of)
-    return NoticePlan(as_of_day, notices, titles, names, standing, frozenset(digest), checks)
+    return NoticePlan(as_of_day, notices, titles, standing, frozenset(digest), checks)
