@@ -23,7 +23,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from planflow.errors import AccessError, LinkError, NotFoundError, PlanflowError, ProgressError
 from planflow.loader import Definitions
-from planflow.web import board_routes, links, monitor, work_routes
+from planflow.web import board_routes, links, monitor, view_routes, work_routes
 from planflow.web.config import WebConfig
 from planflow.web.context import WebState
 from planflow.web.pages import error_page, link_error_page, sentence, server_error_page, too_large_page
@@ -131,6 +131,7 @@ def create_app(
     app.include_router(board_routes.router)
     app.include_router(monitor.router)  # Xanh/Vàng/Đỏ of child plans (reports feature)
     app.include_router(work_routes.router)
+    app.include_router(view_routes.router)  # timeline, province table
     app.mount("/static", StaticFiles(packages=[("planflow.web", "static")]), name="static")
 
     @app.get("/")
