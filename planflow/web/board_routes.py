@@ -28,7 +28,7 @@ from planflow.web.links import base_url, feed_token
 from planflow.web.pages import error_page, page
 from planflow.web.security import SESSION_COOKIE
 from planflow.web.signin import SESSION_LIFETIME, end_session, start_session
-from planflow.web.timeline import build_timeline, timeline_links
+from planflow.web.timeline import board_views
 
 router = APIRouter()
 
@@ -174,13 +174,11 @@ def plan_board(plan_id: str, request: Request, as_of: str | None = None) -> Resp
         evidence = _evidence(session, status)
     names = web.unit_names(plan)
     board = build_board(status, plan, names, evidence)
-    tl = build_timeline(status, plan, names)
     calendar = f"{base_url(request, web)}/ics/{feed_token(web, plan, None)}.ics"
     context = {
         **common(request, web, viewer),
         "board": board,
-        "tl": tl,
-        "tl_links": timeline_links(tl, as_of or ""),
+        "timeline_views": board_views(plan.id, as_of or ""),
         "as_of_text": as_of or "",
         "calendar": calendar,
     }

@@ -241,13 +241,17 @@ def _group(title: str, rows: list[Row], folded: Mapping[str, list[Row]]) -> Grou
     return Group(title, rows, bundles, _overdue(rows) + sum(b.overdue for b in bundles))
 
 
+def timeline_url(plan_id: str, zoom: str, group: str, at: dt.date | None, as_of_text: str) -> str:
+    query = {"zoom": zoom, "group": group, "at": at.isoformat() if at else "", "as_of": as_of_text}
+    return f"/board/{plan_id}/timeline?" + urlencode({k: v for k, v in query.items() if v})
+
+
 def timeline_links(tl: Timeline, as_of_text: str) -> dict[str, Any]:
     """The switch links of a timeline: each keeps the other choices and the as-of day."""
     w = tl.window
 
     def url(zoom: str, group: str, at: dt.date | None) -> str:
-        query = {"zoom": zoom, "group": group, "at": at.isoformat() if at else "", "as_of": as_of_text}
-        return f"/board/{tl.plan_id}/timeline?" + urlencode({k: v for k, v in query.items() if v})
+        return timeline_url(tl.plan_id, zoom, group, at, as_of_text)
 
     anchor = w.first if w.zoom != "year" else None
     return {
@@ -259,3 +263,9 @@ def timeline_links(tl: Timeline, as_of_text: str) -> dict[str, Any]:
         "earlier": url(w.zoom, tl.group, w.earlier) if w.earlier else None,
         "later": url(w.zoom, tl.group, w.later) if w.later else None,
     }
+
+
+def board_views(plan_id: str, as_of_text: str) -> list[tuple[str, str]]:
+    """The board's ways into its timeline: each zoom by section, and the plan period by unit."""
+    views = [(label, timeline_url(plan_id, z, "section", None, as_of_text)) for z, label in ZOOMS.items()]
+    return [*views, (GROUPS["unit"], timeline_url(plan_id, "year", "unit", None, as_of_text))]

@@ -125,7 +125,7 @@ def test_links_keep_the_other_choices(sessions: sessionmaker[Session], defs_root
 
 
 def test_timeline_page_and_board(web: Web) -> None:
-    """The page draws marks, bars, today's line and the switches; bad parameters get a clear 400."""
+    """The page draws marks, bars, today's line and the switches; the board links to it; bad parameters get a 400."""
     web.login()
     answer = web.client.get("/board/demo-2026/timeline?zoom=month&group=unit")
     assert answer.status_code == 200
@@ -133,9 +133,14 @@ def test_timeline_page_and_board(web: Web) -> None:
     assert "Tháng 3/2026" in text and 'aria-current="page">Theo tháng' in text
     assert re.search(r'<line class="mark st-overdue"', text) and 'class="today"' in text
     assert "Đường nét đứt: hôm nay 24/03/2026" in text
-    board = unescape(web.client.get("/board/demo-2026").text)
-    assert '<rect class="bar st-overdue"' in board and "Việc thường xuyên: 1 việc" in board
+    year = unescape(web.client.get("/board/demo-2026/timeline").text)
+    assert '<rect class="bar st-overdue"' in year and "Việc thường xuyên: 1 việc" in year
+    board = web.client.get("/board/demo-2026?as_of=2026-03-20").text
+    assert 'href="/board/demo-2026/timeline?zoom=month&amp;group=section&amp;as_of=2026-03-20"' in board
     bad = web.client.get("/board/demo-2026/timeline?at=24-03")
-    assert bad.status_code == 400 and "gày '24-03' ở tham số at không hợp lệ; viết theo dạng 2026-03-24" in unescape(bad.text)
+    assert (
+        bad.status_code == 400
+        and "gày '24-03' ở tham số at không hợp lệ; viết theo dạng 2026-03-24" in unescape(bad.text)
+    )
     assert web.client.get("/board/demo-2026/timeline?zoom=tuan").status_code == 400
     assert "<script" not in text
