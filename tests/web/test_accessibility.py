@@ -178,6 +178,9 @@ def test_phone_screenshots(site: Site, browser: Browser, name: str, path: str) -
         track = page.locator(".tl-row svg.tl-track").first.bounding_box()
         assert label and track and track["y"] >= label["y"] + label["height"] - 1
         assert track["width"] >= PHONE["width"] - 40
+        colours = {css: page.locator(f"svg.tl-track .{css}").first.evaluate(f"e => getComputedStyle(e).{prop}")
+                   for css, prop in (("mark.st-overdue", "stroke"), ("bar.st-overdue", "fill"))}  # fmt: skip
+        assert colours == {"mark.st-overdue": "rgb(176, 0, 32)", "bar.st-overdue": "rgb(176, 0, 32)"}  # red
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}-phone-390x844.png"), full_page=True)
     context.close()
