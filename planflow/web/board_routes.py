@@ -137,7 +137,7 @@ def _evidence(session: Session, status: PlanStatus) -> dict[str, str]:
     """Occurrence key → stored name of its latest evidence file, for the status's items."""
     plan_id, keys = status.plan.id, {i.key for i in status.items}
     prefix = f"evidence/{plan_id}/"
-    events = repo.progress_events(plan_id, session=session, until=status.as_of.instant)
+    events = repo.progress_events(plan_id, session=session, until=status.as_of.instant, evidence_only=True)
     return {e.occurrence_key: e.evidence[len(prefix):] for e in events
             if e.evidence and e.evidence.startswith(prefix) and e.occurrence_key in keys}  # fmt: skip
 
