@@ -78,12 +78,16 @@ class Monitor:
     @property
     def green_share(self) -> str:
         """ "2/3 (66,7%)": green children over all children."""
-        plans = self.plans
-        green = sum(1 for r in plans if r.colour is Colour.GREEN)
-        if not plans:
-            return "0/0"
-        percent = f"{100 * green / len(plans):.1f}".rstrip("0").rstrip(".").replace(".", ",")
-        return f"{green}/{len(plans)} ({percent}%)"
+        return green_share([r.colour for r in self.plans])
+
+
+def green_share(colours: Sequence[Colour]) -> str:
+    """ "2/3 (66,7%)": the green ones over all, "0/0" when there is none."""
+    if not colours:
+        return "0/0"
+    green = sum(1 for c in colours if c is Colour.GREEN)
+    percent = f"{100 * green / len(colours):.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    return f"{green}/{len(colours)} ({percent}%)"
 
 
 def classify(items: Sequence[OccurrenceStatus], day: dt.date) -> tuple[int, int, int, int, int, Colour]:

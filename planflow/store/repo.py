@@ -217,12 +217,15 @@ def counted_events() -> ColumnElement[bool]:
 
 
 def progress_events(
-    plan_id: str, *, session: Session, until: dt.datetime | None = None
+    plan_id: str, *, session: Session, until: dt.datetime | None = None, evidence_only: bool = False
 ) -> list[ProgressEventRow]:
-    """A plan's counted events in the order they happened, up to ``until`` (the as-of time)."""
+    """A plan's counted events in the order they happened, up to ``until`` (the as-of time);
+    ``evidence_only``: those with an evidence file (the board's links, without loading the rest)."""
     query = select(ProgressEventRow).where(ProgressEventRow.plan_id == plan_id, counted_events())
     if until is not None:
         query = query.where(ProgressEventRow.effective_at <= until)
+    if evidence_only:
+        query = query.where(ProgressEventRow.evidence.is_not(None))
     return list(session.scalars(query.order_by(ProgressEventRow.effective_at, ProgressEventRow.id)))
 
 

@@ -23,7 +23,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from planflow.errors import AccessError, LinkError, NotFoundError, PlanflowError, ProgressError
 from planflow.loader import Definitions
-from planflow.web import board_routes, export_routes, item_routes, links, monitor, work_routes
+from planflow.web import board_routes, export_routes, item_routes, links, monitor, view_routes, work_routes
 from planflow.web.config import WebConfig
 from planflow.web.context import WebState
 from planflow.web.pages import error_page, link_error_page, sentence, server_error_page, too_large_page
@@ -133,6 +133,7 @@ def create_app(
     app.include_router(work_routes.router)
     app.include_router(item_routes.router)  # history, corrections, comments of one item
     app.include_router(export_routes.router)  # the work list as xlsx and csv
+    app.include_router(view_routes.router)  # timeline, province table
     app.mount("/static", StaticFiles(packages=[("planflow.web", "static")]), name="static")
 
     @app.get("/")

@@ -3,8 +3,7 @@ app renders these views, the tests read them directly.
 
 A task row stands for all its occurrences: its headline is the most pressing open one
 (overdue first), or, when all are done, whether any was late. Each occurrence is listed
-under it. The timeline is geometry only (numbers in a 1000-wide SVG view box); the
-template draws it.
+under it. The timeline is planflow.web.timeline.
 """
 
 from __future__ import annotations
@@ -98,28 +97,6 @@ class Section:
 
 
 @dataclass(frozen=True)
-class Bar:
-    x: float
-    y: float
-    width: float
-    css: str
-    title: str
-
-
-@dataclass(frozen=True)
-class Timeline:
-    width: int
-    height: int
-    label_width: int
-    row_height: int
-    labels: list[tuple[float, str, str]]  # (y, short text, full text)
-    bars: list[Bar]
-    ticks: list[tuple[float, str]]
-    today_x: float | None
-    today_label: str
-
-
-@dataclass(frozen=True)
 class Board:
     plan_id: str
     title: str
@@ -133,7 +110,6 @@ class Board:
     reports: list[TaskRow]
     budget_total: str | None
     budget_tasks: str | None
-    timeline: Timeline
 
 
 def _names(ids: Sequence[str], names: Mapping[str, str]) -> str:
@@ -249,7 +225,6 @@ def build_board(
         for r in plan.reports
         if r.id in by_item
     ]
-    rows = [r for rows in sections.values() for r in rows] + reports
     counts = summarize(status.items)
     task_budget = sum((t.budget for t in plan.tasks if t.budget is not None), Decimal(0))
     return Board(
@@ -265,69 +240,6 @@ def build_board(
         reports=reports,
         budget_total=None if plan.budget_total is None else format_vn_number(plan.budget_total),
         budget_tasks=format_vn_number(task_budget) if task_budget else None,
-        timeline=timeline(rows, by_item, plan.period.start, plan.period.end, status.as_of.day),
-    )
-
-
-# --- timeline -------------------------------------------------------------------------------
-
-WIDTH, LABEL_WIDTH, ROW, TOP, RIGHT = 1000, 300, 22, 34, 12
-
-
-def _short(text: str, limit: int = 44) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def timeline(
-    rows: Sequence[TaskRow],
-    by_item: Mapping[str, Sequence[OccurrenceStatus]],
-    first: dt.date,
-    last: dt.date,
-    today: dt.date,
-) -> Timeline:
-    """Bars from start to due of every occurrence, one line per task, over the plan period."""
-    span = max((last - first).days + 1, 1)
-    chart = WIDTH - LABEL_WIDTH - RIGHT
-
-    def x(day: dt.date) -> float:
-        clamped = min(max(day, first), last + dt.timedelta(days=1))
-        return round(LABEL_WIDTH + chart * (clamped - first).days / span, 1)
-
-    labels, bars = [], []
-    for n, row in enumerate(rows):
-        y = TOP + n * ROW
-        full = f"{row.label} {row.title}".strip()
-        labels.append((y + ROW * 0.7, _short(full), full))
-        for item in by_item[row.item_id]:
-            f = item.facts
-            if f.timing == "event":
-                continue
-            begin = f.start or f.due or first
-            end = f.due or last
-            left, right = x(begin), x(end + dt.timedelta(days=1))
-            period = f" (kỳ {f.period})" if f.period else ""
-            title = f"{f.title}{period}: {status_text(item.status, item.days_overdue)}"
-            # a 1-unit gap keeps back-to-back periods (monthly items) apart
-            bars.append(Bar(left, y + 4, max(right - left - 1, 3.0), css_class(item.status), title))
-    ticks = []
-    month = dt.date(first.year, first.month, 1)
-    step = 1 if span <= 400 else 3
-    while month <= last:
-        if month >= first:
-            ticks.append((x(month), f"T{month.month}/{month.year % 100:02d}"))
-        total = month.month - 1 + step
-        month = dt.date(month.year + total // 12, total % 12 + 1, 1)
-    inside = first <= today <= last
-    return Timeline(
-        width=WIDTH,
-        height=TOP + max(len(rows), 1) * ROW + 8,
-        label_width=LABEL_WIDTH,
-        row_height=ROW,
-        labels=labels,
-        bars=bars,
-        ticks=ticks,
-        today_x=x(today) + chart / span / 2 if inside else None,
-        today_label=f"Hôm nay {today:%d/%m/%Y}",
     )
 
 

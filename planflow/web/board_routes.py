@@ -28,6 +28,7 @@ from planflow.web.links import base_url, feed_token
 from planflow.web.pages import error_page, page
 from planflow.web.security import SESSION_COOKIE
 from planflow.web.signin import SESSION_LIFETIME, end_session, start_session
+from planflow.web.timeline import board_views
 
 router = APIRouter()
 
@@ -110,7 +111,8 @@ async def logout(request: Request) -> Response:
     return response
 
 
-def _as_of(web: WebState, text: str | None) -> dt.date | dt.datetime:
+def board_moment(web: WebState, text: str | None) -> dt.date | dt.datetime:
+    """The moment a board page shows: its ``as_of`` query, else now."""
     return parse_as_of(text) if text else web.clock()
 
 
@@ -135,7 +137,7 @@ def _evidence(session: Session, status: PlanStatus) -> dict[str, str]:
     """Occurrence key → stored name of its latest evidence file, for the status's items."""
     plan_id, keys = status.plan.id, {i.key for i in status.items}
     prefix = f"evidence/{plan_id}/"
-    events = repo.progress_events(plan_id, session=session, until=status.as_of.instant)
+    events = repo.progress_events(plan_id, session=session, until=status.as_of.instant, evidence_only=True)
     return {e.occurrence_key: e.evidence[len(prefix):] for e in events
             if e.evidence and e.evidence.startswith(prefix) and e.occurrence_key in keys}  # fmt: skip
 
@@ -147,7 +149,7 @@ def overview(request: Request, as_of: str | None = None) -> Response:
     viewer = current_viewer(request, web)
     if isinstance(viewer, Response):
         return viewer
-    moment = _as_of(web, as_of)
+    moment = board_moment(web, as_of)
     with web.factory() as session:
         ids = [p for p in repo.plan_ids(session=session) if p in web.defs.plans]
         ids = [p for p in ids if viewer.sees_plan(web.defs.plan(p), web.defs)]
@@ -166,15 +168,17 @@ def plan_board(plan_id: str, request: Request, as_of: str | None = None) -> Resp
     if isinstance(viewer, Response):
         return viewer
     plan = reachable_plan(viewer, web, plan_id)
-    moment = _as_of(web, as_of)
+    moment = board_moment(web, as_of)
     with web.factory() as session:
         status = visible_status(viewer, plan_status(plan_id, moment, session=session))
         evidence = _evidence(session, status)
-    board = build_board(status, plan, web.unit_names(plan), evidence)
+    names = web.unit_names(plan)
+    board = build_board(status, plan, names, evidence)
     calendar = f"{base_url(request, web)}/ics/{feed_token(web, plan, None)}.ics"
     context = {
         **common(request, web, viewer),
         "board": board,
+        "timeline_views": board_views(plan.id, as_of or ""),
         "as_of_text": as_of or "",
         "calendar": calendar,
     }

@@ -485,7 +485,7 @@ def test_login_redirects_only_inside_the_site(web: Web) -> None:
 
 
 def test_board_and_overview(web: Web) -> None:
-    """The board shows sections, colours, overdue days, owners, targets, the SVG timeline with today's line."""
+    """The board shows sections, colours, overdue days, owners, targets, the timeline with today's line."""
     web.login()
     _post(web, web.link("hcc"), "demo-2026/so-hoa", {"status": "in_progress", "t:ty-le": "85,5"},
           {"evidence": ("anh.png", b"\x89PNG\r\n\x1a\n....", "image/png")})  # fmt: skip
@@ -495,16 +495,18 @@ def test_board_and_overview(web: Web) -> None:
     assert re.search(r'<tr class="row st-overdue" id="muc-tet">', text)
     assert "Quá hạn 29 ngày" in text and "Trung tâm Phục vụ hành chính công" in text
     assert "Tỷ lệ hồ sơ số hóa: 85,5 / ≥ 80 %" in text and "(đạt)" in text
-    assert '<svg xmlns="http://www.w3.org/2000/svg"' in text and 'class="today"' in text
-    assert "Hôm nay 24/03/2026" in text
-    assert re.search(r'<rect class="bar st-overdue"', text)
+    timeline = unescape(web.client.get("/board/demo-2026/timeline").text)
+    assert '<svg class="tl-track"' in timeline and 'class="today"' in timeline
+    assert "hôm nay 24/03/2026" in timeline
+    assert re.search(r'<rect class="bar st-overdue"', timeline)
     evidence = re.search(r'href="(/board/demo-2026/evidence/[0-9a-f]{32}\.png)"', text)
     assert evidence, "evidence link missing"
     download = web.client.get(evidence.group(1))
     assert download.headers["content-disposition"] == 'attachment; filename="anh.png"'
     assert web.client.get("/board/demo-2026/evidence/..%2F..%2Fplanflow.db").status_code == 404
     earlier = web.client.get("/board/demo-2026?as_of=2026-02-01")
-    assert "Hôm nay 01/02/2026" in unescape(earlier.text) and 'id="muc-tet">' in unescape(earlier.text)
+    assert "hôm nay 01/02/2026" in unescape(web.client.get("/board/demo-2026/timeline?as_of=2026-02-01").text)
+    assert "ngày 01/02/2026" in unescape(earlier.text) and 'id="muc-tet">' in unescape(earlier.text)
     assert '<tr class="row st-overdue" id="muc-tet">' not in unescape(earlier.text)
     bad = web.client.get("/board/demo-2026?as_of=hom-qua")
     assert bad.status_code == 400 and "--as-of 'hom-qua' không hợp lệ" in unescape(bad.text)

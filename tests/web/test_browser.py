@@ -141,8 +141,9 @@ def test_from_reminder_email_to_the_board(site: Site, browser: Browser, tmp_path
     row = page.locator("#muc-ke-hoach")
     expect(row.locator(".badge")).to_have_text("Sắp đến hạn")
     upcoming = _badge_colour(page, "muc-ke-hoach")
-    assert page.locator("svg.gantt line.today").count() == 1
-    expect(page.locator("svg.gantt .today-label")).to_have_text("Hôm nay 24/03/2026")
+    page.get_by_role("link", name="Cả kỳ kế hoạch").click()
+    assert page.locator("svg.tl-track line.today").count() >= 1
+    expect(page.locator(".tl-legend")).to_contain_text("Đường nét đứt: hôm nay 24/03/2026")
 
     link = _link(site.mails["vhxh@demo.example"], "demo-2026/ke-hoach")
     page.goto(link)
@@ -163,7 +164,9 @@ def test_from_reminder_email_to_the_board(site: Site, browser: Browser, tmp_path
     expect(page.locator("#muc-ke-hoach .badge").first).to_have_text("Hoàn thành đúng hạn")
     done = _badge_colour(page, "muc-ke-hoach")
     assert (upcoming, done) == ("rgb(246, 195, 67)", "rgb(27, 94, 32)")
-    assert page.locator("svg.gantt rect.bar.st-done-on-time").count() >= 1
+    page.goto(f"{site.url}/board/demo-2026/timeline")
+    assert page.locator("svg.tl-track rect.bar.st-done-on-time").count() >= 1
+    page.goto(f"{site.url}/board/demo-2026")
     with page.expect_download() as download:
         page.locator("#muc-ke-hoach summary").click()
         page.get_by_role("link", name="Tải minh chứng").click()
@@ -219,7 +222,7 @@ def test_phone_screen(site: Site, browser: Browser) -> None:
     page.get_by_role("button", name="Gửi phần báo cáo").click()
     expect(page.get_by_role("status")).to_contain_text("Đã ghi: Báo cáo gửi Phòng Văn hóa - Xã hội")
     _login(page, site, "/board/demo-2026")
-    expect(page.locator("svg.gantt")).to_be_visible()
+    expect(page.get_by_role("link", name="Cả kỳ kế hoạch")).to_be_visible()
     assert page.evaluate(wide) <= 0
     header_hidden = page.locator("table.board thead").first.evaluate(
         "e => e.getBoundingClientRect().right < 0"
