@@ -277,3 +277,13 @@ def test_csv_cells_never_run_as_formulas() -> None:
                     text="Quá hạn", css="overdue", percent=None, rank=(), haystack="")  # fmt: skip
     rows = list(csv.reader(io.StringIO(work_csv([item]).decode("utf-8-sig"))))
     assert rows[1][:5] == ["1", '\'=HYPERLINK("http://x")', "'-1", "'+a", "'@b"]
+
+
+def test_the_board_links_each_item_to_its_history(site: Board) -> None:
+    """From the board itself, not only from the work list: the one-off item's title opens its history."""
+    as_user(site, "vanphong")
+    code, board = site.get("/board/demo-2026")
+    assert code == 200
+    assert f'href="{HISTORY}"' in board
+    code, page = site.get(HISTORY)
+    assert code == 200 and "Rà soát trước Tết" in page
