@@ -211,7 +211,7 @@ def drop_descriptions(tasks: list[TaskDraft], tables: list[list[TaskDraft]]) -> 
     rows = [row for rows in tables for row in rows]
     if len([r for r in rows if r.lead]) < 3:
         return tasks
-    return [t for t in tasks if t.source != "body" or t.lead or t.support or t.time is not None]
+    return [t for t in tasks if t.source != "body" or t.lead or t.time is not None]
 
 
 def _pairs(rows: list[TaskDraft], tasks: list[TaskDraft]) -> dict[int, int]:

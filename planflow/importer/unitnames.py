@@ -45,7 +45,8 @@ _UNIT_HEADS = re.compile(
     r"đơn vị|ngành|sở, ban|nhiệm vụ áp dụng|cán bộ|công chức|đảng viên|tập thể|nhân dân|người dân|"
     r"ban biên tập|ban chỉ đạo|tổ công tác|kho bạc|chi cục thuế|thuế|điện lực|cổng|liên hiệp|viện|học viện|"
     r"đại học|thanh tra|kiểm toán|thủ tướng|chính phủ|đặc khu|cấp xã|cấp tỉnh|bảo hiểm|tòa án|mobifone|"
-    r"tỉnh ủy|huyện ủy|thành ủy|bộ chỉ huy|bộ đội|đồn biên phòng|quỹ|nhà văn hóa|thư viện|bảo tàng"
+    r"tỉnh ủy|huyện ủy|thành ủy|bộ chỉ huy|bộ đội|đồn biên phòng|quỹ|nhà văn hóa|thư viện|bảo tàng|"
+    r"liên minh|thành đoàn|tỉnh đoàn|huyện đoàn"
     r")\b",
 )
 # Phrases naming many bodies or many people at once: collectives, never new units.
@@ -396,7 +397,8 @@ def guess_kind(name: str) -> UnitKind:
         (r"^bộ\b", UnitKind.MINISTRY),
         (r"^công an", UnitKind.POLICE),
         (r"^(?:ban chỉ huy quân sự|quân sự|bchqs)", UnitKind.MILITARY),
-        (r"^(?:đoàn thanh niên|đoàn xã|hội |hội$|chi đoàn|liên đoàn)", UnitKind.MASS_ORGANISATION),
+        (r"^(?:đoàn thanh niên|đoàn xã|hội |hội$|chi đoàn|liên đoàn|liên minh|(?:thành|tỉnh|huyện) đoàn)",
+         UnitKind.MASS_ORGANISATION),
         (r"^trường", UnitKind.SCHOOL),
         (r"^(?:trạm y tế|bệnh viện|trung tâm y tế)", UnitKind.HEALTH),
         (r"^(?:ấp|thôn|khu phố|tổ dân phố|bản)\b", UnitKind.HAMLET),
