@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from planflow.importer.document import DOUBTFUL
 from planflow.when import normalize
 
 
@@ -54,8 +55,9 @@ _ANY_LABEL = re.compile("|".join(f"(?:{p})" for _, p in _HEADER_PATTERNS))
 
 
 def role_of(cell: str) -> Role | None:
-    """The role of one header cell, or None when it is no known column label."""
-    text = normalize(cell).strip(" :.")
+    """The role of one header cell, or None when it is no known column label. A word OCR
+    read with doubt ("Đơn[?] vị chủ trì") still names its column."""
+    text = re.sub(r"\s+", " ", normalize(cell.replace(DOUBTFUL, ""))).strip(" :.")
     if not text:
         return None
     for role, pattern in _HEADER_PATTERNS:

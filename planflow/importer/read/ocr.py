@@ -29,7 +29,7 @@ from planflow.importer.read.common import (
     read_bytes,
     table_blocks,
 )
-from planflow.importer.read.grid import Grid, find_grids, has_ink
+from planflow.importer.read.grid import Grid, deskew, find_grids, has_ink, without_rules
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 _DPI = 300
@@ -37,6 +37,8 @@ _DPI = 300
 _SURE = 50
 _WORKERS = max(1, min(2, os.cpu_count() or 1))
 _INSTALL = "apt-get install tesseract-ocr tesseract-ocr-vie"
+# Letters of other alphabets Tesseract gives for Vietnamese ones ("Ð" eth for "Đ"), and
+# the doubled capital it sometimes writes ("ÐĐơn").
 # Table borders that OCR reads as characters.
 _BORDER = "|{}[]!l_—-"
 
@@ -135,10 +137,11 @@ def _read_pages(path: Path, kind: str, images: list[Any]) -> SourceDocument:
 def _read_page(image: Any, number: int) -> _Page:
     import pytesseract
 
-    gray = image.convert("L")
+    straight = deskew(image.convert("L"))
+    grids = find_grids(straight)
+    gray = without_rules(straight, grids)
     data = pytesseract.image_to_data(gray, lang="vie", config="--psm 3", output_type=pytesseract.Output.DICT)
     words = list(_words(data))
-    grids = find_grids(gray)
     page = _Page(doubtful=sum(1 for w in words if 0 <= w.conf < _SURE))
     where = f"trang {number} (OCR)"
     loose: list[_Word] = []
@@ -167,7 +170,7 @@ def _read_cell(gray: Any, box: tuple[int, int, int, int]) -> list[_Word]:
 
 def _words(data: dict[str, list[Any]]) -> Iterable[_Word]:
     for i, text in enumerate(data["text"]):
-        text = clean(str(text)).strip().strip("|")
+        text = _vietnamese(clean(str(text))).strip().strip("|")
         if not text:
             continue
         left, top = int(data["left"][i]), int(data["top"][i])
@@ -180,6 +183,10 @@ def _words(data: dict[str, list[Any]]) -> Iterable[_Word]:
             top + int(data["height"][i]),
             (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i])),
         )
+
+
+def _vietnamese(text: str) -> str:
+    return text.replace("Ð", "Đ").replace("ð", "đ").replace("ĐĐ", "Đ")
 
 
 def _lines(words: list[_Word]) -> list[tuple[float, str]]:
