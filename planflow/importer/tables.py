@@ -348,6 +348,11 @@ def _time(task: TaskDraft, entry: _Row, row: _Row, context: BodyContext, budget_
         if (time.when is not None and not _quantity(time)) or looks_like_time(text):
             task.time = time
             return
+        if time.partial:  # "Sau Tết Nguyên đán, trước 30/3/2026": a time, not all of it understood
+            task.time = time
+            why = "chỉ hiểu được một phần: giữ nguyên lời văn, chưa đặt hạn"
+            task.doubt("when", f"ô Thời gian ghi “{text}”, {why}")
+            return
         swapped = read_time(notes, context.year) if notes else None
         if swapped is not None and swapped.when is not None and looks_like_time(notes):
             task.time = swapped

@@ -67,6 +67,13 @@ _PEOPLE = re.compile(
     r"^(?:toàn thể\s+)?(?:đảng viên|cán bộ|công chức|viên chức|người lao động|nhân dân|người dân|đoàn viên|"
     r"hội viên|học sinh|sinh viên|giáo viên)\b"
 )
+# Names that point at no one body to hold to account: "các cơ quan, đơn vị liên quan",
+# "cơ quan có thẩm quyền", a bare "Viện", "Trường", "Doanh nghiệp".
+_VAGUE = re.compile(
+    r"liên quan\b|có thẩm quyền|^(?:các|những)\s+(?:cơ quan|đơn vị|tổ chức|địa phương|ngành|bộ phận)\b|"
+    r"^(?:cơ quan|đơn vị|tổ chức|viện|trường|doanh nghiệp|công ty|trung tâm|phòng|ban|sở|hội|ngành|"
+    r"địa phương)(?:\s*(?:,|và)\s*(?:cơ quan|đơn vị|tổ chức|viện|trường|doanh nghiệp|công ty|địa phương))*$"
+)
 _SEPARATORS = re.compile(r"(\s*;\s*|\s*,\s*|\s*…\s*|\s*\.\.\.\s*|\s+và\s+|\s+cùng\s+)")
 
 
@@ -379,6 +386,12 @@ def _dedupe(refs: list[UnitRef]) -> list[UnitRef]:
             seen.add(key)
             out.append(ref)
     return out
+
+
+def is_vague(ref: UnitRef) -> bool:
+    """A name kept as the plan writes it but naming no body that can be held to account
+    (a list of kinds of bodies, "… liên quan"): a person must name the units."""
+    return ref.unit_id is None and _VAGUE.search(normalize(ref.name)) is not None
 
 
 def guess_kind(name: str) -> UnitKind:

@@ -87,7 +87,7 @@ def without_rules(gray: Any, grids: list[Grid]) -> Any:
         return gray
     clean = gray.copy()
     draw = ImageDraw.Draw(clean)
-    pad = _THIN // 2 + 3
+    pad = _THIN // 2
     for grid in grids:
         for x in grid.xs:
             draw.rectangle((x - pad, grid.ys[0] - pad, x + pad, grid.ys[-1] + pad), fill=255)

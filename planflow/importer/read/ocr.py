@@ -11,6 +11,7 @@ thread each), which is what a two-core machine does best.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +40,9 @@ _WORKERS = max(1, min(2, os.cpu_count() or 1))
 _INSTALL = "apt-get install tesseract-ocr tesseract-ocr-vie"
 # Letters of other alphabets Tesseract gives for Vietnamese ones ("Ð" eth for "Đ"), and
 # the doubled capital it sometimes writes ("ÐĐơn").
+# What a numbering column holds: "1", "2.1", "II", "a)".
+_ROW_NUMBER = re.compile(r"^(?:[IVXLC]{1,6}|\d{1,3}(?:\.\d{1,3}){0,3}|[a-zđ])[.)]?$")
+_ROMAN_I = str.maketrans("ÍÌỈĨỊ", "IIIII")
 # Table borders that OCR reads as characters.
 _BORDER = "|{}[]!l_—-"
 
@@ -168,6 +172,24 @@ def _read_cell(gray: Any, box: tuple[int, int, int, int]) -> list[_Word]:
     return [w for w in _words(data) if w.text.strip(_BORDER)]
 
 
+def _reread_numbers(grid: Grid, values: dict[int, str], gray: Any) -> None:
+    """A row number read as a mark ("¬" for "1", "Í" for "I") is read again alone, as one
+    line: kept when it then reads as a number ("1", "2.1", "II", "a)"), with its doubt mark."""
+    boxes = grid.boxes()
+    for r in range(grid.height):
+        cell = grid.owner[r][0]
+        text = values.get(cell, "")
+        bare = text.replace(DOUBTFUL, "").strip()
+        if not bare or len(bare) > 4 or _ROW_NUMBER.match(bare) or cell not in boxes:
+            continue
+        if _ROW_NUMBER.match(bare.translate(_ROMAN_I)):  # "Í", "ÌI": a roman number with a tone mark
+            values[cell] = bare.translate(_ROMAN_I)
+            continue
+        again = _read_cell(gray, boxes[cell])
+        if again and _ROW_NUMBER.match("".join(w.text for w in again).translate(_ROMAN_I)):
+            values[cell] = "".join(w.text for w in again).translate(_ROMAN_I) + DOUBTFUL
+
+
 def _words(data: dict[str, list[Any]]) -> Iterable[_Word]:
     for i, text in enumerate(data["text"]):
         text = _vietnamese(clean(str(text))).strip().strip("|")
@@ -186,7 +208,9 @@ def _words(data: dict[str, list[Any]]) -> Iterable[_Word]:
 
 
 def _vietnamese(text: str) -> str:
-    return text.replace("Ð", "Đ").replace("ð", "đ").replace("ĐĐ", "Đ")
+    """Lookalikes Tesseract gives: eth for "Đ", a doubled "ĐĐ", the fraction slash in dates."""
+    text = text.replace("Ð", "Đ").replace("ð", "đ").replace("ĐĐ", "Đ")
+    return re.sub(r"[/⁄∕]+", "/", text)
 
 
 def _lines(words: list[_Word]) -> list[tuple[float, str]]:
@@ -240,6 +264,7 @@ def _grid_rows(grid: Grid, words: list[_Word], gray: Any) -> tuple[tuple[str, ..
         if cell not in texts and has_ink(gray, box):
             texts[cell] = _read_cell(gray, box)
     values = {cell: " ".join(text for _, text in _lines(group)) for cell, group in texts.items()}
+    _reread_numbers(grid, values, gray)
     rows: list[tuple[str, ...]] = []
     for r in range(grid.height):
         row: list[str] = []
