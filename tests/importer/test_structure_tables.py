@@ -255,3 +255,18 @@ def test_vague_units_are_kept_and_marked_for_review(tmp_path: Path) -> None:
     assert [r.name for r in tasks[1].support] == ["các cơ quan, đơn vị liên quan"]
     assert "tên chung" in tasks[1].doubts["support"]
     assert "lead" not in tasks[2].doubts and "support" not in tasks[2].doubts
+
+
+def test_a_group_row_in_capitals_is_a_heading_whatever_its_number(tmp_path: Path) -> None:
+    """A group row whose number was misread ("HÌ" for "III") is still a heading, by its
+    capitals: not a task, and not more text of the task above it."""
+    rows = [
+        ("STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành"),
+        ("I", "TUYÊN TRUYỀN, PHỔ BIẾN", "", ""),
+        ("1", "Phổ biến Luật Hợp tác xã", "Sở Tư pháp", "Quý II/2026"),
+        ("HÌ", "CƠ CHẾ, CHÍNH SÁCH", "", ""),
+        ("2", "Xây dựng chính sách hỗ trợ hợp tác xã", "Sở Tài chính", "Quý IV/2026"),
+    ]
+    tasks = _import(tmp_path, rows)
+    assert [t.title for t in tasks] == ["Phổ biến Luật Hợp tác xã", "Xây dựng chính sách hỗ trợ hợp tác xã"]
+    assert tasks[1].section is not None and "CƠ CHẾ, CHÍNH SÁCH" in tasks[1].section
