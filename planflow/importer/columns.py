@@ -30,8 +30,9 @@ class Role(StrEnum):
     OTHER = "other"
 
 
-# "Cơ quan/Đơn vị", "Cơ quan, đơn vị", "Đơn vị/Địa phương" … before "chủ trì", "phối hợp".
-_BODIES = r"(?:cơ quan|đơn vị|bộ phận|địa phương|sở, ngành)(?:\s*[/,]\s*(?:cơ quan|đơn vị|địa phương))*\s*"
+# "Cơ quan/Đơn vị", "Cơ quan, đơn vị", "Đơn vị/Địa phương" … before "chủ trì", "phối hợp"
+# (OCR may lose the slash: "Cơ quanĐơn vị chủ trì").
+_BODIES = r"(?:cơ quan|đơn vị|bộ phận|địa phương|sở, ngành)(?:\s*[/,]?\s*(?:cơ quan|đơn vị|địa phương))*\s*"
 # Checked in order: the first pattern that matches the start of a header cell wins.
 _HEADER_PATTERNS: tuple[tuple[Role, str], ...] = (
     (Role.INDEX, r"(?:s[ốo]\s*)?s?tt\b\.?"),

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from planflow.importer import extract, read_document, write_draft
+from planflow.importer.columns import Role, role_of
 from planflow.importer.draft import TaskDraft
 from tests.importer.shapes import plan_docx, to_pdf
 
@@ -270,3 +271,12 @@ def test_a_group_row_in_capitals_is_a_heading_whatever_its_number(tmp_path: Path
     tasks = _import(tmp_path, rows)
     assert [t.title for t in tasks] == ["Phổ biến Luật Hợp tác xã", "Xây dựng chính sách hỗ trợ hợp tác xã"]
     assert tasks[1].section is not None and "CƠ CHẾ, CHÍNH SÁCH" in tasks[1].section
+
+
+def test_header_cells_as_ocr_reads_them() -> None:
+    """A header cell OCR read with a doubt mark or without its slash still names its column."""
+    assert [role_of(c) for c in ("Cơ quanĐơn[?] vị chủ trì", "Cơ quanphối hợp", "Thời gian[?] hoàn thành")] == [
+        Role.LEAD,
+        Role.SUPPORT,
+        Role.TIME,
+    ]
