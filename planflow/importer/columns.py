@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from planflow.importer.document import DOUBTFUL
 from planflow.when import normalize
 
 
@@ -29,8 +30,9 @@ class Role(StrEnum):
     OTHER = "other"
 
 
-# "Cơ quan/Đơn vị", "Cơ quan, đơn vị", "Đơn vị/Địa phương" … before "chủ trì", "phối hợp".
-_BODIES = r"(?:cơ quan|đơn vị|bộ phận|địa phương|sở, ngành)(?:\s*[/,]\s*(?:cơ quan|đơn vị|địa phương))*\s*"
+# "Cơ quan/Đơn vị", "Cơ quan, đơn vị", "Đơn vị/Địa phương" … before "chủ trì", "phối hợp"
+# (OCR may lose the slash: "Cơ quanĐơn vị chủ trì").
+_BODIES = r"(?:cơ quan|đơn vị|bộ phận|địa phương|sở, ngành)(?:\s*[/,]?\s*(?:cơ quan|đơn vị|địa phương))*\s*"
 # Checked in order: the first pattern that matches the start of a header cell wins.
 _HEADER_PATTERNS: tuple[tuple[Role, str], ...] = (
     (Role.INDEX, r"(?:s[ốo]\s*)?s?tt\b\.?"),
@@ -54,8 +56,9 @@ _ANY_LABEL = re.compile("|".join(f"(?:{p})" for _, p in _HEADER_PATTERNS))
 
 
 def role_of(cell: str) -> Role | None:
-    """The role of one header cell, or None when it is no known column label."""
-    text = normalize(cell).strip(" :.")
+    """The role of one header cell, or None when it is no known column label. A word OCR
+    read with doubt ("Đơn[?] vị chủ trì") still names its column."""
+    text = re.sub(r"\s+", " ", normalize(cell.replace(DOUBTFUL, ""))).strip(" :.")
     if not text:
         return None
     for role, pattern in _HEADER_PATTERNS:

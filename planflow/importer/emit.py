@@ -48,7 +48,9 @@ class Units:
     directory: UnitDirectory
     new: list[Unit] = field(default_factory=list)
     created: bool = False  # the whole directory is new
+    place: str | None = None  # the plan's own place: "… tỉnh Đồng Tháp" is the same body without it
     _by_key: dict[str, str] = field(default_factory=dict)
+    _by_base: dict[str, str] = field(default_factory=dict)  # keys without the plan's place
 
     @property
     def complete(self) -> UnitDirectory:
@@ -63,6 +65,12 @@ class Units:
         key = expand(ref.name)
         if key in self._by_key:
             return self._by_key[key]
+        base = self._without_place(key)
+        same = self._by_base.get(base) or self._by_key.get(base)
+        if same is not None:  # "Ban Quản lý khu Kinh tế" and "… tỉnh Đồng Tháp": one body, two spellings
+            self._alias(same, ref.name)
+            self._by_key[key] = same
+            return same
         taken = {u.id for u in [*self.directory.units, *self.new]}
         base = slug(ref.name)
         unit_id = base
@@ -74,18 +82,34 @@ class Units:
         kind = UnitKind.GROUP if ref.kind is NameKind.COLLECTIVE else guess_kind(ref.name)
         self.new.append(Unit(id=unit_id, name=name, kind=kind))
         self._by_key[key] = unit_id
+        self._by_base.setdefault(base, unit_id)
         return unit_id
+
+    def _without_place(self, key: str) -> str:
+        """A name's key without the plan's own province or city after it ("… tỉnh Đồng
+        Tháp", "… tỉnh"); a commune's name stays, so two communes' offices stay two units."""
+        levels = "|".join(re.escape(expand(w)) for w in ("tỉnh", "thành phố"))
+        place = rf"(?:\s+(?:{levels}))?\s+{re.escape(expand(self.place))}$" if self.place else None
+        for tail in (place, rf"\s+(?:{levels})$"):
+            if tail and re.search(tail, key):
+                return re.sub(tail, "", key)
+        return key
+
+    def _alias(self, unit_id: str, name: str) -> None:
+        for index, unit in enumerate(self.new):
+            if unit.id == unit_id and name != unit.name and name not in unit.aliases:
+                self.new[index] = unit.model_copy(update={"aliases": [*unit.aliases, name]})
 
 
 def plan_units(draft: PlanDraft, directory: UnitDirectory | None) -> Units:
     if directory is not None:
-        return Units(directory)
+        return Units(directory, place=draft.place)
     place = draft.place or "ke-hoach"
     level = re.match(r"Ủy ban nhân dân\s+(xã|phường|thị trấn|huyện|tỉnh|thành phố)\b", draft.issuer or "")
     name = f"{(level.group(1) if level else 'xã').capitalize()} {place}"
     issuer = Unit(id="ubnd", name=draft.issuer or f"Ủy ban nhân dân {place}", kind=UnitKind.PEOPLES_COMMITTEE,
                   aliases=_issuer_aliases(draft))  # fmt: skip
-    units = Units(UnitDirectory(id=slug(place), name=name, units=[issuer]), created=True)
+    units = Units(UnitDirectory(id=slug(place), name=name, units=[issuer]), created=True, place=draft.place)
     for spelling in (issuer.name, *issuer.aliases):
         units._by_key[expand(spelling)] = issuer.id
     return units

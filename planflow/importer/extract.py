@@ -30,7 +30,7 @@ from planflow.importer.layout import clean_layout
 from planflow.importer.outline import Node, build_outline, paragraphs
 from planflow.importer.tables import join_continued, read_table
 from planflow.importer.tasks import BodyContext, body_tasks, duty_tasks, tasks_in_appendix, words
-from planflow.importer.unitnames import Matcher
+from planflow.importer.unitnames import Matcher, is_vague
 from planflow.schema import UnitDirectory
 from planflow.when import normalize
 
@@ -211,7 +211,7 @@ def drop_descriptions(tasks: list[TaskDraft], tables: list[list[TaskDraft]]) -> 
     rows = [row for rows in tables for row in rows]
     if len([r for r in rows if r.lead]) < 3:
         return tasks
-    return [t for t in tasks if t.source != "body" or t.lead or t.support or t.time is not None]
+    return [t for t in tasks if t.source != "body" or t.lead or t.time is not None]
 
 
 def _pairs(rows: list[TaskDraft], tasks: list[TaskDraft]) -> dict[int, int]:
@@ -268,6 +268,12 @@ def _review(draft: PlanDraft) -> None:
         where = task.label or task.title[:40]
         if not task.lead:
             task.doubt("lead", "văn bản không ghi đơn vị chủ trì")
+        for name in ("lead", "support"):
+            vague = [r.name for r in getattr(task, name) if is_vague(r)]
+            if vague:
+                listed = ", ".join(f"“{v}”" for v in vague)
+                why = "tên chung, không chỉ rõ đơn vị chịu trách nhiệm; ghi rõ tên đơn vị"
+                task.doubt(name, f"{listed}: {why}")
         if task.time is None:
             task.doubt("when", "văn bản không ghi thời gian")
         elif task.time.when is None:

@@ -20,11 +20,27 @@ _PROSE_SUPPORT = re.compile(
     r"chủ trì,?\s*phối hợp(?: với)?\s+(?P<who>[^.;]+?)(?=\s+(?:thực hiện|triển khai|tổ chức|hoàn thành|trong|"
     r"trước|từ)\b|[.;]|$)|(?:^|[.;]\s+)(?P<before>[^.;:]{2,150}?)\s+phối hợp\s*(?=[.;]|$)"
 )
+# "Chủ trì, phối hợp với các sở, ngành liên quan tham mưu …", "Phối hợp Sở Y tế thẩm định …":
+# a duty that opens with the units it works with, its lead given by a heading or a column.
+# Further in the sentence only after a comma and with "với": "…, phối hợp với Sở Tài chính trình …".
+_OPENING_SUPPORT = re.compile(
+    r"^(?:chủ trì\s*,?\s*)?phối hợp(?: chặt chẽ)?(?: với)?\s+(?P<who>[^.;:]+)|"
+    r",\s*(?:chủ trì\s*,?\s*)?phối hợp(?: chặt chẽ)? với\s+(?P<later>[^.;:]+)",
+    re.IGNORECASE,
+)
+# The lowercase action after such a list ends it; "các tổ chức" is a collective, not an action.
+_ACTION = re.compile(
+    r"\s(?:tham mưu|xây dựng|triển khai|(?<!các )(?<!những )tổ chức|thực hiện|tiến hành|chỉ đạo|thẩm định|"
+    r"trình|rà soát|hướng dẫn|kiểm tra|đôn đốc|theo dõi|tuyên truyền|nghiên cứu|đề xuất|lập|tổng hợp|"
+    r"cung cấp|báo cáo|đánh giá|vận động|đẩy mạnh|tăng cường|hoàn thiện|ban hành|quản lý|trong việc|"
+    r"trong|để|nhằm|về|tại|theo|đối với|khi|tham gia)\b"
+)
 _BODY_START = re.compile(
     r"^(?:các\s+)?(?:ủy ban|uỷ ban|ubnd|sở|phòng|ban |văn phòng|công an|bộ |trung tâm|đài|báo|kho bạc|"
     r"cơ quan|đơn vị|địa phương|viện|học viện|tổng cục|vụ |tổ chức, cá nhân|cấp ủy|"
     r"chi cục|cục|bảo hiểm|ngân hàng|trường|bệnh viện|liên đoàn|liên hiệp|mặt trận|bưu điện|viễn thông|"
-    r"thanh tra|hiệp hội|hội (?:nông dân|liên hiệp|cựu chiến binh|phụ nữ)|đoàn thanh niên)"
+    r"thanh tra|hiệp hội|hội (?:nông dân|liên hiệp|cựu chiến binh|phụ nữ)|đoàn thanh niên|"
+    r"liên minh|thành đoàn|tỉnh đoàn)"
 )
 # How a duty sentence begins, after the unit's name run into it.
 _VERB = re.compile(
@@ -101,6 +117,32 @@ def roles_from_prose(task: TaskDraft, matcher: Matcher) -> None:
         task.support += [
             r for r in rejoin(matcher.refs_glued(who), matcher) if r.kind is not NameKind.NOT_UNIT
         ]
+
+
+def support_from_opening(task: TaskDraft, matcher: Matcher) -> None:
+    """ "Chủ trì, phối hợp với <units> <action> …": the units a duty opens with support it.
+    The list ends at the first action or at a piece that names no body. Only for a duty
+    whose lead is known (a unit heading over it, or named in it): an unassigned item
+    takes its units from the appendix row that repeats it."""
+    match = _OPENING_SUPPORT.search(task.title.strip())
+    if match is None or task.support:
+        return
+    who = match.group("who") or match.group("later")
+    action = _ACTION.search(who)
+    if action is not None:
+        who = who[: action.start()]
+    found: list[UnitRef] = []
+    for ref in rejoin(matcher.refs_glued(who.strip(" ,")), matcher):
+        if ref.kind is NameKind.NOT_UNIT:
+            break
+        found.append(ref)
+    if found:
+        task.support += found
+        task.notes.append(f"Đơn vị phối hợp lấy từ câu “{_shorten(match.group(0).strip(' ,'))}”")
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= 120 else text[:119].rsplit(" ", 1)[0] + "…"
 
 
 def rejoin(refs: list[UnitRef], matcher: Matcher) -> list[UnitRef]:

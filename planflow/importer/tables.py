@@ -208,6 +208,9 @@ def _rows(
             total = million_vnd(cells.get(Role.BUDGET, "")) or total
             continue
         depth = _depth(index, numbered)
+        unread = depth is None or (depth == 2 and not _NUMBER_INDEX.match(index))
+        if unread and _in_capitals(cells.get(Role.TASK, "")) and not _acts(cells):
+            depth = 1  # a group heading whose number OCR misread ("HÌ" for "III")
         if depth is None and rows:
             _continue(rows[-1], cells)
             continue
@@ -242,6 +245,12 @@ def _merged_lead(row: _Row, above: _Row | None) -> None:
     if lead:
         row.cells[Role.LEAD] = lead
         row.merged_lead = True
+
+
+def _in_capitals(text: str) -> bool:
+    """A group heading is written in capitals ("NÂNG CAO NHẬN THỨC"); a task never is."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 6 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
 
 
 def _acts(cells: dict[Role, str]) -> bool:
@@ -347,6 +356,11 @@ def _time(task: TaskDraft, entry: _Row, row: _Row, context: BodyContext, budget_
         time = read_time(text, context.year)
         if (time.when is not None and not _quantity(time)) or looks_like_time(text):
             task.time = time
+            return
+        if time.partial:  # "Sau Tết Nguyên đán, trước 30/3/2026": a time, not all of it understood
+            task.time = time
+            why = "chỉ hiểu được một phần: giữ nguyên lời văn, chưa đặt hạn"
+            task.doubt("when", f"ô Thời gian ghi “{text}”, {why}")
             return
         swapped = read_time(notes, context.year) if notes else None
         if swapped is not None and swapped.when is not None and looks_like_time(notes):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from planflow.importer.draft import TaskDraft
 from planflow.importer.fields import Field, field_of, split_inline_fields
 from planflow.importer.outline import FRAME, Node, heading_key
-from planflow.importer.owners import rejoin, roles_from_prose, unit_heading
+from planflow.importer.owners import rejoin, roles_from_prose, support_from_opening, unit_heading
 from planflow.importer.quantities import million_vnd, money_in, targets_in
 from planflow.importer.timing import ReadTime, read_time
 from planflow.importer.unitnames import Matcher, NameKind, UnitRef
@@ -123,6 +123,7 @@ def _owned(node: Node, items: list[Node], owner: list[UnitRef], context: BodyCon
             tasks.append(task)
     for task in tasks:
         task.owner = node.text.strip(" .:;")
+        support_from_opening(task, context.matcher)
         if not task.lead:
             # "Các sở, ngành; Ủy ban nhân dân các xã, phường" lead as a group when no one body is named
             units = [r for r in owner if r.kind is NameKind.UNIT]
@@ -252,6 +253,8 @@ def _task(node: Node, context: BodyContext, label: str | None = None) -> TaskDra
         task.content = _join(task.content, " ".join(e for e in extra if e))
     if not task.lead:
         roles_from_prose(task, context.matcher)
+    if task.lead:
+        support_from_opening(task, context.matcher)
     _time_from_prose(task, context)
     task.targets += [t for t in targets_in(title) if t.text not in {x.text for x in task.targets}]
     return task

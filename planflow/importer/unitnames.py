@@ -45,7 +45,8 @@ _UNIT_HEADS = re.compile(
     r"đơn vị|ngành|sở, ban|nhiệm vụ áp dụng|cán bộ|công chức|đảng viên|tập thể|nhân dân|người dân|"
     r"ban biên tập|ban chỉ đạo|tổ công tác|kho bạc|chi cục thuế|thuế|điện lực|cổng|liên hiệp|viện|học viện|"
     r"đại học|thanh tra|kiểm toán|thủ tướng|chính phủ|đặc khu|cấp xã|cấp tỉnh|bảo hiểm|tòa án|mobifone|"
-    r"tỉnh ủy|huyện ủy|thành ủy|bộ chỉ huy|bộ đội|đồn biên phòng|quỹ|nhà văn hóa|thư viện|bảo tàng"
+    r"tỉnh ủy|huyện ủy|thành ủy|bộ chỉ huy|bộ đội|đồn biên phòng|quỹ|nhà văn hóa|thư viện|bảo tàng|"
+    r"liên minh|thành đoàn|tỉnh đoàn|huyện đoàn"
     r")\b",
 )
 # Phrases naming many bodies or many people at once: collectives, never new units.
@@ -65,6 +66,13 @@ _GENERIC = re.compile(
 _PEOPLE = re.compile(
     r"^(?:toàn thể\s+)?(?:đảng viên|cán bộ|công chức|viên chức|người lao động|nhân dân|người dân|đoàn viên|"
     r"hội viên|học sinh|sinh viên|giáo viên)\b"
+)
+# Names that point at no one body to hold to account: "các cơ quan, đơn vị liên quan",
+# "cơ quan có thẩm quyền", a bare "Viện", "Trường", "Doanh nghiệp".
+_VAGUE = re.compile(
+    r"liên quan\b|có thẩm quyền|^(?:các|những)\s+(?:cơ quan|đơn vị|tổ chức|địa phương|ngành|bộ phận)\b|"
+    r"^(?:cơ quan|đơn vị|tổ chức|viện|trường|doanh nghiệp|công ty|trung tâm|phòng|ban|sở|hội|ngành|"
+    r"địa phương)(?:\s*(?:,|và)\s*(?:cơ quan|đơn vị|tổ chức|viện|trường|doanh nghiệp|công ty|địa phương))*$"
 )
 _SEPARATORS = re.compile(r"(\s*;\s*|\s*,\s*|\s*…\s*|\s*\.\.\.\s*|\s+và\s+|\s+cùng\s+)")
 
@@ -380,6 +388,12 @@ def _dedupe(refs: list[UnitRef]) -> list[UnitRef]:
     return out
 
 
+def is_vague(ref: UnitRef) -> bool:
+    """A name kept as the plan writes it but naming no body that can be held to account
+    (a list of kinds of bodies, "… liên quan"): a person must name the units."""
+    return ref.unit_id is None and _VAGUE.search(normalize(ref.name)) is not None
+
+
 def guess_kind(name: str) -> UnitKind:
     """The kind of a new unit: its kind in the shipped list, else from its first words."""
     usual = usual_unit(name)
@@ -396,7 +410,8 @@ def guess_kind(name: str) -> UnitKind:
         (r"^bộ\b", UnitKind.MINISTRY),
         (r"^công an", UnitKind.POLICE),
         (r"^(?:ban chỉ huy quân sự|quân sự|bchqs)", UnitKind.MILITARY),
-        (r"^(?:đoàn thanh niên|đoàn xã|hội |hội$|chi đoàn|liên đoàn)", UnitKind.MASS_ORGANISATION),
+        (r"^(?:đoàn thanh niên|đoàn xã|hội |hội$|chi đoàn|liên đoàn|liên minh|(?:thành|tỉnh|huyện) đoàn)",
+         UnitKind.MASS_ORGANISATION),
         (r"^trường", UnitKind.SCHOOL),
         (r"^(?:trạm y tế|bệnh viện|trung tâm y tế)", UnitKind.HEALTH),
         (r"^(?:ấp|thôn|khu phố|tổ dân phố|bản)\b", UnitKind.HAMLET),

@@ -21,17 +21,20 @@ from scripts.import_accuracy import FORMATS, IMPORTER_TESTS, REPO, SETS, Outcome
 # instead of being imported with a false task taken from their "see the appendix" sentence.
 # reports_right (report duties right in who, to whom and when) rose with the duties work: txt 1→6
 # (the seed gold now lists the seeds' report duties), md 11→26, docx and pdf 5→16, scan 2→8.
+# Scans reached 39 matched tasks (lead 27, support 25, deadline 31, precision 0.85) once pages
+# are turned straight and rules painted over before OCR; their floor keeps two tasks' margin
+# for Tesseract builds that read a word differently.
 FLOOR: dict[str, dict[str, float]] = {
     "txt": {"matched_tasks": 135, "precision": 0.99, "lead_right": 134, "support_right": 134,
             "deadline_right": 134, "reports_right": 6, "header_right": 5},
-    "md": {"matched_tasks": 138, "precision": 0.93, "lead_right": 130, "support_right": 93,
-           "deadline_right": 127, "reports_right": 26, "header_right": 52},
-    "docx": {"matched_tasks": 42, "precision": 1.0, "lead_right": 41, "support_right": 37,
+    "md": {"matched_tasks": 138, "precision": 0.93, "lead_right": 131, "support_right": 128,
+           "deadline_right": 132, "reports_right": 26, "header_right": 52},
+    "docx": {"matched_tasks": 42, "precision": 1.0, "lead_right": 42, "support_right": 42,
              "deadline_right": 41, "reports_right": 16, "header_right": 21},
-    "pdf": {"matched_tasks": 42, "precision": 1.0, "lead_right": 41, "support_right": 37,
+    "pdf": {"matched_tasks": 42, "precision": 1.0, "lead_right": 42, "support_right": 42,
             "deadline_right": 41, "reports_right": 16, "header_right": 21},
-    "scan": {"matched_tasks": 11, "precision": 0.57, "lead_right": 8, "support_right": 9,
-             "deadline_right": 9, "reports_right": 8, "header_right": 20},
+    "scan": {"matched_tasks": 37, "precision": 0.8, "lead_right": 25, "support_right": 23,
+             "deadline_right": 29, "reports_right": 6, "header_right": 20},
 }  # fmt: skip
 # Silent wrong deadlines (wrong and not marked for review) stay at 0.
 SILENT_CEILING = {"txt": 0, "md": 0, "docx": 0, "pdf": 0, "scan": 0}

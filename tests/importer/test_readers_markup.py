@@ -283,3 +283,31 @@ def _cp1258(char: str) -> bytes:
         tones = "".join(p for p in parts if p in "\u0300\u0301\u0303\u0309\u0323")
         base = unicodedata.normalize("NFC", "".join(p for p in parts if p not in tones))
         return (base + tones).encode("cp1258")
+
+
+def test_an_empty_cell_after_a_group_row_does_not_shift_the_next_rows(tmp_path: Path) -> None:
+    """In a numbered table, rows with an empty unit cell next to a group row are read with
+    their cells in place: an empty cell is not taken for the seam between rows."""
+    rows = [
+        ["STT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời gian", "Ghi chú"],
+        ["I", "NHÓM NHIỆM VỤ THỨ NHẤT"],
+        ["1", "Tổ chức hội nghị", "Sở Tài chính", "Sở Nội vụ", "Quý II/2026", ""],
+        ["2", "Xây dựng chuyên mục", "", "Báo tỉnh", "Thường xuyên", ""],
+        ["3", "Khảo sát doanh nghiệp", "", "Hiệp hội Doanh nghiệp tỉnh", "Năm 2026", ""],
+        ["II", "NHÓM NHIỆM VỤ THỨ HAI"],
+        ["4", "Lựa chọn nền tảng số", "Sở Công Thương", "Viễn thông tỉnh", "Quý IV/2026", ""],
+    ]
+    lines = ["|"]
+    for row in rows:  # each cell closed by `|`; the seam after a row is one more `|`
+        for cell in row:
+            lines += [cell, "|"] if cell else ["|"]
+        lines.append("|")
+    path = tmp_path / "kh.md"
+    path.write_text("KẾ HOẠCH\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    table = _blocks(path)[1]
+    assert isinstance(table, tuple)
+    assert [r[:4] for r in table if r[0] in ("2", "3", "4")] == [
+        ("2", "Xây dựng chuyên mục", "", "Báo tỉnh"),
+        ("3", "Khảo sát doanh nghiệp", "", "Hiệp hội Doanh nghiệp tỉnh"),
+        ("4", "Lựa chọn nền tảng số", "Sở Công Thương", "Viễn thông tỉnh"),
+    ]

@@ -241,3 +241,28 @@ def test_an_unread_appendix_is_not_replaced_by_the_duties(tmp_path: Path) -> Non
         "văn bản là một Kế hoạch nhưng không tìm thấy nhiệm vụ nào: các nhiệm vụ ở phụ lục, và bảng của phụ "
         "lục không đọc được (các ô bị dàn thành từng dòng); hãy dùng file .docx hoặc .pdf gốc"
     )
+
+
+def test_a_duty_that_opens_with_its_partners(tmp_path: Path) -> None:
+    """ "Chủ trì, phối hợp với <units> <action> …" under a unit heading: the heading leads,
+    the units up to the action support; "…, phối hợp với <unit> trình …" later in the sentence too."""
+    body = [
+        "I. NHIỆM VỤ CỤ THỂ",
+        "1. Sở Y tế",
+        "- Chủ trì, phối hợp với các sở, ngành, địa phương có liên quan tham mưu xây dựng đề án y tế cơ sở.",
+        "- Phối hợp Sở Nội vụ tiến hành họp xét khen thưởng.",
+        "- Rà soát nhu cầu kinh phí, phối hợp với Sở Tài chính trình cấp có thẩm quyền bố trí.",
+        "- Kiểm tra việc thực hiện các dự án đầu tư trang thiết bị.",
+        "2. Liên minh Hợp tác xã tỉnh",
+        "- Phối hợp với Thành đoàn tổ chức diễn đàn thanh niên khởi nghiệp.",
+        "II. TỔ CHỨC THỰC HIỆN",
+        "Sở Y tế là cơ quan thường trực theo dõi, đôn đốc thực hiện Kế hoạch./.",
+    ]
+    tasks = extract(read_document(plan_docx(tmp_path / "kh.docx", body)), None).tasks
+    assert [([r.name for r in t.lead], [r.name for r in t.support]) for t in tasks] == [
+        (["Sở Y tế"], ["các sở, ngành, địa phương có liên quan"]),
+        (["Sở Y tế"], ["Sở Nội vụ"]),
+        (["Sở Y tế"], ["Sở Tài chính"]),
+        (["Sở Y tế"], []),
+        (["Liên minh Hợp tác xã tỉnh"], ["Thành đoàn"]),
+    ]

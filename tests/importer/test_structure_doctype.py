@@ -184,8 +184,15 @@ def test_header_and_signature_in_layout_tables(tmp_path: Path) -> None:
         ("Tài chính - ngân sách nhà nước 03 năm 2027-2029", (dt.date(2027, 1, 1), dt.date(2029, 12, 31))),
         # a term of office is no period of the plan
         ("Thi đua chào mừng bầu cử nhiệm kỳ 2026 - 2031", None),
+        # a roadmap "đến năm 2035" runs from the year it is issued (12/3/2026)
+        ("Lộ trình đổi mới công nghệ đến năm 2035 trên địa bàn tỉnh", (dt.date(2026, 1, 1), dt.date(2035, 12, 31))),
+        # the vision after the stage is no part of the plan's period
+        (
+            "Phát triển kinh tế tập thể giai đoạn 2026 - 2030, tầm nhìn đến năm 2045",
+            (dt.date(2026, 1, 1), dt.date(2030, 12, 31)),
+        ),
     ],
-    ids=["giai-doan", "nam", "03-nam", "nhiem-ky"],
+    ids=["giai-doan", "nam", "03-nam", "nhiem-ky", "den-nam", "tam-nhin"],
 )
 def test_multi_year_period_from_the_title(
     tmp_path: Path, title: str, period: tuple[dt.date, dt.date] | None

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from planflow.importer import extract, read_document, write_draft
+from planflow.importer.columns import Role, role_of
 from planflow.importer.draft import TaskDraft
 from tests.importer.shapes import plan_docx, to_pdf
 
@@ -202,3 +203,80 @@ def test_a_row_shifted_out_of_its_columns_is_no_task(tmp_path: Path) -> None:
     assert any(
         "Báo và Phát thanh, Truyền hình Lâm Đồng | Thường xuyên” lệch cột" in w for w in draft.warnings
     )
+
+
+def test_a_time_cell_understood_in_part_keeps_its_words(tmp_path: Path) -> None:
+    """A time cell read only in part ("Sau Tết Nguyên đán, trước 30/3/2026") stays the task's
+    time in its own words, with no date and a review mark; it is never taken for a target."""
+    rows = [
+        ("STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành"),
+        ("1", "Tổ chức hội chợ hàng nông sản", "Sở Công Thương", "Sau Tết Nguyên đán, trước 30/3/2026"),
+        ("2", "Khảo sát nhu cầu vay vốn của hợp tác xã", "Sở Tài chính", "Dự kiến Quý II/2026 tùy tình hình"),
+    ]
+    tasks = _import(tmp_path, rows)
+    assert [(t.time.text, t.time.when) if t.time else None for t in tasks] == [
+        ("Sau Tết Nguyên đán, trước 30/3/2026", None),
+        ("Dự kiến Quý II/2026 tùy tình hình", None),
+    ]
+    assert all("chỉ hiểu được một phần" in t.doubts["when"] for t in tasks)
+    assert [t.targets for t in tasks] == [[], []]
+
+
+def test_one_body_written_with_and_without_its_province_is_one_unit(tmp_path: Path) -> None:
+    """ "Ban Quản lý khu Kinh tế" and "Ban Quản lý khu Kinh tế tỉnh Hòa Bình" in one plan of
+    that province are one new unit with the longer name as an alias; two communes stay two."""
+    rows = [
+        ("STT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"),
+        ("1", "Rà soát quỹ đất khu công nghiệp", "Ban Quản lý khu Kinh tế", "Ủy ban nhân dân xã Yên Thủy",
+         "Quý II/2026"),
+        ("2", "Xúc tiến đầu tư vào khu kinh tế", "Ban Quản lý khu Kinh tế tỉnh Hòa Bình",
+         "Ủy ban nhân dân xã Lạc Sơn", "Quý III/2026"),
+    ]  # fmt: skip
+    path = plan_docx(tmp_path / "kh.docx", BODY, appendix=APPENDIX, table=rows)
+    draft = extract(read_document(path), None)
+    new = {u.name: u.aliases for u in write_draft(draft, None).units.new}
+    assert new["Ban Quản lý khu Kinh tế"] == ["Ban Quản lý khu Kinh tế tỉnh Hòa Bình"]
+    assert "Ban Quản lý khu Kinh tế tỉnh Hòa Bình" not in new
+    assert {"Ủy ban nhân dân xã Yên Thủy", "Ủy ban nhân dân xã Lạc Sơn"} <= set(new)
+
+
+def test_vague_units_are_kept_and_marked_for_review(tmp_path: Path) -> None:
+    """ "Viện, Trường, Doanh nghiệp" and "các cơ quan, đơn vị liên quan" stay as the plan
+    writes them but are marked: they name no body that can be held to account."""
+    rows = [
+        ("STT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"),
+        ("1", "Nghiên cứu ứng dụng công nghệ chế biến sâu", "Viện, Trường, Doanh nghiệp", "Sở Công Thương",
+         "2026 - 2030"),
+        ("2", "Kiểm tra an toàn thực phẩm", "Sở Y tế", "các cơ quan, đơn vị liên quan", "Quý IV/2026"),
+        ("3", "Tổng kết chương trình", "Sở Công Thương", "Sở Tài chính", "Tháng 12/2026"),
+    ]  # fmt: skip
+    tasks = _import(tmp_path, rows)
+    assert [r.name for r in tasks[0].lead] == ["Viện", "Trường, Doanh nghiệp"]
+    assert "tên chung" in tasks[0].doubts["lead"]
+    assert [r.name for r in tasks[1].support] == ["các cơ quan, đơn vị liên quan"]
+    assert "tên chung" in tasks[1].doubts["support"]
+    assert "lead" not in tasks[2].doubts and "support" not in tasks[2].doubts
+
+
+def test_a_group_row_in_capitals_is_a_heading_whatever_its_number(tmp_path: Path) -> None:
+    """A group row whose number was misread ("HÌ" for "III") is still a heading, by its
+    capitals: not a task, and not more text of the task above it."""
+    rows = [
+        ("STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành"),
+        ("I", "TUYÊN TRUYỀN, PHỔ BIẾN", "", ""),
+        ("1", "Phổ biến Luật Hợp tác xã", "Sở Tư pháp", "Quý II/2026"),
+        ("HÌ", "CƠ CHẾ, CHÍNH SÁCH", "", ""),
+        ("2", "Xây dựng chính sách hỗ trợ hợp tác xã", "Sở Tài chính", "Quý IV/2026"),
+    ]
+    tasks = _import(tmp_path, rows)
+    assert [t.title for t in tasks] == ["Phổ biến Luật Hợp tác xã", "Xây dựng chính sách hỗ trợ hợp tác xã"]
+    assert tasks[1].section is not None and "CƠ CHẾ, CHÍNH SÁCH" in tasks[1].section
+
+
+def test_header_cells_as_ocr_reads_them() -> None:
+    """A header cell OCR read with a doubt mark or without its slash still names its column."""
+    assert [role_of(c) for c in ("Cơ quanĐơn[?] vị chủ trì", "Cơ quanphối hợp", "Thời gian[?] hoàn thành")] == [
+        Role.LEAD,
+        Role.SUPPORT,
+        Role.TIME,
+    ]

@@ -7,7 +7,10 @@ have the table's width (a group row "I | NHÓM GIẢI PHÁP" spans the columns, 
 heading row lacks the cells merged down from the first), so the seams are found by
 dynamic programming: every row ends on an empty stretch, a row of the table's full
 width costs nothing, a shorter row costs one, an empty cell and each column a little;
-the table's width is the one that explains the rows at the least cost.
+the table's width is the one that explains the rows at the least cost. In a table
+numbered in its first column ("STT": 1, 2, I, II, a)), a row that starts with anything
+but a number costs more: an empty cell read as a seam shifts the next row's cells one
+column left, so its first cell is a unit or a date, not a number.
 """
 
 from __future__ import annotations
@@ -19,6 +22,12 @@ _NARROW_ROW = 1.0
 _EMPTY_CELL = 0.1
 _COLUMN = 0.3
 _MAX_WIDTH = 16
+_UNNUMBERED = 0.6
+_NUMBERED_ROWS = 3  # number cells that make a table numbered
+_NUMBER = re.compile(
+    r"^\s*\**\s*(?:[IVXLC]{1,6}|\d{1,3}(?:\.\d{1,3}){0,3}|[a-zđ]|S[ốo]\s*TT|STT|TT)\s*[.)]?\s*\**\s*$",
+    re.IGNORECASE,
+)
 
 
 def is_pipe(line: str) -> bool:
@@ -87,6 +96,7 @@ def _longest_run(parts: list[Segment]) -> int:
 
 def _rows_of_width(parts: list[Segment], width: int) -> tuple[float, list[list[Segment]]] | None:
     n = len(parts)
+    numbered = sum(1 for s in parts if _numbered(s)) >= _NUMBERED_ROWS
     inf = float("inf")
     cost = [inf] * (n + 2)
     choice = [0] * (n + 2)
@@ -102,6 +112,8 @@ def _rows_of_width(parts: list[Segment], width: int) -> tuple[float, list[list[S
                 continue
             empties = sum(1 for s in parts[p:end] if _empty(s))
             c = rest + (0.0 if w == width else _NARROW_ROW) + _EMPTY_CELL * empties
+            if numbered and not _numbered(parts[p]):
+                c += _UNNUMBERED
             if c < cost[p]:
                 cost[p], choice[p] = c, w
     if cost[0] == inf:
@@ -114,6 +126,12 @@ def _rows_of_width(parts: list[Segment], width: int) -> tuple[float, list[list[S
         rows.append(parts[p : p + w])
         p += w + 1
     return cost[0], rows
+
+
+def _numbered(segment: Segment) -> bool:
+    """A cell of a numbering column: "1", "1.2", "II", "a)", or its heading "STT"."""
+    text = " ".join(line.strip() for line in segment if line.strip())
+    return bool(text) and _NUMBER.match(text) is not None
 
 
 def _runs(parts: list[Segment]) -> list[list[Segment]]:

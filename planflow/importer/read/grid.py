@@ -21,6 +21,8 @@ _THIN = 10  # pixels: the thickest a rule is at 300 dpi
 _MERGE = 12  # pixels: rules closer than this are one
 _SPECKS = 40  # dark pixels: fewer than this in a cell is dust, not writing
 _MIN_ROW = 16  # pixels: the least height of a table row (a line of text at 300 dpi)
+_MAX_TILT = 2.0  # degrees: the most a page fed to a scanner is turned
+_SHRINK = 4  # the skew is measured on the page shrunk this many times
 
 
 @dataclass
@@ -75,11 +77,51 @@ class Grid:
         return self.owner[r][c]
 
 
+def without_rules(gray: Any, grids: list[Grid]) -> Any:
+    """The page with the tables' rules painted over: Tesseract reads the rules as letters
+    ("|", "¡", "—") and lets them join cells into one line, so a header "Cơ quan phối
+    hợp" comes out as "hợn"; on a clean page each cell is a block of its own."""
+    from PIL import ImageDraw
+
+    if not grids:
+        return gray
+    clean = gray.copy()
+    draw = ImageDraw.Draw(clean)
+    pad = _THIN // 2
+    for grid in grids:
+        for x in grid.xs:
+            draw.rectangle((x - pad, grid.ys[0] - pad, x + pad, grid.ys[-1] + pad), fill=255)
+        for y in grid.ys:
+            draw.rectangle((grid.xs[0] - pad, y - pad, grid.xs[-1] + pad, y + pad), fill=255)
+    return clean
+
+
 def has_ink(gray: Any, box: tuple[int, int, int, int]) -> bool:
     """Whether a region holds any writing (more than specks: a digit at 300 dpi is some
     hundreds of dark pixels)."""
     ink = gray.crop(box).point(lambda v: 255 if v < _INK else 0)
     return bool(ink.histogram()[255] >= _SPECKS)
+
+
+def deskew(gray: Any) -> Any:
+    """The page turned straight. Its tilt is the angle at which the ink, summed row by row,
+    is most concentrated (text lines and rules fall into few rows): measured every 0.2°,
+    then refined to 0.05°, on the page shrunk four times."""
+    from PIL import Image
+
+    small = gray.resize((gray.width // _SHRINK, gray.height // _SHRINK))
+    small = small.point(lambda v: 255 if v < _INK else 0)
+
+    def sharpness(angle: float) -> int:
+        turned = small.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=0)
+        return sum(v * v for v in turned.resize((1, turned.height), Image.Resampling.BOX).tobytes())
+
+    steps = int(_MAX_TILT / 0.2)
+    coarse = max((a * 0.2 for a in range(-steps, steps + 1)), key=sharpness)
+    angle = max((coarse + a * 0.05 for a in range(-3, 4)), key=sharpness)
+    if abs(angle) < 0.05:
+        return gray
+    return gray.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
 
 
 def find_grids(gray: Any) -> list[Grid]:
@@ -141,7 +183,7 @@ def _vertical_rules(ink: Any, top: int, bottom: int) -> list[int]:
 
 
 def _grid(ink: Any, bands: list[tuple[tuple[int, int], tuple[int, int], list[int]]]) -> Grid:
-    xs = _cluster([x for _, _, lines in bands for x in lines])
+    xs = _columns(bands)
     ys = [(bands[0][0][0] + bands[0][0][1]) // 2] + [(b[1][0] + b[1][1]) // 2 for b in bands]
     parent: dict[int, int] = {}
 
@@ -163,14 +205,23 @@ def _grid(ink: Any, bands: list[tuple[tuple[int, int], tuple[int, int], list[int
     return Grid(xs, ys, owner)
 
 
-def _cluster(values: list[int]) -> list[int]:
-    out: list[list[int]] = []
+def _columns(bands: list[tuple[tuple[int, int], tuple[int, int], list[int]]]) -> list[int]:
+    """The column boundaries: vertical rules at the same place in the bands. In a table of
+    three rows or more, a boundary seen in one row alone is a tall letter or a stain, not
+    a rule (a merged cell lacks a boundary that the other rows have, never adds one)."""
+    groups = _groups([(x, b) for b, (_, _, lines) in enumerate(bands) for x in lines])
+    least = 2 if len(bands) >= 3 else 1
+    return [sum(x for x, _ in g) // len(g) for g in groups if len({b for _, b in g}) >= least]
+
+
+def _groups(values: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    out: list[list[tuple[int, int]]] = []
     for v in sorted(values):
-        if out and v - out[-1][-1] <= _MERGE:
+        if out and v[0] - out[-1][-1][0] <= _MERGE:
             out[-1].append(v)
         else:
             out.append([v])
-    return [sum(group) // len(group) for group in out]
+    return out
 
 
 def _ruled(ink: Any, left: int, right: int, rule: tuple[int, int]) -> bool:

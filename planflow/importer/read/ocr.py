@@ -11,6 +11,7 @@ thread each), which is what a two-core machine does best.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -29,7 +30,7 @@ from planflow.importer.read.common import (
     read_bytes,
     table_blocks,
 )
-from planflow.importer.read.grid import Grid, find_grids, has_ink
+from planflow.importer.read.grid import Grid, deskew, find_grids, has_ink, without_rules
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 _DPI = 300
@@ -37,6 +38,11 @@ _DPI = 300
 _SURE = 50
 _WORKERS = max(1, min(2, os.cpu_count() or 1))
 _INSTALL = "apt-get install tesseract-ocr tesseract-ocr-vie"
+# Letters of other alphabets Tesseract gives for Vietnamese ones ("Ð" eth for "Đ"), and
+# the doubled capital it sometimes writes ("ÐĐơn").
+# What a numbering column holds: "1", "2.1", "II", "a)".
+_ROW_NUMBER = re.compile(r"^(?:[IVXLC]{1,6}|\d{1,3}(?:\.\d{1,3}){0,3}|[a-zđ])[.)]?$")
+_ROMAN_I = str.maketrans("ÍÌỈĨỊ", "IIIII")
 # Table borders that OCR reads as characters.
 _BORDER = "|{}[]!l_—-"
 
@@ -135,10 +141,11 @@ def _read_pages(path: Path, kind: str, images: list[Any]) -> SourceDocument:
 def _read_page(image: Any, number: int) -> _Page:
     import pytesseract
 
-    gray = image.convert("L")
+    straight = deskew(image.convert("L"))
+    grids = find_grids(straight)
+    gray = without_rules(straight, grids)
     data = pytesseract.image_to_data(gray, lang="vie", config="--psm 3", output_type=pytesseract.Output.DICT)
     words = list(_words(data))
-    grids = find_grids(gray)
     page = _Page(doubtful=sum(1 for w in words if 0 <= w.conf < _SURE))
     where = f"trang {number} (OCR)"
     loose: list[_Word] = []
@@ -165,9 +172,27 @@ def _read_cell(gray: Any, box: tuple[int, int, int, int]) -> list[_Word]:
     return [w for w in _words(data) if w.text.strip(_BORDER)]
 
 
+def _reread_numbers(grid: Grid, values: dict[int, str], gray: Any) -> None:
+    """A row number read as a mark ("¬" for "1", "Í" for "I") is read again alone, as one
+    line: kept when it then reads as a number ("1", "2.1", "II", "a)"), with its doubt mark."""
+    boxes = grid.boxes()
+    for r in range(grid.height):
+        cell = grid.owner[r][0]
+        text = values.get(cell, "")
+        bare = text.replace(DOUBTFUL, "").strip()
+        if not bare or len(bare) > 4 or _ROW_NUMBER.match(bare) or cell not in boxes:
+            continue
+        if _ROW_NUMBER.match(bare.translate(_ROMAN_I)):  # "Í", "ÌI": a roman number with a tone mark
+            values[cell] = bare.translate(_ROMAN_I)
+            continue
+        again = _read_cell(gray, boxes[cell])
+        if again and _ROW_NUMBER.match("".join(w.text for w in again).translate(_ROMAN_I)):
+            values[cell] = "".join(w.text for w in again).translate(_ROMAN_I) + DOUBTFUL
+
+
 def _words(data: dict[str, list[Any]]) -> Iterable[_Word]:
     for i, text in enumerate(data["text"]):
-        text = clean(str(text)).strip().strip("|")
+        text = _vietnamese(clean(str(text))).strip().strip("|")
         if not text:
             continue
         left, top = int(data["left"][i]), int(data["top"][i])
@@ -180,6 +205,12 @@ def _words(data: dict[str, list[Any]]) -> Iterable[_Word]:
             top + int(data["height"][i]),
             (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i])),
         )
+
+
+def _vietnamese(text: str) -> str:
+    """Lookalikes Tesseract gives: eth for "Đ", a doubled "ĐĐ", the fraction slash in dates."""
+    text = text.replace("Ð", "Đ").replace("ð", "đ").replace("ĐĐ", "Đ")
+    return re.sub(r"[/⁄∕]+", "/", text)
 
 
 def _lines(words: list[_Word]) -> list[tuple[float, str]]:
@@ -233,6 +264,7 @@ def _grid_rows(grid: Grid, words: list[_Word], gray: Any) -> tuple[tuple[str, ..
         if cell not in texts and has_ink(gray, box):
             texts[cell] = _read_cell(gray, box)
     values = {cell: " ".join(text for _, text in _lines(group)) for cell, group in texts.items()}
+    _reread_numbers(grid, values, gray)
     rows: list[tuple[str, ...]] = []
     for r in range(grid.height):
         row: list[str] = []
