@@ -15,7 +15,7 @@ from planflow.loader import Definitions
 from planflow.notifications.config import MailConfig, load_mail_config
 from planflow.notifications.delivery import DeliveryReport, deliver
 from planflow.notifications.mailer import FileMailer, Mailer, SmtpMailer
-from planflow.notifications.outbox import queue_digest
+from planflow.notifications.outbox import queue_digest, record_skipped
 from planflow.notifications.render import Rendered, digest_links, render_digest
 from planflow.service import NoticePlan, notices_due, sync_definitions
 from planflow.settings import Settings
@@ -27,7 +27,8 @@ def mail_config(settings: Settings) -> MailConfig:
     """Mail settings, with the web links messages carry when PLANFLOW_PUBLIC_URL and
     PLANFLOW_SECRET are set."""
     url = settings.smtp_url.get_secret_value() if settings.smtp_url else None
-    return replace(load_mail_config(settings.home, url, settings.mail_from), links=link_maker(settings))
+    config = load_mail_config(settings.home, url, settings.mail_from, settings.mail_subject_prefix)
+    return replace(config, links=link_maker(settings))
 
 
 def mailer_for(config: MailConfig) -> Mailer:
@@ -35,9 +36,14 @@ def mailer_for(config: MailConfig) -> Mailer:
 
 
 def plan_digests(plan: NoticePlan) -> list[Digest]:
-    """One digest per recipient for plans that want digests, one per notice otherwise."""
+    """One digest per recipient for plans that want digests; otherwise one message per
+    notice, threaded with the earlier messages about its occurrence."""
     grouped = digests([n for n in plan.notices if n.item.facts.plan_id in plan.digest_plans])
-    single = [Digest(n.recipient, [n]) for n in plan.notices if n.item.facts.plan_id not in plan.digest_plans]
+    single = [
+        Digest(n.recipient, [n], threaded=True)
+        for n in plan.notices
+        if n.item.facts.plan_id not in plan.digest_plans and not n.skipped
+    ]
     return grouped + single
 
 
@@ -45,7 +51,8 @@ def queue_notices(
     plan: NoticePlan, *, session: Session, now: dt.datetime, config: MailConfig
 ) -> list[OutboxRow]:
     """Record the notices and write their messages to the outbox (one transaction: the
-    caller's). Returns the messages queued by this call."""
+    caller's); the steps a catch-up passed over are recorded as skipped. Returns the
+    messages queued by this call."""
 
     def render(digest: Digest) -> Rendered:
         plan_id = digest.notices[0].item.facts.plan_id
@@ -56,8 +63,10 @@ def queue_notices(
             unit_names=plan.unit_names,
             standing=plan.standing_names.get(plan_id, ""),
             links=digest_links(digest, config.links, now),
+            prefix=config.subject_prefix,
         )
 
+    record_skipped(plan.skipped, session=session, now=now)
     queued = []
     for digest in plan_digests(plan):
         row = queue_digest(digest, render, session=session, now=now, domain=config.sender.domain)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import insert, select
@@ -27,10 +27,24 @@ ICT = dt.timezone(dt.timedelta(hours=7))
 
 
 @dataclass(frozen=True)
+class SimulatedMail:
+    """One message that would go out: to whom, its subject, text and thread references."""
+
+    recipient: str
+    to: list[str]
+    subject: str
+    text: str
+    references: list[str]
+
+
+@dataclass(frozen=True)
 class SimulatedDay:
     day: dt.date
     notices: list[dict[str, object]]
     messages: int
+    skipped: int = 0
+    """Ladder steps a catch-up passed over that day: recorded, not sent."""
+    mail: list[SimulatedMail] = field(default_factory=list)
 
 
 def _copy_history(source: Session, target: Session, plan_ids: Sequence[str]) -> None:
@@ -73,7 +87,9 @@ def simulate(
             with copy() as session, session.begin():
                 plan = notices_due(defs, ids, day, session=session)
                 queued = queue_notices(plan, session=session, now=morning, config=config)
-            days.append(SimulatedDay(day, plan.notices_json(), len(queued)))
+                mail = [SimulatedMail(r.recipient, [a for _, a in r.to_addrs], r.subject, r.body_text,
+                                      list(r.references)) for r in queued]  # fmt: skip
+            days.append(SimulatedDay(day, plan.notices_json(), len(queued), len(plan.skipped), mail))
             day += dt.timedelta(days=1)
         copy.kw["bind"].dispose()
     return days
