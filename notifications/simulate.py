@@ -21,20 +21,22 @@ from planflow.notifications.config import MailConfig
 from planflow.notifications.service import queue_notices
 from planflow.service import notices_due, sync_definitions
 from planflow.store.db import open_store
-from planflow.store.models import NoticeRow, OccurrenceRow, ProgressEventRow
+from planflow.store.models import NoticeRow, OccurrenceRow, OutboxRow, ProgressEventRow
 
 ICT = dt.timezone(dt.timedelta(hours=7))
 
 
 @dataclass(frozen=True)
 class SimulatedMail:
-    """One message that would go out: to whom, its subject, text and thread references."""
+    """One message that would go out: to whom, its subject, text, thread references and the
+    occurrences it is about."""
 
     recipient: str
     to: list[str]
     subject: str
     text: str
     references: list[str]
+    occurrences: list[str]
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,12 @@ def _copy_history(source: Session, target: Session, plan_ids: Sequence[str]) -> 
         values = [{c: getattr(r, c) for c in columns} for r in rows]
         if values:
             target.execute(insert(model), values)
+
+
+def _mail(session: Session, row: OutboxRow) -> SimulatedMail:
+    about = session.scalars(select(NoticeRow.occurrence_key).where(NoticeRow.outbox_id == row.id)).all()
+    return SimulatedMail(row.recipient, [a for _, a in row.to_addrs], row.subject, row.body_text,
+                         list(row.references), sorted(set(about)))  # fmt: skip
 
 
 def simulate(
@@ -87,8 +95,7 @@ def simulate(
             with copy() as session, session.begin():
                 plan = notices_due(defs, ids, day, session=session)
                 queued = queue_notices(plan, session=session, now=morning, config=config)
-                mail = [SimulatedMail(r.recipient, [a for _, a in r.to_addrs], r.subject, r.body_text,
-                                      list(r.references)) for r in queued]  # fmt: skip
+                mail = [_mail(session, r) for r in queued]
             days.append(SimulatedDay(day, plan.notices_json(), len(queued), len(plan.skipped), mail))
             day += dt.timedelta(days=1)
         copy.kw["bind"].dispose()

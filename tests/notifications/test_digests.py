@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from collections import Counter
 from email.message import EmailMessage
 from pathlib import Path
@@ -19,9 +20,11 @@ from planflow.loader import load_definitions
 from planflow.notifications.config import MailConfigError, load_mail_config
 from planflow.notifications.outbox import skipped_count
 from planflow.notifications.service import mail_config, queue_notices, send_outbox
+from planflow.notifications.simulate import SimulatedDay, simulate
 from planflow.service import notices_due, sync_definitions
 from planflow.settings import load_settings
 from planflow.store.models import NoticeRow
+from tests.conftest import REPO
 from tests.factories import demo_plan, write_definitions
 from tests.smtp import SmtpServer
 
@@ -198,3 +201,50 @@ def test_subject_prefix_from_the_environment(monkeypatch: pytest.MonkeyPatch, tm
         f"PLANFLOW_MAIL_SUBJECT_PREFIX '{'x' * 41}' không hợp lệ: một dòng, tối đa 40 ký tự, "
         "vd. [VP UBND xã Lộc Tấn]"
     )
+
+
+def _month(root: Path, tmp_path: Path, first: dt.date) -> list[SimulatedDay]:
+    """A month over every example plan from ``first``, the first day a first run."""
+    config = load_mail_config(tmp_path, None, None)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return simulate(load_definitions(root), None, first, last, config=config)
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        dt.date(2025, 10, 1),  # the 2025 plans starting: ladders begin, few catch-ups
+        dt.date(2026, 3, 1),  # mid-way: many occurrences long overdue on the first run
+    ],
+)
+def test_simulated_month_of_the_example_plans(first: dt.date, tmp_path: Path) -> None:
+    """A month of every example plan: each message a clear digest, one per recipient and
+    day; no flood on day one: at most one step per occurrence a day."""
+    days = _month(REPO / "definitions", tmp_path, first)
+    assert sum(d.messages for d in days) > 0 and days[0].skipped > 0
+    for day in days:
+        for mail in day.mail:
+            assert_clear_digest(mail.subject, mail.text)
+            assert mail.references == []
+        assert len({m.recipient for m in day.mail}) == len(day.mail)
+        steps = Counter((str(n["occurrence"]), str(n["recipient"])) for n in day.notices)
+        assert max(steps.values(), default=1) == 1, day.day
+        per_occurrence = {(str(n["occurrence"]), str(n["step"])) for n in day.notices}
+        assert len(per_occurrence) == len({o for o, _ in per_occurrence}), day.day
+
+
+def test_simulated_month_without_digests_keeps_one_subject(tmp_path: Path) -> None:
+    """The same month with one message per occurrence: every message about an occurrence to
+    one recipient carries the same subject, whatever the step."""
+    root = tmp_path / "defs"
+    shutil.copytree(REPO / "definitions", root)
+    for plan in (root / "plans").glob("*.yaml"):
+        plan.write_text(plan.read_text(encoding="utf-8") + "\ndigest: false\n", encoding="utf-8")
+    subjects: dict[tuple[str, str], set[str]] = {}
+    days = _month(root, tmp_path, dt.date(2025, 10, 1))
+    for day in days:
+        for mail in day.mail:
+            assert len(mail.occurrences) == 1 and "Bước" not in mail.text
+            subjects.setdefault((mail.occurrences[0], mail.recipient), set()).add(mail.subject)
+    assert any(len(d.mail) > 1 for d in days)
+    assert all(len(found) == 1 for found in subjects.values()), subjects
