@@ -65,7 +65,8 @@ def notices(
                             plan_ids=[plan_id] if plan_id else None, dry_run=True, now=now)  # fmt: skip
         data = outcome.plan.notices_json()
         if as_json:
-            print_json({"as_of": outcome.plan.as_of.isoformat(), "notices": data})
+            print_json({"as_of": outcome.plan.as_of.isoformat(), "notices": data,
+                        "skipped": len(outcome.plan.skipped)})  # fmt: skip
             return
         console.print(_notice_table(f"Thông báo đến hạn ngày {outcome.plan.as_of:%d/%m/%Y}", data))
         recipients = len({n["recipient"] for n in data})
