@@ -5,6 +5,8 @@
   query keys: ``timeout`` (seconds, default 30), ``concurrency`` (connections, default 4),
   ``cafile`` (a CA bundle to trust, for a server with a private certificate).
 - ``PLANFLOW_MAIL_FROM``: the sender, e.g. ``planflow <planflow@loctan.gov.vn>``.
+- ``PLANFLOW_MAIL_SUBJECT_PREFIX``: what every subject starts with, so recipients can
+  sort the messages (default ``[planflow]``; e.g. ``[VP UBND xã Lộc Tấn]``; empty: none).
 
 With no SMTP URL, mail is written as .eml files to ``$PLANFLOW_HOME/outbox``: the
 embedded default works with zero setup. The password is never printed: the config's
@@ -23,6 +25,7 @@ from planflow.errors import PlanflowError
 from planflow.web.config import LinkMaker
 
 DEFAULT_FROM = "planflow <planflow@localhost>"
+DEFAULT_PREFIX = "[planflow]"
 
 
 class MailConfigError(PlanflowError):
@@ -51,6 +54,7 @@ class MailConfig:
     smtp: SmtpConfig | None
     eml_folder: Path
     links: LinkMaker | None = field(default=None, repr=False)  # signed web links in messages
+    subject_prefix: str = DEFAULT_PREFIX
 
     def describe(self) -> str:
         return self.smtp.describe() if self.smtp else f"thư mục {self.eml_folder} (.eml)"
@@ -96,7 +100,20 @@ def parse_sender(value: str) -> Address:
     return Address(display_name=name, username=user, domain=domain)
 
 
-def load_mail_config(home: Path, smtp_url: str | None, mail_from: str | None) -> MailConfig:
+def parse_prefix(value: str) -> str:
+    """The subject prefix as given, trimmed; one line of at most 40 characters."""
+    prefix = value.strip()
+    if any(c in prefix for c in "\r\n") or len(prefix) > 40:
+        raise MailConfigError(
+            f"PLANFLOW_MAIL_SUBJECT_PREFIX '{prefix[:60]}' không hợp lệ: một dòng, tối đa 40 ký tự, "
+            "vd. [VP UBND xã Lộc Tấn]"
+        )
+    return prefix
+
+
+def load_mail_config(
+    home: Path, smtp_url: str | None, mail_from: str | None, subject_prefix: str | None = None
+) -> MailConfig:
     """Refuses SMTP without a sender: a half-configured server is an error, not a guess."""
     if smtp_url and not mail_from:
         raise MailConfigError("đã đặt PLANFLOW_SMTP_URL nhưng thiếu PLANFLOW_MAIL_FROM (địa chỉ người gửi)")
@@ -104,4 +121,5 @@ def load_mail_config(home: Path, smtp_url: str | None, mail_from: str | None) ->
         sender=parse_sender(mail_from or DEFAULT_FROM),
         smtp=parse_smtp_url(smtp_url) if smtp_url else None,
         eml_folder=home / "outbox",
+        subject_prefix=DEFAULT_PREFIX if subject_prefix is None else parse_prefix(subject_prefix),
     )

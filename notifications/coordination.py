@@ -12,14 +12,17 @@ from collections.abc import Mapping
 
 from planflow.batch import PlanContext
 from planflow.escalation import Digest
+from planflow.notifications.config import DEFAULT_PREFIX
 from planflow.notifications.render import Rendered, environment
 
-SUBJECT_PREFIX = "[planflow]"
 _ROLE = {"lead": "chủ trì thực hiện", "support": "phối hợp"}
 
 
-def render_coordination(digest: Digest, contexts: Mapping[str, PlanContext], *, as_of: dt.date) -> Rendered:
-    """Subject, text and HTML of one request; names come from each item's own plan."""
+def render_coordination(
+    digest: Digest, contexts: Mapping[str, PlanContext], *, as_of: dt.date, prefix: str = DEFAULT_PREFIX
+) -> Rendered:
+    """Subject, text and HTML of one request; names come from each item's own plan; the
+    subject starts with the configured prefix (``PLANFLOW_MAIL_SUBJECT_PREFIX``) as every mail's does."""
     first = contexts[digest.notices[0].item.facts.plan_id]
     items = []
     for notice in digest.notices:
@@ -35,7 +38,7 @@ def render_coordination(digest: Digest, contexts: Mapping[str, PlanContext], *, 
     about = (
         f"“{items[0]['title']}”" if count == 1 else plans.pop() if len(plans) == 1 else f"{count} nội dung"
     )
-    subject = f"{SUBJECT_PREFIX} Đề nghị phối hợp thực hiện {about}"
+    subject = f"{prefix} Đề nghị phối hợp thực hiện {about}".lstrip()
     subject = subject if len(subject) <= 160 else subject[:159] + "…"
     data = {
         "subject": subject,

@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.batch import PlanCheck, check_plans
-from planflow.notifications.config import MailConfig
+from planflow.notifications.config import DEFAULT_PREFIX, MailConfig
 from planflow.notifications.outbox import queue_once
-from planflow.notifications.render import Rendered, environment
+from planflow.notifications.render import Rendered, environment, period_words
 from planflow.status import Status
 from planflow.store.models import OutboxRow, PlanRow
 
@@ -67,6 +67,12 @@ class LeaderDigest:
     def overdue(self) -> int:
         return sum(p.overdue for p in self.plans)
 
+    @property
+    def week_words(self) -> str:
+        """The week as an office writes it: "từ 27/10 đến 02/11/2025"."""
+        monday = self.as_of - dt.timedelta(days=self.as_of.weekday())
+        return f"từ {monday:%d/%m} đến {monday + dt.timedelta(days=6):%d/%m/%Y}"
+
 
 def iso_week(day: dt.date) -> str:
     year, week, _ = day.isocalendar()
@@ -79,7 +85,7 @@ def plan_line(check: PlanCheck, board: str | None) -> PlanLine:
     attention = sorted(check.attention,
                        key=lambda i: (-(i.days_overdue or 0), i.facts.due or dt.date.max, i.key))  # fmt: skip
     items = [
-        {"title": i.facts.title, "period": i.facts.period,
+        {"title": i.facts.title, "period": period_words(i.facts.period),
          "lead": ", ".join(names.get(u, u) for u in i.facts.lead),
          "due": i.facts.due.strftime("%d/%m/%Y") if i.facts.due else "", "status": i.status.label,
          "days_overdue": i.days_overdue}
@@ -111,10 +117,11 @@ def leader_digests(
 
 
 def queue_leader_digest(
-    digest: LeaderDigest, *, session: Session, now: dt.datetime, domain: str
+    digest: LeaderDigest, *, session: Session, now: dt.datetime, domain: str, prefix: str = DEFAULT_PREFIX
 ) -> OutboxRow | None:
     env = environment()
-    subject = f"[planflow] Tình hình thực hiện kế hoạch tuần {digest.week}: {len(digest.plans)} kế hoạch"
+    lead = f"{prefix} " if prefix else ""
+    subject = f"{lead}Tình hình thực hiện kế hoạch tuần {digest.week_words}: {len(digest.plans)} kế hoạch"
     if digest.overdue:
         subject += f", {digest.overdue} việc quá hạn"
     data = {"d": digest, "as_of": digest.as_of.strftime("%d/%m/%Y"), "subject": subject}
@@ -146,7 +153,8 @@ def run_leadership_digest(
         digests = leader_digests(check_plans(session, ids, as_of), board=board)
         queued = 0
         for digest in digests if not dry_run else ():
-            row = queue_leader_digest(digest, session=session, now=now(), domain=config.sender.domain)
+            row = queue_leader_digest(digest, session=session, now=now(), domain=config.sender.domain,
+                                      prefix=config.subject_prefix)  # fmt: skip
             queued += row is not None
     return {
         "as_of": (digests[0].as_of.isoformat() if digests else None),

@@ -23,6 +23,9 @@ CRLF = "\r\n"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _MAX_LINE = 78
 _TOKEN = re.compile(r"\S*\s*")  # a word and the spaces after it
+AUTOMATIC = ["Auto-Submitted: auto-generated", "X-Auto-Response-Suppress: All"]
+"""Every message we write is sent by a machine (RFC 3834): vacation responders and
+Exchange's out-of-office replies leave it alone, and no loop of auto-replies starts."""
 _WORD_BYTES = 39  # in base64, 52 characters: an encoded word of 64, a line with "Subject: "
 
 
@@ -154,6 +157,7 @@ def encode_message(env: Envelope) -> Outgoing:
     if env.cc:
         headers.append(_address_header("Cc", env.cc))
     headers += [_text_header("Subject", env.subject), f"Date: {env.date}", f"Message-ID: {env.message_id}"]
+    headers += AUTOMATIC
     if env.references:
         headers += [f"In-Reply-To: {env.references[0]}", "References: " + f"{CRLF} ".join(env.references)]
     text_parts = [

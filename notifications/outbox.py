@@ -4,21 +4,27 @@ delivered (``planflow.notifications.delivery``) by any number of workers.
 A notice's primary key is (occurrence, due date, step, recipient, role). It is inserted
 with ON CONFLICT DO NOTHING, and the message carries only the notices this transaction
 inserted, so two checks at once, a retry or a re-run never queue a notice twice (the
-database constraint decides, under any isolation level).
+database constraint decides, under any isolation level). A step a catch-up passed over is
+recorded the same way with the state ``skipped`` and no message.
+
+Threads: a message about one occurrence answers (In-Reply-To, References) the first
+message about it that this recipient was actually sent, as stored here; the first one is
+the root. A daily digest stands alone: it refers to no message.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from planflow.escalation import Digest, NoticeKey
+from planflow.escalation import Digest, Notice, NoticeKey
 from planflow.notifications.render import Rendered
 from planflow.store.models import NoticeRow, OutboxRow
 
@@ -27,9 +33,41 @@ def _digest_of(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def thread_id(occurrence_key: str, domain: str) -> str:
-    """The Message-ID every notice about one occurrence refers to, so they thread."""
-    return f"<occ.{_digest_of(occurrence_key)[:24]}@{domain}>"
+def thread_root(session: Session, occurrence_key: str, recipient: str) -> str | None:
+    """The Message-ID of the first message about the occurrence that reached the recipient."""
+    return session.scalar(
+        select(OutboxRow.message_id)
+        .join(NoticeRow, NoticeRow.outbox_id == OutboxRow.id)
+        .where(
+            NoticeRow.occurrence_key == occurrence_key,
+            NoticeRow.recipient == recipient,
+            OutboxRow.status.in_(("sent", "partial")),
+        )
+        .order_by(OutboxRow.id)
+        .limit(1)
+    )
+
+
+def _notice_row(notice: Notice, now: dt.datetime, state: str) -> dict[str, object]:
+    key = notice.key
+    return {
+        "occurrence_key": key[0], "due": key[1], "step": key[2], "recipient": key[3], "role": key[4],
+        "plan_id": notice.item.facts.plan_id, "fire_date": notice.fire_date,
+        "days_overdue": notice.item.days_overdue, "state": state, "created_at": now,
+    }  # fmt: skip
+
+
+def skipped_count(session: Session) -> int:
+    """How many ladder steps catch-ups passed over (recorded, never sent)."""
+    count = select(func.count()).select_from(NoticeRow).where(NoticeRow.state == "skipped")
+    return session.scalar(count) or 0
+
+
+def record_skipped(notices: Sequence[Notice], *, session: Session, now: dt.datetime) -> int:
+    """Record the steps a catch-up passed over as ``skipped``: never sent, never due again."""
+    if not notices:
+        return 0
+    return len(_insert_new_notices(session, [_notice_row(n, now, "skipped") for n in notices]))
 
 
 def _insert_new_notices(session: Session, rows: list[dict[str, object]]) -> set[NoticeKey]:
@@ -53,25 +91,11 @@ def queue_digest(
     domain: str,
 ) -> OutboxRow | None:
     """Record the digest's notices not recorded yet and queue one message for them."""
-    rows: list[dict[str, object]] = [
-        {
-            "occurrence_key": n.item.key,
-            "due": key[1],
-            "step": key[2],
-            "recipient": key[3],
-            "role": key[4],
-            "plan_id": n.item.facts.plan_id,
-            "fire_date": n.fire_date,
-            "days_overdue": n.item.days_overdue,
-            "created_at": now,
-        }
-        for n in digest.notices
-        for key in [n.key]
-    ]
+    rows = [_notice_row(n, now, "queued") for n in digest.notices]
     inserted = _insert_new_notices(session, rows)
     if not inserted:
         return None
-    kept = Digest(digest.recipient, [n for n in digest.notices if n.key in inserted])
+    kept = replace(digest, notices=[n for n in digest.notices if n.key in inserted])
     rendered = render(kept)
     idempotency = _digest_of(
         kept.recipient.id + "|" + "|".join(sorted("/".join(map(str, k)) for k in inserted))
@@ -86,7 +110,7 @@ def queue_digest(
         body_text=rendered.text,
         body_html=rendered.html,
         message_id=f"<{idempotency[:40]}@{domain}>",
-        references=list(dict.fromkeys(thread_id(n.item.key, domain) for n in kept.notices)),
+        references=_references(kept, session),
         status="pending" if to else "dead",
         attempts=0,
         last_error=None if to else f"không có địa chỉ e-mail cho '{kept.recipient.name}'",
@@ -99,11 +123,20 @@ def queue_digest(
         .where(
             NoticeRow.recipient == kept.recipient.id,
             NoticeRow.outbox_id.is_(None),
+            NoticeRow.state == "queued",
             NoticeRow.occurrence_key.in_([k[0] for k in inserted]),
         )
         .values(outbox_id=row.id)
     )
     return row
+
+
+def _references(digest: Digest, session: Session) -> list[str]:
+    """A threaded message answers the first one sent about its occurrence; a digest none."""
+    if not digest.threaded:
+        return []
+    root = thread_root(session, digest.notices[0].item.key, digest.recipient.id)
+    return [root] if root else []
 
 
 def queue_once(

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from planflow.escalation import Digest, step_label
+from planflow.escalation import REPORT_KINDS, Digest, Notice
+from planflow.notifications.config import DEFAULT_PREFIX
+from planflow.reports import ROMAN, period_phrase
+from planflow.status import OccurrenceFacts
 from planflow.web.config import LinkMaker
 
 
@@ -22,7 +27,7 @@ class Rendered:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("planflow.notifications", "templates"),
         autoescape=select_autoescape(["html", "html.j2"]),
         undefined=StrictUndefined,
@@ -30,14 +35,84 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["roman"] = lambda number: ROMAN[number - 1]  # headings I., II., III. as in a document
+    return env
 
 
-def subject_for(digest: Digest) -> str:
-    count = len(digest.notices)
-    first = digest.notices[0].item.facts.title
-    first = first if len(first) <= 80 else first[:79] + "…"
-    head = "[planflow] Quá hạn" if digest.is_escalation else "[planflow] Nhắc việc"
-    return f"{head}: {first}" if count == 1 else f"{head}: {count} nhiệm vụ — {first}"
+HEADINGS = {"overdue": "Quá hạn", "upcoming": "Sắp đến hạn", "report": "Báo cáo cần gửi"}
+"""The digest's headings, as they read in the message and its subject."""
+
+_INPUT_TITLE = re.compile(r"^Báo cáo gửi (?P<to>[^:]+): (?P<what>.+)$")
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _lower_first(text: str) -> str:
+    """"Báo cáo kết quả …" → "báo cáo kết quả …" (an acronym such as "UBND" stays)."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def item_title(
+    facts: OccurrenceFacts, unit_names: Mapping[str, str] | None = None, unit: str | None = None
+) -> str:
+    """How an item reads in a message: a task by its title. A report, or a unit's input to
+    one, reads as a request to the unit that owes it ("Đề nghị gửi báo cáo … về Phòng …"),
+    never as a task; to anyone else (the standing unit, a leader) it names who owes it
+    ("Báo cáo … của Phòng Kinh tế gửi Phòng …"), so two units' inputs never read alike."""
+    if facts.kind not in REPORT_KINDS:
+        return facts.title
+    title, to = facts.title, ""
+    match = _INPUT_TITLE.match(title)
+    if match:
+        title, to = match["what"], match["to"]
+    if not title.casefold().startswith("báo cáo"):
+        title = "báo cáo " + _lower_first(title)
+    if unit_names is None or unit in facts.lead:
+        return f"Đề nghị gửi {_lower_first(title)}{f' về {to}' if to else ''}"
+    owners = ", ".join(unit_names.get(u, u) for u in facts.lead)
+    title = title[:1].upper() + title[1:]
+    return f"{title} của {owners}{f' gửi {to}' if to else ''}" if facts.kind == "report_input" else title
+
+
+def period_words(label: str | None) -> str:
+    """The period in words ("tháng 2 năm 2026", "quý I năm 2026"); a period that ends on a
+    given day reads "kỳ đến 31/10/2025"; one-off items have none."""
+    if label is None or label == "once":
+        return ""
+    words = period_phrase(label)
+    if words:
+        return words
+    try:
+        return f"kỳ đến {dt.date.fromisoformat(label):%d/%m/%Y}"
+    except ValueError:
+        return f"kỳ {label}"
+
+
+def _count(notices: list[Notice]) -> str:
+    """"3 nhiệm vụ, 1 báo cáo": tasks and reports counted apart."""
+    reports = sum(1 for n in notices if n.item.facts.kind in REPORT_KINDS)
+    tasks = len(notices) - reports
+    parts = (f"{tasks} nhiệm vụ" if tasks else "", f"{reports} báo cáo" if reports else "")
+    return ", ".join(p for p in parts if p)
+
+
+def subject_for(digest: Digest, unit_names: Mapping[str, str], prefix: str = DEFAULT_PREFIX) -> str:
+    """A digest names its groups, most urgent first, with their counts ("Quá hạn: 3 nhiệm
+    vụ; Sắp đến hạn: 2 nhiệm vụ"), and its one item's title when it has one. A message
+    about one occurrence (``Digest.threaded``) keeps one subject whatever the step, so
+    mail clients thread it: the title and the period."""
+    lead = f"{prefix} " if prefix else ""
+    items, unit = digest.items, _unit_of(digest.recipient.id)
+    if digest.threaded:
+        facts = items[0].item.facts
+        period = period_words(facts.period)
+        return f"{lead}{_short(item_title(facts, unit_names, unit))}{f' ({period})' if period else ''}"
+    groups = digest.groups
+    if len(items) == 1:
+        return f"{lead}{HEADINGS[groups[0][0]]}: {_short(item_title(items[0].item.facts, unit_names, unit))}"
+    return lead + "; ".join(f"{HEADINGS[g]}: {_count(found)}" for g, found in groups)
 
 
 def _unit_of(recipient_id: str) -> str | None:
@@ -62,6 +137,22 @@ def digest_links(digest: Digest, links: LinkMaker | None, now: dt.datetime) -> d
     return out
 
 
+def _item(n: Notice, plan_titles: Mapping[str, str], unit_names: Mapping[str, str],
+          links: Mapping[str, tuple[str, str]]) -> dict[str, Any]:  # fmt: skip
+    facts = n.item.facts
+    return {
+        "title": item_title(facts, unit_names, _unit_of(n.recipient.id)),
+        "plan": plan_titles.get(facts.plan_id, facts.plan_id),
+        "period": period_words(facts.period),
+        "lead": ", ".join(unit_names.get(u, u) for u in facts.lead),
+        "due": facts.due.strftime("%d/%m/%Y") if facts.due else "—",
+        "days_overdue": n.item.days_overdue,
+        "days_left": n.item.days_left,
+        "status": n.item.status.label,
+        "link": links.get(facts.key),
+    }
+
+
 def render_digest(
     digest: Digest,
     *,
@@ -70,32 +161,25 @@ def render_digest(
     unit_names: Mapping[str, str],
     standing: str,
     links: Mapping[str, tuple[str, str]] | None = None,
+    prefix: str = DEFAULT_PREFIX,
 ) -> Rendered:
-    """Subject, text and HTML of one digest; ``links`` (occurrence key → (label, URL)) adds
-    each item's link to its progress form or to the board."""
+    """Subject, text and HTML of one digest, its items under their headings; ``links``
+    (occurrence key → (label, URL)) adds each item's link to its progress form or board.
+
+    Lateness is counted one way everywhere: calendar days after the due day, as
+    ``days_overdue`` is; the ladder's steps (which may count working days) are not shown."""
     links = links or {}
-    items = [
-        {
-            "key": n.item.key,
-            "title": n.item.facts.title,
-            "plan": plan_titles.get(n.item.facts.plan_id, n.item.facts.plan_id),
-            "period": n.item.facts.period,
-            "lead": ", ".join(unit_names.get(u, u) for u in n.item.facts.lead),
-            "due": n.item.facts.due.strftime("%d/%m/%Y") if n.item.facts.due else "—",
-            "days_overdue": n.item.days_overdue,
-            "status": n.item.status.label,
-            "step": step_label(n.step),
-            "link": links.get(n.item.key),
-        }
-        for n in digest.notices
+    groups = [
+        {"key": g, "heading": HEADINGS[g], "items": [_item(n, plan_titles, unit_names, links) for n in found]}
+        for g, found in digest.groups
     ]
-    subject = subject_for(digest)
+    subject = subject_for(digest, unit_names, prefix)
     context = {
         "subject": subject,
         "recipient": digest.recipient.name,
         "escalation": digest.is_escalation,
         "template": digest.template,
-        "items": items,
+        "groups": groups,
         "as_of": as_of.strftime("%d/%m/%Y"),
         "standing": standing,
     }

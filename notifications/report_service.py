@@ -125,7 +125,7 @@ def assemble_one(
         if created:
             row = queue_report_mail(
                 version, ctx, final=False, to=[compiler_of(defs, duty)], session=session, now=now(),
-                domain=config.sender.domain,
+                domain=config.sender.domain, prefix=config.subject_prefix,
             )  # fmt: skip
             mailed = row is not None
         markdown = next((f.content.decode() for f in files if f.format == "md"), "")
@@ -167,7 +167,7 @@ def send_report(
         mark_sent(defs, duty, version, at=moment, session=session, now=now(), note=note)
         row = queue_report_mail(
             version, ctx, final=True, to=recipients_of(defs, duty), cc=[compiler_of(defs, duty)],
-            session=session, now=now(), domain=config.sender.domain,
+            session=session, now=now(), domain=config.sender.domain, prefix=config.subject_prefix,
         )  # fmt: skip
         result = Assembled(duty.key, "sent", version.version, created, row is not None)
     delivery = send_outbox(factory, config, now=now) if deliver_now else None

@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 from sqlalchemy.orm import Session
 
 from planflow.errors import PlanflowError
+from planflow.notifications.config import DEFAULT_PREFIX
 from planflow.notifications.docx_render import render_docx
 from planflow.notifications.docx_template import PACKAGED
 from planflow.notifications.outbox import queue_once
@@ -106,6 +107,7 @@ def queue_report_mail(
     session: Session,
     now: dt.datetime,
     domain: str,
+    prefix: str = DEFAULT_PREFIX,
 ) -> OutboxRow | None:
     """One message for a report version (its files attached at delivery): a draft to the
     compiling unit for review, or the final to the recipients. Queued once per version
@@ -115,11 +117,9 @@ def queue_report_mail(
     cc_addrs = [(name, addr) for name, addrs in cc for addr in addrs if (name, addr) not in to_addrs]
     env = _env()
     data = {"r": ctx, "final": final, "version": version.version}
-    subject = (
-        f"[planflow] Báo cáo: {ctx.summary}"
-        if final
-        else f"[planflow] Dự thảo báo cáo (bản {version.version}): {ctx.summary}"
-    )
+    lead = f"{prefix} " if prefix else ""
+    draft = f"Dự thảo báo cáo (bản {version.version})"
+    subject = f"{lead}{'Báo cáo' if final else draft}: {ctx.summary}"
     rendered = Rendered(subject, env.get_template("report_mail.txt.j2").render(data),
                         env.get_template("report_mail.html.j2").render(data))  # fmt: skip
     return queue_once(f"report|{kind}|{version.id}", recipient=f"report:{ctx.key}",

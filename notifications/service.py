@@ -17,7 +17,7 @@ from planflow.notifications.config import MailConfig, load_mail_config
 from planflow.notifications.coordination import render_coordination
 from planflow.notifications.delivery import DeliveryReport, deliver
 from planflow.notifications.mailer import FileMailer, Mailer, SmtpMailer
-from planflow.notifications.outbox import queue_digest
+from planflow.notifications.outbox import queue_digest, record_skipped
 from planflow.notifications.render import Rendered, digest_links, render_digest
 from planflow.service import NoticePlan, notices_due, sync_definitions
 from planflow.settings import Settings
@@ -29,7 +29,8 @@ def mail_config(settings: Settings) -> MailConfig:
     """Mail settings, with the web links messages carry when PLANFLOW_PUBLIC_URL and
     PLANFLOW_SECRET are set."""
     url = settings.smtp_url.get_secret_value() if settings.smtp_url else None
-    return replace(load_mail_config(settings.home, url, settings.mail_from), links=link_maker(settings))
+    config = load_mail_config(settings.home, url, settings.mail_from, settings.mail_subject_prefix)
+    return replace(config, links=link_maker(settings))
 
 
 def mailer_for(config: MailConfig) -> Mailer:
@@ -37,13 +38,15 @@ def mailer_for(config: MailConfig) -> Mailer:
 
 
 def plan_digests(plan: NoticePlan) -> list[Digest]:
-    """One digest per recipient for plans that want digests, one per notice otherwise; a
-    coordination request is always a message of its own kind, never mixed with reminders."""
+    """One digest per recipient for plans that want digests; otherwise one message per
+    notice, threaded with the earlier messages about its occurrence. A coordination request
+    is always a message of its own kind, never mixed with reminders."""
     out: list[Digest] = []
     for kind in ("ladder", COORDINATION):
         notices = [n for n in plan.notices if n.kind == kind]
+        single = [n for n in notices if n.item.facts.plan_id not in plan.digest_plans]
         out += digests([n for n in notices if n.item.facts.plan_id in plan.digest_plans])
-        out += [Digest(n.recipient, [n]) for n in notices if n.item.facts.plan_id not in plan.digest_plans]
+        out += [Digest(n.recipient, [n], threaded=True) for n in single]
     return out
 
 
@@ -51,12 +54,13 @@ def queue_notices(
     plan: NoticePlan, *, session: Session, now: dt.datetime, config: MailConfig
 ) -> list[OutboxRow]:
     """Record the notices and write their messages to the outbox (one transaction: the
-    caller's). Returns the messages queued by this call."""
+    caller's); the steps a catch-up passed over are recorded as skipped. Returns the
+    messages queued by this call."""
 
     def render(digest: Digest) -> Rendered:
         plan_id = digest.notices[0].item.facts.plan_id
         if digest.notices[0].kind == COORDINATION:
-            return render_coordination(digest, plan.contexts, as_of=plan.as_of)
+            return render_coordination(digest, plan.contexts, as_of=plan.as_of, prefix=config.subject_prefix)
         return render_digest(
             digest,
             as_of=plan.as_of,
@@ -64,8 +68,10 @@ def queue_notices(
             unit_names=plan.unit_names(digest.notices),
             standing=plan.standing_names.get(plan_id, ""),
             links=digest_links(digest, config.links, now),
+            prefix=config.subject_prefix,
         )
 
+    record_skipped(plan.skipped, session=session, now=now)
     queued = []
     for digest in plan_digests(plan):
         row = queue_digest(digest, render, session=session, now=now, domain=config.sender.domain)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import insert, select
@@ -21,20 +21,23 @@ from planflow.notifications.config import MailConfig
 from planflow.notifications.service import queue_notices
 from planflow.service import notices_due, sync_definitions
 from planflow.store.db import open_store
-from planflow.store.models import NoticeRow, OccurrenceRow, ProgressEventRow
+from planflow.store.models import NoticeRow, OccurrenceRow, OutboxRow, ProgressEventRow
 
 ICT = dt.timezone(dt.timedelta(hours=7))
 
 
 @dataclass(frozen=True)
 class SimulatedMail:
-    """One message a simulated day would send: to whom, copied to whom, what it says."""
+    """One message that would go out: to whom, copied to whom, its subject, text, thread
+    references and the occurrences it is about."""
 
     recipient: str
-    to: tuple[str, ...]
-    cc: tuple[str, ...]
+    to: list[str]
+    cc: list[str]
     subject: str
     text: str
+    references: list[str]
+    occurrences: list[str]
 
 
 @dataclass(frozen=True)
@@ -42,11 +45,9 @@ class SimulatedDay:
     day: dt.date
     notices: list[dict[str, object]]
     messages: int
-    mail: tuple[SimulatedMail, ...] = ()
-
-
-def _emails(pairs: list[list[str]] | list[tuple[str, str]]) -> tuple[str, ...]:
-    return tuple(address for _, address in pairs)
+    skipped: int = 0
+    """Ladder steps a catch-up passed over that day: recorded, not sent."""
+    mail: list[SimulatedMail] = field(default_factory=list)
 
 
 def _copy_history(source: Session, target: Session, plan_ids: Sequence[str]) -> None:
@@ -61,6 +62,13 @@ def _copy_history(source: Session, target: Session, plan_ids: Sequence[str]) -> 
         values = [{c: getattr(r, c) for c in columns} for r in rows]
         if values:
             target.execute(insert(model), values)
+
+
+def _mail(session: Session, row: OutboxRow) -> SimulatedMail:
+    about = session.scalars(select(NoticeRow.occurrence_key).where(NoticeRow.outbox_id == row.id)).all()
+    to, cc = [a for _, a in row.to_addrs], [a for _, a in row.cc_addrs]
+    references, occurrences = list(row.references), sorted(set(about))
+    return SimulatedMail(row.recipient, to, cc, row.subject, row.body_text, references, occurrences)
 
 
 def simulate(
@@ -89,9 +97,8 @@ def simulate(
             with copy() as session, session.begin():
                 plan = notices_due(defs, ids, day, session=session)
                 queued = queue_notices(plan, session=session, now=morning, config=config)
-                mail = tuple(SimulatedMail(r.recipient, _emails(r.to_addrs), _emails(r.cc_addrs), r.subject,
-                                           r.body_text) for r in queued)  # fmt: skip
-            days.append(SimulatedDay(day, plan.notices_json(), len(queued), mail))
+                mail = [_mail(session, r) for r in queued]
+            days.append(SimulatedDay(day, plan.notices_json(), len(queued), len(plan.skipped), mail))
             day += dt.timedelta(days=1)
         copy.kw["bind"].dispose()
     return days

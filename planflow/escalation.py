@@ -4,7 +4,9 @@ what was already recorded).
 A ladder step fires on ``due + offset`` (working or calendar days). A notice is keyed by
 what it is about: (occurrence, the due date it refers to, step, recipient, the recipient's
 role). The notices of one run are those whose fire date has come and whose key is not
-recorded yet, so a day the machine was off is caught up on the next run, once; and a
+recorded yet. A day the machine was off (or the first run of a plan already under way)
+is caught up once and quietly: each occurrence gets only its latest due step, and the
+steps it skipped are recorded as skipped, never sent (``Notice.skipped``). A
 deadline that moves (a plan amended from 15/10 to 20/11) or a recipient whose role changes
 (support → lead) re-arms the ladder, while the earlier notices stay in the history:
 
@@ -14,7 +16,8 @@ deadline that moves (a plan amended from 15/10 to 20/11) or a recipient whose ro
 - ongoing and event-driven occurrences have no due date and get no notices: they are
   chased through their periodic report duties, which do.
 
-Each recipient gets one digest per run listing all its items (``digests``).
+Each recipient gets one digest per run listing each of its items once, under the heading
+of its group (``digests``): overdue, due soon, reports to send.
 """
 
 from __future__ import annotations
@@ -109,6 +112,8 @@ class Notice:
     fire_date: dt.date
     recipient: Addressee
     cc: tuple[Addressee, ...]
+    skipped: bool = False
+    """A catch-up passed this step over for a later one: recorded, never sent."""
 
     @property
     def due(self) -> dt.date:
@@ -145,27 +150,36 @@ def due_notices(
     recorded: frozenset[NoticeKey] | set[NoticeKey] = frozenset(),
 ) -> list[Notice]:
     """Every notice whose step has fired by ``today`` and is not in ``recorded``;
-    ``policies`` maps each task or report id to its ladder."""
+    ``policies`` maps each task or report id to its ladder. Per occurrence only the latest
+    step that still applies is sent; the other fired steps come back ``skipped``."""
     notices: list[Notice] = []
     seen: set[NoticeKey] = set()  # the first of two equal keys is kept
     for item in items:
         due = item.facts.due
         if due is None or item.status.is_done:
             continue
-        for step in policies[item.facts.item_id].steps:
-            when = fire_date(due, step, cal)
-            if when > today or not _applies(step, item, today, due):
-                continue
-            cc = tuple(a for audience in step.cc for a in resolve(audience, item))
-            sid = step_id(step)
-            for recipient in (a for audience in step.to for a in resolve(audience, item)):
-                key = (item.key, due, sid, recipient.id, recipient_role(recipient.id, item))
-                if key not in recorded and key not in seen:
-                    seen.add(key)
-                    notices.append(
-                        Notice(item, step, when, recipient, tuple(c for c in cc if c.id != recipient.id))
-                    )
+        fired = [(fire_date(due, s, cal), s) for s in policies[item.facts.item_id].steps]
+        fired = [(when, s) for when, s in fired if when <= today]
+        live = [(when, s) for when, s in fired if _applies(s, item, today, due)]
+        if not live:
+            continue
+        latest = max(live, key=lambda pair: (pair[0], pair[1].offset))[1]
+        for when, step in sorted(fired, key=lambda pair: (pair[0], pair[1].offset)):
+            for notice in _step_notices(item, step, when, resolve, skipped=step is not latest):
+                if notice.key not in recorded and notice.key not in seen:
+                    seen.add(notice.key)
+                    notices.append(notice)
     return notices
+
+
+def _step_notices(
+    item: OccurrenceStatus, step: EscalationStep, when: dt.date, resolve: Resolver, *, skipped: bool
+) -> list[Notice]:
+    cc = tuple(a for audience in step.cc for a in resolve(audience, item))
+    return [
+        Notice(item, step, when, recipient, tuple(c for c in cc if c.id != recipient.id), skipped)
+        for recipient in (a for audience in step.to for a in resolve(audience, item))
+    ]
 
 
 def _applies(step: EscalationStep, item: OccurrenceStatus, today: dt.date, due: dt.date) -> bool:
@@ -174,12 +188,36 @@ def _applies(step: EscalationStep, item: OccurrenceStatus, today: dt.date, due: 
     return item.status is Status.OVERDUE or (item.status is Status.BLOCKED and today > due)
 
 
+GROUPS = ("overdue", "upcoming", "report")
+"""A digest's headings, most urgent first (``Digest.groups``)."""
+
+REPORT_KINDS = frozenset({"report", "report_input"})
+
+
+def group_of(notice: Notice) -> str:
+    """The heading an item stands under: ``overdue`` once its due day has passed (its step
+    is an escalation), else ``report`` for a report or a unit's input to one, else
+    ``upcoming``."""
+    if notice.step.offset > 0:
+        return "overdue"
+    return "report" if notice.item.facts.kind in REPORT_KINDS else "upcoming"
+
+
+def _urgency(notice: Notice) -> tuple[int, int, dt.date, str]:
+    facts = notice.item.facts
+    overdue = notice.item.days_overdue or 0
+    return (GROUPS.index(group_of(notice)), -overdue, facts.due or dt.date.max, facts.key)
+
+
 @dataclass
 class Digest:
-    """All of one recipient's notices of one run: one message."""
+    """All of one recipient's notices of one run: one message, each occurrence once."""
 
     recipient: Addressee
     notices: list[Notice] = field(default_factory=list)
+    threaded: bool = False
+    """A message about one occurrence (a plan without digests): one subject whatever the
+    step, answering the first message sent about it, so mail clients keep one thread."""
 
     @property
     def cc(self) -> tuple[Addressee, ...]:
@@ -189,6 +227,22 @@ class Digest:
                 if addressee.id != self.recipient.id:
                     found.setdefault(addressee.id, addressee)
         return tuple(found.values())
+
+    @property
+    def items(self) -> list[Notice]:
+        """One notice per occurrence (its most advanced step), most urgent first."""
+        best: dict[str, Notice] = {}
+        for notice in self.notices:
+            held = best.get(notice.item.key)
+            if held is None or notice.step.offset > held.step.offset:
+                best[notice.item.key] = notice
+        return sorted(best.values(), key=_urgency)
+
+    @property
+    def groups(self) -> list[tuple[str, list[Notice]]]:
+        """(heading, its items) for every heading that has items, most urgent first."""
+        items = self.items
+        return [(g, found) for g in GROUPS if (found := [n for n in items if group_of(n) == g])]
 
     @property
     def is_escalation(self) -> bool:
@@ -201,12 +255,13 @@ class Digest:
 
 
 def digests(notices: Sequence[Notice]) -> list[Digest]:
-    """Group notices per recipient; items most overdue first, then by due date."""
+    """Group the notices to send per recipient (skipped ones are left out)."""
     groups: dict[str, Digest] = {}
     for notice in notices:
-        groups.setdefault(notice.recipient.id, Digest(notice.recipient)).notices.append(notice)
+        if not notice.skipped:
+            groups.setdefault(notice.recipient.id, Digest(notice.recipient)).notices.append(notice)
     for digest in groups.values():
-        digest.notices.sort(key=lambda n: (-(n.item.days_overdue or 0), n.item.facts.due, n.item.key))
+        digest.notices.sort(key=_urgency)
     return [groups[k] for k in sorted(groups)]
 
 

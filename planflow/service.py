@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -258,6 +258,8 @@ class NoticePlan:
     standing_names: dict[str, str]
     digest_plans: frozenset[str]
     reports: list[PlanCheck]
+    skipped: list[Notice] = field(default_factory=list)
+    """Steps a catch-up passed over: recorded as skipped, never sent."""
 
     @property
     def contexts(self) -> dict[str, PlanContext]:
@@ -309,6 +311,7 @@ def notices_due(
         for plan_id in plan_ids:
             defs.plan(plan_id)
     notices: list[Notice] = []
+    skipped: list[Notice] = []
     titles, standing, digest = {}, {}, set()
     checks: list[PlanCheck] = []
     day = None
@@ -320,6 +323,7 @@ def notices_due(
         standing[check.plan_id] = context.standing_name
         if context.digest:
             digest.add(check.plan_id)
-        notices += check.notices
+        notices += (n for n in check.notices if not n.skipped)
+        skipped += (n for n in check.notices if n.skipped)
     as_of_day = day or (as_of.date() if isinstance(as_of, dt.datetime) else as_of)
-    return NoticePlan(as_of_day, notices, titles, standing, frozenset(digest), checks)
+    return NoticePlan(as_of_day, notices, titles, standing, frozenset(digest), checks, skipped)

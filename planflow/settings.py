@@ -6,7 +6,8 @@
 - ``PLANFLOW_DATABASE_URL``: SQLAlchemy URL; default a SQLite file ``planflow.db`` in
   the home folder. PostgreSQL: ``postgresql+psycopg://user@host:5432/dbname``.
 - ``PLANFLOW_DEFINITIONS``: the definitions folder; default ``./definitions``.
-- ``PLANFLOW_SMTP_URL``, ``PLANFLOW_MAIL_FROM``: see ``planflow.notifications.config``.
+- ``PLANFLOW_SMTP_URL``, ``PLANFLOW_MAIL_FROM``, ``PLANFLOW_MAIL_SUBJECT_PREFIX``: see
+  ``planflow.notifications.config``.
 - ``PLANFLOW_STRICT``: ``true`` for a production store: ``sync`` (and every command that
   syncs) refuses a plan that still has review marks ("# KIỂM TRA") or units, outside
   recipients or a signer with no e-mail, as ``planflow validate --strict`` lists them.
@@ -38,6 +39,9 @@ class Settings(BaseSettings):
     definitions: Path = Path("definitions")
     smtp_url: SecretStr | None = Field(default=None, description="secret: never printed")
     mail_from: str | None = None
+    mail_subject_prefix: str | None = Field(
+        default=None, description="what every subject starts with; default [planflow]"
+    )
     secret: SecretStr | None = Field(default=None, description="signs links and forms; never printed")
     public_url: str | None = Field(default=None, description="base URL of `planflow web` seen by users")
     board_user: str = "thuongtruc"

@@ -28,6 +28,7 @@ from planflow.cli.common import (
 from planflow.cli.status import PlanArgument
 from planflow.errors import PlanflowError
 from planflow.notifications.delivery import backlog, failed_recipients, outbox_rows, requeue_dead
+from planflow.notifications.outbox import skipped_count
 from planflow.notifications.service import mail_config, run_check, send_outbox
 from planflow.notifications.simulate import simulate as simulate_days
 from planflow.settings import Settings
@@ -64,11 +65,15 @@ def notices(
                             plan_ids=[plan_id] if plan_id else None, dry_run=True, now=now)  # fmt: skip
         data = outcome.plan.notices_json()
         if as_json:
-            print_json({"as_of": outcome.plan.as_of.isoformat(), "notices": data})
+            print_json({"as_of": outcome.plan.as_of.isoformat(), "notices": data,
+                        "skipped": len(outcome.plan.skipped)})  # fmt: skip
             return
         console.print(_notice_table(f"Thông báo đến hạn ngày {outcome.plan.as_of:%d/%m/%Y}", data))
         recipients = len({n["recipient"] for n in data})
         console.print(f"{len(data)} thông báo cho {recipients} người nhận (chưa gửi).")
+        if outcome.plan.skipped:
+            skipped = len(outcome.plan.skipped)
+            console.print(f"{skipped} bước trước đó sẽ được bỏ qua (chạy bù: chỉ gửi bước mới nhất).")
 
 
 STATUS_LABELS = {"pending": "chờ gửi", "retry": "chờ gửi lại", "partial": "gửi một phần", "dead": "thất bại"}
@@ -122,6 +127,7 @@ def outbox(
             return
         with factory() as session:
             data = [_outbox_json(row, count) for row, count in outbox_rows(session, failed_only=failed)]
+            skipped = skipped_count(session)
         if as_json:
             print_json(data)
             return
@@ -134,6 +140,8 @@ def outbox(
                           _when(d["next_attempt_at"]), str(d["last_error"] or ""))  # fmt: skip
         console.print(table)
         console.print(f"{len(data)} thư.")
+        if skipped:
+            console.print(f"{skipped} bước nhắc việc được bỏ qua khi chạy bù (đã ghi nhận, không gửi).")
 
 
 def send(definitions_dir: DefinitionsOption = None, as_json: JsonOption = False) -> None:
@@ -231,7 +239,8 @@ def simulate(
         total = sum(d.messages for d in days)
         by_step = dict(sorted(steps.items()))
         console.print(f"Từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}: {total} thư, "
-                      f"{sum(steps.values())} thông báo; theo bước: {by_step}")  # fmt: skip
+                      f"{sum(steps.values())} thông báo; theo bước: {by_step}; "
+                      f"bỏ qua khi chạy bù: {sum(d.skipped for d in days)}")  # fmt: skip
 
 
 _SIMULATE_MAX_DAYS = 731

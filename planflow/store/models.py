@@ -189,6 +189,10 @@ class NoticeRow(Base):
     fire_date: Mapped[dt.date] = mapped_column(Date)
     days_overdue: Mapped[int | None] = mapped_column(Integer)
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"), index=True)
+    state: Mapped[str] = mapped_column(
+        String(12), default="queued", server_default="queued",
+        doc="queued (its message is in the outbox) or skipped (a catch-up passed it over: never sent)",
+    )  # fmt: skip
     created_at: Mapped[dt.datetime]
 
 

@@ -33,10 +33,12 @@ def test_notices_is_a_preview(defs_root: Path) -> None:
         "signer:demo-2026",
     }
     tet = [n for n in first if n["occurrence"] == "demo-2026/tet"]
-    assert {(n["step"], n["recipient"]) for n in tet} == {
-        ("+1w", "unit:demo/hcc"), ("+3w", "unit:demo/vhxh"), ("+7w", "signer:demo-2026")
-    }  # fmt: skip
+    # a first run catches up: the latest step only; the four before it would be skipped
+    assert {(n["step"], n["recipient"]) for n in tet} == {("+7w", "signer:demo-2026")}
+    assert json.loads(out)["skipped"] == 12
     assert json.loads(run_cli(*args)[1])["notices"] == first
+    code, out, _ = run_cli(*args[:-1])
+    assert "12 bước trước đó sẽ được bỏ qua (chạy bù: chỉ gửi bước mới nhất)." in " ".join(out.split())
 
 
 def test_send_outbox_and_failed(defs_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -67,6 +69,8 @@ def test_send_outbox_and_failed(defs_root: Path, monkeypatch: pytest.MonkeyPatch
         "không có địa chỉ e-mail cho 'Trung tâm Phục vụ hành chính công'",
     }
     assert len(server.recorder.messages) == 2
+    code, out, _ = run_cli("outbox", "-d", str(defs_root))
+    assert "12 bước nhắc việc được bỏ qua khi chạy bù (đã ghi nhận, không gửi)." in " ".join(out.split())
 
 
 def test_half_configured_smtp_is_refused(defs_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -135,5 +139,7 @@ def test_check_in_chunks_finds_the_notices_due(tmp_path: Path) -> None:
         by_step[notice["step"]] = by_step.get(notice["step"], 0) + 1
     assert result["notices_by_step"] == dict(sorted(by_step.items()))
     with sqlite3.connect(tmp_path / "home" / "planflow.db") as db:
-        recorded = db.execute("SELECT occurrence_key, step, recipient FROM notices").fetchall()
+        recorded = db.execute("SELECT occurrence_key, step, recipient FROM notices WHERE state = 'queued'").fetchall()
+        skipped = db.execute("SELECT count(*) FROM notices WHERE state = 'skipped'").fetchone()[0]
     assert sorted(recorded) == sorted((n["occurrence"], n["step"], n["recipient"]) for n in due)
+    assert skipped == json.loads(preview.stdout)["skipped"]

@@ -112,7 +112,7 @@ def _recorded(cluster: Cluster, as_of_day: str) -> list[tuple[str, dt.date, str,
                 NoticeRow.recipient,
                 NoticeRow.role,
                 NoticeRow.outbox_id,
-            )
+            ).where(NoticeRow.state == "queued")  # steps a catch-up skipped have no message
         ).all()
         unsent = session.scalar(
             sa.select(sa.func.count()).select_from(OutboxRow).where(OutboxRow.status != "sent")

@@ -40,7 +40,9 @@ def test_leaders_get_one_digest_a_week(
     assert (report.sent, report.failed) == (2, 0)
 
     quan = next(m for m in smtp.recorder.messages if "Nguyễn Sĩ Quân" in str(m["To"]))
-    assert quan["Subject"].startswith("[planflow] Tình hình thực hiện kế hoạch tuần 2025-W44: 1 kế hoạch")
+    assert quan["Subject"].startswith(
+        "[planflow] Tình hình thực hiện kế hoạch tuần từ 27/10 đến 02/11/2025: 1 kế hoạch"
+    )
     text = quan.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
     assert "Kính gửi: Phó chủ tịch Nguyễn Sĩ Quân" in text
     assert "Ngày Chuyển đổi số Quốc gia" in text

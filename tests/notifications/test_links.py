@@ -42,8 +42,8 @@ def test_digests_carry_signed_links(sessions: sessionmaker[Session], defs_root: 
     scope = Tokens(SECRET).read_progress_link(found.group(1), dt.datetime(2026, 3, 24, tzinfo=ICT))
     assert (scope.plan_id, scope.unit_id) == ("demo-2026", "kt")
     assert scope.expires == dt.datetime(2026, 4, 23, 0, tzinfo=dt.UTC)  # 30 days after the run
-    standing = bodies["unit:demo/vhxh"]  # escalation about Trung tâm PVHCC's overdue task
-    assert "Xem bảng theo dõi: https://planflow.demo.example/board/demo-2026" in standing
+    standing = bodies["unit:demo/vhxh"]  # its own tasks (the overdue ones went to the signer)
+    assert "Cập nhật tiến độ: https://planflow.demo.example/p/" in standing
     signer = bodies["signer:demo-2026"]
     assert "/p/" not in signer and "Xem bảng theo dõi:" in signer
 
