@@ -20,7 +20,7 @@ from scripts.import_accuracy import FORMATS, IMPORTER_TESTS, REPO, SETS, Outcome
 # (appendix flattened one cell per line, which no reader rebuilds) are now refused with a message
 # instead of being imported with a false task taken from their "see the appendix" sentence.
 # reports_right (report duties right in who, to whom and when) rose with the duties work: txt 1→6
-# (the seed gold now lists the seeds' report duties), md 11→26, docx and pdf 5→16, scan 2→8.
+# (the seed gold now lists the seeds' report duties), md 11→26, docx and pdf 5→16, scan 2→12 (floor 10: OCR varies).
 # Scans reached 39 matched tasks (lead 27, support 25, deadline 31, precision 0.85) once pages
 # are turned straight and rules painted over before OCR; their floor keeps two tasks' margin
 # for Tesseract builds that read a word differently.
@@ -34,7 +34,7 @@ FLOOR: dict[str, dict[str, float]] = {
     "pdf": {"matched_tasks": 42, "precision": 1.0, "lead_right": 42, "support_right": 42,
             "deadline_right": 41, "reports_right": 16, "header_right": 21},
     "scan": {"matched_tasks": 37, "precision": 0.8, "lead_right": 25, "support_right": 23,
-             "deadline_right": 29, "reports_right": 6, "header_right": 20},
+             "deadline_right": 29, "reports_right": 10, "header_right": 20},
 }  # fmt: skip
 # Silent wrong deadlines (wrong and not marked for review) stay at 0.
 SILENT_CEILING = {"txt": 0, "md": 0, "docx": 0, "pdf": 0, "scan": 0}
