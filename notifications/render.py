@@ -86,6 +86,7 @@ def render_digest(
             "status": n.item.status.label,
             "step": step_label(n.step),
             "link": links.get(n.item.key),
+            "review": n.item.facts.review,
         }
         for n in digest.notices
     ]

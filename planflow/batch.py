@@ -106,6 +106,7 @@ def notice_context(plan: Plan, directory: UnitDirectory) -> dict[str, Any]:
         "days_off": [d.isoformat() for d in plan.days_off],
         "extra_working_days": [d.isoformat() for d in plan.extra_working_days],
         "digest": plan.digest,
+        "example": plan.example,
     }
 
 
@@ -168,6 +169,7 @@ class PlanContext:
     calendar: WorkCalendar
     policies: Mapping[str, EscalationPolicy]
     resolve: Resolver
+    example: bool = False
 
     @property
     def standing_name(self) -> str:
@@ -199,6 +201,7 @@ class PlanContext:
             calendar=_calendar(tuple(data["days_off"]), tuple(data["extra_working_days"])),
             policies=ladders,
             resolve=addressees_for_plan(signer, data["directory"], units, heads, data["standing"]),
+            example=data.get("example", False),  # stored before examples existed: a real plan
         )
 
 
@@ -283,6 +286,7 @@ def _facts(row: Any, units: Mapping[str, Mapping[str, list[str]]]) -> Occurrence
         support=tuple(roles.get("support", ())),
         targets=_targets(row.targets),
         when_text=row.when_text,
+        review=row.review,
     )
 
 
@@ -315,7 +319,7 @@ def _occurrences(session: Session, scope: _Scope) -> dict[str, list[OccurrenceFa
                 OccurrenceRow.key, OccurrenceRow.plan_id, OccurrenceRow.item_id, OccurrenceRow.kind,
                 OccurrenceRow.timing, OccurrenceRow.title, OccurrenceRow.label, OccurrenceRow.period,
                 OccurrenceRow.start, OccurrenceRow.due, cast(OccurrenceRow.targets, Text).label("targets"),
-                OccurrenceRow.when_text,
+                OccurrenceRow.when_text, OccurrenceRow.review,
                 OccurrenceRow.position,
             ).where(part.of(OccurrenceRow.plan_id, OccurrenceRow.key), OccurrenceRow.archived_at.is_(None))
         ).all()  # fmt: skip

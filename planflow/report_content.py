@@ -53,7 +53,7 @@ from planflow.reports import (
     summary_line,
     vn_date,
 )
-from planflow.schema import Plan, ReportObligation, Unit, UnitDirectory
+from planflow.schema import Plan, ReportObligation, Unit, UnitDirectory, UnitKind
 from planflow.status import OccurrenceStatus, Status
 from planflow.units import UnitIndex
 
@@ -141,6 +141,23 @@ def _issuing_units(plan: Plan, index: UnitIndex) -> set[str]:
     if body is None:
         return set()
     return {body.id, *(u.id for u in index.by_id.values() if u.parent == body.id)}
+
+
+def leadership(plan: Plan, index: UnitIndex) -> str | None:
+    """The issuing body's leadership in "Nơi nhận" ("CT, các PCT UBND xã"): written as the
+    plan's own Nơi nhận writes it, else the leadership unit's name; None when the directory
+    has no leadership unit under the issuing body."""
+    body = index.find(plan.issuer)
+    leaders = [
+        u for u in index.by_id.values() if body and u.kind is UnitKind.LEADERSHIP and u.parent == body.id
+    ]
+    if not leaders:
+        return None
+    for entry in plan.distribution:
+        found = index.find(entry)
+        if found is not None and found.id == leaders[0].id:
+            return entry
+    return leaders[0].name
 
 
 # --- reports a task restates ------------------------------------------------------------------
@@ -621,6 +638,7 @@ def build_context(
         counts=counts,
         distribution=[
             *(["Như trên"] if recipients else []),
+            *[lead for lead in [leadership(plan, index)] if lead and lead not in recipients],
             f"Lưu: VT, {abbreviation(compiler, plan.issuer)}",
         ],
         appendix_of=f"Kèm theo Báo cáo số      /{symbol} ngày      /     /{year} của {sender}",
