@@ -345,7 +345,7 @@ def _appendix(doc: Any) -> None:
     _para(doc, "{%p if s.quiet %}")
     _para(
         doc,
-        "Đang triển khai, chưa có kết quả cập nhật trong kỳ (số thứ tự theo Kế hoạch): "
+        "Chưa có kết quả cập nhật trong kỳ (thường xuyên, chưa đến hạn hoặc chờ sự kiện; số thứ tự theo Kế hoạch): "
         "{{ s.quiet | join('; ') }}.",
         size=12,
     )

@@ -298,7 +298,8 @@ def _merged(lines: Sequence[TaskLine], issuer: str) -> TaskLine:
 
     def state(t: TaskLine) -> str:
         days = f" ({t.days_overdue} ngày)" if t.days_overdue else ""
-        return f"kỳ {t.period}: {t.status_label}{days}"
+        due = f", hạn {t.due}" if t.due else ""
+        return f"kỳ {t.period}{due}: {t.status_label}{days}"
 
     notes = [f"Kỳ {t.period}: {_sentence(t.note)}" for t in lines if t.note]
     return replace(

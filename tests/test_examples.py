@@ -66,9 +66,9 @@ def test_dai_phuoc_due_dates(defs: Definitions) -> None:
     """Seed 001: 'trước ngày 05/10/2025' is a Sunday; this plan's day_off rule is 'previous'."""
     due = {o.key.split("/", 1)[1]: o.due for o in compile_definition(defs, "dai-phuoc-2025").occurrences}
     assert due["to-ho-tro-truc-tuyen-dvc"] == D(2025, 10, 3)
-    assert due["bao-cao-ket-qua"] == D(2025, 10, 30)  # "trước 30/10/2025"
+    assert due["bao-cao-ket-qua"] == D(2025, 10, 29)  # "trước 30/10/2025": by the day before
     # unit inputs: 5 working days before the report
-    assert due["bao-cao-ket-qua/once/phong-kinh-te"] == D(2025, 10, 23)
+    assert due["bao-cao-ket-qua/once/phong-kinh-te"] == D(2025, 10, 22)
     assert due["hoi-nghi-chuong-trinh-hanh-dong-cds"] == D(2025, 11, 10)  # "đầu tháng 11/2025"
 
 
@@ -82,16 +82,16 @@ def test_dai_phuoc_due_dates(defs: Definitions) -> None:
             "tap-huan-khoi-nghiep": ("upcoming", 4),  # Dự kiến ngày 09/10/2025
             "tro-ly-ai-hanh-chinh-cong": ("ongoing", None),
             "doan-tham-gia-hoat-dong-tinh": ("waiting_event", None),
-            "bao-cao-ket-qua": ("not_started", 25),
+            "bao-cao-ket-qua": ("not_started", 24),  # trước 30/10/2025: due 29/10
         }),
         (D(2025, 10, 24), {
-            "bao-cao-ket-qua/once/cac-ap": ("overdue", 1),
-            "bao-cao-ket-qua": ("blocked", 6),  # its inputs are overdue
+            "bao-cao-ket-qua/once/cac-ap": ("overdue", 2),  # 5 working days before 29/10: 22/10
+            "bao-cao-ket-qua": ("blocked", 5),  # its inputs are overdue
         }),
         (D(2025, 11, 1), {
             "thong-tin-tuyen-truyen": ("upcoming", 0),  # due today, 01/11, not yet overdue
             "chien-dich-pho-cap-ky-nang-so": ("overdue", 1),  # Trong tháng 10/2025
-            "bao-cao-ket-qua": ("overdue", 2),
+            "bao-cao-ket-qua": ("overdue", 3),
         }),
     ],
 )  # fmt: skip
@@ -160,12 +160,12 @@ def test_loc_tan_2026_due_dates_move_off_holidays(defs: Definitions) -> None:
             "thi-truc-tuyen-cds-cchc": ("overdue", 11),  # 01/10/2025 - 09/10/2025
             "hoi-nghi-nq57": ("overdue", 12),  # ngày 08/10/2025
             "van-dong-doanh-nghiep-trung-bay": ("waiting_event", None),
-            "bao-cao-ket-qua/once/phong-kinh-te": ("upcoming", 3),  # 5 working days before 30/10
-            "bao-cao-ket-qua": ("not_started", 10),  # trước ngày 30/10/2025
+            "bao-cao-ket-qua/once/phong-kinh-te": ("upcoming", 2),  # 5 working days before 29/10
+            "bao-cao-ket-qua": ("not_started", 9),  # trước ngày 30/10/2025: by the day before
         }),
         (D(2025, 10, 24), {
-            "bao-cao-ket-qua/once/ttpvhcc": ("overdue", 1),
-            "bao-cao-ket-qua": ("blocked", 6),
+            "bao-cao-ket-qua/once/ttpvhcc": ("overdue", 2),
+            "bao-cao-ket-qua": ("blocked", 5),
         }),
     ],
 )  # fmt: skip
