@@ -345,8 +345,8 @@ def _appendix(doc: Any) -> None:
     _para(doc, "{%p if s.quiet %}")
     _para(
         doc,
-        "Chưa có kết quả cập nhật trong kỳ (thường xuyên, chưa đến hạn hoặc chờ sự kiện; số thứ tự theo Kế hoạch): "
-        "{{ s.quiet | join('; ') }}.",
+        "Chưa có kết quả cập nhật trong kỳ (thường xuyên, chưa đến hạn hoặc chờ sự kiện; "
+        "số thứ tự theo Kế hoạch): {{ s.quiet | join('; ') }}.",
         size=12,
     )
     _para(doc, "{%p endif %}")
