@@ -558,7 +558,9 @@ def build_context(
     input_items = [s for s in items if s.facts.kind == "report_input" and s.facts.key.startswith(prefix)]
     if author is not None:  # its own input only: what it reports is its own figures and notes
         input_items = [s for s in input_items if s.facts.key == f"{prefix}{author.id}"]
-    inputs = [_input_line(s, names, metrics) for s in input_items]
+    asked = [index.resolve(u).id for inp in report.inputs for u in inp.units]
+    input_items.sort(key=lambda s: asked.index(s.facts.lead[0]) if s.facts.lead[0] in asked else len(asked))
+    inputs = [_input_line(s, names, metrics) for s in input_items]  # in the order the plan asks
     received = [s for s in input_items if s.status.is_done]
     children = list(extra.children)
     headline, targets = _targets(plan, items, received, children, names, window, covered)

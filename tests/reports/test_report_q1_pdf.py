@@ -97,6 +97,15 @@ def test_q1_report_reads_as_a_commune_report(loc_tan: Path) -> None:
     assert "| 2 | Tỷ lệ người dân trưởng thành có VNeID | ≥ 80 % | 62 | Đang thực hiện |" in out
     assert "Chưa đạt" not in out
     assert "- Công an xã Lộc Tấn: Hướng dẫn người dân kích hoạt tài khoản định danh điện tử mức 2." in out
+    # part II follows the plan: its sections in the plan's order, Phụ lục I and II after them
+    results = re.findall(r"^### \d+\. (.+)$", out.split("## II.")[1].split("## III.")[0], re.M)
+    assert results[:3] == [
+        "Tăng cường công tác lãnh đạo, chỉ đạo, điều hành; kiểm tra, giám sát hoạt động phát triển khoa "
+        "học, công nghệ, đổi mới sáng tạo chuyển đổi số",
+        "Thể chế, chính sách số",
+        "Hạ tầng số",
+    ]
+    assert results.index("Phụ lục I") < results.index("Kiểm tra nhà nước về đo lường")
     assert "- Công an xã Lộc Tấn: Thiếu thiết bị đọc căn cước gắn chip tại các ấp." in out
     assert "- Công an xã Lộc Tấn: Bổ sung 02 thiết bị đọc căn cước cho Tổ Công nghệ số cộng đồng." in out
     # the hamlets' monthly reports (PL I.31) are a report duty only, not also a task: the two
