@@ -69,7 +69,8 @@ def test_reminders_and_escalations_are_delivered(
     assert str(standing["From"]) == "planflow <planflow@demo.example>"
     text = standing.get_body(("plain",)).get_content()
     assert "Kính gửi: Phòng Văn hóa - Xã hội" in text
-    assert "Rà soát trước Tết" in text and "quá hạn 29 ngày" in text
+    # "trước ngày 17/02/2026": due Friday 13/02, the last working day before Tết
+    assert "Rà soát trước Tết" in text and "quá hạn 39 ngày" in text
     signer = by_rcpt[("pct@demo.example", "vhxh@demo.example")]
     assert str(signer["Cc"]) == "Phòng Văn hóa - Xã hội <vhxh@demo.example>"
     # each step's template: upward escalation to the signer, a reminder to the unit
