@@ -55,6 +55,7 @@ class MailConfig:
     eml_folder: Path
     links: LinkMaker | None = field(default=None, repr=False)  # signed web links in messages
     subject_prefix: str = DEFAULT_PREFIX
+    send_examples: bool = False  # example plans ('example: true') are checked but send nothing
 
     def describe(self) -> str:
         return self.smtp.describe() if self.smtp else f"thư mục {self.eml_folder} (.eml)"

@@ -324,6 +324,7 @@ def _appendix(doc: Any) -> None:
     section_title = _para(doc, "{{ s.title }}", bold=True)
     section_title.paragraph_format.keep_with_next = True
     section_title.paragraph_format.space_before = Pt(12)
+    _para(doc, "{%p if s.tasks %}")
     _grid(
         doc,
         ["TT", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Tình trạng", "Kết quả, ghi chú"],
@@ -340,6 +341,15 @@ def _appendix(doc: Any) -> None:
         "for t in s.tasks",
         [1.4, 5.0, 2.6, 2.0, 2.1, 3.4],
     )
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p if s.quiet %}")
+    _para(
+        doc,
+        "Chưa có kết quả cập nhật trong kỳ (thường xuyên, chưa đến hạn hoặc chờ sự kiện; "
+        "số thứ tự theo Kế hoạch): {{ s.quiet | join('; ') }}.",
+        size=12,
+    )
+    _para(doc, "{%p endif %}")
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p if r.inputs %}")
     _para(doc, "Báo cáo của các cơ quan, đơn vị", bold=True).paragraph_format.space_before = Pt(12)

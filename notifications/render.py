@@ -150,6 +150,7 @@ def _item(n: Notice, plan_titles: Mapping[str, str], unit_names: Mapping[str, st
         "days_left": n.item.days_left,
         "status": n.item.status.label,
         "link": links.get(facts.key),
+        "review": facts.review,
     }
 
 

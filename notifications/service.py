@@ -30,7 +30,7 @@ def mail_config(settings: Settings) -> MailConfig:
     PLANFLOW_SECRET are set."""
     url = settings.smtp_url.get_secret_value() if settings.smtp_url else None
     config = load_mail_config(settings.home, url, settings.mail_from, settings.mail_subject_prefix)
-    return replace(config, links=link_maker(settings))
+    return replace(config, links=link_maker(settings), send_examples=settings.send_examples)
 
 
 def mailer_for(config: MailConfig) -> Mailer:
@@ -48,6 +48,12 @@ def plan_digests(plan: NoticePlan) -> list[Digest]:
         out += digests([n for n in notices if n.item.facts.plan_id in plan.digest_plans])
         out += [Digest(n.recipient, [n], threaded=True) for n in single]
     return out
+
+
+def example_plans(plan: NoticePlan) -> set[str]:
+    """Plans marked ``example: true``: illustrations with assumed dates and signers, whose
+    notices are planned and shown but not queued unless PLANFLOW_SEND_EXAMPLES is set."""
+    return {r.plan_id for r in plan.reports if r.context.example}
 
 
 def queue_notices(
@@ -72,6 +78,9 @@ def queue_notices(
         )
 
     record_skipped(plan.skipped, session=session, now=now)
+    muted = set() if config.send_examples else example_plans(plan)
+    if muted:
+        plan = replace(plan, notices=[n for n in plan.notices if n.item.facts.plan_id not in muted])
     queued = []
     for digest in plan_digests(plan):
         row = queue_digest(digest, render, session=session, now=now, domain=config.sender.domain)
@@ -102,7 +111,10 @@ class CheckOutcome:
 
     def plans_json(self) -> list[dict[str, object]]:
         reports = self.plan.reports
-        return [{"plan": r.plan_id, "title": r.context.title, "summary": r.summary} for r in reports]
+        return [
+            {"plan": r.plan_id, "title": r.context.title, "summary": r.summary, "example": r.context.example}
+            for r in reports
+        ]
 
     def attention_json(self) -> list[dict[str, Any]]:
         return [item.as_json() for r in self.plan.reports for item in r.attention]

@@ -112,6 +112,7 @@ def notice_context(plan: Plan, directory: UnitDirectory) -> dict[str, Any]:
         "relations": {u: r.value for u, r in unit_relations(directory).items()},
         "coordination": plan.coordination,
         "issuer": plan.issuer,
+        "example": plan.example,
     }
 
 
@@ -180,6 +181,7 @@ class PlanContext:
     issuer: str
     coordinate: Resolver | None
     """audiences → the superior and outside units, when the plan asks for coordination"""
+    example: bool = False
 
     @property
     def standing_name(self) -> str:
@@ -226,6 +228,7 @@ class PlanContext:
             coordinate=addressees_for_plan(signer, data["directory"], units, {}, data["standing"],
                                            lambda u: not relations[u].directed)
             if data.get("coordination") else None,
+            example=data.get("example", False),  # stored before examples existed: a real plan
         )  # fmt: skip
 
 
@@ -310,6 +313,7 @@ def _facts(row: Any, units: Mapping[str, Mapping[str, list[str]]]) -> Occurrence
         support=tuple(roles.get("support", ())),
         targets=_targets(row.targets),
         when_text=row.when_text,
+        review=row.review,
     )
 
 
@@ -342,7 +346,7 @@ def _occurrences(session: Session, scope: _Scope) -> dict[str, list[OccurrenceFa
                 OccurrenceRow.key, OccurrenceRow.plan_id, OccurrenceRow.item_id, OccurrenceRow.kind,
                 OccurrenceRow.timing, OccurrenceRow.title, OccurrenceRow.label, OccurrenceRow.period,
                 OccurrenceRow.start, OccurrenceRow.due, cast(OccurrenceRow.targets, Text).label("targets"),
-                OccurrenceRow.when_text,
+                OccurrenceRow.when_text, OccurrenceRow.review,
                 OccurrenceRow.position,
             ).where(part.of(OccurrenceRow.plan_id, OccurrenceRow.key), OccurrenceRow.archived_at.is_(None))
         ).all()  # fmt: skip

@@ -82,6 +82,7 @@ class Occurrence:
     tentative: bool = False
     when_text: str | None = None
     depends_on: tuple[str, ...] = ()
+    review: str | None = None
 
 
 def _with(occ: Occurrence, **changes: object) -> Occurrence:
@@ -134,7 +135,7 @@ def unit_refs(plan: Plan) -> Iterable[tuple[Loc, str]]:
     """Every place the plan names a unit, with the unit as written."""
     yield ("standing_unit",), plan.standing_unit
     for t, task in enumerate(plan.tasks):
-        for role in ("lead", "support", "guide"):
+        for role in ("lead", "support", "guide", "monitor"):
             for i, ref in enumerate(getattr(task, role)):
                 yield ("tasks", t, role, i), ref
     for r, report in enumerate(plan.reports):
@@ -278,7 +279,8 @@ def compile_plan(plan: Plan, units: UnitIndex) -> CompiledPlan:
         lead = tuple(units.resolve(u).id for u in task.lead)
         support = tuple(units.resolve(u).id for u in task.support)
         by_task[task.id] = [
-            _with(o, lead=lead, support=support, label=task.label, section=task.section) for o in own
+            _with(o, lead=lead, support=support, label=task.label, section=task.section, review=task.review)
+            for o in own
         ]
     for task in plan.tasks:
         task_deps = _task_deps(task)
@@ -402,6 +404,7 @@ def _report_occurrences(
                         start=input_start,
                         due=input_due,
                         end=input_due,
+                        review=report.review,
                     )
                 )
         out += inputs
@@ -410,6 +413,7 @@ def _report_occurrences(
                 occ,
                 kind=OccurrenceKind.REPORT,
                 lead=(compiler,),
+                review=report.review,
                 depends_on=tuple(i.key for i in inputs),
             )
         )

@@ -19,7 +19,7 @@ from planflow.compiler import unit_refs
 from planflow.errors import Problem
 from planflow.loader import Definitions, LoadedPlan, SourceMap
 from planflow.relations import unit_relations
-from planflow.schema import Unit
+from planflow.schema import Unit, UnitKind
 from planflow.units import UnitIndex
 
 REVIEW_MARK = "KIỂM TRA"
@@ -111,12 +111,52 @@ def unreachable(loaded: LoadedPlan, defs: Definitions) -> list[Problem]:
     return problems
 
 
+def review_notes(loaded: LoadedPlan) -> list[Problem]:
+    """The ``review:`` notes of tasks and reports: doubts the definition keeps open on purpose
+    (shown with the item everywhere), still to confirm before the plan goes live."""
+    plan, source = loaded.plan, loaded.source
+    items = [("tasks", i, t.review) for i, t in enumerate(plan.tasks)]
+    items += [("reports", i, r.review) for i, r in enumerate(plan.reports)]
+    return [
+        source.problem(
+            (kind, i, "review"),
+            f"còn ghi chú “{REVIEW_MARK}”: {note} — xác nhận hoặc sửa rồi xoá 'review:'",
+        )
+        for kind, i, note in items
+        if note
+    ]
+
+
+def unaccountable(loaded: LoadedPlan, defs: Definitions) -> list[Problem]:
+    """Tasks whose every lead is a collective with no named members ("Các cơ quan, đơn vị
+    thuộc xã"): a reminder to such a group reaches nobody who answers for the task."""
+    directory = defs.directories.get(loaded.plan.units)
+    if directory is None:
+        return []
+    index = UnitIndex(directory)
+    problems = []
+    for t, task in enumerate(loaded.plan.tasks):
+        leads = [index.find(ref) for ref in task.lead]
+        if all(u is not None and u.kind is UnitKind.GROUP and not u.members for u in leads):
+            names = ", ".join(u.name for u in leads if u is not None)
+            problems.append(
+                loaded.source.problem(
+                    ("tasks", t, "lead"),
+                    f"nhiệm vụ '{task.id}' do “{names}” chủ trì — một tập thể không nêu thành viên, "
+                    "không ai chịu trách nhiệm: giao cho một đơn vị cụ thể (hoặc nêu 'members:' "
+                    "của nhóm trong danh mục)",
+                )
+            )
+    return problems
+
+
 def readiness(defs: Definitions, plan_id: str) -> list[Problem]:
     """Everything to settle before plan ``plan_id`` may go live: review marks in its file and
-    its unit directory, and whom no e-mail reaches."""
+    its unit directory, its ``review:`` notes, tasks nobody answers for, and whom no e-mail
+    reaches."""
     loaded = defs.plans.read(plan_id)
-    problems = review_marks(loaded.source)
+    problems = review_marks(loaded.source) + review_notes(loaded)
     directory_source = defs.directory_sources.get(loaded.plan.units)
     if directory_source is not None:
         problems += review_marks(directory_source)
-    return problems + unreachable(loaded, defs)
+    return problems + unaccountable(loaded, defs) + unreachable(loaded, defs)

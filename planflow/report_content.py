@@ -53,7 +53,7 @@ from planflow.reports import (
     summary_line,
     vn_date,
 )
-from planflow.schema import Plan, ReportObligation, Unit, UnitDirectory
+from planflow.schema import Plan, ReportObligation, Unit, UnitDirectory, UnitKind
 from planflow.status import OccurrenceStatus, Status
 from planflow.units import UnitIndex
 
@@ -141,6 +141,23 @@ def _issuing_units(plan: Plan, index: UnitIndex) -> set[str]:
     if body is None:
         return set()
     return {body.id, *(u.id for u in index.by_id.values() if u.parent == body.id)}
+
+
+def leadership(plan: Plan, index: UnitIndex) -> str | None:
+    """The issuing body's leadership in "Nơi nhận" ("CT, các PCT UBND xã"): written as the
+    plan's own Nơi nhận writes it, else the leadership unit's name; None when the directory
+    has no leadership unit under the issuing body."""
+    body = index.find(plan.issuer)
+    leaders = [
+        u for u in index.by_id.values() if body and u.kind is UnitKind.LEADERSHIP and u.parent == body.id
+    ]
+    if not leaders:
+        return None
+    for entry in plan.distribution:
+        found = index.find(entry)
+        if found is not None and found.id == leaders[0].id:
+            return entry
+    return leaders[0].name
 
 
 # --- reports a task restates ------------------------------------------------------------------
@@ -255,6 +272,80 @@ def section_results(sections: Mapping[str, Sequence[TaskLine]]) -> list[SectionR
             )
         )
     return results
+
+
+_QUIET = {
+    Status.ONGOING.value,
+    Status.IN_PROGRESS.value,
+    Status.NOT_STARTED.value,
+    Status.UPCOMING.value,
+    Status.WAITING_EVENT.value,
+}
+
+
+def _quiet(t: TaskLine) -> bool:
+    """Nothing recorded and nothing wrong: running or not yet due, no note, figure or file."""
+    return t.status in _QUIET and not (t.note or t.percent or t.evidence or t.done_at)
+
+
+def _merged(lines: Sequence[TaskLine], issuer: str) -> TaskLine:
+    """One appendix row for a task: a repeating task's periods in one cell ("kỳ 2026-01:
+    Quá hạn (40 ngày); kỳ 2026-02: …"), leads without the commune's name."""
+    last = lines[-1]
+    lead = [_without_locality(u, issuer) for u in last.lead]
+    if len(lines) == 1:
+        return replace(last, lead=lead)
+
+    def state(t: TaskLine) -> str:
+        days = f" ({t.days_overdue} ngày)" if t.days_overdue else ""
+        due = f", hạn {t.due}" if t.due else ""
+        return f"kỳ {t.period}{due}: {t.status_label}{days}"
+
+    notes = [f"Kỳ {t.period}: {_sentence(t.note)}" for t in lines if t.note]
+    return replace(
+        last,
+        period=None,
+        lead=lead,
+        status_label="; ".join(state(t) for t in lines),
+        days_overdue=None,
+        percent=None,
+        done_at=None,
+        note=" ".join(notes) or None,
+        evidence=[e for t in lines for e in t.evidence],
+    )
+
+
+def _distinct(lines: list[BudgetLine]) -> list[BudgetLine]:
+    """Budget lines that would read alike (one row of Phụ lục II split per unit) name their unit."""
+    names = [b.task for b in lines]
+    return [replace(b, task=f"{b.task} ({b.lead})") if names.count(b.task) > 1 else b for b in lines]
+
+
+def short_title(title: str, limit: int = 70) -> str:
+    """A long task title in a table cell: its first clause ("…; bao gồm …" cut), at most
+    ``limit`` characters ending on a whole word, "…" when cut."""
+    first = re.split(r"[;:]\s|\.\s", title.strip(), maxsplit=1)[0].rstrip(".;: ")
+    if len(first) <= limit and first == title.strip().rstrip(".;: "):
+        return first
+    if len(first) > limit:
+        first = first[:limit].rsplit(" ", 1)[0].rstrip(",;: ")
+    return first + " …"
+
+
+def appendix_section(title: str, lines: Sequence[TaskLine], issuer: str) -> Section:
+    """A section of the appendix: a row per task that has something to show, in the plan's
+    order; the ongoing tasks with nothing recorded only by label (a row each said nothing and
+    made the appendix of a quarterly report sixteen pages long)."""
+    by_task: dict[str, list[TaskLine]] = {}
+    for t in lines:
+        by_task.setdefault(t.key.split("/")[1], []).append(t)
+    rows, quiet = [], []
+    for own in by_task.values():
+        if all(_quiet(t) for t in own):
+            quiet.append(own[0].label or own[0].title.rstrip(".;"))
+        else:
+            rows.append(_merged(own, issuer))
+    return Section(title, rows, quiet)
 
 
 def is_directing(title: str) -> bool:
@@ -457,15 +548,19 @@ def build_context(
         and (s.facts.start is None or s.facts.start <= window.data_to)
         and (author is None or author.id in s.facts.lead)
     ]
+    order = {t.id: i for i, t in enumerate(plan.tasks)}
+    relevant.sort(key=lambda s: (order[s.facts.item_id], s.facts.due or dt.date.max, s.facts.key))
     grouped: dict[str, list[TaskLine]] = {}
-    for s in relevant:
+    for s in relevant:  # sections and tasks in the plan's order, not the store's
         grouped.setdefault(tasks[s.facts.item_id].section or "Nhiệm vụ", []).append(line(s))
 
     prefix = item.facts.key + "/"
     input_items = [s for s in items if s.facts.kind == "report_input" and s.facts.key.startswith(prefix)]
     if author is not None:  # its own input only: what it reports is its own figures and notes
         input_items = [s for s in input_items if s.facts.key == f"{prefix}{author.id}"]
-    inputs = [_input_line(s, names, metrics) for s in input_items]
+    asked = [index.resolve(u).id for inp in report.inputs for u in inp.units]
+    input_items.sort(key=lambda s: asked.index(s.facts.lead[0]) if s.facts.lead[0] in asked else len(asked))
+    inputs = [_input_line(s, names, metrics) for s in input_items]  # in the order the plan asks
     received = [s for s in input_items if s.status.is_done]
     children = list(extra.children)
     headline, targets = _targets(plan, items, received, children, names, window, covered)
@@ -492,8 +587,12 @@ def build_context(
         any_spent = any_spent or spent is not None
         planned_total += planned or 0
         spent_total += spent or 0
-        budget.append(BudgetLine(tasks[task_id].title, _money(planned), _money(spent)))
+        task = tasks[task_id]
+        name = f"{task.label}: {short_title(task.title)}" if task.label else short_title(task.title)
+        lead = _without_locality(index.resolve(task.lead[0]).name, plan.issuer)
+        budget.append(BudgetLine(name, _money(planned), _money(spent), lead))
 
+    budget = _distinct(budget)
     overdue = [line(s) for s in relevant if s.status is Status.OVERDUE]
     blocked = [line(s) for s in relevant if s.status is Status.BLOCKED]
     horizon = next_horizon(plan, report, item, items, window)
@@ -604,7 +703,7 @@ def build_context(
         ],
         results=section_results(grouped),
         unit_results=parts.get("results", []),
-        sections=[Section(title, lines) for title, lines in grouped.items()],
+        sections=[appendix_section(title, lines, plan.issuer) for title, lines in grouped.items()],
         headline_targets=headline,
         targets=targets,
         budget=budget,
@@ -621,6 +720,7 @@ def build_context(
         counts=counts,
         distribution=[
             *(["Như trên"] if recipients else []),
+            *[lead for lead in [leadership(plan, index)] if lead and lead not in recipients],
             f"Lưu: VT, {abbreviation(compiler, plan.issuer)}",
         ],
         appendix_of=f"Kèm theo Báo cáo số      /{symbol} ngày      /     /{year} của {sender}",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from planflow.report_targets import TargetLine
@@ -35,10 +35,13 @@ class TaskLine:
 
 @dataclass(frozen=True)
 class Section:
-    """A section of the plan in the appendix: its tasks' lines."""
+    """A section of the plan in the appendix: one line per task with something to show (its
+    periods merged), and the labels of the ongoing tasks with nothing recorded (``quiet``),
+    named in one sentence instead of a row each."""
 
     title: str
     tasks: list[TaskLine]
+    quiet: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,7 @@ class BudgetLine:
     task: str
     planned: str | None
     spent: str | None
+    lead: str = ""
 
 
 @dataclass(frozen=True)

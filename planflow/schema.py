@@ -268,6 +268,16 @@ def _when(value: Any, info: ValidationInfo) -> Any:
 WhenField = Annotated[When, BeforeValidator(_when)]
 
 
+ReviewNote = Annotated[
+    str | None,
+    Field(
+        description="a doubt the definition keeps open (the document contradicts itself or says "
+        "something impossible): the choice made, to confirm. Listed by 'validate --strict', "
+        "shown with the item on the board, in reports and in mails until removed",
+    ),
+]
+
+
 class Task(_Definition):
     """One activity of the plan (nhiệm vụ, hoạt động)."""
 
@@ -283,6 +293,11 @@ class Task(_Definition):
         "liên quan'): kept as written, not units of the directory, never notified",
     )
     guide: list[Text] = Field(default_factory=list, description="guiding units (hướng dẫn)")
+    monitor: list[Text] = Field(
+        default_factory=list,
+        description="monitoring units (cơ quan theo dõi, đánh giá, kiểm tra, tổng hợp báo cáo): "
+        "they follow the task up, they do not carry it out",
+    )
     when: WhenField
     depends_on: list[Slug] = Field(default_factory=list)
     targets: list[Target] = Field(default_factory=list)
@@ -295,6 +310,7 @@ class Task(_Definition):
     products: str | None = Field(default=None, description="products, expected results (sản phẩm)")
     funding: str | None = Field(default=None, description="source of funds as written (nguồn kinh phí)")
     notes: str | None = None
+    review: ReviewNote = None
     escalation: EscalationPolicy | None = None
 
 
@@ -362,6 +378,7 @@ class ReportObligation(_Definition):
     inputs: list[ReportInput] = Field(default_factory=list)
     source: str | None = Field(default=None, description="the sentence of the plan it comes from")
     notes: str | None = None
+    review: ReviewNote = None
     escalation: EscalationPolicy | None = None
 
 
@@ -418,7 +435,9 @@ class Plan(_Definition):
     escalation: EscalationPolicy | None = None
     day_off: DayOffRule = DayOffRule.NEXT
     before: BeforeRule = Field(
-        default=BeforeRule.THAT_DAY, description="'trước ngày X': due on X (that_day) or the day before"
+        default=BeforeRule.DAY_BEFORE,
+        description="'trước ngày X': due the day before X (day_before, the default: 'trước' excludes "
+        "X) or on X itself (that_day, for an office that reads it so)",
     )
     days_off: list[dt.date] = Field(default_factory=list)
     extra_working_days: list[dt.date] = Field(default_factory=list)
@@ -431,6 +450,12 @@ class Plan(_Definition):
         description="send superior and outside units leading or supporting an item one polite "
         "coordination request (Đề nghị phối hợp) before it is due; they are never chased",
     )
+    example: bool = Field(
+        default=False,
+        description="an illustration, not a signed plan (assumed dates, signer): loaded and shown, "
+        "but the check sends nothing for it unless examples are enabled",
+    )
+    description: str | None = Field(default=None, description="what the plan is, for an example why")
 
     @field_validator("timezone")
     @classmethod

@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     trusted_proxies: str | None = Field(
         default=None, description="reverse proxies whose X-Forwarded-For/-Proto are believed"
     )
+    send_examples: bool = Field(
+        default=False,
+        description="queue notices for example plans ('example: true') too; off: they are checked, not sent",
+    )
     strict: bool = Field(
         default=False, description="production store: only reviewed definitions, everyone with an e-mail"
     )

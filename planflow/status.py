@@ -183,6 +183,7 @@ class OccurrenceFacts:
     support: tuple[str, ...]
     targets: tuple[Mapping[str, Any], ...] = ()
     when_text: str | None = None
+    review: str | None = None
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,9 @@ def test_demo_plan_due_dates(tmp_path: Path) -> None:
     """Hand-checked due dates: quarter ends, Tết, report periods and inputs."""
     due = {o.key: o.due for o in _compile(tmp_path).occurrences}
     assert due["demo-2026/ke-hoach"] == D(2026, 3, 31)
-    # "trước ngày 17/02/2026" falls in Tết 2026 → next working day, Monday 23/02
-    assert due["demo-2026/tet"] == D(2026, 2, 23)
+    # "trước ngày 17/02/2026": by the day before (the default), 16/02 falls in Tết 2026 →
+    # back to the last working day before it, Friday 13/02 (never after the day itself)
+    assert due["demo-2026/tet"] == D(2026, 2, 13)
     # Q2 ends Tuesday 30/06/2026, a working day
     assert due["demo-2026/so-hoa"] == D(2026, 6, 30)
     # reports by the 10th of the month after: Q1, H1 (supersedes Q2), Q3, year (supersedes Q4, H2)

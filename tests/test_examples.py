@@ -66,9 +66,9 @@ def test_dai_phuoc_due_dates(defs: Definitions) -> None:
     """Seed 001: 'trước ngày 05/10/2025' is a Sunday; this plan's day_off rule is 'previous'."""
     due = {o.key.split("/", 1)[1]: o.due for o in compile_definition(defs, "dai-phuoc-2025").occurrences}
     assert due["to-ho-tro-truc-tuyen-dvc"] == D(2025, 10, 3)
-    assert due["bao-cao-ket-qua"] == D(2025, 10, 30)  # "trước 30/10/2025"
+    assert due["bao-cao-ket-qua"] == D(2025, 10, 29)  # "trước 30/10/2025": by the day before
     # unit inputs: 5 working days before the report
-    assert due["bao-cao-ket-qua/once/phong-kinh-te"] == D(2025, 10, 23)
+    assert due["bao-cao-ket-qua/once/phong-kinh-te"] == D(2025, 10, 22)
     assert due["hoi-nghi-chuong-trinh-hanh-dong-cds"] == D(2025, 11, 10)  # "đầu tháng 11/2025"
 
 
@@ -82,16 +82,16 @@ def test_dai_phuoc_due_dates(defs: Definitions) -> None:
             "tap-huan-khoi-nghiep": ("upcoming", 4),  # Dự kiến ngày 09/10/2025
             "tro-ly-ai-hanh-chinh-cong": ("ongoing", None),
             "doan-tham-gia-hoat-dong-tinh": ("waiting_event", None),
-            "bao-cao-ket-qua": ("not_started", 25),
+            "bao-cao-ket-qua": ("not_started", 24),  # trước 30/10/2025: due 29/10
         }),
         (D(2025, 10, 24), {
-            "bao-cao-ket-qua/once/cac-ap": ("overdue", 1),
-            "bao-cao-ket-qua": ("blocked", 6),  # its inputs are overdue
+            "bao-cao-ket-qua/once/cac-ap": ("overdue", 2),  # 5 working days before 29/10: 22/10
+            "bao-cao-ket-qua": ("blocked", 5),  # its inputs are overdue
         }),
         (D(2025, 11, 1), {
             "thong-tin-tuyen-truyen": ("upcoming", 0),  # due today, 01/11, not yet overdue
             "chien-dich-pho-cap-ky-nang-so": ("overdue", 1),  # Trong tháng 10/2025
-            "bao-cao-ket-qua": ("overdue", 2),
+            "bao-cao-ket-qua": ("overdue", 3),
         }),
     ],
 )  # fmt: skip
@@ -147,8 +147,57 @@ def test_loc_tan_2026_due_dates_move_off_holidays(defs: Definitions) -> None:
     assert due["bao-cao-dinh-ky/2026-H1"] == D(2026, 7, 10)
     assert due["bao-cao-dinh-ky/2026-Q1/phong-kinh-te"] == D(2026, 3, 31)
     assert "bao-cao-dinh-ky/2026-Q2" not in due  # superseded by the 6-month report
-    # "Quý VI/2026" (Appendix I row 12) is transcribed as Quý IV, with a comment
+    # "Quý VI/2026" (Appendix I row 12) is read as Quý IV, and the doubt stays on the task
     assert due["pl1-12-so-hoa-ho-so"] == D(2026, 12, 31)
+    review = defs.plan("loc-tan-2026").tasks
+    assert "Quý VI/2026" in (next(t for t in review if t.id == "pl1-12-so-hoa-ho-so").review or "")
+
+
+def test_loc_tan_2026_models_each_reporting_duty_once(defs: Definitions) -> None:
+    """Seed 003's Phụ lục I rows 2, 10 and 31 are reports (the quarterly report, the spending
+    report, the hamlets' monthly reports): no task restates them with other due dates."""
+    plan = defs.plan("loc-tan-2026")
+    labels = {part.strip() for t in plan.tasks for part in (t.label or "").split(";")}
+    assert not labels & {"PL I.2", "PL I.10", "PL I.31"}
+    assert {r.id for r in plan.reports} == {"bao-cao-dinh-ky", "bao-cao-hoat-dong-ap", "bao-cao-chi-tieu-cds"}
+    titles = [t.title.casefold() for t in plan.tasks]
+    assert not [t for t in titles if t.startswith("báo cáo")]
+
+
+def test_loc_tan_2026_keeps_its_contradictions_visible(defs: Definitions) -> None:
+    """VI.1 ("chậm nhất vào ngày mùng 10") against the closing paragraph ("tuần cuối của tháng
+    cuối trong quý"): the chosen reading is a review note on the report duty; Phụ lục I's
+    column is the monitoring body (``monitor``); PL I.3 names no implementer."""
+    plan = defs.plan("loc-tan-2026")
+    report = next(r for r in plan.reports if r.id == "bao-cao-dinh-ky")
+    assert report.review and "mùng 10" in report.review and "tuần cuối" in report.review
+    tasks = {t.id: t for t in plan.tasks}
+    assert tasks["pl1-13-vneid"].monitor == ["Công an xã"]
+    assert tasks["pl1-03-chu-ky-so-cbccvc"].monitor == ["Phòng VH-XH"]
+    assert tasks["pl1-03-chu-ky-so-cbccvc"].lead == ["Các cơ quan, đơn vị thuộc xã"]
+
+
+def test_lang_son_item_5_is_led_by_the_coordinating_department(defs: Definitions) -> None:
+    """Seed 004 item 5: "Đơn vị chủ trì phối hợp: Sở Khoa học và Công nghệ" leads; the
+    "Đơn vị thực hiện" support it."""
+    task = next(t for t in defs.plan("lang-son-2025").tasks if t.id == "chien-dich-ky-nang-so")
+    assert task.lead == ["Sở Khoa học và Công nghệ"]
+    assert task.support == ["các sở, ban, ngành", "UBND các xã, phường"]
+
+
+def test_the_province_plan_is_a_marked_example(defs: Definitions) -> None:
+    """dong-nai-99-2025 is no seed (assumed deadline and signer): marked, described, and the
+    only example; every seed plan is a real one."""
+    examples = [p for p in defs.plans if defs.plan(p).example]
+    assert examples == ["dong-nai-99-2025"]
+    assert "Ví dụ minh họa" in (defs.plan("dong-nai-99-2025").description or "")
+
+
+def test_before_day_x_is_due_the_day_before_in_every_seed(defs: Definitions) -> None:
+    """ "trước ngày 30/10/2025" (seeds 000, 001) is due 29/10: no plan overrides the default."""
+    for plan_id in ("loc-tan-2025", "dai-phuoc-2025"):
+        due = {o.key.split("/", 1)[1]: o.due for o in compile_definition(defs, plan_id).occurrences}
+        assert due["bao-cao-ket-qua"] == D(2025, 10, 29), plan_id
 
 
 @pytest.mark.parametrize(
@@ -160,12 +209,12 @@ def test_loc_tan_2026_due_dates_move_off_holidays(defs: Definitions) -> None:
             "thi-truc-tuyen-cds-cchc": ("overdue", 11),  # 01/10/2025 - 09/10/2025
             "hoi-nghi-nq57": ("overdue", 12),  # ngày 08/10/2025
             "van-dong-doanh-nghiep-trung-bay": ("waiting_event", None),
-            "bao-cao-ket-qua/once/phong-kinh-te": ("upcoming", 3),  # 5 working days before 30/10
-            "bao-cao-ket-qua": ("not_started", 10),  # trước ngày 30/10/2025
+            "bao-cao-ket-qua/once/phong-kinh-te": ("upcoming", 2),  # 5 working days before 29/10
+            "bao-cao-ket-qua": ("not_started", 9),  # trước ngày 30/10/2025: by the day before
         }),
         (D(2025, 10, 24), {
-            "bao-cao-ket-qua/once/ttpvhcc": ("overdue", 1),
-            "bao-cao-ket-qua": ("blocked", 6),
+            "bao-cao-ket-qua/once/ttpvhcc": ("overdue", 2),
+            "bao-cao-ket-qua": ("blocked", 5),
         }),
     ],
 )  # fmt: skip

@@ -29,17 +29,20 @@ def _occurrences(tmp_path: Path, when: Any, period: tuple[str, str] = ("2026-01-
 @pytest.mark.parametrize(
     ("when", "expected"),
     [
-        # one fixed day of every year: due that day, from the day after the last one
+        # one fixed day of every year, from the day after the last one; "trước" (the default
+        # day_before rule): due the day before, Sunday 29/11/2026 → Friday 27/11, Mon 29/11/2027
         ("trước ngày 30/11 hằng năm",
-         {"2026-11-30": (D(2026, 1, 1), D(2026, 11, 30)), "2027-11-30": (D(2026, 12, 1), D(2027, 11, 30))}),
-        # two fixed days of every year; 01/6/2026 is a Monday, 15/11/2026 a Sunday → Monday 16/11
+         {"2026-11-30": (D(2026, 1, 1), D(2026, 11, 27)), "2027-11-30": (D(2026, 12, 1), D(2027, 11, 29))}),
+        # two fixed days of every year, due the working day before each: Sun 31/5/2026 → Fri
+        # 29/5, Sat 14/11/2026 → Fri 13/11, Mon 31/5/2027, Sun 14/11/2027 → Fri 12/11
         ("trước ngày 01/6 và 15/11 hằng năm",
-         {"2026-06-01": (D(2026, 1, 1), D(2026, 6, 1)), "2026-11-15": (D(2026, 6, 2), D(2026, 11, 16)),
-          "2027-06-01": (D(2026, 11, 16), D(2027, 6, 1)), "2027-11-15": (D(2027, 6, 2), D(2027, 11, 15))}),
+         {"2026-06-01": (D(2026, 1, 1), D(2026, 5, 29)), "2026-11-15": (D(2026, 6, 2), D(2026, 11, 13)),
+          "2027-06-01": (D(2026, 11, 16), D(2027, 5, 31)), "2027-11-15": (D(2027, 6, 2), D(2027, 11, 12))}),
         # the whole of December of every year; 31/12/2027 is a Friday
         ("Tháng 12 hằng năm",
          {"2026-12": (D(2026, 12, 1), D(2026, 12, 31)), "2027-12": (D(2027, 12, 1), D(2027, 12, 31))}),
-        # the written form of the same
+        # the written form, without "trước": due on the days themselves; 01/6/2026 is a Monday,
+        # 15/11/2026 a Sunday → Monday 16/11
         ({"every": "year", "on": ["01/06", "15/11"]},
          {"2026-06-01": (D(2026, 1, 1), D(2026, 6, 1)), "2026-11-15": (D(2026, 6, 2), D(2026, 11, 16)),
           "2027-06-01": (D(2026, 11, 16), D(2027, 6, 1)), "2027-11-15": (D(2027, 6, 2), D(2027, 11, 15))}),
@@ -59,19 +62,22 @@ def test_fixed_days_and_periods_compile(tmp_path: Path, when: Any, expected: dic
     assert _occurrences(tmp_path, when) == expected
 
 
-def test_monthly_fixed_day_is_due_that_day_of_each_month(tmp_path: Path) -> None:
-    """ "trước ngày 15 hằng tháng" is due on the 15th of each month, moved past days off."""
+def test_monthly_fixed_day_is_due_the_day_before_each_month(tmp_path: Path) -> None:
+    """ "trước ngày 15 hằng tháng" is due on the 14th of each month (the default day_before
+    rule), moved back to the last working day before the 15th, never onto it."""
     due = _occurrences(tmp_path, "trước ngày 15 hằng tháng", ("2026-01-01", "2026-12-31"))
     assert len(due) == 12
-    assert due["2026-01"] == (D(2026, 1, 1), D(2026, 1, 15))
-    assert due["2026-02"] == (D(2026, 2, 1), D(2026, 2, 23))  # 15/02/2026 falls in Tết
-    assert due["2026-03"] == (D(2026, 3, 1), D(2026, 3, 16))  # a Sunday
+    assert due["2026-01"] == (D(2026, 1, 1), D(2026, 1, 14))
+    assert due["2026-02"] == (D(2026, 2, 1), D(2026, 2, 13))  # 14/02/2026 falls in Tết
+    assert due["2026-03"] == (D(2026, 3, 1), D(2026, 3, 13))  # 14/03 is a Saturday
 
 
 def test_monthly_fixed_day_shorthand(tmp_path: Path) -> None:
-    """The written form {every: month, due: {day_of_month: 15}} compiles like the words."""
+    """The written form {every: month, due: {day_of_month: 15}, before: true} compiles like the words."""
     written = _occurrences(
-        tmp_path / "a", {"every": "month", "due": {"day_of_month": 15}}, ("2026-01-01", "2026-12-31")
+        tmp_path / "a",
+        {"every": "month", "due": {"day_of_month": 15}, "before": True},
+        ("2026-01-01", "2026-12-31"),
     )
     words = _occurrences(tmp_path / "b", "trước ngày 15 hằng tháng", ("2026-01-01", "2026-12-31"))
     assert written == words
@@ -100,8 +106,11 @@ def _due_with_before(tmp_path: Path, when: str, before: str | None) -> dict:  # 
 @pytest.mark.parametrize(
     ("when", "before", "period", "due"),
     [
-        # the default: "trước ngày X" is due on X
-        ("trước ngày 05/10/2026", None, "once", D(2026, 10, 5)),
+        # the default (day_before): "trước ngày X" is due by the day before X, Sunday 04/10 →
+        # Friday 02/10
+        ("trước ngày 05/10/2026", None, "once", D(2026, 10, 2)),
+        # that_day, for an office that reads it so: due on X
+        ("trước ngày 05/10/2026", "that_day", "once", D(2026, 10, 5)),
         # day_before: due Sunday 04/10, which moves back to Friday 02/10, never onto X
         ("trước ngày 05/10/2026", "day_before", "once", D(2026, 10, 2)),
         # "chậm nhất" includes the day whatever the rule
@@ -110,7 +119,7 @@ def _due_with_before(tmp_path: Path, when: str, before: str | None) -> dict:  # 
         ("trước ngày 15 hằng tháng", "day_before", "2026-01", D(2026, 1, 14)),
         # a yearly fixed day: Sunday 29/11 moves back to Friday 27/11
         ("trước ngày 30/11 hằng năm", "day_before", "2026-11-30", D(2026, 11, 27)),
-        # the default for the same: Monday 30/11
+        # that_day for the same: Monday 30/11
         ("trước ngày 30/11 hằng năm", "that_day", "2026-11-30", D(2026, 11, 30)),
     ],
 )

@@ -147,8 +147,16 @@ def _print_plan(result: dict[str, Any]) -> None:
         console.print(late)
 
 
+def _plan_name(plan: dict[str, Any], config: Settings) -> str:
+    """A plan's id, flagged when it is an example that sends nothing (the status line says so)."""
+    if not plan.get("example"):
+        return str(plan["plan"])
+    sent = "có gửi: PLANFLOW_SEND_EXAMPLES" if config.send_examples else "ví dụ, không gửi thư"
+    return f"{plan['plan']} ({sent})"
+
+
 def _print_all(result: dict[str, Any], config: Settings) -> None:
-    rows = [(p["plan"], str(sum(p["summary"].values())), p["summary"]) for p in result["plans"]]
+    rows = [(_plan_name(p, config), str(sum(p["summary"].values())), p["summary"]) for p in result["plans"]]
     console.print(_summary_table("Kết quả kiểm tra (luồng Prefect check_plans)", rows))
     steps = ", ".join(f"{k}: {v}" for k, v in result["notices_by_step"].items()) or "không có"
     console.print(f"Thông báo đến hạn: {result['notices']} (theo bước: {steps}); "

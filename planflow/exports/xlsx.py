@@ -141,6 +141,8 @@ def _row_values(item: OccurrenceStatus, names: Mapping[str, str], n: int) -> dic
     when = f.when_text or ""
     if f.period:
         when = f"{when} — kỳ {f.period}" if when else f"Kỳ {f.period}"
+    if f.review:
+        when = f"{when} (KIỂM TRA: {f.review})" if when else f"KIỂM TRA: {f.review}"
     lead = [names.get(u, u) for u in f.lead]
     state = item.status.label + (f" {item.days_overdue} ngày" if item.days_overdue else "")
     return {

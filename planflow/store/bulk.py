@@ -59,7 +59,8 @@ def occurrence_values(occ: Occurrence, task_targets: list[dict[str, Any]], posit
         "plan_id": occ.plan_id, "item_id": occ.item_id, "kind": occ.kind.value, "timing": occ.timing.value,
         "title": occ.title, "label": occ.label, "section": occ.section, "period": occ.period,
         "start": occ.start, "due": occ.due, "end": occ.end, "then_ongoing": occ.then_ongoing,
-        "tentative": occ.tentative, "when_text": occ.when_text, "targets": task_targets, "position": position,
+        "tentative": occ.tentative, "when_text": occ.when_text, "review": occ.review, "targets": task_targets,
+        "position": position,
     }  # fmt: skip
 
 

@@ -111,6 +111,7 @@ class OccurrenceRow(Base):
     then_ongoing: Mapped[bool] = mapped_column(Boolean, default=False)
     tentative: Mapped[bool] = mapped_column(Boolean, default=False)
     when_text: Mapped[str | None] = mapped_column(Text)
+    review: Mapped[str | None] = mapped_column(Text, doc="a doubt of the definition, shown with the item")
     targets: Mapped[list[Any]] = mapped_column(default=list)
     position: Mapped[int] = mapped_column(Integer, doc="order in the plan's dependency order")
     archived_at: Mapped[dt.datetime | None]

@@ -88,6 +88,7 @@ class TaskRow:
     # a report: the worst state among the units' parts of the period its row speaks for
     inputs_text: str | None = None
     inputs_css: str | None = None
+    review: str | None = None  # the definition's doubt (``review:``), shown until settled
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,7 @@ def _task_row(
         occurrences=[_occurrence_row(i, names, evidence) for i in items],
         inputs_text=None if worst is None else status_text(worst, worst_overdue),
         inputs_css=None if worst is None else css_class(worst),
+        review=owner.facts.review,
     )
 
 

@@ -148,6 +148,7 @@ def _form_page(
         "item": _item_view(item, token, plan, status.as_of.day),
         "lead": ", ".join(names.get(u, u) for u in item.facts.lead),
         "when_text": item.facts.when_text or "",
+        "review": item.facts.review,
         "back": f"/p/{token}",
         "action": f"/p/{token}/o/{item.key}",
         "csrf": csrf.token,

@@ -133,9 +133,9 @@ class WindowWhen(_Dated):
 class BeforeRule(StrEnum):
     """What a plan means by "trước ngày X" (a plan's ``before`` setting).
 
-    - ``that_day``: done by the end of X, as most offices read it (the default);
-    - ``day_before``: strictly before X, so due the day before ("chậm nhất ngày X" and "hạn
-      X" always include X).
+    - ``day_before``: strictly before X, so due the day before — what the words say, and the
+      default of a definition ("chậm nhất ngày X" and "hạn X" always include X);
+    - ``that_day``: done by the end of X, for an office that reads it so (``before: that_day``).
     """
 
     THAT_DAY = "that_day"

@@ -78,7 +78,7 @@ def test_compile_json(defs_root: Path) -> None:
     code, out, _ = run_cli("compile", "demo-2026", "-d", str(defs_root), "--json")
     assert code == 0
     rows = {r["key"]: r for r in json.loads(out)}
-    assert rows["demo-2026/tet"]["due"] == "2026-02-23"
+    assert rows["demo-2026/tet"]["due"] == "2026-02-13"  # "trước ngày 17/02/2026": the working day before
     assert rows["demo-2026/so-hoa"]["depends_on"] == ["demo-2026/ke-hoach"]
 
 

@@ -114,3 +114,53 @@ def test_strict_setting_makes_validate_and_sync_refuse(
     assert re.search(r"plans/demo-2026\.yaml:\d+:3: signer: người ký Nguyễn Văn A chưa có e-mail", err)
     monkeypatch.setenv("PLANFLOW_STRICT", "false")
     assert run_cli("sync", "-d", str(root))[0] == 0
+
+
+def test_review_notes_are_listed_at_their_line(tmp_path: Path) -> None:
+    """A ``review:`` note (a doubt the definition keeps open) validates, but --strict lists it
+    with its line and what to do, like a review mark."""
+    plan = demo_plan()
+    plan["tasks"][2]["review"] = "Văn bản ghi “Quý VI/2026”; tạm hiểu là Quý IV/2026."
+    root = write_definitions(tmp_path / "defs", plan, _reachable_units())
+    plan_file = root / "plans" / "demo-2026.yaml"
+    assert run_cli("validate", "-d", str(root))[0] == 0
+    code, _, err = run_cli("validate", "--strict", "-d", str(root))
+    assert code == 1
+    assert err.splitlines() == [
+        f"{plan_file}:{_line_of(plan_file, 'review:')}:11: tasks[2].review: còn ghi chú “KIỂM TRA”: Văn "
+        "bản ghi “Quý VI/2026”; tạm hiểu là Quý IV/2026. — xác nhận hoặc sửa rồi xoá 'review:'",
+        "Chưa sẵn sàng dùng thật: 1 chỗ cần rà soát (dấu KIỂM TRA, e-mail còn thiếu).",
+    ]
+
+
+def test_a_task_led_by_a_collective_with_no_members_is_listed(tmp_path: Path) -> None:
+    """"Các cơ quan, đơn vị" as the only lead: nobody answers for the task, so --strict lists
+    it; naming the group's members settles it."""
+    plan = demo_plan()
+    plan["tasks"][4]["lead"] = ["Các cơ quan, đơn vị"]
+    units = _reachable_units()
+    group = {"id": "co-quan", "name": "Các cơ quan, đơn vị", "kind": "group", "emails": ["cq@demo.example"]}
+    units["units"].append(group)
+    root = write_definitions(tmp_path / "defs", plan, units)
+    plan_file = root / "plans" / "demo-2026.yaml"
+    code, _, err = run_cli("validate", "--strict", "-d", str(root))
+    assert code == 1
+    line = _line_of(plan_file, "- Các cơ quan, đơn vị")  # the lead list
+    assert err.splitlines()[0] == (
+        f"{plan_file}:{line}:3: tasks[4].lead: nhiệm vụ 'thuong-xuyen' do “Các cơ quan, đơn vị” chủ trì — một "
+        "tập thể không nêu thành viên, không ai chịu trách nhiệm: giao cho một đơn vị cụ thể (hoặc nêu "
+        "'members:' của nhóm trong danh mục)"
+    )
+    group["members"] = ["vhxh", "kt"]
+    root = write_definitions(tmp_path / "named", plan, units)
+    assert run_cli("validate", "--strict", "-d", str(root))[0] == 0
+
+
+def test_a_monitor_must_be_a_unit_of_the_directory(tmp_path: Path) -> None:
+    """``monitor:`` (Phụ lục I's "Cơ quan theo dõi, đánh giá, kiểm tra") names units like lead."""
+    plan = demo_plan()
+    plan["tasks"][2]["monitor"] = ["Phòng Thanh tra"]
+    root = write_definitions(tmp_path / "defs", plan, _reachable_units())
+    code, _, err = run_cli("validate", "-d", str(root))
+    assert code == 1
+    assert "tasks[2].monitor[0]: đơn vị 'Phòng Thanh tra' không có trong danh mục 'demo'" in err

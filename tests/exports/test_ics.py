@@ -63,9 +63,10 @@ def test_one_event_per_due_date_with_the_ladder(sessions: sessionmaker[Session],
     # -7w, -1w, +1w, +3w, +7w working days from Tuesday 31/03/2026
     assert _alarms(plan_event) == [at8(D(2026, 3, 20)), at8(D(2026, 3, 30)), at8(D(2026, 4, 1)),
                                    at8(D(2026, 4, 3)), at8(D(2026, 4, 9))]  # fmt: skip
-    # the Tết week (16-20/02/2026) is not counted: 7 working days before Monday 23/02 is Thursday 05/02
+    # "trước ngày 17/02/2026" is due Friday 13/02: 7 working days before is Wednesday 04/02, and
+    # the Tết week (16-20/02/2026) is not counted: one working day after is Monday 23/02
     tet = events[uid("demo-2026/tet")]
-    assert _alarms(tet)[:2] == [at8(D(2026, 2, 5)), at8(D(2026, 2, 13))]
+    assert _alarms(tet)[:3] == [at8(D(2026, 2, 4)), at8(D(2026, 2, 12)), at8(D(2026, 2, 23))]
     description = str(tet["description"])
     assert "Chủ trì: Trung tâm Phục vụ hành chính công" in description and "Mã: demo-2026/tet" in description
     assert str(events[uid("demo-2026/bao-cao-quy/2026-Q1/kt")]["summary"]).startswith(

@@ -81,8 +81,8 @@ def test_export_layout(sessions: sessionmaker[Session], defs_root: Path, tmp_pat
     assert sheet.protection.sheet
     rows = _rows(sheet)
     tet = rows["demo-2026/tet"]
-    assert sheet.cell(tet, COL["Tình trạng"]).value == "Quá hạn 29 ngày"
-    assert sheet.cell(tet, COL["Hạn"]).value == "23/02/2026"
+    assert sheet.cell(tet, COL["Tình trạng"]).value == "Quá hạn 39 ngày"
+    assert sheet.cell(tet, COL["Hạn"]).value == "13/02/2026"  # "trước ngày 17/02/2026"
     assert sheet.cell(tet, COL["Đơn vị chủ trì"]).value == "Trung tâm Phục vụ hành chính công"
     assert not sheet.cell(tet, COL["Tiến độ"]).protection.locked
     assert sheet.cell(tet, COL["Nhiệm vụ"]).protection.locked

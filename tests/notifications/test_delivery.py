@@ -74,7 +74,8 @@ def test_reminders_and_escalations_are_delivered(
     signer = by_rcpt[("pct@demo.example", "vhxh@demo.example")]
     assert str(signer["Cc"]) == "Phòng Văn hóa - Xã hội <vhxh@demo.example>"
     escalation = signer.get_body(("plain",)).get_content()
-    assert "Rà soát trước Tết" in escalation and "quá hạn 29 ngày" in escalation
+    # "trước ngày 17/02/2026": due Friday 13/02, the last working day before Tết
+    assert "Rà soát trước Tết" in escalation and "quá hạn 39 ngày" in escalation
     # each step's template: upward escalation to the signer, a reminder to the unit
     assert "Kính đề nghị chỉ đạo, đôn đốc" in escalation
     reminder = by_rcpt[("kt@demo.example",)].get_body(("plain",)).get_content()

@@ -53,8 +53,9 @@ def test_month_of_loc_tan_2025(tmp_path: Path) -> None:
 
     - hoi-nghi-nq57 (ngày 08/10/2025, Wednesday): -7w on 29/09 is before the simulated
       period, so it fires on 01/10 (caught up); -1w on 07/10; +1w 09/10; +3w 13/10; +7w 17/10.
-    - the report (trước ngày 30/10/2025): -7w 21/10, -1w 29/10 to Phòng VH-XH; overdue
-      from 31/10: +1w 31/10, +3w 04/11 (standing = the same unit), +7w 10/11 to the signer.
+    - the report (trước ngày 30/10/2025: due by the day before, Wednesday 29/10): -7w 20/10,
+      -1w 28/10 to Phòng VH-XH; overdue from 30/10: +1w 30/10, +3w 03/11 (standing = the
+      same unit), +7w 07/11 to the signer.
     """
     fired = _fired("loc-tan-2025", D(2025, 10, 1), D(2025, 11, 30), tmp_path)
     conference = {s: d for (k, s, _), d in fired.items() if k == "loc-tan-2025/hoi-nghi-nq57"}
@@ -62,11 +63,11 @@ def test_month_of_loc_tan_2025(tmp_path: Path) -> None:
                           "+3w": ["2025-10-13"], "+7w": ["2025-10-17"]}  # fmt: skip
     report = {(s, r): d for (k, s, r), d in fired.items() if k == "loc-tan-2025/bao-cao-ket-qua"}
     assert report == {
-        ("-7w", "unit:loc-tan/phong-vhxh"): ["2025-10-21"],
-        ("-1w", "unit:loc-tan/phong-vhxh"): ["2025-10-29"],
-        ("+1w", "unit:loc-tan/phong-vhxh"): ["2025-10-31"],
-        ("+3w", "unit:loc-tan/phong-vhxh"): ["2025-11-04"],
-        ("+7w", "signer:loc-tan-2025"): ["2025-11-10"],
+        ("-7w", "unit:loc-tan/phong-vhxh"): ["2025-10-20"],
+        ("-1w", "unit:loc-tan/phong-vhxh"): ["2025-10-28"],
+        ("+1w", "unit:loc-tan/phong-vhxh"): ["2025-10-30"],
+        ("+3w", "unit:loc-tan/phong-vhxh"): ["2025-11-03"],
+        ("+7w", "signer:loc-tan-2025"): ["2025-11-07"],
     }
     steps = Counter(s for (_, s, _) in fired)
     assert all(len(days) == 1 for days in fired.values())
@@ -76,14 +77,16 @@ def test_month_of_loc_tan_2025(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("plan_id", "by_step", "item", "ladder"),
     [
-        # seed 001: 74 messages; the report "trước 30/10/2025" (Thursday) climbs the whole ladder
-        # (2 items led only by outside bodies get no reminder nor +1w: the commune does not chase them)
+        # seed 001: the report "trước 30/10/2025" (due Wednesday 29/10, the day before) climbs
+        # the whole ladder (2 items led only by outside bodies get no reminder nor +1w: the
+        # commune does not chase them)
         ("dai-phuoc-2025", {"-7w": 18, "-1w": 18, "+1w": 18, "+3w": 17, "+7w": 17}, "bao-cao-ket-qua",
-         {("-7w", "unit:dai-phuoc/phong-vhxh"): ["2025-10-21"], ("-1w", "unit:dai-phuoc/phong-vhxh"): ["2025-10-29"],
-          ("+1w", "unit:dai-phuoc/phong-vhxh"): ["2025-10-31"], ("+3w", "unit:dai-phuoc/phong-vhxh"): ["2025-11-04"],
-          ("+7w", "signer:dai-phuoc-2025"): ["2025-11-10"]}),
-        # seed 004: the annual report due 25/12/2025; its +7w step (06/01/2026, after 1/1) is past the period
-        ("lang-son-2025", {"-7w": 8, "-1w": 8, "+1w": 8, "+3w": 5, "+7w": 4}, "bao-cao-ket-qua/2025",
+         {("-7w", "unit:dai-phuoc/phong-vhxh"): ["2025-10-20"], ("-1w", "unit:dai-phuoc/phong-vhxh"): ["2025-10-28"],
+          ("+1w", "unit:dai-phuoc/phong-vhxh"): ["2025-10-30"], ("+3w", "unit:dai-phuoc/phong-vhxh"): ["2025-11-03"],
+          ("+7w", "signer:dai-phuoc-2025"): ["2025-11-07"]}),
+        # seed 004: the annual report due 25/12/2025; its +7w step (06/01/2026, after 1/1) is past the
+        # period. Item 5 is led by Sở KH&CN alone ("Đơn vị chủ trì phối hợp"): one lead reminded.
+        ("lang-son-2025", {"-7w": 7, "-1w": 7, "+1w": 7, "+3w": 5, "+7w": 4}, "bao-cao-ket-qua/2025",
          {("-7w", "unit:lang-son/so-khcn"): ["2025-12-16"], ("-1w", "unit:lang-son/so-khcn"): ["2025-12-24"],
           ("+1w", "unit:lang-son/so-khcn"): ["2025-12-26"], ("+3w", "unit:lang-son/so-khcn"): ["2025-12-30"]}),
         # seed 002: "06/10 - 10/10" with two lead units: the commune's own is reminded, the Sở never

@@ -181,7 +181,8 @@ def test_reports_listing(tmp_path: Path, store_env: str) -> None:
 
 def test_roll_up_flags_the_commune_that_has_not_reported(tmp_path: Path, store_env: str) -> None:
     """Seeds 000 and 001 under the province's Kế hoạch 99/KH-UBND: Lộc Tấn sent its report
-    on 29/10/2025, Đại Phước did not; the Sở's report says so."""
+    on 29/10/2025 (its last day: "trước ngày 30/10/2025"), Đại Phước did not; the Sở's report
+    says so."""
     root = tmp_path / "definitions"
     shutil.copytree(REPO / "definitions", root)
     d = ["-d", str(root)]
@@ -189,7 +190,7 @@ def test_roll_up_flags_the_commune_that_has_not_reported(tmp_path: Path, store_e
     out = _cli("report", "build", "dong-nai-99-2025/bao-cao-ket-qua-tinh", "--as-of", "2025-11-05", *d)
     assert "Đã báo cáo 1/2 địa phương; xếp loại Xanh 0/2 địa phương." in out
     assert (
-        "| 1 | Ủy ban nhân dân xã Đại Phước | …/KH-UBND | 0/12 | 8 | Đỏ | **CHƯA BÁO CÁO** (hạn 30/10/2025) |"
+        "| 1 | Ủy ban nhân dân xã Đại Phước | …/KH-UBND | 0/12 | 8 | Đỏ | **CHƯA BÁO CÁO** (hạn 29/10/2025) |"
         in out
     )
     assert "| 2 | Ủy ban nhân dân xã Lộc Tấn | …/KH-UBND | 0/8 | 4 | Đỏ | Đã báo cáo ngày 29/10/2025 |" in out

@@ -75,11 +75,12 @@ def test_loc_tan_2026_every_cycle_of_the_year() -> None:
 
 
 def test_one_off_reports_of_seeds_000_and_001() -> None:
-    """ "trước ngày 30/10/2025" (a Thursday): draft on Monday 27/10; data from the plan's start."""
+    """ "trước ngày 30/10/2025": due by the day before, Wednesday 29/10 (the default
+    day_before rule); draft 3 working days earlier, Friday 24/10; data from the plan's start."""
     got = _windows(REPO / "definitions", "loc-tan-2025")
-    assert got == {"bao-cao-ket-qua": (D(2025, 10, 27), D(2025, 10, 30), D(2025, 9, 20), D(2025, 10, 30))}
+    assert got == {"bao-cao-ket-qua": (D(2025, 10, 24), D(2025, 10, 29), D(2025, 9, 20), D(2025, 10, 29))}
     got = _windows(REPO / "definitions", "dai-phuoc-2025")
-    assert got["bao-cao-ket-qua"][:2] == (D(2025, 10, 27), D(2025, 10, 30))
+    assert got["bao-cao-ket-qua"][:2] == (D(2025, 10, 24), D(2025, 10, 29))
 
 
 def test_a_due_day_in_tet_moves_past_the_holiday(tmp_path: Path) -> None:

@@ -46,7 +46,7 @@ def test_measured_values_and_done(sessions: sessionmaker[Session], defs_root: Pa
     board, _ = _board(
         sessions, defs_root,
         ProgressRequest("demo-2026", "so-hoa", ProgressStatus.IN_PROGRESS, values=("ty-le=75,5",), by="hcc"),
-        ProgressRequest("demo-2026", "tet", ProgressStatus.DONE, by="hcc", at=dt.datetime(2026, 2, 20, tzinfo=ICT)),
+        ProgressRequest("demo-2026", "tet", ProgressStatus.DONE, by="hcc", at=dt.datetime(2026, 2, 12, tzinfo=ICT)),
     )  # fmt: skip
     rows = {r.item_id: r for s in board.sections for r in s.rows}
     target = rows["so-hoa"].targets[0]
