@@ -77,10 +77,12 @@ def queue_notices(
             prefix=config.subject_prefix,
         )
 
-    record_skipped(plan.skipped, session=session, now=now)
     muted = set() if config.send_examples else example_plans(plan)
-    if muted:
-        plan = replace(plan, notices=[n for n in plan.notices if n.item.facts.plan_id not in muted])
+    if muted:  # an example records nothing, skipped steps included: enabling it later starts afresh
+        kept = [n for n in plan.notices if n.item.facts.plan_id not in muted]
+        skipped = [n for n in plan.skipped if n.item.facts.plan_id not in muted]
+        plan = replace(plan, notices=kept, skipped=skipped)
+    record_skipped(plan.skipped, session=session, now=now)
     queued = []
     for digest in plan_digests(plan):
         row = queue_digest(digest, render, session=session, now=now, domain=config.sender.domain)
