@@ -34,6 +34,7 @@ from planflow.intake import PROGRESS_LABELS, happened_at, parse_percent
 from planflow.schema import Plan
 from planflow.service import ProgressRequest, plan_status, record_progress
 from planflow.status import WITHDRAWN, OccurrenceStatus, ProgressStatus
+from planflow.store.models import NoticeRow, OutboxRow
 from planflow.web.access import current_viewer, reachable_plan
 from planflow.web.board import css_class, status_text
 from planflow.web.board_routes import checked_form, common, finish
@@ -62,10 +63,28 @@ def history_url(plan_id: str, key: str) -> str:
     return f"/board/{plan_id}/item/{quote(key, safe='/')}"
 
 
+def _notice_state(notice: NoticeRow, message: OutboxRow | None) -> str:
+    """What became of a notice: its message's delivery state, or skipped by a catch-up."""
+    if message is not None:
+        return OUTBOX_LABELS.get(message.status, message.status)
+    return "bỏ qua khi chạy bù (đã có bước sau, không gửi)" if notice.state == "skipped" else "chưa xếp gửi"
+
+
 def _signed_in(request: Request) -> tuple[WebState, Viewer] | Response:
     web = state(request)
     viewer = current_viewer(request, web)
     return viewer if isinstance(viewer, Response) else (web, viewer)
+
+
+async def _signed_form(request: Request) -> tuple[WebState, Viewer, dict[str, str]] | Response:
+    """A write's prologue: the signed-in viewer and the form whose CSRF token checks out,
+    or the response that refuses it (login page, stale form)."""
+    signed = _signed_in(request)
+    if isinstance(signed, Response):
+        return signed
+    web, viewer = signed
+    fields = await checked_form(request, web)
+    return fields if isinstance(fields, Response) else (web, viewer, fields)
 
 
 def _item(
@@ -164,7 +183,7 @@ def item_history(plan_id: str, key: str, request: Request) -> Response:
                 n,
                 o,
                 ROLE_LABELS.get(n.role, n.role),
-                OUTBOX_LABELS.get(o.status, o.status) if o else "chưa xếp gửi",
+                _notice_state(n, o),
             )
             for n, o in found.notices
         ],
@@ -180,13 +199,10 @@ def item_history(plan_id: str, key: str, request: Request) -> Response:
 @router.post("/board/{plan_id}/events")
 async def record_event(plan_id: str, request: Request) -> Response:
     """Record a new progress event on an item from the board."""
-    signed = _signed_in(request)
+    signed = await _signed_form(request)
     if isinstance(signed, Response):
         return signed
-    web, viewer = signed
-    fields = await checked_form(request, web)
-    if isinstance(fields, Response):
-        return fields
+    web, viewer, fields = signed
     key, now = fields.get("key", ""), web.clock()
     with web.factory() as session, session.begin():
         plan, item = _item(web, viewer, plan_id, key, session)
@@ -209,15 +225,12 @@ async def record_event(plan_id: str, request: Request) -> Response:
 @router.post("/board/{plan_id}/events/{event_id}/{action}")
 async def correct_event(plan_id: str, event_id: int, action: str, request: Request) -> Response:
     """Correct (``action`` correct) or withdraw (``withdraw``) an event, with a reason."""
-    signed = _signed_in(request)
-    if isinstance(signed, Response):
-        return signed
-    web, viewer = signed
     if action not in ("correct", "withdraw"):
         raise NotFoundError(f"không có thao tác '{action}'; dùng correct hoặc withdraw")
-    fields = await checked_form(request, web)
-    if isinstance(fields, Response):
-        return fields
+    signed = await _signed_form(request)
+    if isinstance(signed, Response):
+        return signed
+    web, viewer, fields = signed
     key, now = fields.get("key", ""), web.clock()
     with web.factory() as session, session.begin():
         plan, item = _item(web, viewer, plan_id, key, session)
@@ -247,13 +260,10 @@ async def correct_event(plan_id: str, event_id: int, action: str, request: Reque
 @router.post("/board/{plan_id}/comments")
 async def comment(plan_id: str, request: Request) -> Response:
     """Add a comment to an item's thread."""
-    signed = _signed_in(request)
+    signed = await _signed_form(request)
     if isinstance(signed, Response):
         return signed
-    web, viewer = signed
-    fields = await checked_form(request, web)
-    if isinstance(fields, Response):
-        return fields
+    web, viewer, fields = signed
     key = fields.get("key", "")
     with web.factory() as session, session.begin():
         _, item = _item(web, viewer, plan_id, key, session)

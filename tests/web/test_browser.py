@@ -11,16 +11,15 @@ import datetime as dt
 import os
 import re
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import select
 
+from bench.web import wait_until_up
 from planflow.loader import load_definitions
 from planflow.notifications.service import mail_config, run_check
 from planflow.settings import load_settings
@@ -84,25 +83,12 @@ def site(defs_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     server = subprocess.Popen([str(PLANFLOW), "web", "--port", str(port), "--as-of", "2026-03-24T09:00"],
                               env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
     try:
-        _wait_until_up(url, server)
+        wait_until_up(url, server, seconds=30)
         yield Site(url, database_url, mails)
     finally:
         server.terminate()
         server.wait(timeout=20)
         log.close()
-
-
-def _wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"planflow web exited with {server.returncode}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise RuntimeError("planflow web did not start within 30 s")
 
 
 @pytest.fixture

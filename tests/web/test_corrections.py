@@ -264,7 +264,12 @@ def test_history_lists_the_notices_about_the_item(site: Board, tmp_path: Path) -
     assert about
     as_user(site, "lanhdao")
     section = site.get(HISTORY)[1].split('id="thong-bao"')[1].split("</section>")[0]
-    assert section.count("<li>") == len(about)
+    with site.sessions() as s:
+        skipped = s.scalar(select(func.count()).select_from(NoticeRow)
+                           .where(NoticeRow.occurrence_key == TET, NoticeRow.state == "skipped"))  # fmt: skip
+    # the steps a first run passed over show too, as skipped, not as waiting to be queued
+    assert skipped and section.count("<li>") == len(about) + skipped
+    assert section.count("bỏ qua khi chạy bù") == skipped and "chưa xếp gửi" not in section
     for recipient, subject in about:
         assert f"cho {recipient} (" in section and escape(subject) in section
     assert "chờ gửi" in section
