@@ -7,9 +7,10 @@ SOURCES := planflow flows tasks notifications tests bench scripts
 # SMTP, LibreOffice, Chromium), so twice the cores keeps a 2-core machine busy;
 # `make test TEST_WORKERS=0` runs in one process.
 TEST_WORKERS ?= 4
-# loadgroup: the tests sharing a module-scoped fixture stay on one worker (tests/conftest.py).
+# loadgroup: the tests sharing a module-scoped fixture stay on one worker; no reorder: the
+# slow tests go out first, in the order tests/conftest.py gives them.
 # Coverage of planflow (flows, tasks, notifications included) and the 15 slowest tests close the output.
-PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadgroup --cov --cov-report=term --durations=15
+PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder --cov --cov-report=term --durations=15
 
 .PHONY: install test lint typecheck pytest
 

@@ -40,10 +40,16 @@ _SLOW_MARKERS = ("scaleout", "slow", "prefect", "ocr")
 _SHARED_SCOPES = ("module", "class", "package")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_itemcollected(item: pytest.Item) -> None:
     """For pytest-xdist (``make test`` runs ``-n … --dist loadgroup``): the tests of a module
     that share a module-scoped fixture (a cluster, a built wheel) go to one worker, so it is
-    built once, and the slow tests (and such modules with one) go out first, heaviest marker
+    built once. Marked here, before xdist's own collection hook reads the marks."""
+    if _shares_a_fixture(item):
+        item.add_marker(pytest.mark.xdist_group(_module(item)))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests (and the grouped modules that hold one) go out first, heaviest marker
     first, so the longest runs start at once and the short tests fill the other workers."""
     rank: dict[str, int] = {}
     for item in items:
@@ -52,10 +58,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     first: list[tuple[int, pytest.Item]] = []
     rest: list[pytest.Item] = []
     for item in items:
-        shared = _shares_a_fixture(item)
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(_module(item)))
-        weight = rank.get(_module(item)) if shared else _rank(item)
+        weight = rank.get(_module(item)) if item.get_closest_marker("xdist_group") else _rank(item)
         if weight is None:
             rest.append(item)
         else:
