@@ -223,8 +223,9 @@ def measure_naive(args: argparse.Namespace) -> Figure:
 def measure_reports(args: argparse.Namespace) -> list[Figure]:
     """Reports per second for a province (the 100k data, SQLite), Markdown and DOCX, each
     including the report's content (statuses at the cut-off, inputs, targets)."""
-    folder, info = dataset(REPORTS_SCALE, args.data)
-    url = store_url("sqlite", REPORTS_SCALE, args)
+    scale = args.reports_scale
+    folder, info = dataset(scale, args.data)
+    url = store_url("sqlite", scale, args)
     if not Path(url.removeprefix("sqlite:///")).exists():
         _worker("sync", url, str(folder))
         _worker("load", url, str(folder))
@@ -239,14 +240,12 @@ def measure_reports(args: argparse.Namespace) -> list[Figure]:
         Figure(
             "reports_markdown",
             "sqlite",
-            REPORTS_SCALE,
+            scale,
             "reports/s",
             [r["markdown_per_s"] for r in runs],
             extra=extra,
         ),
-        Figure(
-            "reports_docx", "sqlite", REPORTS_SCALE, "reports/s", [r["docx_per_s"] for r in runs], extra=extra
-        ),
+        Figure("reports_docx", "sqlite", scale, "reports/s", [r["docx_per_s"] for r in runs], extra=extra),
     ]
 
 
@@ -496,6 +495,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=1000, help="số thư cho phép đo gửi thư")
     parser.add_argument(
         "--skip", default="", help="bỏ qua: naive, delivery, reports, cli (phân cách bằng dấu phẩy)"
+    )
+    parser.add_argument(
+        "--reports-scale", default=REPORTS_SCALE, choices=list(SCALES), help="quy mô đo báo cáo"
     )
     parser.add_argument(
         "--postgres",

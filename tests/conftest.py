@@ -35,6 +35,54 @@ _KEEP = (
 )
 
 
+# Markers of tests that start servers or subprocesses and wait on them (the long ones).
+_SLOW_MARKERS = ("scaleout", "slow", "prefect", "ocr")
+_SHARED_SCOPES = ("module", "class", "package")
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """For pytest-xdist (``make test`` runs ``-n … --dist loadgroup``): the tests of a module
+    that share a module-scoped fixture (a cluster, a built wheel) go to one worker, so it is
+    built once. Marked here, before xdist's own collection hook reads the marks."""
+    if _shares_a_fixture(item):
+        item.add_marker(pytest.mark.xdist_group(_module(item)))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests (and the grouped modules that hold one) go out first, heaviest marker
+    first, so the longest runs start at once and the short tests fill the other workers."""
+    rank: dict[str, int] = {}
+    for item in items:
+        if (own := _rank(item)) is not None:
+            rank[_module(item)] = min(own, rank.get(_module(item), own))
+    first: list[tuple[int, pytest.Item]] = []
+    rest: list[pytest.Item] = []
+    for item in items:
+        weight = rank.get(_module(item)) if item.get_closest_marker("xdist_group") else _rank(item)
+        if weight is None:
+            rest.append(item)
+        else:
+            first.append((weight, item))
+    first.sort(key=lambda pair: pair[0])  # stable: a module's tests stay in their order
+    items[:] = [item for _, item in first] + rest
+
+
+def _module(item: pytest.Item) -> str:
+    return item.nodeid.split("::", 1)[0]
+
+
+def _rank(item: pytest.Item) -> int | None:
+    """The index of the item's heaviest slow marker in _SLOW_MARKERS; None for a quick test."""
+    return next((i for i, name in enumerate(_SLOW_MARKERS) if item.get_closest_marker(name)), None)
+
+
+def _shares_a_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(defs and defs[-1].scope in _SHARED_SCOPES for defs in info.name2fixturedefs.values())
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test gets its own PLANFLOW_HOME and no inherited planflow settings."""

@@ -32,9 +32,9 @@ PACKAGED_DATA = [
 
 def _copy_sources(target: Path) -> Path:
     """The checkout without its venv, caches and VCS data (symlinks kept, as git keeps them)."""
-    ignore = shutil.ignore_patterns(
-        ".git", ".venv", "*.egg-info", "build", "__pycache__", ".*_cache", "bench"
-    )
+    skipped = (".git", ".venv", "*.egg-info", "build", "__pycache__", ".*_cache", "bench")
+    # .coverage* and .hypothesis: written meanwhile by the other xdist workers
+    ignore = shutil.ignore_patterns(*skipped, ".coverage*", ".hypothesis")
     return Path(shutil.copytree(REPO, target, symlinks=True, ignore=ignore))
 
 

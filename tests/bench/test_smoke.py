@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from bench.run import main as bench_main
 from scripts.generate_dataset import Scale, generate
 from tests.cli.runner import run_cli
@@ -40,12 +42,14 @@ def test_generation_is_deterministic_by_seed(tmp_path: Path) -> None:
     assert (tmp_path / "a" / "plans" / plan).read_bytes() != (tmp_path / "c" / "plans" / plan).read_bytes()
 
 
+@pytest.mark.slow
 def test_bench_runs_at_toy_scale(tmp_path: Path) -> None:
     """One run of the suite at 1k occurrences on SQLite: sync, check, floor (which must
-    agree), the re-sync of unchanged plans (none parsed), peak memory, and delivery to a local SMTP server, written as JSON."""
+    agree), the re-sync of unchanged plans (none parsed), peak memory, delivery to a local SMTP server,
+    and reports (on the same 1k store, not the 100k province of a real run), written as JSON."""
     output = tmp_path / "result.json"
-    code = bench_main(["--scales", "1k", "--stores", "sqlite", "--repeat", "1", "--messages", "20",
-                       "--skip", "naive,cli", "--data", str(tmp_path / "data"), "--output", str(output)])  # fmt: skip
+    code = bench_main(["--scales", "1k", "--stores", "sqlite", "--repeat", "1", "--messages", "20", "--reports-scale",
+                       "1k", "--skip", "naive,cli", "--data", str(tmp_path / "data"), "--output", str(output)])  # fmt: skip
     assert code == 0
     report = json.loads(output.read_text())
     measures = {f["measure"] for f in report["figures"]}
@@ -58,6 +62,8 @@ def test_bench_runs_at_toy_scale(tmp_path: Path) -> None:
         "check_peak_rss",
         "delivery_pooled",
         "delivery_one_per_message",
+        "reports_markdown",
+        "reports_docx",
     } <= measures
     assert [r["ratio"] for r in report["ratios"]] == ["check/floor", "sync one process/sync"]
     resync = next(f for f in report["figures"] if f["measure"] == "resync")

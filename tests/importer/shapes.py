@@ -83,9 +83,12 @@ def plan_docx(
 
 
 def to_pdf(docx_path: Path) -> Path:
-    """The Word file printed to PDF by LibreOffice, as offices do."""
+    """The Word file printed to PDF by LibreOffice, as offices do (a profile of its own: two
+    soffice on one profile at once, as under pytest-xdist, fail or hand over to each other)."""
+    folder = docx_path.parent
+    profile = f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}"
     subprocess.run(
-        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(docx_path.parent), str(docx_path)],
+        ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(docx_path)],
         check=True,
         capture_output=True,
         timeout=120,

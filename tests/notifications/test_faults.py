@@ -172,6 +172,7 @@ def _delivered(database_url: str, server: SmtpServer) -> tuple[list[OutboxRow], 
     return sendable, received
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_killed_between_outbox_write_and_delivery(database_url: str, defs_root: Path, tmp_path: Path) -> None:
     """36 checks killed at random points after their outbox write and before delivery:
@@ -186,6 +187,7 @@ def test_killed_between_outbox_write_and_delivery(database_url: str, defs_root: 
     assert set(received.values()) == {1}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_killed_anywhere_loses_nothing(database_url: str, defs_root: Path, tmp_path: Path) -> None:
     """36 checks killed at any point of their life, sending included: nothing is lost and

@@ -237,6 +237,7 @@ def test_forms_need_their_csrf_token(web: Web) -> None:
         ("rong.pdf", b"", "tệp 'rong.pdf' trống"),
         ("bang.docx", _xlsx(), "nội dung tệp 'bang.docx' không phải .docx thật"),  # a workbook renamed
     ],
+    ids=["exe", "fake-pdf", "empty", "xlsx-as-docx"],  # the workbook's bytes hold its build time: xdist workers must agree
 )  # fmt: skip
 def test_uploads_of_the_wrong_kind_are_refused(web: Web, name: str, content: bytes, message: str) -> None:
     """Only real PDF, pictures and Office files are taken; nothing is recorded otherwise."""
