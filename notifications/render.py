@@ -50,7 +50,7 @@ def _short(text: str, limit: int = 80) -> str:
 
 
 def _lower_first(text: str) -> str:
-    """"Báo cáo kết quả …" → "báo cáo kết quả …" (an acronym such as "UBND" stays)."""
+    """ "Báo cáo kết quả …" → "báo cáo kết quả …" (an acronym such as "UBND" stays)."""
     return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
@@ -91,7 +91,7 @@ def period_words(label: str | None) -> str:
 
 
 def _count(notices: list[Notice]) -> str:
-    """"3 nhiệm vụ, 1 báo cáo": tasks and reports counted apart."""
+    """ "3 nhiệm vụ, 1 báo cáo": tasks and reports counted apart."""
     reports = sum(1 for n in notices if n.item.facts.kind in REPORT_KINDS)
     tasks = len(notices) - reports
     parts = (f"{tasks} nhiệm vụ" if tasks else "", f"{reports} báo cáo" if reports else "")

@@ -141,7 +141,9 @@ def test_check_in_chunks_finds_the_notices_due(tmp_path: Path) -> None:
         by_step[notice["step"]] = by_step.get(notice["step"], 0) + 1
     assert result["notices_by_step"] == dict(sorted(by_step.items()))
     with sqlite3.connect(tmp_path / "home" / "planflow.db") as db:
-        recorded = db.execute("SELECT occurrence_key, step, recipient FROM notices WHERE state = 'queued'").fetchall()
+        recorded = db.execute(
+            "SELECT occurrence_key, step, recipient FROM notices WHERE state = 'queued'"
+        ).fetchall()
         skipped = db.execute("SELECT count(*) FROM notices WHERE state = 'skipped'").fetchone()[0]
     assert sorted(recorded) == sorted((n["occurrence"], n["step"], n["recipient"]) for n in due)
     assert skipped == json.loads(preview.stdout)["skipped"]

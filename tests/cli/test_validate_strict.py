@@ -134,7 +134,7 @@ def test_review_notes_are_listed_at_their_line(tmp_path: Path) -> None:
 
 
 def test_a_task_led_by_a_collective_with_no_members_is_listed(tmp_path: Path) -> None:
-    """"Các cơ quan, đơn vị" as the only lead: nobody answers for the task, so --strict lists
+    """ "Các cơ quan, đơn vị" as the only lead: nobody answers for the task, so --strict lists
     it; naming the group's members settles it."""
     plan = demo_plan()
     plan["tasks"][4]["lead"] = ["Các cơ quan, đơn vị"]

@@ -595,11 +595,16 @@ có yêu cầu.
     assert {r.compiler.name for r in draft.reports} == {"Sở Nội vụ"}
     assert _groups(once) == [(("Sở Tài chính",), "trước ngày 15/11/2026")]
     assert [r.name for r in once.addressee] == ["UBND tỉnh"]
-    assert _groups(quarterly) == [(("các cơ quan, đơn vị",), "Định kỳ hằng quý (trước ngày 20 tháng cuối quý)")]
+    assert _groups(quarterly) == [
+        (("các cơ quan, đơn vị",), "Định kỳ hằng quý (trước ngày 20 tháng cuối quý)")
+    ]
     (_, quarter_time), *_ = quarterly.inputs
     assert quarter_time is not None and isinstance(quarter_time.when, RecurringWhen)
     assert quarter_time.when.every == (Cadence.QUARTER,) and _says(quarter_time, 20)
-    assert (on_request.kind, _groups(on_request)) == ("ad_hoc", [(("các cơ quan, đơn vị",), "đột xuất khi có yêu cầu")])
+    assert (on_request.kind, _groups(on_request)) == (
+        "ad_hoc",
+        [(("các cơ quan, đơn vị",), "đột xuất khi có yêu cầu")],
+    )
     assert on_request.time is not None and isinstance(on_request.time.when, EventWhen)
 
 

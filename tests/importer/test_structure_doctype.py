@@ -185,7 +185,10 @@ def test_header_and_signature_in_layout_tables(tmp_path: Path) -> None:
         # a term of office is no period of the plan
         ("Thi đua chào mừng bầu cử nhiệm kỳ 2026 - 2031", None),
         # a roadmap "đến năm 2035" runs from the year it is issued (12/3/2026)
-        ("Lộ trình đổi mới công nghệ đến năm 2035 trên địa bàn tỉnh", (dt.date(2026, 1, 1), dt.date(2035, 12, 31))),
+        (
+            "Lộ trình đổi mới công nghệ đến năm 2035 trên địa bàn tỉnh",
+            (dt.date(2026, 1, 1), dt.date(2035, 12, 31)),
+        ),
         # the vision after the stage is no part of the plan's period
         (
             "Phát triển kinh tế tập thể giai đoạn 2026 - 2030, tầm nhìn đến năm 2045",

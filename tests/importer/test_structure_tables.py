@@ -275,7 +275,9 @@ def test_a_group_row_in_capitals_is_a_heading_whatever_its_number(tmp_path: Path
 
 def test_header_cells_as_ocr_reads_them() -> None:
     """A header cell OCR read with a doubt mark or without its slash still names its column."""
-    assert [role_of(c) for c in ("Cơ quanĐơn[?] vị chủ trì", "Cơ quanphối hợp", "Thời gian[?] hoàn thành")] == [
+    assert [
+        role_of(c) for c in ("Cơ quanĐơn[?] vị chủ trì", "Cơ quanphối hợp", "Thời gian[?] hoàn thành")
+    ] == [
         Role.LEAD,
         Role.SUPPORT,
         Role.TIME,

@@ -118,7 +118,9 @@ def test_examples_write_only_to_units_they_direct_with_their_own_names(tmp_path:
     copies a superior or an outside body, and every unit name a mail carries is one of its
     own plan's directory (several communes share unit ids such as ``phong-vhxh``)."""
     defs = load_definitions(REPO / "definitions")
-    days = simulate(defs, None, D(2025, 9, 20), D(2026, 12, 31), config=load_mail_config(tmp_path, None, None))
+    days = simulate(
+        defs, None, D(2025, 9, 20), D(2026, 12, 31), config=load_mail_config(tmp_path, None, None)
+    )
     directory_of = {p: defs.directory_for(defs.plan(p)) for p in defs.plans}
     relations = {d.id: unit_relations(d) for d in directory_of.values()}
     names = {d.id: {u.name for u in d.units} for d in directory_of.values()}
@@ -135,5 +137,7 @@ def test_examples_write_only_to_units_they_direct_with_their_own_names(tmp_path:
             unit = emails[directory].get(address)
             assert unit is None or relations[directory][unit].directed, (mail.recipient, address)
         own = [n for n in names[directory] if n in mail.text]
-        foreign = [n for n in every_name - names[directory] if n in mail.text and not any(n in o for o in own)]
+        foreign = [
+            n for n in every_name - names[directory] if n in mail.text and not any(n in o for o in own)
+        ]
         assert foreign == [], (mail.recipient, mail.subject)

@@ -117,7 +117,8 @@ def test_q1_report_reads_as_a_commune_report(loc_tan: Path) -> None:
     # PL I.3: the bodies carry it out, Phòng VH-XH only monitors it (Phụ lục I's column)
     assert "- Triển khai chữ ký số cho cán bộ CCVC — Các cơ quan, đơn vị thuộc xã, hạn 30/06/2026." in out
     assert "| **Số lượt hỗ trợ người dân sử dụng DVCTT** | **Tổng hợp (lũy kế)** | **155** |" in out
-    assert "- Như trên;\n- CT, các PCT UBND xã;\n- Lưu: VT, VHXH.\n" in out  # as the plan's Nơi nhận writes it
+    # as the plan's Nơi nhận writes it
+    assert "- Như trên;\n- CT, các PCT UBND xã;\n- Lưu: VT, VHXH.\n" in out
 
 
 def test_the_report_listing_shows_the_worst_input(loc_tan: Path) -> None:
@@ -174,7 +175,8 @@ def test_a_units_own_report_is_that_units_document(loc_tan: Path) -> None:
     out = _cli("report", "build", "loc-tan-2026/bao-cao-chi-tieu-cds", "--period", "2026-Q1", "--as-of",
                "2026-03-30", "-d", str(loc_tan))  # fmt: skip
     assert out.startswith("**UBND XÃ LỘC TẤN**  \n**PHÒNG KINH TẾ**  \nSố:      /BC-KT\n")
-    assert "Kính gửi: Ủy ban nhân dân xã Lộc Tấn (qua Phòng Văn hóa - Xã hội).\n" in out  # the duty's addressee
+    # the duty's addressee
+    assert "Kính gửi: Ủy ban nhân dân xã Lộc Tấn (qua Phòng Văn hóa - Xã hội).\n" in out
     assert "; Phòng Kinh tế xã Lộc Tấn báo cáo kết quả thực hiện quý I năm 2026" in out
     assert "- Lưu: VT, KT." in out and "**THỦ TRƯỞNG ĐƠN VỊ**" in out and "ỦY BAN NHÂN DÂN**" not in out
 
