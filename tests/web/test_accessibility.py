@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from bench.web import wait_until_up
 from planflow.accounts import Role, new_account
 from planflow.loader import load_definitions
 from planflow.web.config import web_config
@@ -24,7 +25,7 @@ from tests.cli.runner import PLANFLOW
 from tests.conftest import store_at
 from tests.smtp import free_port
 from tests.web.conftest import NOW, SECRET, settings_for
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, _wait_until_up
+from tests.web.test_browser import ARTIFACTS, CHROMIUM
 from tests.web.test_province import two_provinces
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -62,7 +63,7 @@ def site(tmp_path: Path) -> Iterator[Site]:
     server = subprocess.Popen([str(PLANFLOW), "web", "--port", str(port), "--as-of", "2026-03-24T09:00"],
                               env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
     try:
-        _wait_until_up(url, server)
+        wait_until_up(url, server)
         yield Site(url, form)
     finally:
         server.terminate()

@@ -62,7 +62,7 @@ def test_unit_page_lists_only_its_open_items(web: Web) -> None:
     text = unescape(page.text)
     assert "Trung tâm Phục vụ hành chính công" in text
     assert text.index("Rà soát trước Tết") < text.index("Số hóa hồ sơ")  # overdue before not started
-    assert "Quá hạn 29 ngày" in text
+    assert "Quá hạn 39 ngày" in text
     assert "Ban hành kế hoạch" not in text  # Phòng VH-XH's task
     assert "Gửi phần báo cáo" in text and "/o/demo-2026/bao-cao-quy/2026-Q1/hcc" in text
     assert re.search(r'href="http://127\.0\.0\.1/ics/[^"]+\.ics"', text)
@@ -494,7 +494,7 @@ def test_board_and_overview(web: Web) -> None:
     assert board.status_code == 200
     text = unescape(board.text)
     assert re.search(r'<tr class="row st-overdue" id="muc-tet">', text)
-    assert "Quá hạn 29 ngày" in text and "Trung tâm Phục vụ hành chính công" in text
+    assert "Quá hạn 39 ngày" in text and "Trung tâm Phục vụ hành chính công" in text
     assert "Tỷ lệ hồ sơ số hóa: 85,5 / ≥ 80 %" in text and "(đạt)" in text
     timeline = unescape(web.client.get("/board/demo-2026/timeline").text)
     assert '<svg class="tl-track"' in timeline and 'class="today"' in timeline

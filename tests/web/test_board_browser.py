@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 
+from bench.web import wait_until_up
 from planflow.accounts import Role, new_account
 from planflow.loader import load_definitions
 from tests.cli.runner import PLANFLOW
 from tests.conftest import store_at
 from tests.smtp import free_port
 from tests.web.conftest import NOW, SECRET
-from tests.web.test_browser import ARTIFACTS, CHROMIUM, _wait_until_up
+from tests.web.test_browser import ARTIFACTS, CHROMIUM
 
 PASSWORD = "mat-khau-van-phong-1"
 
@@ -42,7 +43,7 @@ def board_url(defs_root: Path, tmp_path: Path) -> Iterator[str]:
     server = subprocess.Popen([str(PLANFLOW), "web", "--port", str(port), "--as-of", "2026-03-24T09:00"],
                               env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
     try:
-        _wait_until_up(url, server)
+        wait_until_up(url, server)
         yield url
     finally:
         server.terminate()

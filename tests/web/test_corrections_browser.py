@@ -38,7 +38,7 @@ def test_standing_unit_corrects_an_overdue_item_with_a_reason(board_url: str, br
 
     recording = page.get_by_role("form", name="Ghi tiến độ mới")
     recording.get_by_label("Tình trạng").select_option(label="Hoàn thành")
-    recording.get_by_label("Ngày thực hiện").fill("2026-02-20")
+    recording.get_by_label("Ngày thực hiện").fill("2026-02-12")  # due 13/02: "trước ngày 17/02"
     recording.get_by_role("button", name="Ghi tiến độ").click()
     expect(page.locator(".lead .badge")).to_have_text("Hoàn thành đúng hạn")
 
