@@ -125,8 +125,9 @@ def _owned(node: Node, items: list[Node], owner: list[UnitRef], context: BodyCon
         task.owner = node.text.strip(" .:;")
         support_from_opening(task, context.matcher)
         if not task.lead:
-            # "Các sở, ngành; Ủy ban nhân dân các xã, phường" lead as a group when no one body is named
-            units = [r for r in owner if r.kind is NameKind.UNIT]
+            # every body the heading names leads, collectives too ("Ủy ban Mặt trận Tổ quốc tỉnh và
+            # các tổ chức chính trị - xã hội tỉnh", "Các sở, ngành; Ủy ban nhân dân các xã, phường")
+            units = [r for r in owner if r.kind is not NameKind.NOT_UNIT]
             task.lead = units or list(owner)
             task.support += [r for r in owner if r not in task.lead]
             task.notes.append(f"Đơn vị chủ trì theo đề mục “{node.text.strip(' .:;')}”")

@@ -266,3 +266,24 @@ def test_a_duty_that_opens_with_its_partners(tmp_path: Path) -> None:
         (["Sở Y tế"], []),
         (["Liên minh Hợp tác xã tỉnh"], ["Thành đoàn"]),
     ]
+
+
+def test_a_unit_heading_ends_at_its_colon(tmp_path: Path) -> None:
+    """ "Đề nghị <bodies>: <duty>" on one line: the colon ends the names whatever word follows
+    (a duty may open with "Ban hành", which also begins bodies' names), and every body named,
+    a collective after "và" too, leads the duty."""
+    body = [
+        "I. NỘI DUNG THI ĐUA",
+        "a) Thi đua hoàn thành xuất sắc nhiệm vụ được giao.",
+        "II. TỔ CHỨC THỰC HIỆN",
+        "1. Đề nghị Ban Dân vận Huyện ủy: Ban hành văn bản hướng dẫn, định hướng công tác tuyên truyền.",
+        "2. Đề nghị Hội Nông dân tỉnh và các tổ chức chính trị - xã hội tỉnh: Vận động hội viên tham gia"
+        " phong trào thi đua.",
+        "3. Sở Nội vụ: Tham mưu khen thưởng tổng kết phong trào thi đua.",
+    ]
+    tasks = extract(read_document(plan_docx(tmp_path / "kh.docx", body)), None).tasks
+    assert [(t.title, [r.name for r in t.lead], [r.name for r in t.support]) for t in tasks[:2]] == [
+        ("Ban hành văn bản hướng dẫn, định hướng công tác tuyên truyền.", ["Ban Dân vận Huyện ủy"], []),
+        ("Vận động hội viên tham gia phong trào thi đua.",
+         ["Hội Nông dân tỉnh", "các tổ chức chính trị - xã hội tỉnh"], []),
+    ]  # fmt: skip
