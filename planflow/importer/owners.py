@@ -79,7 +79,7 @@ def _split_unit_lead_in(node: Node, matcher: Matcher) -> None:
         node.text, node.body = head.strip(), [rest.strip(), *node.body]  # "Sở Nội vụ: Tham mưu …"
         return
     starts = range(3, min(len(words) - 3, 20) + 1)  # the first verb after a name of 3 words or more
-    verbs = [n for n in starts if _VERB.match(" ".join(words[n : n + 2]).capitalize())]
+    verbs = [n for n in starts if _VERB.match(" ".join(words[n : n + 3]).capitalize())]
     for size in verbs:
         head = " ".join(words[:size])
         if _unit_names(head.strip(" .:;"), matcher) is not None:

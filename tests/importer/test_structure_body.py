@@ -287,3 +287,22 @@ def test_a_unit_heading_ends_at_its_colon(tmp_path: Path) -> None:
         ("Vận động hội viên tham gia phong trào thi đua.",
          ["Hội Nông dân tỉnh", "các tổ chức chính trị - xã hội tỉnh"], []),
     ]  # fmt: skip
+
+
+def test_a_unit_run_into_a_duty_that_opens_with_a_three_word_phrase(tmp_path: Path) -> None:
+    """ "Sở … Theo chức năng, nhiệm vụ …" (the unit's line joined to its duty): the duty starts
+    at "Theo chức năng", a three-word opening, not at a later verb inside it."""
+    body = [
+        "I. NỘI DUNG THI ĐUA",
+        "a) Thi đua hoàn thành xuất sắc nhiệm vụ được giao.",
+        "II. TỔ CHỨC THỰC HIỆN",
+        "1. Sở Khoa học và Công nghệ Theo chức năng, nhiệm vụ của đơn vị phối hợp, hỗ trợ chuyển đổi số"
+        " trong công tác chi trả.",
+        "2. Sở Nội vụ: Tham mưu khen thưởng tổng kết phong trào thi đua.",
+        "3. Sở Tài chính: Bố trí kinh phí khen thưởng.",
+    ]
+    tasks = extract(read_document(plan_docx(tmp_path / "kh.docx", body)), None).tasks
+    assert (tasks[0].title, [r.name for r in tasks[0].lead]) == (
+        "Theo chức năng, nhiệm vụ của đơn vị phối hợp, hỗ trợ chuyển đổi số trong công tác chi trả.",
+        ["Sở Khoa học và Công nghệ"],
+    )
