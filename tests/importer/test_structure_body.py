@@ -306,3 +306,23 @@ def test_a_unit_run_into_a_duty_that_opens_with_a_three_word_phrase(tmp_path: Pa
         "Theo chức năng, nhiệm vụ của đơn vị phối hợp, hỗ trợ chuyển đổi số trong công tác chi trả.",
         ["Sở Khoa học và Công nghệ"],
     )
+
+
+def test_a_heading_naming_service_providers_leads_its_items(tmp_path: Path) -> None:
+    """ "Đề nghị các tổ chức cung cấp dịch vụ …" is a unit heading: "các tổ chức" begins a
+    collective's name and "cung cấp dịch vụ" describes the providers, it ends no name."""
+    body = [
+        "I. NỘI DUNG THI ĐUA",
+        "a) Thi đua mở tài khoản cho người hưởng trợ cấp.",
+        "II. TỔ CHỨC THỰC HIỆN",
+        "1. Sở Nội vụ: Tham mưu khen thưởng tổng kết phong trào thi đua.",
+        "2. Sở Tài chính: Bố trí kinh phí khen thưởng.",
+        "3. Đề nghị các tổ chức cung cấp dịch vụ viễn thông",
+        "a) Hỗ trợ mở tài khoản thanh toán di động tại xã.",
+        "b) Bố trí điểm giao dịch lưu động cho người cao tuổi.",
+    ]
+    tasks = extract(read_document(plan_docx(tmp_path / "kh.docx", body)), None).tasks
+    assert [(t.title, [r.name for r in t.lead]) for t in tasks[2:]] == [
+        ("Hỗ trợ mở tài khoản thanh toán di động tại xã.", ["các tổ chức cung cấp dịch vụ viễn thông"]),
+        ("Bố trí điểm giao dịch lưu động cho người cao tuổi.", ["các tổ chức cung cấp dịch vụ viễn thông"]),
+    ]
