@@ -36,7 +36,8 @@ _ACTION = re.compile(
     r"trong|để|nhằm|về|tại|theo|đối với|khi|tham gia)\b"
 )
 _BODY_START = re.compile(
-    r"^(?:các\s+tổ chức\b|(?:các\s+)?(?:ủy ban|uỷ ban|ubnd|sở|phòng|ban |văn phòng|công an|bộ |trung tâm|đài|báo|kho bạc|"
+    r"^(?:các\s+tổ chức\b|(?:các\s+)?(?:ủy ban|uỷ ban|ubnd|sở|phòng|ban |văn phòng|công an|bộ |"
+    r"trung tâm|đài|báo|kho bạc|"
     r"cơ quan|đơn vị|địa phương|viện|học viện|tổng cục|vụ |tổ chức, cá nhân|tổ chức chính trị|cấp ủy|"
     r"chi cục|cục|bảo hiểm|ngân hàng|trường|bệnh viện|liên đoàn|liên hiệp|mặt trận|bưu điện|viễn thông|"
     r"thanh tra|hiệp hội|hội (?:nông dân|liên hiệp|cựu chiến binh|phụ nữ)|đoàn thanh niên|"
