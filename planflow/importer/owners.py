@@ -76,7 +76,8 @@ def _split_unit_lead_in(node: Node, matcher: Matcher) -> None:
     if not _BODY_START.match(normalize(node.text)):
         return
     head, colon, rest = node.text.partition(":")
-    if colon and rest.strip() and _unit_names(head.strip(" ."), matcher) is not None:
+    sentence = any(word[:1].islower() for word in rest.split())  # not "các xã: Gia Thuận, Tân Điền"
+    if colon and sentence and _unit_names(head.strip(" ."), matcher) is not None:
         node.text, node.body = head.strip(), [rest.strip(), *node.body]  # "Sở Nội vụ: Tham mưu …"
         return
     starts = range(3, min(len(words) - 3, 20) + 1)  # the first verb after a name of 3 words or more

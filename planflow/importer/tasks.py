@@ -114,13 +114,14 @@ def _owned(node: Node, items: list[Node], owner: list[UnitRef], context: BodyCon
     """The tasks under a unit heading, led by that unit unless they name their own lead;
     without sub-items each paragraph under it is one task."""
     tasks: list[TaskDraft] = []
+    # a duty written under the unit's name before its items ("1. Các cơ quan … căn cứ chức năng …
+    # xây dựng kế hoạch …;" then "- Giới thiệu …") is one too; a lead-in ending in ":" is not
+    lead_ins = [p for p in node.body if not p.rstrip().endswith(":")] if items else node.body
+    for number, paragraph in enumerate(lead_ins, start=1):
+        item = Node("dash", "-", paragraph, node.where, parent=node)
+        tasks.append(_task(item, context, label=f"{_label(node)} (ý {number})"))
     for child in items:
         tasks += _collect(child, context)
-    if not items:
-        for number, paragraph in enumerate(node.body, start=1):
-            item = Node("dash", "-", paragraph, node.where, parent=node)
-            task = _task(item, context, label=f"{_label(node)} (ý {number})")
-            tasks.append(task)
     for task in tasks:
         task.owner = node.text.strip(" .:;")
         support_from_opening(task, context.matcher)

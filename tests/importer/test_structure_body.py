@@ -326,3 +326,29 @@ def test_a_heading_naming_service_providers_leads_its_items(tmp_path: Path) -> N
         ("Hỗ trợ mở tài khoản thanh toán di động tại xã.", ["các tổ chức cung cấp dịch vụ viễn thông"]),
         ("Bố trí điểm giao dịch lưu động cho người cao tuổi.", ["các tổ chức cung cấp dịch vụ viễn thông"]),
     ]
+
+
+def test_a_duty_run_into_the_unit_heading_before_its_items(tmp_path: Path) -> None:
+    """ "1. Các cơ quan … căn cứ chức năng … xây dựng kế hoạch …;" followed by "- …" items: the
+    duty written with the unit's name is a task besides its items; a lead-in ending in ":" is
+    not, and names after a colon ("các xã: Gia Thuận, Tân Điền") stay in the heading."""
+    body = [
+        "I. NỘI DUNG THI ĐUA",
+        "a) Thi đua hoàn thành xuất sắc nhiệm vụ được giao.",
+        "II. TỔ CHỨC THỰC HIỆN",
+        "1. Các cơ quan, đơn vị, địa phương căn cứ chức năng, nhiệm vụ được giao xây dựng kế hoạch hưởng ứng"
+        " phong trào thi đua.",
+        "- Giới thiệu điển hình tiên tiến trong phong trào.",
+        "2. Sở Nội vụ: Tham mưu khen thưởng tổng kết phong trào thi đua.",
+        "3. Ủy ban nhân dân các xã: Tân Hòa, Phú Lộc",
+        "- Tổ chức phát động phong trào tại địa phương.",
+    ]
+    tasks = extract(read_document(plan_docx(tmp_path / "kh.docx", body)), None).tasks
+    assert [(t.title, [r.name for r in t.lead]) for t in tasks[:3]] == [
+        ("căn cứ chức năng, nhiệm vụ được giao xây dựng kế hoạch hưởng ứng phong trào thi đua.",
+         ["Các cơ quan, đơn vị, địa phương"]),
+        ("Giới thiệu điển hình tiên tiến trong phong trào.", ["Các cơ quan, đơn vị, địa phương"]),
+        ("Tham mưu khen thưởng tổng kết phong trào thi đua.", ["Sở Nội vụ"]),
+    ]  # fmt: skip
+    assert [t.title for t in tasks[3:]] == ["Tổ chức phát động phong trào tại địa phương."]
+    assert "Tân Hòa" in " ".join(r.name for r in tasks[3].lead)
