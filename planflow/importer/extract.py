@@ -28,6 +28,7 @@ from planflow.importer.header import (
 )
 from planflow.importer.layout import clean_layout
 from planflow.importer.outline import Node, build_outline, paragraphs
+from planflow.importer.steps import dated_steps
 from planflow.importer.tables import join_continued, read_table
 from planflow.importer.tasks import BodyContext, body_tasks, duty_tasks, tasks_in_appendix, words
 from planflow.importer.unitnames import Matcher, is_vague
@@ -56,7 +57,7 @@ def extract(document: SourceDocument, directory: UnitDirectory | None, year: int
         # the parts on tasks assign nothing: the units' duties give the work out
         assigned = duty_tasks(root, context)
         if len(assigned) >= 3:
-            tables = [assigned]
+            tables = [dated_steps(root, context) + assigned]
     draft.tasks = merge_duplicates(body, tables)
     if tasks_in_appendix(root) or any(t.source == "duties" for rows in tables for t in rows):
         draft.tasks = drop_descriptions(draft.tasks, tables)

@@ -192,6 +192,11 @@ def _share_trailing_field(
         task.notes.append(f"Thời gian ghi chung cho các ý của mục: {shared[0].value}")
 
 
+def label_of(node: Node) -> str | None:
+    """The item's label as the plan numbers it: "II.2", "a)", "II.2 (ý 1)"."""
+    return _label(node)
+
+
 def _label(node: Node) -> str | None:
     path = node.path
     if node.kind in ("dash", "plus"):

@@ -352,3 +352,33 @@ def test_a_duty_run_into_the_unit_heading_before_its_items(tmp_path: Path) -> No
     ]  # fmt: skip
     assert [t.title for t in tasks[3:]] == ["Tổ chức phát động phong trào tại địa phương."]
     assert "Tân Hòa" in " ".join(r.name for r in tasks[3].lead)
+
+
+def test_a_campaigns_dated_steps_are_tasks(tmp_path: Path) -> None:
+    """A campaign plan's parts on time schedule steps: each sentence with a date is a task with
+    that date and no unit (marked for review); the sentence on the campaign itself is its period."""
+    body = [
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "- Động viên cán bộ thi đua hoàn thành nhiệm vụ.",
+        "II. NỘI DUNG VÀ THỜI GIAN THI ĐUA",
+        "1. Nội dung thi đua",
+        "a) Thi đua cải cách hành chính.",
+        "2. Thời gian thi đua",
+        "- Đợt 1: Cao điểm tiếp nhận hồ sơ (từ ngày 05 đến ngày 15 tháng 3 năm 2026);",
+        "- Đợt 2: Rà soát hồ sơ còn tồn (từ ngày 01/4/2026 đến ngày 10/4/2026).",
+        "3. Thời gian tổ chức: Phong trào được triển khai từ tháng 3 năm 2026 đến hết tháng 6 năm 2026. "
+        "Sơ kết vào tháng 7 năm 2026.",
+        "III. TỔ CHỨC THỰC HIỆN",
+        "1. Sở Nội vụ: Tham mưu khen thưởng tổng kết phong trào thi đua.",
+        "2. Sở Tài chính: Bố trí kinh phí khen thưởng.",
+        "3. Sở Văn hóa, Thể thao và Du lịch: Chỉ đạo tuyên truyền phong trào thi đua.",
+    ]
+    tasks = extract(read_document(plan_docx(tmp_path / "kh.docx", body)), None).tasks
+    steps = [(t.title, t.time.text if t.time else None, t.lead) for t in tasks[:3]]
+    assert steps == [
+        ("Đợt 1: Cao điểm tiếp nhận hồ sơ", "từ ngày 05 đến ngày 15 tháng 3 năm 2026", []),
+        ("Đợt 2: Rà soát hồ sơ còn tồn", "từ ngày 01/4/2026 đến ngày 10/4/2026", []),
+        ("Sơ kết", "vào tháng 7 năm 2026", []),
+    ]
+    assert all("lead" in t.doubts for t in tasks[:3])
+    assert tasks[3].title == "Tham mưu khen thưởng tổng kết phong trào thi đua."

@@ -1,0 +1,76 @@
+"""Dated steps of a campaign plan: what "Thời gian thi đua" / "Thời gian trình khen thưởng"
+schedules ("Đợt 01: Cao điểm … (từ ngày 20/11 đến ngày 03/12/2025)", "Tổng kết vào tháng 4
+năm 2026", "Hồ sơ … gửi về Sở Nội vụ trước ngày 31/3/2026").
+
+A campaign plan (thi đua, phong trào) gives its work out unit by unit in "Tổ chức thực
+hiện"; its dated steps sit in the parts on time, written as sentences, and name no unit. Each
+sentence of such a part that holds a date is a step, with that date and no lead (marked for
+review); a sentence about the campaign itself ("Phong trào … được triển khai từ tháng 10 …")
+states the plan's period, not a step.
+"""
+
+from __future__ import annotations
+
+import re
+
+from planflow.importer.draft import TaskDraft
+from planflow.importer.outline import Node
+from planflow.importer.tasks import BodyContext, label_of, section_role
+from planflow.importer.timing import read_time
+
+_DAY = r"(?:ngày\s+)?\d{1,2}(?:/\d{1,2}(?:/\d{4})?|\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?)"
+_MONTH = r"tháng\s+\d{1,2}(?:/\d{4}|\s+năm\s+\d{4})"
+# "từ ngày 08 đến ngày 10 tháng 12 năm 2025": the first day may leave its month to the second
+_DATED = re.compile(
+    rf"(?:từ\s+(?:{_DAY}|(?:ngày\s+)?\d{{1,2}})\s+(?:đến|[-–])\s+(?:hết\s+)?(?:{_DAY}|{_MONTH})|"
+    rf"(?:trước|đến hết|vào|trong)\s+(?:{_MONTH}|{_DAY}))",
+    re.IGNORECASE,
+)
+_CAMPAIGN = re.compile(r"^(?:phong trào|đợt thi đua|cuộc vận động|kế hoạch|hội thi)\b", re.IGNORECASE)
+_LABEL = re.compile(r"^thời gian[^:]{0,80}:\s*", re.IGNORECASE)
+
+
+def dated_steps(root: Node, context: BodyContext) -> list[TaskDraft]:
+    """The dated steps of every part on time ("2. Thời gian thi đua"), in document order."""
+    out: list[TaskDraft] = []
+    for node in _nodes(root):
+        if node.kind in ("number", "letter") and section_role(node) == "period":
+            out += _steps(node, context)
+    return out
+
+
+def _nodes(node: Node) -> list[Node]:
+    found: list[Node] = []
+    for child in node.children:
+        found.append(child)
+        if section_role(child) != "period":
+            found += _nodes(child)
+    return found
+
+
+def _steps(node: Node, context: BodyContext) -> list[TaskDraft]:
+    items = [c for c in node.children if c.kind != "table"]
+    if items:
+        return [t for c in items for t in _steps(c, context)]
+    label = label_of(node) or ""
+    text = _LABEL.sub("", " ".join([node.text, *node.body]).strip())
+    out: list[TaskDraft] = []
+    for sentence in re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", text):
+        step = _step(sentence.strip(), node, context)
+        if step is not None:
+            step.label = label if not out else f"{label} ({len(out) + 1})"
+            out.append(step)
+    return out
+
+
+def _step(sentence: str, node: Node, context: BodyContext) -> TaskDraft | None:
+    if _CAMPAIGN.match(sentence):
+        return None
+    readings = ((m, read_time(m.group(0), context.year)) for m in _DATED.finditer(sentence))
+    match, time = next(((m, t) for m, t in readings if t.when is not None), (None, None))
+    if match is None or time is None:
+        return None
+    title = sentence[: match.start()].rstrip(" (,;:") or sentence.rstrip(" .;")
+    task = TaskDraft(title=title, where=node.where, text=sentence, time=time)
+    task.doubt("lead", "bước có thời hạn trong phần thời gian của kế hoạch, không ghi đơn vị thực hiện")
+    return task
