@@ -11,18 +11,20 @@ states the plan's period, not a step.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from planflow.importer.draft import TaskDraft
 from planflow.importer.outline import Node
 from planflow.importer.tasks import BodyContext, label_of, section_role
-from planflow.importer.timing import read_time
+from planflow.importer.timing import ReadTime, read_time
+from planflow.when.reading import covered_days
 
 _DAY = r"(?:ngày\s+)?\d{1,2}(?:/\d{1,2}(?:/\d{4})?|\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?)"
 _MONTH = r"tháng\s+\d{1,2}(?:/\d{4}|\s+năm\s+\d{4})"
 # "từ ngày 08 đến ngày 10 tháng 12 năm 2025": the first day may leave its month to the second
 _DATED = re.compile(
-    rf"(?:từ\s+(?:{_DAY}|(?:ngày\s+)?\d{{1,2}})\s+(?:đến|[-–])\s+(?:hết\s+)?(?:{_DAY}|{_MONTH})|"
+    rf"(?:từ\s+(?:{_DAY}|{_MONTH}|(?:ngày\s+)?\d{{1,2}})\s+(?:đến|[-–])\s+(?:hết\s+)?(?:{_DAY}|{_MONTH})|"
     rf"(?:trước|đến hết|vào|trong)\s+(?:{_MONTH}|{_DAY}))",
     re.IGNORECASE,
 )
@@ -48,28 +50,53 @@ def _nodes(node: Node) -> list[Node]:
     return found
 
 
-def _steps(node: Node, context: BodyContext) -> list[TaskDraft]:
+def campaign_period(root: Node, year: int | None) -> tuple[dt.date, dt.date] | None:
+    """The span of every date the parts on time state, the campaign's own and its steps'
+    ("từ tháng 10 năm 2025 đến hết tháng 3 năm 2026. Tổng kết vào tháng 4 năm 2026")."""
+    days = [
+        covered_days(found[1].when)
+        for node in _nodes(root)
+        if node.kind in ("number", "letter") and section_role(node) == "period"
+        for leaf in _leaves(node)
+        for sentence in _sentences(leaf)
+        if (found := _dated(sentence, year)) is not None and found[1].when is not None
+    ]
+    starts = [d[0] for d in days if d is not None and d[0] != dt.date.min]
+    ends = [d[1] for d in days if d is not None and d[1] != dt.date.max]
+    return (min(starts), max(ends)) if starts and ends and min(starts) <= max(ends) else None
+
+
+def _leaves(node: Node) -> list[Node]:
     items = [c for c in node.children if c.kind != "table"]
-    if items:
-        return [t for c in items for t in _steps(c, context)]
-    label = label_of(node) or ""
+    return [leaf for c in items for leaf in _leaves(c)] if items else [node]
+
+
+def _sentences(node: Node) -> list[str]:
     text = _LABEL.sub("", " ".join([node.text, *node.body]).strip())
+    return [s.strip() for s in re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", text)]
+
+
+def _dated(sentence: str, year: int | None) -> tuple[re.Match[str], ReadTime] | None:
+    """The first date phrase of ``sentence`` that reads as a date, with its reading."""
+    readings = ((m, read_time(m.group(0), year)) for m in _DATED.finditer(sentence))
+    return next(((m, t) for m, t in readings if t.when is not None), None)
+
+
+def _steps(node: Node, context: BodyContext) -> list[TaskDraft]:
     out: list[TaskDraft] = []
-    for sentence in re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ])", text):
-        step = _step(sentence.strip(), node, context)
-        if step is not None:
-            step.label = label if not out else f"{label} ({len(out) + 1})"
+    for leaf in _leaves(node):
+        label = label_of(leaf) or ""
+        for number, step in enumerate(filter(None, (_step(s, leaf, context) for s in _sentences(leaf)))):
+            step.label = label if not number else f"{label} ({number + 1})"
             out.append(step)
     return out
 
 
 def _step(sentence: str, node: Node, context: BodyContext) -> TaskDraft | None:
-    if _CAMPAIGN.match(sentence):
+    found = None if _CAMPAIGN.match(sentence) else _dated(sentence, context.year)
+    if found is None:
         return None
-    readings = ((m, read_time(m.group(0), context.year)) for m in _DATED.finditer(sentence))
-    match, time = next(((m, t) for m, t in readings if t.when is not None), (None, None))
-    if match is None or time is None:
-        return None
+    match, time = found
     title = sentence[: match.start()].rstrip(" (,;:") or sentence.rstrip(" .;")
     task = TaskDraft(title=title, where=node.where, text=sentence, time=time)
     task.doubt("lead", "bước có thời hạn trong phần thời gian của kế hoạch, không ghi đơn vị thực hiện")

@@ -3,6 +3,7 @@ point to an appendix, descriptions beside a task table, fields written inside a 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -356,7 +357,8 @@ def test_a_duty_run_into_the_unit_heading_before_its_items(tmp_path: Path) -> No
 
 def test_a_campaigns_dated_steps_are_tasks(tmp_path: Path) -> None:
     """A campaign plan's parts on time schedule steps: each sentence with a date is a task with
-    that date and no unit (marked for review); the sentence on the campaign itself is its period."""
+    that date and no unit (marked for review); the sentence on the campaign itself is its period,
+    which with the steps gives the plan's period."""
     body = [
         "I. MỤC ĐÍCH, YÊU CẦU",
         "- Động viên cán bộ thi đua hoàn thành nhiệm vụ.",
@@ -373,7 +375,9 @@ def test_a_campaigns_dated_steps_are_tasks(tmp_path: Path) -> None:
         "2. Sở Tài chính: Bố trí kinh phí khen thưởng.",
         "3. Sở Văn hóa, Thể thao và Du lịch: Chỉ đạo tuyên truyền phong trào thi đua.",
     ]
-    tasks = extract(read_document(plan_docx(tmp_path / "kh.docx", body)), None).tasks
+    title = ("KẾ HOẠCH", "Phát động phong trào thi đua cải cách hành chính")
+    draft = extract(read_document(plan_docx(tmp_path / "kh.docx", body, title=title)), None)
+    tasks = draft.tasks
     steps = [(t.title, t.time.text if t.time else None, t.lead) for t in tasks[:3]]
     assert steps == [
         ("Đợt 1: Cao điểm tiếp nhận hồ sơ", "từ ngày 05 đến ngày 15 tháng 3 năm 2026", []),
@@ -382,3 +386,5 @@ def test_a_campaigns_dated_steps_are_tasks(tmp_path: Path) -> None:
     ]
     assert all("lead" in t.doubts for t in tasks[:3])
     assert tasks[3].title == "Tham mưu khen thưởng tổng kết phong trào thi đua."
+    # the plan's period spans the campaign's own dates and its steps'
+    assert draft.period == (dt.date(2026, 3, 1), dt.date(2026, 7, 31))
