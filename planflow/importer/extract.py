@@ -28,6 +28,7 @@ from planflow.importer.header import (
 )
 from planflow.importer.layout import clean_layout
 from planflow.importer.outline import Node, build_outline, paragraphs
+from planflow.importer.steps import campaign_period, dated_steps
 from planflow.importer.tables import join_continued, read_table
 from planflow.importer.tasks import BodyContext, body_tasks, duty_tasks, tasks_in_appendix, words
 from planflow.importer.unitnames import Matcher, is_vague
@@ -56,7 +57,7 @@ def extract(document: SourceDocument, directory: UnitDirectory | None, year: int
         # the parts on tasks assign nothing: the units' duties give the work out
         assigned = duty_tasks(root, context)
         if len(assigned) >= 3:
-            tables = [assigned]
+            tables = [dated_steps(root, context) + assigned]
     draft.tasks = merge_duplicates(body, tables)
     if tasks_in_appendix(root) or any(t.source == "duties" for rows in tables for t in rows):
         draft.tasks = drop_descriptions(draft.tasks, tables)
@@ -78,6 +79,10 @@ def extract(document: SourceDocument, directory: UnitDirectory | None, year: int
     read_objectives(root, draft)
     read_plan_time_and_budget(root, draft)
     read_period_from_title(draft)
+    if draft.period is None and any(t.source == "duties" for t in draft.tasks):
+        # a campaign states its time in a part of its own ("2. Thời gian thi đua")
+        draft.period = campaign_period(root, draft.year)
+        draft.period_source = "phần thời gian của kế hoạch" if draft.period else None
     if draft.year is None and draft.period is not None:
         draft.year = draft.period[0].year
     read_signature(root, draft)

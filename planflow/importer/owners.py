@@ -36,11 +36,12 @@ _ACTION = re.compile(
     r"trong|để|nhằm|về|tại|theo|đối với|khi|tham gia)\b"
 )
 _BODY_START = re.compile(
-    r"^(?:các\s+)?(?:ủy ban|uỷ ban|ubnd|sở|phòng|ban |văn phòng|công an|bộ |trung tâm|đài|báo|kho bạc|"
-    r"cơ quan|đơn vị|địa phương|viện|học viện|tổng cục|vụ |tổ chức, cá nhân|cấp ủy|"
+    r"^(?:các\s+tổ chức\b|(?:các\s+)?(?:ủy ban|uỷ ban|ubnd|sở|phòng|ban |văn phòng|công an|bộ |"
+    r"trung tâm|đài|báo|kho bạc|"
+    r"cơ quan|đơn vị|địa phương|viện|học viện|tổng cục|vụ |tổ chức, cá nhân|tổ chức chính trị|cấp ủy|"
     r"chi cục|cục|bảo hiểm|ngân hàng|trường|bệnh viện|liên đoàn|liên hiệp|mặt trận|bưu điện|viễn thông|"
     r"thanh tra|hiệp hội|hội (?:nông dân|liên hiệp|cựu chiến binh|phụ nữ)|đoàn thanh niên|"
-    r"liên minh|thành đoàn|tỉnh đoàn)"
+    r"liên minh|thành đoàn|tỉnh đoàn))"
 )
 # How a duty sentence begins, after the unit's name run into it.
 _VERB = re.compile(
@@ -69,12 +70,18 @@ def unit_heading(node: Node, matcher: Matcher) -> list[UnitRef] | None:
 def _split_unit_lead_in(node: Node, matcher: Matcher) -> None:
     """ "4. Công an tỉnh" with its duty on the next line, joined when the lines were
     rebuilt ("Công an tỉnh Phòng ngừa, đấu tranh …"): the unit is the heading, the rest
-    its paragraph. Only after a word that surely begins a body's name."""
+    its paragraph. Only after a word that surely begins a body's name; a colon after the
+    names ends them whatever word follows ("Ban Tuyên giáo …: Ban hành văn bản …")."""
     words = node.text.split()
     if not _BODY_START.match(normalize(node.text)):
         return
+    head, colon, rest = node.text.partition(":")
+    sentence = any(word[:1].islower() for word in rest.split())  # not "các xã: Gia Thuận, Tân Điền"
+    if colon and sentence and _unit_names(head.strip(" ."), matcher) is not None:
+        node.text, node.body = head.strip(), [rest.strip(), *node.body]  # "Sở Nội vụ: Tham mưu …"
+        return
     starts = range(3, min(len(words) - 3, 20) + 1)  # the first verb after a name of 3 words or more
-    verbs = [n for n in starts if _VERB.match(" ".join(words[n : n + 2]).capitalize())]
+    verbs = [n for n in starts if _VERB.match(" ".join(words[n : n + 3]).capitalize())]
     for size in verbs:
         head = " ".join(words[:size])
         if _unit_names(head.strip(" .:;"), matcher) is not None:
@@ -93,7 +100,8 @@ def _unit_names(text: str, matcher: Matcher) -> list[UnitRef] | None:
         return None
     joined: list[UnitRef] = []
     for ref in refs:
-        if joined and (ref.kind is NameKind.NOT_UNIT or not ref.name[:1].isupper()):
+        collective = _BODY_START.match(normalize(ref.name))  # "… và các tổ chức chính trị - xã hội"
+        if joined and not collective and (ref.kind is NameKind.NOT_UNIT or not ref.name[:1].isupper()):
             joined[-1] = UnitRef(f"{joined[-1].name}, {ref.name}", NameKind.UNIT, None)
         elif ref.kind is NameKind.NOT_UNIT:
             joined.append(UnitRef(ref.name, NameKind.UNIT, None))

@@ -114,19 +114,21 @@ def _owned(node: Node, items: list[Node], owner: list[UnitRef], context: BodyCon
     """The tasks under a unit heading, led by that unit unless they name their own lead;
     without sub-items each paragraph under it is one task."""
     tasks: list[TaskDraft] = []
+    # a duty written under the unit's name before its items ("1. Các cơ quan … căn cứ chức năng …
+    # xây dựng kế hoạch …;" then "- Giới thiệu …") is one too; a lead-in ending in ":" is not
+    lead_ins = [p for p in node.body if not p.rstrip().endswith(":")] if items else node.body
+    for number, paragraph in enumerate(lead_ins, start=1):
+        item = Node("dash", "-", paragraph, node.where, parent=node)
+        tasks.append(_task(item, context, label=f"{_label(node)} (ý {number})"))
     for child in items:
         tasks += _collect(child, context)
-    if not items:
-        for number, paragraph in enumerate(node.body, start=1):
-            item = Node("dash", "-", paragraph, node.where, parent=node)
-            task = _task(item, context, label=f"{_label(node)} (ý {number})")
-            tasks.append(task)
     for task in tasks:
         task.owner = node.text.strip(" .:;")
         support_from_opening(task, context.matcher)
         if not task.lead:
-            # "Các sở, ngành; Ủy ban nhân dân các xã, phường" lead as a group when no one body is named
-            units = [r for r in owner if r.kind is NameKind.UNIT]
+            # every body the heading names leads, collectives too ("Ủy ban Mặt trận Tổ quốc tỉnh và
+            # các tổ chức chính trị - xã hội tỉnh", "Các sở, ngành; Ủy ban nhân dân các xã, phường")
+            units = [r for r in owner if r.kind is not NameKind.NOT_UNIT]
             task.lead = units or list(owner)
             task.support += [r for r in owner if r not in task.lead]
             task.notes.append(f"Đơn vị chủ trì theo đề mục “{node.text.strip(' .:;')}”")
@@ -188,6 +190,11 @@ def _share_trailing_field(
             task.time = time
             task.time_inferred = None
         task.notes.append(f"Thời gian ghi chung cho các ý của mục: {shared[0].value}")
+
+
+def label_of(node: Node) -> str | None:
+    """The item's label as the plan numbers it: "II.2", "a)", "II.2 (ý 1)"."""
+    return _label(node)
 
 
 def _label(node: Node) -> str | None:

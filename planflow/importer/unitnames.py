@@ -226,10 +226,12 @@ def _piece_count(name: str) -> int:
     return len(_pieces(name)) or 1
 
 
-# Lowercase verbs that end a body's name in a unit cell ("Phòng Kinh tế tham mưu").
+# Lowercase verbs that end a body's name in a unit cell ("Phòng Kinh tế tham mưu"); "cung cấp dịch
+# vụ" names providers ("các tổ chức cung cấp dịch vụ chi trả").
 _VERB = re.compile(
-    r"\s(?:chỉ đạo|thực hiện|tham mưu|phối hợp|triển khai|hướng dẫn|thẩm định|trình|cung cấp|báo cáo|"
-    r"tổng hợp|chủ trì|theo dõi|đôn đốc|kiểm tra|xây dựng|rà soát|đảm bảo|bảo đảm)(?=\s+[^\W\d_]|\s*$)"
+    r"\s(?:chỉ đạo|thực hiện|tham mưu|phối hợp|triển khai|hướng dẫn|thẩm định|trình|cung cấp(?! dịch vụ)|"
+    r"báo cáo|tổng hợp|chủ trì|theo dõi|đôn đốc|kiểm tra|xây dựng|rà soát|đảm bảo|bảo đảm)"
+    r"(?=\s+[^\W\d_]|\s*$)"
 )
 
 

@@ -3,6 +3,7 @@ point to an appendix, descriptions beside a task table, fields written inside a 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -266,3 +267,124 @@ def test_a_duty_that_opens_with_its_partners(tmp_path: Path) -> None:
         (["Sở Y tế"], []),
         (["Liên minh Hợp tác xã tỉnh"], ["Thành đoàn"]),
     ]
+
+
+def test_a_unit_heading_ends_at_its_colon(tmp_path: Path) -> None:
+    """ "Đề nghị <bodies>: <duty>" on one line: the colon ends the names whatever word follows
+    (a duty may open with "Ban hành", which also begins bodies' names), and every body named,
+    a collective after "và" too, leads the duty."""
+    body = [
+        "I. NỘI DUNG THI ĐUA",
+        "a) Thi đua hoàn thành xuất sắc nhiệm vụ được giao.",
+        "II. TỔ CHỨC THỰC HIỆN",
+        "1. Đề nghị Ban Dân vận Huyện ủy: Ban hành văn bản hướng dẫn, định hướng công tác tuyên truyền.",
+        "2. Đề nghị Hội Nông dân tỉnh và các tổ chức chính trị - xã hội tỉnh: Vận động hội viên tham gia"
+        " phong trào thi đua.",
+        "3. Sở Nội vụ: Tham mưu khen thưởng tổng kết phong trào thi đua.",
+    ]
+    tasks = extract(read_document(plan_docx(tmp_path / "kh.docx", body)), None).tasks
+    assert [(t.title, [r.name for r in t.lead], [r.name for r in t.support]) for t in tasks[:2]] == [
+        ("Ban hành văn bản hướng dẫn, định hướng công tác tuyên truyền.", ["Ban Dân vận Huyện ủy"], []),
+        ("Vận động hội viên tham gia phong trào thi đua.",
+         ["Hội Nông dân tỉnh", "các tổ chức chính trị - xã hội tỉnh"], []),
+    ]  # fmt: skip
+
+
+def test_a_unit_run_into_a_duty_that_opens_with_a_three_word_phrase(tmp_path: Path) -> None:
+    """ "Sở … Theo chức năng, nhiệm vụ …" (the unit's line joined to its duty): the duty starts
+    at "Theo chức năng", a three-word opening, not at a later verb inside it."""
+    body = [
+        "I. NỘI DUNG THI ĐUA",
+        "a) Thi đua hoàn thành xuất sắc nhiệm vụ được giao.",
+        "II. TỔ CHỨC THỰC HIỆN",
+        "1. Sở Khoa học và Công nghệ Theo chức năng, nhiệm vụ của đơn vị phối hợp, hỗ trợ chuyển đổi số"
+        " trong công tác chi trả.",
+        "2. Sở Nội vụ: Tham mưu khen thưởng tổng kết phong trào thi đua.",
+        "3. Sở Tài chính: Bố trí kinh phí khen thưởng.",
+    ]
+    tasks = extract(read_document(plan_docx(tmp_path / "kh.docx", body)), None).tasks
+    assert (tasks[0].title, [r.name for r in tasks[0].lead]) == (
+        "Theo chức năng, nhiệm vụ của đơn vị phối hợp, hỗ trợ chuyển đổi số trong công tác chi trả.",
+        ["Sở Khoa học và Công nghệ"],
+    )
+
+
+def test_a_heading_naming_service_providers_leads_its_items(tmp_path: Path) -> None:
+    """ "Đề nghị các tổ chức cung cấp dịch vụ …" is a unit heading: "các tổ chức" begins a
+    collective's name and "cung cấp dịch vụ" describes the providers, it ends no name."""
+    body = [
+        "I. NỘI DUNG THI ĐUA",
+        "a) Thi đua mở tài khoản cho người hưởng trợ cấp.",
+        "II. TỔ CHỨC THỰC HIỆN",
+        "1. Sở Nội vụ: Tham mưu khen thưởng tổng kết phong trào thi đua.",
+        "2. Sở Tài chính: Bố trí kinh phí khen thưởng.",
+        "3. Đề nghị các tổ chức cung cấp dịch vụ viễn thông",
+        "a) Hỗ trợ mở tài khoản thanh toán di động tại xã.",
+        "b) Bố trí điểm giao dịch lưu động cho người cao tuổi.",
+    ]
+    tasks = extract(read_document(plan_docx(tmp_path / "kh.docx", body)), None).tasks
+    assert [(t.title, [r.name for r in t.lead]) for t in tasks[2:]] == [
+        ("Hỗ trợ mở tài khoản thanh toán di động tại xã.", ["các tổ chức cung cấp dịch vụ viễn thông"]),
+        ("Bố trí điểm giao dịch lưu động cho người cao tuổi.", ["các tổ chức cung cấp dịch vụ viễn thông"]),
+    ]
+
+
+def test_a_duty_run_into_the_unit_heading_before_its_items(tmp_path: Path) -> None:
+    """ "1. Các cơ quan … căn cứ chức năng … xây dựng kế hoạch …;" followed by "- …" items: the
+    duty written with the unit's name is a task besides its items; a lead-in ending in ":" is
+    not, and names after a colon ("các xã: Gia Thuận, Tân Điền") stay in the heading."""
+    body = [
+        "I. NỘI DUNG THI ĐUA",
+        "a) Thi đua hoàn thành xuất sắc nhiệm vụ được giao.",
+        "II. TỔ CHỨC THỰC HIỆN",
+        "1. Các cơ quan, đơn vị, địa phương căn cứ chức năng, nhiệm vụ được giao xây dựng kế hoạch hưởng ứng"
+        " phong trào thi đua.",
+        "- Giới thiệu điển hình tiên tiến trong phong trào.",
+        "2. Sở Nội vụ: Tham mưu khen thưởng tổng kết phong trào thi đua.",
+        "3. Ủy ban nhân dân các xã: Tân Hòa, Phú Lộc",
+        "- Tổ chức phát động phong trào tại địa phương.",
+    ]
+    tasks = extract(read_document(plan_docx(tmp_path / "kh.docx", body)), None).tasks
+    assert [(t.title, [r.name for r in t.lead]) for t in tasks[:3]] == [
+        ("căn cứ chức năng, nhiệm vụ được giao xây dựng kế hoạch hưởng ứng phong trào thi đua.",
+         ["Các cơ quan, đơn vị, địa phương"]),
+        ("Giới thiệu điển hình tiên tiến trong phong trào.", ["Các cơ quan, đơn vị, địa phương"]),
+        ("Tham mưu khen thưởng tổng kết phong trào thi đua.", ["Sở Nội vụ"]),
+    ]  # fmt: skip
+    assert [t.title for t in tasks[3:]] == ["Tổ chức phát động phong trào tại địa phương."]
+    assert "Tân Hòa" in " ".join(r.name for r in tasks[3].lead)
+
+
+def test_a_campaigns_dated_steps_are_tasks(tmp_path: Path) -> None:
+    """A campaign plan's parts on time schedule steps: each sentence with a date is a task with
+    that date and no unit (marked for review); the sentence on the campaign itself is its period,
+    which with the steps gives the plan's period."""
+    body = [
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "- Động viên cán bộ thi đua hoàn thành nhiệm vụ.",
+        "II. NỘI DUNG VÀ THỜI GIAN THI ĐUA",
+        "1. Nội dung thi đua",
+        "a) Thi đua cải cách hành chính.",
+        "2. Thời gian thi đua",
+        "- Đợt 1: Cao điểm tiếp nhận hồ sơ (từ ngày 05 đến ngày 15 tháng 3 năm 2026);",
+        "- Đợt 2: Rà soát hồ sơ còn tồn (từ ngày 01/4/2026 đến ngày 10/4/2026).",
+        "3. Thời gian tổ chức: Phong trào được triển khai từ tháng 3 năm 2026 đến hết tháng 6 năm 2026. "
+        "Sơ kết vào tháng 7 năm 2026.",
+        "III. TỔ CHỨC THỰC HIỆN",
+        "1. Sở Nội vụ: Tham mưu khen thưởng tổng kết phong trào thi đua.",
+        "2. Sở Tài chính: Bố trí kinh phí khen thưởng.",
+        "3. Sở Văn hóa, Thể thao và Du lịch: Chỉ đạo tuyên truyền phong trào thi đua.",
+    ]
+    title = ("KẾ HOẠCH", "Phát động phong trào thi đua cải cách hành chính")
+    draft = extract(read_document(plan_docx(tmp_path / "kh.docx", body, title=title)), None)
+    tasks = draft.tasks
+    steps = [(t.title, t.time.text if t.time else None, t.lead) for t in tasks[:3]]
+    assert steps == [
+        ("Đợt 1: Cao điểm tiếp nhận hồ sơ", "từ ngày 05 đến ngày 15 tháng 3 năm 2026", []),
+        ("Đợt 2: Rà soát hồ sơ còn tồn", "từ ngày 01/4/2026 đến ngày 10/4/2026", []),
+        ("Sơ kết", "vào tháng 7 năm 2026", []),
+    ]
+    assert all("lead" in t.doubts for t in tasks[:3])
+    assert tasks[3].title == "Tham mưu khen thưởng tổng kết phong trào thi đua."
+    # the plan's period spans the campaign's own dates and its steps'
+    assert draft.period == (dt.date(2026, 3, 1), dt.date(2026, 7, 31))

@@ -72,12 +72,15 @@ def _empty(segment: Segment) -> bool:
     return not any(line.strip() for line in segment)
 
 
-def split_rows(parts: list[Segment]) -> list[list[Segment]]:
-    """Rows of cells: the segmentation of least cost over the plausible widths."""
+def split_rows(parts: list[Segment], widths: tuple[int, int] | None = None) -> list[list[Segment]]:
+    """Rows of cells: the segmentation of least cost over the plausible widths. Given the
+    ``widths`` its header allows (plain text, one cell per line) every part is a cell and a
+    row starts right after the last cell of the one before: there are no seams."""
     best: tuple[float, list[list[Segment]]] | None = None
-    longest = _longest_run(parts)
-    for width in range(max(1, longest), min(_MAX_WIDTH, len(parts)) + 1):
-        found = _rows_of_width(parts, width)
+    seams = widths is None
+    narrowest, widest = widths or (_longest_run(parts), _MAX_WIDTH)
+    for width in range(max(1, narrowest), min(widest, len(parts)) + 1):
+        found = _rows_of_width(parts, width, seams)
         if found is not None and (best is None or found[0] < best[0] - 1e-9):
             best = found
     if best is None:  # no seam pattern fits: every run of non-empty cells is a row
@@ -94,8 +97,9 @@ def _longest_run(parts: list[Segment]) -> int:
     return longest
 
 
-def _rows_of_width(parts: list[Segment], width: int) -> tuple[float, list[list[Segment]]] | None:
+def _rows_of_width(parts: list[Segment], width: int, seams: bool) -> tuple[float, list[list[Segment]]] | None:
     n = len(parts)
+    step = 1 if seams else 0  # the seam a row ends on
     numbered = sum(1 for s in parts if _numbered(s)) >= _NUMBERED_ROWS
     inf = float("inf")
     cost = [inf] * (n + 2)
@@ -103,11 +107,14 @@ def _rows_of_width(parts: list[Segment], width: int) -> tuple[float, list[list[S
     cost[n] = 0.0
     cost[n + 1] = 0.0
     for p in range(n - 1, -1, -1):
+        if not seams and all(_empty(s) for s in parts[p:]):
+            cost[p], choice[p] = 0.0, n - p  # blank lines after the table's last cell
+            continue
         for w in range(1, min(width, n - p) + 1):
             end = p + w
-            if end < n and not _empty(parts[end]):
+            if seams and end < n and not _empty(parts[end]):
                 continue  # a row must end on a seam (or at the end)
-            rest = cost[end + 1] if end < n else 0.0
+            rest = cost[end + step] if end < n else 0.0
             if rest == inf:
                 continue
             empties = sum(1 for s in parts[p:end] if _empty(s))
@@ -124,7 +131,7 @@ def _rows_of_width(parts: list[Segment], width: int) -> tuple[float, list[list[S
     while p < n:
         w = choice[p]
         rows.append(parts[p : p + w])
-        p += w + 1
+        p += w + step
     return cost[0], rows
 
 
