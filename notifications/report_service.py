@@ -117,12 +117,14 @@ def assemble_one(
     config: MailConfig,
     now: Callable[[], dt.datetime],
 ) -> Assembled:
-    """One report's draft: a new version if its content changed, mailed to the compiler."""
+    """One report's draft: a new version if its content changed, mailed to the compiler
+    (not for an example plan, unless PLANFLOW_SEND_EXAMPLES is set)."""
     with factory() as session, session.begin():
         duty = find_duty(defs, plan_id, report_id, period or "once", as_of, session=session)
         ctx, files, version, created = _build_and_keep(defs, duty, as_of, session=session, now=now())
         mailed = False
-        if created:
+        # an example plan's drafts are kept but not mailed unless examples are enabled
+        if created and (config.send_examples or not duty.plan.example):
             row = queue_report_mail(
                 version, ctx, final=False, to=[compiler_of(defs, duty)], session=session, now=now(),
                 domain=config.sender.domain, prefix=config.subject_prefix,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from planflow.compiler import compile_plan
 from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config
+from planflow.notifications.report_service import assemble_reports
 from planflow.notifications.service import run_check
 from planflow.service import plan_status, sync_definitions
 from planflow.store.models import OutboxRow
@@ -89,3 +90,28 @@ def test_a_real_plan_is_no_example(tmp_path: Path, sessions: sessionmaker[Sessio
     config = load_mail_config(tmp_path / "home", None, "planflow <planflow@demo.example>")
     outcome = run_check(defs, sessions, NOW, config=config, deliver_now=False, now=lambda: NOW)
     assert outcome.queued > 0 and outcome.plans_json()[0]["example"] is False
+
+
+def test_an_example_plans_report_drafts_are_kept_not_mailed(
+    tmp_path: Path, sessions: sessionmaker[Session]
+) -> None:
+    """The daily assembly builds an example plan's report draft (it can be read and printed)
+    but mails it to nobody; with ``send_examples`` the draft goes to the compiling unit."""
+    defs = load_definitions(write_definitions(tmp_path / "d", demo_plan(example=True)))
+    config = load_mail_config(tmp_path / "home", None, "planflow <planflow@demo.example>")
+    clock = dt.datetime(2026, 4, 7, 6, 30, tzinfo=ICT)
+    kept = assemble_reports(
+        defs, sessions, dt.date(2026, 4, 7), config=config, now=lambda: clock, deliver_now=False
+    )
+    assert [(r.version, r.mailed) for r in kept.reports] == [(1, False)]
+    with sessions() as s:
+        assert s.scalars(select(OutboxRow)).all() == []
+    later = dt.datetime(2026, 4, 8, 6, 30, tzinfo=ICT)
+    enabled = replace(config, send_examples=True)
+    defs = load_definitions(
+        write_definitions(tmp_path / "d2", demo_plan(example=True, title="Kế hoạch ví dụ, bản 2"))
+    )
+    sent = assemble_reports(
+        defs, sessions, dt.date(2026, 4, 8), config=enabled, now=lambda: later, deliver_now=False
+    )
+    assert [r.mailed for r in sent.reports] == [True]
