@@ -85,6 +85,9 @@ def assert_clear_digest(subject: str, text: str, prefix: str = "[planflow]") -> 
             assert total == len(items), (subject, items)
     assert "Bước:" not in text and "ngày làm việc" not in text and "Mã:" not in text
     assert "/once/" not in text and not re.search(r"\b\d{4}-(Q\d|H\d|\d\d)\b", text)
+    # items and headings stand apart: a blank line before every numbered item but the first
+    # of its group and before every heading but the first
+    assert not re.search(r"\n {3}\S[^\n]*\n(\d+|[IVX]+)\. ", text), text
 
 
 def test_digest_groups_items_under_headings(
