@@ -183,6 +183,15 @@ class PlanContext:
     """audiences → the superior and outside units, when the plan asks for coordination"""
     example: bool = False
 
+    def chases(self, item: OccurrenceStatus) -> bool:
+        """Whether the ladder follows the item up: some unit leading it is one the issuing body
+        directs. An item led only by superiors or outside bodies is never chased, reminded
+        nor escalated ("đề nghị chỉ đạo, đôn đốc" would ask the signer to direct a body it
+        does not direct): it stays on the board, and a plan with ``coordination: true`` sends
+        those bodies a courteous request instead."""
+        known = [self.relations[u] for u in item.facts.lead if u in self.relations]
+        return not known or any(r.directed for r in known)
+
     @property
     def standing_name(self) -> str:
         return self.unit_names[self.standing]
@@ -463,7 +472,10 @@ def _plan_check(
     context: PlanContext, moment: AsOf, summary: dict[str, int], items: list[OccurrenceStatus],
     recorded: set[NoticeKey],
 ) -> PlanCheck:  # fmt: skip
-    notices = due_notices(items, context.policies, context.resolve, moment.day, context.calendar, recorded)
+    notices = due_notices(
+        [i for i in items if context.chases(i)], context.policies, context.resolve, moment.day,
+        context.calendar, recorded,
+    )  # fmt: skip
     if context.coordinate is not None:
         notices += coordination_notices(items, context.policies, context.coordinate, context.standing_unit,
                                         moment.day, context.calendar, recorded)  # fmt: skip

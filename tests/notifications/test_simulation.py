@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from planflow.compiler import compile_plan
 from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config
 from planflow.notifications.simulate import simulate
 from planflow.relations import unit_relations
+from planflow.units import UnitIndex
 from tests.conftest import REPO
 
 D = dt.date
@@ -78,9 +80,9 @@ def test_month_of_loc_tan_2025(tmp_path: Path) -> None:
     ("plan_id", "by_step", "item", "ladder"),
     [
         # seed 001: the report "trước 30/10/2025" (due Wednesday 29/10, the day before) climbs
-        # the whole ladder (2 items led only by outside bodies get no reminder nor +1w: the
-        # commune does not chase them)
-        ("dai-phuoc-2025", {"-7w": 18, "-1w": 18, "+1w": 18, "+3w": 17, "+7w": 17}, "bao-cao-ket-qua",
+        # the whole ladder (2 items led only by outside bodies get no step at all: the commune
+        # neither chases them nor asks its signer to "chỉ đạo, đôn đốc" a body it does not direct)
+        ("dai-phuoc-2025", {"-7w": 18, "-1w": 18, "+1w": 18, "+3w": 15, "+7w": 15}, "bao-cao-ket-qua",
          {("-7w", "unit:dai-phuoc/phong-vhxh"): ["2025-10-20"], ("-1w", "unit:dai-phuoc/phong-vhxh"): ["2025-10-28"],
           ("+1w", "unit:dai-phuoc/phong-vhxh"): ["2025-10-30"], ("+3w", "unit:dai-phuoc/phong-vhxh"): ["2025-11-03"],
           ("+7w", "signer:dai-phuoc-2025"): ["2025-11-07"]}),
@@ -141,3 +143,15 @@ def test_examples_write_only_to_units_they_direct_with_their_own_names(tmp_path:
             n for n in every_name - names[directory] if n in mail.text and not any(n in o for o in own)
         ]
         assert foreign == [], (mail.recipient, mail.subject)
+    # nor is an item led only by superiors or outside bodies followed up at all: no reminder,
+    # no escalation asking the signer to direct a body the commune does not direct
+    leads = {
+        o.key: (directory_of[p].id, o.lead)
+        for p in defs.plans
+        for o in compile_plan(defs.plan(p), UnitIndex(directory_of[p])).occurrences
+    }
+    ladder = [n for day in days for n in day.notices if n["kind"] == "ladder"]
+    assert ladder
+    for notice in ladder:
+        directory, lead = leads[str(notice["occurrence"])]
+        assert not lead or any(relations[directory][u].directed for u in lead), notice
