@@ -7,6 +7,7 @@ import copy
 import datetime as dt
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,14 +64,21 @@ class Board:
         return response.status_code, response.text
 
 
-@pytest.fixture
-def board(sessions: sessionmaker[Session], tmp_path: Path) -> Iterator[Board]:
-    defs = load_definitions(three_directories(tmp_path / "definitions"))
+@contextmanager
+def serve(sessions: sessionmaker[Session], definitions: Path, home: Path) -> Iterator[Board]:
+    """The web app over ``definitions`` (synced at NOW), with a client and the store."""
+    defs = load_definitions(definitions)
     with sessions() as s, s.begin():
         sync_definitions(defs, None, session=s, now=NOW)
-    app = create_app(web_config(settings_for(tmp_path / "home")), defs, sessions, clock=lambda: NOW)
+    app = create_app(web_config(settings_for(home)), defs, sessions, clock=lambda: NOW)
     with TestClient(app, base_url="http://127.0.0.1") as client:
         yield Board(client, sessions, defs)
+
+
+@pytest.fixture
+def board(sessions: sessionmaker[Session], tmp_path: Path) -> Iterator[Board]:
+    with serve(sessions, three_directories(tmp_path / "definitions"), tmp_path / "home") as site:
+        yield site
 
 
 def test_shared_login_works_until_the_first_account(board: Board) -> None:

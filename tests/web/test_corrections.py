@@ -12,24 +12,19 @@ from html import escape
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.accounts import Role
-from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config
 from planflow.notifications.service import run_check
-from planflow.service import sync_definitions
 from planflow.status import Status
 from planflow.store.models import AccountRow, CommentRow, NoticeRow, OutboxRow, ProgressEventRow
-from planflow.web.app import create_app
-from planflow.web.config import web_config
 from planflow.web.export_routes import CSV_HEADERS, work_csv
 from planflow.web.worklist import WorkItem
-from tests.web.conftest import NOW, settings_for
-from tests.web.test_accounts import Board, three_directories
+from tests.web.conftest import NOW
+from tests.web.test_accounts import Board, serve, three_directories
 
 TET = "demo-2026/tet"  # led by hcc, overdue on 24/03/2026
 HISTORY = f"/board/demo-2026/item/{TET}"
@@ -37,12 +32,8 @@ HISTORY = f"/board/demo-2026/item/{TET}"
 
 @pytest.fixture
 def site(sessions: sessionmaker[Session], tmp_path: Path) -> Iterator[Board]:
-    defs = load_definitions(three_directories(tmp_path / "definitions"))
-    with sessions() as s, s.begin():
-        sync_definitions(defs, None, session=s, now=NOW)
-    app = create_app(web_config(settings_for(tmp_path / "home")), defs, sessions, clock=lambda: NOW)
-    with TestClient(app, base_url="http://127.0.0.1") as client:
-        yield Board(client, sessions, defs)
+    with serve(sessions, three_directories(tmp_path / "definitions"), tmp_path / "home") as site:
+        yield site
 
 
 ACCOUNTS = {"vanphong": (Role.STANDING, "demo", None), "hcc": (Role.OFFICER, "demo", "hcc"),

@@ -10,17 +10,11 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.accounts import Role
-from planflow.loader import load_definitions
-from planflow.service import sync_definitions
-from planflow.web.app import create_app
-from planflow.web.config import web_config
 from tests.factories import DEMO_UNITS, demo_plan, write_definitions, write_yaml
-from tests.web.conftest import NOW, settings_for
-from tests.web.test_accounts import Board
+from tests.web.test_accounts import Board, serve
 
 
 def two_provinces(root: Path) -> Path:
@@ -42,12 +36,8 @@ def two_provinces(root: Path) -> Path:
 
 @pytest.fixture
 def board(sessions: sessionmaker[Session], tmp_path: Path) -> Iterator[Board]:
-    defs = load_definitions(two_provinces(tmp_path / "definitions"))
-    with sessions() as s, s.begin():
-        sync_definitions(defs, None, session=s, now=NOW)
-    app = create_app(web_config(settings_for(tmp_path / "home")), defs, sessions, clock=lambda: NOW)
-    with TestClient(app, base_url="http://127.0.0.1") as client:
-        yield Board(client, sessions, defs)
+    with serve(sessions, two_provinces(tmp_path / "definitions"), tmp_path / "home") as site:
+        yield site
 
 
 def _cells(text: str) -> list[tuple[str, str]]:
