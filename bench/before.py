@@ -23,9 +23,10 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from planflow.loader import load_definitions
-from planflow.service import notices_due, sync_definitions
+from planflow.notifications.notices import notices_due
 from planflow.store.db import open_store
 from planflow.store.models import ProgressEventRow
+from planflow.sync.definitions import sync_definitions
 
 AS_OF = dt.date(2026, 6, 30)
 

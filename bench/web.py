@@ -36,9 +36,9 @@ import httpx
 from fastapi.testclient import TestClient
 
 from planflow.loader import load_definitions
-from planflow.service import sync_definitions
 from planflow.settings import Settings
 from planflow.store.db import open_store
+from planflow.sync.definitions import sync_definitions
 from planflow.web.app import create_app
 from planflow.web.config import web_config
 from scripts.generate_dataset import TIMEZONE, Scale, generate, load_progress

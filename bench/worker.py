@@ -19,15 +19,15 @@ from sqlalchemy import text
 
 from bench.delivery import measure_delivery
 from bench.floor import floor_counts
-from planflow.batch import check_plans
+from planflow.check.plans import check_plans
 from planflow.flows.env import configure_local_prefect
 from planflow.loader import load_definitions
-from planflow.notifications.docx_render import render_docx
-from planflow.notifications.reports import render_markdown
-from planflow.reporting import report_context, report_duties
-from planflow.service import sync_definitions
+from planflow.reports.docx_render import render_docx
+from planflow.reports.duties import report_context, report_duties
+from planflow.reports.render import render_markdown
 from planflow.store import repo
 from planflow.store.db import open_store
+from planflow.sync.definitions import sync_definitions
 from scripts.generate_dataset import TIMEZONE, load_progress
 
 
@@ -43,7 +43,7 @@ def _timed(run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     return {
         "seconds": time.perf_counter() - wall,
         "cpu_seconds": time.process_time() - cpu,
-        # the sync's worker processes (planflow.prepare), once they have exited
+        # the sync's worker processes (planflow.sync.prepare), once they have exited
         "children_cpu_seconds": after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime,
         "peak_rss_mb": round(_peak_rss_mb(), 1),
         **out,

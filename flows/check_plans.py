@@ -1,7 +1,7 @@
 """check_plans: the daily check of every plan — remind, escalate, deliver.
 
 Syncs the definitions once, then checks the plans in chunks of at most ``chunk_plans``
-plans (whole unit directories where possible, ``planflow.chunks``). Each chunk evaluates
+plans (whole unit directories where possible, ``planflow.check.chunks``). Each chunk evaluates
 its plans in one set-based pass and records and queues the ladder notices that are due
 (one digest per recipient) in one transaction. Then the outbox is delivered, and a
 markdown summary is published (each chunk publishes its table of overdue items).
@@ -32,7 +32,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from pydantic import BaseModel, Field
 
-from planflow.chunks import DEFAULT_CHUNK_PLANS, add_delivery, merge_outcomes, plan_chunks
+from planflow.check.chunks import DEFAULT_CHUNK_PLANS, add_delivery, merge_outcomes, plan_chunks
 from planflow.flows.fanout import deployment_available, publish_result, run_chunks
 from planflow.flows.params import AsOf
 from planflow.tasks.notify_steps import check_chunk, check_chunk_plans, deliver_outbox, sync_plans

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from planflow.flows.params import AsOf
 from planflow.notifications.leadership import run_leadership_digest
-from planflow.notifications.service import mail_config
+from planflow.notifications.notices import mail_config
 from planflow.store.db import open_store
 from planflow.tasks.notify_steps import deliver_outbox, settings_for
 

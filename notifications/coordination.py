@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from planflow.batch import PlanContext
+from planflow.check.plans import PlanContext
 from planflow.escalation import Digest
 from planflow.notifications.config import DEFAULT_PREFIX
 from planflow.notifications.render import Rendered, environment

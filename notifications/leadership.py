@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from planflow.batch import PlanCheck, check_plans
+from planflow.check.plans import PlanCheck, check_plans
 from planflow.notifications.config import DEFAULT_PREFIX, MailConfig
 from planflow.notifications.outbox import queue_once
 from planflow.notifications.render import Rendered, environment, period_words

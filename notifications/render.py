@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from planflow.escalation import REPORT_KINDS, Digest, Notice
 from planflow.notifications.config import DEFAULT_PREFIX
-from planflow.reports import ROMAN, period_phrase
+from planflow.reports.cycle import ROMAN, period_phrase
 from planflow.status import OccurrenceFacts
 from planflow.web.config import LinkMaker
 

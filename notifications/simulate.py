@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.loader import Definitions
 from planflow.notifications.config import MailConfig
-from planflow.notifications.service import queue_notices
-from planflow.service import notices_due, sync_definitions
+from planflow.notifications.notices import notices_due, queue_notices
 from planflow.store.db import open_store
 from planflow.store.models import NoticeRow, OccurrenceRow, OutboxRow, ProgressEventRow
+from planflow.sync.definitions import sync_definitions
 
 ICT = dt.timezone(dt.timedelta(hours=7))
 

@@ -138,7 +138,7 @@ class Definitions:
     plans: PlanFiles = field(default_factory=PlanFiles)
     directories: dict[str, UnitDirectory] = field(default_factory=dict)
     directory_sources: dict[str, SourceMap] = field(default_factory=dict)
-    strict: bool = False  # sync only plans ready to go live (planflow.readiness)
+    strict: bool = False  # sync only plans ready to go live (planflow.sync.readiness)
     _digests: dict[str, str] = field(default_factory=dict, repr=False)
 
     def source_digest(self, plan_id: str, directory_id: str, text: str | None = None) -> str:

@@ -49,7 +49,7 @@ sys.path.insert(0, str(REPO))
 from planflow.loader import load_definitions  # noqa: E402
 from planflow.notifications.config import MailConfig, load_mail_config  # noqa: E402
 from planflow.notifications.delivery import failed_recipients, state_of  # noqa: E402
-from planflow.notifications.service import mail_config, run_check, send_outbox  # noqa: E402
+from planflow.notifications.notices import mail_config, run_check, send_outbox  # noqa: E402
 from planflow.settings import load_settings  # noqa: E402
 from planflow.store.db import open_store  # noqa: E402
 from planflow.store.models import NoticeRow, OutboxRow  # noqa: E402
@@ -72,7 +72,7 @@ POLICY = "550 5.7.1 Nội dung bị chặn theo chính sách"
 WORKER = """
 import datetime as dt, sys
 from planflow.loader import load_definitions
-from planflow.notifications.service import mail_config, run_check
+from planflow.notifications.notices import mail_config, run_check
 from planflow.settings import load_settings
 from planflow.store.db import open_store
 settings = load_settings()

@@ -46,10 +46,10 @@ from planflow.compiler import Occurrence, compile_plan
 from planflow.errors import PlanflowError
 from planflow.loader import load_definitions
 from planflow.schema import Plan, UnitDirectory
-from planflow.service import sync_definitions
 from planflow.status import resolve_as_of
 from planflow.store.db import open_store
 from planflow.store.models import ProgressEventRow
+from planflow.sync.definitions import sync_definitions
 from planflow.units import UnitIndex
 
 TIMEZONE = "Asia/Ho_Chi_Minh"

@@ -1,4 +1,4 @@
-"""Prefect tasks for the daily check: thin wrappers over ``planflow.notifications.service``."""
+"""Prefect tasks for the daily check: thin wrappers over ``planflow.notifications.notices``."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from prefect.artifacts import create_table_artifact
 
 from planflow.escalation import step_id
 from planflow.loader import load_definitions
-from planflow.notifications.service import mail_config, run_check, send_outbox
-from planflow.service import sync_definitions
+from planflow.notifications.notices import mail_config, run_check, send_outbox
 from planflow.settings import Settings, load_settings
 from planflow.store.db import open_store
+from planflow.sync.definitions import sync_definitions
 
 
 def _now() -> dt.datetime:

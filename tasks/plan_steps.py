@@ -8,12 +8,13 @@ from typing import Any
 
 from prefect import task
 
+from planflow.check.plans import plan_status
 from planflow.loader import load_definitions
-from planflow.service import plan_status, sync_definitions
 from planflow.settings import load_settings
 from planflow.status import in_window, summarize
 from planflow.store import repo
 from planflow.store.db import open_store
+from planflow.sync.definitions import sync_definitions
 
 
 @task(name="evaluate-plan", retries=3, retry_delay_seconds=[2, 5, 15])

@@ -1,4 +1,4 @@
-"""Prefect tasks for report assembly: thin wrappers over ``planflow.notifications.report_service``."""
+"""Prefect tasks for report assembly: thin wrappers over ``planflow.reports.assembly``."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact
 
 from planflow.loader import load_definitions
-from planflow.notifications.report_service import assemble_one
-from planflow.notifications.service import mail_config
-from planflow.reporting import report_duties
-from planflow.service import sync_definitions
+from planflow.notifications.notices import mail_config
+from planflow.reports.assembly import assemble_one
+from planflow.reports.duties import report_duties
 from planflow.settings import load_settings
 from planflow.store.db import open_store
+from planflow.sync.definitions import sync_definitions
 
 
 def _now() -> dt.datetime:

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from planflow.batch import PlanCheck, check_plans
+from planflow.check.plans import PlanCheck, check_plans
 from planflow.loader import load_definitions
-from planflow.service import sync_definitions
 from planflow.store import repo
 from planflow.store.statuses import fixed_offset
+from planflow.sync.definitions import sync_definitions
 from scripts.generate_dataset import Scale, generate, load_progress
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

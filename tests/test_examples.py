@@ -9,9 +9,10 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from planflow.check.plans import plan_status
 from planflow.compiler import check_plan
 from planflow.loader import Definitions, load_definitions
-from planflow.service import compile_definition, plan_status, sync_definitions
+from planflow.sync.definitions import compile_definition, sync_definitions
 from planflow.units import UnitIndex
 from tests.conftest import REPO, store_at
 

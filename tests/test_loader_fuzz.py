@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.errors import DefinitionError
 from planflow.loader import load_definitions, load_plan_file, read_yaml
-from planflow.service import sync_definitions
+from planflow.sync.definitions import sync_definitions
 from planflow.yamlfile import FAST_LOADER, fast_load, slow_load
 from tests.cli.runner import PLANFLOW, run_cli
 from tests.factories import DEMO_UNITS, demo_plan, write_definitions, write_yaml

@@ -20,8 +20,8 @@ from tests.conftest import REPO
 # Every file a command reads at run time besides Python modules: a wheel or sdist that
 # lacks one installs fine and fails later (the Word template did, in an earlier release).
 PACKAGED_DATA = [
-    "planflow/notifications/templates/report.docx",
-    "planflow/notifications/templates/report.md.j2",
+    "planflow/reports/templates/report.docx",
+    "planflow/reports/templates/report.md.j2",
     "planflow/notifications/templates/digest.html.j2",
     "planflow/web/templates/board.html.j2",
     "planflow/web/static/style.css",

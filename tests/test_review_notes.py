@@ -11,13 +11,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from planflow.check.plans import plan_status
 from planflow.compiler import compile_plan
 from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config
-from planflow.notifications.report_service import assemble_reports
-from planflow.notifications.service import run_check
-from planflow.service import plan_status, sync_definitions
+from planflow.notifications.notices import run_check
+from planflow.reports.assembly import assemble_reports
 from planflow.store.models import OutboxRow
+from planflow.sync.definitions import sync_definitions
 from planflow.units import UnitIndex
 from planflow.web.board import build_board
 from tests.factories import demo_plan, write_definitions

@@ -22,8 +22,8 @@ from planflow.cli.common import (
 from planflow.compiler import check_plan
 from planflow.errors import DefinitionError, Problem
 from planflow.loader import definitions_root, load_definitions
-from planflow.readiness import REVIEW_MARK, readiness, review_marks
-from planflow.service import compile_definition
+from planflow.sync.definitions import compile_definition
+from planflow.sync.readiness import REVIEW_MARK, readiness, review_marks
 from planflow.units import UnitIndex
 
 

@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from planflow.check.plans import PlanStatus, plan_status
 from planflow.cli.common import (
     AsOfOption,
     DefinitionsOption,
@@ -30,9 +31,10 @@ from planflow.cli.common import (
     settings,
 )
 from planflow.errors import NotFoundError, PlanflowError, ProgressError
+from planflow.intake.progress import record_progress
 from planflow.loader import Definitions
 from planflow.schema import Plan
-from planflow.service import PlanStatus, plan_status, record_progress, sync_definitions
+from planflow.sync.definitions import sync_definitions
 from planflow.units import UnitIndex
 
 PlanArg = Annotated[str, typer.Argument(metavar="PLAN", help="Id kế hoạch.")]

@@ -28,8 +28,8 @@ from planflow.cli.common import (
 from planflow.cli.status import PlanArgument
 from planflow.errors import PlanflowError
 from planflow.notifications.delivery import backlog, failed_recipients, outbox_rows, requeue_dead
+from planflow.notifications.notices import mail_config, run_check, send_outbox
 from planflow.notifications.outbox import skipped_count
-from planflow.notifications.service import mail_config, run_check, send_outbox
 from planflow.notifications.simulate import simulate as simulate_days
 from planflow.settings import Settings
 from planflow.status import parse_as_of

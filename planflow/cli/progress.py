@@ -18,8 +18,9 @@ from planflow.cli.common import (
     session,
     settings,
 )
-from planflow.service import ProgressRequest, record_progress, sync_definitions
+from planflow.intake.progress import ProgressRequest, record_progress
 from planflow.status import ProgressStatus
+from planflow.sync.definitions import sync_definitions
 
 
 def progress(

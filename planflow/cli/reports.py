@@ -26,12 +26,12 @@ from planflow.cli.common import (
 )
 from planflow.cli.status import PlanArgument
 from planflow.errors import PlanflowError
-from planflow.reporting import ReportDuty, report_duties, split_report_ref
-from planflow.reports import ReportState
-from planflow.service import sync_definitions
+from planflow.reports.cycle import ReportState
+from planflow.reports.duties import ReportDuty, report_duties, split_report_ref
 from planflow.status import resolve_as_of
 from planflow.store.db import open_store
 from planflow.store.repo import plan_ids
+from planflow.sync.definitions import sync_definitions
 
 report_app = typer.Typer(
     help="Báo cáo bắt buộc: lập dự thảo, xuất file, ghi nhận đã gửi.",
@@ -134,7 +134,7 @@ def build(
     Ví dụ: planflow report build loc-tan-2026/bao-cao-dinh-ky --period 2026-Q1 --as-of 2026-04-07 \
     --format pdf -o bc-quy1.pdf
     """
-    from planflow.notifications.report_service import build_files
+    from planflow.reports.assembly import build_files
 
     with handled():
         if fmt not in ("md", "html", "docx", "pdf"):
@@ -179,8 +179,8 @@ def send(
     Ví dụ: planflow report send loc-tan-2026/bao-cao-dinh-ky --period 2026-Q1 --at 2026-04-09 \
     --note "Số 12/BC-UBND"
     """
-    from planflow.notifications.report_service import send_report
-    from planflow.notifications.service import mail_config
+    from planflow.notifications.notices import mail_config
+    from planflow.reports.assembly import send_report
 
     with handled():
         config = settings(definitions_dir)
@@ -211,7 +211,7 @@ def template_cmd(
 
     Ví dụ: planflow report template -o definitions/templates/report.docx
     """
-    from planflow.notifications.docx_template import PACKAGED
+    from planflow.reports.docx_template import PACKAGED
 
     with handled():
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -273,7 +273,7 @@ def monitor_cmd(
 
     Ví dụ: planflow report monitor dong-nai-99-2025 --as-of 2025-10-31 -f xlsx -o phan-loai.xlsx
     """
-    from planflow.monitor import monitor, to_csv, to_xlsx
+    from planflow.check.monitor import monitor, to_csv, to_xlsx
 
     with handled():
         if fmt not in ("table", "csv", "xlsx"):

@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from planflow.batch import PlanEvaluation, evaluate_plans
+from planflow.check.plans import PlanEvaluation, evaluate_plans
 from planflow.cli.common import (
     AsOfOption,
     DefinitionsOption,
@@ -98,7 +98,7 @@ def status(
 
 def synced(config: Settings, plan_id: str | None, s: Session) -> list[SyncResult]:
     """Definitions → store: one plan, or every plan of the folder."""
-    from planflow.service import sync_definitions  # the loader and compiler: only when syncing
+    from planflow.sync.definitions import sync_definitions  # the loader and compiler: only when syncing
 
     return sync_definitions(definitions(config), [plan_id] if plan_id else None, session=s, now=now())
 

@@ -22,10 +22,10 @@ from planflow.cli.common import (
     settings,
 )
 from planflow.errors import PlanflowError
-from planflow.service import sync_definitions
 from planflow.settings import Settings
 from planflow.status import parse_as_of
 from planflow.store.db import open_store
+from planflow.sync.definitions import sync_definitions
 from planflow.units import UnitIndex
 from planflow.web.config import LinkMaker, link_maker, web_config
 

@@ -15,10 +15,10 @@ from collections.abc import Callable, Mapping
 
 from icalendar import Alarm, Calendar, Event
 
+from planflow.check.plans import PlanStatus
 from planflow.compiler import calendar_for
 from planflow.escalation import fire_date, policy_for, step_label
 from planflow.schema import EscalationStep, Plan
-from planflow.service import PlanStatus
 from planflow.status import OccurrenceStatus
 
 ALARM_TIME = dt.time(8)  # reminders pop up at the start of the working day

@@ -29,11 +29,12 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planflow.check.plans import PlanStatus
 from planflow.errors import ProgressError
-from planflow.intake import PROGRESS_LABELS, measured_value, parse_figure, parse_percent
+from planflow.intake.forms import PROGRESS_LABELS, measured_value, parse_figure, parse_percent
+from planflow.intake.progress import ProgressRequest
 from planflow.numbers import format_vn_number
 from planflow.schema import Plan
-from planflow.service import PlanStatus, ProgressRequest
 from planflow.status import OccurrenceStatus, ProgressStatus, Status
 from planflow.units import UnitIndex, unit_key
 

@@ -24,8 +24,8 @@ from planflow.importer.accuracy import span
 from planflow.importer.draft import PlanDraft, ReportDraft, TargetDraft, TaskDraft
 from planflow.importer.timing import ReadTime, settle_year
 from planflow.importer.unitnames import Matcher, NameKind, UnitRef, expand, guess_kind
-from planflow.readiness import REVIEW_MARK
 from planflow.schema import Plan, Unit, UnitDirectory, UnitKind
+from planflow.sync.readiness import REVIEW_MARK
 from planflow.units import UnitIndex
 from planflow.when import DayWhen, DeadlineWhen, MonthWhen, OngoingWhen, QuarterWhen, WindowWhen, coerce_when
 

@@ -110,7 +110,7 @@ class Encoder:
     value through its column type's own bind processor (what SQLAlchemy does per row,
     without a parameter dictionary per row, which cost more than the database's work).
     Made from a driver name (``sqlite``, ``postgresql+psycopg``), so the processes that
-    prepare plans for a first sync (``planflow.prepare``) encode as the writer would."""
+    prepare plans for a first sync (``planflow.sync.prepare``) encode as the writer would."""
 
     def __init__(self, driver: str) -> None:
         self.driver = driver

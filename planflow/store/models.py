@@ -78,7 +78,7 @@ class PlanRow(Base):
     synced_at: Mapped[dt.datetime]
     archived_at: Mapped[dt.datetime | None]
     notice_context: Mapped[dict[str, Any] | None] = mapped_column(
-        doc="ladders, addressees and calendar of the plan (planflow.batch.notice_context)"
+        doc="ladders, addressees and calendar of the plan (planflow.check.plans.notice_context)"
     )
 
 
@@ -164,7 +164,7 @@ class ProgressEventRow(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(doc="when it was written down")
     supersedes: Mapped[int | None] = mapped_column(
         ForeignKey("progress_events.id"), unique=True,
-        doc="the event this one corrects or withdraws (planflow.corrections); each event at most once",
+        doc="the event this one corrects or withdraws (planflow.intake.corrections); each event at most once",
     )  # fmt: skip
     reason: Mapped[str | None] = mapped_column(Text, doc="why the superseded one was wrong")
 

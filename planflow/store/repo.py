@@ -166,7 +166,7 @@ def archive_plans_except(keep: set[str], *, session: Session, now: dt.datetime) 
 
 def plan_ids(*, session: Session) -> list[str]:
     """Every live plan, sorted as Python sorts (the database's collation may differ): the
-    order in which ``planflow.batch.check_plans`` streams them."""
+    order in which ``planflow.check.plans.check_plans`` streams them."""
     return sorted(session.scalars(select(PlanRow.id).where(PlanRow.archived_at.is_(None))))
 
 

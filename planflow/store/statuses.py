@@ -35,7 +35,7 @@ raw AS (
            CASE WHEN percent IS NOT NULL THEN percent WHEN status = 'done' THEN 100 END AS pct
     FROM progress_events
     WHERE {events_in_scope} effective_at <= :instant AND status <> 'withdrawn'
-      -- a corrected or withdrawn event counts for nothing (planflow.corrections)
+      -- a corrected or withdrawn event counts for nothing (planflow.intake.corrections)
       AND NOT EXISTS (SELECT 1 FROM progress_events later WHERE later.supersedes = progress_events.id)
 ),
 ev AS (

@@ -13,11 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from planflow.intake import URGENCY, urgency
+from planflow.check.plans import PlanStatus
+from planflow.intake.forms import URGENCY, urgency
 from planflow.numbers import format_vn_number
-from planflow.reports import worst_input
+from planflow.reports.cycle import worst_input
 from planflow.schema import Plan
-from planflow.service import PlanStatus
 from planflow.status import OccurrenceStatus, Status, TargetView, summarize
 
 SUMMARY_ORDER = URGENCY  # the summary reads like a unit's list: most pressing first

@@ -16,8 +16,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from planflow.accounts import Viewer
+from planflow.check.plans import PlanStatus, plan_status
 from planflow.errors import LinkError
-from planflow.service import PlanStatus, plan_status
 from planflow.status import parse_as_of, resolve_as_of
 from planflow.store import repo
 from planflow.web.access import accounts_mode, board_off, check_password, current_viewer, reachable_plan

@@ -19,9 +19,9 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from planflow.accounts import Role
+from planflow.check.plans import plan_status
 from planflow.errors import NotFoundError
 from planflow.exports.xlsx import export_workbook
-from planflow.service import plan_status
 from planflow.web.access import current_viewer, reachable_plan
 from planflow.web.board_routes import visible_status
 from planflow.web.context import state

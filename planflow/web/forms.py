@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from planflow.intake import FigureField, happened_at, measured_value, parse_percent
+from planflow.intake.forms import FigureField, happened_at, measured_value, parse_percent
 from planflow.schema import Plan
 from planflow.status import ProgressStatus, TargetView
 

@@ -1,5 +1,5 @@
 """One item on the board: its history (events, notices, comments) and the forms that record,
-correct or withdraw progress and add a comment (rules in ``planflow.corrections``).
+correct or withdraw progress and add a comment (rules in ``planflow.intake.corrections``).
 
 Every form is a CSRF-checked POST that redirects back to the history page; a refused write
 (read-only role, another unit's item, no reason) is a Vietnamese error page, never a change.
@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from planflow.accounts import Role, Viewer
-from planflow.corrections import (
+from planflow.check.plans import plan_status
+from planflow.errors import AccessError, CorrectionError, NotFoundError
+from planflow.intake.corrections import (
     Correction,
     History,
     add_comment,
@@ -29,10 +31,9 @@ from planflow.corrections import (
     history,
     supersede,
 )
-from planflow.errors import AccessError, CorrectionError, NotFoundError
-from planflow.intake import PROGRESS_LABELS, happened_at, parse_percent
+from planflow.intake.forms import PROGRESS_LABELS, happened_at, parse_percent
+from planflow.intake.progress import ProgressRequest, record_progress
 from planflow.schema import Plan
-from planflow.service import ProgressRequest, plan_status, record_progress
 from planflow.status import WITHDRAWN, OccurrenceStatus, ProgressStatus
 from planflow.store.models import NoticeRow, OutboxRow
 from planflow.web.access import current_viewer, reachable_plan

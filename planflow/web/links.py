@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
+from planflow.check.plans import PlanStatus, plan_status
 from planflow.errors import LinkError
 from planflow.exports.ics import plan_calendar
-from planflow.intake import (
+from planflow.intake.forms import (
     PROGRESS_LABELS,
     ReportInput,
     input_opens,
@@ -28,8 +29,8 @@ from planflow.intake import (
     report_input_fields,
     task_leads,
 )
+from planflow.intake.progress import ProgressRequest, record_progress
 from planflow.schema import Plan
-from planflow.service import PlanStatus, ProgressRequest, plan_status, record_progress
 from planflow.status import OccurrenceStatus, ProgressStatus
 from planflow.store.models import ProgressEventRow
 from planflow.web.access import viewer_for

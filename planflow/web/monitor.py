@@ -1,5 +1,5 @@
 """The province's view of its communes' plans: ``/monitor/<parent plan>`` shows each child plan
-and its lead units as Xanh / Vàng / Đỏ at a date (rule in ``planflow.monitor``), with the share
+and its lead units as Xanh / Vàng / Đỏ at a date (rule in ``planflow.check.monitor``), with the share
 that is green; ``?format=csv`` and ``?format=xlsx`` download the same table. Behind the
 board's sign-in, read-only."""
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from planflow.check.monitor import HEADERS, WARN_DAYS, monitor, to_csv, to_xlsx
 from planflow.errors import PlanflowError
-from planflow.monitor import HEADERS, WARN_DAYS, monitor, to_csv, to_xlsx
 from planflow.status import parse_as_of, resolve_as_of
 from planflow.web.access import current_viewer, reachable_plan
 from planflow.web.board_routes import common, finish

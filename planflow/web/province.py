@@ -1,6 +1,6 @@
 """The province's view of its communes: one row per commune, one column per province plan
 its communes implement (``parent_plan``), each cell the commune's plan classed Xanh / Vàng /
-Đỏ at a day by planflow.monitor's rule, with the share that is green. Who may see which
+Đỏ at a day by planflow.check.monitor's rule, with the share that is green. Who may see which
 cells is decided here too, so the page and its tests read one rule."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from planflow.accounts import Role, Viewer
+from planflow.check.monitor import Colour, classify, green_share
 from planflow.errors import AccessError
 from planflow.loader import Definitions
-from planflow.monitor import Colour, classify, green_share
 from planflow.schema import Plan
 from planflow.status import OccurrenceStatus
 

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from planflow.check.plans import PlanStatus
 from planflow.errors import PlanflowError
 from planflow.schema import Plan
-from planflow.service import PlanStatus
 from planflow.status import OccurrenceStatus, Status
 from planflow.web.board import css_class, fmt_day, headline, status_text
 

@@ -1,6 +1,6 @@
 """Two read-only views of the board: a plan's timeline (``/board/<plan>/timeline``, zoom and
 grouping chosen by links, so it needs no script) and the province's table of its communes'
-plans (``/province``), each cell classed Xanh / Vàng / Đỏ by planflow.monitor's rule."""
+plans (``/province``), each cell classed Xanh / Vàng / Đỏ by planflow.check.monitor's rule."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import datetime as dt
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from planflow.check.monitor import WARN_DAYS
+from planflow.check.plans import plan_status
 from planflow.errors import PlanflowError
-from planflow.monitor import WARN_DAYS
-from planflow.service import plan_status
 from planflow.status import parse_as_of, resolve_as_of
 from planflow.store import repo
 from planflow.web.access import current_viewer, reachable_plan

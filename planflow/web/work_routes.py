@@ -15,9 +15,9 @@ from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from planflow.accounts import Role, Viewer
+from planflow.check.plans import plan_status
 from planflow.errors import AccessError
-from planflow.intake import urgency
-from planflow.service import plan_status
+from planflow.intake.forms import urgency
 from planflow.status import Status
 from planflow.store import repo
 from planflow.store.accounts import delete_view, save_view, saved_views

@@ -16,10 +16,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from planflow.check.plans import PlanStatus
 from planflow.errors import PlanflowError
-from planflow.intake import urgency
+from planflow.intake.forms import urgency
 from planflow.schema import Plan
-from planflow.service import PlanStatus
 from planflow.status import OccurrenceStatus, Status
 from planflow.web.board import UNDATED, css_class, fmt_day, status_text
 

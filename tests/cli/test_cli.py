@@ -211,7 +211,7 @@ def test_status_loads_only_what_it_uses(defs_root: Path, tmp_path: Path) -> None
     store_only = _modules_loaded_by("status", "--no-sync", "--as-of", "2026-04-02", "--json", env=env)
     assert "planflow.cli.status" in store_only
     assert not {m.split(".")[0] for m in store_only} & (heavy | {"yaml", "holidays"})
-    assert not store_only & {"planflow.loader", "planflow.service", "planflow.reports"}
+    assert not store_only & {"planflow.loader", "planflow.sync.definitions", "planflow.reports.cycle"}
 
 
 def test_migrate_upgrades_once(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:

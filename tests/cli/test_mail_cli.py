@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from planflow.loader import load_definitions
-from planflow.notifications.service import mail_config, run_check
+from planflow.notifications.notices import mail_config, run_check
 from planflow.settings import load_settings
 from planflow.store.db import open_store
 from tests.cli.runner import PLANFLOW, run_cli

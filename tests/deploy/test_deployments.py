@@ -9,7 +9,7 @@ import yaml
 from prefect.events.schemas.automations import AutomationCore
 from prefect.flows import Flow
 
-from planflow.chunks import add_delivery, merge_outcomes, plan_chunks
+from planflow.check.chunks import add_delivery, merge_outcomes, plan_chunks
 from planflow.flows.deployments import DEPLOYMENTS, TIMEZONE, merged, prefect_yaml
 from planflow.flows.params import AsOf
 from tests.conftest import REPO

@@ -4,7 +4,7 @@ store on PostgreSQL (docs/deploy.md, set-up 3). A generated multi-commune datase
 checked by the ``check-plans`` deployment, whose chunks the two workers share.
 
 Each test computes the notices due before the run from the store itself
-(``planflow.service.notices_due``) and asserts afterwards that exactly those were
+(``planflow.notifications.notices.notices_due``) and asserts afterwards that exactly those were
 recorded, each once, and queued and delivered.
 """
 
@@ -34,7 +34,7 @@ from prefect.client.schemas.filters import (
 
 from bench.cluster import Cluster, Worker, create_database, drop_database
 from planflow.flows.fanout import RESULT_KEY, parse_result
-from planflow.service import notices_due
+from planflow.notifications.notices import notices_due
 from planflow.store.db import open_store
 from planflow.store.models import NoticeRow, OutboxRow
 from tests.conftest import POSTGRES_URL, REPO, postgres_schema_url

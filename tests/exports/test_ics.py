@@ -9,10 +9,12 @@ from pathlib import Path
 from icalendar import Calendar, Event
 from sqlalchemy.orm import Session, sessionmaker
 
+from planflow.check.plans import plan_status
 from planflow.exports.ics import plan_calendar, uid
+from planflow.intake.progress import ProgressRequest, record_progress
 from planflow.loader import load_definitions
-from planflow.service import ProgressRequest, plan_status, record_progress, sync_definitions
 from planflow.status import ProgressStatus
+from planflow.sync.definitions import sync_definitions
 from tests.cli.runner import run_cli
 
 ICT = dt.timezone(dt.timedelta(hours=7))

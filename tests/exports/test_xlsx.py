@@ -12,12 +12,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from planflow.check.plans import PlanStatus, plan_status
 from planflow.errors import ProgressError
 from planflow.exports.xlsx import FIXED, KEY_HEADER, SHEET, export_workbook, read_progress
+from planflow.intake.progress import record_progress
 from planflow.loader import Definitions, load_definitions
 from planflow.schema import Plan
-from planflow.service import PlanStatus, plan_status, record_progress, sync_definitions
 from planflow.store.models import ProgressEventRow
+from planflow.sync.definitions import sync_definitions
 from planflow.units import UnitIndex
 from tests.cli.runner import run_cli
 

@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.loader import load_definitions
 from planflow.notifications.config import MailConfigError, load_mail_config
+from planflow.notifications.notices import mail_config, notices_due, queue_notices, send_outbox
 from planflow.notifications.outbox import skipped_count
-from planflow.notifications.service import mail_config, queue_notices, send_outbox
 from planflow.notifications.simulate import SimulatedDay, simulate
-from planflow.service import notices_due, sync_definitions
 from planflow.settings import load_settings
 from planflow.store.models import NoticeRow
+from planflow.sync.definitions import sync_definitions
 from tests.conftest import REPO
 from tests.factories import demo_plan, write_definitions
 from tests.smtp import SmtpServer

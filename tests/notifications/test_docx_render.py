@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.errors import PlanflowError
 from planflow.loader import load_definitions
-from planflow.notifications.docx_render import render_docx
-from planflow.notifications.docx_template import PACKAGED
-from planflow.reporting import report_context, report_duties
-from planflow.reports import ReportContext
-from planflow.service import sync_definitions
+from planflow.reports.cycle import ReportContext
+from planflow.reports.docx_render import render_docx
+from planflow.reports.docx_template import PACKAGED
+from planflow.reports.duties import report_context, report_duties
+from planflow.sync.definitions import sync_definitions
 from tests.reports.test_report_build import demo_with_budget
 
 DAY = dt.date(2026, 7, 15)

@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config
 from planflow.notifications.delivery import RETRY_DELAYS
-from planflow.notifications.service import queue_notices, send_outbox
-from planflow.service import notices_due, sync_definitions
+from planflow.notifications.notices import notices_due, queue_notices, send_outbox
 from planflow.store.models import NoticeRow, OutboxRow
+from planflow.sync.definitions import sync_definitions
 from tests.conftest import REPO, store_at
 from tests.smtp import Recorder, SmtpServer
 

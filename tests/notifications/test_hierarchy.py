@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config
-from planflow.notifications.service import run_check
-from planflow.readiness import readiness
+from planflow.notifications.notices import run_check
 from planflow.relations import unit_relations
 from planflow.schema import UnitDirectory, UnitRelation
+from planflow.sync.readiness import readiness
 from tests.factories import write_yaml
 from tests.smtp import SmtpServer
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config
 from planflow.notifications.leadership import iso_week, run_leadership_digest
-from planflow.notifications.service import send_outbox
-from planflow.service import sync_definitions
+from planflow.notifications.notices import send_outbox
+from planflow.sync.definitions import sync_definitions
 from tests.conftest import REPO
 from tests.smtp import SmtpServer
 

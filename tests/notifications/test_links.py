@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.loader import load_definitions
-from planflow.notifications.service import mail_config, queue_notices
-from planflow.service import notices_due, sync_definitions
+from planflow.notifications.notices import mail_config, notices_due, queue_notices
 from planflow.settings import Settings
+from planflow.sync.definitions import sync_definitions
 from planflow.web.tokens import Tokens
 
 ICT = dt.timezone(dt.timedelta(hours=7))

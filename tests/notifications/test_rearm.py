@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config
-from planflow.notifications.service import run_check
+from planflow.notifications.notices import run_check
 from planflow.store.models import NoticeRow
 from tests.conftest import REPO
 from tests.factories import demo_plan, write_definitions

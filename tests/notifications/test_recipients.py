@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config
 from planflow.notifications.delivery import RETRY_DELAYS, backlog
+from planflow.notifications.notices import mail_config, run_check, send_outbox
 from planflow.notifications.outbox import queue_once
 from planflow.notifications.render import Rendered
-from planflow.notifications.service import mail_config, run_check, send_outbox
 from planflow.settings import load_settings
 from planflow.store.db import open_store
 from planflow.store.models import DeliveryAttemptRow, OutboxRow

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config, parse_smtp_url
-from planflow.notifications.service import run_check
+from planflow.notifications.notices import run_check
 from tests.smtp import SmtpServer, self_signed
 
 SENDER = "planflow <planflow@demo.example>"

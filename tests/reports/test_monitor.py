@@ -1,5 +1,5 @@
 """Xanh / Vàng / Đỏ of a province plan's two commune plans at three dates, checked by hand
-against the rule in planflow/monitor.py, through the CLI (table, CSV, xlsx) and the web page."""
+against the rule in planflow/check/monitor.py, through the CLI (table, CSV, xlsx) and the web page."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.loader import load_definitions
-from planflow.service import sync_definitions
+from planflow.sync.definitions import sync_definitions
 from planflow.web.app import create_app
 from planflow.web.config import web_config
 from tests.cli.runner import run_cli

@@ -202,7 +202,7 @@ def test_versions_and_send(tmp_path: Path, store_env: str, sessions: sessionmake
     the latest final, closes the report occurrence, and cannot be done twice."""
     from planflow.loader import load_definitions
     from planflow.notifications.config import load_mail_config
-    from planflow.notifications.report_service import assemble_reports
+    from planflow.reports.assembly import assemble_reports
 
     root = demo_with_budget(tmp_path / "d")
     defs = load_definitions(root)

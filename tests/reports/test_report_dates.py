@@ -8,7 +8,7 @@ from pathlib import Path
 
 from planflow.compiler import calendar_for, compile_plan
 from planflow.loader import load_definitions
-from planflow.reports import (
+from planflow.reports.cycle import (
     cycle_label,
     decree30_date,
     document_symbol,

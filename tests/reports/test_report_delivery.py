@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config
-from planflow.notifications.report_service import assemble_reports, send_report
+from planflow.reports.assembly import assemble_reports, send_report
 from tests.factories import write_definitions
 from tests.reports.test_report_build import demo_with_budget, record_quarter
 from tests.smtp import SmtpServer

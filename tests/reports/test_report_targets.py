@@ -1,4 +1,4 @@
-"""The target rule of planflow/report_targets.py: cumulative values and verdicts by date."""
+"""The target rule of planflow/reports/targets.py: cumulative values and verdicts by date."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from planflow.report_targets import Figure, cumulative, target_line, verdict
+from planflow.reports.targets import Figure, cumulative, target_line, verdict
 
 YEAR = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
 END = dt.date(2026, 12, 31)

@@ -12,13 +12,15 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.accounts import Role, new_account
-from planflow.corrections import Correction, add_comment, current_event, history, supersede
+from planflow.check.plans import plan_status
 from planflow.errors import CorrectionError
+from planflow.intake.corrections import Correction, add_comment, current_event, history, supersede
+from planflow.intake.progress import ProgressRequest, record_progress
 from planflow.loader import Definitions, load_definitions
-from planflow.service import ProgressRequest, plan_status, record_progress, sync_definitions
 from planflow.status import ProgressStatus, Status, resolve_as_of, summarize
 from planflow.store.models import ProgressEventRow
 from planflow.store.statuses import plan_states
+from planflow.sync.definitions import sync_definitions
 
 ICT = dt.timezone(dt.timedelta(hours=7))
 NOW = dt.datetime(2026, 3, 24, 9, tzinfo=ICT)

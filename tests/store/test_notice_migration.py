@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config
-from planflow.notifications.service import run_check
+from planflow.notifications.notices import run_check
 from planflow.store.db import MIGRATIONS, create_store_engine
 from planflow.store.models import NoticeRow, OutboxRow
 from tests.conftest import TEST_SCHEMA, postgres_schema_url, store_at

@@ -11,9 +11,10 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from planflow import loader
+from planflow.check.plans import plan_status
 from planflow.errors import DefinitionError, NotFoundError, PlanflowError, ProgressError
+from planflow.intake.progress import ProgressRequest, record_progress
 from planflow.loader import load_definitions
-from planflow.service import ProgressRequest, plan_status, record_progress, sync_definitions
 from planflow.status import ProgressStatus, Status
 from planflow.store.models import (
     DependencyRow,
@@ -24,6 +25,7 @@ from planflow.store.models import (
     UnitRow,
 )
 from planflow.store.repo import plan_ids
+from planflow.sync.definitions import sync_definitions
 from tests.factories import DEMO_UNITS, demo_plan, write_definitions, write_yaml
 
 NOW = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)

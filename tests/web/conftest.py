@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.loader import load_definitions
-from planflow.service import sync_definitions
 from planflow.settings import Settings
+from planflow.sync.definitions import sync_definitions
 from planflow.web.app import create_app
 from planflow.web.config import WebConfig, web_config
 

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.accounts import Role, disable_account, new_account
 from planflow.loader import Definitions, load_definitions
-from planflow.service import sync_definitions
 from planflow.store.models import ProgressEventRow
+from planflow.sync.definitions import sync_definitions
 from planflow.web.app import create_app
 from planflow.web.config import web_config
 from tests.factories import DEMO_UNITS, demo_plan, write_definitions, write_yaml

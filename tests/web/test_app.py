@@ -269,7 +269,7 @@ def test_upload_size_limits(sessions: sessionmaker[Session], defs_root: Path, tm
     """Over the file limit: a message in the form; far over it: a 413 page before the body is read."""
     config = web_config(settings_for(tmp_path / "home", upload_max_mb=1))
     with sessions() as s, s.begin():
-        from planflow.service import sync_definitions
+        from planflow.sync.definitions import sync_definitions
 
         sync_definitions(load_definitions(defs_root), None, session=s, now=NOW)
     app = create_app(config, load_definitions(defs_root), sessions, clock=lambda: NOW)

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from planflow.check.plans import plan_status
+from planflow.intake.progress import ProgressRequest, record_progress
 from planflow.loader import load_definitions
-from planflow.service import ProgressRequest, plan_status, record_progress, sync_definitions
 from planflow.status import ProgressStatus, Status
+from planflow.sync.definitions import sync_definitions
 from planflow.web.board import build_board, build_overview
 
 ICT = dt.timezone(dt.timedelta(hours=7))

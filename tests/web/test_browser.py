@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from bench.web import wait_until_up
 from planflow.loader import load_definitions
-from planflow.notifications.service import mail_config, run_check
+from planflow.notifications.notices import mail_config, run_check
 from planflow.settings import load_settings
 from planflow.store.models import ProgressEventRow
 from tests.cli.runner import PLANFLOW

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.accounts import Role
 from planflow.notifications.config import load_mail_config
-from planflow.notifications.service import run_check
+from planflow.notifications.notices import run_check
 from planflow.status import Status
 from planflow.store.models import AccountRow, CommentRow, NoticeRow, OutboxRow, ProgressEventRow
 from planflow.web.export_routes import CSV_HEADERS, work_csv

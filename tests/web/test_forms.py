@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from planflow.intake import FigureField
+from planflow.intake.forms import FigureField
 from planflow.loader import load_definitions
 from planflow.schema import Plan
 from planflow.status import TargetView

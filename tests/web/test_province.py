@@ -1,5 +1,5 @@
 """The province's table of its communes: who may see it, which communes each viewer sees,
-the Xanh / Vàng / Đỏ cells (planflow.monitor's rule) and the drill-down to a commune's board."""
+the Xanh / Vàng / Đỏ cells (planflow.check.monitor's rule) and the drill-down to a commune's board."""
 
 from __future__ import annotations
 

@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from planflow.check.plans import PlanStatus, plan_status
 from planflow.errors import PlanflowError
+from planflow.intake.progress import ProgressRequest, record_progress
 from planflow.loader import load_definitions
-from planflow.service import PlanStatus, ProgressRequest, plan_status, record_progress, sync_definitions
 from planflow.status import ProgressStatus
+from planflow.sync.definitions import sync_definitions
 from planflow.web.timeline import AXIS, Timeline, build_timeline, timeline_links
 from tests.web.conftest import NOW, Web
 

@@ -11,9 +11,10 @@ from urllib.parse import parse_qs
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from planflow.check.plans import plan_status
 from planflow.loader import load_definitions
-from planflow.service import plan_status, sync_definitions
 from planflow.status import Status
+from planflow.sync.definitions import sync_definitions
 from planflow.web.worklist import ViewError, WorkFilter, WorkItem, fold, grouped, select, work_items
 from tests.web.conftest import NOW
 

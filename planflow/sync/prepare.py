@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from planflow.batch import notice_context
+from planflow.check.plans import notice_context
 from planflow.compiler import CompiledPlan, compile_plan
 from planflow.errors import PlanflowError
 from planflow.loader import Definitions, load_directory_file
@@ -119,7 +119,7 @@ def prepare_plans(
 
 
 class _Worker:
-    """A ``python -m planflow.prepare`` process: pickled batches in on its standard input,
+    """A ``python -m planflow.sync.prepare`` process: pickled batches in on its standard input,
     pickled results (or the error a batch raised) out on its standard output. Its own
     process, not ``multiprocessing``: that would start the caller's main script again in
     each child, which a script without a ``__main__`` guard does not survive."""
@@ -130,7 +130,10 @@ class _Worker:
             "PYTHONPATH": os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")])),
         }
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "planflow.prepare"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+            [sys.executable, "-m", "planflow.sync.prepare"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
         )
 
     def send(self, task: tuple[Any, ...]) -> None:
@@ -224,6 +227,6 @@ def _picklable(exc: Exception) -> bool:
 
 
 if __name__ == "__main__":
-    from planflow.prepare import _serve as serve  # the module's own classes, not __main__'s
+    from planflow.sync.prepare import _serve as serve  # the module's own classes, not __main__'s
 
     serve()

@@ -18,12 +18,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from planflow.check.plans import PlanStatus
 from planflow.compiler import calendar_for
 from planflow.errors import NotFoundError, ProgressError
 from planflow.numbers import parse_vn_number
-from planflow.reports import cycle_label, report_window
+from planflow.reports.cycle import cycle_label, report_window
 from planflow.schema import Plan
-from planflow.service import PlanStatus
 from planflow.status import OccurrenceStatus, ProgressStatus, Status
 from planflow.store import repo
 from planflow.store.models import ProgressEventRow

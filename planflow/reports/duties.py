@@ -19,13 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from planflow.check.monitor import classify
+from planflow.check.plans import plan_status
 from planflow.compiler import calendar_for
 from planflow.errors import NotFoundError, PlanflowError
 from planflow.loader import Definitions
-from planflow.monitor import classify
-from planflow.report_content import Inputs, build_context, child_line
-from planflow.report_model import ChildLine, ReportContext
-from planflow.reports import (
+from planflow.reports.content import Inputs, build_context, child_line
+from planflow.reports.cycle import (
     ReportState,
     ReportWindow,
     cycle_label,
@@ -33,8 +33,8 @@ from planflow.reports import (
     report_window,
     worst_input,
 )
+from planflow.reports.model import ChildLine, ReportContext
 from planflow.schema import Plan, ReportObligation
-from planflow.service import plan_status
 from planflow.status import OccurrenceStatus, Status, resolve_as_of
 from planflow.store import repo
 from planflow.store.models import ProgressEventRow, ReportFileRow, ReportVersionRow

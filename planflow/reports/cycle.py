@@ -1,6 +1,6 @@
 """Mandatory reports: their cycle, windows and state, and the header of a report (number,
 place and date, summary line). Pure functions of the definitions and the statuses; what a
-report says is ``planflow.report_content``, rendering ``planflow.notifications.reports``.
+report says is ``planflow.reports.content``, rendering ``planflow.reports.render``.
 
 A report occurrence (compiled from a ``reports:`` entry) has:
 
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from planflow.periods import Period, data_window, period_containing
-from planflow.report_model import ReportContext as ReportContext  # rendering imports it from here
+from planflow.reports.model import ReportContext as ReportContext  # rendering imports it from here
 from planflow.schema import Plan, ReportObligation
 from planflow.status import OccurrenceStatus, Status
 from planflow.when import Cadence

@@ -21,9 +21,9 @@ from planflow.errors import PlanflowError
 from planflow.loader import Definitions
 from planflow.notifications.config import MailConfig
 from planflow.notifications.delivery import DeliveryReport
-from planflow.notifications.reports import queue_report_mail, render_report, template_path
-from planflow.notifications.service import send_outbox
-from planflow.reporting import (
+from planflow.notifications.notices import send_outbox
+from planflow.reports.cycle import ReportContext
+from planflow.reports.duties import (
     RenderedFile,
     ReportDuty,
     compiler_of,
@@ -35,10 +35,10 @@ from planflow.reporting import (
     save_version,
     with_children,
 )
-from planflow.reports import ReportContext
-from planflow.service import sync_definitions
+from planflow.reports.render import queue_report_mail, render_report, template_path
 from planflow.status import resolve_as_of
 from planflow.store.models import ReportVersionRow
+from planflow.sync.definitions import sync_definitions
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """What a report says, as plain data: the context the Markdown, HTML and Word templates are
-rendered from. Built by ``planflow.report_content``; every figure and date in it is already
+rendered from. Built by ``planflow.reports.content``; every figure and date in it is already
 formatted the Vietnamese way (``planflow.numbers``), so a template only places text.
 """
 
@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from planflow.report_targets import TargetLine
+from planflow.reports.targets import TargetLine
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,7 @@ class ReportContext:
 
     @property
     def green_share(self) -> str:
-        """ "1/2": the child plans classed Xanh (planflow.monitor) over all of them."""
+        """ "1/2": the child plans classed Xanh (planflow.check.monitor) over all of them."""
         return f"{sum(1 for c in self.children if c.colour == 'Xanh')}/{len(self.children)}"
 
     @property

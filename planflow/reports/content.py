@@ -30,18 +30,7 @@ from decimal import Decimal
 
 from planflow.numbers import format_vn_number, parse_vn_number
 from planflow.periods import period_containing
-from planflow.report_model import (
-    BudgetLine,
-    ChildLine,
-    InputLine,
-    NextStep,
-    ReportContext,
-    Section,
-    SectionResult,
-    TaskLine,
-)
-from planflow.report_targets import Figure, TargetLine, cumulative, kind_of, target_line
-from planflow.reports import (
+from planflow.reports.cycle import (
     SPENT_KEY,
     ReportWindow,
     cycle_label,
@@ -53,6 +42,17 @@ from planflow.reports import (
     summary_line,
     vn_date,
 )
+from planflow.reports.model import (
+    BudgetLine,
+    ChildLine,
+    InputLine,
+    NextStep,
+    ReportContext,
+    Section,
+    SectionResult,
+    TaskLine,
+)
+from planflow.reports.targets import Figure, TargetLine, cumulative, kind_of, target_line
 from planflow.schema import Plan, ReportObligation, Unit, UnitDirectory, UnitKind
 from planflow.status import OccurrenceStatus, Status
 from planflow.units import UnitIndex

@@ -28,8 +28,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from sqlalchemy.orm import Session
 
+from planflow.check.plans import plan_status
 from planflow.loader import Definitions
-from planflow.service import plan_status
 from planflow.status import OccurrenceStatus, Status
 from planflow.store import repo
 

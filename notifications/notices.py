@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from planflow.check.plans import PlanCheck, PlanContext, check_plans
 from planflow.coordination import COORDINATION
-from planflow.escalation import Digest, digests
+from planflow.escalation import Digest, Notice, digests, step_label
 from planflow.loader import Definitions
 from planflow.notifications.config import MailConfig, load_mail_config
 from planflow.notifications.coordination import render_coordination
@@ -19,10 +20,91 @@ from planflow.notifications.delivery import DeliveryReport, deliver
 from planflow.notifications.mailer import FileMailer, Mailer, SmtpMailer
 from planflow.notifications.outbox import queue_digest, record_skipped
 from planflow.notifications.render import Rendered, digest_links, render_digest
-from planflow.service import NoticePlan, notices_due, sync_definitions
 from planflow.settings import Settings
 from planflow.store.models import OutboxRow
+from planflow.sync.definitions import sync_definitions
 from planflow.web.config import link_maker
+
+
+@dataclass(frozen=True)
+class NoticePlan:
+    """The notices due at an as-of time over some plans, and what rendering them needs."""
+
+    as_of: dt.date
+    notices: list[Notice]
+    plan_titles: dict[str, str]
+    standing_names: dict[str, str]
+    digest_plans: frozenset[str]
+    reports: list[PlanCheck]
+    skipped: list[Notice] = field(default_factory=list)
+    """Steps a catch-up passed over: recorded as skipped, never sent."""
+
+    @property
+    def contexts(self) -> dict[str, PlanContext]:
+        return {check.plan_id: check.context for check in self.reports}
+
+    def unit_names(self, notices: Sequence[Notice]) -> dict[str, str]:
+        """The unit names of the directory the notices' plans use. Two communes may use
+        the same unit id (``phong-vhxh``): names are never merged across directories, and
+        one message (one recipient, hence one directory) never mixes them."""
+        contexts = self.contexts
+        directories = {contexts[n.item.facts.plan_id].directory for n in notices}
+        if len(directories) != 1:
+            raise ValueError(f"one message over several unit directories: {sorted(directories)}")
+        return dict(contexts[notices[0].item.facts.plan_id].unit_names)
+
+    def notices_json(self) -> list[dict[str, object]]:
+        """The stable ``--json`` form of the notices (documented in the README)."""
+        return [
+            {
+                "occurrence": n.item.key,
+                "plan": n.item.facts.plan_id,
+                "title": n.item.facts.title,
+                "due": n.item.facts.due.isoformat() if n.item.facts.due else None,
+                "status": n.item.status.value,
+                "days_overdue": n.item.days_overdue,
+                "kind": n.kind,
+                "step": n.step_key,
+                "step_label": step_label(n.step),
+                "template": n.step.template,
+                "fire_date": n.fire_date.isoformat(),
+                "recipient": n.recipient.id,
+                "recipient_name": n.recipient.name,
+                "emails": list(n.recipient.emails),
+                "cc": [c.id for c in n.cc],
+            }
+            for n in self.notices
+        ]
+
+
+def notices_due(
+    defs: Definitions | None, plan_ids: Sequence[str], as_of: dt.date | dt.datetime, *, session: Session
+) -> NoticePlan:
+    """Statuses of the plans at ``as_of`` and the ladder notices not yet recorded.
+
+    The plans must be synced (the check reads the store: see ``planflow.check.plans``); an id
+    that is not a plan of ``defs`` is refused as before. Without ``defs`` (a chunk of a
+    check) an id not in the store is refused by ``planflow.check.plans``."""
+    if defs is not None:
+        for plan_id in plan_ids:
+            defs.plan(plan_id)
+    notices: list[Notice] = []
+    skipped: list[Notice] = []
+    titles, standing, digest = {}, {}, set()
+    checks: list[PlanCheck] = []
+    day = None
+    for check in check_plans(session, plan_ids, as_of):
+        context = check.context
+        checks.append(check)
+        day = check.as_of.day
+        titles[check.plan_id] = context.title
+        standing[check.plan_id] = context.standing_name
+        if context.digest:
+            digest.add(check.plan_id)
+        notices += (n for n in check.notices if not n.skipped)
+        skipped += (n for n in check.notices if n.skipped)
+    as_of_day = day or (as_of.date() if isinstance(as_of, dt.datetime) else as_of)
+    return NoticePlan(as_of_day, notices, titles, standing, frozenset(digest), checks, skipped)
 
 
 def mail_config(settings: Settings) -> MailConfig:

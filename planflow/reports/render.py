@@ -4,7 +4,7 @@ Markdown and HTML share one body template (``report_body.md.j2``) and one append
 (``report_appendix.md.j2``: the task tables and the units' figures); the HTML is that
 Markdown converted by markdown-it, inside the Decree 30 header and signature of
 ``report.html.j2``. The DOCX is ``templates/report.docx`` filled by docxtpl
-(``notifications/docx_render.py``), or the officers' own copy at
+(``planflow/reports/docx_render.py``), or the officers' own copy at
 ``<definitions>/templates/report.docx``.
 """
 
@@ -12,21 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment
+from jinja2 import Environment, PackageLoader
 from markdown_it import MarkdownIt
 from sqlalchemy.orm import Session
 
 from planflow.errors import PlanflowError
 from planflow.notifications.config import DEFAULT_PREFIX
-from planflow.notifications.docx_render import render_docx
-from planflow.notifications.docx_template import PACKAGED
 from planflow.notifications.outbox import queue_once
-from planflow.notifications.pdf import docx_to_pdf
 from planflow.notifications.render import Rendered, environment
-from planflow.reporting import RenderedFile
-from planflow.reports import ReportContext
+from planflow.reports.cycle import ReportContext
+from planflow.reports.docx_render import render_docx
+from planflow.reports.docx_template import PACKAGED
+from planflow.reports.duties import RenderedFile
+from planflow.reports.pdf import docx_to_pdf
 from planflow.store.models import OutboxRow, ReportVersionRow
 
 FORMATS = ("md", "html", "docx")
@@ -45,9 +46,12 @@ def _cell(value: object) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
+@lru_cache(maxsize=1)
 def _env() -> Environment:
-    env = environment()
-    env.filters.setdefault("cell", _cell)
+    """The report templates (``planflow/reports/templates``), with the mail environment's
+    settings and filters and the report's own."""
+    env = environment().overlay(loader=PackageLoader("planflow.reports", "templates"))
+    env.filters = {**env.filters, "cell": _cell}
     return env
 
 
@@ -115,7 +119,7 @@ def queue_report_mail(
     kind = "final" if final else "draft"
     to_addrs = [(name, addr) for name, addrs in to for addr in addrs]
     cc_addrs = [(name, addr) for name, addrs in cc for addr in addrs if (name, addr) not in to_addrs]
-    env = _env()
+    env = environment()  # the mail around the report: a notifications template
     data = {"r": ctx, "final": final, "version": version.version}
     lead = f"{prefix} " if prefix else ""
     draft = f"Dự thảo báo cáo (bản {version.version})"

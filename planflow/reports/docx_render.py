@@ -36,8 +36,8 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from planflow.errors import PlanflowError
-from planflow.notifications.docx_template import PACKAGED
-from planflow.reports import ReportContext
+from planflow.reports.cycle import ReportContext
+from planflow.reports.docx_template import PACKAGED
 
 # The parts a render writes: the document, its headers and footers, footnotes, and the
 # core properties (docxtpl renders the text ones, ``_PROPERTIES``).

@@ -608,3 +608,12 @@ def _check_run(
             for e in _evaluate(session, group, moment):
                 done[e.plan.id] = _plan_check(_context(e.plan), moment, summarize(e.items), e.items, recorded)
         yield from (done[p] for p in window)
+
+
+PlanStatus = PlanEvaluation
+"""Where one plan stands: the stored plan, the as-of time and every live occurrence."""
+
+
+def plan_status(plan_id: str, as_of: dt.date | dt.datetime, *, session: Session) -> PlanStatus:
+    """Status of every live occurrence of a stored plan at ``as_of``."""
+    return next(evaluate_plans(session, [plan_id], as_of))

@@ -1,7 +1,7 @@
 """Builds the report's Word template (``templates/report.docx``): a Decree 30/2020 report
 layout holding Jinja2 tags that docxtpl fills. Officers restyle the built file in Word
 (``planflow report template -o mau.docx``) and put it at ``<definitions>/templates/report.docx``;
-this module is how the packaged one is made (``python -m planflow.notifications.docx_template``).
+this module is how the packaged one is made (``python -m planflow.reports.docx_template``).
 
 Layout (Decree 30/2020, Appendix I): A4, margins 20/20/30/15 mm, Times New Roman; issuing
 body and number top left, national title and motto top right, place and date in italics;
