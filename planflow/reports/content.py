@@ -7,17 +7,19 @@ the way a commune writes it (REGIME.md, "What a results report says"):
   the issuing body (or one of its units) is the compiling unit's own document, headed and
   signed by that unit;
 - **I.** the plan and the directing tasks (issuing, establishing, assigning) with their progress;
-- **II.** per section of the plan: counts and the notable results quoted from progress notes;
-  the results the units' inputs report; the targets with their cumulative values;
+- **II.** per section of the plan: counts, the notable results quoted from progress notes
+  and the results and figures the units' inputs report for that section; the targets with
+  their cumulative values;
 - **III.** overdue and blocked tasks with their reasons, targets behind, missing inputs and the
   difficulties the units report;
 - **IV.** everything not done that falls due before the end of the next period or the next
-  report's due date, whichever is later;
+  report's due date, whichever is later, and the units' own next steps;
 - **V.** the units' proposals, then what the data call for.
 
-A unit's input note is split into these parts by the heading a line starts with
-("Kết quả:", "Khó khăn:"/"Vướng mắc:"/"Tồn tại:"/"Hạn chế:", "Phương hướng:", "Đề xuất:"/
-"Kiến nghị:"); a line with no heading is a result. Wording and titles are the templates'.
+How the units' notes are split and placed: ``planflow.reports.inputs``. An item whose
+definition keeps a doubt open (``review:``, e.g. a deadline the importer assumed) is reported
+with that doubt ("[Cần xác nhận: …]"), never as plain fact. Wording and titles are the
+templates'.
 """
 
 from __future__ import annotations
@@ -41,6 +43,12 @@ from planflow.reports.cycle import (
     period_phrase,
     summary_line,
     vn_date,
+)
+from planflow.reports.inputs import (
+    ReceivedInput,
+    TargetPlace,
+    merge_inputs,
+    sentence,
 )
 from planflow.reports.model import (
     BudgetLine,
@@ -67,19 +75,9 @@ _DIRECTING = (
     "quyết định",
     "triển khai kế hoạch",
 )
-_PARTS = {
-    "kết quả": "results",
-    "khó khăn": "shortcomings",
-    "vướng mắc": "shortcomings",
-    "tồn tại": "shortcomings",
-    "hạn chế": "shortcomings",
-    "phương hướng": "next",
-    "đề xuất": "proposals",
-    "kiến nghị": "proposals",
-}
-_PART = re.compile(r"^\s*[-•]?\s*(?P<head>[^:]{2,40}):\s*(?P<text>.+)$")
 _NUMBERING = re.compile(r"^\s*(?:[IVXLC]+|\d+(?:\.\d+)*)[.)]\s+")
 _ROMAN = re.compile(r"^[IVXLC]+$")
+_ANNEX = re.compile(r"^Phụ lục [IVXLC]+$")
 
 
 @dataclass
@@ -203,54 +201,43 @@ def with_sent_reports(
 # --- pieces of the narrative ------------------------------------------------------------------
 
 
-def split_note(note: str | None) -> dict[str, list[str]]:
-    """A unit's note by part (module docstring): results, shortcomings, next, proposals."""
-    parts: dict[str, list[str]] = {}
-    for raw in (note or "").splitlines():
-        line = raw.strip()
-        if not line:
-            continue
-        part, text = "results", line
-        match = _PART.match(line)
-        if match and match["head"].strip().casefold() in _PARTS:
-            part, text = _PARTS[match["head"].strip().casefold()], match["text"].strip()
-        parts.setdefault(part, []).append(_sentence(text))
-    return parts
-
-
-def _sentence(text: str) -> str:
-    """A quoted note as a sentence: capital first letter, closing full stop."""
-    text = text.strip().rstrip(";")
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith((".", "!", "?", ":")) else text + "."
-
-
 def section_title(title: str) -> str:
     """A plan heading as a part of the report: the last level ("III. NHIỆM VỤ — 1. Tăng
     cường …" → "Tăng cường …"), its numbering dropped, capitals lowered except Roman numerals."""
-    last = title.split(" — ")[-1].strip()
-    last = _NUMBERING.sub("", last).rstrip(".")
+    levels = [part.strip() for part in title.split(" — ")]
+    last = _NUMBERING.sub("", levels[-1]).rstrip(".")
     if last.upper() == last:
         words = [w if _ROMAN.match(w) else w.lower() for w in last.split()]
         last = " ".join(words)
-    return last[:1].upper() + last[1:]
+    last = last[:1].upper() + last[1:]
+    if len(levels) == 1 and _ANNEX.match(last):  # "PHỤ LỤC I": the plan's own appendix
+        return f"Các nhiệm vụ tại {last} của Kế hoạch"
+    top = _NUMBERING.sub("", levels[0]).casefold()
+    if len(levels) > 1 and top == "tổ chức thực hiện" and not last.casefold().startswith("đề nghị"):
+        return f"Nhiệm vụ của {last}"  # "VI. TỔ CHỨC THỰC HIỆN — 2. Phòng Văn hóa - Xã hội"
+    return last
 
 
 def _highlight(t: TaskLine) -> str | None:
     """A task's notable result as a sentence, quoting its progress note."""
-    note = f" {_sentence(t.note)}" if t.note else ""
-    title = t.title.rstrip(".;")
+    note = f" {sentence(t.note)}" if t.note else ""
+    doubt = f" [Cần xác nhận: {t.review}]" if t.review else ""
+    title = t.title.rstrip(".;") + (f" ({t.period_label})" if t.period_label else "")
     if t.status == Status.OVERDUE.value:
-        return f"{title} ({', '.join(t.lead)}): quá hạn {t.days_overdue} ngày.{note}"
+        return f"{title} ({', '.join(t.lead)}): quá hạn {t.days_overdue} ngày.{note}{doubt}"
     if t.done_at:
-        return f"{title}: hoàn thành ngày {t.done_at}.{note}"
+        return f"{title}: hoàn thành ngày {t.done_at}.{note}{doubt}"
     if t.note or t.percent:
         percent = f" (đạt {t.percent}%)" if t.percent else ""
-        return f"{title}: đang thực hiện{percent}.{note}"
+        return f"{title}: đang thực hiện{percent}.{note}{doubt}"
     return None
 
 
-def section_results(sections: Mapping[str, Sequence[TaskLine]]) -> list[SectionResult]:
+def section_results(
+    sections: Mapping[str, Sequence[TaskLine]], unit_notes: Mapping[str, Sequence[str]] | None = None
+) -> list[SectionResult]:
+    """Part II per section of the plan: counts, highlights and the units' results for it."""
+    unit_notes = unit_notes or {}
     results = []
     for number, (title, lines) in enumerate(sections.items(), start=1):
         done = [t for t in lines if t.done_at or t.status in (Status.DONE_ON_TIME, Status.DONE_LATE)]
@@ -269,6 +256,7 @@ def section_results(sections: Mapping[str, Sequence[TaskLine]]) -> list[SectionR
                 ),
                 overdue=sum(1 for t in lines if t.status == Status.OVERDUE.value),
                 highlights=[h for t in lines if (h := _highlight(t))],
+                unit_notes=list(unit_notes.get(title, [])),
             )
         )
     return results
@@ -284,35 +272,52 @@ _QUIET = {
 
 
 def _quiet(t: TaskLine) -> bool:
-    """Nothing recorded and nothing wrong: running or not yet due, no note, figure or file."""
-    return t.status in _QUIET and not (t.note or t.percent or t.evidence or t.done_at)
+    """Nothing recorded and nothing wrong: running or not yet due, no note, figure or file,
+    and no open doubt (a task with one gets its row, so the doubt is read)."""
+    return t.status in _QUIET and not (t.note or t.percent or t.evidence or t.done_at or t.review)
 
 
 def _merged(lines: Sequence[TaskLine], issuer: str) -> TaskLine:
-    """One appendix row for a task: a repeating task's periods in one cell ("kỳ 2026-01:
-    Quá hạn (40 ngày); kỳ 2026-02: …"), leads without the commune's name."""
+    """One appendix row for a task, leads without the commune's name. A repeating task's
+    periods share the row: its state counts them ("Quá hạn 2 kỳ; chưa bắt đầu 1 kỳ", short
+    enough for the column), and the note says each one ("Tháng 1/2026 (hạn 02/02/2026): quá
+    hạn 40 ngày. …"), then the notes recorded for them."""
     last = lines[-1]
     lead = [_without_locality(u, issuer) for u in last.lead]
     if len(lines) == 1:
         return replace(last, lead=lead)
 
     def state(t: TaskLine) -> str:
-        days = f" ({t.days_overdue} ngày)" if t.days_overdue else ""
-        due = f", hạn {t.due}" if t.due else ""
-        return f"kỳ {t.period}{due}: {t.status_label}{days}"
+        days = f" {t.days_overdue} ngày" if t.days_overdue else ""
+        due = f" (hạn {t.due})" if t.due else ""
+        label = _lowered(t.status_label)
+        return f"{_raised(t.period_label or t.period or '')}{due}: {label}{days}."
 
-    notes = [f"Kỳ {t.period}: {_sentence(t.note)}" for t in lines if t.note]
+    counts: dict[str, int] = {}
+    for t in lines:
+        counts[t.status_label] = counts.get(t.status_label, 0) + 1
+    summary = "; ".join(f"{label} {n} kỳ" for label, n in counts.items())
+    notes = [f"{_raised(t.period_label or t.period or '')}: {sentence(t.note)}" for t in lines if t.note]
     return replace(
         last,
         period=None,
+        period_label=None,
         lead=lead,
-        status_label="; ".join(state(t) for t in lines),
+        status_label=summary[:1] + summary[1:].lower(),
         days_overdue=None,
         percent=None,
         done_at=None,
-        note=" ".join(notes) or None,
+        note=" ".join([*(state(t) for t in lines), *notes]),
         evidence=[e for t in lines for e in t.evidence],
     )
+
+
+def _lowered(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _raised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _distinct(lines: list[BudgetLine]) -> list[BudgetLine]:
@@ -391,7 +396,9 @@ def next_steps(lines: Iterable[TaskLine], due_of: Mapping[str, dt.date]) -> list
         else:
             firsts[task] = (first[0], first[1], first[2] + 1)
     ordered = sorted(firsts.values(), key=lambda x: (x[0], x[1].title))
-    return [NextStep(t.title.rstrip(".;"), ", ".join(t.lead), vn_date(due), n) for due, t, n in ordered]
+    return [
+        NextStep(t.title.rstrip(".;"), ", ".join(t.lead), vn_date(due), n, t.review) for due, t, n in ordered
+    ]
 
 
 # --- the whole context ------------------------------------------------------------------------
@@ -416,6 +423,8 @@ def _task_line(s: OccurrenceStatus, names: Mapping[str, str], evidence: Sequence
         note=p.note,
         evidence=list(evidence),
         blocked_by=list(s.blocked_by),
+        review=f.review,
+        period_label=_lowered(cycle_label(f.period, f.timing)) if f.period else None,
     )
 
 
@@ -433,6 +442,7 @@ def _input_line(s: OccurrenceStatus, names: Mapping[str, str], metrics: Mapping[
         values={
             metrics.get(k, k): format_vn_number(v) for k, v in sorted(p.values.items()) if k != SPENT_KEY
         },
+        review=s.facts.review,
     )
 
 
@@ -498,6 +508,7 @@ def _targets(
                     due=last_due.get(task.id, plan.period.end),
                     period=period,
                     cutoff=cutoff,
+                    review=task.review,
                 )
             )
     recorded = [t for t in lines if t.cumulative is not None]
@@ -565,13 +576,29 @@ def build_context(
     children = list(extra.children)
     headline, targets = _targets(plan, items, received, children, names, window, covered)
 
-    parts: dict[str, list[str]] = {}
-    for i in inputs:
-        if i.received:
-            for part, texts in split_note(i.note).items():
-                parts.setdefault(part, []).extend(
-                    t if t.startswith(i.unit) else f"{i.unit}: {t}" for t in texts
-                )
+    places = {
+        t.id or t.metric: TargetPlace(t.metric, t.unit, task.section or "Nhiệm vụ")
+        for task in plan.tasks
+        for t in task.targets
+    }
+    places.update({t.id or t.metric: TargetPlace(t.metric, t.unit, None) for t in plan.targets})
+    led: dict[str, list[str]] = {}
+    for s in relevant:
+        led.setdefault(tasks[s.facts.item_id].section or "Nhiệm vụ", []).extend(s.facts.lead)
+    merged = merge_inputs(
+        [
+            ReceivedInput(
+                s.facts.lead[0],
+                names.get(s.facts.lead[0], s.facts.lead[0]),
+                s.progress.note,
+                {k: v for k, v in s.progress.values.items() if k != SPENT_KEY},
+            )
+            for s in received
+        ],
+        places,
+        led,
+        list(grouped),
+    )
 
     budget, planned_total, spent_total, any_spent = [], Decimal(0), Decimal(0), False
     for task_id in [t.id for t in plan.tasks if t.id in covered]:
@@ -622,10 +649,10 @@ def build_context(
         "children_missing": sum(1 for c in children if not c.reported),
     }
     shortcomings = [
-        *parts.get("shortcomings", []),
+        *merged.shortcomings,
         *_shortcomings(counts, [*headline, *targets], inputs, children),
     ]
-    proposals = [*parts.get("proposals", []), *_proposals(overdue, counts)]
+    proposals = [*merged.proposals, *_proposals(overdue, counts)]
 
     compiler = author or index.resolve(report.compiler)
     own = _issuing_units(plan, index)
@@ -701,8 +728,9 @@ def build_context(
             for t in ls
             if is_directing(t.title) and (t.done_at or t.note or t.percent)
         ],
-        results=section_results(grouped),
-        unit_results=parts.get("results", []),
+        results=section_results(grouped, merged.by_section),
+        unit_results=merged.unplaced,
+        unit_next=merged.next,
         sections=[appendix_section(title, lines, plan.issuer) for title, lines in grouped.items()],
         headline_targets=headline,
         targets=targets,

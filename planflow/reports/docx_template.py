@@ -7,7 +7,8 @@ Layout (Decree 30/2020, Appendix I): A4, margins 20/20/30/15 mm, Times New Roman
 body and number top left, national title and motto top right, place and date in italics;
 "BÁO CÁO" and its summary centred; body 14 pt justified with a 1 cm first-line indent;
 "Nơi nhận" bottom left; the signature block bottom right; page numbers centred in the
-top margin from page 2.
+top margin from page 2. The Phụ lục starts a landscape section, its tables' columns wide
+enough that a date or a state stays on one or two lines.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -26,6 +27,7 @@ from docx.shared import Cm, Mm, Pt
 
 PACKAGED = Path(__file__).resolve().parent / "templates" / "report.docx"
 FONT = "Times New Roman"
+_DOUBT = "{% if t.review %} [Cần xác nhận: {{ t.review }}]{% endif %}"  # an item's open doubt
 
 
 def _font(style: Any, size: int) -> None:
@@ -167,7 +169,7 @@ def _body(doc: Any) -> None:
         "t in r.direction",
         "- {{ t.title | trim('.;') }}: {% if t.done_at %}hoàn thành ngày "
         "{{ t.done_at }}{% else %}đang thực hiện{% if t.percent %} ({{ t.percent }}%){% endif %}{% endif %}."
-        "{% if t.note %} {{ t.note | trim('.') }}.{% endif %}",
+        "{% if t.note %} {{ t.note | trim('.') }}.{% endif %}" + _DOUBT,
     )
 
     _para(doc, "II. KẾT QUẢ THỰC HIỆN", bold=True)
@@ -178,7 +180,9 @@ def _body(doc: Any) -> None:
         "{% endif %}; "
         "đang thực hiện {{ r.counts.in_progress }}; chưa triển khai {{ r.counts.not_started }}; quá hạn "
         "{{ r.counts.overdue }}{% if r.counts.blocked %}; chờ nhiệm vụ trước {{ r.counts.blocked }}"
-        "{% endif %}. "
+        "{% endif %}. {% if r.counts.inputs and not r.by_unit %}Đã nhận {{ r.counts.inputs - "
+        "r.counts.inputs_missing }}/{{ r.counts.inputs }} báo cáo của các cơ quan, đơn vị; kết quả các "
+        "đơn vị báo cáo được tổng hợp theo từng nội dung dưới đây. {% endif %}"
         "Chi tiết từng nhiệm vụ tại Phụ lục kèm theo.",
         indent=True,
     )
@@ -191,13 +195,13 @@ def _body(doc: Any) -> None:
         indent=True,
     )
     _items(doc, "h in s.highlights", "- {{ h }}")
+    _items(doc, "u in s.unit_notes", "- {{ u }}")
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p if r.unit_results %}")
     _para(
         doc,
-        "{{ r.results | length + 1 }}. {% if r.by_unit %}Kết quả nổi bật:{% else %}Kết quả từ báo cáo "
-        "của các cơ quan, đơn vị: đã nhận {{ r.counts.inputs - r.counts.inputs_missing }}/"
-        "{{ r.counts.inputs }} báo cáo.{% endif %}",
+        "{{ r.results | length + 1 }}. {% if r.by_unit %}Kết quả nổi bật:{% else %}Kết quả khác từ báo "
+        "cáo của các cơ quan, đơn vị:{% endif %}",
         indent=True,
     )
     _items(doc, "u in r.unit_results", "- {{ u }}")
@@ -212,7 +216,7 @@ def _body(doc: Any) -> None:
         [
             "{{ loop.index }}",
             "{{ t.metric }}",
-            "{{ t.comparator }} {{ t.required }}{% if t.unit %} {{ t.unit }}{% endif %}",
+            "{{ t.comparator }} {{ t.required }}{{ t.unit_suffix }}",
             "{{ t.cumulative or '—' }}",
             "{{ t.verdict }}",
         ],
@@ -230,14 +234,15 @@ def _body(doc: Any) -> None:
         [
             "{{ loop.index }}",
             "{{ t.metric }}",
-            "{{ t.comparator }} {{ t.required }}{% if t.unit %} {{ t.unit }}{% endif %}",
+            "{{ t.comparator }} {{ t.required }}{{ t.unit_suffix }}",
             "{{ t.cumulative }}{% if t.expected %} (cần khoảng {{ t.expected }} đến kỳ này){% endif %}",
-            "{{ t.verdict }}",
+            "{{ t.verdict }}{% if t.review %} (*){% endif %}",
         ],
         "for t in r.targets",
         [1.0, 6.5, 2.8, 3.5, 2.7],
     )
     _para(doc, "{%p endif %}")
+    _items(doc, "t in r.reviewed_targets", "(*) {{ t.metric }}: [Cần xác nhận: {{ t.review }}]")
     _para(doc, "{%p if r.children %}")
     _para(
         doc,
@@ -282,15 +287,15 @@ def _body(doc: Any) -> None:
     _items(
         doc,
         "t in r.overdue",
-        "- Quá hạn: {{ t.title | trim('.;') }}{% if t.period %} (kỳ {{ t.period }}){% endif %}"
+        "- Quá hạn: {{ t.title | trim('.;') }}{% if t.period %} ({{ t.period_label or t.period }}){% endif %}"
         " — {{ t.lead | join(', ') }}, hạn {{ t.due }}, quá {{ t.days_overdue }} ngày; nguyên nhân: "
-        "{{ (t.note or 'đơn vị chưa báo cáo tiến độ') | trim('.') }}.",
+        "{{ (t.note or 'đơn vị chưa báo cáo tiến độ') | trim('.') }}." + _DOUBT,
     )
     _items(
         doc,
         "t in r.blocked",
         "- Chưa triển khai được: {{ t.title | trim('.;') }} — chờ hoàn thành: "
-        "{{ t.blocked_by | join(', ') }}.",
+        "{{ t.blocked_by | join(', ') }}." + _DOUBT,
     )
 
     _para(doc, "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI", bold=True)
@@ -304,9 +309,10 @@ def _body(doc: Any) -> None:
         doc,
         "t in r.next_steps",
         "- {{ t.title }} — {{ t.lead }}, hạn {{ t.due }}{% if t.repeats > 1 %} "
-        "({{ t.repeats }} kỳ đến hạn trong thời gian này){% endif %}.",
+        "({{ t.repeats }} kỳ đến hạn trong thời gian này){% endif %}." + _DOUBT,
         "- Không có nhiệm vụ có thời hạn trong thời gian này.",
     )
+    _items(doc, "u in r.unit_next", "- {{ u }}")
 
     _para(doc, "V. ĐỀ XUẤT, KIẾN NGHỊ", bold=True)
     _items(doc, "p in r.proposals", "- {{ p }}", "- Không có.")
@@ -315,8 +321,7 @@ def _body(doc: Any) -> None:
 
 def _appendix(doc: Any) -> None:
     """The detailed tables, after the signature on a page of their own."""
-    title = _para(doc, "PHỤ LỤC", bold=True, size=14, align="center")
-    title.paragraph_format.page_break_before = True
+    _para(doc, "PHỤ LỤC", bold=True, size=14, align="center")
     _para(doc, "Kết quả thực hiện các nhiệm vụ {{ r.period_phrase }}", bold=True, align="center")
     _para(doc, "({{ r.appendix_of }})", italic=True, align="center")
     _short_rule(doc, 6.0)
@@ -330,16 +335,16 @@ def _appendix(doc: Any) -> None:
         ["TT", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Tình trạng", "Kết quả, ghi chú"],
         [
             "{{ t.label or loop.index }}",
-            "{{ t.title }}{% if t.period %} (kỳ {{ t.period }}){% endif %}",
+            "{{ t.title }}{% if t.period %} ({{ t.period_label or t.period }}){% endif %}",
             "{{ t.lead | join(', ') }}",
             "{{ t.due or 'Thường xuyên' }}",
             "{{ t.status_label }}{% if t.days_overdue %} ({{ t.days_overdue }} ngày){% endif %}",
             "{% if t.done_at %}Hoàn thành ngày {{ t.done_at }}. {% endif %}"
             "{% if t.note %}{{ t.note }}{% endif %}"
-            "{% for e in t.evidence %} [Minh chứng: {{ e }}]{% endfor %}",
+            "{% for e in t.evidence %} [Minh chứng: {{ e }}]{% endfor %}" + _DOUBT,
         ],
         "for t in s.tasks",
-        [1.4, 5.0, 2.6, 2.0, 2.1, 3.4],
+        [2.2, 7.0, 3.4, 2.6, 3.6, 6.4],
     )
     _para(doc, "{%p endif %}")
     _para(doc, "{%p if s.quiet %}")
@@ -348,11 +353,12 @@ def _appendix(doc: Any) -> None:
         "Chưa có kết quả cập nhật trong kỳ (thường xuyên, chưa đến hạn hoặc chờ sự kiện; "
         "số thứ tự theo Kế hoạch): {{ s.quiet | join('; ') }}.",
         size=12,
-    )
+    ).paragraph_format.space_before = Pt(6)
     _para(doc, "{%p endif %}")
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p if r.inputs %}")
     _para(doc, "Báo cáo của các cơ quan, đơn vị", bold=True).paragraph_format.space_before = Pt(12)
+    _items(doc, "v in r.input_reviews", "[Cần xác nhận hạn gửi: {{ v }}]")
     _grid(
         doc,
         ["TT", "Đơn vị", "Hạn gửi", "Tình trạng", "Số liệu, nội dung"],
@@ -361,10 +367,10 @@ def _appendix(doc: Any) -> None:
             "{{ i.unit }}",
             "{{ i.due or '—' }}",
             "{{ i.state_label }}{% if i.received %} ngày {{ i.received_at }}{% endif %}",
-            "{% for k, v in i.values.items() %}{{ k }}: {{ v }}; {% endfor %}{{ i.note or '' }}",
+            "{% for k, v in i.values.items() %}{{ k }}: {{ v }}; {% endfor %}{{ i.note_text }}",
         ],
         "for i in r.inputs",
-        [1.0, 3.6, 2.6, 3.0, 6.3],
+        [1.2, 5.2, 2.6, 3.6, 12.6],
     )
     _para(doc, "{%p endif %}")
     _para(doc, "{%p if r.contributed_targets %}")
@@ -372,7 +378,7 @@ def _appendix(doc: Any) -> None:
     _para(doc, "{%p for t in r.contributed_targets %}")
     _para(
         doc,
-        "{{ t.metric }}: tổng hợp (lũy kế) {{ t.cumulative or '—' }}{% if t.unit %} {{ t.unit }}{% endif %}",
+        "{{ t.metric }}: tổng hợp (lũy kế) {{ t.cumulative or '—' }}{{ t.unit_suffix }}",
         italic=True,
     ).paragraph_format.space_before = Pt(6)
     _grid(
@@ -380,7 +386,7 @@ def _appendix(doc: Any) -> None:
         ["TT", "Đơn vị, địa phương", "Số liệu"],
         ["{{ loop.index }}", "{{ c.unit }}", "{{ c.value }}"],
         "for c in t.contributions",
-        [1.0, 11.0, 4.5],
+        [1.2, 16.0, 8.0],
     )
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p endif %}")
@@ -391,7 +397,7 @@ def _appendix(doc: Any) -> None:
         ["TT", "Nhiệm vụ", "Dự toán", "Đã chi"],
         ["{{ loop.index }}", "{{ b.task }}", "{{ b.planned or '—' }}", "{{ b.spent or 'Chưa báo cáo' }}"],
         "for b in r.budget",
-        [1.0, 10.0, 2.5, 3.0],
+        [1.2, 17.0, 3.5, 3.5],
     )
     _para(
         doc,
@@ -451,6 +457,12 @@ def build(path: Path) -> Path:
     _para(right, "{{ r.signer_name }}", bold=True, align="center")
     _keep_together(foot)
 
+    # The appendix on landscape pages (as offices print wide tables): room for every column.
+    annex = doc.add_section(WD_SECTION.NEW_PAGE)
+    annex.orientation = WD_ORIENT.LANDSCAPE
+    annex.page_width, annex.page_height = Mm(297), Mm(210)
+    annex.top_margin, annex.bottom_margin = Mm(20), Mm(20)
+    annex.left_margin, annex.right_margin = Mm(30), Mm(15)
     _appendix(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))

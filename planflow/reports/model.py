@@ -31,6 +31,8 @@ class TaskLine:
     note: str | None
     evidence: list[str]
     blocked_by: list[str]
+    review: str | None = None  # the definition's open doubt, shown wherever the task is
+    period_label: str | None = None  # "Tháng 1/2026", "Quý I/2026"
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class SectionResult:
     not_started: int
     overdue: int
     highlights: list[str]
+    unit_notes: list[str] = field(default_factory=list)  # the units' results for the section
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class NextStep:
     lead: str
     due: str
     repeats: int
+    review: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,12 @@ class InputLine:
     overdue: bool
     note: str | None
     values: dict[str, str]
+    review: str | None = None
+
+    @property
+    def note_text(self) -> str:
+        """The note on one line, its lines parted by "; " (a table cell)."""
+        return "; ".join(line.strip().rstrip(";") for line in (self.note or "").splitlines() if line.strip())
 
     @property
     def state_label(self) -> str:
@@ -147,7 +157,8 @@ class ReportContext:
     compiler: str
     direction: list[TaskLine]
     results: list[SectionResult]
-    unit_results: list[str]
+    unit_results: list[str]  # the units' results with no section of the plan to go under
+    unit_next: list[str]
     sections: list[Section]
     headline_targets: list[TargetLine]
     targets: list[TargetLine]
@@ -181,6 +192,15 @@ class ReportContext:
     def green_share(self) -> str:
         """ "1/2": the child plans classed Xanh (planflow.check.monitor) over all of them."""
         return f"{sum(1 for c in self.children if c.colour == 'Xanh')}/{len(self.children)}"
+
+    @property
+    def input_reviews(self) -> list[str]:
+        """The open doubts of the report duty (its due dates), once each."""
+        return list(dict.fromkeys(i.review for i in self.inputs if i.review))
+
+    @property
+    def reviewed_targets(self) -> list[TargetLine]:
+        return [t for t in self.headline_targets + self.targets if t.review]
 
     @property
     def contributed_targets(self) -> list[TargetLine]:

@@ -71,6 +71,14 @@ class TargetLine:
     expected: str | None
     verdict: str
     contributions: list[Contribution]
+    review: str | None = None  # the open doubt of the task it belongs to (its due date …)
+
+    @property
+    def unit_suffix(self) -> str:
+        """How the unit follows a figure: "80%", "150 người"."""
+        if not self.unit:
+            return ""
+        return self.unit if self.unit.strip() == "%" else f" {self.unit}"
 
 
 def kind_of(unit: str | None) -> str:
@@ -139,6 +147,7 @@ def target_line(
     due: dt.date,
     period: tuple[dt.date, dt.date],
     cutoff: dt.date,
+    review: str | None = None,
 ) -> TargetLine:
     """A target's line from every figure recorded for it up to the cut-off."""
     kept = list(figures)
@@ -156,4 +165,5 @@ def target_line(
         expected=None if expected is None else format_vn_number(expected),
         verdict=word,
         contributions=[Contribution(f.source, format_vn_number(f.value)) for f in kept if f.source],
+        review=review,
     )
