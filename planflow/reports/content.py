@@ -222,7 +222,7 @@ def _highlight(t: TaskLine) -> str | None:
     """A task's notable result as a sentence, quoting its progress note."""
     note = f" {sentence(t.note)}" if t.note else ""
     doubt = f" [Cần xác nhận: {t.review}]" if t.review else ""
-    title = t.title.rstrip(".;") + (f" ({t.period_label})" if t.period_label else "")
+    title = t.title.rstrip(".;") + (f" {t.period_label}" if t.period_label else "")
     if t.status == Status.OVERDUE.value:
         return f"{title} ({', '.join(t.lead)}): quá hạn {t.days_overdue} ngày.{note}{doubt}"
     if t.done_at:
@@ -337,19 +337,27 @@ def short_title(title: str, limit: int = 70) -> str:
     return first + " …"
 
 
-def appendix_section(title: str, lines: Sequence[TaskLine], issuer: str) -> Section:
+def appendix_section(
+    title: str, lines: Sequence[TaskLine], issuer: str, figures: Mapping[str, str] | None = None
+) -> Section:
     """A section of the appendix: a row per task that has something to show, in the plan's
     order; the ongoing tasks with nothing recorded only by label (a row each said nothing and
-    made the appendix of a quarterly report sixteen pages long)."""
+    made the appendix of a quarterly report sixteen pages long). ``figures`` (per task id):
+    the cumulative figures of a task's targets, which give the task a row and end its note."""
+    figures = figures or {}
     by_task: dict[str, list[TaskLine]] = {}
     for t in lines:
         by_task.setdefault(t.key.split("/")[1], []).append(t)
     rows, quiet = [], []
-    for own in by_task.values():
-        if all(_quiet(t) for t in own):
+    for task_id, own in by_task.items():
+        counted = figures.get(task_id)
+        if counted is None and all(_quiet(t) for t in own):
             quiet.append(own[0].label or own[0].title.rstrip(".;"))
-        else:
-            rows.append(_merged(own, issuer))
+            continue
+        row = _merged(own, issuer)
+        if counted is not None:
+            row = replace(row, note=f"{row.note.rstrip()} {counted}" if row.note else counted)
+        rows.append(row)
     return Section(title, rows, quiet)
 
 
@@ -731,7 +739,10 @@ def build_context(
         results=section_results(grouped, merged.by_section),
         unit_results=merged.unplaced,
         unit_next=merged.next,
-        sections=[appendix_section(title, lines, plan.issuer) for title, lines in grouped.items()],
+        sections=[
+            appendix_section(title, lines, plan.issuer, _task_figures(plan, targets))
+            for title, lines in grouped.items()
+        ],
         headline_targets=headline,
         targets=targets,
         budget=budget,
@@ -756,6 +767,21 @@ def build_context(
         signer_title=signer_title,
         signer_name=signer_name,
     )
+
+
+def _task_figures(plan: Plan, targets: Sequence[TargetLine]) -> dict[str, str]:
+    """Per task id, its targets' cumulative figures as a sentence for its appendix row:
+    "Số người dân được hướng dẫn đăng ký VNeID: lũy kế 2.050 người (Công an xã Lộc Tấn 1.200;
+    Đoàn Thanh niên xã Lộc Tấn 850)."."""
+    owner = {t.id or t.metric: task.id for task in plan.tasks for t in task.targets}
+    out: dict[str, list[str]] = {}
+    for t in targets:
+        if t.cumulative is None or t.key not in owner:
+            continue
+        who = "; ".join(f"{c.unit} {c.value}" for c in t.contributions)
+        text = f"{t.metric}: lũy kế {t.cumulative}{t.unit_suffix}{f' ({who})' if who else ''}."
+        out.setdefault(owner[t.key], []).append(text)
+    return {task: " ".join(texts) for task, texts in out.items()}
 
 
 def _money(value: Decimal | None) -> str | None:

@@ -325,7 +325,7 @@ def _appendix(doc: Any) -> None:
     _para(doc, "Kết quả thực hiện các nhiệm vụ {{ r.period_phrase }}", bold=True, align="center")
     _para(doc, "({{ r.appendix_of }})", italic=True, align="center")
     _short_rule(doc, 6.0)
-    _para(doc, "{%p for s in r.sections %}")
+    _para(doc, "{%p for s in r.sections_with_rows %}")
     section_title = _para(doc, "{{ s.title }}", bold=True)
     section_title.paragraph_format.keep_with_next = True
     section_title.paragraph_format.space_before = Pt(12)
@@ -347,15 +347,17 @@ def _appendix(doc: Any) -> None:
         [2.2, 7.0, 3.4, 2.6, 3.6, 6.4],
     )
     _para(doc, "{%p endif %}")
-    _para(doc, "{%p if s.quiet %}")
-    _para(
-        doc,
-        "Chưa có kết quả cập nhật trong kỳ (thường xuyên, chưa đến hạn hoặc chờ sự kiện; "
-        "số thứ tự theo Kế hoạch): {{ s.quiet | join('; ') }}.",
-        size=12,
-    ).paragraph_format.space_before = Pt(6)
-    _para(doc, "{%p endif %}")
     _para(doc, "{%p endfor %}")
+    _para(doc, "{%p if r.quiet_labels %}")
+    quiet = _para(
+        doc,
+        "{% if r.sections_with_rows %}Các nhiệm vụ còn lại{% else %}Các nhiệm vụ{% endif %} chưa có kết "
+        "quả cập nhật trong kỳ (thường xuyên, chưa đến hạn hoặc chờ sự kiện; số thứ tự theo Kế hoạch): "
+        "{{ r.quiet_labels | join('; ') }}.",
+        size=12,
+    )
+    quiet.paragraph_format.space_before = Pt(12)
+    _para(doc, "{%p endif %}")
     _para(doc, "{%p if r.inputs %}")
     _para(doc, "Báo cáo của các cơ quan, đơn vị", bold=True).paragraph_format.space_before = Pt(12)
     _items(doc, "v in r.input_reviews", "[Cần xác nhận hạn gửi: {{ v }}]")
@@ -463,6 +465,7 @@ def build(path: Path) -> Path:
     annex.page_width, annex.page_height = Mm(297), Mm(210)
     annex.top_margin, annex.bottom_margin = Mm(20), Mm(20)
     annex.left_margin, annex.right_margin = Mm(30), Mm(15)
+    annex.different_first_page_header_footer = False  # numbered from its first page
     _appendix(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))

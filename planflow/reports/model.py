@@ -194,6 +194,17 @@ class ReportContext:
         return f"{sum(1 for c in self.children if c.colour == 'Xanh')}/{len(self.children)}"
 
     @property
+    def sections_with_rows(self) -> list[Section]:
+        """The appendix's sections that have a row to show."""
+        return [s for s in self.sections if s.tasks]
+
+    @property
+    def quiet_labels(self) -> list[str]:
+        """Every task with nothing recorded, by label, in the plan's order: one sentence after
+        the tables (a heading per quiet section made pages of headings)."""
+        return [label for s in self.sections for label in s.quiet]
+
+    @property
     def input_reviews(self) -> list[str]:
         """The open doubts of the report duty (its due dates), once each."""
         return list(dict.fromkeys(i.review for i in self.inputs if i.review))
