@@ -226,3 +226,62 @@ def test_a_units_input_rendered_is_that_units_document(loc_tan: Path, tmp_path: 
     body = [p.text for p in docx.Document(str(target)).paragraphs]
     assert "Kính gửi: Ủy ban nhân dân xã Lộc Tấn (qua Phòng Văn hóa - Xã hội)." in body
     assert not any("{%" in t or "{{" in t for t in body)
+
+
+DOUBT = "Thời hạn do người nhập tạm đặt (văn bản không ghi) — đề nghị xác nhận với các ấp."
+
+
+def test_items_in_doubt_are_reported_with_their_doubt(loc_tan: Path) -> None:
+    """A task whose definition keeps a doubt open (here an assumed deadline) carries it wherever
+    it is reported; so do a target of the "Quý VI/2026" task and the inputs' contradictory due
+    date: the report never states a coerced value as plain fact."""
+    plan = loc_tan / "plans" / "loc-tan-2026.yaml"
+    text = plan.read_text(encoding="utf-8")
+    anchor = "  - id: pl1-27-ap-tuyen-truyen-cds\n    label: PL I.27\n"
+    assert anchor in text
+    plan.write_text(text.replace(anchor, f'{anchor}    review: "{DOUBT}"\n'), encoding="utf-8")
+    _cli("progress", "loc-tan-2026", "bao-cao-dinh-ky", "--period", "2026-Q1", "--status", "done",
+         "--by", "ttpvhcc", "--at", "2026-03-27", "--value", "ho-so-duoc-so-hoa=45", "-d", str(loc_tan))  # fmt: skip
+    out = _cli("report", "build", REF, "--period", "2026-Q1", "--as-of", "2026-04-08", "-d", str(loc_tan))
+    mark = f"[Cần xác nhận: {DOUBT}]"
+    part2, rest = out.split("## II.")[1].split("## III.")
+    part3, rest = rest.split("## IV.")
+    part4, appendix = rest.split("# PHỤ LỤC")
+    assert (
+        f"- Tuyên truyền CDS tháng 1/2026 (Các ấp trên địa bàn xã Lộc Tấn): quá hạn 40 ngày. {mark}" in part2
+    )
+    assert f"quá 12 ngày; nguyên nhân: đơn vị chưa báo cáo tiến độ. {mark}\n" in part3
+    assert f"- Tuyên truyền CDS — Các ấp trên địa bàn xã Lộc Tấn, hạn 31/03/2026 (4 kỳ đến hạn trong thời gian này). {mark}\n" in part4  # fmt: skip
+    row = next(line for line in appendix.splitlines() if line.startswith("| PL I.27 |"))
+    assert row.endswith(f"chưa bắt đầu. {mark} |")
+    # PL I.12 is due "Quý VI/2026", read as Q4: its target's verdict is flagged, the doubt under the table
+    assert "| Tỷ lệ hồ sơ được số hóa | ≥ 80% | 45 | Đang thực hiện (*) |" in part2
+    assert "(*) Tỷ lệ hồ sơ được số hóa: [Cần xác nhận: Văn bản ghi “Quý VI/2026” (không có quý VI)" in part2
+    inputs = appendix.split("**Báo cáo của các cơ quan, đơn vị**")[1]
+    assert inputs.lstrip().startswith("[Cần xác nhận hạn gửi: Văn bản mâu thuẫn: mục VI.1 yêu cầu")
+
+
+def test_appendix_columns_fit_dates_and_states(loc_tan: Path, tmp_path: Path) -> None:
+    """The appendix is a landscape section whose task table gives the due date and the state
+    room enough: in the PDF a date is never split and a repeating task's state reads on one
+    line ("Quá hạn 2 kỳ; chưa bắt đầu 1 kỳ" took eleven lines in a 2 cm column)."""
+    target = tmp_path / "q1.docx"
+    _cli("report", "build", REF, "--period", "2026-Q1", "--as-of", "2026-04-08", "-f", "docx", "-o",
+         str(target), "-d", str(loc_tan))  # fmt: skip
+    document = docx.Document(str(target))
+    first, annex = document.sections
+    assert first.page_width < first.page_height and annex.page_width > annex.page_height
+    table = next(t for t in document.tables if [c.text for c in t.rows[0].cells][4:5] == ["Tình trạng"])
+    widths = {cell.text: cell.width.cm for cell in table.rows[0].cells}
+    assert widths["Thời hạn"] >= 2.5 and widths["Tình trạng"] >= 3.5, widths
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed: the PDF half of the check needs it")
+    pdf = tmp_path / "q1.pdf"
+    _cli("report", "build", REF, "--period", "2026-Q1", "--as-of", "2026-04-08", "-f", "pdf", "-o", str(pdf),
+         "-d", str(loc_tan))  # fmt: skip
+    pages = pdf_pages(pdf)
+    start = next(i for i, p in enumerate(pages) if re.search(r"^\s*PHỤ LỤC\s*$", p, re.M))
+    annex_text = "\n".join(pages[start:])
+    assert re.search(r"\b\d\d/\d\d/20\s*$", annex_text, re.M) is None  # no date cut after its century
+    row = next(line for line in annex_text.splitlines() if "PL I.27" in line)
+    assert "Tuyên truyền CDS" in row and "31/03/2026" in row and "Quá hạn 2 kỳ;" in row, row

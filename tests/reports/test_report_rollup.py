@@ -62,6 +62,17 @@ def test_province_report_sums_its_communes(province: Path) -> None:
     assert "| Số lượt người tham gia hoạt động hưởng ứng | Ủy ban nhân dân xã Lộc Tấn | 1.250 |" in out
     assert "| **Số lượt người tham gia hoạt động hưởng ứng** | **Tổng hợp (lũy kế)** | **1.730** |" in out
     assert "Đã báo cáo 1/2 địa phương; xếp loại Xanh 0/2 địa phương." in out
+    # each commune's progress: tasks done of all, overdue, class, its report
+    assert (
+        "| 1 | Ủy ban nhân dân xã Đại Phước | …/KH-UBND | 0/12 | 8 | Đỏ | **CHƯA BÁO CÁO** (hạn 29/10/2025) |"
+        in out
+    )
+    assert "| 2 | Ủy ban nhân dân xã Lộc Tấn | …/KH-UBND | 0/8 | 4 | Đỏ | Đã báo cáo ngày 29/10/2025 |" in out
+    # the province's own task row in the appendix carries the summed figure and who gave it
+    assert (
+        "Số lượt người tham gia hoạt động hưởng ứng: lũy kế 1.730 lượt (Ủy ban nhân dân xã Đại Phước 480; "
+        "Ủy ban nhân dân xã Lộc Tấn 1.250)." in out
+    )
     assert "Chưa nhận được báo cáo của 1 địa phương: Ủy ban nhân dân xã Đại Phước." in out
     # The Sở compiles it; the province sends it upward, not to itself.
     assert "Kính gửi: Bộ Khoa học và Công nghệ.\n" in out
