@@ -623,7 +623,9 @@ def build_context(
         planned_total += planned or 0
         spent_total += spent or 0
         task = tasks[task_id]
-        name = f"{task.label}: {short_title(task.title)}" if task.label else short_title(task.title)
+        # the appendix is landscape: a budget row has room for two lines of title
+        title = short_title(task.title, limit=140)
+        name = f"{task.label}: {title}" if task.label else title
         lead = _without_locality(index.resolve(task.lead[0]).name, plan.issuer)
         budget.append(BudgetLine(name, _money(planned), _money(spent), lead))
 

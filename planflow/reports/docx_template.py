@@ -221,7 +221,7 @@ def _body(doc: Any) -> None:
             "{{ t.verdict }}",
         ],
         "for t in r.headline_targets",
-        [1.0, 7.0, 2.8, 3.0, 2.7],
+        [1.0, 6.4, 2.4, 3.0, 3.7],
     )
     _para(doc, "{%p endif %}")
     _para(doc, "{%p if r.targets %}")
@@ -239,7 +239,7 @@ def _body(doc: Any) -> None:
             "{{ t.verdict }}{% if t.review %} (*){% endif %}",
         ],
         "for t in r.targets",
-        [1.0, 6.5, 2.8, 3.5, 2.7],
+        [1.0, 5.6, 2.8, 3.4, 3.7],
     )
     _para(doc, "{%p endif %}")
     _items(doc, "t in r.reviewed_targets", "(*) {{ t.metric }}: [Cần xác nhận: {{ t.review }}]")
@@ -372,7 +372,7 @@ def _appendix(doc: Any) -> None:
             "{% for k, v in i.values.items() %}{{ k }}: {{ v }}; {% endfor %}{{ i.note_text }}",
         ],
         "for i in r.inputs",
-        [1.2, 5.2, 2.6, 3.6, 12.6],
+        [1.2, 6.0, 2.6, 5.6, 9.8],
     )
     _para(doc, "{%p endif %}")
     _para(doc, "{%p if r.contributed_targets %}")
@@ -406,7 +406,7 @@ def _appendix(doc: Any) -> None:
         "Tổng dự toán: {{ r.budget_planned_total or '—' }} triệu đồng; đã chi: {{ r.budget_spent_total or "
         "'chưa báo cáo' }}{% if r.budget_spent_total %} triệu đồng{% endif %}.",
         indent=True,
-    )
+    ).paragraph_format.space_before = Pt(6)
     _para(doc, "{%p endif %}")
 
 
