@@ -797,8 +797,6 @@ def _shortcomings(
     children: Sequence[ChildLine],
 ) -> list[str]:
     out: list[str] = []
-    if counts["overdue"]:
-        out.append(f"Còn {counts['overdue']} nhiệm vụ quá hạn chưa hoàn thành (nêu dưới đây).")
     if counts["done_late"]:
         out.append(f"Có {counts['done_late']} nhiệm vụ hoàn thành trễ hạn.")
     if counts["blocked"]:
@@ -823,6 +821,8 @@ def _shortcomings(
     late = [c.issuer for c in children if not c.reported]
     if late:
         out.append(f"Chưa nhận được báo cáo của {len(late)} địa phương: {', '.join(late)}.")
+    if counts["overdue"]:  # last: the template lists the overdue tasks right after it
+        out.append(f"Còn {counts['overdue']} nhiệm vụ quá hạn chưa hoàn thành (nêu dưới đây).")
     return out
 
 
