@@ -61,7 +61,7 @@ from planflow.reports.model import (
     TaskLine,
 )
 from planflow.reports.targets import Figure, TargetLine, cumulative, kind_of, target_line
-from planflow.schema import Plan, ReportObligation, Unit, UnitDirectory, UnitKind
+from planflow.schema import Plan, ReportObligation, Task, Unit, UnitDirectory, UnitKind
 from planflow.status import OccurrenceStatus, Status
 from planflow.units import UnitIndex
 
@@ -606,10 +606,15 @@ def build_context(
         places,
         led,
         list(grouped),
+        named=author is None,
     )
 
     budget, planned_total, spent_total, any_spent = [], Decimal(0), Decimal(0), False
-    for task_id in [t.id for t in plan.tasks if t.id in covered]:
+    # a unit's own document: the budget of the tasks it leads
+    own_tasks = [
+        t.id for t in plan.tasks if t.id in covered and (author is None or author.id in _leads(t, index))
+    ]
+    for task_id in own_tasks:
         planned = tasks[task_id].budget
         spent_values = [
             s.progress.values[SPENT_KEY]
@@ -784,6 +789,10 @@ def _task_figures(plan: Plan, targets: Sequence[TargetLine]) -> dict[str, str]:
         text = f"{t.metric}: lũy kế {t.cumulative}{t.unit_suffix}{f' ({who})' if who else ''}."
         out.setdefault(owner[t.key], []).append(text)
     return {task: " ".join(texts) for task, texts in out.items()}
+
+
+def _leads(task: Task, index: UnitIndex) -> set[str]:
+    return {found.id for ref in task.lead if (found := index.find(ref)) is not None}
 
 
 def _money(value: Decimal | None) -> str | None:

@@ -142,10 +142,13 @@ def merge_inputs(
     places: Mapping[str, TargetPlace],
     led: Mapping[str, Sequence[str]],
     sections: Sequence[str],
+    *,
+    named: bool = True,
 ) -> MergedTexts:
     """The received inputs' texts and figures placed in the report (module docstring).
     ``led`` maps each plan section to the lead unit ids of its task lines in the period;
-    ``sections`` are the plan's sections in the report, in the plan's order."""
+    ``sections`` are the plan's sections in the report, in the plan's order. Unnamed
+    (``named=False``): a unit's own document, which does not name itself in every line."""
     merged = MergedTexts()
     for r in received:
         parts = note_parts(r.note)
@@ -161,7 +164,7 @@ def merge_inputs(
         results = [clause(_unsigned(p.text, r.unit)) for p in parts if p.part == "results"]
         for section in [home, *(s for s in figures if s != home)]:
             texts = results if section == home else []
-            line = _results_line(r.unit, texts, figures.get(section, []))
+            line = _results_line(r.unit if named else None, texts, figures.get(section, []))
             if line is None:
                 continue
             if section is None:
@@ -169,12 +172,14 @@ def merge_inputs(
             else:
                 merged.by_section.setdefault(section, []).append(line)
         for p in parts:
+            head = f"{r.unit} báo cáo {p.head}: " if named else f"{p.head[:1].upper()}{p.head[1:]}: "
             if p.part == "shortcomings":
-                merged.shortcomings.append(f"{r.unit} báo cáo {p.head}: {clause(p.text)}.")
+                merged.shortcomings.append(f"{head}{clause(p.text)}.")
             elif p.part == "next":
-                merged.next.append(f"{r.unit}: {clause(p.text)}.")
+                merged.next.append(f"{r.unit}: {clause(p.text)}." if named else sentence(p.text))
             elif p.part == "proposals":
-                merged.proposals.append(f"{r.unit} {p.head}: {clause(p.text)}.")
+                said = f"{r.unit} {p.head}: " if named else f"{p.head[:1].upper()}{p.head[1:]}: "
+                merged.proposals.append(f"{said}{clause(p.text)}.")
     return merged
 
 
@@ -187,9 +192,11 @@ def _unsigned(text: str, unit: str) -> str:
     return text
 
 
-def _results_line(unit: str, texts: Sequence[str], figures: Sequence[str]) -> str | None:
+def _results_line(unit: str | None, texts: Sequence[str], figures: Sequence[str]) -> str | None:
     if not texts and not figures:
         return None
     said = "; ".join(texts)
     counted = "; số liệu báo cáo: " + ", ".join(figures) if texts and figures else ", ".join(figures)
+    if unit is None:
+        return sentence(f"{said}{counted}" if texts else f"Số liệu báo cáo: {counted}")
     return f"{unit}: {said}{counted}."

@@ -78,3 +78,30 @@ def test_a_unit_with_no_section_is_listed_after_them() -> None:
     )
     assert merged.by_section == {}
     assert merged.unplaced == ["Hội Phụ nữ: ra mắt mô hình Phụ nữ số tại 3 ấp."]
+
+
+def test_a_units_own_document_does_not_name_itself() -> None:
+    """Rendered as the unit's own document, its lines say what it did, headed by the part."""
+    merged = merge_inputs(
+        [
+            ReceivedInput(
+                "ca",
+                "Công an xã",
+                "Kết quả: hướng dẫn kích hoạt VNeID\nKhó khăn: thiếu máy đọc\nĐề xuất: bổ sung máy đọc",
+                {"vneid": Decimal(1200)},
+            )
+        ],
+        PLACES,
+        LED,
+        SECTIONS,
+        named=False,
+    )
+    assert merged.by_section == {
+        "PHỤ LỤC I": [
+            "Hướng dẫn kích hoạt VNeID; số liệu báo cáo: số người dân được hướng dẫn đăng ký VNeID 1.200 người."
+        ]
+    }
+    assert (merged.shortcomings, merged.proposals) == (
+        ["Khó khăn: thiếu máy đọc."],
+        ["Đề xuất: bổ sung máy đọc."],
+    )

@@ -220,6 +220,11 @@ def test_a_units_input_rendered_is_that_units_document(loc_tan: Path, tmp_path: 
         in out
     )
     assert "- Lưu: VT, CA." in out and "TM. ỦY BAN NHÂN DÂN" not in out
+    # its own texts, not naming itself in every line; the budget of the tasks it leads (none)
+    assert "\n- Hướng dẫn người dân kích hoạt tài khoản định danh điện tử mức 2; số liệu báo cáo:" in out
+    assert "\n- Khó khăn: thiếu thiết bị đọc căn cước gắn chip tại các ấp.\n" in out
+    assert "\n- Đề xuất: bổ sung 02 thiết bị đọc căn cước cho Tổ Công nghệ số cộng đồng.\n" in out
+    assert "Kinh phí" not in out
     target = tmp_path / "ca.docx"
     _cli("report", "build", REF, "--period", "2026-Q1", "--as-of", "2026-04-08", "--unit", "cong-an-xa",
          "-f", "docx", "-o", str(target), *d)  # fmt: skip
