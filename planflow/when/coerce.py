@@ -33,6 +33,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from planflow.errors import TimeExpressionError
+from planflow.hints import when_hint
 from planflow.when.model import DueAnchor, When
 from planflow.when.parse import parse_when
 
@@ -46,6 +47,11 @@ def coerce_when(value: Any, year: int | None = None) -> Any:
     if isinstance(value, str):
         if value.strip().lower() in _ONGOING_WORDS:
             return _ADAPTER.validate_python({"kind": "ongoing", "text": value})
+        meant = when_hint(value)
+        if meant is not None:
+            raise TimeExpressionError(
+                f"'{value.strip()}' không phải cách ghi thời gian của planflow; có phải ý bạn là {meant}?"
+            )
         return parse_when(value, year)
     if not isinstance(value, Mapping) or "kind" in value:
         return value
