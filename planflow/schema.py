@@ -21,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -64,9 +65,25 @@ def _million_vnd(value: Any) -> Any:
     return value
 
 
-Slug = Annotated[str, AfterValidator(_slug)]
-Email = Annotated[str, AfterValidator(_email)]
-MillionVnd = Annotated[Decimal, BeforeValidator(_million_vnd), Field(ge=0, allow_inf_nan=False)]
+# The JSON Schema of each (planflow schema) says what the validators check, for editors.
+Slug = Annotated[
+    str,
+    AfterValidator(_slug),
+    WithJsonSchema({"type": "string", "pattern": _SLUG.pattern, "maxLength": SLUG_MAX}),
+]
+Email = Annotated[
+    str,
+    AfterValidator(_email),
+    WithJsonSchema({"type": "string", "pattern": _EMAIL.pattern, "maxLength": 160}),
+]
+MillionVnd = Annotated[
+    Decimal,
+    BeforeValidator(_million_vnd),
+    Field(ge=0, allow_inf_nan=False),
+    WithJsonSchema(
+        {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": r"^\d[\d.]*(,\d+)?$"}]}
+    ),
+]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -210,7 +227,11 @@ class Target(_Definition):
 
     id: Slug | None = Field(default=None, description="defaults to the metric slugified")
     metric: Text
-    comparator: Annotated[Comparator, BeforeValidator(_comparator)] = Comparator.GE
+    comparator: Annotated[
+        Comparator,
+        BeforeValidator(_comparator),
+        WithJsonSchema({"enum": [c.value for c in Comparator] + ["≥", "≤", "=="]}),
+    ] = Comparator.GE
     value: Annotated[Decimal, Field(allow_inf_nan=False)]
     unit: str | None = None
     text: str | None = Field(default=None, description="the document's own wording")
