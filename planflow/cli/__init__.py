@@ -39,6 +39,7 @@ COMMANDS = {
     "import-progress": "planflow.cli.exports:import_progress",
     "ics": "planflow.cli.exports:ics",
     "user": "planflow.cli.users:users_app",
+    "units": "planflow.cli.units:units_app",
 }
 
 
