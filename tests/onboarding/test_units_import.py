@@ -250,3 +250,15 @@ def test_repository_example_is_untouched_by_the_tests(tmp_path: Path) -> None:
     shutil.copy(EXAMPLE, copy)
     run_cli("units", "import", str(copy), "-d", str(tmp_path / "defs"), "--dry-run")
     assert copy.read_bytes() == EXAMPLE.read_bytes()
+
+
+def test_a_failed_write_puts_back_the_files_already_written(tmp_path: Path) -> None:
+    """All or none on disk too: when one directory cannot be moved into place (its path is
+    a folder), the ones already written are removed again and the command says why."""
+    root = tmp_path / "defs"
+    (root / "units" / "tan-hoa.yaml").mkdir(parents=True)  # in the way of the second commune
+    code, _, err = run_cli("units", "import", str(EXAMPLE), "-d", str(root))
+    assert code == 1
+    assert err.startswith("Lỗi: không đọc/ghi được")
+    assert sorted(p.name for p in (root / "units").iterdir()) == ["tan-hoa.yaml"]
+    assert not any((root / "units" / "tan-hoa.yaml").iterdir())
