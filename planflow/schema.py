@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from planflow.hints import did_you_mean, hint
 from planflow.numbers import parse_vn_number
 from planflow.when import BeforeRule, When, coerce_when
 from planflow.workdays import DayOffRule
@@ -244,10 +245,25 @@ class Target(_Definition):
 _ROLES = ("lead", "support", "standing", "head", "signer")
 
 
+_AUDIENCE_SYNONYMS = {
+    "owner": "lead",
+    "chu_tri": "lead",
+    "phoi_hop": "support",
+    "supporters": "support",
+    "thuong_truc": "standing",
+    "leader": "head",
+    "chief": "head",
+    "nguoi_ky": "signer",
+}
+
+
 def _audience(value: str) -> str:
     if value in _ROLES or value.startswith("unit:"):
         return value
-    raise ValueError(f"người nhận '{value}' không hợp lệ: dùng {', '.join(_ROLES)} hoặc unit:<id>")
+    meant = did_you_mean(value, _ROLES, _AUDIENCE_SYNONYMS)
+    raise ValueError(
+        f"người nhận '{value}' không hợp lệ: dùng {', '.join(_ROLES)} hoặc unit:<id>{hint(meant)}"
+    )
 
 
 Audience = Annotated[str, AfterValidator(_audience)]

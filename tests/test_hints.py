@@ -127,3 +127,30 @@ def test_validate_prints_the_hint_with_file_line_and_column(tmp_path: Path) -> N
         f"{root}/plans/demo-2026.yaml:20:3: tasks[0].owner: 'owner' trường không được phép "
         "(viết sai tên?); có phải ý bạn là 'lead'?"
     ) in err
+
+
+# Each: a when: mapping with a wrong key, and the end of its message.
+WHEN_KEY_CASES = [
+    ({"evry": "month"}, "; có phải ý bạn là 'every'?"),  # misspelt
+    ({"deadline": "2026-05-01"}, "; có phải ý bạn là 'by'?"),  # another tool's word
+    ({"xyz": 1}, "dùng một trong: date, from/to, by, month, quarter, every, ongoing, event"),  # no guess
+]
+
+
+@pytest.mark.parametrize(("when", "end"), WHEN_KEY_CASES)
+def test_when_mapping_keys(tmp_path: Path, when: dict[str, Any], end: str) -> None:
+    """A when: mapping of no known form names the key meant."""
+    plan = demo_plan()
+    plan["tasks"][0]["when"] = when
+    (problem,) = _plan_problems(tmp_path, plan)
+    assert problem.endswith(end)
+
+
+def test_escalation_audience(tmp_path: Path) -> None:
+    """An escalation step's 'owner' recipient gets 'lead'."""
+    plan = demo_plan(escalation={"steps": [{"offset": 1, "to": ["owner"]}]})
+    (problem,) = _plan_problems(tmp_path, plan)
+    assert problem.endswith(
+        "escalation.steps[0].to[0]: người nhận 'owner' không hợp lệ: dùng lead, support, standing, head, "
+        "signer hoặc unit:<id>; có phải ý bạn là 'lead'?"
+    )
