@@ -44,6 +44,8 @@ def import_units(
         changes = plan_import(rows, config.definitions, str(path))
         for change in changes:
             console.print(_line(change), markup=False)
+            for detail in change.details:
+                console.print(f"  {detail}", markup=False)
         if dry_run:
             console.print("Chạy thử (--dry-run): chưa ghi file nào; bỏ --dry-run để ghi.")
             return

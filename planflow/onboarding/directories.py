@@ -45,6 +45,7 @@ class DirectoryChange:
     state: State
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)  # what changes in each changed unit
     kept: int = 0
     text: str | None = None  # the new file, when it changes
     original: str | None = None  # the file before, when there was one
@@ -138,8 +139,11 @@ def _merge(
             units.append(unit)
             _apply(unit, row, new=True)
             change.added.append(row.unit_id)
-        elif _apply(unit, row, new=False):
-            change.changed.append(row.unit_id)
+        else:
+            edits = _apply(unit, row, new=False)
+            if edits:
+                change.changed.append(row.unit_id)
+                change.details.extend(f"{row.unit_id}: {edit}" for edit in edits)
     change.kept = len(units) - len(change.added) - len(change.changed)
     if not _valid(data, rows, path, problems):
         return None
@@ -170,8 +174,8 @@ def _schema_file(units_dir: Path) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def _apply(unit: CommentedMap, row: UnitRow, new: bool) -> bool:
-    """Write the row's filled cells into ``unit``; whether anything changed."""
+def _apply(unit: CommentedMap, row: UnitRow, new: bool) -> list[str]:
+    """Write the row's filled cells into ``unit``; what changed (``emails: a → b``)."""
     wanted: dict[str, Any] = {"name": row.name}
     if row.aliases:
         wanted["aliases"] = row.aliases
@@ -186,12 +190,23 @@ def _apply(unit: CommentedMap, row: UnitRow, new: bool) -> bool:
         wanted["emails"] = row.emails
     if row.head:
         wanted["head"] = {**_plain(unit.get("head") or {}), **row.head}
-    changed = False
+    edits = []
     for key, value in wanted.items():
-        if _plain(unit.get(key)) != value:
+        before = _plain(unit.get(key))
+        if before != value:
+            edits.append(f"{key}: {_shown(before)} → {_shown(value)}")
             unit[key] = _node(key, value)
-            changed = True
-    return changed
+    return edits
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "(trống)"
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
+    return str(value)
 
 
 def _node(key: str, value: Any) -> Any:

@@ -321,14 +321,21 @@ def _row(number: int, cells: dict[str, str], data: dict[str, str], problems: lis
 def _consistency(rows: list[UnitRow]) -> Iterator[str]:
     """One commune, one directory id; one unit id once per commune."""
     ids: dict[str, UnitRow] = {}
+    communes: dict[str, UnitRow] = {}
     seen: dict[tuple[str, str], UnitRow] = {}
     for row in rows:
+        where = row.cells.get("directory_id", row.cells["commune"])
         first = ids.setdefault(plain(row.commune), row)
+        named = communes.setdefault(row.directory_id, row)
         if first.directory_id != row.directory_id:
             yield (
-                f"{row.cells.get('directory_id', row.cells['commune'])}: xã '{row.commune}' có mã "
-                f"'{row.directory_id}', nhưng dòng {first.row} ghi '{first.directory_id}'; "
-                "ghi một mã cho một xã"
+                f"{where}: xã '{row.commune}' có mã '{row.directory_id}', nhưng dòng {first.row} ghi "
+                f"'{first.directory_id}'; ghi một mã cho một xã"
+            )
+        elif plain(named.commune) != plain(row.commune):
+            yield (
+                f"{where}: mã xã '{row.directory_id}' đã dùng cho '{named.commune}' (dòng {named.row}); "
+                f"ghi mã khác vào cột 'Mã xã' cho '{row.commune}'"
             )
         other = seen.setdefault((row.directory_id, row.unit_id), row)
         if other is not row:

@@ -97,6 +97,7 @@ def test_existing_directory_is_updated_in_place(tmp_path: Path) -> None:
         f"Xã Lộc Tấn (loc-tan, {root}/units/loc-tan.yaml): cập nhật: 1 đơn vị mới (tram-khuyen-nong); "
         "1 đơn vị sửa (phong-vhxh); 30 giữ nguyên"
     )
+    assert out.splitlines()[1] == "  phong-vhxh: emails: [vhxh@loc-tan.example] → [vhxh-moi@loc-tan.example]"
     updated = (root / "units" / "loc-tan.yaml").read_text(encoding="utf-8")
     expected = original.replace("emails: [vhxh@loc-tan.example]", "emails: [vhxh-moi@loc-tan.example]") + (
         "  - id: tram-khuyen-nong\n"
@@ -262,3 +263,19 @@ def test_a_failed_write_puts_back_the_files_already_written(tmp_path: Path) -> N
     assert err.startswith("Lỗi: không đọc/ghi được")
     assert sorted(p.name for p in (root / "units").iterdir()) == ["tan-hoa.yaml"]
     assert not any((root / "units" / "tan-hoa.yaml").iterdir())
+
+
+def test_one_commune_id_for_two_communes_is_refused(tmp_path: Path) -> None:
+    """Two communes whose names give the same id (a xã and a phường of one name) would share
+    a directory: the second is asked for its own id."""
+    sheet = _csv(
+        tmp_path,
+        "Xã An Phú,,,Phòng A,Phòng,,,a@an-phu.example,",
+        "Phường An Phú,,,Phòng B,Phòng,,,b@an-phu.example,",
+    )
+    code, _, err = run_cli("units", "import", str(sheet), "-d", str(tmp_path / "defs"))
+    assert code == 1
+    assert err.splitlines()[1:] == [
+        "  don-vi.csv!B3: mã xã 'an-phu' đã dùng cho 'Xã An Phú' (dòng 2); ghi mã khác vào cột 'Mã xã' "
+        "cho 'Phường An Phú'"
+    ]
