@@ -3,9 +3,12 @@ by cell, written all or none, existing directories updated in place."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
+import jsonschema
+import yaml
 from openpyxl import Workbook, load_workbook
 
 from planflow.loader import load_directory_file
@@ -279,3 +282,18 @@ def test_one_commune_id_for_two_communes_is_refused(tmp_path: Path) -> None:
         "  don-vi.csv!B3: mã xã 'an-phu' đã dùng cho 'Xã An Phú' (dòng 2); ghi mã khác vào cột 'Mã xã' "
         "cho 'Phường An Phú'"
     ]
+
+
+def test_new_directory_in_a_repository_names_the_schema(tmp_path: Path) -> None:
+    """Laid out as this repository (planflow.schema.json beside definitions/), a new
+    directory's first line points editors at the schema, and the schema accepts it."""
+    shutil.copy(REPO / "planflow.schema.json", tmp_path / "planflow.schema.json")
+    code, _, _ = run_cli("units", "import", str(EXAMPLE), "-d", str(tmp_path / "definitions"))
+    assert code == 0
+    lines = (tmp_path / "definitions" / "units" / "tan-hoa.yaml").read_text(encoding="utf-8").splitlines()
+    assert lines[:2] == [
+        "# yaml-language-server: $schema=../../planflow.schema.json",
+        "# Danh mục đơn vị của Xã Tân Hòa, nhập từ don-vi-tinh-dong-xanh.csv (planflow units import).",
+    ]
+    schema = json.loads((tmp_path / "planflow.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(yaml.safe_load("\n".join(lines)), schema, cls=jsonschema.Draft7Validator)
