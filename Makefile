@@ -12,7 +12,7 @@ TEST_WORKERS ?= 4
 # Coverage of planflow (flows, tasks, notifications included) and the 15 slowest tests close the output.
 PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder --cov --cov-report=term --durations=15
 
-.PHONY: install test lint typecheck pytest
+.PHONY: install test lint typecheck pytest generated
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,10 @@ typecheck:
 
 pytest:
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The files generated from the code and kept in the repository (tests fail when they are
+# out of date): the definitions' JSON Schema, its reference page, the units template.
+generated:
+	$(BIN)/planflow schema -o planflow.schema.json
+	$(BIN)/planflow schema --markdown -o docs/reference/definitions.md
+	$(BIN)/planflow units template -o docs/onboarding/mau-don-vi.xlsx

@@ -12,8 +12,9 @@
     ├── LinkError            a signed link or token is tampered with, expired or out of scope
     ├── AccountError         a board account cannot be added, found or changed as asked
     ├── AccessError          a signed-in account asks for a plan, item or action beyond its role
-    └── CorrectionError      a correction, withdrawal or comment is refused (no reason, a
-                             superseded event, an empty comment)
+    ├── CorrectionError      a correction, withdrawal or comment is refused (no reason, a
+    │                        superseded event, an empty comment)
+    └── SheetError           a spreadsheet of units to import has wrong cells (each one named)
 
 Each message says what is wrong, where, and what to do; the CLI prints it as is.
 """
@@ -117,3 +118,14 @@ class CorrectionError(PlanflowError):
     """Raised when a progress event cannot be corrected or withdrawn as asked (no reason, an
     event already superseded or itself a withdrawal, an event of another item) or a comment
     is empty or too long."""
+
+
+class SheetError(PlanflowError):
+    """Raised when ``planflow units import`` refuses a spreadsheet: carries every problem,
+    each starting with its cell (``Đơn vị!E7``), so all are fixed in one pass; nothing
+    has been written."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{source}: {len(problems)} lỗi, chưa ghi file nào; sửa rồi chạy lại:\n{lines}")

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from planflow import yamlfile
+from planflow import hints, yamlfile
 from planflow.errors import DefinitionError, NotFoundError, Problem
 from planflow.schema import Plan, UnitDirectory
 
@@ -266,8 +266,12 @@ def _validate(model: type[M], data: Any, source: SourceMap, context: dict[str, A
         return model.model_validate(data, context=context)
     except ValidationError as exc:
         problems = []
-        for error in exc.errors(include_url=False):
-            loc = tuple(p for p in error["loc"] if not _is_union_tag(p))
+        errors = exc.errors(include_url=False)
+        inner = {error["loc"][:-1] for error in errors}
+        for error in errors:
+            if error["type"] == "too_short" and error["loc"] in inner:
+                continue  # a list emptied by its own items' errors: those say what is wrong
+            loc = _without_union_tags(error["loc"])
             message = _MESSAGES.get(error["type"], error["msg"])
             if error["type"] == "value_error":
                 message = str(error["ctx"].get("error", error["msg"]))
@@ -276,16 +280,34 @@ def _validate(model: type[M], data: Any, source: SourceMap, context: dict[str, A
             elif error["type"] == "string_too_long":
                 message = f"dài quá {error['ctx']['max_length']} ký tự; rút ngắn lại"
             elif error["type"] == "extra_forbidden":
-                message = f"'{loc[-1]}' {message}"
+                meant = hints.did_you_mean(
+                    str(loc[-1]), hints.allowed_keys(model, loc[:-1]), hints.KEY_SYNONYMS
+                )
+                message = f"'{loc[-1]}' {message}{hints.hint(meant)}"
+            elif error["type"] in ("enum", "literal_error"):
+                message = _choice_message(model, loc, error["input"])
             problems.append(source.problem(loc, message))
         raise DefinitionError(problems) from None
+
+
+def _choice_message(model: type[BaseModel], loc: Loc, value: Any) -> str:
+    """A value outside an enumeration: the value meant, or the values allowed."""
+    choices = hints.enum_values(model, loc)
+    if not isinstance(value, str) or not choices:
+        return _MESSAGES["enum"]
+    meant = hints.did_you_mean(value, choices, hints.VALUE_SYNONYMS)
+    if meant:
+        return f"giá trị '{value}' không hợp lệ{hints.hint(meant)}"
+    return f"giá trị '{value}' không hợp lệ; dùng một trong: {', '.join(choices)}"
 
 
 _UNION_TAGS = {"day", "window", "deadline", "month", "quarter", "recurring", "ongoing", "event"}
 
 
-def _is_union_tag(part: str | int) -> bool:
-    return isinstance(part, str) and part in _UNION_TAGS
+def _without_union_tags(loc: Sequence[str | int]) -> Loc:
+    """The path as written in the file: without the tag pydantic adds after ``when``
+    for the form it tried (a task's own key named ``deadline`` stays)."""
+    return tuple(p for i, p in enumerate(loc) if not (p in _UNION_TAGS and i and loc[i - 1] == "when"))
 
 
 def _plan_year(data: Any) -> int | None:

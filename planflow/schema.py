@@ -21,10 +21,12 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 
+from planflow.hints import did_you_mean, hint
 from planflow.numbers import parse_vn_number
 from planflow.when import BeforeRule, When, coerce_when
 from planflow.workdays import DayOffRule
@@ -64,9 +66,25 @@ def _million_vnd(value: Any) -> Any:
     return value
 
 
-Slug = Annotated[str, AfterValidator(_slug)]
-Email = Annotated[str, AfterValidator(_email)]
-MillionVnd = Annotated[Decimal, BeforeValidator(_million_vnd), Field(ge=0, allow_inf_nan=False)]
+# The JSON Schema of each (planflow schema) says what the validators check, for editors.
+Slug = Annotated[
+    str,
+    AfterValidator(_slug),
+    WithJsonSchema({"type": "string", "pattern": _SLUG.pattern, "maxLength": SLUG_MAX}),
+]
+Email = Annotated[
+    str,
+    AfterValidator(_email),
+    WithJsonSchema({"type": "string", "pattern": _EMAIL.pattern, "maxLength": 160}),
+]
+MillionVnd = Annotated[
+    Decimal,
+    BeforeValidator(_million_vnd),
+    Field(ge=0, allow_inf_nan=False),
+    WithJsonSchema(
+        {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": r"^\d[\d.]*(,\d+)?$"}]}
+    ),
+]
 Text = Annotated[str, Field(min_length=1)]
 
 
@@ -210,7 +228,11 @@ class Target(_Definition):
 
     id: Slug | None = Field(default=None, description="defaults to the metric slugified")
     metric: Text
-    comparator: Annotated[Comparator, BeforeValidator(_comparator)] = Comparator.GE
+    comparator: Annotated[
+        Comparator,
+        BeforeValidator(_comparator),
+        WithJsonSchema({"enum": [c.value for c in Comparator] + ["≥", "≤", "=="]}),
+    ] = Comparator.GE
     value: Annotated[Decimal, Field(allow_inf_nan=False)]
     unit: str | None = None
     text: str | None = Field(default=None, description="the document's own wording")
@@ -223,10 +245,25 @@ class Target(_Definition):
 _ROLES = ("lead", "support", "standing", "head", "signer")
 
 
+_AUDIENCE_SYNONYMS = {
+    "owner": "lead",
+    "chu_tri": "lead",
+    "phoi_hop": "support",
+    "supporters": "support",
+    "thuong_truc": "standing",
+    "leader": "head",
+    "chief": "head",
+    "nguoi_ky": "signer",
+}
+
+
 def _audience(value: str) -> str:
     if value in _ROLES or value.startswith("unit:"):
         return value
-    raise ValueError(f"người nhận '{value}' không hợp lệ: dùng {', '.join(_ROLES)} hoặc unit:<id>")
+    meant = did_you_mean(value, _ROLES, _AUDIENCE_SYNONYMS)
+    raise ValueError(
+        f"người nhận '{value}' không hợp lệ: dùng {', '.join(_ROLES)} hoặc unit:<id>{hint(meant)}"
+    )
 
 
 Audience = Annotated[str, AfterValidator(_audience)]

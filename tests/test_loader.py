@@ -40,7 +40,8 @@ def test_schema_errors_are_all_listed_with_positions(tmp_path: Path) -> None:
         "demo-2026.yaml:15:9: tasks[0].when: 'Quý VI/2026': quý VI không tồn tại, "
         "một năm chỉ có quý I, II, III, IV",
         "demo-2026.yaml:18:9: tasks[1].lead: không được để trống",
-        "demo-2026.yaml:35:11: tasks[2].budjet: 'budjet' trường không được phép (viết sai tên?)",
+        "demo-2026.yaml:35:11: tasks[2].budjet: 'budjet' trường không được phép (viết sai tên?); "
+        "có phải ý bạn là 'budget'?",
     ]
 
 

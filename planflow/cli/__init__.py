@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 COMMANDS = {
     "validate": "planflow.cli.definitions:validate",
     "compile": "planflow.cli.definitions:compile_",
+    "schema": "planflow.cli.schema:schema",
     "sync": "planflow.cli.status:sync",
     "migrate": "planflow.cli.migrate:migrate",
     "status": "planflow.cli.status:status",
@@ -38,6 +39,7 @@ COMMANDS = {
     "import-progress": "planflow.cli.exports:import_progress",
     "ics": "planflow.cli.exports:ics",
     "user": "planflow.cli.users:users_app",
+    "units": "planflow.cli.units:units_app",
 }
 
 

@@ -33,6 +33,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from planflow.errors import TimeExpressionError
+from planflow.hints import did_you_mean, hint, when_hint
 from planflow.when.model import DueAnchor, When
 from planflow.when.parse import parse_when
 
@@ -46,6 +47,11 @@ def coerce_when(value: Any, year: int | None = None) -> Any:
     if isinstance(value, str):
         if value.strip().lower() in _ONGOING_WORDS:
             return _ADAPTER.validate_python({"kind": "ongoing", "text": value})
+        meant = when_hint(value)
+        if meant is not None:
+            raise TimeExpressionError(
+                f"'{value.strip()}' không phải cách ghi thời gian của planflow; có phải ý bạn là {meant}?"
+            )
         return parse_when(value, year)
     if not isinstance(value, Mapping) or "kind" in value:
         return value
@@ -102,11 +108,29 @@ def _shorthand(data: dict[str, Any], year: int | None) -> dict[str, Any]:
         return {"kind": "ongoing", **body, **data}
     if "event" in keys:
         return {"kind": "event", "description": data.pop("event"), **data}
+    guesses = (did_you_mean(str(key), _FORM_KEYS, _WHEN_SYNONYMS) for key in sorted(keys))
+    meant = next((guess for guess in guesses if guess is not None), None)
     raise TimeExpressionError(
         f"không nhận ra dạng thời gian với các khoá {sorted(keys) or '(trống)'}; dùng một trong: "
         "date, from/to, by, month, quarter, every, ongoing, event"
         + (f" (kèm {sorted(common)})" if common else "")
+        + hint(meant)
     )
+
+
+_FORM_KEYS = ("date", "from", "to", "by", "month", "quarter", "every", "ongoing", "event")
+_WHEN_SYNONYMS = {
+    "deadline": "by",
+    "due_date": "by",
+    "due": "by",
+    "until": "by",
+    "start": "from",
+    "end": "to",
+    "day": "date",
+    "frequency": "every",
+    "cadence": "every",
+    "repeat": "every",
+}
 
 
 def _year_month(value: Any, year: int | None) -> tuple[int, int]:

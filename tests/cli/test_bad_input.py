@@ -74,6 +74,11 @@ CASES: list[tuple[str, dict[str, str], int]] = [
     ("serve --every check-plans=abc -d {defs}", {}, 1),
     ("serve --only khong-co -d {defs}", {}, 1),
     ("web --port 99999 -d {defs}", {}, 2),
+    ("schema -o /proc/khong-ghi-duoc/s.json", {}, 1),
+    ("units import {tmp}/khong-co.xlsx -d {defs}", {}, 1),
+    ("units import {tmp}/zip.xlsx -d {defs}", {}, 1),
+    (f"units import {README} -d {{defs}}", {}, 1),
+    ("units template -o /proc/khong-ghi-duoc/mau.xlsx", {}, 1),
     ("khong-co-lenh", {}, 2),
 ]
 
