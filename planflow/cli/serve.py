@@ -101,16 +101,14 @@ def serve(
 
 
 def _parameters(spec: Any, folder: str, moment: dt.date | dt.datetime | None) -> dict[str, Any]:
+    """The deployment's ``params`` with this command's definitions folder and, for a flow
+    that takes one, its as-of moment."""
     from planflow.flows.deployments import merged
 
-    params: dict[str, Any] = merged(spec.parameters, spec.serve_parameters)
-    if "params" in params:
-        extra: dict[str, Any] = {"definitions": folder}
-        if moment is not None:
-            extra["as_of"] = moment.isoformat()
-        params = merged(params, {"params": extra})
-    else:
-        params = merged(params, {"definitions": folder})
+    extra: dict[str, Any] = {"definitions": folder}
+    if moment is not None and "as_of" in spec.params_model().model_fields:
+        extra["as_of"] = moment.isoformat()
+    params: dict[str, Any] = merged(merged(spec.parameters, spec.serve_parameters), {"params": extra})
     return params
 
 

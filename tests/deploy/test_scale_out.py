@@ -33,7 +33,8 @@ from prefect.client.schemas.filters import (
 )
 
 from bench.cluster import Cluster, Worker, create_database, drop_database
-from planflow.flows.fanout import RESULT_KEY, parse_result
+from planflow.flows.fanout import RESULT_KEY, read_result
+from planflow.flows.results import ChunkResult
 from planflow.notifications.notices import notices_due
 from planflow.store.db import open_store
 from planflow.store.models import NoticeRow, OutboxRow
@@ -133,11 +134,11 @@ def _chunk_runs(cluster: Cluster, parent: UUID) -> list[Any]:
         return list(client.read_flow_runs(flow_run_filter=children))
 
 
-def _results(cluster: Cluster, runs: list[Any]) -> list[dict[str, Any]]:
+def _results(cluster: Cluster, runs: list[Any]) -> list[ChunkResult]:
     with cluster.api() as client:
         artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
             key=ArtifactFilterKey(any_=[RESULT_KEY]), flow_run_id=ArtifactFilterFlowRunId(any_=[r.id for r in runs])))  # fmt: skip
-    return [parse_result(str(a.data)) for a in artifacts]
+    return [read_result(a.data, ChunkResult) for a in artifacts]
 
 
 def test_check_is_split_between_two_workers(cluster: Cluster) -> None:
@@ -149,7 +150,7 @@ def test_check_is_split_between_two_workers(cluster: Cluster) -> None:
 
     chunks = _chunk_runs(cluster, run.id)
     assert len(chunks) == 6 and all(c.state.is_completed() for c in chunks)
-    runners = {int(r["runner"].rsplit(":", 1)[1]) for r in _results(cluster, chunks)}
+    runners = {int(r.runner.rsplit(":", 1)[1]) for r in _results(cluster, chunks)}
     assert runners == {w.pid for w in cluster.workers}, "both workers ran chunks"
 
     recorded = _recorded(cluster, as_of)
