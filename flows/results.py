@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
 from planflow.flows.params import AsOf
+
+if TYPE_CHECKING:
+    from planflow.notifications.delivery import DeliveryReport
 
 Summary = dict[str, int]
 """Occurrences per status (``planflow.status.summarize``): every status, zeros included."""
@@ -33,7 +36,7 @@ class Delivery(BaseModel):
     transport: str = ""
 
     @classmethod
-    def of(cls, report: Any) -> Delivery:
+    def of(cls, report: DeliveryReport) -> Delivery:
         """From a ``DeliveryReport`` (its ``as_json`` form)."""
         return cls.model_validate(report.as_json())
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 import time
@@ -245,3 +246,22 @@ def test_worker_killed_mid_run(cluster: Cluster) -> None:
         names = {d.name for d in client.read_deployments(deployment_filter=DeploymentFilter(
             name=DeploymentFilterName(any_=["check-plans", "check-plans-chunk"])))}  # fmt: skip
     assert names == {"check-plans", "check-plans-chunk"}
+
+
+def test_documented_run_commands(cluster: Cluster) -> None:
+    """docs/deploy.md: a run's parameters are one JSON value, ``params``, validated into the
+    flow's model; ``--param as_of=…`` is refused before any run is created."""
+    with pytest.raises(RuntimeError, match="as_of"):
+        cluster.prefect("deployment", "run", "check_plans/check-plans", "--param", "as_of=2026-06-30")
+    out = cluster.prefect("deployment", "run", "check_plans/check-plans", "--param",
+                          'params={"as_of": "2026-06-30", "dry_run": true, "chunk_plans": 9}')  # fmt: skip
+    found = re.search(r"UUID: ([0-9a-f-]{36})", out)
+    assert found, out
+    run_id = UUID(found.group(1))
+    assert _wait(cluster, run_id).is_completed(), cluster.tail("server")
+    chunks = _chunk_runs(cluster, run_id)
+    assert len(chunks) == 2, "18 plans in chunks of 9, run by the chunk deployment"
+    results = _results(cluster, chunks)
+    assert sum(len(r.plans) for r in results) == 18
+    assert {r.as_of for r in results} == {dt.date(2026, 6, 30)}, "the day stays a day through JSON"
+    assert all(r.delivery is None and r.queued == 0 for r in results), "dry run: nothing queued or sent"
