@@ -154,7 +154,7 @@ def naive(url: str, folder: str, as_of: str) -> dict[str, Any]:
             state = check_plan(params, return_state=True)
             if state.state_details.flow_run_id is not None:
                 runs.append(state.state_details.flow_run_id)
-            task_runs += state.result()["task_runs"]
+            task_runs += state.result().task_runs
         seconds = time.perf_counter() - wall
     return {"seconds": seconds, "task_runs": task_runs, "plans": len(plans)}
 

@@ -11,47 +11,48 @@ Marking a report final and sending it is ``planflow report send``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
-from pydantic import BaseModel, Field
 
-from planflow.flows.params import AsOf
+from planflow.flows.params import AssembleReportParams, AssembleReportsParams, ReportsDueParams
+from planflow.flows.results import AssembledRow, AssembleReportsResult
 from planflow.tasks.notify_steps import deliver_outbox
 from planflow.tasks.report_steps import assemble_report, reports_due
 from planflow.workdays import is_day_off
 
-
-class AssembleReportsParams(BaseModel):
-    as_of: AsOf | None = Field(default=None, description="default: now")
-    definitions: str | None = Field(default=None, description="definitions folder override")
-    plans: list[str] = Field(default_factory=list, description="plan ids; empty = every plan")
-    deliver: bool = Field(default=True, description="deliver the outbox at the end")
-    working_days_only: bool = Field(default=False, description="do nothing on a day off")
+__all__ = ["AssembleReportsParams", "AssembleReportsResult", "assemble_reports"]
 
 
 @flow(name="assemble_reports", flow_run_name="assemble-reports", validate_parameters=True)
-def assemble_reports(params: AssembleReportsParams) -> dict[str, Any]:
+def assemble_reports(params: AssembleReportsParams) -> AssembleReportsResult:
     as_of = params.as_of or dt.datetime.now(dt.UTC)
     if params.working_days_only and is_day_off(as_of):
         get_run_logger().info("Ngày nghỉ theo lịch làm việc: không lập báo cáo.")
-        return {"as_of": as_of.isoformat(), "reports": [], "new_versions": 0, "mailed": 0, "delivery": None,
-                "skipped": "ngày nghỉ"}  # fmt: skip
-    due = reports_due(as_of, params.definitions, params.plans)
+        return AssembleReportsResult(as_of=as_of, skipped="ngày nghỉ")
+    due = reports_due(ReportsDueParams(as_of=as_of, definitions=params.definitions, plans=params.plans))
     futures = [
-        assemble_report.submit(d["key"], d["plan"], d["report"], d["period"], as_of, params.definitions)
+        assemble_report.submit(
+            AssembleReportParams(key=d.key, plan_id=d.plan, report_id=d.report, period=d.period, as_of=as_of,
+                                 definitions=params.definitions)
+        )
         for d in due
-    ]
+    ]  # fmt: skip
     results = [f.result() for f in futures]
     delivery = deliver_outbox(params.definitions) if params.deliver else None
-    rows = [{**r, "due": d["due"], "state": d["state_label"]} for d, r in zip(due, results, strict=True)]
-    create_table_artifact(key="reports-assembled", table=rows or [{"key": "—"}],
-                          description="Báo cáo đã lập dự thảo hôm nay")  # fmt: skip
-    return {
-        "as_of": as_of.isoformat(),
-        "reports": rows,
-        "new_versions": sum(1 for r in results if r["new_version"]),
-        "mailed": sum(1 for r in results if r["mailed"]),
-        "delivery": delivery,
-    }
+    rows = [
+        AssembledRow(**r.model_dump(exclude={"state"}), due=d.due, state=d.state_label)
+        for d, r in zip(due, results, strict=True)
+    ]
+    create_table_artifact(
+        key="reports-assembled",
+        table=[r.model_dump(mode="json") for r in rows] or [{"key": "—"}],
+        description="Báo cáo đã lập dự thảo hôm nay",
+    )
+    return AssembleReportsResult(
+        as_of=as_of,
+        reports=rows,
+        new_versions=sum(1 for r in results if r.new_version),
+        mailed=sum(1 for r in results if r.mailed),
+        delivery=delivery,
+    )

@@ -19,50 +19,34 @@ from typing import Any
 from prefect import flow
 from prefect.futures import PrefectFuture, wait
 from prefect.utilities.annotations import allow_failure
-from pydantic import BaseModel, Field
 
-from planflow.flows.params import AsOf
+from planflow.flows.params import CheckPlanParams, EvaluatePlanParams
+from planflow.flows.results import CheckPlanResult
 from planflow.tasks.occurrence import occurrence_state
 from planflow.tasks.plan_steps import evaluate_plan
 
-
-class CheckPlanParams(BaseModel):
-    """Parameters of one check of one plan."""
-
-    plan_id: str = Field(min_length=1, description="id of the plan (definitions/plans/<id>.yaml)")
-    as_of: AsOf | None = Field(default=None, description="the moment to evaluate at; default: now")
-    definitions: str | None = Field(default=None, description="definitions folder override")
-    sync: bool = Field(default=True, description="sync the definition first (off: the stored plan)")
-    lookback_days: int = Field(default=31, ge=0, le=3660, description="window before as_of")
-    ahead_days: int = Field(default=31, ge=0, le=3660, description="window after as_of")
+__all__ = ["CheckPlanParams", "CheckPlanResult", "check_plan"]
 
 
 @flow(name="check_plan", flow_run_name="check-{params.plan_id}", validate_parameters=True)
-def check_plan(params: CheckPlanParams) -> dict[str, Any]:
+def check_plan(params: CheckPlanParams) -> CheckPlanResult:
     as_of = params.as_of or dt.datetime.now(dt.UTC)
-    snapshot = evaluate_plan(
-        params.plan_id, as_of, params.definitions, params.sync,
-        params.lookback_days, params.ahead_days,
-    )  # fmt: skip
+    fields = params.model_dump(exclude={"as_of"})
+    snapshot = evaluate_plan(EvaluatePlanParams(**fields, as_of=as_of))
     futures: dict[str, PrefectFuture[Any]] = {}
-    for item in snapshot["items"]:
-        upstream = [allow_failure(futures[k]) for k in item["depends_on"] if k in futures]
-        futures[item["key"]] = occurrence_state.with_options(
-            task_run_name=item["key"], tags=item["lead"]
-        ).submit(item, wait_for=upstream, return_state=False)
+    for item in snapshot.items:
+        upstream = [allow_failure(futures[k]) for k in item.depends_on if k in futures]
+        futures[item.key] = occurrence_state.with_options(task_run_name=item.key, tags=item.lead).submit(
+            item, wait_for=upstream, return_state=False
+        )
     wait(list(futures.values()))
-    states = {key: future.state.name for key, future in futures.items()}
-    return {
-        "plan": snapshot["plan"],
-        "title": snapshot["title"],
-        "as_of": snapshot["as_of"],
-        "summary": snapshot["summary"],
-        "window": snapshot["window"],
-        "task_runs": len(futures),
-        "states": states,
-        "attention": [
-            {k: item[k] for k in ("key", "title", "lead", "due", "status", "status_label", "days_overdue")}
-            for item in snapshot["items"]
-            if item["status"] in ("overdue", "blocked")
-        ],
-    }
+    return CheckPlanResult(
+        plan=snapshot.plan,
+        title=snapshot.title,
+        as_of=snapshot.as_of,
+        summary=snapshot.summary,
+        window=snapshot.window,
+        task_runs=len(futures),
+        states={key: f.state.name or f.state.type.value for key, f in futures.items()},
+        attention=[i.attention() for i in snapshot.items if i.status in ("overdue", "blocked")],
+    )

@@ -8,16 +8,21 @@ Saturday is checked, a public holiday on a weekday is not. Every scheduled deplo
 concurrency limit of 1 with the ENQUEUE strategy, so two runs of the same deployment never
 overlap: a late run waits for the earlier one. ``check-plans-chunk`` has no schedule and no
 limit: ``check_plans`` starts one run of it per chunk of plans, picked up by any worker.
+
+Every flow takes one parameter, ``params``, a pydantic model (``planflow.flows.params``):
+a deployment's parameters are ``{"params": {<fields of the model>}}``.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 import yaml
+from pydantic import BaseModel
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 POOL = "planflow"
@@ -44,6 +49,13 @@ class DeploymentSpec:
     def module(self) -> str:
         """The installed module of the entrypoint: ``flows/x.py`` is ``planflow.flows.x``."""
         return "planflow." + self.entrypoint.split(":", 1)[0].removesuffix(".py").replace("/", ".")
+
+    def params_model(self) -> type[BaseModel]:
+        """The pydantic model of the flow's one parameter, ``params`` (imports the flow)."""
+        flow = getattr(importlib.import_module(self.module), self.flow_name)
+        model = get_type_hints(flow.fn)["params"]
+        assert isinstance(model, type) and issubclass(model, BaseModel), f"{self.name}: params is not a model"
+        return model
 
 
 DEPLOYMENTS = (
@@ -82,7 +94,7 @@ DEPLOYMENTS = (
         entrypoint="flows/resend_outbox.py:resend_outbox",
         description="Gửi lại thư chưa gửi được (máy chủ thư lỗi, trả lời 4xx), 15 phút một lần.",
         cron="*/15 * * * *",
-        parameters={"definitions": None},
+        parameters={"params": {"definitions": None}},
     ),
 )
 

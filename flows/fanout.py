@@ -1,9 +1,11 @@
 """Fan a flow's work out as runs of a deployment, so every worker of the pool shares it.
 
-The parent creates one flow run per chunk (``run_deployment``, linked as a subflow) and
-waits for them. Each chunk publishes its outcome as a markdown artifact holding JSON
-(``RESULT_KEY``), which the parent reads back through the Prefect API: nothing needs a
-shared result storage. A chunk that ends Failed, Crashed or Cancelled is submitted again,
+The parent creates one flow run per chunk (``run_deployment``, linked as a subflow, its
+parameters ``{"params": <model>}``) and waits for them. Each chunk publishes its result,
+a pydantic model, as an artifact of type ``json`` (``RESULT_KEY``) whose data is the
+model's JSON, which the parent reads back through the Prefect API and validates into
+the same model: nothing needs a shared result storage, and nothing written for people
+is parsed. A chunk that ends Failed, Crashed or Cancelled is submitted again,
 up to ``attempts`` times. A worker that dies mid-run leaves its run Running: the
 "Crash zombie flow runs" automation (``automations.yaml``) marks it Crashed once its
 heartbeats stop, and it is then submitted again. A chunk is one database transaction, so
@@ -13,19 +15,19 @@ a chunk that died wrote nothing, and a chunk that ran twice records each notice 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import Artifact
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
     ArtifactFilter,
     ArtifactFilterFlowRunId,
     ArtifactFilterKey,
+    ArtifactFilterType,
     FlowRunFilter,
     FlowRunFilterId,
 )
@@ -35,27 +37,31 @@ from prefect.exceptions import ObjectNotFound
 from prefect.runtime import deployment as current_deployment
 from prefect.runtime import flow_run as current_flow_run
 from prefect.states import Crashed
+from pydantic import BaseModel, ValidationError
 
 RESULT_KEY = "chunk-result"
-_FENCE = "```"
+RESULT_TYPE = "json"
+
+Result = TypeVar("Result", bound=BaseModel)
 
 
 class FanOutError(RuntimeError):
     """Some chunks did not complete after every attempt, or the wait timed out."""
 
 
-def publish_result(result: Mapping[str, Any], title: str) -> None:
-    """The chunk's outcome, for the parent and for a person reading the run in the UI."""
-    body = json.dumps(result, ensure_ascii=False, indent=1, default=str)
-    create_markdown_artifact(key=RESULT_KEY, markdown=f"# {title}\n\n{_FENCE}json\n{body}\n{_FENCE}\n",
-                             description=title)  # fmt: skip
+def publish_result(result: BaseModel, title: str) -> None:
+    """The chunk's result for the parent: an artifact whose data is the model's JSON."""
+    data = result.model_dump(mode="json")
+    Artifact(type=RESULT_TYPE, key=RESULT_KEY, description=title, data=data).create()
 
 
-def parse_result(markdown: str) -> dict[str, Any]:
-    start = markdown.index(f"{_FENCE}json\n") + len(_FENCE) + 5
-    end = markdown.rindex(_FENCE)
-    parsed: dict[str, Any] = json.loads(markdown[start:end])
-    return parsed
+def read_result(data: object, model: type[Result]) -> Result:
+    """A published result validated into ``model``; ``FanOutError`` if it is not one."""
+    try:
+        return model.model_validate_json(data) if isinstance(data, str) else model.model_validate(data)
+    except ValidationError as exc:
+        shape = model.__name__
+        raise FanOutError(f"kết quả phần việc ({RESULT_KEY}) không đúng dạng {shape}: {exc}") from exc
 
 
 def deployment_available(name: str) -> bool:
@@ -106,22 +112,24 @@ def _submit(deployment: str, chunk: _Chunk, total: int, name: str, parent: str) 
 
 def run_chunks(
     deployment: str,
-    parameters: Sequence[dict[str, Any]],
+    parameters: Sequence[BaseModel],
+    result: type[Result],
     *,
     name: str,
     attempts: int = 3,
     timeout_s: float = 6 * 3600,
     stall_s: float = 1800,
     poll_s: float = 2.0,
-) -> list[dict[str, Any]]:
-    """Run ``deployment`` once per parameter set and return each run's published result,
-    in order. Raises ``FanOutError`` naming the chunks that never completed.
+) -> list[Result]:
+    """Run ``deployment`` once per parameter model (its ``params``) and return each run's
+    published result as a ``result`` model, in order. Raises ``FanOutError`` naming the
+    chunks that never completed.
 
     A run Pending or Running for ``stall_s`` seconds without a state change is taken for
     dead (its worker died before its first heartbeat, or no automation watches heartbeats):
     it is set Crashed and its chunk submitted again."""
     parent = current_flow_run.id or "local"
-    chunks = [_Chunk(i, dict(p)) for i, p in enumerate(parameters)]
+    chunks = [_Chunk(i, {"params": p.model_dump(mode="json")}) for i, p in enumerate(parameters)]
     for chunk in chunks:
         _submit(deployment, chunk, len(chunks), name, parent)
     waiting = {c.run_id: c for c in chunks if c.run_id is not None}
@@ -160,10 +168,11 @@ def run_chunks(
         artifacts = client.read_artifacts(
             artifact_filter=ArtifactFilter(
                 key=ArtifactFilterKey(any_=[RESULT_KEY]),
+                type=ArtifactFilterType(any_=[RESULT_TYPE]),
                 flow_run_id=ArtifactFilterFlowRunId(any_=list(done.values())),
             )
         )
-    by_run = {a.flow_run_id: parse_result(str(a.data)) for a in artifacts}
+    by_run = {a.flow_run_id: read_result(a.data, result) for a in artifacts}
     missing = [i + 1 for i, run_id in done.items() if run_id not in by_run]
     if missing:
         raise FanOutError(f"phần việc {missing} hoàn thành nhưng không công bố kết quả ({RESULT_KEY})")

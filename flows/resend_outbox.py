@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from prefect import flow
 
+from planflow.flows.params import ResendOutboxParams
+from planflow.flows.results import Delivery
 from planflow.tasks.notify_steps import deliver_outbox
 
+__all__ = ["ResendOutboxParams", "resend_outbox"]
 
-@flow(name="resend_outbox", flow_run_name="resend-outbox")
-def resend_outbox(definitions: str | None = None) -> dict[str, object]:
-    return deliver_outbox(definitions)
+
+@flow(name="resend_outbox", flow_run_name="resend-outbox", validate_parameters=True)
+def resend_outbox(params: ResendOutboxParams) -> Delivery:
+    return deliver_outbox(params.definitions)

@@ -30,17 +30,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from uuid import UUID
 
-import prefect
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-from prefect.events.worker import EventsWorker
-from prefect.settings import PREFECT_API_URL, PREFECT_HOME, get_current_settings, temporary_settings
+from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
 
 from planflow.errors import PlanflowError
+from planflow.flows.compat import SERVER_APP, api_server_command, api_server_environment, drain_events
 
 _SETTLE_TIMEOUT_S = 30.0
 _PR_SET_PDEATHSIG = 1
-_SERVER_APP = "prefect.server.api.server:create_app"
 
 
 @contextmanager
@@ -53,7 +51,7 @@ def prefect_api() -> Iterator[list[UUID]]:
     runs: list[UUID] = []
     if PREFECT_API_URL.value():
         yield runs
-        EventsWorker.drain_all()
+        drain_events()
         return
     servers = Path(PREFECT_HOME.value()) / "servers"
     stop_leftover_servers(servers)
@@ -64,7 +62,7 @@ def prefect_api() -> Iterator[list[UUID]]:
         url = wait_healthy(server, port, timeout=120)
         with temporary_settings(updates={PREFECT_API_URL: url}):
             yield runs
-            EventsWorker.drain_all()
+            drain_events()
             wait_until_recorded(runs)
     finally:
         stop_process_group(server, timeout=10)
@@ -73,18 +71,10 @@ def prefect_api() -> Iterator[list[UUID]]:
 
 def start_api_server(port: int) -> subprocess.Popen[bytes]:
     """Prefect's API alone (no UI, no services) on 127.0.0.1:``port``, as Prefect's own
-    temporary server runs it, but in a process group of its own that dies with us."""
-    command = [sys.executable, "-m", "uvicorn", "--app-dir", str(prefect.__module_path__.parent), "--factory",
-               _SERVER_APP, "--host", "127.0.0.1", "--port", str(port), "--log-level", "error",
-               "--lifespan", "on"]  # fmt: skip
-    env = {
-        **os.environ,
-        "PREFECT_UI_ENABLED": "0",
-        "PREFECT__SERVER_EPHEMERAL": "1",
-        "PREFECT__SERVER_FINAL": "1",
-        **get_current_settings().to_environment_variables(exclude_unset=True),
-    }
-    return subprocess.Popen(command, env=env, start_new_session=True, preexec_fn=die_with(os.getpid()))
+    temporary server runs it (``planflow.flows.compat``), but in a process group of its own
+    that dies with us."""
+    return subprocess.Popen(api_server_command(port), env=api_server_environment(), start_new_session=True,
+                            preexec_fn=die_with(os.getpid()))  # fmt: skip
 
 
 def die_with(parent: int) -> Callable[[], None]:
@@ -120,7 +110,7 @@ def stop_leftover_servers(folder: Path) -> list[int]:
             continue
         if alive(owner):
             continue
-        if alive(pid) and any(name in _cmdline(pid) for name in (_SERVER_APP.encode(), b"server\0start")):
+        if alive(pid) and any(name in _cmdline(pid) for name in (SERVER_APP.encode(), b"server\0start")):
             _stop_group(pid)
             stopped.append(pid)
         path.unlink(missing_ok=True)
@@ -261,7 +251,7 @@ def prefect_server(home: Path) -> Iterator[str]:
         with temporary_settings(updates={PREFECT_API_URL: url}):
             os.environ["PREFECT_API_URL"] = url  # the flow-run processes the runner starts
             yield url
-            EventsWorker.drain_all()
+            drain_events()
     finally:
         os.environ.pop("PREFECT_API_URL", None)
         stop_process_group(server)

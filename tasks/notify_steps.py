@@ -7,12 +7,13 @@ import os
 import socket
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 from prefect import task
 from prefect.artifacts import create_table_artifact
 
 from planflow.escalation import step_id
+from planflow.flows.params import CheckChunkParams, SyncParams
+from planflow.flows.results import ChunkResult, Delivery
 from planflow.loader import load_definitions
 from planflow.notifications.notices import mail_config, run_check, send_outbox
 from planflow.settings import Settings, load_settings
@@ -34,31 +35,29 @@ def runner_identity() -> str:
 
 
 @task(name="sync-definitions", retries=3, retry_delay_seconds=[2, 5, 15])
-def sync_plans(definitions: str | None, plan_ids: list[str]) -> dict[str, str]:
+def sync_plans(params: SyncParams) -> dict[str, str]:
     """Sync the definitions into the store (every plan, archiving the ones no longer
-    defined, or just ``plan_ids``); returns each checked plan's unit directory."""
-    settings = settings_for(definitions)
+    defined, or just ``params.plans``); returns each checked plan's unit directory."""
+    settings = settings_for(params.definitions)
     defs = load_definitions(settings.definitions, strict=settings.strict)
-    ids = plan_ids or sorted(defs.plans)
+    ids = params.plans or sorted(defs.plans)
     directory_of = {p: defs.plan(p).units for p in ids}  # refuses an unknown plan id
     factory = open_store(settings.effective_database_url)
     with factory() as session, session.begin():
-        sync_definitions(defs, plan_ids or None, session=session, now=_now())
+        sync_definitions(defs, params.plans or None, session=session, now=_now())
     return directory_of
 
 
-def check_chunk_plans(
-    as_of: dt.date | dt.datetime, definitions: str | None, plan_ids: list[str], dry_run: bool, deliver: bool
-) -> dict[str, Any]:
+def check_chunk_plans(params: CheckChunkParams) -> ChunkResult:
     """One chunk of a check, read from the store alone (the caller synced): statuses,
     the notices due recorded and queued in one transaction (unless ``dry_run``), and the
-    chunk's messages delivered when ``deliver``. Safe to run twice: a notice is recorded
+    chunk's messages delivered when ``params.deliver``. Safe to run twice: a notice is recorded
     once whatever the number of attempts, workers or overlapping runs."""
-    settings = settings_for(definitions)
+    settings = settings_for(params.definitions)
     factory = open_store(settings.effective_database_url)
     config = mail_config(settings)
-    outcome = run_check(None, factory, as_of, config=config, plan_ids=plan_ids, dry_run=dry_run,
-                        deliver_now=deliver, now=_now)  # fmt: skip
+    outcome = run_check(None, factory, params.as_of, config=config, plan_ids=params.plans,
+                        dry_run=params.dry_run, deliver_now=params.deliver, now=_now)  # fmt: skip
     overdue = outcome.attention_json()
     rows = [
         {"plan": i["plan"], "key": i["key"], "title": i["title"], "lead": ", ".join(i["lead"]),
@@ -68,24 +67,27 @@ def check_chunk_plans(
     create_table_artifact(key="overdue-items", table=rows or [{"plan": "—"}],
                           description="Quá hạn và bị chặn, theo kế hoạch")  # fmt: skip
     by_step = Counter(step_id(n.step) for n in outcome.plan.notices)
-    return {
-        "as_of": outcome.plan.as_of.isoformat(),
-        "plans": outcome.plans_json(),
-        "notices": len(outcome.plan.notices),
-        "notices_by_step": dict(sorted(by_step.items())),
-        "queued": outcome.queued,
-        "overdue": len(overdue),
-        "delivery": outcome.delivery.as_json() if outcome.delivery else None,
-        "runner": runner_identity(),
-    }
+    return ChunkResult.model_validate(
+        {
+            "as_of": outcome.plan.as_of,
+            "plans": outcome.plans_json(),
+            "notices": len(outcome.plan.notices),
+            "notices_by_step": dict(sorted(by_step.items())),
+            "queued": outcome.queued,
+            "overdue": len(overdue),
+            "delivery": Delivery.of(outcome.delivery) if outcome.delivery else None,
+            "runner": runner_identity(),
+        }
+    )
 
 
 check_chunk = task(name="check-chunk", retries=3, retry_delay_seconds=[2, 5, 15])(check_chunk_plans)
 
 
 @task(name="deliver-outbox", retries=3, retry_delay_seconds=[2, 5, 15])
-def deliver_outbox(definitions: str | None = None) -> dict[str, object]:
-    """Deliver every message that is due; temporary failures wait for their retry time."""
+def deliver_outbox(definitions: str | None = None) -> Delivery:
+    """Deliver every message that is due (definitions folder: ``definitions``, else the
+    settings'); temporary failures wait for their retry time."""
     settings = settings_for(definitions)
     factory = open_store(settings.effective_database_url)
-    return send_outbox(factory, mail_config(settings), now=_now).as_json()
+    return Delivery.of(send_outbox(factory, mail_config(settings), now=_now))

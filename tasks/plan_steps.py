@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 from prefect import task
 
 from planflow.check.plans import plan_status
+from planflow.flows.params import EvaluatePlanParams
+from planflow.flows.results import Occurrence, PlanSnapshot
 from planflow.loader import load_definitions
 from planflow.settings import load_settings
 from planflow.status import in_window, summarize
@@ -18,36 +19,29 @@ from planflow.sync.definitions import sync_definitions
 
 
 @task(name="evaluate-plan", retries=3, retry_delay_seconds=[2, 5, 15])
-def evaluate_plan(
-    plan_id: str,
-    as_of: dt.date | dt.datetime,
-    definitions: str | None,
-    sync: bool,
-    lookback_days: int,
-    ahead_days: int,
-) -> dict[str, Any]:
-    """Sync the plan's definition (if ``sync``) and evaluate it at ``as_of``.
+def evaluate_plan(params: EvaluatePlanParams) -> PlanSnapshot:
+    """Sync the plan's definition (if ``params.sync``) and evaluate it at ``params.as_of``.
 
-    Returns the JSON status of every occurrence in the as-of window, in dependency
-    order, each with the keys it depends on, plus the plan's summary.
+    Returns the status of every occurrence in the as-of window, in dependency order,
+    each with the keys it depends on, plus the plan's summary.
     """
-    settings = load_settings(definitions=Path(definitions) if definitions else None)
+    plan_id = params.plan_id
+    settings = load_settings(definitions=Path(params.definitions) if params.definitions else None)
     factory = open_store(settings.effective_database_url)
     with factory() as session, session.begin():
-        if sync:
+        if params.sync:
             defs = load_definitions(settings.definitions, strict=settings.strict)
             sync_definitions(defs, [plan_id], session=session, now=dt.datetime.now(dt.UTC))
-        report = plan_status(plan_id, as_of, session=session)
+        report = plan_status(plan_id, params.as_of, session=session)
         deps = repo.dependencies(plan_id, session=session)
-    chosen = [i for i in report.items if in_window(i, report.as_of.day, lookback_days, ahead_days)]
+    day = report.as_of.day
+    chosen = [i for i in report.items if in_window(i, day, params.lookback_days, params.ahead_days)]
     keys = {i.key for i in chosen}
-    return {
-        "plan": plan_id,
-        "title": report.plan.title,
-        "as_of": report.as_of.instant.isoformat(),
-        "summary": summarize(report.items),
-        "window": summarize(chosen),
-        "items": [
-            {**i.as_json(), "depends_on": [d for d in deps.get(i.key, []) if d in keys]} for i in chosen
-        ],
-    }
+    return PlanSnapshot(
+        plan=plan_id,
+        title=report.plan.title,
+        as_of=report.as_of.instant.isoformat(),
+        summary=summarize(report.items),
+        window=summarize(chosen),
+        items=[Occurrence.of(i.as_json(), [d for d in deps.get(i.key, []) if d in keys]) for i in chosen],
+    )

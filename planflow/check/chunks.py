@@ -1,4 +1,5 @@
-"""Split a check into chunks of plans, and add the chunks' outcomes back together.
+"""Split a check into chunks of plans (their results are added back together by
+``planflow.flows.results.CheckPlansResult.merge``).
 
 A large check (a province, a ministry) fans out in chunks of a bounded number of plans,
 each one transaction run by whichever worker is free. A chunk holds whole unit
@@ -9,9 +10,7 @@ of its own (its units then get one digest per chunk).
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping
 
 DEFAULT_CHUNK_PLANS = 100
 
@@ -37,34 +36,3 @@ def plan_chunks(directory_of: Mapping[str, str], size: int = DEFAULT_CHUNK_PLANS
     if current:
         chunks.append(current)
     return chunks
-
-
-def add_delivery(total: dict[str, Any] | None, part: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """Two delivery reports as one: the counts added up."""
-    if part is None:
-        return total
-    if total is None:
-        return dict(part)
-    merged = dict(total)
-    for key, value in part.items():
-        if isinstance(value, int) and not isinstance(value, bool) and isinstance(merged.get(key), int):
-            merged[key] += value
-    return merged
-
-
-def merge_outcomes(outcomes: Sequence[Mapping[str, Any]], order: Iterable[str]) -> dict[str, Any]:
-    """The chunks' outcomes as one check's: plans in ``order``, counts added up."""
-    plans = {p["plan"]: p for o in outcomes for p in o["plans"]}
-    by_step: Counter[str] = Counter()
-    delivery: dict[str, Any] | None = None
-    for outcome in outcomes:
-        by_step.update(outcome["notices_by_step"])
-        delivery = add_delivery(delivery, outcome.get("delivery"))
-    return {
-        "plans": [plans[p] for p in order if p in plans],
-        "notices": sum(o["notices"] for o in outcomes),
-        "notices_by_step": dict(sorted(by_step.items())),
-        "queued": sum(o["queued"] for o in outcomes),
-        "overdue": sum(o["overdue"] for o in outcomes),
-        "delivery": delivery,
-    }

@@ -11,10 +11,11 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 from uuid import UUID
 
 import typer
+from pydantic import BaseModel
 from rich.table import Table
 
 from planflow.cli.common import (
@@ -35,6 +36,11 @@ from planflow.errors import PlanflowError
 from planflow.settings import Settings
 from planflow.status import Status
 from planflow.store.db import open_store
+
+if TYPE_CHECKING:
+    from planflow.flows.results import CheckedPlan, CheckPlanResult, CheckPlansResult
+
+Result = TypeVar("Result", bound=BaseModel)
 
 
 def quiet(verbose: bool) -> None:
@@ -61,12 +67,15 @@ def local_prefect(config: Settings, verbose: bool, plan_id: str | None = None) -
         yield runs
 
 
-def flow_result(state: Any, runs: list[UUID], name: str) -> dict[str, Any]:
+def flow_result(state: Any, runs: list[UUID], name: str, model: type[Result]) -> Result:
+    """The flow run's result (a ``model``), its run id appended to ``runs``."""
     if state.state_details.flow_run_id is not None:
         runs.append(state.state_details.flow_run_id)
     if not state.is_completed():
         raise PlanflowError(f"luồng '{name}' không hoàn thành: {state.message}")
-    result: dict[str, Any] = state.result()
+    result = state.result()
+    if not isinstance(result, model):
+        raise PlanflowError(f"luồng '{name}' trả về {type(result).__name__}, không phải {model.__name__}")
     return result
 
 
@@ -98,27 +107,34 @@ def check(
         if not (plan_id or dry_run or as_json):
             print_backlog(open_store(config.effective_database_url))
         with local_prefect(config, verbose, plan_id) as runs:
+            from planflow.flows.results import CheckPlanResult, CheckPlansResult
+
             if plan_id:
                 from planflow.flows.check_plan import CheckPlanParams, check_plan
 
                 state = check_plan(
                     CheckPlanParams(plan_id=plan_id, as_of=moment, definitions=folder), return_state=True
                 )
-                result = flow_result(state, runs, "check_plan")
+                one = flow_result(state, runs, "check_plan", CheckPlanResult)
             else:
                 from planflow.flows.check_plans import CheckPlansParams, check_plans
 
                 params = CheckPlansParams(as_of=moment, definitions=folder, dry_run=dry_run,
                                           chunk_plans=chunk_plans)  # fmt: skip
-                result = flow_result(check_plans(params, return_state=True), runs, "check_plans")
+                ran = check_plans(params, return_state=True)
+                every = flow_result(ran, runs, "check_plans", CheckPlansResult)
+        if plan_id:
+            if as_json:
+                print_json(one.model_dump(mode="json"))
+            else:
+                _print_plan(one)
+            return
         if as_json:
-            print_json(result)
-        elif plan_id:
-            _print_plan(result)
+            print_json(every.model_dump(mode="json"))
         else:
-            _print_all(result, config)
-        if not plan_id and result.get("delivery"):
-            fail_if_nothing_delivered(result["delivery"])
+            _print_all(every, config)
+        if every.delivery:
+            fail_if_nothing_delivered(every.delivery.model_dump())
 
 
 def _summary_table(title: str, rows: list[tuple[str, str, dict[str, int]]]) -> Table:
@@ -132,37 +148,36 @@ def _summary_table(title: str, rows: list[tuple[str, str, dict[str, int]]]) -> T
     return table
 
 
-def _print_plan(result: dict[str, Any]) -> None:
-    row = (result["plan"], str(result["task_runs"]), result["summary"])
+def _print_plan(result: CheckPlanResult) -> None:
+    row = (result.plan, str(result.task_runs), result.summary)
     console.print(_summary_table("Kết quả kiểm tra (luồng Prefect check_plan)", [row]))
-    attention = result["attention"]
-    if attention:
+    if result.attention:
         late = Table(title="Cần đôn đốc (quá hạn, bị chặn)")
         for column in ("Khóa", "Nhiệm vụ / báo cáo", "Chủ trì", "Hạn", "Tình trạng"):
             late.add_column(column)
-        for a in sorted(attention, key=lambda a: -(a["days_overdue"] or 0)):
-            state = a["status_label"] + (f" {a['days_overdue']} ngày" if a["days_overdue"] else "")
-            due = dt.date.fromisoformat(a["due"]) if a["due"] else None
-            late.add_row(a["key"], a["title"], ", ".join(a["lead"]), fmt_date(due), state)
+        for a in sorted(result.attention, key=lambda a: -(a.days_overdue or 0)):
+            state = a.status_label + (f" {a.days_overdue} ngày" if a.days_overdue else "")
+            due = dt.date.fromisoformat(a.due) if a.due else None
+            late.add_row(a.key, a.title, ", ".join(a.lead), fmt_date(due), state)
         console.print(late)
 
 
-def _plan_name(plan: dict[str, Any], config: Settings) -> str:
+def _plan_name(plan: CheckedPlan, config: Settings) -> str:
     """A plan's id, flagged when it is an example that sends nothing (the status line says so)."""
-    if not plan.get("example"):
-        return str(plan["plan"])
+    if not plan.example:
+        return plan.plan
     sent = "có gửi: PLANFLOW_SEND_EXAMPLES" if config.send_examples else "ví dụ, không gửi thư"
-    return f"{plan['plan']} ({sent})"
+    return f"{plan.plan} ({sent})"
 
 
-def _print_all(result: dict[str, Any], config: Settings) -> None:
-    rows = [(_plan_name(p, config), str(sum(p["summary"].values())), p["summary"]) for p in result["plans"]]
+def _print_all(result: CheckPlansResult, config: Settings) -> None:
+    rows = [(_plan_name(p, config), str(sum(p.summary.values())), p.summary) for p in result.plans]
     console.print(_summary_table("Kết quả kiểm tra (luồng Prefect check_plans)", rows))
-    steps = ", ".join(f"{k}: {v}" for k, v in result["notices_by_step"].items()) or "không có"
-    console.print(f"Thông báo đến hạn: {result['notices']} (theo bước: {steps}); "
-                  f"thư mới xếp hàng: {result['queued']}.")  # fmt: skip
-    delivery = result["delivery"]
-    if result["dry_run"]:
+    steps = ", ".join(f"{k}: {v}" for k, v in result.notices_by_step.items()) or "không có"
+    console.print(f"Thông báo đến hạn: {result.notices} (theo bước: {steps}); "
+                  f"thư mới xếp hàng: {result.queued}.")  # fmt: skip
+    delivery = result.delivery.model_dump() if result.delivery else None
+    if result.dry_run:
         console.print("Chạy thử (--dry-run): không ghi, không gửi gì.")
     elif delivery:
         where = (

@@ -238,24 +238,29 @@ def assemble(
         config = settings(definitions_dir)
         params_as_of = as_of_value(as_of)
         with local_prefect(config, verbose, plan_id) as runs:
-            from planflow.flows.assemble_reports import AssembleReportsParams, assemble_reports
+            from planflow.flows.assemble_reports import (
+                AssembleReportsParams,
+                AssembleReportsResult,
+                assemble_reports,
+            )
 
             params = AssembleReportsParams(
                 as_of=params_as_of, definitions=str(config.definitions), plans=[plan_id] if plan_id else []
             )
-            result = flow_result(assemble_reports(params, return_state=True), runs, "assemble_reports")
+            state = assemble_reports(params, return_state=True)
+            result = flow_result(state, runs, "assemble_reports", AssembleReportsResult)
         if as_json:
-            print_json(result)
+            print_json(result.model_dump(mode="json"))
             return
         table = Table(title="Lập dự thảo báo cáo (luồng Prefect assemble_reports)")
         for column in ("Báo cáo", "Hạn gửi", "Trạng thái", "Bản", "Bản mới", "Đã gửi thư", "Lỗi"):
             table.add_column(column)
-        for r in result["reports"]:
-            table.add_row(r["key"], r["due"] or "—", r["state"], str(r["version"] or "—"),
-                          "có" if r["new_version"] else "không", "có" if r["mailed"] else "không",
-                          r["error"] or "")  # fmt: skip
+        for r in result.reports:
+            table.add_row(r.key, r.due or "—", r.state, str(r.version or "—"),
+                          "có" if r.new_version else "không", "có" if r.mailed else "không",
+                          r.error or "")  # fmt: skip
         console.print(table)
-        if not result["reports"]:
+        if not result.reports:
             console.print("Không có báo cáo nào đến kỳ lập dự thảo.")
 
 

@@ -101,16 +101,14 @@ def serve(
 
 
 def _parameters(spec: Any, folder: str, moment: dt.date | dt.datetime | None) -> dict[str, Any]:
+    """The deployment's ``params`` with this command's definitions folder and, for a flow
+    that takes one, its as-of moment."""
     from planflow.flows.deployments import merged
 
-    params: dict[str, Any] = merged(spec.parameters, spec.serve_parameters)
-    if "params" in params:
-        extra: dict[str, Any] = {"definitions": folder}
-        if moment is not None:
-            extra["as_of"] = moment.isoformat()
-        params = merged(params, {"params": extra})
-    else:
-        params = merged(params, {"definitions": folder})
+    extra: dict[str, Any] = {"definitions": folder}
+    if moment is not None and "as_of" in spec.params_model().model_fields:
+        extra["as_of"] = moment.isoformat()
+    params: dict[str, Any] = merged(merged(spec.parameters, spec.serve_parameters), {"params": extra})
     return params
 
 
@@ -119,20 +117,17 @@ async def _serve(
     limit: int, grace: float,
 ) -> str:  # fmt: skip
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
-    from prefect.runner import Runner
     from prefect.schedules import Cron, Interval
 
+    from planflow.flows.compat import runner_with_sigterm, stop_scheduling
     from planflow.flows.deployments import TIMEZONE
 
     ENQUEUE = ConcurrencyLimitStrategy.ENQUEUE
     loop = asyncio.get_running_loop()
     requests: asyncio.Queue[str] = asyncio.Queue()
 
-    class _Runner(Runner):
-        def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
-            loop.call_soon_threadsafe(requests.put_nowait, "SIGTERM")
-
-    runner = _Runner(name="planflow-serve", limit=limit, pause_on_shutdown=True)
+    runner_class = runner_with_sigterm(lambda: loop.call_soon_threadsafe(requests.put_nowait, "SIGTERM"))
+    runner = runner_class(name="planflow-serve", limit=limit, pause_on_shutdown=True)
     names: dict[Any, str] = {}
     for spec in specs:
         flow = getattr(importlib.import_module(spec.module), spec.flow_name)
@@ -156,7 +151,7 @@ async def _serve(
     watcher = asyncio.create_task(_report_runs(names, seen))
     signal_name = await requests.get()
     console.print(f"Nhận {signal_name}: không nhận lượt mới; chờ lượt đang chạy xong (tối đa {grace:g} s).")
-    runner._scheduled_run_poller.stopping = True  # no new runs; the ones started go on
+    stop_scheduling(runner)  # no new runs; the ones started go on
     deadline = time.monotonic() + grace
     forced = False
     while await _in_flight(names) and time.monotonic() < deadline:

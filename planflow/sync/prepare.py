@@ -2,25 +2,33 @@
 
 A plan costs about 10 ms of Python to read, validate and compile: a first sync of a whole
 country's folder (about 10,000 plans) is minutes on one core. With many new plans,
-worker processes (new ones, not forks: the caller may hold threads and database
-connections) each take batches of plan files, compile them and encode their rows for the
-store's driver (``planflow.store.bulk.Encoder``); the caller gets them back in plan order
-and writes them. At most a few batches per process are in flight, so memory stays
-bounded whatever the number of plans. Errors raised in a process (a bad file, an unknown
-unit directory) are raised again in the caller, with their file and line.
+worker processes (a ``ProcessPoolExecutor`` of the "spawn" context: new processes, not
+forks, since the caller may hold threads and database connections) each take batches of
+plan files, compile them and encode their rows for the store's driver
+(``planflow.store.bulk.Encoder``); the caller gets them back in plan order and writes
+them. At most a few batches per process are in flight, so memory stays bounded whatever
+the number of plans. Errors raised in a process (a bad file, an unknown unit directory)
+are raised again in the caller, with their file and line.
+
+A spawned process imports the caller's main module again (as ``__mp_main__``): a script
+that syncs must keep its work under ``if __name__ == "__main__":``, as the ``planflow``
+command, pytest and Prefect's flow-run processes do.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import pickle
-import subprocess
-import sys
+from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from planflow.check.plans import notice_context
 from planflow.compiler import CompiledPlan, compile_plan
@@ -97,76 +105,30 @@ def prepare_plans(
         for plan_id in plan_ids:
             yield prepare_plan(defs, plan_id, encoder, now)
         return
+    root = str(defs.root)
     batches = [
         [(p, str(defs.plans.paths[p])) for p in plan_ids[i : i + BATCH_PLANS]]
         for i in range(0, len(plan_ids), BATCH_PLANS)
     ]
-    pool = [_Worker() for _ in range(min(workers, len(batches)))]
+    count = min(workers, len(batches))
+    pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"))
+    queued: deque[Future[list[PreparedPlan]]] = deque()
+    waiting = iter(batches)
     try:
-        # batch i goes to worker i % n, at most AHEAD batches queued per worker; results are
-        # read in batch order, so each worker's own results come back first in, first out
-        for i, batch in enumerate(batches[: AHEAD * len(pool)]):
-            pool[i % len(pool)].send((str(defs.root), batch, driver, now))
-        for i in range(len(batches)):
-            worker = pool[i % len(pool)]
-            prepared = worker.receive()
-            if i + AHEAD * len(pool) < len(batches):
-                worker.send((str(defs.root), batches[i + AHEAD * len(pool)], driver, now))
+        # at most AHEAD batches per process submitted and not yet read: the rest wait here
+        for batch in islice(waiting, AHEAD * count):
+            queued.append(pool.submit(_prepare_batch, root, batch, driver, now))
+        while queued:
+            prepared = queued.popleft().result()  # the batch's error, raised again here
+            for batch in islice(waiting, 1):
+                queued.append(pool.submit(_prepare_batch, root, batch, driver, now))
             yield from prepared
+    except BrokenProcessPool as exc:  # a process died: killed, out of memory
+        raise PlanflowError(
+            f"tiến trình chuẩn bị kế hoạch dừng giữa chừng ({exc}); chưa ghi gì, chạy lại lệnh đồng bộ"
+        ) from None
     finally:
-        for worker in pool:
-            worker.stop()
-
-
-class _Worker:
-    """A ``python -m planflow.sync.prepare`` process: pickled batches in on its standard input,
-    pickled results (or the error a batch raised) out on its standard output. Its own
-    process, not ``multiprocessing``: that would start the caller's main script again in
-    each child, which a script without a ``__main__`` guard does not survive."""
-
-    def __init__(self) -> None:
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")])),
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "planflow.sync.prepare"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-        )
-
-    def send(self, task: tuple[Any, ...]) -> None:
-        assert self.process.stdin is not None
-        pickle.dump(task, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        self.process.stdin.flush()
-
-    def receive(self) -> list[PreparedPlan]:
-        assert self.process.stdout is not None
-        try:
-            ok, value = pickle.load(self.process.stdout)
-        except EOFError:
-            raise PlanflowError(
-                f"tiến trình chuẩn bị kế hoạch (pid {self.process.pid}) dừng giữa chừng "
-                f"(mã {self.process.wait()}); chưa ghi gì, chạy lại lệnh đồng bộ"
-            ) from None
-        if not ok:
-            raise value
-        return cast(list[PreparedPlan], value)
-
-    def stop(self) -> None:
-        if self.process.stdin is not None:
-            self.process.stdin.close()  # end of input: the process exits
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-
-
-_ROOT = str(Path(__file__).resolve().parents[1])
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _FolderDefinitions(Definitions):
@@ -190,7 +152,20 @@ _FOLDERS: dict[str, tuple[_FolderDefinitions, Encoder]] = {}
 def _prepare_batch(
     root: str, files: list[tuple[str, str]], driver: str, now: dt.datetime
 ) -> list[PreparedPlan]:
-    """In a pool process: a batch of plans prepared (directories and encoder kept)."""
+    """In a pool process: a batch of plans prepared (directories and encoder kept). An
+    error that would not survive the way back to the caller comes back as a
+    ``PlanflowError`` with its message."""
+    try:
+        return _prepare_files(root, files, driver, now)
+    except Exception as exc:
+        if _picklable(exc):
+            raise
+        raise PlanflowError(str(exc)) from None
+
+
+def _prepare_files(
+    root: str, files: list[tuple[str, str]], driver: str, now: dt.datetime
+) -> list[PreparedPlan]:
     if root not in _FOLDERS:
         _FOLDERS[root] = (_FolderDefinitions(Path(root)), Encoder(driver))
     defs, encoder = _FOLDERS[root]
@@ -202,31 +177,9 @@ def _prepare_batch(
     return out
 
 
-def _serve() -> None:
-    """A worker process's loop: one batch in, its prepared plans or its error out."""
-    source, sink = sys.stdin.buffer, sys.stdout.buffer
-    while True:
-        try:
-            root, files, driver, now = pickle.load(source)
-        except EOFError:
-            return
-        try:
-            reply: tuple[bool, Any] = (True, _prepare_batch(root, files, driver, now))
-        except Exception as exc:
-            reply = (False, exc if _picklable(exc) else PlanflowError(str(exc)))
-        pickle.dump(reply, sink, protocol=pickle.HIGHEST_PROTOCOL)
-        sink.flush()
-
-
 def _picklable(exc: Exception) -> bool:
     try:
         pickle.loads(pickle.dumps(exc))
     except Exception:
         return False
     return True
-
-
-if __name__ == "__main__":
-    from planflow.sync.prepare import _serve as serve  # the module's own classes, not __main__'s
-
-    serve()

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+import json
 
 import pytest
 import yaml
 from prefect.events.schemas.automations import AutomationCore
 from prefect.flows import Flow
 
-from planflow.check.chunks import add_delivery, merge_outcomes, plan_chunks
-from planflow.flows.deployments import DEPLOYMENTS, TIMEZONE, merged, prefect_yaml
-from planflow.flows.params import AsOf
+from planflow.check.chunks import plan_chunks
+from planflow.flows.deployments import DEPLOYMENTS, TIMEZONE, DeploymentSpec, merged, prefect_yaml
+from planflow.flows.params import AsOf, CheckChunkParams
+from planflow.flows.results import CheckPlansResult, ChunkResult, Delivery, add_delivery
 from tests.conftest import REPO
 
 
@@ -75,18 +78,59 @@ def test_chunks_keep_directories_whole_and_bounded() -> None:
         plan_chunks(directory_of, 0)
 
 
+def _chunk(
+    plan: str, notices: int, by_step: dict[str, int], overdue: int, delivery: Delivery | None
+) -> ChunkResult:
+    summary = {"overdue": overdue}
+    return ChunkResult(as_of=dt.date(2026, 6, 30), plans=[{"plan": plan, "title": plan, "summary": summary}],  # type: ignore[list-item]
+                       notices=notices, notices_by_step=by_step, queued=1, overdue=overdue, delivery=delivery,
+                       runner=f"host:{plan}")  # fmt: skip
+
+
 def test_outcomes_add_up() -> None:
-    one = {"plans": [{"plan": "b"}], "notices": 2, "notices_by_step": {"+1w": 2}, "queued": 1, "overdue": 3,
-           "delivery": {"sent": 1, "retried": 0, "failed": 0, "transport": "smtp"}}  # fmt: skip
-    two = {"plans": [{"plan": "a"}], "notices": 1, "notices_by_step": {"+1w": 1, "-7w": 1}, "queued": 1,
-           "overdue": 0, "delivery": None}  # fmt: skip
-    merged_ = merge_outcomes([one, two], ["a", "b"])
-    assert merged_["plans"] == [{"plan": "a"}, {"plan": "b"}]
-    assert merged_["notices_by_step"] == {"+1w": 3, "-7w": 1}
-    assert (merged_["notices"], merged_["queued"], merged_["overdue"]) == (3, 2, 3)
-    assert add_delivery(merged_["delivery"], {"sent": 4, "retried": 1, "failed": 0, "transport": "smtp"}) == {
-        "sent": 5,
-        "retried": 1,
-        "failed": 0,
-        "transport": "smtp",
-    }
+    one = _chunk("b", 2, {"+1w": 2}, 3, Delivery(sent=1, transport="smtp"))
+    two = _chunk("a", 1, {"+1w": 1, "-7w": 1}, 0, None)
+    merged_ = CheckPlansResult.merge([one, two], ["a", "b"], as_of=dt.date(2026, 7, 1), dry_run=False)
+    assert [p.plan for p in merged_.plans] == ["a", "b"]
+    assert merged_.as_of == dt.date(2026, 6, 30)  # the chunks' day, not the fallback
+    assert merged_.notices_by_step == {"+1w": 3, "-7w": 1}
+    assert (merged_.notices, merged_.queued, merged_.overdue, merged_.chunks) == (3, 2, 3, 2)
+    assert merged_.runners == {"host:b": 1, "host:a": 1}
+    total = add_delivery(merged_.delivery, Delivery(sent=4, retried=1, transport="smtp"))
+    assert total == Delivery(sent=5, retried=1, failed=0, transport="smtp")
+    assert add_delivery(None, None) is None
+    empty = CheckPlansResult.merge([], [], as_of=dt.date(2026, 7, 1), dry_run=True)
+    assert (empty.as_of, empty.plans, empty.chunks) == (dt.date(2026, 7, 1), [], 0)
+
+
+def test_a_chunk_result_round_trips_through_json() -> None:
+    """What a chunk publishes (``model_dump(mode="json")``) is what its parent reads back."""
+    from planflow.flows.fanout import FanOutError, read_result
+
+    chunk = _chunk("a", 1, {"+1w": 1}, 2, Delivery(sent=1, cause="450 busy", transport="smtp"))
+    published = json.dumps(chunk.model_dump(mode="json"))
+    assert read_result(published, ChunkResult) == chunk
+    assert read_result(json.loads(published), ChunkResult) == chunk
+    with pytest.raises(FanOutError, match="ChunkResult"):
+        read_result('{"as_of": "2026-06-30"}', ChunkResult)
+
+
+@pytest.mark.parametrize("spec", DEPLOYMENTS, ids=lambda d: d.name)
+def test_deployment_parameters_are_the_flow_model(spec: DeploymentSpec) -> None:
+    """Each deployment's parameters (and those ``planflow serve`` lays over them) validate
+    into its flow's ``params`` model; an unknown field is refused, not ignored."""
+    from pydantic import ValidationError
+
+    model = spec.params_model()
+    required = {"check-plans-chunk": {"as_of": "2026-06-30", "plans": ["a"]}}.get(spec.name, {})
+    for parameters in (spec.parameters, merged(spec.parameters, spec.serve_parameters)):
+        assert set(parameters) <= {"params"}
+        model.model_validate({**parameters.get("params", {}), **required})
+    with pytest.raises(ValidationError, match="as_o"):
+        model.model_validate({**required, "as_o": "2026-06-30"})
+
+
+def test_chunk_parameters_survive_json() -> None:
+    """A chunk's parameters as ``run_deployment`` sends them: a day stays a day."""
+    chunk = CheckChunkParams(as_of=dt.date(2026, 6, 30), plans=["a", "b"], dry_run=True)
+    assert CheckChunkParams.model_validate_json(json.dumps(chunk.model_dump(mode="json"))) == chunk

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 import time
@@ -33,7 +34,8 @@ from prefect.client.schemas.filters import (
 )
 
 from bench.cluster import Cluster, Worker, create_database, drop_database
-from planflow.flows.fanout import RESULT_KEY, parse_result
+from planflow.flows.fanout import RESULT_KEY, read_result
+from planflow.flows.results import ChunkResult
 from planflow.notifications.notices import notices_due
 from planflow.store.db import open_store
 from planflow.store.models import NoticeRow, OutboxRow
@@ -133,11 +135,11 @@ def _chunk_runs(cluster: Cluster, parent: UUID) -> list[Any]:
         return list(client.read_flow_runs(flow_run_filter=children))
 
 
-def _results(cluster: Cluster, runs: list[Any]) -> list[dict[str, Any]]:
+def _results(cluster: Cluster, runs: list[Any]) -> list[ChunkResult]:
     with cluster.api() as client:
         artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
             key=ArtifactFilterKey(any_=[RESULT_KEY]), flow_run_id=ArtifactFilterFlowRunId(any_=[r.id for r in runs])))  # fmt: skip
-    return [parse_result(str(a.data)) for a in artifacts]
+    return [read_result(a.data, ChunkResult) for a in artifacts]
 
 
 def test_check_is_split_between_two_workers(cluster: Cluster) -> None:
@@ -149,7 +151,7 @@ def test_check_is_split_between_two_workers(cluster: Cluster) -> None:
 
     chunks = _chunk_runs(cluster, run.id)
     assert len(chunks) == 6 and all(c.state.is_completed() for c in chunks)
-    runners = {int(r["runner"].rsplit(":", 1)[1]) for r in _results(cluster, chunks)}
+    runners = {int(r.runner.rsplit(":", 1)[1]) for r in _results(cluster, chunks)}
     assert runners == {w.pid for w in cluster.workers}, "both workers ran chunks"
 
     recorded = _recorded(cluster, as_of)
@@ -244,3 +246,22 @@ def test_worker_killed_mid_run(cluster: Cluster) -> None:
         names = {d.name for d in client.read_deployments(deployment_filter=DeploymentFilter(
             name=DeploymentFilterName(any_=["check-plans", "check-plans-chunk"])))}  # fmt: skip
     assert names == {"check-plans", "check-plans-chunk"}
+
+
+def test_documented_run_commands(cluster: Cluster) -> None:
+    """docs/deploy.md: a run's parameters are one JSON value, ``params``, validated into the
+    flow's model; ``--param as_of=…`` is refused before any run is created."""
+    with pytest.raises(RuntimeError, match="as_of"):
+        cluster.prefect("deployment", "run", "check_plans/check-plans", "--param", "as_of=2026-06-30")
+    out = cluster.prefect("deployment", "run", "check_plans/check-plans", "--param",
+                          'params={"as_of": "2026-06-30", "dry_run": true, "chunk_plans": 9}')  # fmt: skip
+    found = re.search(r"UUID: ([0-9a-f-]{36})", out)
+    assert found, out
+    run_id = UUID(found.group(1))
+    assert _wait(cluster, run_id).is_completed(), cluster.tail("server")
+    chunks = _chunk_runs(cluster, run_id)
+    assert len(chunks) == 2, "18 plans in chunks of 9, run by the chunk deployment"
+    results = _results(cluster, chunks)
+    assert sum(len(r.plans) for r in results) == 18
+    assert {r.as_of for r in results} == {dt.date(2026, 6, 30)}, "the day stays a day through JSON"
+    assert all(r.delivery is None and r.queued == 0 for r in results), "dry run: nothing queued or sent"

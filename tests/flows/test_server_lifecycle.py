@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from planflow.flows.compat import SERVER_APP
 from planflow.flows.runtime import alive, stop_leftover_servers
 from tests.cli.runner import PLANFLOW, run_cli
-
-SERVER_APP = "prefect.server.api.server:create_app"
 
 
 def _wait(condition: Callable[[], bool], timeout: float) -> bool:

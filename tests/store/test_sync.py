@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import multiprocessing
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,7 @@ from planflow.store.models import (
     UnitRow,
 )
 from planflow.store.repo import plan_ids
+from planflow.sync import prepare
 from planflow.sync.definitions import sync_definitions
 from tests.factories import DEMO_UNITS, demo_plan, write_definitions, write_yaml
 
@@ -133,6 +137,39 @@ def test_bad_plan_file_in_a_pool_is_located(sessions: sessionmaker[Session], tmp
             sync_definitions(load_definitions(root), ["demo-2026", name], session=s, now=NOW, workers=2)
     with sessions() as s:
         assert plan_ids(session=s) == []
+
+
+def test_pool_results_come_in_plan_order_with_bounded_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of one plan over two processes: the plans come back in the order asked,
+    equal to the caller's own preparation, and closing early leaves no process behind."""
+    monkeypatch.setattr(prepare, "BATCH_PLANS", 1)
+    defs = load_definitions(EXAMPLES)
+    ids = sorted(defs.plans, reverse=True)
+    pooled = list(prepare.prepare_plans(defs, ids, driver="sqlite", now=NOW, workers=2))
+    alone = list(prepare.prepare_plans(defs, ids, driver="sqlite", now=NOW, workers=1))
+    assert [p.plan_id for p in pooled] == ids and pooled == alone
+    assert multiprocessing.active_children() == []
+    started = prepare.prepare_plans(defs, ids, driver="sqlite", now=NOW, workers=2)
+    next(started)
+    assert len(multiprocessing.active_children()) == 2
+    started.close()  # the caller stops (its write failed): the pool is shut down
+    assert multiprocessing.active_children() == []
+
+
+def test_a_pool_process_that_dies_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process killed mid-sync (out of memory, kill -9) stops the sync with a message
+    that says nothing was written, not a traceback of the pool."""
+    monkeypatch.setattr(prepare, "BATCH_PLANS", 1)
+    defs = load_definitions(EXAMPLES)
+    ids = sorted(defs.plans)
+    assert len(ids) > prepare.AHEAD * 2, "more batches than are in flight at once"
+    started = prepare.prepare_plans(defs, ids, driver="sqlite", now=NOW, workers=2)
+    next(started)
+    for child in multiprocessing.active_children():
+        os.kill(child.pid or 0, signal.SIGKILL)
+    with pytest.raises(PlanflowError, match=r"dừng giữa chừng.*chưa ghi gì"):
+        list(started)
+    assert multiprocessing.active_children() == []
 
 
 def test_archived_plan_with_the_same_file_is_restored(
