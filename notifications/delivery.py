@@ -21,6 +21,8 @@ each message at most once at a time, each recipient's answer kept.
   A worker killed after the server accepted a message and before its group is committed
   sends it again (at-least-once delivery): the copy carries the same Message-ID, which
   mail clients show once.
+
+The statements are ``planflow.store.delivery``'s; this module decides what to claim and record.
 """
 
 from __future__ import annotations
@@ -38,12 +40,13 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.notifications.mailer import Mailer, Outcome
 from planflow.notifications.mime import Envelope, encode_message
-from planflow.store.models import DeliveryAttemptRow, OutboxRow, ReportFileRow
+from planflow.store import delivery as store
+from planflow.store.models import DeliveryAttemptRow, OutboxRow
+from planflow.store.reports import version_files
 
 RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600)
 LEASE = dt.timedelta(minutes=5)
@@ -153,11 +156,7 @@ class Backlog:
 
 
 def backlog(session: Session, now: dt.datetime) -> Backlog:
-    rows = session.execute(
-        select(OutboxRow.status, OutboxRow.claimed_until, OutboxRow.claimed_by).where(
-            OutboxRow.status.in_((*OPEN, *DEAD))
-        )
-    ).all()
+    rows = store.leases((*OPEN, *DEAD), session=session)
     waiting = [r for r in rows if r.status in OPEN]
     in_flight = [r for r in waiting if r.claimed_until is not None and
                  (r.claimed_until < now or abandoned(r.claimed_by))]  # fmt: skip
@@ -173,19 +172,8 @@ def claim(factory: sessionmaker[Session], now: dt.datetime, limit: int, me: str)
     Conditional UPDATEs … RETURNING: a row another worker claimed in between no longer
     matches its WHERE, so it is not returned here. A lease whose worker is gone from this
     host is taken over; its old holder's identity is part of the WHERE."""
-    due = (
-        OutboxRow.status.in_(OPEN),
-        or_(OutboxRow.next_attempt_at.is_(None), OutboxRow.next_attempt_at <= now),
-    )
-    free = or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until < now)
-    here = OutboxRow.claimed_by.startswith(socket.gethostname() + ":")
     with factory() as session, session.begin():
-        candidates = session.execute(
-            select(OutboxRow.id, OutboxRow.claimed_until, OutboxRow.claimed_by)
-            .where(*due, or_(free, here))
-            .order_by(OutboxRow.id)
-            .limit(limit)
-        ).all()
+        candidates = store.claim_candidates(OPEN, now, limit, socket.gethostname(), session=session)
         unclaimed = [c.id for c in candidates if c.claimed_until is None or c.claimed_until < now]
         left = {
             c.id: c.claimed_by for c in candidates if c.id not in set(unclaimed) and abandoned(c.claimed_by)
@@ -193,15 +181,12 @@ def claim(factory: sessionmaker[Session], now: dt.datetime, limit: int, me: str)
         lease = {"claimed_until": now + LEASE, "claimed_by": me}
         won: list[int] = []
         if unclaimed:
-            statement = update(OutboxRow).where(OutboxRow.id.in_(unclaimed), free).values(**lease)
-            won += session.scalars(statement.returning(OutboxRow.id)).all()
+            won += store.lease_free(unclaimed, now, lease, session=session)
         if left:
-            holders = set(left.values())
-            statement = update(OutboxRow).where(OutboxRow.id.in_(left), OutboxRow.claimed_by.in_(holders))
-            won += session.scalars(statement.values(**lease).returning(OutboxRow.id)).all()
+            won += store.take_over(left.keys(), set(left.values()), lease, session=session)
         if not won:
             return []
-        return list(session.scalars(select(OutboxRow).where(OutboxRow.id.in_(won)).order_by(OutboxRow.id)))
+        return store.messages(won, session=session)
 
 
 # --- recording --------------------------------------------------------------------------------
@@ -214,15 +199,17 @@ def record_outcomes(
     returns each message's new status and, unless sent, the answer that stopped it."""
     with factory() as session, session.begin():
         ids = [message_id for message_id, _, _ in outcomes]
-        rows = {r.id: r for r in session.scalars(select(OutboxRow).where(OutboxRow.id.in_(ids)))}
+        rows = store.messages_by_id(ids, session=session)
         results: list[tuple[str, str | None]] = []
+        attempts: list[DeliveryAttemptRow] = []
         for key, outcome, now in outcomes:
             row = rows.get(key)
             if row is None:
                 results.append(("missing", None))
                 continue
-            session.add(_attempt(row, outcome, now, transport))
+            attempts.append(_attempt(row, outcome, now, transport))
             results.append(_record(row, outcome, now, transport))
+        store.add_attempts(attempts, session=session)
         return results
 
 
@@ -331,11 +318,7 @@ def attachments_of(factory: sessionmaker[Session], row: OutboxRow) -> list[tuple
     if row.report_version_id is None:
         return []
     with factory() as session:
-        files = session.scalars(
-            select(ReportFileRow)
-            .where(ReportFileRow.version_id == row.report_version_id)
-            .order_by(ReportFileRow.format)
-        ).all()
+        files = version_files(row.report_version_id, session=session)
         return [(f.filename, f.media_type, f.content) for f in files]
 
 
@@ -387,7 +370,7 @@ async def deliver(
         with contextlib.suppress(asyncio.CancelledError):
             await writer  # raises what a timed write raised
     with factory() as session:
-        report.waiting = session.scalar(select(func.count()).where(OutboxRow.status.in_(OPEN))) or 0
+        report.waiting = store.open_count(OPEN, session=session)
     return report
 
 
@@ -398,11 +381,8 @@ def requeue_dead(session: Session, *, ids: Sequence[int] = ()) -> tuple[int, int
     """Make the dead letters (or those of ``ids``) and the failed recipients of partly
     delivered messages deliverable again, with a fresh set of retries. Returns (messages
     re-armed, messages without any address, which only a fixed directory can help)."""
-    query = select(OutboxRow).where(OutboxRow.status.in_(DEAD))
-    if ids:
-        query = query.where(OutboxRow.id.in_(ids))
     armed = unaddressed = 0
-    for row in session.scalars(query):
+    for row in store.messages_in(DEAD, session=session, ids=ids):
         if not row.to_addrs:
             unaddressed += 1
             continue
@@ -419,13 +399,4 @@ def requeue_dead(session: Session, *, ids: Sequence[int] = ()) -> tuple[int, int
 def outbox_rows(session: Session, *, failed_only: bool) -> list[tuple[OutboxRow, int]]:
     """Messages not (fully) delivered, each with its number of attempts so far."""
     statuses = DEAD if failed_only else (*OPEN, *DEAD)
-    tries = (
-        select(func.count())
-        .where(DeliveryAttemptRow.outbox_id == OutboxRow.id)
-        .correlate(OutboxRow)
-        .scalar_subquery()
-    )
-    rows = session.execute(
-        select(OutboxRow, tries).where(OutboxRow.status.in_(statuses)).order_by(OutboxRow.id)
-    )
-    return [(row, count) for row, count in rows]
+    return store.with_attempt_counts(statuses, session=session)

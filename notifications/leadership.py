@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.check.plans import PlanCheck, check_plans
@@ -23,7 +22,8 @@ from planflow.notifications.config import DEFAULT_PREFIX, MailConfig
 from planflow.notifications.outbox import queue_once
 from planflow.notifications.render import Rendered, environment, period_words
 from planflow.status import Status
-from planflow.store.models import OutboxRow, PlanRow
+from planflow.store import repo
+from planflow.store.models import OutboxRow
 
 TOP_ITEMS = 10
 OPEN = tuple(s.value for s in Status if not s.is_done)
@@ -132,10 +132,6 @@ def queue_leader_digest(
                       rendered=rendered, session=session, now=now, domain=domain)  # fmt: skip
 
 
-def active_plan_ids(session: Session) -> list[str]:
-    return list(session.scalars(select(PlanRow.id).where(PlanRow.archived_at.is_(None)).order_by(PlanRow.id)))
-
-
 def run_leadership_digest(
     factory: sessionmaker[Session],
     as_of: dt.date | dt.datetime,
@@ -149,7 +145,7 @@ def run_leadership_digest(
     links = config.links
     board = (lambda p: links.board(p)) if links is not None else (lambda _: None)
     with factory() as session, session.begin():
-        ids = list(plan_ids or active_plan_ids(session))
+        ids = list(plan_ids or repo.plan_ids_by_id(session=session))
         digests = leader_digests(check_plans(session, ids, as_of), board=board)
         queued = 0
         for digest in digests if not dry_run else ():

@@ -10,6 +10,8 @@ recorded the same way with the state ``skipped`` and no message.
 Threads: a message about one occurrence answers (In-Reply-To, References) the first
 message about it that this recipient was actually sent, as stored here; the first one is
 the root. A daily digest stands alone: it refers to no message.
+
+The statements are ``planflow.store.notices``'s; this module decides what to record and queue.
 """
 
 from __future__ import annotations
@@ -19,33 +21,16 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from planflow.escalation import Digest, Notice, NoticeKey
+from planflow.escalation import Digest, Notice
 from planflow.notifications.render import Rendered
-from planflow.store.models import NoticeRow, OutboxRow
+from planflow.store import notices as store
+from planflow.store.models import OutboxRow
 
 
 def _digest_of(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def thread_root(session: Session, occurrence_key: str, recipient: str) -> str | None:
-    """The Message-ID of the first message about the occurrence that reached the recipient."""
-    return session.scalar(
-        select(OutboxRow.message_id)
-        .join(NoticeRow, NoticeRow.outbox_id == OutboxRow.id)
-        .where(
-            NoticeRow.occurrence_key == occurrence_key,
-            NoticeRow.recipient == recipient,
-            OutboxRow.status.in_(("sent", "partial")),
-        )
-        .order_by(OutboxRow.id)
-        .limit(1)
-    )
 
 
 def _notice_row(notice: Notice, now: dt.datetime, state: str) -> dict[str, object]:
@@ -57,29 +42,11 @@ def _notice_row(notice: Notice, now: dt.datetime, state: str) -> dict[str, objec
     }  # fmt: skip
 
 
-def skipped_count(session: Session) -> int:
-    """How many ladder steps catch-ups passed over (recorded, never sent)."""
-    count = select(func.count()).select_from(NoticeRow).where(NoticeRow.state == "skipped")
-    return session.scalar(count) or 0
-
-
 def record_skipped(notices: Sequence[Notice], *, session: Session, now: dt.datetime) -> int:
     """Record the steps a catch-up passed over as ``skipped``: never sent, never due again."""
     if not notices:
         return 0
-    return len(_insert_new_notices(session, [_notice_row(n, now, "skipped") for n in notices]))
-
-
-def _insert_new_notices(session: Session, rows: list[dict[str, object]]) -> set[NoticeKey]:
-    """INSERT … ON CONFLICT DO NOTHING RETURNING: the keys this transaction recorded."""
-    returning = (NoticeRow.occurrence_key, NoticeRow.due, NoticeRow.step, NoticeRow.recipient, NoticeRow.role)
-    if session.get_bind().dialect.name == "postgresql":
-        pg = postgresql.insert(NoticeRow).values(rows).on_conflict_do_nothing().returning(*returning)
-        result = session.execute(pg)
-    else:
-        lite = sqlite.insert(NoticeRow).values(rows).on_conflict_do_nothing().returning(*returning)
-        result = session.execute(lite)
-    return {(k, d, s, r, role) for k, d, s, r, role in result}
+    return len(store.insert_new_notices([_notice_row(n, now, "skipped") for n in notices], session=session))
 
 
 def queue_digest(
@@ -92,7 +59,7 @@ def queue_digest(
 ) -> OutboxRow | None:
     """Record the digest's notices not recorded yet and queue one message for them."""
     rows = [_notice_row(n, now, "queued") for n in digest.notices]
-    inserted = _insert_new_notices(session, rows)
+    inserted = store.insert_new_notices(rows, session=session)
     if not inserted:
         return None
     kept = replace(digest, notices=[n for n in digest.notices if n.key in inserted])
@@ -116,18 +83,8 @@ def queue_digest(
         last_error=None if to else f"không có địa chỉ e-mail cho '{kept.recipient.name}'",
         created_at=now,
     )
-    session.add(row)
-    session.flush()
-    session.execute(
-        update(NoticeRow)
-        .where(
-            NoticeRow.recipient == kept.recipient.id,
-            NoticeRow.outbox_id.is_(None),
-            NoticeRow.state == "queued",
-            NoticeRow.occurrence_key.in_([k[0] for k in inserted]),
-        )
-        .values(outbox_id=row.id)
-    )
+    store.add_message(row, session=session)
+    store.attach_notices(row.id, kept.recipient.id, [k[0] for k in inserted], session=session)
     return row
 
 
@@ -135,7 +92,7 @@ def _references(digest: Digest, session: Session) -> list[str]:
     """A threaded message answers the first one sent about its occurrence; a digest none."""
     if not digest.threaded:
         return []
-    root = thread_root(session, digest.notices[0].item.key, digest.recipient.id)
+    root = store.thread_root(digest.notices[0].item.key, digest.recipient.id, session=session)
     return [root] if root else []
 
 
@@ -163,17 +120,4 @@ def queue_once(
         created_at=now,
         report_version_id=report_version_id,
     )
-    return add_once(session, row)
-
-
-def add_once(session: Session, row: OutboxRow) -> OutboxRow | None:
-    """Add a message unless one with its idempotency key is queued already (by this run,
-    an earlier one or a concurrent one: the unique constraint decides). Returns the row
-    added, or None."""
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        return None
-    return row
+    return store.add_once(row, session=session)

@@ -13,14 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.loader import Definitions
 from planflow.notifications.config import MailConfig
 from planflow.notifications.notices import notices_due, queue_notices
 from planflow.store.db import open_store
-from planflow.store.models import NoticeRow, OccurrenceRow, OutboxRow, ProgressEventRow
+from planflow.store.models import OutboxRow
+from planflow.store.notices import message_occurrences
+from planflow.store.snapshot import copy_history
 from planflow.sync.definitions import sync_definitions
 
 ICT = dt.timezone(dt.timedelta(hours=7))
@@ -50,22 +51,8 @@ class SimulatedDay:
     mail: list[SimulatedMail] = field(default_factory=list)
 
 
-def _copy_history(source: Session, target: Session, plan_ids: Sequence[str]) -> None:
-    """Progress and recorded notices of the live occurrences, without their messages."""
-    live = set(target.scalars(select(OccurrenceRow.key)))
-    models: tuple[type[ProgressEventRow] | type[NoticeRow], ...] = (ProgressEventRow, NoticeRow)
-    for model in models:
-        rows = source.scalars(
-            select(model).where(model.plan_id.in_(list(plan_ids)), model.occurrence_key.in_(live))
-        ).all()
-        columns = [c.key for c in model.__table__.columns if c.key not in ("id", "outbox_id")]
-        values = [{c: getattr(r, c) for c in columns} for r in rows]
-        if values:
-            target.execute(insert(model), values)
-
-
 def _mail(session: Session, row: OutboxRow) -> SimulatedMail:
-    about = session.scalars(select(NoticeRow.occurrence_key).where(NoticeRow.outbox_id == row.id)).all()
+    about = message_occurrences(row.id, session=session)
     to, cc = [a for _, a in row.to_addrs], [a for _, a in row.cc_addrs]
     references, occurrences = list(row.references), sorted(set(about))
     return SimulatedMail(row.recipient, to, cc, row.subject, row.body_text, references, occurrences)
@@ -90,7 +77,7 @@ def simulate(
             sync_definitions(defs, ids, session=target, now=first)
             if real is not None:
                 with real() as source:
-                    _copy_history(source, target, ids)
+                    copy_history(ids, source=source, session=target)
         day = start
         while day <= end:
             morning = dt.datetime.combine(day, dt.time(7), tzinfo=ICT)

@@ -29,12 +29,12 @@ from planflow.cli.status import PlanArgument
 from planflow.errors import PlanflowError
 from planflow.notifications.delivery import backlog, failed_recipients, outbox_rows, requeue_dead
 from planflow.notifications.notices import mail_config, run_check, send_outbox
-from planflow.notifications.outbox import skipped_count
 from planflow.notifications.simulate import simulate as simulate_days
 from planflow.settings import Settings
 from planflow.status import parse_as_of
 from planflow.store.db import open_store
 from planflow.store.models import OutboxRow
+from planflow.store.notices import skipped_count
 
 
 def _notice_table(title: str, notices: list[dict[str, Any]]) -> Table:
@@ -127,7 +127,7 @@ def outbox(
             return
         with factory() as session:
             data = [_outbox_json(row, count) for row, count in outbox_rows(session, failed_only=failed)]
-            skipped = skipped_count(session)
+            skipped = skipped_count(session=session)
         if as_json:
             print_json(data)
             return

@@ -24,13 +24,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from planflow.accounts import Role, Viewer
 from planflow.errors import AccessError, CorrectionError
 from planflow.status import WITHDRAWN, OccurrenceStatus, ProgressStatus
+from planflow.store import history as store
 from planflow.store import repo
 from planflow.store.models import CommentRow, NoticeRow, OutboxRow, ProgressEventRow
 
@@ -75,12 +75,12 @@ def clean_reason(reason: str) -> str:
 
 def current_event(event_id: int, occurrence_key: str, *, session: Session) -> ProgressEventRow:
     """The event, if it belongs to the item and is still the current one of its chain."""
-    event = session.get(ProgressEventRow, event_id)
+    event = store.progress_event(event_id, session=session)
     if event is None or event.occurrence_key != occurrence_key:
         raise CorrectionError(f"lần ghi #{event_id} không thuộc '{occurrence_key}'; tải lại trang lịch sử")
     if event.status == WITHDRAWN:
         raise CorrectionError(f"lần ghi #{event_id} là một lần rút lại; không sửa được, hãy ghi tiến độ mới")
-    later = session.scalar(select(ProgressEventRow.id).where(ProgressEventRow.supersedes == event_id))
+    later = store.superseded_by(event_id, session=session)
     if later is not None:
         raise CorrectionError(
             f"lần ghi #{event_id} đã được thay bằng lần ghi #{later}; hãy sửa lần ghi #{later} nếu cần"
@@ -146,9 +146,7 @@ def add_comment(
     if len(text) > MAX_COMMENT:
         raise CorrectionError(f"bình luận dài {len(text)} ký tự; ghi tối đa {MAX_COMMENT} ký tự")
     row = CommentRow(plan_id=plan_id, occurrence_key=occurrence_key, author=author, created_at=now, body=text)
-    session.add(row)
-    session.flush()
-    return row
+    return store.add_comment(row, session=session)
 
 
 @dataclass(frozen=True)
@@ -165,27 +163,8 @@ class History:
 
 
 def history(occurrence_key: str, *, session: Session) -> History:
-    events = list(
-        session.scalars(
-            select(ProgressEventRow)
-            .where(ProgressEventRow.occurrence_key == occurrence_key)
-            .order_by(ProgressEventRow.recorded_at, ProgressEventRow.id)
-        )
-    )
+    events = store.item_events(occurrence_key, session=session)
     replaced = {e.supersedes: e.id for e in events if e.supersedes is not None}
-    notices = list(
-        session.execute(
-            select(NoticeRow, OutboxRow)
-            .outerjoin(OutboxRow, OutboxRow.id == NoticeRow.outbox_id)
-            .where(NoticeRow.occurrence_key == occurrence_key)
-            .order_by(NoticeRow.created_at, NoticeRow.step, NoticeRow.recipient)
-        ).tuples()
-    )
-    comments = list(
-        session.scalars(
-            select(CommentRow)
-            .where(CommentRow.occurrence_key == occurrence_key)
-            .order_by(CommentRow.created_at, CommentRow.id)
-        )
-    )
+    notices = store.item_notices(occurrence_key, session=session)
+    comments = store.item_comments(occurrence_key, session=session)
     return History(events, replaced, notices, comments)

@@ -15,8 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from planflow.check.monitor import classify
@@ -38,6 +36,7 @@ from planflow.schema import Plan, ReportObligation
 from planflow.status import OccurrenceStatus, Status, resolve_as_of
 from planflow.store import repo
 from planflow.store.models import ProgressEventRow, ReportFileRow, ReportVersionRow
+from planflow.store.reports import add_files, add_version_once, latest_version, version_numbers
 from planflow.units import UnitIndex
 
 
@@ -100,13 +99,8 @@ def _versions(keys: Sequence[str], *, session: Session) -> dict[str, tuple[int |
     """(latest version, final version) per report occurrence key."""
     if not keys:
         return {}
-    rows = session.execute(
-        select(ReportVersionRow.occurrence_key, ReportVersionRow.version, ReportVersionRow.final).where(
-            ReportVersionRow.occurrence_key.in_(keys)
-        )
-    ).all()
     out: dict[str, tuple[int | None, int | None]] = {}
-    for key, version, final in rows:
+    for key, version, final in version_numbers(keys, session=session):
         latest, final_v = out.get(key, (None, None))
         latest = max(latest or 0, version)
         if final:
@@ -280,42 +274,16 @@ def save_version(
         final=False,
         created_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
+    if not add_version_once(row, session=session):
         # Another assembler wrote this version number first; its row is the latest.
         winner = latest_version(duty.key, session=session)
         if winner is None:  # pragma: no cover - the conflict means a row exists
-            raise
+            raise PlanflowError(f"báo cáo '{duty.key}': bản {number} vừa ghi xung đột nhưng không tìm thấy")
         return winner, False
-    for f in files:
-        session.add(
-            ReportFileRow(
-                version_id=row.id, format=f.format, filename=f.filename, media_type=f.media_type,
-                content=f.content,
-            )
-        )  # fmt: skip
-    session.flush()
+    rows = [ReportFileRow(version_id=row.id, format=f.format, filename=f.filename, media_type=f.media_type,
+                          content=f.content) for f in files]  # fmt: skip
+    add_files(rows, session=session)
     return row, True
-
-
-def latest_version(key: str, *, session: Session) -> ReportVersionRow | None:
-    return session.scalars(
-        select(ReportVersionRow)
-        .where(ReportVersionRow.occurrence_key == key)
-        .order_by(ReportVersionRow.version.desc())
-        .limit(1)
-    ).first()
-
-
-def version_files(version_id: int, *, session: Session) -> list[ReportFileRow]:
-    return list(
-        session.scalars(
-            select(ReportFileRow).where(ReportFileRow.version_id == version_id).order_by(ReportFileRow.format)
-        )
-    )
 
 
 def mark_sent(

@@ -170,6 +170,11 @@ def plan_ids(*, session: Session) -> list[str]:
     return sorted(session.scalars(select(PlanRow.id).where(PlanRow.archived_at.is_(None))))
 
 
+def plan_ids_by_id(*, session: Session) -> list[str]:
+    """Every live plan, in the database's order of ids (the leadership digest's)."""
+    return list(session.scalars(select(PlanRow.id).where(PlanRow.archived_at.is_(None)).order_by(PlanRow.id)))
+
+
 def live_occurrences(plan_id: str, *, session: Session) -> list[OccurrenceRow]:
     return list(
         session.scalars(

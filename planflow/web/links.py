@@ -32,7 +32,7 @@ from planflow.intake.forms import (
 from planflow.intake.progress import ProgressRequest, record_progress
 from planflow.schema import Plan
 from planflow.status import OccurrenceStatus, ProgressStatus
-from planflow.store.models import ProgressEventRow
+from planflow.store.history import progress_event
 from planflow.web.access import viewer_for
 from planflow.web.board import css_class, status_text
 from planflow.web.context import Csrf, WebState, check_csrf, csrf_for, read_form, state
@@ -114,7 +114,7 @@ def _recorded(session: Session, event_id: int | None, scope: LinkScope, status: 
     """The confirmation line of an event this unit just recorded (nothing for anyone else's)."""
     if event_id is None:
         return None
-    event = session.get(ProgressEventRow, event_id)
+    event = progress_event(event_id, session=session)
     if event is None or event.plan_id != scope.plan_id or event.by_unit != scope.unit_id:
         return None
     title = next((i.facts.title for i in status.items if i.key == event.occurrence_key), event.occurrence_key)

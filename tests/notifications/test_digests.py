@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from planflow.loader import load_definitions
 from planflow.notifications.config import MailConfigError, load_mail_config
 from planflow.notifications.notices import mail_config, notices_due, queue_notices, send_outbox
-from planflow.notifications.outbox import skipped_count
 from planflow.notifications.simulate import SimulatedDay, simulate
 from planflow.settings import load_settings
 from planflow.store.models import NoticeRow
+from planflow.store.notices import skipped_count
 from planflow.sync.definitions import sync_definitions
 from tests.conftest import REPO
 from tests.factories import demo_plan, write_definitions
@@ -152,7 +152,7 @@ def test_first_run_catches_up_quietly(
             ("+1w", "skipped"), ("+3w", "skipped"), ("+7w", "queued"), ("-1w", "skipped"), ("-7w", "skipped"),
         ]  # fmt: skip
         assert all((r.outbox_id is None) == (r.state == "skipped") for r in rows)
-        assert skipped_count(s) == SKIPPED_ON_24_03
+        assert skipped_count(session=s) == SKIPPED_ON_24_03
     tet = [m for m in smtp.recorder.messages if "Rà soát trước Tết" in _text(m)]
     assert [str(m["To"]) for m in tet] == ["Phó chủ tịch Nguyễn Văn A <pct@demo.example>"]
     _run_days(sessions, root, [dt.date(2026, 3, 25), dt.date(2026, 3, 26)], smtp, tmp_path)
