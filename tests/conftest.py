@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -226,3 +227,25 @@ def alembic_step(engine: sa.Engine, step: str, target: str) -> None:
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         getattr(command, step)(config, target)
+
+
+@pytest.fixture(scope="session")
+def migrated_prefect_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Prefect's own SQLite database, migrated once per test process by ``prefect server
+    database upgrade`` (about 5 CPU-s and hundreds of commits, which every local server on a
+    new PLANFLOW_HOME would otherwise repeat). A test copies it to ``home/prefect/`` with
+    ``with_prefect_db``: its server then starts as on a user's second run. The first run,
+    which migrates, stays proved by tests/flows/test_check_plan.py and the packaging test."""
+    home = tmp_path_factory.mktemp("prefect")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(home)
+    prefect = str(Path(sys.executable).with_name("prefect"))
+    subprocess.run([prefect, "server", "database", "upgrade", "-y"], env=env, check=True, capture_output=True)
+    return home / "prefect.db"
+
+
+def with_prefect_db(home: Path, migrated: Path) -> Path:
+    """``home`` (a PLANFLOW_HOME) holding a copy of the migrated Prefect database."""
+    (home / "prefect").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(migrated, home / "prefect" / "prefect.db")
+    return home
