@@ -4,6 +4,9 @@ PostgreSQL, and a clean PLANFLOW_* environment for every test."""
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -152,9 +155,60 @@ def _drop_test_schema() -> Iterator[None]:
 
 
 @pytest.fixture
-def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
+def sessions(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[sessionmaker[Session]]:
+    """A store at head on ``database_url``: a copy of one migrated once per test process.
+    Alembic's upgrade of a new or older store is proved by its own tests (tests/store/)."""
+    copy_migrated_store(database_url, tmp_path_factory)
     with store_at(database_url) as factory:
         yield factory
+
+
+# One store per test process and backend, migrated to head by open_store: the SQLite file,
+# and PostgreSQL's schema as pg_dump writes it (plain SQL, data as INSERTs).
+_MIGRATED: dict[str, Path | str] = {}
+TEMPLATE_SCHEMA = f"planflow_template_{os.getpid()}"
+
+
+def copy_migrated_store(url: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Make the empty store at ``url`` (from ``database_url``) a copy of a migrated one, in
+    milliseconds instead of the second Alembic takes for the whole chain."""
+    if url.startswith("sqlite:///"):
+        if "sqlite" not in _MIGRATED:
+            template = tmp_path_factory.mktemp("migrated") / "store.db"
+            with store_at(f"sqlite:///{template}"):
+                pass  # migrated; closing the last connection folds the WAL into the file
+            _MIGRATED["sqlite"] = template
+        shutil.copyfile(_MIGRATED["sqlite"], url.removeprefix("sqlite:///"))
+        return
+    if "postgresql" not in _MIGRATED:
+        _MIGRATED["postgresql"] = _dump_migrated_schema()
+    schema = url.rsplit("search_path%3D", 1)[1]
+    script = str(_MIGRATED["postgresql"]).replace(TEMPLATE_SCHEMA, schema)
+    engine = sa.create_engine(POSTGRES_URL)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+            conn.exec_driver_sql(script)
+    finally:
+        engine.dispose()
+
+
+def _dump_migrated_schema() -> str:
+    url = postgres_schema_url(TEMPLATE_SCHEMA)
+    assert url is not None, "database_url has reached the server already"
+    with store_at(url):
+        pass
+    libpq = sa.make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        dump = subprocess.run(["pg_dump", "--schema", TEMPLATE_SCHEMA, "--inserts", "--no-owner",
+                               "--no-privileges", libpq], check=True, capture_output=True, text=True)  # fmt: skip
+    finally:
+        engine = sa.create_engine(POSTGRES_URL)
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {TEMPLATE_SCHEMA} CASCADE"))
+        engine.dispose()
+    # psql's meta-commands (\restrict since PostgreSQL 15.14) are not SQL: left out
+    return "\n".join(line for line in dump.stdout.splitlines() if not line.startswith("\\"))
 
 
 @pytest.fixture
@@ -173,3 +227,25 @@ def alembic_step(engine: sa.Engine, step: str, target: str) -> None:
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         getattr(command, step)(config, target)
+
+
+@pytest.fixture(scope="session")
+def migrated_prefect_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Prefect's own SQLite database, migrated once per test process by ``prefect server
+    database upgrade`` (about 5 CPU-s and hundreds of commits, which every local server on a
+    new PLANFLOW_HOME would otherwise repeat). A test copies it to ``home/prefect/`` with
+    ``with_prefect_db``: its server then starts as on a user's second run. The first run,
+    which migrates, stays proved by tests/flows/test_check_plan.py and the packaging test."""
+    home = tmp_path_factory.mktemp("prefect")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(home)
+    prefect = str(Path(sys.executable).with_name("prefect"))
+    subprocess.run([prefect, "server", "database", "upgrade", "-y"], env=env, check=True, capture_output=True)
+    return home / "prefect.db"
+
+
+def with_prefect_db(home: Path, migrated: Path) -> Path:
+    """``home`` (a PLANFLOW_HOME) holding a copy of the migrated Prefect database."""
+    (home / "prefect").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(migrated, home / "prefect" / "prefect.db")
+    return home

@@ -16,7 +16,7 @@ from planflow.notifications.notices import mail_config, run_check
 from planflow.settings import load_settings
 from planflow.store.db import open_store
 from tests.cli.runner import PLANFLOW, run_cli
-from tests.conftest import REPO
+from tests.conftest import REPO, with_prefect_db
 from tests.smtp import Recorder, SmtpServer
 
 
@@ -95,11 +95,12 @@ def test_simulate_writes_nothing(defs_root: Path) -> None:
 
 
 @pytest.mark.prefect
-def test_check_all_plans_flow(tmp_path: Path) -> None:
+def test_check_all_plans_flow(tmp_path: Path, migrated_prefect_db: Path) -> None:
     """`planflow check` without a plan runs check_plans: notices queued and written as .eml."""
     # the example province plan (dong-nai-99-2025) sends too, so every notice is recorded
     env = {**os.environ, "PLANFLOW_DEFINITIONS": str(REPO / "definitions"),
-           "PLANFLOW_HOME": str(tmp_path / "home"), "PLANFLOW_SEND_EXAMPLES": "true"}  # fmt: skip
+           "PLANFLOW_HOME": str(with_prefect_db(tmp_path / "home", migrated_prefect_db)),
+           "PLANFLOW_SEND_EXAMPLES": "true"}  # fmt: skip
     for name in ("PREFECT_API_URL", "PREFECT_HOME", "PLANFLOW_SMTP_URL"):
         env.pop(name, None)
     done = subprocess.run([str(PLANFLOW), "check", "--as-of", "2025-10-20", "--json"], env=env,
@@ -119,12 +120,13 @@ def test_check_all_plans_flow(tmp_path: Path) -> None:
 
 
 @pytest.mark.prefect
-def test_check_in_chunks_finds_the_notices_due(tmp_path: Path) -> None:
+def test_check_in_chunks_finds_the_notices_due(tmp_path: Path, migrated_prefect_db: Path) -> None:
     """One task run per plan (--chunk-plans 1): exactly the notices the preview lists, each
     recorded once, whatever the cut."""
     # the example province plan (dong-nai-99-2025) sends too, so every notice is recorded
     env = {**os.environ, "PLANFLOW_DEFINITIONS": str(REPO / "definitions"),
-           "PLANFLOW_HOME": str(tmp_path / "home"), "PLANFLOW_SEND_EXAMPLES": "true"}  # fmt: skip
+           "PLANFLOW_HOME": str(with_prefect_db(tmp_path / "home", migrated_prefect_db)),
+           "PLANFLOW_SEND_EXAMPLES": "true"}  # fmt: skip
     for name in ("PREFECT_API_URL", "PREFECT_HOME", "PLANFLOW_SMTP_URL"):
         env.pop(name, None)
     preview = subprocess.run([str(PLANFLOW), "notices", "--as-of", "2025-10-24", "--json"], env=env,

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
+import multiprocessing
 import random
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import pytest
@@ -22,9 +21,10 @@ from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config
 from planflow.notifications.delivery import RETRY_DELAYS
 from planflow.notifications.notices import notices_due, queue_notices, send_outbox
+from planflow.store.db import open_store
 from planflow.store.models import NoticeRow, OutboxRow
 from planflow.sync.definitions import sync_definitions
-from tests.conftest import REPO, store_at
+from tests.conftest import store_at
 from tests.smtp import Recorder, SmtpServer
 
 ICT = dt.timezone(dt.timedelta(hours=7))
@@ -115,18 +115,23 @@ def test_permanent_refusal_is_marked_not_retried(
     assert failed.last_error == "kt@demo.example: 550 5.1.1 Không có hộp thư này"
 
 
-WORKER = """
-import datetime as dt, sys, time
-from pathlib import Path
-sys.path.insert(0, {repo!r})
-from planflow.store.db import open_store
-from tests.notifications.test_faults import _queue, _send_at
-factory = open_store({url!r})
-_queue(factory, Path({root!r}), dt.date.fromisoformat(sys.argv[1]), Path({home!r}), {smtp!r})
-print("queued", flush=True)
-time.sleep(float(sys.argv[3]))  # the gap between outbox write and delivery
-_send_at(factory, Path({home!r}), {smtp!r}, dt.datetime.fromisoformat(sys.argv[2]))
-"""
+def _check(url: str, root: str, home: str, smtp: str, day: dt.date, at: dt.datetime, gap: float,
+           queued: Connection) -> None:  # fmt: skip
+    """One check in a process of its own: queue the day's notices, say so on ``queued``,
+    wait ``gap`` seconds (the window between outbox write and delivery), then send."""
+    factory = open_store(url)
+    _queue(factory, Path(root), day, Path(home), smtp)
+    queued.send("queued")
+    time.sleep(gap)
+    _send_at(factory, Path(home), smtp, at)
+
+
+# The checks run in processes forked from one that has imported planflow once
+# (multiprocessing's forkserver, preloaded with this module): each starts in milliseconds,
+# not in the seconds a new interpreter spends on imports, so a run costs what the check
+# costs, and the random kills land in the check's own work rather than in its imports. A
+# kill is still SIGKILL to a process that holds its own database and SMTP connections.
+_FORKS = multiprocessing.get_context("forkserver")
 KILLED_DAYS = [DAY + dt.timedelta(days=i) for i in range(12)]
 
 
@@ -140,24 +145,35 @@ def _kill_runs(
     """Three runs per day, each killed (SIGKILL) at a point chosen by ``pick_kill``;
     then, a day later when leases have expired, one run per day that is let finish."""
     rng = random.Random(20261123)
-    script = WORKER.format(repo=str(REPO), url=database_url, root=str(defs_root), home=str(home),
-                           smtp=server.url)  # fmt: skip
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    _FORKS.set_forkserver_preload([__name__])
+    where = (database_url, str(defs_root), str(home), server.url)
+
+    def start(day: dt.date, at: dt.datetime, gap: float) -> tuple[BaseProcess, Connection]:
+        reader, writer = _FORKS.Pipe(duplex=False)
+        proc = _FORKS.Process(target=_check, args=(*where, day, at, gap, writer))
+        proc.start()
+        writer.close()  # the child's copy only: reading sees the end when the child dies
+        return proc, reader
+
     for day in KILLED_DAYS:
-        at = dt.datetime.combine(day, dt.time(7), tzinfo=ICT).isoformat()
+        at = dt.datetime.combine(day, dt.time(7), tzinfo=ICT)
         for _ in range(3):
             after_queued, delay = pick_kill(rng)
-            proc = subprocess.Popen([sys.executable, "-c", script, day.isoformat(), at, "0.6"], env=env,
-                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
-            if after_queued and proc.stdout is not None:
-                proc.stdout.readline()  # the outbox is written
+            proc, reader = start(day, at, 0.6)
+            if after_queued:
+                reader.poll(120)  # the outbox is written (or the child is gone)
             time.sleep(delay)
-            proc.send_signal(signal.SIGKILL)
-            proc.communicate()
+            proc.kill()
+            proc.join()
+            reader.close()
     for day in KILLED_DAYS:
-        after = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(7), tzinfo=ICT).isoformat()
-        subprocess.run([sys.executable, "-c", script, day.isoformat(), after, "0"], env=env, check=True,
-                       timeout=120, capture_output=True)  # fmt: skip
+        after = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(7), tzinfo=ICT)
+        proc, reader = start(day, after, 0)
+        proc.join(120)
+        reader.close()
+        if proc.exitcode is None:
+            proc.kill()
+        assert proc.exitcode == 0, f"the run of {day} that is let finish ended with {proc.exitcode}"
 
 
 def _delivered(database_url: str, server: SmtpServer) -> tuple[list[OutboxRow], Counter[str]]:

@@ -27,6 +27,7 @@ from planflow.settings import load_settings
 from planflow.store.db import open_store
 from planflow.store.models import DeliveryAttemptRow, OutboxRow
 from tests.cli.runner import PLANFLOW, run_cli
+from tests.conftest import with_prefect_db
 from tests.smtp import Recorder, SmtpServer
 
 ICT = dt.timezone(dt.timedelta(hours=7))
@@ -292,12 +293,15 @@ def test_killed_mid_delivery_next_run_says_and_sends(
 
 
 @pytest.mark.prefect
-def test_check_exits_1_when_nothing_got_through(defs_root: Path, tmp_path: Path) -> None:
+def test_check_exits_1_when_nothing_got_through(
+    defs_root: Path, tmp_path: Path, migrated_prefect_db: Path
+) -> None:
     """`planflow check` with a wrong SMTP password: the summary counts the dead letters and
     the command exits 1 with one line saying why."""
     server = SmtpServer(Recorder(password="dung-mat-khau"), auth=True)
     server.start()
-    env = {**os.environ, "PLANFLOW_DEFINITIONS": str(defs_root), "PLANFLOW_HOME": str(tmp_path / "home"),
+    home = with_prefect_db(tmp_path / "home", migrated_prefect_db)
+    env = {**os.environ, "PLANFLOW_DEFINITIONS": str(defs_root), "PLANFLOW_HOME": str(home),
            "PLANFLOW_SMTP_URL": server.url_with("planflow", "sai-mat-khau"), "PLANFLOW_MAIL_FROM": SENDER}  # fmt: skip
     for name in ("PREFECT_API_URL", "PREFECT_HOME"):
         env.pop(name, None)

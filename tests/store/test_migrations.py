@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
-from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.errors import StoreError
 from planflow.store.db import (
@@ -24,6 +23,7 @@ from planflow.store.db import (
     upgrade_to,
 )
 from planflow.store.models import Base
+from tests.conftest import store_at
 
 
 def test_head_revision_constant_matches_scripts() -> None:
@@ -33,11 +33,13 @@ def test_head_revision_constant_matches_scripts() -> None:
     assert ScriptDirectory.from_config(config).get_current_head() == HEAD_REVISION
 
 
-def test_migrated_schema_has_every_table(sessions: sessionmaker[Session]) -> None:
-    """A fresh database migrated to head has every table the models declare."""
-    engine = sessions.kw["bind"]
-    assert current_revision(engine) == HEAD_REVISION
-    assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+def test_migrated_schema_has_every_table(database_url: str) -> None:
+    """A fresh database migrated to head has every table the models declare (Alembic's
+    own upgrade here; the ``sessions`` fixture copies a store migrated this way)."""
+    with store_at(database_url) as sessions:
+        engine = sessions.kw["bind"]
+        assert current_revision(engine) == HEAD_REVISION
+        assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
 
 
 def _revisions() -> list[str]:
