@@ -157,6 +157,7 @@ def queue_notices(
             standing=plan.standing_names.get(plan_id, ""),
             links=digest_links(digest, config.links, now),
             prefix=config.subject_prefix,
+            issuer=plan.contexts[digest.items[0].item.facts.plan_id].issuer,
         )
 
     muted = set() if config.send_examples else example_plans(plan)

@@ -90,29 +90,37 @@ def period_words(label: str | None) -> str:
         return f"kỳ {label}"
 
 
-def _count(notices: list[Notice]) -> str:
-    """ "3 nhiệm vụ, 1 báo cáo": tasks and reports counted apart."""
-    reports = sum(1 for n in notices if n.item.facts.kind in REPORT_KINDS)
-    tasks = len(notices) - reports
-    parts = (f"{tasks} nhiệm vụ" if tasks else "", f"{reports} báo cáo" if reports else "")
-    return ", ".join(p for p in parts if p)
+_BODY = re.compile(r"^(?:Ủy ban nhân dân|UBND)\s+", re.IGNORECASE)
 
 
-def subject_for(digest: Digest, unit_names: Mapping[str, str], prefix: str = DEFAULT_PREFIX) -> str:
-    """A digest names its groups, most urgent first, with their counts ("Quá hạn: 3 nhiệm
-    vụ; Sắp đến hạn: 2 nhiệm vụ"), and its one item's title when it has one. A message
-    about one occurrence (``Digest.threaded``) keeps one subject whatever the step, so
-    mail clients thread it: the title and the period."""
+def place_of(issuer: str) -> str:
+    """The locality an issuing body governs: "Ủy ban nhân dân xã Lộc Tấn" → "xã Lộc Tấn"."""
+    return _BODY.sub("", issuer).strip()
+
+
+def subject_for(
+    digest: Digest, unit_names: Mapping[str, str], prefix: str = DEFAULT_PREFIX, *, as_of: dt.date,
+    issuer: str = "",
+) -> str:  # fmt: skip
+    """The subject of a message, a function of what it is about and nothing that changes
+    between two sends of it (retries and resends carry the stored subject anyway).
+
+    A daily digest is a new message each day: its subject names the most urgent heading,
+    whom it is for (with the commune when the recipient's name does not say it) and the
+    day, and no count that could disagree with the body ("[planflow] Quá hạn – Phòng Kinh
+    tế xã Lộc Tấn – ngày 24/10/2025"). A message about one occurrence
+    (``Digest.threaded``) keeps one subject whatever the step, so mail clients thread it:
+    the title and the period."""
     lead = f"{prefix} " if prefix else ""
     items, unit = digest.items, _unit_of(digest.recipient.id)
     if digest.threaded:
         facts = items[0].item.facts
         period = period_words(facts.period)
         return f"{lead}{_short(item_title(facts, unit_names, unit))}{f' ({period})' if period else ''}"
-    groups = digest.groups
-    if len(items) == 1:
-        return f"{lead}{HEADINGS[groups[0][0]]}: {_short(item_title(items[0].item.facts, unit_names, unit))}"
-    return lead + "; ".join(f"{HEADINGS[g]}: {_count(found)}" for g, found in groups)
+    who, place = digest.recipient.name, place_of(issuer)
+    if place and place.casefold() not in who.casefold():
+        who = f"{who}, {place}"
+    return f"{lead}{HEADINGS[digest.groups[0][0]]} – {_short(who)} – ngày {as_of:%d/%m/%Y}"
 
 
 def _unit_of(recipient_id: str) -> str | None:
@@ -163,6 +171,7 @@ def render_digest(
     standing: str,
     links: Mapping[str, tuple[str, str]] | None = None,
     prefix: str = DEFAULT_PREFIX,
+    issuer: str = "",
 ) -> Rendered:
     """Subject, text and HTML of one digest, its items under their headings; ``links``
     (occurrence key → (label, URL)) adds each item's link to its progress form or board.
@@ -174,7 +183,7 @@ def render_digest(
         {"key": g, "heading": HEADINGS[g], "items": [_item(n, plan_titles, unit_names, links) for n in found]}
         for g, found in digest.groups
     ]
-    subject = subject_for(digest, unit_names, prefix)
+    subject = subject_for(digest, unit_names, prefix, as_of=as_of, issuer=issuer)
     context = {
         "subject": subject,
         "recipient": digest.recipient.name,

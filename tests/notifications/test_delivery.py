@@ -67,7 +67,10 @@ def test_reminders_and_escalations_are_delivered(
     standing = by_rcpt[("vhxh@demo.example",)]
     # a first run: the long-overdue items get their latest step only (to the signer, the
     # standing unit copied); the standing unit's own mail holds its two reminders
-    assert str(standing["Subject"]) == "[planflow] Sắp đến hạn: 2 nhiệm vụ"
+    assert (
+        str(standing["Subject"])
+        == "[planflow] Sắp đến hạn – Phòng Văn hóa - Xã hội, xã Demo – ngày 24/03/2026"
+    )
     assert str(standing["From"]) == "planflow <planflow@demo.example>"
     text = standing.get_body(("plain",)).get_content()
     assert "Kính gửi: Phòng Văn hóa - Xã hội" in text
