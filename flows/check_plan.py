@@ -61,7 +61,20 @@ def check_plan(params: CheckPlanParams) -> dict[str, Any]:
         "task_runs": len(futures),
         "states": states,
         "attention": [
-            {k: item[k] for k in ("key", "title", "lead", "due", "status", "status_label", "days_overdue")}
+            {
+                k: item[k]
+                for k in (
+                    "key",
+                    "title",
+                    "period",
+                    "lead",
+                    "lead_names",
+                    "due",
+                    "status",
+                    "status_label",
+                    "days_overdue",
+                )
+            }
             for item in snapshot["items"]
             if item["status"] in ("overdue", "blocked")
         ],

@@ -69,8 +69,8 @@ class CheckChunkParams(BaseModel):
 
 def _skipped(as_of: dt.datetime | dt.date, dry_run: bool) -> dict[str, Any]:
     return {"as_of": local_day(as_of).isoformat(), "plans": [], "notices": 0, "notices_by_step": {},
-            "queued": 0, "delivery": None, "overdue": 0, "dry_run": dry_run, "skipped": "ngày nghỉ",
-            "chunks": 0, "runners": {}}  # fmt: skip
+            "notices_by_heading": {}, "queued": 0, "delivery": None, "overdue": 0, "dry_run": dry_run,
+            "skipped": "ngày nghỉ", "chunks": 0, "runners": {}}  # fmt: skip
 
 
 @flow(name="check_plans", flow_run_name="check-plans", validate_parameters=True)

@@ -11,7 +11,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from planflow.escalation import REPORT_KINDS, Digest, Notice
+from planflow.coordination import COORDINATION
+from planflow.escalation import GROUPS, HEADING_LABELS, REPORT_KINDS, Digest, Notice, group_of
 from planflow.notifications.config import DEFAULT_PREFIX
 from planflow.reports.cycle import ROMAN, period_phrase
 from planflow.status import OccurrenceFacts
@@ -39,8 +40,27 @@ def environment() -> Environment:
     return env
 
 
-HEADINGS = {"overdue": "Quá hạn", "upcoming": "Sắp đến hạn", "report": "Báo cáo cần gửi"}
+HEADINGS = {g: HEADING_LABELS[g] for g in GROUPS}
 """The digest's headings, as they read in the message and its subject."""
+
+NOTICE_HEADINGS = HEADING_LABELS
+"""What a notice is, as a person reads it: its digest heading, or a coordination request."""
+
+
+def heading_of(notice: Notice) -> str:
+    """The heading a notice stands under (a key of ``NOTICE_HEADINGS``)."""
+    return COORDINATION if notice.kind == COORDINATION else group_of(notice)
+
+
+def lateness_words(days_overdue: int | None, days_left: int | None) -> str:
+    """Lateness as every message counts it, in calendar days: "quá hạn 16 ngày", "còn 7
+    ngày", "hạn hôm nay"; nothing for an item without a due date."""
+    if days_overdue:
+        return f"quá hạn {days_overdue} ngày"
+    if days_left is None:
+        return ""
+    return f"còn {days_left} ngày" if days_left > 0 else "hạn hôm nay"
+
 
 _INPUT_TITLE = re.compile(r"^Báo cáo gửi (?P<to>[^:]+): (?P<what>.+)$")
 
@@ -112,7 +132,7 @@ def subject_for(
     (``Digest.threaded``) keeps one subject whatever the step, so mail clients thread it:
     the title and the period."""
     lead = f"{prefix} " if prefix else ""
-    items, unit = digest.items, _unit_of(digest.recipient.id)
+    items, unit = digest.items, unit_of(digest.recipient.id)
     if digest.threaded:
         facts = items[0].item.facts
         period = period_words(facts.period)
@@ -123,7 +143,7 @@ def subject_for(
     return f"{lead}{HEADINGS[digest.groups[0][0]]} – {_short(who)} – ngày {as_of:%d/%m/%Y}"
 
 
-def _unit_of(recipient_id: str) -> str | None:
+def unit_of(recipient_id: str) -> str | None:
     """The unit a recipient stands for: ``unit:<dir>/<id>`` or its head ``head:<dir>/<id>``."""
     kind, _, rest = recipient_id.partition(":")
     return rest.rsplit("/", 1)[-1] if kind in ("unit", "head") and rest else None
@@ -134,7 +154,7 @@ def digest_links(digest: Digest, links: LinkMaker | None, now: dt.datetime) -> d
     the recipient leads it (a link signed for that unit only), else the plan's board."""
     if links is None:
         return {}
-    unit = _unit_of(digest.recipient.id)
+    unit = unit_of(digest.recipient.id)
     out = {}
     for notice in digest.notices:
         facts = notice.item.facts
@@ -149,7 +169,7 @@ def _item(n: Notice, plan_titles: Mapping[str, str], unit_names: Mapping[str, st
           links: Mapping[str, tuple[str, str]]) -> dict[str, Any]:  # fmt: skip
     facts = n.item.facts
     return {
-        "title": item_title(facts, unit_names, _unit_of(n.recipient.id)),
+        "title": item_title(facts, unit_names, unit_of(n.recipient.id)),
         "plan": plan_titles.get(facts.plan_id, facts.plan_id),
         "period": period_words(facts.period),
         "lead": ", ".join(unit_names.get(u, u) for u in facts.lead),

@@ -41,6 +41,7 @@ def evaluate_plan(
         deps = repo.dependencies(plan_id, session=session)
     chosen = [i for i in report.items if in_window(i, report.as_of.day, lookback_days, ahead_days)]
     keys = {i.key for i in chosen}
+    names = report.plan.unit_names
     return {
         "plan": plan_id,
         "title": report.plan.title,
@@ -48,6 +49,11 @@ def evaluate_plan(
         "summary": summarize(report.items),
         "window": summarize(chosen),
         "items": [
-            {**i.as_json(), "depends_on": [d for d in deps.get(i.key, []) if d in keys]} for i in chosen
+            {
+                **i.as_json(),
+                "lead_names": [names.get(u, u) for u in i.facts.lead],
+                "depends_on": [d for d in deps.get(i.key, []) if d in keys],
+            }
+            for i in chosen
         ],
     }

@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from planflow.escalation import in_heading_order
+
 DEFAULT_CHUNK_PLANS = 100
 
 
@@ -56,14 +58,17 @@ def merge_outcomes(outcomes: Sequence[Mapping[str, Any]], order: Iterable[str]) 
     """The chunks' outcomes as one check's: plans in ``order``, counts added up."""
     plans = {p["plan"]: p for o in outcomes for p in o["plans"]}
     by_step: Counter[str] = Counter()
+    by_heading: Counter[str] = Counter()
     delivery: dict[str, Any] | None = None
     for outcome in outcomes:
         by_step.update(outcome["notices_by_step"])
+        by_heading.update(outcome.get("notices_by_heading", {}))
         delivery = add_delivery(delivery, outcome.get("delivery"))
     return {
         "plans": [plans[p] for p in order if p in plans],
         "notices": sum(o["notices"] for o in outcomes),
         "notices_by_step": dict(sorted(by_step.items())),
+        "notices_by_heading": in_heading_order(by_heading),
         "queued": sum(o["queued"] for o in outcomes),
         "overdue": sum(o["overdue"] for o in outcomes),
         "delivery": delivery,

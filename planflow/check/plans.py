@@ -255,6 +255,12 @@ class StoredPlan:
     period_start: dt.date | None = None
     period_end: dt.date | None = None
 
+    @property
+    def unit_names(self) -> dict[str, str]:
+        """Unit id → name in the plan's own directory, as stored at sync (empty before)."""
+        units = (self.notice_context or {}).get("units", {})
+        return {u: name for u, (name, _) in units.items()}
+
 
 @dataclass(frozen=True)
 class PlanEvaluation:
