@@ -165,6 +165,13 @@ def queue_notices(
     caller's); the steps a catch-up passed over are recorded as skipped. Returns the
     messages queued by this call."""
 
+    def monitors_of(digest: Digest) -> dict[str, list[str]]:
+        contexts = plan.contexts
+        return {
+            n.item.key: contexts[n.item.facts.plan_id].monitors.get(n.item.facts.item_id, [])
+            for n in digest.notices
+        }
+
     def render(digest: Digest) -> Rendered:
         plan_id = digest.notices[0].item.facts.plan_id
         if digest.notices[0].kind == COORDINATION:
@@ -178,6 +185,7 @@ def queue_notices(
             links=digest_links(digest, config.links, now),
             prefix=config.subject_prefix,
             issuer=plan.contexts[digest.items[0].item.facts.plan_id].issuer,
+            monitors=monitors_of(digest),
         )
 
     muted = set() if config.send_examples else example_plans(plan)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -166,7 +166,8 @@ def digest_links(digest: Digest, links: LinkMaker | None, now: dt.datetime) -> d
 
 
 def _item(n: Notice, plan_titles: Mapping[str, str], unit_names: Mapping[str, str],
-          links: Mapping[str, tuple[str, str]]) -> dict[str, Any]:  # fmt: skip
+          links: Mapping[str, tuple[str, str]],
+          monitors: Mapping[str, Sequence[str]]) -> dict[str, Any]:  # fmt: skip
     facts = n.item.facts
     return {
         "title": item_title(facts, unit_names, unit_of(n.recipient.id)),
@@ -179,6 +180,7 @@ def _item(n: Notice, plan_titles: Mapping[str, str], unit_names: Mapping[str, st
         "status": n.item.status.label,
         "link": links.get(facts.key),
         "review": facts.review,
+        "monitor": ", ".join(monitors.get(facts.key, ())),
     }
 
 
@@ -192,15 +194,21 @@ def render_digest(
     links: Mapping[str, tuple[str, str]] | None = None,
     prefix: str = DEFAULT_PREFIX,
     issuer: str = "",
+    monitors: Mapping[str, Sequence[str]] | None = None,
 ) -> Rendered:
     """Subject, text and HTML of one digest, its items under their headings; ``links``
-    (occurrence key → (label, URL)) adds each item's link to its progress form or board.
+    (occurrence key → (label, URL)) adds each item's link to its progress form or board;
+    ``monitors`` (occurrence key → names) its monitoring bodies ("Cơ quan theo dõi").
 
     Lateness is counted one way everywhere: calendar days after the due day, as
     ``days_overdue`` is; the ladder's steps (which may count working days) are not shown."""
-    links = links or {}
+    links, monitors = links or {}, monitors or {}
     groups = [
-        {"key": g, "heading": HEADINGS[g], "items": [_item(n, plan_titles, unit_names, links) for n in found]}
+        {
+            "key": g,
+            "heading": HEADINGS[g],
+            "items": [_item(n, plan_titles, unit_names, links, monitors) for n in found],
+        }
         for g, found in digest.groups
     ]
     subject = subject_for(digest, unit_names, prefix, as_of=as_of, issuer=issuer)

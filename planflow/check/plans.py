@@ -19,7 +19,7 @@ import datetime as dt
 import itertools
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -63,7 +63,7 @@ from planflow.store.models import (
 )
 from planflow.store.repo import counted_events
 from planflow.store.statuses import STATEMENT_PLANS, PlanStates, plan_states, supported
-from planflow.units import UnitIndex
+from planflow.units import UnitIndex, monitor_names
 from planflow.workdays import WorkCalendar
 
 BATCH_PLANS = 200
@@ -113,6 +113,7 @@ def notice_context(plan: Plan, directory: UnitDirectory) -> dict[str, Any]:
         "coordination": plan.coordination,
         "issuer": plan.issuer,
         "example": plan.example,
+        "monitors": monitor_names(plan, directory),
     }
 
 
@@ -182,6 +183,8 @@ class PlanContext:
     coordinate: Resolver | None
     """audiences → the superior and outside units, when the plan asks for coordination"""
     example: bool = False
+    monitors: Mapping[str, list[str]] = field(default_factory=dict)
+    """task id → the bodies that follow it up (``monitor:``), named by the plan's directory"""
 
     def chases(self, item: OccurrenceStatus) -> bool:
         """Whether the ladder follows the item up: some unit leading it is one the issuing body
@@ -238,6 +241,7 @@ class PlanContext:
                                            lambda u: not relations[u].directed)
             if data.get("coordination") else None,
             example=data.get("example", False),  # stored before examples existed: a real plan
+            monitors=data.get("monitors", {}),
         )  # fmt: skip
 
 

@@ -331,12 +331,14 @@ def _appendix(doc: Any) -> None:
         [
             "{{ t.label or loop.index }}",
             "{{ t.title }}{% if t.period %} (kỳ {{ t.period }}){% endif %}",
-            "{{ t.lead | join(', ') }}",
+            "{{ t.lead | join(', ') }}"
+            "{% if t.monitor %}; Cơ quan theo dõi: {{ t.monitor | join(', ') }}{% endif %}",
             "{{ t.due or 'Thường xuyên' }}",
             "{{ t.status_label }}{% if t.days_overdue %} ({{ t.days_overdue }} ngày){% endif %}",
             "{% if t.done_at %}Hoàn thành ngày {{ t.done_at }}. {% endif %}"
             "{% if t.note %}{{ t.note }}{% endif %}"
-            "{% for e in t.evidence %} [Minh chứng: {{ e }}]{% endfor %}",
+            "{% for e in t.evidence %} [Minh chứng: {{ e }}]{% endfor %}"
+            "{% if t.review %} KIỂM TRA: {{ t.review }}{% endif %}",
         ],
         "for t in s.tasks",
         [1.4, 5.0, 2.6, 2.0, 2.1, 3.4],

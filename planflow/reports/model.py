@@ -31,6 +31,10 @@ class TaskLine:
     note: str | None
     evidence: list[str]
     blocked_by: list[str]
+    monitor: list[str] = field(default_factory=list)
+    """the bodies that follow the task up (``monitor:``): "Cơ quan theo dõi", not its lead"""
+    review: str | None = None
+    """a doubt the definition keeps open (``review:``): shown until settled"""
 
 
 @dataclass(frozen=True)

@@ -173,7 +173,7 @@ def plan_board(plan_id: str, request: Request, as_of: str | None = None) -> Resp
         status = visible_status(viewer, plan_status(plan_id, moment, session=session))
         evidence = _evidence(session, status)
     names = web.unit_names(plan)
-    board = build_board(status, plan, names, evidence)
+    board = build_board(status, plan, names, evidence, web.monitors(plan))
     calendar = f"{base_url(request, web)}/ics/{feed_token(web, plan, None)}.ics"
     context = {
         **common(request, web, viewer),

@@ -199,8 +199,8 @@ def _modules_loaded_by(*args: str, env: dict[str, str]) -> set[str]:
 def test_status_table_reads_as_the_documents(tmp_path: Path) -> None:
     """`planflow status PLAN` names lead units and periods in words, not by their ids, and
     keeps a definition's review mark ("Quý VI/2026") beside the item it is about."""
-    env = {**os.environ, "PLANFLOW_DEFINITIONS": str(REPO / "definitions"), "PLANFLOW_HOME": str(tmp_path / "h"),
-           }  # fmt: skip
+    home = str(tmp_path / "h")
+    env = {**os.environ, "PLANFLOW_DEFINITIONS": str(REPO / "definitions"), "PLANFLOW_HOME": home}
     done = subprocess.run([str(PLANFLOW), "status", "loc-tan-2026", "--as-of", "2026-04-15"], env=env,
                           capture_output=True, text=True, check=True, cwd=tmp_path)  # fmt: skip
     text = " ".join(done.stdout.split())
