@@ -14,7 +14,7 @@ import unicodedata
 from functools import lru_cache
 
 from planflow.errors import NotFoundError
-from planflow.schema import Plan, Unit, UnitDirectory
+from planflow.schema import Plan, Unit, UnitDirectory, UnitKind
 from planflow.when import normalize
 
 # Combining tone marks: grave, acute, tilde, hook above, dot below.
@@ -77,4 +77,21 @@ def monitor_names(plan: Plan, directory: UnitDirectory) -> dict[str, list[str]]:
     for task in plan.tasks:
         if task.monitor:
             out[task.id] = [unit.name if (unit := index.find(ref)) else ref for ref in task.monitor]
+    return out
+
+
+NOBODY_ACCOUNTABLE = "Chủ trì là một tập thể không nêu thành viên: chưa có đơn vị chịu trách nhiệm"
+"""The mark on a task nobody answers for, wherever it is shown."""
+
+
+def unaccountable_leads(plan: Plan, directory: UnitDirectory) -> dict[str, list[Unit]]:
+    """Task id → its leads, for the tasks whose every lead is a collective with no named
+    members ("Các cơ quan, đơn vị thuộc xã"): a reminder to such a group reaches nobody who
+    answers for the task. ``planflow validate --strict`` lists them; the board marks them."""
+    index = UnitIndex(directory)
+    out: dict[str, list[Unit]] = {}
+    for task in plan.tasks:
+        leads = [index.find(ref) for ref in task.lead]
+        if all(u is not None and u.kind is UnitKind.GROUP and not u.members for u in leads):
+            out[task.id] = [u for u in leads if u is not None]
     return out

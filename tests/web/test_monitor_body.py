@@ -1,7 +1,7 @@
 """The monitoring body (``monitor:``, Phụ lục I's "Cơ quan theo dõi, đánh giá, kiểm tra, tổng
 hợp báo cáo") is shown wherever the item is, labelled "Cơ quan theo dõi", never as its lead:
 the board, the item's history page, the report appendix, the daily digest and the
-leadership digest."""
+leadership digest. A task nobody answers for is marked on the board."""
 
 from __future__ import annotations
 
@@ -22,10 +22,11 @@ from planflow.notifications.notices import run_check
 from planflow.reports.assembly import assemble_reports
 from planflow.store.models import OutboxRow
 from planflow.sync.definitions import sync_definitions
-from planflow.units import monitor_names
+from planflow.units import NOBODY_ACCOUNTABLE, monitor_names, unaccountable_leads
 from planflow.web.app import create_app
 from planflow.web.board import build_board
 from planflow.web.config import web_config
+from tests.conftest import REPO
 from tests.factories import demo_plan, write_definitions
 from tests.web.conftest import NOW, Web, settings_for
 
@@ -96,3 +97,27 @@ def test_monitor_in_the_mails_and_the_report(tmp_path: Path, sessions: sessionma
     appendix = next(r.markdown for r in built.reports if r.key == "demo-2026/bao-cao-quy/2026-Q1")
     row = next(line for line in appendix.splitlines() if line.startswith("| ") and "Đăng tin" in line)
     assert f"| Phòng Văn hóa - Xã hội; {LABEL} |" in row and f"KIỂM TRA: {DOUBT}" in row
+
+
+def test_tasks_nobody_answers_for_are_marked(tmp_path: Path, sessions: sessionmaker[Session]) -> None:
+    """The 12 tasks of loc-tan-2026 led only by "Các cơ quan, đơn vị thuộc xã" (a collective
+    with no named members) are marked on the board as having nobody accountable, as
+    `validate --strict` lists them; a task with a named lead is not."""
+    defs = load_definitions(REPO / "definitions")
+    plan = defs.plan("loc-tan-2026")
+    found = unaccountable_leads(plan, defs.directory_for(plan))
+    collective = [
+        t for t, leads in found.items() if [u.name for u in leads] == ["Các cơ quan, đơn vị thuộc xã"]
+    ]
+    assert len(collective) == 12
+    with sessions() as s, s.begin():
+        sync_definitions(defs, ["loc-tan-2026"], session=s, now=NOW)
+    app = create_app(web_config(settings_for(tmp_path / "home")), defs, sessions, clock=lambda: NOW)
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        Web(client, web_config(settings_for(tmp_path / "home")), sessions, tmp_path / "home").login()
+        page = client.get("/board/loc-tan-2026")
+    assert page.status_code == 200
+    assert page.text.count(f"KIỂM TRA: {NOBODY_ACCOUNTABLE}") == len(found) >= 12
+    named = next(t for t in plan.tasks if t.id not in found)
+    row = page.text.split(escape(named.title, quote=False), 1)[1].split("</tr>", 1)[0]
+    assert NOBODY_ACCOUNTABLE not in row
