@@ -149,6 +149,18 @@ def unit_of(recipient_id: str) -> str | None:
     return rest.rsplit("/", 1)[-1] if kind in ("unit", "head") and rest else None
 
 
+def wording(digest: Digest) -> str:
+    """The digest's wording: that of its most advanced step, except that a unit is never asked
+    to "chỉ đạo, đôn đốc" itself: when the recipient leads every overdue item (the standing
+    unit leading its own task gets the +3w step), the escalation reads as an overdue notice
+    to the owner ("Đề nghị khẩn trương thực hiện")."""
+    template, unit = digest.template, unit_of(digest.recipient.id)
+    overdue = [n.item.facts for n in digest.items if group_of(n) == "overdue"]
+    if template == "escalation" and unit is not None and overdue and all(unit in f.lead for f in overdue):
+        return "overdue"
+    return template
+
+
 def digest_links(digest: Digest, links: LinkMaker | None, now: dt.datetime) -> dict[str, tuple[str, str]]:
     """Occurrence key → (label, URL) of the link its line carries: the progress form when
     the recipient leads it (a link signed for that unit only), else the plan's board."""
@@ -216,7 +228,7 @@ def render_digest(
         "subject": subject,
         "recipient": digest.recipient.name,
         "escalation": digest.is_escalation,
-        "template": digest.template,
+        "template": wording(digest),
         "groups": groups,
         "as_of": as_of.strftime("%d/%m/%Y"),
         "standing": standing,

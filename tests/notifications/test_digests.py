@@ -292,3 +292,19 @@ def test_simulated_month_without_digests_keeps_one_subject(tmp_path: Path) -> No
             subjects.setdefault((mail.occurrences[0], mail.recipient), set()).add(mail.subject)
     assert any(len(d.mail) > 1 for d in days)
     assert all(len(found) == 1 for found in subjects.values()), subjects
+
+
+def test_a_unit_is_never_asked_to_urge_itself(tmp_path: Path) -> None:
+    """loc-tan-2025's standing unit (Phòng Văn hóa - Xã hội) leads the online contest due
+    09/10/2025: its +3w step (to the standing unit) reads as an overdue notice to the owner,
+    not as "chỉ đạo, đôn đốc đơn vị chủ trì"; the signer's +7w still asks for direction."""
+    config = load_mail_config(tmp_path, None, None)
+    days = simulate(load_definitions(REPO / "definitions"), None, dt.date(2025, 10, 1), dt.date(2025, 10, 20),
+                    config=config, plan_ids=["loc-tan-2025"])  # fmt: skip
+    by_day = {(d.day, m.recipient): m for d in days for m in d.mail}
+    own = by_day[(dt.date(2025, 10, 14), "unit:loc-tan/phong-vhxh")]
+    assert "Chủ trì: Phòng Văn hóa - Xã hội xã Lộc Tấn" in own.text
+    assert "Đề nghị khẩn trương thực hiện và cập nhật tiến độ." in own.text
+    assert "chỉ đạo, đôn đốc" not in own.text
+    signer = by_day[(dt.date(2025, 10, 20), "signer:loc-tan-2025")]
+    assert "Kính đề nghị chỉ đạo, đôn đốc đơn vị chủ trì thực hiện." in signer.text
