@@ -75,6 +75,18 @@ _ANY_ITEM = "*"
 # --- what a plan's notices need, stored at sync ---------------------------------------------
 
 
+def official_title(title: str) -> str:
+    """A title as officials write it in a salutation: "PHÓ CHỦ TỊCH" (a signature block's
+    capitals) → "Phó Chủ tịch", "CHỦ TỊCH" → "Chủ tịch", "GIÁM ĐỐC" → "Giám đốc"; a
+    title already in mixed case is kept, its first letter raised."""
+    if title != title.upper():
+        return title[:1].upper() + title[1:]
+    words = title.lower().split()
+    if words and words[0] == "phó" and len(words) > 1:
+        return "Phó " + " ".join([words[1].capitalize(), *words[2:]])
+    return " ".join(words).capitalize()
+
+
 def notice_context(plan: Plan, directory: UnitDirectory) -> dict[str, Any]:
     """The JSON stored with a plan: its ladders (its own, per task or report, or the
     default), its units' names and addresses (a group without addresses reaches its
@@ -104,7 +116,7 @@ def notice_context(plan: Plan, directory: UnitDirectory) -> dict[str, Any]:
         "standing": UnitIndex(directory).resolve(plan.standing_unit).id,
         "units": {u.id: [u.name, list(emails(u.id))] for u in directory.units},
         "heads": heads,
-        "signer": [f"{plan.signer.title.capitalize()} {plan.signer.name}", plan.signer.email],
+        "signer": [f"{official_title(plan.signer.title)} {plan.signer.name}", plan.signer.email],
         "ladders": ladders,
         "days_off": [d.isoformat() for d in plan.days_off],
         "extra_working_days": [d.isoformat() for d in plan.extra_working_days],

@@ -195,7 +195,7 @@ def test_first_run_catches_up_quietly(
         assert all((r.outbox_id is None) == (r.state == "skipped") for r in rows)
         assert skipped_count(s) == SKIPPED_ON_24_03
     tet = [m for m in smtp.recorder.messages if "Rà soát trước Tết" in _text(m)]
-    assert [str(m["To"]) for m in tet] == ["Phó chủ tịch Nguyễn Văn A <pct@demo.example>"]
+    assert [str(m["To"]) for m in tet] == ["Phó Chủ tịch Nguyễn Văn A <pct@demo.example>"]
     _run_days(sessions, root, [dt.date(2026, 3, 25), dt.date(2026, 3, 26)], smtp, tmp_path)
     assert len([m for m in smtp.recorder.messages if "Rà soát trước Tết" in _text(m)]) == 1
 
