@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
+from planflow.escalation import in_heading_order
 from planflow.flows.params import AsOf
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ class ChunkResult(BaseModel):
     plans: list[CheckedPlan]
     notices: int
     notices_by_step: dict[str, int]
+    notices_by_heading: dict[str, int] = Field(default_factory=dict)
     queued: int
     overdue: int
     delivery: Delivery | None
@@ -85,6 +87,7 @@ class CheckPlansResult(BaseModel):
     plans: list[CheckedPlan] = Field(default_factory=list)
     notices: int = 0
     notices_by_step: dict[str, int] = Field(default_factory=dict)
+    notices_by_heading: dict[str, int] = Field(default_factory=dict)
     queued: int = 0
     overdue: int = 0
     delivery: Delivery | None = None
@@ -100,15 +103,18 @@ class CheckPlansResult(BaseModel):
         """The chunks' results as one check's: plans in ``order``, counts added up."""
         plans = {p.plan: p for o in outcomes for p in o.plans}
         by_step: Counter[str] = Counter()
+        by_heading: Counter[str] = Counter()
         delivery: Delivery | None = None
         for outcome in outcomes:
             by_step.update(outcome.notices_by_step)
+            by_heading.update(outcome.notices_by_heading)
             delivery = add_delivery(delivery, outcome.delivery)
         return cls(
             as_of=outcomes[0].as_of if outcomes else as_of,
             plans=[plans[p] for p in order if p in plans],
             notices=sum(o.notices for o in outcomes),
             notices_by_step=dict(sorted(by_step.items())),
+            notices_by_heading=in_heading_order(by_heading),
             queued=sum(o.queued for o in outcomes),
             overdue=sum(o.overdue for o in outcomes),
             delivery=delivery,
@@ -126,7 +132,9 @@ class Attention(BaseModel):
 
     key: str
     title: str
+    period: str | None = None
     lead: list[str]
+    lead_names: list[str] = Field(default_factory=list)
     due: str | None
     status: str
     status_label: str
@@ -141,8 +149,8 @@ class Occurrence(Attention):
     depends_on: list[str] = Field(default_factory=list)
 
     @classmethod
-    def of(cls, item: Mapping[str, Any], depends_on: list[str]) -> Occurrence:
-        return cls.model_validate({**item, "depends_on": depends_on})
+    def of(cls, item: Mapping[str, Any], depends_on: list[str], lead_names: list[str]) -> Occurrence:
+        return cls.model_validate({**item, "depends_on": depends_on, "lead_names": lead_names})
 
     def attention(self) -> Attention:
         return Attention.model_validate(self.model_dump(include=set(Attention.model_fields)))

@@ -88,7 +88,8 @@ def plan_line(check: PlanCheck, board: str | None) -> PlanLine:
         {"title": i.facts.title, "period": period_words(i.facts.period),
          "lead": ", ".join(names.get(u, u) for u in i.facts.lead),
          "due": i.facts.due.strftime("%d/%m/%Y") if i.facts.due else "", "status": i.status.label,
-         "days_overdue": i.days_overdue}
+         "days_overdue": i.days_overdue, "review": i.facts.review,
+         "monitor": ", ".join(check.context.monitors.get(i.facts.item_id, []))}
         for i in attention[:TOP_ITEMS]
     ]  # fmt: skip
     return PlanLine(

@@ -19,7 +19,17 @@ from planflow.notifications.coordination import render_coordination
 from planflow.notifications.delivery import DeliveryReport, deliver
 from planflow.notifications.mailer import FileMailer, Mailer, SmtpMailer
 from planflow.notifications.outbox import queue_digest, record_skipped
-from planflow.notifications.render import Rendered, digest_links, render_digest
+from planflow.notifications.render import (
+    NOTICE_HEADINGS,
+    Rendered,
+    digest_links,
+    heading_of,
+    item_title,
+    lateness_words,
+    period_words,
+    render_digest,
+    unit_of,
+)
 from planflow.settings import Settings
 from planflow.store.models import OutboxRow
 from planflow.sync.definitions import sync_definitions
@@ -54,27 +64,37 @@ class NoticePlan:
         return dict(contexts[notices[0].item.facts.plan_id].unit_names)
 
     def notices_json(self) -> list[dict[str, object]]:
-        """The stable ``--json`` form of the notices (documented in the README)."""
-        return [
-            {
+        """The stable ``--json`` form of the notices (documented in the README). Besides the
+        keys a machine reads (``step``, ``recipient``, ``occurrence``), each says how a
+        person reads it, as the message does: ``heading``, ``item``, ``lateness``."""
+        contexts = self.contexts
+        out: list[dict[str, object]] = []
+        for n in self.notices:
+            facts, context = n.item.facts, contexts[n.item.facts.plan_id]
+            period = period_words(facts.period)
+            item = item_title(facts, context.unit_names, unit_of(n.recipient.id))
+            out.append({
                 "occurrence": n.item.key,
-                "plan": n.item.facts.plan_id,
-                "title": n.item.facts.title,
-                "due": n.item.facts.due.isoformat() if n.item.facts.due else None,
+                "plan": facts.plan_id,
+                "title": facts.title,
+                "item": f"{item} ({period})" if period else item,
+                "due": facts.due.isoformat() if facts.due else None,
                 "status": n.item.status.value,
                 "days_overdue": n.item.days_overdue,
+                "lateness": lateness_words(n.item.days_overdue, n.item.days_left),
                 "kind": n.kind,
+                "heading": NOTICE_HEADINGS[heading_of(n)],
                 "step": n.step_key,
-                "step_label": step_label(n.step),
+                "step_label": step_label(n.step, n.due, n.fire_date),
                 "template": n.step.template,
                 "fire_date": n.fire_date.isoformat(),
                 "recipient": n.recipient.id,
                 "recipient_name": n.recipient.name,
                 "emails": list(n.recipient.emails),
                 "cc": [c.id for c in n.cc],
-            }
-            for n in self.notices
-        ]
+                "example": context.example,
+            })  # fmt: skip
+        return out
 
 
 def notices_due(
@@ -145,6 +165,13 @@ def queue_notices(
     caller's); the steps a catch-up passed over are recorded as skipped. Returns the
     messages queued by this call."""
 
+    def monitors_of(digest: Digest) -> dict[str, list[str]]:
+        contexts = plan.contexts
+        return {
+            n.item.key: contexts[n.item.facts.plan_id].monitors.get(n.item.facts.item_id, [])
+            for n in digest.notices
+        }
+
     def render(digest: Digest) -> Rendered:
         plan_id = digest.notices[0].item.facts.plan_id
         if digest.notices[0].kind == COORDINATION:
@@ -157,6 +184,8 @@ def queue_notices(
             standing=plan.standing_names.get(plan_id, ""),
             links=digest_links(digest, config.links, now),
             prefix=config.subject_prefix,
+            issuer=plan.contexts[digest.items[0].item.facts.plan_id].issuer,
+            monitors=monitors_of(digest),
         )
 
     muted = set() if config.send_examples else example_plans(plan)

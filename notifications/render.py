@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from planflow.escalation import REPORT_KINDS, Digest, Notice
+from planflow.coordination import COORDINATION
+from planflow.escalation import GROUPS, HEADING_LABELS, REPORT_KINDS, Digest, Notice, group_of
 from planflow.notifications.config import DEFAULT_PREFIX
 from planflow.reports.cycle import ROMAN, period_phrase
 from planflow.status import OccurrenceFacts
@@ -39,8 +40,27 @@ def environment() -> Environment:
     return env
 
 
-HEADINGS = {"overdue": "Quá hạn", "upcoming": "Sắp đến hạn", "report": "Báo cáo cần gửi"}
+HEADINGS = {g: HEADING_LABELS[g] for g in GROUPS}
 """The digest's headings, as they read in the message and its subject."""
+
+NOTICE_HEADINGS = HEADING_LABELS
+"""What a notice is, as a person reads it: its digest heading, or a coordination request."""
+
+
+def heading_of(notice: Notice) -> str:
+    """The heading a notice stands under (a key of ``NOTICE_HEADINGS``)."""
+    return COORDINATION if notice.kind == COORDINATION else group_of(notice)
+
+
+def lateness_words(days_overdue: int | None, days_left: int | None) -> str:
+    """Lateness as every message counts it, in calendar days: "quá hạn 16 ngày", "còn 7
+    ngày", "hạn hôm nay"; nothing for an item without a due date."""
+    if days_overdue:
+        return f"quá hạn {days_overdue} ngày"
+    if days_left is None:
+        return ""
+    return f"còn {days_left} ngày" if days_left > 0 else "hạn hôm nay"
+
 
 _INPUT_TITLE = re.compile(r"^Báo cáo gửi (?P<to>[^:]+): (?P<what>.+)$")
 
@@ -90,35 +110,55 @@ def period_words(label: str | None) -> str:
         return f"kỳ {label}"
 
 
-def _count(notices: list[Notice]) -> str:
-    """ "3 nhiệm vụ, 1 báo cáo": tasks and reports counted apart."""
-    reports = sum(1 for n in notices if n.item.facts.kind in REPORT_KINDS)
-    tasks = len(notices) - reports
-    parts = (f"{tasks} nhiệm vụ" if tasks else "", f"{reports} báo cáo" if reports else "")
-    return ", ".join(p for p in parts if p)
+_BODY = re.compile(r"^(?:Ủy ban nhân dân|UBND)\s+", re.IGNORECASE)
 
 
-def subject_for(digest: Digest, unit_names: Mapping[str, str], prefix: str = DEFAULT_PREFIX) -> str:
-    """A digest names its groups, most urgent first, with their counts ("Quá hạn: 3 nhiệm
-    vụ; Sắp đến hạn: 2 nhiệm vụ"), and its one item's title when it has one. A message
-    about one occurrence (``Digest.threaded``) keeps one subject whatever the step, so
-    mail clients thread it: the title and the period."""
+def place_of(issuer: str) -> str:
+    """The locality an issuing body governs: "Ủy ban nhân dân xã Lộc Tấn" → "xã Lộc Tấn"."""
+    return _BODY.sub("", issuer).strip()
+
+
+def subject_for(
+    digest: Digest, unit_names: Mapping[str, str], prefix: str = DEFAULT_PREFIX, *, as_of: dt.date,
+    issuer: str = "",
+) -> str:  # fmt: skip
+    """The subject of a message, a function of what it is about and nothing that changes
+    between two sends of it (retries and resends carry the stored subject anyway).
+
+    A daily digest is a new message each day: its subject names the most urgent heading,
+    whom it is for (with the commune when the recipient's name does not say it) and the
+    day, and no count that could disagree with the body ("[planflow] Quá hạn – Phòng Kinh
+    tế xã Lộc Tấn – ngày 24/10/2025"). A message about one occurrence
+    (``Digest.threaded``) keeps one subject whatever the step, so mail clients thread it:
+    the title and the period."""
     lead = f"{prefix} " if prefix else ""
-    items, unit = digest.items, _unit_of(digest.recipient.id)
+    items, unit = digest.items, unit_of(digest.recipient.id)
     if digest.threaded:
         facts = items[0].item.facts
         period = period_words(facts.period)
         return f"{lead}{_short(item_title(facts, unit_names, unit))}{f' ({period})' if period else ''}"
-    groups = digest.groups
-    if len(items) == 1:
-        return f"{lead}{HEADINGS[groups[0][0]]}: {_short(item_title(items[0].item.facts, unit_names, unit))}"
-    return lead + "; ".join(f"{HEADINGS[g]}: {_count(found)}" for g, found in groups)
+    who, place = digest.recipient.name, place_of(issuer)
+    if place and place.casefold() not in who.casefold():
+        who = f"{who}, {place}"
+    return f"{lead}{HEADINGS[digest.groups[0][0]]} – {_short(who)} – ngày {as_of:%d/%m/%Y}"
 
 
-def _unit_of(recipient_id: str) -> str | None:
+def unit_of(recipient_id: str) -> str | None:
     """The unit a recipient stands for: ``unit:<dir>/<id>`` or its head ``head:<dir>/<id>``."""
     kind, _, rest = recipient_id.partition(":")
     return rest.rsplit("/", 1)[-1] if kind in ("unit", "head") and rest else None
+
+
+def wording(digest: Digest) -> str:
+    """The digest's wording: that of its most advanced step, except that a unit is never asked
+    to "chỉ đạo, đôn đốc" itself: when the recipient leads every overdue item (the standing
+    unit leading its own task gets the +3w step), the escalation reads as an overdue notice
+    to the owner ("Đề nghị khẩn trương thực hiện")."""
+    template, unit = digest.template, unit_of(digest.recipient.id)
+    overdue = [n.item.facts for n in digest.items if group_of(n) == "overdue"]
+    if template == "escalation" and unit is not None and overdue and all(unit in f.lead for f in overdue):
+        return "overdue"
+    return template
 
 
 def digest_links(digest: Digest, links: LinkMaker | None, now: dt.datetime) -> dict[str, tuple[str, str]]:
@@ -126,7 +166,7 @@ def digest_links(digest: Digest, links: LinkMaker | None, now: dt.datetime) -> d
     the recipient leads it (a link signed for that unit only), else the plan's board."""
     if links is None:
         return {}
-    unit = _unit_of(digest.recipient.id)
+    unit = unit_of(digest.recipient.id)
     out = {}
     for notice in digest.notices:
         facts = notice.item.facts
@@ -138,10 +178,11 @@ def digest_links(digest: Digest, links: LinkMaker | None, now: dt.datetime) -> d
 
 
 def _item(n: Notice, plan_titles: Mapping[str, str], unit_names: Mapping[str, str],
-          links: Mapping[str, tuple[str, str]]) -> dict[str, Any]:  # fmt: skip
+          links: Mapping[str, tuple[str, str]],
+          monitors: Mapping[str, Sequence[str]]) -> dict[str, Any]:  # fmt: skip
     facts = n.item.facts
     return {
-        "title": item_title(facts, unit_names, _unit_of(n.recipient.id)),
+        "title": item_title(facts, unit_names, unit_of(n.recipient.id)),
         "plan": plan_titles.get(facts.plan_id, facts.plan_id),
         "period": period_words(facts.period),
         "lead": ", ".join(unit_names.get(u, u) for u in facts.lead),
@@ -151,6 +192,7 @@ def _item(n: Notice, plan_titles: Mapping[str, str], unit_names: Mapping[str, st
         "status": n.item.status.label,
         "link": links.get(facts.key),
         "review": facts.review,
+        "monitor": ", ".join(monitors.get(facts.key, ())),
     }
 
 
@@ -163,23 +205,30 @@ def render_digest(
     standing: str,
     links: Mapping[str, tuple[str, str]] | None = None,
     prefix: str = DEFAULT_PREFIX,
+    issuer: str = "",
+    monitors: Mapping[str, Sequence[str]] | None = None,
 ) -> Rendered:
     """Subject, text and HTML of one digest, its items under their headings; ``links``
-    (occurrence key → (label, URL)) adds each item's link to its progress form or board.
+    (occurrence key → (label, URL)) adds each item's link to its progress form or board;
+    ``monitors`` (occurrence key → names) its monitoring bodies ("Cơ quan theo dõi").
 
     Lateness is counted one way everywhere: calendar days after the due day, as
     ``days_overdue`` is; the ladder's steps (which may count working days) are not shown."""
-    links = links or {}
+    links, monitors = links or {}, monitors or {}
     groups = [
-        {"key": g, "heading": HEADINGS[g], "items": [_item(n, plan_titles, unit_names, links) for n in found]}
+        {
+            "key": g,
+            "heading": HEADINGS[g],
+            "items": [_item(n, plan_titles, unit_names, links, monitors) for n in found],
+        }
         for g, found in digest.groups
     ]
-    subject = subject_for(digest, unit_names, prefix)
+    subject = subject_for(digest, unit_names, prefix, as_of=as_of, issuer=issuer)
     context = {
         "subject": subject,
         "recipient": digest.recipient.name,
         "escalation": digest.is_escalation,
-        "template": digest.template,
+        "template": wording(digest),
         "groups": groups,
         "as_of": as_of.strftime("%d/%m/%Y"),
         "standing": standing,

@@ -46,14 +46,16 @@ def step_id(step: EscalationStep) -> str:
     return f"{step.offset:+d}{'w' if step.working_days else 'd'}"
 
 
-def step_label(step: EscalationStep) -> str:
-    """How the step reads in a message."""
-    unit = "ngày làm việc" if step.working_days else "ngày"
-    if step.offset < 0:
-        return f"Nhắc việc: còn {-step.offset} {unit} đến hạn"
-    if step.offset == 0:
+def step_label(step: EscalationStep, due: dt.date, fire: dt.date) -> str:
+    """How a step reads to a person, as the messages count: calendar days between the due
+    day and the day the step fires ("Nhắc việc: còn 9 ngày đến hạn", "Quá hạn 3 ngày"),
+    whether the ladder counts working days or not."""
+    days = (fire - due).days
+    if days < 0:
+        return f"Nhắc việc: còn {-days} ngày đến hạn"
+    if days == 0:
         return "Nhắc việc: đến hạn hôm nay"
-    return f"Quá hạn {step.offset} {unit}"
+    return f"Quá hạn {days} ngày"
 
 
 def fire_date(due: dt.date, step: EscalationStep, cal: WorkCalendar) -> dt.date:
@@ -190,6 +192,22 @@ def _applies(step: EscalationStep, item: OccurrenceStatus, today: dt.date, due: 
 
 GROUPS = ("overdue", "upcoming", "report")
 """A digest's headings, most urgent first (``Digest.groups``)."""
+
+HEADING_LABELS = {
+    "overdue": "Quá hạn",
+    "upcoming": "Sắp đến hạn",
+    "report": "Báo cáo cần gửi",
+    "coordination": "Đề nghị phối hợp",
+}
+"""What a notice is, as a person reads it: the heading it stands under in its digest (in
+order of urgency), or a coordination request (``planflow.coordination``)."""
+
+
+def in_heading_order(counts: Mapping[str, int]) -> dict[str, int]:
+    """Counts keyed by heading label, in the order of ``HEADING_LABELS``."""
+    rank = {h: i for i, h in enumerate(HEADING_LABELS.values())}
+    return {h: counts[h] for h in sorted(counts, key=lambda h: (rank.get(h, len(rank)), h))}
+
 
 REPORT_KINDS = frozenset({"report", "report_input"})
 

@@ -14,7 +14,7 @@ import unicodedata
 from functools import lru_cache
 
 from planflow.errors import NotFoundError
-from planflow.schema import Unit, UnitDirectory
+from planflow.schema import Plan, Unit, UnitDirectory, UnitKind
 from planflow.when import normalize
 
 # Combining tone marks: grave, acute, tilde, hook above, dot below.
@@ -62,3 +62,36 @@ class UnitIndex:
             f"đơn vị '{ref}' không có trong danh mục '{self.directory.id}'.{hint} "
             f"Thêm nó (hoặc một bí danh) vào definitions/units/{self.directory.id}.yaml"
         )
+
+
+MONITOR_LABEL = "Cơ quan theo dõi"
+"""How the monitoring body is labelled wherever it is shown (Phụ lục I's "Cơ quan theo
+dõi, đánh giá, kiểm tra, tổng hợp báo cáo")."""
+
+
+def monitor_names(plan: Plan, directory: UnitDirectory) -> dict[str, list[str]]:
+    """Task id → the bodies that follow the task up (its ``monitor:``), named as the plan's
+    own directory writes them; a name the directory lacks stays as the plan writes it."""
+    index = UnitIndex(directory)
+    out: dict[str, list[str]] = {}
+    for task in plan.tasks:
+        if task.monitor:
+            out[task.id] = [unit.name if (unit := index.find(ref)) else ref for ref in task.monitor]
+    return out
+
+
+NOBODY_ACCOUNTABLE = "Chủ trì là một tập thể không nêu thành viên: chưa có đơn vị chịu trách nhiệm"
+"""The mark on a task nobody answers for, wherever it is shown."""
+
+
+def unaccountable_leads(plan: Plan, directory: UnitDirectory) -> dict[str, list[Unit]]:
+    """Task id → its leads, for the tasks whose every lead is a collective with no named
+    members ("Các cơ quan, đơn vị thuộc xã"): a reminder to such a group reaches nobody who
+    answers for the task. ``planflow validate --strict`` lists them; the board marks them."""
+    index = UnitIndex(directory)
+    out: dict[str, list[Unit]] = {}
+    for task in plan.tasks:
+        leads = [index.find(ref) for ref in task.lead]
+        if all(u is not None and u.kind is UnitKind.GROUP and not u.members for u in leads):
+            out[task.id] = [u for u in leads if u is not None]
+    return out

@@ -11,11 +11,12 @@ from pathlib import Path
 from prefect import task
 from prefect.artifacts import create_table_artifact
 
-from planflow.escalation import step_id
+from planflow.escalation import in_heading_order, step_id
 from planflow.flows.params import CheckChunkParams, SyncParams
 from planflow.flows.results import ChunkResult, Delivery
 from planflow.loader import load_definitions
 from planflow.notifications.notices import mail_config, run_check, send_outbox
+from planflow.notifications.render import NOTICE_HEADINGS, heading_of
 from planflow.settings import Settings, load_settings
 from planflow.store.db import open_store
 from planflow.sync.definitions import sync_definitions
@@ -67,12 +68,14 @@ def check_chunk_plans(params: CheckChunkParams) -> ChunkResult:
     create_table_artifact(key="overdue-items", table=rows or [{"plan": "—"}],
                           description="Quá hạn và bị chặn, theo kế hoạch")  # fmt: skip
     by_step = Counter(step_id(n.step) for n in outcome.plan.notices)
+    by_heading = Counter(NOTICE_HEADINGS[heading_of(n)] for n in outcome.plan.notices)
     return ChunkResult.model_validate(
         {
             "as_of": outcome.plan.as_of,
             "plans": outcome.plans_json(),
             "notices": len(outcome.plan.notices),
             "notices_by_step": dict(sorted(by_step.items())),
+            "notices_by_heading": in_heading_order(by_heading),
             "queued": outcome.queued,
             "overdue": len(overdue),
             "delivery": Delivery.of(outcome.delivery) if outcome.delivery else None,

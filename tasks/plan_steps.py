@@ -37,11 +37,19 @@ def evaluate_plan(params: EvaluatePlanParams) -> PlanSnapshot:
     day = report.as_of.day
     chosen = [i for i in report.items if in_window(i, day, params.lookback_days, params.ahead_days)]
     keys = {i.key for i in chosen}
+    names = report.plan.unit_names
     return PlanSnapshot(
         plan=plan_id,
         title=report.plan.title,
         as_of=report.as_of.instant.isoformat(),
         summary=summarize(report.items),
         window=summarize(chosen),
-        items=[Occurrence.of(i.as_json(), [d for d in deps.get(i.key, []) if d in keys]) for i in chosen],
+        items=[
+            Occurrence.of(
+                i.as_json(),
+                [d for d in deps.get(i.key, []) if d in keys],
+                [names.get(u, u) for u in i.facts.lead],
+            )
+            for i in chosen
+        ],
     )

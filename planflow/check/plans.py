@@ -19,7 +19,7 @@ import datetime as dt
 import itertools
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -63,7 +63,7 @@ from planflow.store.models import (
 )
 from planflow.store.repo import counted_events
 from planflow.store.statuses import STATEMENT_PLANS, PlanStates, plan_states, supported
-from planflow.units import UnitIndex
+from planflow.units import UnitIndex, monitor_names
 from planflow.workdays import WorkCalendar
 
 BATCH_PLANS = 200
@@ -73,6 +73,18 @@ _ANY_ITEM = "*"
 
 
 # --- what a plan's notices need, stored at sync ---------------------------------------------
+
+
+def official_title(title: str) -> str:
+    """A title as officials write it in a salutation: "PHÓ CHỦ TỊCH" (a signature block's
+    capitals) → "Phó Chủ tịch", "CHỦ TỊCH" → "Chủ tịch", "GIÁM ĐỐC" → "Giám đốc"; a
+    title already in mixed case is kept, its first letter raised."""
+    if title != title.upper():
+        return title[:1].upper() + title[1:]
+    words = title.lower().split()
+    if words and words[0] == "phó" and len(words) > 1:
+        return "Phó " + " ".join([words[1].capitalize(), *words[2:]])
+    return " ".join(words).capitalize()
 
 
 def notice_context(plan: Plan, directory: UnitDirectory) -> dict[str, Any]:
@@ -104,7 +116,7 @@ def notice_context(plan: Plan, directory: UnitDirectory) -> dict[str, Any]:
         "standing": UnitIndex(directory).resolve(plan.standing_unit).id,
         "units": {u.id: [u.name, list(emails(u.id))] for u in directory.units},
         "heads": heads,
-        "signer": [f"{plan.signer.title.capitalize()} {plan.signer.name}", plan.signer.email],
+        "signer": [f"{official_title(plan.signer.title)} {plan.signer.name}", plan.signer.email],
         "ladders": ladders,
         "days_off": [d.isoformat() for d in plan.days_off],
         "extra_working_days": [d.isoformat() for d in plan.extra_working_days],
@@ -113,6 +125,7 @@ def notice_context(plan: Plan, directory: UnitDirectory) -> dict[str, Any]:
         "coordination": plan.coordination,
         "issuer": plan.issuer,
         "example": plan.example,
+        "monitors": monitor_names(plan, directory),
     }
 
 
@@ -182,6 +195,8 @@ class PlanContext:
     coordinate: Resolver | None
     """audiences → the superior and outside units, when the plan asks for coordination"""
     example: bool = False
+    monitors: Mapping[str, list[str]] = field(default_factory=dict)
+    """task id → the bodies that follow it up (``monitor:``), named by the plan's directory"""
 
     def chases(self, item: OccurrenceStatus) -> bool:
         """Whether the ladder follows the item up: some unit leading it is one the issuing body
@@ -238,6 +253,7 @@ class PlanContext:
                                            lambda u: not relations[u].directed)
             if data.get("coordination") else None,
             example=data.get("example", False),  # stored before examples existed: a real plan
+            monitors=data.get("monitors", {}),
         )  # fmt: skip
 
 
@@ -254,6 +270,12 @@ class StoredPlan:
     document_number: str | None = None
     period_start: dt.date | None = None
     period_end: dt.date | None = None
+
+    @property
+    def unit_names(self) -> dict[str, str]:
+        """Unit id → name in the plan's own directory, as stored at sync (empty before)."""
+        units = (self.notice_context or {}).get("units", {})
+        return {u: name for u, (name, _) in units.items()}
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from planflow.cli.common import (
 from planflow.cli.mail import delivery_line, fail_if_nothing_delivered, print_backlog
 from planflow.cli.status import PlanArgument
 from planflow.errors import PlanflowError
+from planflow.notifications.render import period_words
 from planflow.settings import Settings
 from planflow.status import Status
 from planflow.store.db import open_store
@@ -153,12 +154,14 @@ def _print_plan(result: CheckPlanResult) -> None:
     console.print(_summary_table("Kết quả kiểm tra (luồng Prefect check_plan)", [row]))
     if result.attention:
         late = Table(title="Cần đôn đốc (quá hạn, bị chặn)")
-        for column in ("Khóa", "Nhiệm vụ / báo cáo", "Chủ trì", "Hạn", "Tình trạng"):
+        for column in ("Nhiệm vụ / báo cáo", "Chủ trì", "Hạn", "Tình trạng"):
             late.add_column(column)
         for a in sorted(result.attention, key=lambda a: -(a.days_overdue or 0)):
             state = a.status_label + (f" {a.days_overdue} ngày" if a.days_overdue else "")
             due = dt.date.fromisoformat(a.due) if a.due else None
-            late.add_row(a.key, a.title, ", ".join(a.lead), fmt_date(due), state)
+            period = period_words(a.period)
+            title = f"{a.title} ({period})" if period else a.title
+            late.add_row(title, ", ".join(a.lead_names or a.lead), fmt_date(due), state)
         console.print(late)
 
 
@@ -173,8 +176,8 @@ def _plan_name(plan: CheckedPlan, config: Settings) -> str:
 def _print_all(result: CheckPlansResult, config: Settings) -> None:
     rows = [(_plan_name(p, config), str(sum(p.summary.values())), p.summary) for p in result.plans]
     console.print(_summary_table("Kết quả kiểm tra (luồng Prefect check_plans)", rows))
-    steps = ", ".join(f"{k}: {v}" for k, v in result.notices_by_step.items()) or "không có"
-    console.print(f"Thông báo đến hạn: {result.notices} (theo bước: {steps}); "
+    headings = ", ".join(f"{k}: {v}" for k, v in result.notices_by_heading.items()) or "không có"
+    console.print(f"Thông báo đến hạn: {result.notices} ({headings}); "
                   f"thư mới xếp hàng: {result.queued}.")  # fmt: skip
     delivery = result.delivery.model_dump() if result.delivery else None
     if result.dry_run:

@@ -29,6 +29,7 @@ from planflow.cli.status import PlanArgument
 from planflow.errors import PlanflowError
 from planflow.notifications.delivery import backlog, failed_recipients, outbox_rows, requeue_dead
 from planflow.notifications.notices import mail_config, run_check, send_outbox
+from planflow.notifications.render import NOTICE_HEADINGS
 from planflow.notifications.simulate import simulate as simulate_days
 from planflow.settings import Settings
 from planflow.status import parse_as_of
@@ -37,15 +38,36 @@ from planflow.store.models import OutboxRow
 from planflow.store.notices import skipped_count
 
 
-def _notice_table(title: str, notices: list[dict[str, Any]]) -> Table:
+def _notice_table(title: str, notices: list[dict[str, Any]], send_examples: bool) -> Table:
+    """The notices as their messages word them: the heading they stand under, the item
+    (a report as a request), its due day and lateness in calendar days."""
     table = Table(title=title)
-    for column in ("Người nhận", "Nhiệm vụ / báo cáo", "Hạn", "Bước", "Địa chỉ"):
+    for column in ("Người nhận", "Mục", "Nội dung", "Hạn", "Địa chỉ"):
         table.add_column(column)
     for n in notices:
         due = dt.date.fromisoformat(str(n["due"])).strftime("%d/%m/%Y") if n["due"] else "—"
+        when = f"{due} ({n['lateness']})" if n["lateness"] else due
         address = ", ".join(n["emails"]) or "[red]không có địa chỉ[/]"
-        table.add_row(str(n["recipient_name"]), str(n["title"]), due, str(n["step_label"]), address)
+        if n["example"] and not send_examples:
+            address += " [dim](ví dụ: không gửi)[/]"
+        table.add_row(str(n["recipient_name"]), str(n["heading"]), str(n["item"]), when, address)
     return table
+
+
+def print_muted(notices: list[dict[str, Any]], send_examples: bool) -> None:
+    """One line naming the example plans whose notices are shown but not sent."""
+    muted = sorted({str(n["plan"]) for n in notices if n["example"]})
+    if muted and not send_examples:
+        count = sum(1 for n in notices if n["example"])
+        console.print(f"{count} thông báo của kế hoạch ví dụ {', '.join(muted)}: không gửi "
+                      "(PLANFLOW_SEND_EXAMPLES=true để gửi).")  # fmt: skip
+
+
+def headings_line(notices: list[dict[str, Any]]) -> str:
+    """ "Quá hạn: 4, Sắp đến hạn: 9": the notices counted under the headings of the messages."""
+    counts = Counter(str(n["heading"]) for n in notices)
+    order = list(NOTICE_HEADINGS.values())
+    return ", ".join(f"{h}: {counts[h]}" for h in sorted(counts, key=order.index)) or "không có"
 
 
 def notices(
@@ -68,9 +90,11 @@ def notices(
             print_json({"as_of": outcome.plan.as_of.isoformat(), "notices": data,
                         "skipped": len(outcome.plan.skipped)})  # fmt: skip
             return
-        console.print(_notice_table(f"Thông báo đến hạn ngày {outcome.plan.as_of:%d/%m/%Y}", data))
+        console.print(_notice_table(f"Thông báo đến hạn ngày {outcome.plan.as_of:%d/%m/%Y}", data,
+                                    config.send_examples))  # fmt: skip
         recipients = len({n["recipient"] for n in data})
-        console.print(f"{len(data)} thông báo cho {recipients} người nhận (chưa gửi).")
+        console.print(f"{len(data)} thông báo cho {recipients} người nhận (chưa gửi): {headings_line(data)}.")
+        print_muted(data, config.send_examples)
         if outcome.plan.skipped:
             skipped = len(outcome.plan.skipped)
             console.print(f"{skipped} bước trước đó sẽ được bỏ qua (chạy bù: chỉ gửi bước mới nhất).")
@@ -234,13 +258,14 @@ def simulate(
             return
         for d in days:
             if d.notices:
-                console.print(_notice_table(f"{d.day:%d/%m/%Y}: {d.messages} thư", d.notices))
-        steps = Counter(str(n["step"]) for d in days for n in d.notices)
+                console.print(_notice_table(f"{d.day:%d/%m/%Y}: {d.messages} thư", d.notices,
+                                            config.send_examples))  # fmt: skip
+        every = [n for d in days for n in d.notices]
         total = sum(d.messages for d in days)
-        by_step = dict(sorted(steps.items()))
         console.print(f"Từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}: {total} thư, "
-                      f"{sum(steps.values())} thông báo; theo bước: {by_step}; "
-                      f"bỏ qua khi chạy bù: {sum(d.skipped for d in days)}")  # fmt: skip
+                      f"{len(every)} thông báo ({headings_line(every)}); "
+                      f"bước nhắc bỏ qua khi chạy bù: {sum(d.skipped for d in days)}.")  # fmt: skip
+        print_muted(every, config.send_examples)
 
 
 _SIMULATE_MAX_DAYS = 731

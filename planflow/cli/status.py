@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.orm import Session
 
@@ -118,6 +119,10 @@ def print_plan(report: PlanEvaluation) -> None:
     table = Table(title=f"{report.plan.id} — {report.plan.title} (tại {fmt_date(report.as_of.day)})")
     for column in ("Mục", "Nhiệm vụ / báo cáo", "Kỳ", "Chủ trì", "Hạn", "Tình trạng", "Chỉ tiêu"):
         table.add_column(column)
+    # the period in words reads the report cycles: only for this table, not for --json
+    from planflow.notifications.render import period_words
+
+    names = report.plan.unit_names
     for item in report.items:
         f = item.facts
         state = item.status.label
@@ -130,7 +135,9 @@ def print_plan(report: PlanEvaluation) -> None:
         )
         style = STATUS_STYLE.get(item.status, "")
         table.add_row(
-            f.label or "", f.title, f.period or "", ", ".join(f.lead), fmt_date(f.due),
+            f.label or "", f"{f.title}\n[yellow]KIỂM TRA: {escape(f.review)}[/]" if f.review else f.title,
+            period_words(f.period), ", ".join(names.get(u, u) for u in f.lead),
+            fmt_date(f.due),
             f"[{style}]{state}[/]" if style else state, targets,
         )  # fmt: skip
     console.print(table)

@@ -116,6 +116,6 @@ def _event(
 def _alarm(item: OccurrenceStatus, step: EscalationStep, fire: dt.date, due: dt.date) -> Alarm:
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", f"{step_label(step)}: {item.facts.title}")
+    alarm.add("description", f"{step_label(step, due, fire)}: {item.facts.title}")
     alarm.add("trigger", dt.datetime.combine(fire, ALARM_TIME) - dt.datetime.combine(due, dt.time()))
     return alarm

@@ -63,7 +63,7 @@ from planflow.reports.model import (
 from planflow.reports.targets import Figure, TargetLine, cumulative, kind_of, target_line
 from planflow.schema import Plan, ReportObligation, Task, Unit, UnitDirectory, UnitKind
 from planflow.status import OccurrenceStatus, Status
-from planflow.units import UnitIndex
+from planflow.units import UnitIndex, monitor_names
 
 _DIRECTING = (
     "ban hành",
@@ -412,7 +412,9 @@ def next_steps(lines: Iterable[TaskLine], due_of: Mapping[str, dt.date]) -> list
 # --- the whole context ------------------------------------------------------------------------
 
 
-def _task_line(s: OccurrenceStatus, names: Mapping[str, str], evidence: Sequence[str]) -> TaskLine:
+def _task_line(
+    s: OccurrenceStatus, names: Mapping[str, str], evidence: Sequence[str], monitor: Sequence[str] = ()
+) -> TaskLine:
     f, p = s.facts, s.progress
     return TaskLine(
         key=f.key,
@@ -431,6 +433,7 @@ def _task_line(s: OccurrenceStatus, names: Mapping[str, str], evidence: Sequence
         note=p.note,
         evidence=list(evidence),
         blocked_by=list(s.blocked_by),
+        monitor=list(monitor),
         review=f.review,
         period_label=_lowered(cycle_label(f.period, f.timing)) if f.period else None,
     )
@@ -550,6 +553,7 @@ def build_context(
     index = UnitIndex(directory)
     author = index.resolve(unit) if unit is not None else None
     names = {u.id: u.name for u in directory.units}
+    monitors = monitor_names(plan, directory)
     tasks = {t.id: t for t in plan.tasks}
     metrics = {t.id or t.metric: t.metric for task in plan.tasks for t in task.targets}
     metrics.update({t.id or t.metric: t.metric for t in plan.targets})
@@ -557,7 +561,7 @@ def build_context(
     items = with_sent_reports(plan, directory, items)
 
     def line(s: OccurrenceStatus) -> TaskLine:
-        return _task_line(s, names, extra.evidence.get(s.facts.key, ()))
+        return _task_line(s, names, extra.evidence.get(s.facts.key, ()), monitors.get(s.facts.item_id, ()))
 
     relevant = [
         s

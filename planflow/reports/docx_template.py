@@ -336,7 +336,8 @@ def _appendix(doc: Any) -> None:
         [
             "{{ t.label or loop.index }}",
             "{{ t.title }}{% if t.period %} ({{ t.period_label or t.period }}){% endif %}",
-            "{{ t.lead | join(', ') }}",
+            "{{ t.lead | join(', ') }}"
+            "{% if t.monitor %}; Cơ quan theo dõi: {{ t.monitor | join(', ') }}{% endif %}",
             "{{ t.due or 'Thường xuyên' }}",
             "{{ t.status_label }}{% if t.days_overdue %} ({{ t.days_overdue }} ngày){% endif %}",
             "{% if t.done_at %}Hoàn thành ngày {{ t.done_at }}. {% endif %}"

@@ -31,6 +31,8 @@ class TaskLine:
     note: str | None
     evidence: list[str]
     blocked_by: list[str]
+    monitor: list[str] = field(default_factory=list)
+    """the bodies that follow the task up (``monitor:``): "Cơ quan theo dõi", not its lead"""
     review: str | None = None  # the definition's open doubt, shown wherever the task is
     period_label: str | None = None  # "Tháng 1/2026", "Quý I/2026"
 

@@ -19,8 +19,8 @@ from planflow.compiler import unit_refs
 from planflow.errors import Problem
 from planflow.loader import Definitions, LoadedPlan, SourceMap
 from planflow.relations import unit_relations
-from planflow.schema import Unit, UnitKind
-from planflow.units import UnitIndex
+from planflow.schema import Unit
+from planflow.units import UnitIndex, unaccountable_leads
 
 REVIEW_MARK = "KIỂM TRA"
 """The word that opens every doubt the importer writes into a draft ("# KIỂM TRA: …"), or
@@ -133,12 +133,11 @@ def unaccountable(loaded: LoadedPlan, defs: Definitions) -> list[Problem]:
     directory = defs.directories.get(loaded.plan.units)
     if directory is None:
         return []
-    index = UnitIndex(directory)
+    found = unaccountable_leads(loaded.plan, directory)
     problems = []
     for t, task in enumerate(loaded.plan.tasks):
-        leads = [index.find(ref) for ref in task.lead]
-        if all(u is not None and u.kind is UnitKind.GROUP and not u.members for u in leads):
-            names = ", ".join(u.name for u in leads if u is not None)
+        if task.id in found:
+            names = ", ".join(u.name for u in found[task.id])
             problems.append(
                 loaded.source.problem(
                     ("tasks", t, "lead"),

@@ -9,7 +9,7 @@ under it. The timeline is planflow.web.timeline.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -89,6 +89,8 @@ class TaskRow:
     inputs_text: str | None = None
     inputs_css: str | None = None
     review: str | None = None  # the definition's doubt (``review:``), shown until settled
+    monitor: str = ""  # the bodies that follow the task up (``monitor:``), not its lead
+    nobody: bool = False  # led only by collectives with no named members: nobody answers for it
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,7 @@ def _occurrence_row(
 def _task_row(
     kind: str, item_id: str, label: str | None, title: str, items: Sequence[OccurrenceStatus],
     names: Mapping[str, str], evidence: Mapping[str, str], budget: Decimal | None, when_text: str | None,
+    monitor: Sequence[str] = (), nobody: bool = False,
 ) -> TaskRow:  # fmt: skip
     own = [i for i in items if i.facts.kind != "report_input"]
     head = headline(own or items)  # a report speaks for itself; its inputs get their own badge
@@ -201,14 +204,20 @@ def _task_row(
         inputs_text=None if worst is None else status_text(worst, worst_overdue),
         inputs_css=None if worst is None else css_class(worst),
         review=owner.facts.review,
+        monitor=", ".join(monitor),
+        nobody=nobody,
     )
 
 
 def build_board(
-    status: PlanStatus, plan: Plan, names: Mapping[str, str], evidence: Mapping[str, str]
-) -> Board:
+    status: PlanStatus, plan: Plan, names: Mapping[str, str], evidence: Mapping[str, str],
+    monitors: Mapping[str, Sequence[str]] | None = None, nobody: Collection[str] = (),
+) -> Board:  # fmt: skip
     """The board of one plan at the status's as-of day. ``evidence`` maps an occurrence key
-    to the stored file name of its latest evidence, when there is one."""
+    to the stored file name of its latest evidence, when there is one; ``monitors`` a task
+    id to its monitoring bodies (``planflow.units.monitor_names``); ``nobody`` the tasks no
+    unit answers for (``planflow.units.unaccountable_leads``), marked on their rows."""
+    monitors = monitors or {}
     by_item: dict[str, list[OccurrenceStatus]] = {}
     for item in status.items:
         by_item.setdefault(item.facts.item_id, []).append(item)
@@ -220,7 +229,7 @@ def build_board(
             continue
         text = by_item[task.id][0].facts.when_text or ""
         row = _task_row("task", task.id, task.label, task.title, by_item[task.id], names, evidence,
-                        task.budget, text)  # fmt: skip
+                        task.budget, text, monitors.get(task.id, ()), task.id in nobody)  # fmt: skip
         sections.setdefault(task.section or "Nhiệm vụ", []).append(row)
     reports = [
         _task_row("report", r.id, None, r.title, by_item[r.id], names, evidence, None, r.when.text)

@@ -20,6 +20,7 @@ from planflow.check.plans import PlanStatus, plan_status
 from planflow.errors import LinkError
 from planflow.status import parse_as_of, resolve_as_of
 from planflow.store import repo
+from planflow.units import NOBODY_ACCOUNTABLE, unaccountable_leads
 from planflow.web.access import accounts_mode, board_off, check_password, current_viewer, reachable_plan
 from planflow.web.board import build_board, build_overview
 from planflow.web.context import WebState, check_csrf, csrf_for, read_form, state
@@ -173,11 +174,13 @@ def plan_board(plan_id: str, request: Request, as_of: str | None = None) -> Resp
         status = visible_status(viewer, plan_status(plan_id, moment, session=session))
         evidence = _evidence(session, status)
     names = web.unit_names(plan)
-    board = build_board(status, plan, names, evidence)
+    nobody = unaccountable_leads(plan, web.defs.directory_for(plan))
+    board = build_board(status, plan, names, evidence, web.monitors(plan), nobody)
     calendar = f"{base_url(request, web)}/ics/{feed_token(web, plan, None)}.ics"
     context = {
         **common(request, web, viewer),
         "board": board,
+        "nobody_mark": NOBODY_ACCOUNTABLE,
         "timeline_views": board_views(plan.id, as_of or ""),
         "as_of_text": as_of or "",
         "calendar": calendar,

@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from planflow.loader import Definitions
 from planflow.schema import Plan
-from planflow.units import UnitIndex
+from planflow.units import UnitIndex, monitor_names
 from planflow.web.config import WebConfig
 from planflow.web.pages import too_large_page
 from planflow.web.security import CSRF_COOKIE, BodyTooLarge
@@ -34,6 +34,10 @@ class WebState:
 
     def unit_names(self, plan: Plan) -> dict[str, str]:
         return {u.id: u.name for u in self.defs.directory_for(plan).units}
+
+    def monitors(self, plan: Plan) -> dict[str, list[str]]:
+        """Task id → its monitoring bodies' names (``monitor:``)."""
+        return monitor_names(plan, self.defs.directory_for(plan))
 
     def standing(self, plan: Plan) -> str:
         return UnitIndex(self.defs.directory_for(plan)).resolve(plan.standing_unit).id

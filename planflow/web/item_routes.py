@@ -175,6 +175,7 @@ def item_history(plan_id: str, key: str, request: Request) -> Response:
         "plan": plan,
         "item": item,
         "names": names,
+        "monitor": web.monitors(plan).get(item.facts.item_id, []),
         "badge_css": css_class(item.status),
         "badge_text": status_text(item.status, item.days_overdue),
         "events": _event_rows(found, names, zone),

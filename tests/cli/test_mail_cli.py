@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -92,6 +93,46 @@ def test_simulate_writes_nothing(defs_root: Path) -> None:
     assert sum(d["messages"] for d in days) > 0
     code, out, _ = run_cli("outbox", "-d", str(defs_root), "--json")
     assert json.loads(out) == []
+
+
+_JARGON = re.compile(r"ngày làm việc|Bước|[+-]\d+[wd]\b|/once/|\b\d{4}-(Q\d|H\d|\d\d)\b|unit:|signer:")
+"""What a person should never read in a table: working-day steps, step keys, occurrence
+keys, raw periods and recipient ids."""
+
+
+def test_notice_tables_read_as_the_mails(defs_root: Path) -> None:
+    """`notices` and `simulate` word each notice as its message does: the heading it stands
+    under, a report as a request, lateness in calendar days; no step key nor raw value."""
+    code, out, _ = run_cli("notices", "-d", str(defs_root), "--as-of", "2026-04-01")
+    text = " ".join(out.split())
+    assert code == 0 and not _JARGON.search(out), _JARGON.search(out)
+    assert "Quá hạn" in text and "31/03/2026 (quá hạn 1 ngày)" in text and "Báo cáo cần gửi" in text
+    assert "Đề nghị gửi báo cáo kết quả thực hiện Kế hoạch về Phòng Văn hóa - Xã hội (quý I năm 2026)" in text
+    code, out, _ = run_cli("simulate", "demo-2026", "--from", "2026-03-20", "--to", "2026-04-02",
+                           "-d", str(defs_root))  # fmt: skip
+    assert code == 0 and not _JARGON.search(out), _JARGON.search(out)
+    summary = " ".join(out.split()).rsplit("Từ 20/03/2026 đến 02/04/2026: ", 1)[1]
+    assert re.fullmatch(
+        r"\d+ thư, \d+ thông báo \(Quá hạn: \d+, Sắp đến hạn: \d+, Báo cáo cần gửi: \d+\); "
+        r"bước nhắc bỏ qua khi chạy bù: \d+\.",
+        summary,
+    ), summary
+
+
+def test_example_notices_are_flagged_as_not_sent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The province example's notices show in the tables, marked as not sent."""
+    monkeypatch.setenv("PLANFLOW_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("PLANFLOW_SEND_EXAMPLES", raising=False)
+    code, out, _ = run_cli(
+        "notices", "dong-nai-99-2025", "-d", str(REPO / "definitions"), "--as-of", "2025-10-24"
+    )
+    text = " ".join(out.split())
+    assert code == 0 and "UBND các xã, phường" in text
+    assert (
+        "1 thông báo của kế hoạch ví dụ dong-nai-99-2025: không gửi (PLANFLOW_SEND_EXAMPLES=true để gửi)."
+        in text
+    )
+    assert not _JARGON.search(out), _JARGON.search(out)
 
 
 @pytest.mark.prefect

@@ -69,6 +69,10 @@ def test_one_event_per_due_date_with_the_ladder(sessions: sessionmaker[Session],
     # the Tết week (16-20/02/2026) is not counted: one working day after is Monday 23/02
     tet = events[uid("demo-2026/tet")]
     assert _alarms(tet)[:3] == [at8(D(2026, 2, 4)), at8(D(2026, 2, 12)), at8(D(2026, 2, 23))]
+    # the alarms count calendar days, as the mails do, whatever days the ladder counts
+    assert [str(a["description"]).split(":", 2)[:2] for a in tet.walk("VALARM")][:3] == [
+        ["Nhắc việc", " còn 9 ngày đến hạn"], ["Nhắc việc", " còn 1 ngày đến hạn"], ["Quá hạn 10 ngày", " Rà soát trước Tết"],
+    ]  # fmt: skip
     description = str(tet["description"])
     assert "Chủ trì: Trung tâm Phục vụ hành chính công" in description and "Mã: demo-2026/tet" in description
     assert str(events[uid("demo-2026/bao-cao-quy/2026-Q1/kt")]["summary"]).startswith(

@@ -67,7 +67,10 @@ def test_reminders_and_escalations_are_delivered(
     standing = by_rcpt[("vhxh@demo.example",)]
     # a first run: the long-overdue items get their latest step only (to the signer, the
     # standing unit copied); the standing unit's own mail holds its two reminders
-    assert str(standing["Subject"]) == "[planflow] Sắp đến hạn: 2 nhiệm vụ"
+    assert (
+        str(standing["Subject"])
+        == "[planflow] Sắp đến hạn – Phòng Văn hóa - Xã hội, xã Demo – ngày 24/03/2026"
+    )
     assert str(standing["From"]) == "planflow <planflow@demo.example>"
     text = standing.get_body(("plain",)).get_content()
     assert "Kính gửi: Phòng Văn hóa - Xã hội" in text
@@ -80,7 +83,7 @@ def test_reminders_and_escalations_are_delivered(
     assert "Kính đề nghị chỉ đạo, đôn đốc" in escalation
     reminder = by_rcpt[("kt@demo.example",)].get_body(("plain",)).get_content()
     assert "Đề nghị gửi các báo cáo dưới đây đúng hạn" in reminder and "(còn 7 ngày)" in reminder
-    assert "Kính gửi: Phó chủ tịch Nguyễn Văn A" in signer.get_body(("plain",)).get_content()
+    assert "Kính gửi: Phó Chủ tịch Nguyễn Văn A" in signer.get_body(("plain",)).get_content()
     # every message says it is automatic (RFC 3834)
     assert all(m["Auto-Submitted"] == "auto-generated" for m in smtp.recorder.messages)
     # idempotent: the same day again queues and sends nothing

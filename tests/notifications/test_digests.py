@@ -67,22 +67,25 @@ def sections(text: str) -> list[tuple[str, list[str]]]:
     return out
 
 
+_AS_OF = re.compile(r"tính đến ngày (\d\d/\d\d/\d{4})")
+_RECIPIENT = re.compile(r"^Kính gửi: (.+)$", re.MULTILINE)
+
+
 def assert_clear_digest(subject: str, text: str, prefix: str = "[planflow]") -> None:
     """Headings known and in order of urgency, each item once, the subject naming the most
-    urgent heading first with its count, no internal key, one way of counting days."""
+    urgent heading, the recipient and the day and no count, no internal key, one way of
+    counting days."""
     found = sections(text)
     assert found, text
     names = [HEADINGS[h] for h, _ in found]
     assert names == sorted(names, key=list(HEADINGS.values()).index)
     titles = [t for _, items in found for t in items]
     assert len(titles) == len(set(titles)), titles
-    assert subject.startswith(f"{prefix} {names[0]}: ")
-    if len(titles) > 1:
-        for (_, items), name in zip(found, names, strict=True):
-            counted = re.search(rf"{name}: (\d+ nhiệm vụ)?(, )?(\d+ báo cáo)?", subject)
-            assert counted is not None, subject
-            total = sum(int(g.split()[0]) for g in counted.groups() if g and g[0].isdigit())
-            assert total == len(items), (subject, items)
+    day, recipient = _AS_OF.search(text), _RECIPIENT.search(text)
+    assert day is not None and recipient is not None, text
+    assert subject.startswith(f"{prefix} {names[0]} – {recipient[1][:40]}"), (subject, recipient[1])
+    assert subject.endswith(f" – ngày {day[1]}"), subject
+    assert not re.search(r"\d", subject.removesuffix(day[1])), subject  # no count to disagree with the body
     assert "Bước:" not in text and "ngày làm việc" not in text and "Mã:" not in text
     assert "/once/" not in text and not re.search(r"\b\d{4}-(Q\d|H\d|\d\d)\b", text)
     # items and headings stand apart: a blank line before every numbered item but the first
@@ -116,7 +119,8 @@ def test_overdue_and_reminders_never_share_a_heading(
     sessions: sessionmaker[Session], tmp_path: Path, smtp: SmtpServer
 ) -> None:
     """01/04/2026: the standing unit's Q1 task and March news item are overdue while its
-    quarterly report is due on 10/04: two headings, the subject counting each."""
+    quarterly report is due on 10/04: two headings, the subject naming the overdue one, the
+    unit with its commune, and the day."""
     root = write_definitions(tmp_path / "defs")
     _run_days(
         sessions, root, [dt.date(2026, 3, 20), dt.date(2026, 3, 30), dt.date(2026, 4, 1)], smtp, tmp_path
@@ -129,8 +133,45 @@ def test_overdue_and_reminders_never_share_a_heading(
         ("QUÁ HẠN", ["Ban hành kế hoạch", "Đăng tin (tháng 3 năm 2026)"]),
         ("BÁO CÁO CẦN GỬI", ["Đề nghị gửi báo cáo kết quả thực hiện Kế hoạch (quý I năm 2026)"]),
     ]
-    assert str(last["Subject"]) == "[planflow] Quá hạn: 2 nhiệm vụ; Báo cáo cần gửi: 1 báo cáo"
+    assert str(last["Subject"]) == "[planflow] Quá hạn – Phòng Văn hóa - Xã hội, xã Demo – ngày 01/04/2026"
     assert "Hạn: 31/03/2026 (quá hạn 1 ngày)" in _text(last) and "Hạn: 10/04/2026 (còn 9 ngày)" in _text(last)
+
+
+def test_digest_subject_is_the_same_on_every_send(
+    sessions: sessionmaker[Session], tmp_path: Path, smtp: SmtpServer
+) -> None:
+    """A daily digest deferred by a temporary failure is sent later with the subject and
+    Message-ID it was queued with, which a fresh replay of that day (another store) also
+    gives; the next day's digest is a new message with its own day in the subject and no
+    reference to the day before."""
+    root = write_definitions(tmp_path / "defs")
+    config = load_mail_config(tmp_path, smtp.url, SENDER)
+    defs = load_definitions(root)
+    day = dt.date(2026, 3, 30)
+    now = dt.datetime.combine(day, dt.time(7), tzinfo=ICT)
+    with sessions() as s, s.begin():
+        sync_definitions(defs, None, session=s, now=now)
+        queued = queue_notices(notices_due(defs, sorted(defs.plans), day, session=s), session=s, now=now,
+                               config=config)  # fmt: skip
+        stored = {row.recipient: (row.subject, row.message_id) for row in queued if row.to_addrs}
+        unaddressed = {row.recipient: row.subject for row in queued if not row.to_addrs}
+    smtp.recorder.temp_fail_data = len(stored)  # every first attempt: 451
+    first = send_outbox(sessions, config, now=lambda: now)
+    assert (first.sent, first.retried) == (0, len(stored))
+    later = now + dt.timedelta(minutes=2)
+    assert send_outbox(sessions, config, now=lambda: later).sent == len(stored)
+    sent = {str(m["Subject"]): str(m["Message-ID"]) for m in smtp.recorder.messages}
+    assert sent == dict(stored.values())
+    replay = simulate(defs, None, day, day, config=load_mail_config(tmp_path, None, SENDER))
+    expected = {r: subj for r, (subj, _) in stored.items()} | unaddressed
+    assert {m.recipient: m.subject for m in replay[0].mail} == expected
+    _run_days(sessions, root, [dt.date(2026, 4, 1)], smtp, tmp_path)
+    next_day = smtp.recorder.messages[len(sent) :]
+    assert next_day and all(str(m["Subject"]).endswith("– ngày 01/04/2026") for m in next_day)
+    assert "[planflow] Quá hạn – Phòng Văn hóa - Xã hội, xã Demo – ngày 01/04/2026" in {
+        str(m["Subject"]) for m in next_day
+    }
+    assert all(m["In-Reply-To"] is None and str(m["Message-ID"]) not in sent.values() for m in next_day)
 
 
 SKIPPED_ON_24_03 = 3 * 4
@@ -154,7 +195,7 @@ def test_first_run_catches_up_quietly(
         assert all((r.outbox_id is None) == (r.state == "skipped") for r in rows)
         assert skipped_count(session=s) == SKIPPED_ON_24_03
     tet = [m for m in smtp.recorder.messages if "Rà soát trước Tết" in _text(m)]
-    assert [str(m["To"]) for m in tet] == ["Phó chủ tịch Nguyễn Văn A <pct@demo.example>"]
+    assert [str(m["To"]) for m in tet] == ["Phó Chủ tịch Nguyễn Văn A <pct@demo.example>"]
     _run_days(sessions, root, [dt.date(2026, 3, 25), dt.date(2026, 3, 26)], smtp, tmp_path)
     assert len([m for m in smtp.recorder.messages if "Rà soát trước Tết" in _text(m)]) == 1
 
@@ -251,3 +292,19 @@ def test_simulated_month_without_digests_keeps_one_subject(tmp_path: Path) -> No
             subjects.setdefault((mail.occurrences[0], mail.recipient), set()).add(mail.subject)
     assert any(len(d.mail) > 1 for d in days)
     assert all(len(found) == 1 for found in subjects.values()), subjects
+
+
+def test_a_unit_is_never_asked_to_urge_itself(tmp_path: Path) -> None:
+    """loc-tan-2025's standing unit (Phòng Văn hóa - Xã hội) leads the online contest due
+    09/10/2025: its +3w step (to the standing unit) reads as an overdue notice to the owner,
+    not as "chỉ đạo, đôn đốc đơn vị chủ trì"; the signer's +7w still asks for direction."""
+    config = load_mail_config(tmp_path, None, None)
+    days = simulate(load_definitions(REPO / "definitions"), None, dt.date(2025, 10, 1), dt.date(2025, 10, 20),
+                    config=config, plan_ids=["loc-tan-2025"])  # fmt: skip
+    by_day = {(d.day, m.recipient): m for d in days for m in d.mail}
+    own = by_day[(dt.date(2025, 10, 14), "unit:loc-tan/phong-vhxh")]
+    assert "Chủ trì: Phòng Văn hóa - Xã hội xã Lộc Tấn" in own.text
+    assert "Đề nghị khẩn trương thực hiện và cập nhật tiến độ." in own.text
+    assert "chỉ đạo, đôn đốc" not in own.text
+    signer = by_day[(dt.date(2025, 10, 20), "signer:loc-tan-2025")]
+    assert "Kính đề nghị chỉ đạo, đôn đốc đơn vị chủ trì thực hiện." in signer.text

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from planflow.check.plans import official_title
 from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config
 from planflow.notifications.leadership import iso_week, run_leadership_digest
@@ -29,9 +31,9 @@ def test_leaders_get_one_digest_a_week(
     first = run_leadership_digest(sessions, monday, config=config, plan_ids=ids, now=lambda: monday)
     assert first["queued"] == len(first["leaders"]) == 2  # the two plans have different signers
     by_name = {d["name"]: d for d in first["leaders"]}
-    assert by_name["Phó chủ tịch Nguyễn Sĩ Quân"]["plans"] == ["loc-tan-2025"]
-    assert by_name["Phó chủ tịch Nguyễn Sĩ Quân"]["week"] == iso_week(monday.date()) == "2025-W44"
-    assert by_name["Phó chủ tịch Nguyễn Sĩ Quân"]["overdue"] > 0
+    assert by_name["Phó Chủ tịch Nguyễn Sĩ Quân"]["plans"] == ["loc-tan-2025"]
+    assert by_name["Phó Chủ tịch Nguyễn Sĩ Quân"]["week"] == iso_week(monday.date()) == "2025-W44"
+    assert by_name["Phó Chủ tịch Nguyễn Sĩ Quân"]["overdue"] > 0
 
     again = run_leadership_digest(sessions, monday + dt.timedelta(hours=3), config=config, plan_ids=ids,
                                   now=lambda: monday)  # fmt: skip
@@ -44,7 +46,7 @@ def test_leaders_get_one_digest_a_week(
         "[planflow] Tình hình thực hiện kế hoạch tuần từ 27/10 đến 02/11/2025: 1 kế hoạch"
     )
     text = quan.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
-    assert "Kính gửi: Phó chủ tịch Nguyễn Sĩ Quân" in text
+    assert "Kính gửi: Phó Chủ tịch Nguyễn Sĩ Quân" in text
     assert "Ngày Chuyển đổi số Quốc gia" in text
     assert "quá hạn" in text
     html = quan.get_body(preferencelist=("html",)).get_content()  # type: ignore[union-attr]
@@ -65,3 +67,18 @@ def test_dry_run_queues_nothing(sessions: sessionmaker[Session], tmp_path: Path)
     assert run_leadership_digest(sessions, monday, config=config, now=lambda: monday)["queued"] == len(
         result["leaders"]
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "written"),
+    [
+        ("PHÓ CHỦ TỊCH", "Phó Chủ tịch"),  # a signature block's capitals, as the seeds write them
+        ("CHỦ TỊCH", "Chủ tịch"),
+        ("PHÓ GIÁM ĐỐC", "Phó Giám đốc"),
+        ("Phó Chủ tịch", "Phó Chủ tịch"),  # already as officials write it
+        ("trưởng phòng", "Trưởng phòng"),
+    ],
+)
+def test_signer_titles_as_officials_write_them(title: str, written: str) -> None:
+    """Salutations name the signer as officials write it: "Kính gửi: Phó Chủ tịch …"."""
+    assert official_title(title) == written
