@@ -36,12 +36,10 @@ from prefect.runtime import deployment as current_deployment
 from prefect.runtime import flow_run as current_flow_run
 from prefect.states import Crashed
 
+from planflow.errors import FanOutError
+
 RESULT_KEY = "chunk-result"
 _FENCE = "```"
-
-
-class FanOutError(RuntimeError):
-    """Some chunks did not complete after every attempt, or the wait timed out."""
 
 
 def publish_result(result: Mapping[str, Any], title: str) -> None:

@@ -17,6 +17,7 @@ from uuid import UUID
 import typer
 from rich.table import Table
 
+from planflow import vnformat as vn
 from planflow.cli.common import (
     AsOfOption,
     DefinitionsOption,
@@ -24,7 +25,6 @@ from planflow.cli.common import (
     as_of_value,
     console,
     definitions,
-    fmt_date,
     handled,
     print_json,
     settings,
@@ -143,7 +143,7 @@ def _print_plan(result: dict[str, Any]) -> None:
         for a in sorted(attention, key=lambda a: -(a["days_overdue"] or 0)):
             state = a["status_label"] + (f" {a['days_overdue']} ngày" if a["days_overdue"] else "")
             due = dt.date.fromisoformat(a["due"]) if a["due"] else None
-            late.add_row(a["key"], a["title"], ", ".join(a["lead"]), fmt_date(due), state)
+            late.add_row(a["key"], a["title"], ", ".join(a["lead"]), vn.day(due), state)
         console.print(late)
 
 

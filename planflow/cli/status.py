@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from planflow import vnformat as vn
 from planflow.check.plans import PlanEvaluation, evaluate_plans
 from planflow.cli.common import (
     AsOfOption,
@@ -20,7 +21,6 @@ from planflow.cli.common import (
     as_of_value,
     console,
     definitions,
-    fmt_date,
     handled,
     now,
     print_json,
@@ -115,7 +115,7 @@ def status_json(report: PlanEvaluation) -> dict[str, object]:
 
 
 def print_plan(report: PlanEvaluation) -> None:
-    table = Table(title=f"{report.plan.id} — {report.plan.title} (tại {fmt_date(report.as_of.day)})")
+    table = Table(title=f"{report.plan.id} — {report.plan.title} (tại {vn.day(report.as_of.day)})")
     for column in ("Mục", "Nhiệm vụ / báo cáo", "Kỳ", "Chủ trì", "Hạn", "Tình trạng", "Chỉ tiêu"):
         table.add_column(column)
     for item in report.items:
@@ -124,13 +124,13 @@ def print_plan(report: PlanEvaluation) -> None:
         if item.days_overdue:
             state += f" ({item.days_overdue} ngày)"
         targets = "; ".join(
-            f"{t.metric}: {'chưa đo' if t.measured is None else t.measured} "
-            f"(cần {t.comparator} {t.required}{t.unit or ''})"
+            f"{t.metric}: {'chưa đo' if t.measured is None else vn.number(t.measured)} "
+            f"(cần {t.comparator} {vn.number(t.required)}{t.unit or ''})"
             for t in item.targets
         )
         style = STATUS_STYLE.get(item.status, "")
         table.add_row(
-            f.label or "", f.title, f.period or "", ", ".join(f.lead), fmt_date(f.due),
+            f.label or "", f.title, f.period or "", ", ".join(f.lead), vn.day(f.due),
             f"[{style}]{state}[/]" if style else state, targets,
         )  # fmt: skip
     console.print(table)
