@@ -17,6 +17,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 from pydantic import BaseModel, Field
 
+from planflow.flows.logs import library_logs_to_run
 from planflow.flows.params import AsOf
 from planflow.tasks.notify_steps import deliver_outbox
 from planflow.tasks.report_steps import assemble_report, reports_due
@@ -33,6 +34,7 @@ class AssembleReportsParams(BaseModel):
 
 @flow(name="assemble_reports", flow_run_name="assemble-reports", validate_parameters=True)
 def assemble_reports(params: AssembleReportsParams) -> dict[str, Any]:
+    library_logs_to_run()
     as_of = params.as_of or dt.datetime.now(dt.UTC)
     if params.working_days_only and is_day_off(as_of):
         get_run_logger().info("Ngày nghỉ theo lịch làm việc: không lập báo cáo.")

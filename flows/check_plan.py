@@ -21,6 +21,7 @@ from prefect.futures import PrefectFuture, wait
 from prefect.utilities.annotations import allow_failure
 from pydantic import BaseModel, Field
 
+from planflow.flows.logs import library_logs_to_run
 from planflow.flows.params import AsOf
 from planflow.tasks.occurrence import occurrence_state
 from planflow.tasks.plan_steps import evaluate_plan
@@ -39,6 +40,7 @@ class CheckPlanParams(BaseModel):
 
 @flow(name="check_plan", flow_run_name="check-{params.plan_id}", validate_parameters=True)
 def check_plan(params: CheckPlanParams) -> dict[str, Any]:
+    library_logs_to_run()
     as_of = params.as_of or dt.datetime.now(dt.UTC)
     snapshot = evaluate_plan(
         params.plan_id, as_of, params.definitions, params.sync,

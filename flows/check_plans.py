@@ -34,6 +34,7 @@ from pydantic import BaseModel, Field
 
 from planflow.check.chunks import DEFAULT_CHUNK_PLANS, add_delivery, merge_outcomes, plan_chunks
 from planflow.flows.fanout import deployment_available, publish_result, run_chunks
+from planflow.flows.logs import library_logs_to_run
 from planflow.flows.params import AsOf
 from planflow.tasks.notify_steps import check_chunk, check_chunk_plans, deliver_outbox, sync_plans
 from planflow.workdays import is_day_off, local_day
@@ -75,6 +76,7 @@ def _skipped(as_of: dt.datetime | dt.date, dry_run: bool) -> dict[str, Any]:
 
 @flow(name="check_plans", flow_run_name="check-plans", validate_parameters=True)
 def check_plans(params: CheckPlansParams) -> dict[str, Any]:
+    library_logs_to_run()
     logger = get_run_logger()
     as_of = params.as_of or dt.datetime.now(dt.UTC)
     if params.working_days_only and is_day_off(as_of):
@@ -113,6 +115,7 @@ def check_plans(params: CheckPlansParams) -> dict[str, Any]:
 @flow(name="check_plans_chunk", validate_parameters=True, retries=2, retry_delay_seconds=10)
 def check_plans_chunk(params: CheckChunkParams) -> dict[str, Any]:
     """One chunk of ``check_plans``, run by whichever worker picks it up."""
+    library_logs_to_run()
     result = check_chunk_plans(params.as_of, params.definitions, params.plans, params.dry_run, params.deliver)
     publish_result(result, f"Kiểm tra {len(params.plans)} kế hoạch: {params.plans[0]} … {params.plans[-1]}")
     return result

@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from planflow.logs import EXTRA_LOGGERS
+
 TIMEZONE = "Asia/Ho_Chi_Minh"
 POOL = "planflow"
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,7 +116,11 @@ def prefect_yaml() -> str:
             "entrypoint": d.entrypoint,
             "tags": ["planflow"],
             "parameters": d.parameters,
-            "work_pool": {"name": POOL, "work_queue_name": None, "job_variables": {}},
+            "work_pool": {
+                "name": POOL,
+                "work_queue_name": None,
+                "job_variables": {"env": dict(EXTRA_LOGGERS)},
+            },
             "schedules": [{"cron": d.cron, "timezone": TIMEZONE, "active": True}] if d.cron else [],
         }
         if d.limit is not None:

@@ -16,6 +16,7 @@ from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from pydantic import BaseModel, Field
 
+from planflow.flows.logs import library_logs_to_run
 from planflow.flows.params import AsOf
 from planflow.notifications.leadership import run_leadership_digest
 from planflow.notifications.notices import mail_config
@@ -40,6 +41,7 @@ def queue_digests(params: LeadershipDigestParams, as_of: dt.date | dt.datetime) 
 
 @flow(name="leadership_digest", flow_run_name="leadership-digest", validate_parameters=True)
 def leadership_digest(params: LeadershipDigestParams) -> dict[str, Any]:
+    library_logs_to_run()
     as_of = params.as_of or dt.datetime.now(dt.UTC)
     result = queue_digests(params, as_of)
     result["delivery"] = None if params.dry_run else deliver_outbox(params.definitions)

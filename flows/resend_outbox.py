@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from prefect import flow
 
+from planflow.flows.logs import library_logs_to_run
 from planflow.tasks.notify_steps import deliver_outbox
 
 
 @flow(name="resend_outbox", flow_run_name="resend-outbox")
 def resend_outbox(definitions: str | None = None) -> dict[str, object]:
+    library_logs_to_run()
     return deliver_outbox(definitions)
