@@ -285,17 +285,18 @@ def _settle(row: OutboxRow, now: dt.datetime) -> tuple[str, str | None]:
 
 
 def _log_outcome(message_id: int, status: str, cause: str | None, transport: str) -> None:
-    """One message's outcome for operators: sent at INFO, a retry or a failure at WARNING."""
+    """One message's outcome for operators, at INFO: the caller reports failures to its user
+    already (the CLI's summary, the flow's result), so none of these is a warning of its own."""
     if status == "sent":
         log.info("mail %d sent (%s)", message_id, transport)
     elif status == "retry":
-        log.warning("mail %d will be retried (%s): %s", message_id, transport, cause)
+        log.info("mail %d will be retried (%s): %s", message_id, transport, cause)
     elif status == "partial":
-        log.warning("mail %d sent, some recipients failed (%s): %s", message_id, transport, cause)
+        log.info("mail %d sent, some recipients failed (%s): %s", message_id, transport, cause)
     elif status == "dead":
-        log.warning("mail %d failed (%s): %s", message_id, transport, cause)
+        log.info("mail %d failed (%s): %s", message_id, transport, cause)
     else:
-        log.warning("mail %d: %s", message_id, status)
+        log.info("mail %d: %s", message_id, status)
 
 
 class _OutcomeLog:

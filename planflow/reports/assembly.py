@@ -102,7 +102,8 @@ def assemble_reports(
                 assemble_one(defs, factory, plan_id, report_id, period, as_of, config=config, now=now)
             )
         except PlanflowError as exc:
-            log.warning("report %s/%s/%s not assembled: %s", plan_id, report_id, period or "once", exc)
+            # INFO: the outcome lists the error for the caller to report
+            log.info("report %s/%s/%s not assembled: %s", plan_id, report_id, period or "once", exc)
             outcome.reports.append(Assembled(f"{plan_id}/{report_id}/{period or 'once'}", "error",
                                              None, False, False, str(exc)))  # fmt: skip
     built = outcome.reports
