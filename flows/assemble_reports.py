@@ -15,6 +15,7 @@ import datetime as dt
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
+from planflow.flows.logs import library_logs_to_run
 from planflow.flows.params import AssembleReportParams, AssembleReportsParams, ReportsDueParams
 from planflow.flows.results import AssembledRow, AssembleReportsResult
 from planflow.tasks.notify_steps import deliver_outbox
@@ -26,6 +27,7 @@ __all__ = ["AssembleReportsParams", "AssembleReportsResult", "assemble_reports"]
 
 @flow(name="assemble_reports", flow_run_name="assemble-reports", validate_parameters=True)
 def assemble_reports(params: AssembleReportsParams) -> AssembleReportsResult:
+    library_logs_to_run()
     as_of = params.as_of or dt.datetime.now(dt.UTC)
     if params.working_days_only and is_day_off(as_of):
         get_run_logger().info("Ngày nghỉ theo lịch làm việc: không lập báo cáo.")

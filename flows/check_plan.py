@@ -20,6 +20,7 @@ from prefect import flow
 from prefect.futures import PrefectFuture, wait
 from prefect.utilities.annotations import allow_failure
 
+from planflow.flows.logs import library_logs_to_run
 from planflow.flows.params import CheckPlanParams, EvaluatePlanParams
 from planflow.flows.results import CheckPlanResult
 from planflow.tasks.occurrence import occurrence_state
@@ -30,6 +31,7 @@ __all__ = ["CheckPlanParams", "CheckPlanResult", "check_plan"]
 
 @flow(name="check_plan", flow_run_name="check-{params.plan_id}", validate_parameters=True)
 def check_plan(params: CheckPlanParams) -> CheckPlanResult:
+    library_logs_to_run()
     as_of = params.as_of or dt.datetime.now(dt.UTC)
     fields = params.model_dump(exclude={"as_of"})
     snapshot = evaluate_plan(EvaluatePlanParams(**fields, as_of=as_of))

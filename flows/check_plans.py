@@ -32,6 +32,7 @@ from prefect.artifacts import create_markdown_artifact
 
 from planflow.check.chunks import plan_chunks
 from planflow.flows.fanout import deployment_available, publish_result, run_chunks
+from planflow.flows.logs import library_logs_to_run
 from planflow.flows.params import CHUNK_DEPLOYMENT, CheckChunkParams, CheckPlansParams, SyncParams
 from planflow.flows.results import CheckPlansResult, ChunkResult, add_delivery
 from planflow.tasks.notify_steps import check_chunk, check_chunk_plans, deliver_outbox, sync_plans
@@ -42,6 +43,7 @@ __all__ = ["CHUNK_DEPLOYMENT", "CheckChunkParams", "CheckPlansParams", "check_pl
 
 @flow(name="check_plans", flow_run_name="check-plans", validate_parameters=True)
 def check_plans(params: CheckPlansParams) -> CheckPlansResult:
+    library_logs_to_run()
     logger = get_run_logger()
     as_of = params.as_of or dt.datetime.now(dt.UTC)
     if params.working_days_only and is_day_off(as_of):
@@ -77,6 +79,7 @@ def check_plans(params: CheckPlansParams) -> CheckPlansResult:
 def check_plans_chunk(params: CheckChunkParams) -> ChunkResult:
     """One chunk of ``check_plans``, run by whichever worker picks it up; its result is
     published for the parent (``planflow.flows.fanout``)."""
+    library_logs_to_run()
     result = check_chunk_plans(params)
     publish_result(result, f"Kiểm tra {len(params.plans)} kế hoạch: {params.plans[0]} … {params.plans[-1]}")
     return result

@@ -24,6 +24,8 @@ from typing import Any, get_type_hints
 import yaml
 from pydantic import BaseModel
 
+from planflow.logs import EXTRA_LOGGERS
+
 TIMEZONE = "Asia/Ho_Chi_Minh"
 POOL = "planflow"
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,7 +128,11 @@ def prefect_yaml() -> str:
             "entrypoint": d.entrypoint,
             "tags": ["planflow"],
             "parameters": d.parameters,
-            "work_pool": {"name": POOL, "work_queue_name": None, "job_variables": {}},
+            "work_pool": {
+                "name": POOL,
+                "work_queue_name": None,
+                "job_variables": {"env": dict(EXTRA_LOGGERS)},
+            },
             "schedules": [{"cron": d.cron, "timezone": TIMEZONE, "active": True}] if d.cron else [],
         }
         if d.limit is not None:

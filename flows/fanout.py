@@ -39,14 +39,12 @@ from prefect.runtime import flow_run as current_flow_run
 from prefect.states import Crashed
 from pydantic import BaseModel, ValidationError
 
+from planflow.errors import FanOutError
+
 RESULT_KEY = "chunk-result"
 RESULT_TYPE = "json"
 
 Result = TypeVar("Result", bound=BaseModel)
-
-
-class FanOutError(RuntimeError):
-    """Some chunks did not complete after every attempt, or the wait timed out."""
 
 
 def publish_result(result: BaseModel, title: str) -> None:

@@ -14,6 +14,7 @@ import datetime as dt
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 
+from planflow.flows.logs import library_logs_to_run
 from planflow.flows.params import LeadershipDigestParams
 from planflow.flows.results import LeadershipDigestResult
 from planflow.notifications.leadership import run_leadership_digest
@@ -43,6 +44,7 @@ def queue_digests(params: LeadershipDigestParams) -> LeadershipDigestResult:
 
 @flow(name="leadership_digest", flow_run_name="leadership-digest", validate_parameters=True)
 def leadership_digest(params: LeadershipDigestParams) -> LeadershipDigestResult:
+    library_logs_to_run()
     resolved = params.model_copy(update={"as_of": params.as_of or dt.datetime.now(dt.UTC)})
     result = queue_digests(resolved)
     result.delivery = None if params.dry_run else deliver_outbox(params.definitions)

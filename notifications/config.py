@@ -21,15 +21,11 @@ from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from planflow.errors import PlanflowError
+from planflow.errors import MailConfigError
 from planflow.web.config import LinkMaker
 
 DEFAULT_FROM = "planflow <planflow@localhost>"
 DEFAULT_PREFIX = "[planflow]"
-
-
-class MailConfigError(PlanflowError):
-    """Raised when the mail settings are half-configured or unreadable."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from planflow import vnformat as vn
 from planflow.check.plans import PlanContext
 from planflow.escalation import Digest
 from planflow.notifications.config import DEFAULT_PREFIX
@@ -31,7 +32,7 @@ def render_coordination(
             "title": facts.title, "period": facts.period, "plan": context.title,
             "role": _ROLE.get(notice.role, "phối hợp"),
             "lead": ", ".join(context.unit_names[u] for u in facts.lead),
-            "due": facts.due.strftime("%d/%m/%Y") if facts.due else "",
+            "due": vn.day(facts.due) if facts.due else "",
         })  # fmt: skip
     count = len(items)
     plans = {str(i["plan"]) for i in items}
@@ -46,7 +47,7 @@ def render_coordination(
         "issuer": first.issuer,
         "standing": first.standing_name,
         "items": items,
-        "as_of": as_of.strftime("%d/%m/%Y"),
+        "as_of": vn.day(as_of),
     }
     env = environment()
     return Rendered(

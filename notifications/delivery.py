@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import logging
 import os
 import socket
 from collections import Counter
@@ -47,6 +48,8 @@ from planflow.notifications.mime import Envelope, encode_message
 from planflow.store import delivery as store
 from planflow.store.models import DeliveryAttemptRow, OutboxRow
 from planflow.store.reports import version_files
+
+log = logging.getLogger(__name__)
 
 RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600, 6 * 3600)
 LEASE = dt.timedelta(minutes=5)
@@ -268,6 +271,21 @@ def _settle(row: OutboxRow, now: dt.datetime) -> tuple[str, str | None]:
     return row.status, cause
 
 
+def _log_outcome(message_id: int, status: str, cause: str | None, transport: str) -> None:
+    """One message's outcome for operators, at INFO: the caller reports failures to its user
+    already (the CLI's summary, the flow's result), so none of these is a warning of its own."""
+    if status == "sent":
+        log.info("mail %d sent (%s)", message_id, transport)
+    elif status == "retry":
+        log.info("mail %d will be retried (%s): %s", message_id, transport, cause)
+    elif status == "partial":
+        log.info("mail %d sent, some recipients failed (%s): %s", message_id, transport, cause)
+    elif status == "dead":
+        log.info("mail %d failed (%s): %s", message_id, transport, cause)
+    else:
+        log.info("mail %d: %s", message_id, status)
+
+
 class _OutcomeLog:
     """Outcomes waiting for their group's transaction (see the module docstring)."""
 
@@ -290,7 +308,8 @@ class _OutcomeLog:
         except BaseException:
             self.pending = group + self.pending  # the store failed: the last write tries again
             raise
-        for status, cause in results:
+        for (message_id, _, _), (status, cause) in zip(group, results, strict=True):
+            _log_outcome(message_id, status, cause, self.report.transport)
             self._count(status, cause)
 
     def _count(self, status: str, cause: str | None) -> None:
@@ -350,27 +369,32 @@ async def deliver(
     """Deliver everything that is due, ``batch`` messages at a time, until nothing is; a
     message goes to its open recipients only (the headers still name everyone)."""
     report = DeliveryReport(transport=mailer.name)
-    log = _OutcomeLog(factory, report)
+    outcomes = _OutcomeLog(factory, report)
     me = worker_identity()
 
     async def one(row: OutboxRow) -> None:
         outgoing = encode_message(envelope(row, sender, attachments_of(factory, row)))
         outgoing = replace(outgoing, recipients=open_addresses(row))
-        log.add(row.id, await mailer.send(outgoing), now())
+        outcomes.add(row.id, await mailer.send(outgoing), now())
 
-    writer = asyncio.create_task(log.write_every(OUTCOME_DELAY))
+    writer = asyncio.create_task(outcomes.write_every(OUTCOME_DELAY))
     try:
         async with mailer:
             while rows := claim(factory, now(), batch, me):
                 await asyncio.gather(*(one(row) for row in rows))
-                log.write()
+                outcomes.write()
     finally:
         writer.cancel()
-        log.write()
+        outcomes.write()
         with contextlib.suppress(asyncio.CancelledError):
             await writer  # raises what a timed write raised
     with factory() as session:
         report.waiting = store.open_count(OPEN, session=session)
+    if report.attempted or report.waiting:
+        log.info(
+            "delivery (%s): %d sent, %d retried, %d failed, %d waiting",
+            report.transport, report.sent, report.retried, report.failed, report.waiting,
+        )  # fmt: skip
     return report
 
 

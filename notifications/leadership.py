@@ -17,10 +17,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from planflow import vnformat as vn
 from planflow.check.plans import PlanCheck, check_plans
 from planflow.notifications.config import DEFAULT_PREFIX, MailConfig
 from planflow.notifications.outbox import queue_once
-from planflow.notifications.render import Rendered, environment, period_words
+from planflow.notifications.render import Rendered, environment
 from planflow.status import Status
 from planflow.store import repo
 from planflow.store.models import OutboxRow
@@ -70,8 +71,7 @@ class LeaderDigest:
     @property
     def week_words(self) -> str:
         """The week as an office writes it: "từ 27/10 đến 02/11/2025"."""
-        monday = self.as_of - dt.timedelta(days=self.as_of.weekday())
-        return f"từ {monday:%d/%m} đến {monday + dt.timedelta(days=6):%d/%m/%Y}"
+        return vn.week_span(self.as_of)
 
 
 def iso_week(day: dt.date) -> str:
@@ -85,9 +85,9 @@ def plan_line(check: PlanCheck, board: str | None) -> PlanLine:
     attention = sorted(check.attention,
                        key=lambda i: (-(i.days_overdue or 0), i.facts.due or dt.date.max, i.key))  # fmt: skip
     items = [
-        {"title": i.facts.title, "period": period_words(i.facts.period),
+        {"title": i.facts.title, "period": vn.period_words(i.facts.period),
          "lead": ", ".join(names.get(u, u) for u in i.facts.lead),
-         "due": i.facts.due.strftime("%d/%m/%Y") if i.facts.due else "", "status": i.status.label,
+         "due": vn.day(i.facts.due) if i.facts.due else "", "status": i.status.label,
          "days_overdue": i.days_overdue, "review": i.facts.review,
          "monitor": ", ".join(check.context.monitors.get(i.facts.item_id, []))}
         for i in attention[:TOP_ITEMS]
@@ -125,7 +125,7 @@ def queue_leader_digest(
     subject = f"{lead}Tình hình thực hiện kế hoạch tuần {digest.week_words}: {len(digest.plans)} kế hoạch"
     if digest.overdue:
         subject += f", {digest.overdue} việc quá hạn"
-    data = {"d": digest, "as_of": digest.as_of.strftime("%d/%m/%Y"), "subject": subject}
+    data = {"d": digest, "as_of": vn.day(digest.as_of), "subject": subject}
     rendered = Rendered(subject, env.get_template("leadership.txt.j2").render(data),
                         env.get_template("leadership.html.j2").render(data))  # fmt: skip
     return queue_once(f"leadership|{digest.week}|{digest.key}", recipient=f"leader:{digest.key}",

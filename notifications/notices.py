@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from planflow import vnformat as vn
 from planflow.check.plans import PlanCheck, PlanContext, check_plans
 from planflow.coordination import COORDINATION
 from planflow.escalation import Digest, Notice, digests, step_label
@@ -26,7 +29,6 @@ from planflow.notifications.render import (
     heading_of,
     item_title,
     lateness_words,
-    period_words,
     render_digest,
     unit_of,
 )
@@ -34,6 +36,8 @@ from planflow.settings import Settings
 from planflow.store.models import OutboxRow
 from planflow.sync.definitions import sync_definitions
 from planflow.web.config import link_maker
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,7 @@ class NoticePlan:
         out: list[dict[str, object]] = []
         for n in self.notices:
             facts, context = n.item.facts, contexts[n.item.facts.plan_id]
-            period = period_words(facts.period)
+            period = vn.period_words(facts.period)
             item = item_title(facts, context.unit_names, unit_of(n.recipient.id))
             out.append({
                 "occurrence": n.item.key,
@@ -113,6 +117,7 @@ def notices_due(
     titles, standing, digest = {}, {}, set()
     checks: list[PlanCheck] = []
     day = None
+    started = time.perf_counter()
     for check in check_plans(session, plan_ids, as_of):
         context = check.context
         checks.append(check)
@@ -124,6 +129,11 @@ def notices_due(
         notices += (n for n in check.notices if not n.skipped)
         skipped += (n for n in check.notices if n.skipped)
     as_of_day = day or (as_of.date() if isinstance(as_of, dt.datetime) else as_of)
+    log.info(
+        "check %s: %d plan(s), %d occurrence(s) read, %d notice(s) due, %d skipped, in %.2f s",
+        as_of_day, len(checks), sum(sum(c.summary.values()) for c in checks), len(notices), len(skipped),
+        time.perf_counter() - started,
+    )  # fmt: skip
     return NoticePlan(as_of_day, notices, titles, standing, frozenset(digest), checks, skipped)
 
 
@@ -193,12 +203,15 @@ def queue_notices(
         kept = [n for n in plan.notices if n.item.facts.plan_id not in muted]
         skipped = [n for n in plan.skipped if n.item.facts.plan_id not in muted]
         plan = replace(plan, notices=kept, skipped=skipped)
+    if muted:
+        log.info("check: notices of example plan(s) %s not sent", ", ".join(sorted(muted)))
     record_skipped(plan.skipped, session=session, now=now)
     queued = []
     for digest in plan_digests(plan):
         row = queue_digest(digest, render, session=session, now=now, domain=config.sender.domain)
         if row is not None:
             queued.append(row)
+    log.info("check: %d message(s) queued for %d notice(s)", len(queued), len(plan.notices))
     return queued
 
 

@@ -11,10 +11,10 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from planflow import vnformat as vn
 from planflow.coordination import COORDINATION
 from planflow.escalation import GROUPS, HEADING_LABELS, REPORT_KINDS, Digest, Notice, group_of
 from planflow.notifications.config import DEFAULT_PREFIX
-from planflow.reports.cycle import ROMAN, period_phrase
 from planflow.status import OccurrenceFacts
 from planflow.web.config import LinkMaker
 
@@ -36,7 +36,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["roman"] = lambda number: ROMAN[number - 1]  # headings I., II., III. as in a document
+    env.filters.update(vn.FILTERS)  # numbers, dates, periods; roman: headings I., II., III.
     return env
 
 
@@ -96,20 +96,6 @@ def item_title(
     return f"{title} của {owners}{f' gửi {to}' if to else ''}" if facts.kind == "report_input" else title
 
 
-def period_words(label: str | None) -> str:
-    """The period in words ("tháng 2 năm 2026", "quý I năm 2026"); a period that ends on a
-    given day reads "kỳ đến 31/10/2025"; one-off items have none."""
-    if label is None or label == "once":
-        return ""
-    words = period_phrase(label)
-    if words:
-        return words
-    try:
-        return f"kỳ đến {dt.date.fromisoformat(label):%d/%m/%Y}"
-    except ValueError:
-        return f"kỳ {label}"
-
-
 _BODY = re.compile(r"^(?:Ủy ban nhân dân|UBND)\s+", re.IGNORECASE)
 
 
@@ -135,7 +121,7 @@ def subject_for(
     items, unit = digest.items, unit_of(digest.recipient.id)
     if digest.threaded:
         facts = items[0].item.facts
-        period = period_words(facts.period)
+        period = vn.period_words(facts.period)
         return f"{lead}{_short(item_title(facts, unit_names, unit))}{f' ({period})' if period else ''}"
     who, place = digest.recipient.name, place_of(issuer)
     if place and place.casefold() not in who.casefold():
@@ -184,9 +170,9 @@ def _item(n: Notice, plan_titles: Mapping[str, str], unit_names: Mapping[str, st
     return {
         "title": item_title(facts, unit_names, unit_of(n.recipient.id)),
         "plan": plan_titles.get(facts.plan_id, facts.plan_id),
-        "period": period_words(facts.period),
+        "period": vn.period_words(facts.period),
         "lead": ", ".join(unit_names.get(u, u) for u in facts.lead),
-        "due": facts.due.strftime("%d/%m/%Y") if facts.due else "—",
+        "due": vn.day(facts.due),
         "days_overdue": n.item.days_overdue,
         "days_left": n.item.days_left,
         "status": n.item.status.label,
@@ -230,7 +216,7 @@ def render_digest(
         "escalation": digest.is_escalation,
         "template": wording(digest),
         "groups": groups,
-        "as_of": as_of.strftime("%d/%m/%Y"),
+        "as_of": vn.day(as_of),
         "standing": standing,
     }
     env = environment()

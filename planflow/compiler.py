@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from planflow import vnformat as vn
 from planflow.errors import CompileError, NotFoundError
 from planflow.periods import due_window, series, yearly_periods
 from planflow.schema import Plan, ReportObligation, Task
@@ -209,8 +210,8 @@ def _date_issues(plan: Plan) -> list[Issue]:
                 issues.append(
                     Issue(
                         loc,
-                        f"ngày {day:%d/%m/%Y} nằm ngoài kỳ kế hoạch "
-                        f"({first:%d/%m/%Y} - {last:%d/%m/%Y}); sửa ngày hoặc kỳ kế hoạch",
+                        f"ngày {vn.day(day)} nằm ngoài kỳ kế hoạch "
+                        f"({vn.day(first)} - {vn.day(last)}); sửa ngày hoặc kỳ kế hoạch",
                     )
                 )
     return issues

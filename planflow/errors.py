@@ -2,11 +2,14 @@
 
     PlanflowError
     ├── DefinitionError      a definition file is unreadable or invalid
+    ├── YamlRefused          a value of a YAML file is refused while it is read (the loader
+    │                        turns it into one DefinitionError problem)
     ├── TimeExpressionError  a time expression ("when") cannot be read
     │   └── MissingYearError a date has no year and no plan year is given
     ├── CompileError         a valid definition cannot become a task graph
     ├── StoreError           the database cannot be reached, migrated or queried
     ├── ProgressError        a progress record is refused
+    │   └── EvidenceError    an uploaded evidence file is refused (type, content, size)
     ├── NotFoundError        a plan, task, unit or period named by the user does not exist
     ├── DocumentError        a document to import is unreadable, empty, scanned or not a plan
     ├── LinkError            a signed link or token is tampered with, expired or out of scope
@@ -14,7 +17,14 @@
     ├── AccessError          a signed-in account asks for a plan, item or action beyond its role
     ├── CorrectionError      a correction, withdrawal or comment is refused (no reason, a
     │                        superseded event, an empty comment)
-    └── SheetError           a spreadsheet of units to import has wrong cells (each one named)
+    ├── SheetError           a spreadsheet of units to import has wrong cells (each one named)
+    ├── ViewError            a work-list address carries a value it cannot use
+    ├── MailConfigError      the mail settings are half-configured or unreadable
+    ├── WebConfigError       the web settings are unsafe or unreadable
+    └── FanOutError          chunks of a fanned-out flow did not complete
+
+    BodyTooLarge             (not a PlanflowError) a request body passes the upload limit
+                             while it is read; the web app answers 413
 
 Each message says what is wrong, where, and what to do; the CLI prints it as is.
 """
@@ -22,6 +32,10 @@ Each message says what is wrong, where, and what to do; the CLI prints it as is.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import yaml
 
 
 class PlanflowError(Exception):
@@ -129,3 +143,48 @@ class SheetError(PlanflowError):
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems)
         super().__init__(f"{source}: {len(problems)} lỗi, chưa ghi file nào; sửa rồi chạy lại:\n{lines}")
+
+
+class YamlRefused(PlanflowError):
+    """Raised when a value of a YAML file is refused while it is read (an alias bomb, a
+    control character, a key written twice, a date that does not exist); ``line``,
+    ``column`` and ``loc`` (its path of keys when known) let the loader report it as one
+    located DefinitionError problem."""
+
+    def __init__(
+        self, mark: yaml.Mark | None, message: str, loc: tuple[str | int, ...] | None = None
+    ) -> None:
+        self.line, self.column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        self.loc = loc
+        super().__init__(message)
+
+
+class EvidenceError(ProgressError):
+    """Raised when an uploaded evidence file is refused (type, content, size) or a stored
+    one is asked for by a name we did not generate."""
+
+
+class ViewError(PlanflowError):
+    """Raised when a work-list address carries a value it cannot use (an unknown status,
+    grouping or sort, a number of days that is not a whole number from 0 to 3660)."""
+
+
+class MailConfigError(PlanflowError):
+    """Raised when the mail settings are half-configured or unreadable (PLANFLOW_SMTP_URL
+    without PLANFLOW_MAIL_FROM, a port that is not a number, a bad sender address)."""
+
+
+class WebConfigError(PlanflowError):
+    """Raised when the web settings are unsafe or unreadable (no secret on a public
+    address, a short secret or password, a public URL that is not http(s))."""
+
+
+class FanOutError(PlanflowError):
+    """Raised when some chunks of a fanned-out flow did not complete after every attempt,
+    the wait timed out, or a completed chunk published no result."""
+
+
+class BodyTooLarge(Exception):
+    """Raised from a request's ``receive`` when its body goes past the upload limit while it
+    is read. Not a PlanflowError on purpose: the app's PlanflowError handler would turn it
+    into a 400 page, while the body-limit middleware and the form reader answer 413."""

@@ -21,7 +21,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from planflow import hints, yamlfile
-from planflow.errors import DefinitionError, NotFoundError, Problem
+from planflow import vnformat as vn
+from planflow.errors import DefinitionError, NotFoundError, Problem, YamlRefused
 from planflow.schema import Plan, UnitDirectory
 
 Loc = tuple[str | int, ...]
@@ -188,7 +189,7 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
     try:
         size = path.stat().st_size
         if size > yamlfile.MAX_BYTES:
-            megabytes = f"{size / 1e6:.1f}".replace(".", ",")
+            megabytes = vn.fixed(size / 1e6, 1)
             raise DefinitionError([Problem(str(path), 1, 1, f"file quá lớn ({megabytes} MB, tối đa 10 MB); "
                                            "đây không phải một file định nghĩa")])  # fmt: skip
         text = path.read_text(encoding="utf-8")
@@ -201,7 +202,7 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
     source = SourceMap(path, text)
     try:
         data = yamlfile.fast_load(text)
-    except (yaml.YAMLError, yamlfile.Refused, ValueError):
+    except (yaml.YAMLError, YamlRefused, ValueError):
         data = None  # the pure-Python parser below words the error and locates it
     return (data if data is not None else _read_slowly(source)), source
 
@@ -230,7 +231,7 @@ def _read_slowly(source: SourceMap) -> Any:
         ) from None
     except yaml.YAMLError as exc:
         raise DefinitionError([Problem(path, 1, 1, f"lỗi cú pháp YAML: {exc}")]) from None
-    except yamlfile.Refused as exc:
+    except YamlRefused as exc:
         raise DefinitionError([source.problem_at(exc.line, exc.column, exc.loc or (), str(exc))]) from None
 
 

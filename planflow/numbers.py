@@ -1,4 +1,6 @@
-"""Numbers as Vietnamese documents write them: "4.430" is 4,430; "12,5" is 12.5."""
+"""Reading numbers as Vietnamese documents write them: "4.430" is 4,430; "12,5" is 12.5.
+
+Writing them is ``planflow.vnformat.number``."""
 
 from __future__ import annotations
 
@@ -17,13 +19,3 @@ def parse_vn_number(text: str) -> Decimal:
         return Decimal(clean.replace(",", "."))
     except InvalidOperation:
         raise ValueError(f"'{text}' không phải một số") from None
-
-
-def format_vn_number(value: Decimal) -> str:
-    """The reverse: 4430 → "4.430", 12.5 → "12,5" (no trailing zeros)."""
-    sign = "-" if value < 0 else ""
-    normal = abs(value).normalize()
-    text = f"{normal:f}"
-    whole, _, fraction = text.partition(".")
-    grouped = f"{int(whole):,}".replace(",", ".")
-    return sign + grouped + (f",{fraction}" if fraction else "")

@@ -29,6 +29,7 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from planflow import vnformat as vn
 from planflow.errors import PlanflowError
 
 
@@ -45,24 +46,11 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self]
+        return vn.status_label(self.value)
 
     @property
     def is_done(self) -> bool:
         return self in (Status.DONE_ON_TIME, Status.DONE_LATE)
-
-
-STATUS_LABELS = {
-    Status.NOT_STARTED: "Chưa bắt đầu",
-    Status.UPCOMING: "Sắp đến hạn",
-    Status.IN_PROGRESS: "Đang thực hiện",
-    Status.DONE_ON_TIME: "Hoàn thành đúng hạn",
-    Status.DONE_LATE: "Hoàn thành trễ hạn",
-    Status.OVERDUE: "Quá hạn",
-    Status.BLOCKED: "Bị chặn",
-    Status.ONGOING: "Thường xuyên",
-    Status.WAITING_EVENT: "Chờ sự kiện",
-}
 
 
 class ProgressStatus(StrEnum):

@@ -17,6 +17,9 @@ from typing import Any
 
 import yaml
 
+from planflow import vnformat as vn
+from planflow.errors import YamlRefused
+
 Loc = tuple[str | int, ...]
 Marks = dict[Loc, tuple[int, int]]
 
@@ -41,15 +44,6 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _KNOWN_TAGS = {_STR, _MAP, _SEQ, _TIMESTAMP} | {
     f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "binary", "set", "omap", "pairs")
 }
-
-
-class Refused(Exception):
-    """A value of the file that is refused; ``loc`` is its path of keys when known."""
-
-    def __init__(self, mark: yaml.Mark | None, message: str, loc: Loc | None = None) -> None:
-        self.line, self.column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        self.loc = loc
-        super().__init__(message)
 
 
 def codepoint(text: str) -> str:
@@ -92,9 +86,9 @@ class Builder:
         if self.marks is not None:
             self.marks[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if self.count > MAX_VALUES:
-            raise Refused(node.start_mark, _too_many(), loc[:3])
+            raise YamlRefused(node.start_mark, _too_many(), loc[:3])
         if depth > MAX_DEPTH:
-            raise Refused(
+            raise YamlRefused(
                 node.start_mark, f"cấu trúc lồng quá sâu (quá {MAX_DEPTH} cấp); viết phẳng lại", loc[:3]
             )
         if isinstance(node, yaml.ScalarNode):
@@ -102,7 +96,7 @@ class Builder:
         if self.marks is None:  # an alias to an ancestor recurses until the depth limit stops it
             return self.collection(node, loc, depth)
         if id(node) in self.active:
-            raise Refused(node.start_mark, "bí danh (alias) YAML trỏ vào chính nó; bỏ bí danh này", loc)
+            raise YamlRefused(node.start_mark, "bí danh (alias) YAML trỏ vào chính nó; bỏ bí danh này", loc)
         self.active.add(id(node))
         try:
             return self.collection(node, loc, depth)
@@ -128,7 +122,7 @@ class Builder:
             # a double-quoted scalar can make one from an escape ("\0", "\x1b", "\u0000").
             found = CONTROL.search(value) if self.escapes and node.style == '"' else None
             if found:
-                raise Refused(node.start_mark, control_message(found.group()), loc)
+                raise YamlRefused(node.start_mark, control_message(found.group()), loc)
             return value
         if node.tag == _TIMESTAMP:
             return timestamp(self.constructor, node, loc)
@@ -137,7 +131,7 @@ class Builder:
     def construct(self, node: yaml.Node, loc: Loc) -> Any:
         """A value of another tag (numbers, booleans, null, binary): as safe_load builds it."""
         if node.tag not in _KNOWN_TAGS:
-            raise Refused(
+            raise YamlRefused(
                 node.start_mark,
                 f"thẻ YAML '{node.tag}' không dùng được trong file định nghĩa; bỏ thẻ này",
                 loc,
@@ -146,7 +140,7 @@ class Builder:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError) as exc:
             reason = exc.problem if isinstance(exc, yaml.MarkedYAMLError) else exc
-            raise Refused(
+            raise YamlRefused(
                 node.start_mark, f"giá trị YAML không đọc được ({reason}); sửa lại giá trị", loc
             ) from None
 
@@ -157,7 +151,7 @@ class Builder:
             try:
                 self.constructor.flatten_mapping(node)
             except yaml.MarkedYAMLError as exc:
-                raise Refused(
+                raise YamlRefused(
                     exc.problem_mark or node.start_mark,
                     "khoá gộp '<<' phải trỏ tới một bảng khoá: giá trị hoặc danh sách bảng (vd. <<: *mau)",
                     loc,
@@ -173,10 +167,10 @@ class Builder:
                 key = self.key(key_node, loc)
             if not merged:
                 if key in out:
-                    raise Refused(key_node.start_mark, self._twice(node, key), (*loc, key))
+                    raise YamlRefused(key_node.start_mark, self._twice(node, key), (*loc, key))
             elif index >= merged:  # a key of this mapping, not one brought by a merge
                 if key in own_keys:
-                    raise Refused(key_node.start_mark, self._twice(node, key), (*loc, key))
+                    raise YamlRefused(key_node.start_mark, self._twice(node, key), (*loc, key))
                 own_keys.add(key)
             out[key] = self.build(value_node, (*loc, key) if paths else loc, depth + 1)
         return out
@@ -190,7 +184,7 @@ class Builder:
         """A key as a string (safe_load would keep ``1:`` an int; the schema's keys are text);
         a list or mapping as a key is refused, as safe_load refuses it."""
         if not isinstance(node, yaml.ScalarNode):
-            raise Refused(node.start_mark, "khoá phải là một chữ, không phải danh sách hay bảng", loc)
+            raise YamlRefused(node.start_mark, "khoá phải là một chữ, không phải danh sách hay bảng", loc)
         return str(self.scalar(node, loc))
 
 
@@ -222,7 +216,7 @@ def check_expansion(root: yaml.Node) -> None:
                 node, loc = child, (*loc, key)
                 break
         else:
-            raise Refused(node.start_mark, _too_many(), loc[:3])
+            raise YamlRefused(node.start_mark, _too_many(), loc[:3])
 
 
 def _children(node: yaml.CollectionNode) -> list[yaml.Node]:
@@ -247,14 +241,14 @@ def timestamp(constructor: yaml.constructor.SafeConstructor, node: yaml.ScalarNo
     except (ValueError, OverflowError):
         match = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", node.value)
         day = f"ngày {int(match[3]):02d}/{int(match[2]):02d}/{match[1]}" if match else "ngày này"
-        raise Refused(node.start_mark, f"'{node.value}': {day} không tồn tại", loc) from None
+        raise YamlRefused(node.start_mark, f"'{node.value}': {day} không tồn tại", loc) from None
 
 
 def _too_many() -> str:
     return (
-        f"file có quá {MAX_VALUES:,} giá trị khi mở rộng các bí danh (alias) YAML; "
+        f"file có quá {vn.number(MAX_VALUES)} giá trị khi mở rộng các bí danh (alias) YAML; "
         "viết thẳng giá trị thay vì lồng bí danh"
-    ).replace(",", ".")
+    )
 
 
 def compose(text: str) -> yaml.Node | None:
@@ -308,7 +302,7 @@ FAST_LOADER = _cached_loader()
 def fast_load(text: str) -> Any:
     """Plain data by libyaml's parser, straight from the node tree, without the
     constructor's bookkeeping for every string (half of reading a file). None when the
-    document is empty or libyaml is missing. Raises yaml.YAMLError or Refused."""
+    document is empty or libyaml is missing. Raises yaml.YAMLError or YamlRefused."""
     if FAST_LOADER is None:
         return None
     loader = FAST_LOADER(text)
@@ -344,7 +338,7 @@ def field_at(text: str, line: int, column: int, locate: Callable[[str], Marks]) 
     control characters blanked (empty when the text does not parse even so)."""
     try:
         marks = locate(CONTROL.sub("\ufffd", text))
-    except (yaml.YAMLError, Refused, RecursionError):
+    except (yaml.YAMLError, YamlRefused, RecursionError):
         return ()
     before = [(mark, loc) for loc, mark in marks.items() if mark <= (line, column)]
     return max(before, default=((0, 0), ()))[1]

@@ -28,6 +28,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from sqlalchemy.orm import Session
 
+from planflow import vnformat as vn
 from planflow.check.plans import plan_status
 from planflow.loader import Definitions
 from planflow.status import OccurrenceStatus, Status
@@ -43,7 +44,7 @@ class Colour(StrEnum):
 
     @property
     def label(self) -> str:
-        return {Colour.GREEN: "Xanh", Colour.YELLOW: "Vàng", Colour.RED: "Đỏ"}[self]
+        return vn.COLOUR_LABELS[self.value]
 
 
 FILLS = {Colour.GREEN: "C6EFCE", Colour.YELLOW: "FFEB9C", Colour.RED: "FFC7CE"}
@@ -86,8 +87,7 @@ def green_share(colours: Sequence[Colour]) -> str:
     if not colours:
         return "0/0"
     green = sum(1 for c in colours if c is Colour.GREEN)
-    percent = f"{100 * green / len(colours):.1f}".rstrip("0").rstrip(".").replace(".", ",")
-    return f"{green}/{len(colours)} ({percent}%)"
+    return f"{green}/{len(colours)} ({vn.ratio(green, len(colours))})"
 
 
 def classify(items: Sequence[OccurrenceStatus], day: dt.date) -> tuple[int, int, int, int, int, Colour]:
@@ -155,7 +155,7 @@ def to_xlsx(m: Monitor) -> bytes:
     sheet = book.active
     assert sheet is not None  # a new workbook has one sheet
     sheet.title = "Phan loai"
-    sheet.append([f"Phân loại Xanh/Vàng/Đỏ ngày {m.day:%d/%m/%Y}: {m.title}"])
+    sheet.append([f"Phân loại Xanh/Vàng/Đỏ ngày {vn.day(m.day)}: {m.title}"])
     sheet.append([f"Tỷ lệ xanh: {m.green_share}"])
     sheet.append(list(HEADERS))
     for cell in sheet[3]:

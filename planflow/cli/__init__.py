@@ -9,10 +9,13 @@ that. ``planflow --help`` imports them all, to show each one's help.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
+
+from planflow.errors import PlanflowError
+from planflow.logs import cli_level, configure_cli
 
 # One line per command: its name and where it is defined ("module:function", or a Typer
 # app for a group of subcommands). Listed in this order by ``planflow --help``.
@@ -84,8 +87,25 @@ app = typer.Typer(
 
 
 @app.callback()
-def _planflow() -> None:
-    """The group's own options: none (every option belongs to a command)."""
+def _planflow(
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "--verbose",
+            "-v",
+            count=True,
+            help="Ghi nhật ký hoạt động ra stderr (-v: INFO, -vv: DEBUG); mặc định theo PLANFLOW_LOG_LEVEL, "
+            "không có thì chỉ cảnh báo.",
+        ),
+    ] = 0,
+) -> None:
+    """The group's own option: how much of the library's log to show (every other option
+    belongs to a command)."""
+    try:
+        configure_cli(cli_level(verbose))
+    except PlanflowError as exc:  # as exit_with_error says it, without importing the commands' helpers
+        typer.echo(f"Lỗi: {exc}", err=True)
+        raise typer.Exit(1) from None
 
 
 def main() -> None:

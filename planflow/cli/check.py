@@ -18,6 +18,7 @@ import typer
 from pydantic import BaseModel
 from rich.table import Table
 
+from planflow import vnformat as vn
 from planflow.cli.common import (
     AsOfOption,
     DefinitionsOption,
@@ -25,7 +26,6 @@ from planflow.cli.common import (
     as_of_value,
     console,
     definitions,
-    fmt_date,
     handled,
     print_json,
     settings,
@@ -33,7 +33,6 @@ from planflow.cli.common import (
 from planflow.cli.mail import delivery_line, fail_if_nothing_delivered, print_backlog
 from planflow.cli.status import PlanArgument
 from planflow.errors import PlanflowError
-from planflow.notifications.render import period_words
 from planflow.settings import Settings
 from planflow.status import Status
 from planflow.store.db import open_store
@@ -159,9 +158,9 @@ def _print_plan(result: CheckPlanResult) -> None:
         for a in sorted(result.attention, key=lambda a: -(a.days_overdue or 0)):
             state = a.status_label + (f" {a.days_overdue} ngày" if a.days_overdue else "")
             due = dt.date.fromisoformat(a.due) if a.due else None
-            period = period_words(a.period)
+            period = vn.period_words(a.period)
             title = f"{a.title} ({period})" if period else a.title
-            late.add_row(title, ", ".join(a.lead_names or a.lead), fmt_date(due), state)
+            late.add_row(title, ", ".join(a.lead_names or a.lead), vn.day(due), state)
         console.print(late)
 
 

@@ -17,6 +17,7 @@ from rich.console import Console
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from planflow import vnformat as vn
 from planflow.errors import DefinitionError, PlanflowError
 from planflow.settings import Settings, load_settings
 from planflow.status import parse_as_of, resolve_as_of
@@ -125,13 +126,13 @@ def event_moment(text: str | None, plan: Plan, option: str = "--at") -> dt.datet
     today = now().astimezone(ZoneInfo(plan.timezone)).date()
     if day > today + dt.timedelta(days=1):
         raise PlanflowError(
-            f"{option} '{text.strip()}': ngày {day:%d/%m/%Y} chưa tới; tiến độ chỉ ghi việc đã xảy ra "
-            f"(hôm nay là {today:%d/%m/%Y})"
+            f"{option} '{text.strip()}': ngày {vn.day(day)} chưa tới; tiến độ chỉ ghi việc đã xảy ra "
+            f"(hôm nay là {vn.day(today)})"
         )
     if day < plan.period.start - dt.timedelta(days=366):
         raise PlanflowError(
-            f"{option} '{text.strip()}': ngày {day:%d/%m/%Y} trước kỳ kế hoạch hơn một năm (kế hoạch "
-            f"bắt đầu {plan.period.start:%d/%m/%Y}); kiểm tra lại năm"
+            f"{option} '{text.strip()}': ngày {vn.day(day)} trước kỳ kế hoạch hơn một năm (kế hoạch "
+            f"bắt đầu {vn.day(plan.period.start)}); kiểm tra lại năm"
         )
     moment = resolve_as_of(value, plan.timezone).instant
     if len(text.strip()) <= 10:
@@ -145,7 +146,3 @@ def now() -> dt.datetime:
 
 def print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-def fmt_date(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "—"

@@ -8,13 +8,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from planflow import vnformat as vn
 from planflow.cli.common import (
     DefinitionsOption,
     JsonOption,
     console,
     definitions,
     err_console,
-    fmt_date,
     handled,
     print_json,
     settings,
@@ -159,7 +159,7 @@ def compile_(
             table.add_column(column)
         for o in compiled.occurrences:
             table.add_row(
-                o.key, o.kind.value, ", ".join(o.lead), fmt_date(o.start),
-                fmt_date(o.due) if o.due else o.timing.value, str(len(o.depends_on)) if o.depends_on else "",
+                o.key, o.kind.value, ", ".join(o.lead), vn.day(o.start),
+                vn.day(o.due) if o.due else o.timing.value, str(len(o.depends_on)) if o.depends_on else "",
             )  # fmt: skip
         console.print(table)

@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from planflow import vnformat as vn
 from planflow.check.plans import PlanStatus, plan_status
 from planflow.cli.common import (
     AsOfOption,
@@ -99,7 +100,7 @@ def export(
         book.save(buffer)
         _write(output, buffer.getvalue())
         rows = sum(1 for i in status.items if unit_id is None or unit_id in (*i.facts.lead, *i.facts.support))
-        console.print(f"Đã xuất {rows} dòng của '{plan_id}' (tình trạng ngày {status.as_of.day:%d/%m/%Y}) "
+        console.print(f"Đã xuất {rows} dòng của '{plan_id}' (tình trạng ngày {vn.day(status.as_of.day)}) "
                       f"ra {output}.")  # fmt: skip
 
 

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
+from planflow import vnformat as vn
 from planflow.cli.common import (
     AsOfOption,
     DefinitionsOption,
@@ -45,7 +46,7 @@ def _notice_table(title: str, notices: list[dict[str, Any]], send_examples: bool
     for column in ("Người nhận", "Mục", "Nội dung", "Hạn", "Địa chỉ"):
         table.add_column(column)
     for n in notices:
-        due = dt.date.fromisoformat(str(n["due"])).strftime("%d/%m/%Y") if n["due"] else "—"
+        due = vn.day(dt.date.fromisoformat(str(n["due"]))) if n["due"] else vn.MISSING
         when = f"{due} ({n['lateness']})" if n["lateness"] else due
         address = ", ".join(n["emails"]) or "[red]không có địa chỉ[/]"
         if n["example"] and not send_examples:
@@ -90,7 +91,7 @@ def notices(
             print_json({"as_of": outcome.plan.as_of.isoformat(), "notices": data,
                         "skipped": len(outcome.plan.skipped)})  # fmt: skip
             return
-        console.print(_notice_table(f"Thông báo đến hạn ngày {outcome.plan.as_of:%d/%m/%Y}", data,
+        console.print(_notice_table(f"Thông báo đến hạn ngày {vn.day(outcome.plan.as_of)}", data,
                                     config.send_examples))  # fmt: skip
         recipients = len({n["recipient"] for n in data})
         console.print(f"{len(data)} thông báo cho {recipients} người nhận (chưa gửi): {headings_line(data)}.")
@@ -100,7 +101,6 @@ def notices(
             console.print(f"{skipped} bước trước đó sẽ được bỏ qua (chạy bù: chỉ gửi bước mới nhất).")
 
 
-STATUS_LABELS = {"pending": "chờ gửi", "retry": "chờ gửi lại", "partial": "gửi một phần", "dead": "thất bại"}
 ICT = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -113,7 +113,7 @@ def _outbox_json(row: OutboxRow, attempts: int) -> dict[str, Any]:
 
 
 def _when(text: str | None) -> str:
-    return dt.datetime.fromisoformat(text).astimezone(ICT).strftime("%H:%M %d/%m/%Y") if text else ""
+    return vn.clock(dt.datetime.fromisoformat(text), ICT) if text else ""
 
 
 def outbox(
@@ -159,7 +159,7 @@ def outbox(
         for column in ("#", "Tình trạng", "Người nhận", "Tiêu đề", "Lần thử", "Gửi lại lúc", "Lỗi"):
             table.add_column(column)
         for d in data:
-            table.add_row(str(d["id"]), STATUS_LABELS.get(d["status"], d["status"]),
+            table.add_row(str(d["id"]), vn.OUTBOX_LABELS.get(d["status"], d["status"]),
                           ", ".join(d["to"]) or str(d["recipient"]), str(d["subject"]), str(d["attempts"]),
                           _when(d["next_attempt_at"]), str(d["last_error"] or ""))  # fmt: skip
         console.print(table)
@@ -242,11 +242,11 @@ def simulate(
         first, last = _day(start, "--from"), _day(end, "--to")
         if first > last:
             raise PlanflowError(
-                f"--from {first:%d/%m/%Y} sau --to {last:%d/%m/%Y}; ngày đầu phải trước hoặc bằng ngày cuối"
+                f"--from {vn.day(first)} sau --to {vn.day(last)}; ngày đầu phải trước hoặc bằng ngày cuối"
             )
         if (last - first).days >= _SIMULATE_MAX_DAYS:
             raise PlanflowError(
-                f"từ --from {first:%d/%m/%Y} đến --to {last:%d/%m/%Y} là {(last - first).days + 1} ngày; "
+                f"từ --from {vn.day(first)} đến --to {vn.day(last)} là {(last - first).days + 1} ngày; "
                 f"mỗi lần chạy thử tối đa {_SIMULATE_MAX_DAYS} ngày"
             )
         days = simulate_days(definitions(config), open_store(config.effective_database_url), first, last,
@@ -258,11 +258,11 @@ def simulate(
             return
         for d in days:
             if d.notices:
-                console.print(_notice_table(f"{d.day:%d/%m/%Y}: {d.messages} thư", d.notices,
+                console.print(_notice_table(f"{vn.day(d.day)}: {d.messages} thư", d.notices,
                                             config.send_examples))  # fmt: skip
         every = [n for d in days for n in d.notices]
         total = sum(d.messages for d in days)
-        console.print(f"Từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}: {total} thư, "
+        console.print(f"Từ {vn.day(first)} đến {vn.day(last)}: {total} thư, "
                       f"{len(every)} thông báo ({headings_line(every)}); "
                       f"bước nhắc bỏ qua khi chạy bù: {sum(d.skipped for d in days)}.")  # fmt: skip
         print_muted(every, config.send_examples)

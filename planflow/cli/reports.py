@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from planflow import vnformat as vn
 from planflow.cli.common import (
     AsOfOption,
     DefinitionsOption,
@@ -17,7 +18,6 @@ from planflow.cli.common import (
     console,
     definitions,
     err_console,
-    fmt_date,
     handled,
     now,
     print_json,
@@ -102,7 +102,7 @@ def _table(duties: list[ReportDuty]) -> Table:
         versions = f"{d.latest_version or 0}" + (f" (gửi bản {d.final_version})" if d.final_version else "")
         table.add_row(
             f"{d.plan.id}/{d.report.id}", d.item.facts.period or "một lần",
-            f"{fmt_date(w.data_from)}–{fmt_date(w.data_to)}", fmt_date(w.assemble_from), fmt_date(w.due),
+            f"{vn.day(w.data_from)}–{vn.day(w.data_to)}", vn.day(w.assemble_from), vn.day(w.due),
             inputs, state, versions,
         )  # fmt: skip
     return table
@@ -158,7 +158,7 @@ def build(
             return
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_bytes(content)
-        err_console.print(f"Đã ghi {output} ({len(content):,} byte).")
+        err_console.print(f"Đã ghi {output} ({vn.number(len(content))} byte).")
 
 
 @report_app.command("send")
@@ -294,7 +294,7 @@ def monitor_cmd(
             day = resolve_as_of(moment, defs.plan(plan_id).timezone).day
             view = monitor(defs, plan_id, day, session=s)
         if fmt == "table":
-            table = Table(title=f"Phân loại ngày {view.day:%d/%m/%Y} — tỷ lệ xanh {view.green_share}")
+            table = Table(title=f"Phân loại ngày {vn.day(view.day)} — tỷ lệ xanh {view.green_share}")
             for column in ("Kế hoạch", "Đơn vị", "Đến hạn", "Hoàn thành", "Quá hạn", "Phân loại"):
                 table.add_column(column)
             for r in view.rows:
@@ -308,4 +308,4 @@ def monitor_cmd(
             return
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_bytes(content)
-        err_console.print(f"Đã ghi {output} ({len(content):,} byte).")
+        err_console.print(f"Đã ghi {output} ({vn.number(len(content))} byte).")

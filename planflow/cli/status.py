@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from planflow import vnformat as vn
 from planflow.check.plans import PlanEvaluation, evaluate_plans
 from planflow.cli.common import (
     AsOfOption,
@@ -21,7 +22,6 @@ from planflow.cli.common import (
     as_of_value,
     console,
     definitions,
-    fmt_date,
     handled,
     now,
     print_json,
@@ -116,11 +116,10 @@ def status_json(report: PlanEvaluation) -> dict[str, object]:
 
 
 def print_plan(report: PlanEvaluation) -> None:
-    table = Table(title=f"{report.plan.id} — {report.plan.title} (tại {fmt_date(report.as_of.day)})")
+    table = Table(title=f"{report.plan.id} — {report.plan.title} (tại {vn.day(report.as_of.day)})")
     for column in ("Mục", "Nhiệm vụ / báo cáo", "Kỳ", "Chủ trì", "Hạn", "Tình trạng", "Chỉ tiêu"):
         table.add_column(column)
     # the period in words reads the report cycles: only for this table, not for --json
-    from planflow.notifications.render import period_words
 
     names = report.plan.unit_names
     for item in report.items:
@@ -129,15 +128,15 @@ def print_plan(report: PlanEvaluation) -> None:
         if item.days_overdue:
             state += f" ({item.days_overdue} ngày)"
         targets = "; ".join(
-            f"{t.metric}: {'chưa đo' if t.measured is None else t.measured} "
-            f"(cần {t.comparator} {t.required}{t.unit or ''})"
+            f"{t.metric}: {'chưa đo' if t.measured is None else vn.number(t.measured)} "
+            f"(cần {t.comparator} {vn.number(t.required)}{t.unit or ''})"
             for t in item.targets
         )
         style = STATUS_STYLE.get(item.status, "")
         table.add_row(
             f.label or "", f"{f.title}\n[yellow]KIỂM TRA: {escape(f.review)}[/]" if f.review else f.title,
-            period_words(f.period), ", ".join(names.get(u, u) for u in f.lead),
-            fmt_date(f.due),
+            vn.period_words(f.period), ", ".join(names.get(u, u) for u in f.lead),
+            vn.day(f.due),
             f"[{style}]{state}[/]" if style else state, targets,
         )  # fmt: skip
     console.print(table)

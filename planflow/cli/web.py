@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from planflow import vnformat as vn
 from planflow.cli.common import (
     AsOfOption,
     DefinitionsOption,
@@ -126,4 +127,4 @@ def link(
             print_json({"plan": plan_id, "unit": unit_id, "url": url, "expires": expires.isoformat()})
             return
         console.print(url, soft_wrap=True, markup=False)
-        err_console.print(f"Dùng được đến {expires.astimezone(LOCAL_TIME):%d/%m/%Y %H:%M} cho {unit_id}.")
+        err_console.print(f"Dùng được đến {vn.moment(expires, LOCAL_TIME)} cho {unit_id}.")

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 
 from icalendar import Alarm, Calendar, Event
 
+from planflow import vnformat as vn
 from planflow.check.plans import PlanStatus
 from planflow.compiler import calendar_for
 from planflow.escalation import fire_date, policy_for, step_label
@@ -96,7 +97,7 @@ def _event(
     ]
     if f.support:
         lines.append(f"Phối hợp: {', '.join(names.get(u, u) for u in f.support)}")
-    lines += [f"Tình trạng ngày {as_of:%d/%m/%Y}: {item.status.label}", f"Mã: {f.key}"]
+    lines += [f"Tình trạng ngày {vn.day(as_of)}: {item.status.label}", f"Mã: {f.key}"]
     if url:
         lines.append(f"Xem trên bảng theo dõi: {url}")
     event = Event()

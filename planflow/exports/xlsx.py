@@ -29,11 +29,11 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planflow import vnformat as vn
 from planflow.check.plans import PlanStatus
 from planflow.errors import ProgressError
 from planflow.intake.forms import PROGRESS_LABELS, measured_value, parse_figure, parse_percent
 from planflow.intake.progress import ProgressRequest
-from planflow.numbers import format_vn_number
 from planflow.schema import Plan
 from planflow.status import OccurrenceStatus, ProgressStatus, Status
 from planflow.units import UnitIndex, unit_key
@@ -67,7 +67,7 @@ class TargetColumn:
 def _target_columns(plan: Plan) -> list[TargetColumn]:
     return [
         TargetColumn(task.id, t.key, f"Chỉ tiêu: {t.metric} ({t.comparator.value} "
-                                     f"{format_vn_number(t.value)}{' ' + t.unit if t.unit else ''})")
+                                     f"{vn.number(t.value)}{' ' + t.unit if t.unit else ''})")
         for task in plan.tasks
         for t in task.targets
     ]  # fmt: skip
@@ -78,13 +78,13 @@ def _progress_text(item: OccurrenceStatus) -> str:
     if p.events == 0:
         return ""
     if p.status is ProgressStatus.IN_PROGRESS and p.percent is not None:
-        return f"{p.percent}%"
+        return vn.percent(p.percent)
     return PROGRESS_LABELS[p.status]
 
 
 def _measured(item: OccurrenceStatus, key: str) -> str:
     value = item.progress.values.get(key)
-    return "" if value is None else format_vn_number(value)
+    return "" if value is None else vn.number(value)
 
 
 def export_workbook(
@@ -99,7 +99,7 @@ def export_workbook(
     sheet.title = SHEET
     headers = [*FIXED, *(t.header for t in targets), KEY_HEADER]
     sheet.cell(1, 1, f"Tiến độ thực hiện: {plan.title}").font = Font(bold=True, size=13)
-    sheet.cell(2, 1, f"Tình trạng tính đến ngày {status.as_of.day:%d/%m/%Y}. Chỉ điền các ô nền vàng "
+    sheet.cell(2, 1, f"Tình trạng tính đến ngày {vn.day(status.as_of.day)}. Chỉ điền các ô nền vàng "
                      "(Tiến độ: Chưa bắt đầu, Đang thực hiện, Hoàn thành hoặc phần trăm như 60%), "
                      "rồi nhập lại bằng lệnh planflow import-progress.")  # fmt: skip
     sheet.cell(2, 1).alignment = Alignment(wrap_text=False)
@@ -156,7 +156,7 @@ def _row_values(item: OccurrenceStatus, names: Mapping[str, str], n: int) -> dic
         "Kết quả": item.progress.note or "",
         "Ghi chú": "",
         "Tình trạng": state,
-        "Hạn": f.due.strftime("%d/%m/%Y") if f.due else "",
+        "Hạn": vn.day(f.due) if f.due else "",
         "Đơn vị báo cáo": lead[0] if len(lead) == 1 else "",
     }
 
@@ -213,7 +213,7 @@ def _progress(cell: Cell | MergedCell) -> tuple[ProgressStatus, int | None]:
     if isinstance(value, int | float) and not isinstance(value, bool):
         percent_cell = "%" in str(cell.number_format)
         number = Decimal(str(value)) * (100 if percent_cell else 1)
-        percent = parse_percent(format_vn_number(number))
+        percent = parse_percent(vn.number(number))
     else:
         text = _text(value)
         word = _PROGRESS_WORDS.get(unit_key(text))

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from planflow import vnformat as vn
 from planflow.compiler import check_plan
 from planflow.errors import DocumentError, PlanflowError
 from planflow.importer.accuracy import span
@@ -475,7 +476,7 @@ def _period(draft: PlanDraft) -> tuple[dt.date, dt.date]:
         start, end = draft.period
         if days and (min(days) < start or max(days) > end):
             draft.warnings.append(
-                f"kỳ kế hoạch {start:%d/%m/%Y} - {end:%d/%m/%Y} không chứa mọi ngày của nhiệm vụ; đã nới rộng"
+                f"kỳ kế hoạch {vn.day(start)} - {vn.day(end)} không chứa mọi ngày của nhiệm vụ; đã nới rộng"
             )
             start, end = min([start, *days]), max([end, *days])
         return start, end

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from planflow import vnformat as vn
 from planflow.when import When, normalize, read_when
 from planflow.when.reading import covered_days
 
@@ -55,7 +56,7 @@ def settle_year(time: ReadTime | None, multi_year: bool, issued: dt.date | None)
     if multi_year:
         why = "kế hoạch nhiều năm, văn bản không ghi năm của mốc này"
     elif issued is not None and last is not None and last[1] < issued:
-        why = f"mốc suy ra ({last[1]:%d/%m/%Y}) trước ngày ban hành {issued:%d/%m/%Y}; có thể là năm sau"
+        why = f"mốc suy ra ({vn.day(last[1])}) trước ngày ban hành {vn.day(issued)}; có thể là năm sau"
     else:
         return time
     return ReadTime(time.text, None, f"“{time.text}”: {why}; ghi rõ năm", True)

@@ -18,11 +18,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from planflow import vnformat as vn
 from planflow.check.plans import PlanStatus
 from planflow.compiler import calendar_for
 from planflow.errors import NotFoundError, ProgressError
 from planflow.numbers import parse_vn_number
-from planflow.reports.cycle import cycle_label, report_window
+from planflow.reports.cycle import report_window
 from planflow.schema import Plan
 from planflow.status import OccurrenceStatus, ProgressStatus, Status
 from planflow.store import repo
@@ -41,11 +42,7 @@ URGENCY = (
     Status.DONE_ON_TIME,
 )
 
-PROGRESS_LABELS = {
-    ProgressStatus.NOT_STARTED: "Chưa bắt đầu",
-    ProgressStatus.IN_PROGRESS: "Đang thực hiện",
-    ProgressStatus.DONE: "Hoàn thành",
-}
+PROGRESS_LABELS = {s: vn.PROGRESS_LABELS[s.value] for s in ProgressStatus}
 
 
 def urgency(item: OccurrenceStatus) -> tuple[int, dt.date, str]:
@@ -130,9 +127,9 @@ def happened_at(day: dt.date | None, now: dt.datetime, plan: Plan) -> dt.datetim
     if day is None or day == today:
         return now
     if day > today:
-        raise ValueError(f"ngày {day:%d/%m/%Y} chưa tới; không ghi tiến độ cho tương lai")
+        raise ValueError(f"ngày {vn.day(day)} chưa tới; không ghi tiến độ cho tương lai")
     if day < plan.period.start:
-        raise ValueError(f"ngày {day:%d/%m/%Y} trước kỳ kế hoạch (bắt đầu {plan.period.start:%d/%m/%Y})")
+        raise ValueError(f"ngày {vn.day(day)} trước kỳ kế hoạch (bắt đầu {vn.day(plan.period.start)})")
     return dt.datetime.combine(day, dt.time(12), tzinfo=zone)
 
 
@@ -202,8 +199,8 @@ def not_open_yet(plan: Plan, item: OccurrenceStatus, today: dt.date) -> str | No
     if opens is None or today >= opens:
         return None
     return (
-        f"phần báo cáo kỳ {cycle_label(item.facts.period)} nhận từ ngày {opens:%d/%m/%Y}, khi kỳ số liệu "
-        f"của báo cáo bắt đầu; hôm nay {today:%d/%m/%Y} chưa gửi được"
+        f"phần báo cáo kỳ {vn.cycle_label(item.facts.period)} nhận từ ngày {vn.day(opens)}, khi kỳ số liệu "
+        f"của báo cáo bắt đầu; hôm nay {vn.day(today)} chưa gửi được"
     )
 
 

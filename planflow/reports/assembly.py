@@ -11,6 +11,7 @@ back the others; its error is reported with the others' results.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,8 @@ from planflow.reports.render import queue_report_mail, render_report, template_p
 from planflow.status import resolve_as_of
 from planflow.store.models import ReportVersionRow
 from planflow.sync.definitions import sync_definitions
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -99,8 +102,16 @@ def assemble_reports(
                 assemble_one(defs, factory, plan_id, report_id, period, as_of, config=config, now=now)
             )
         except PlanflowError as exc:
+            # INFO: the outcome lists the error for the caller to report
+            log.info("report %s/%s/%s not assembled: %s", plan_id, report_id, period or "once", exc)
             outcome.reports.append(Assembled(f"{plan_id}/{report_id}/{period or 'once'}", "error",
                                              None, False, False, str(exc)))  # fmt: skip
+    built = outcome.reports
+    log.info(
+        "assembly %s: %d report(s) due, %d built, %d new version(s), %d mailed",
+        outcome.as_of, len(keys), sum(r.error is None for r in built), sum(r.new_version for r in built),
+        sum(r.mailed for r in built),
+    )  # fmt: skip
     if deliver_now:
         outcome.delivery = send_outbox(factory, config, now=now)
     return outcome
@@ -130,6 +141,12 @@ def assemble_one(
                 domain=config.sender.domain, prefix=config.subject_prefix,
             )  # fmt: skip
             mailed = row is not None
+        if not created:
+            log.info("report %s: unchanged, still version %d", duty.key, version.version)
+        elif mailed:
+            log.info("report %s: version %d stored and mailed to the compiler", duty.key, version.version)
+        else:
+            log.info("report %s: version %d stored, kept (not mailed)", duty.key, version.version)
         markdown = next((f.content.decode() for f in files if f.format == "md"), "")
         return Assembled(duty.key, duty.state.value, version.version, created, mailed, markdown=markdown)
 
@@ -172,6 +189,8 @@ def send_report(
             session=session, now=now(), domain=config.sender.domain, prefix=config.subject_prefix,
         )  # fmt: skip
         result = Assembled(duty.key, "sent", version.version, created, row is not None)
+        log.info("report %s: marked sent as version %d, %s", duty.key, version.version,
+                 "queued to its recipients" if row is not None else "already queued")  # fmt: skip
     delivery = send_outbox(factory, config, now=now) if deliver_now else None
     return result, delivery
 

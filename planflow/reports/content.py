@@ -30,19 +30,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from planflow.numbers import format_vn_number, parse_vn_number
+from planflow import vnformat as vn
+from planflow.numbers import parse_vn_number
 from planflow.periods import period_containing
 from planflow.reports.cycle import (
     SPENT_KEY,
     ReportWindow,
-    cycle_label,
-    decree30_date,
     document_symbol,
     issuer_lines,
     period_of,
-    period_phrase,
     summary_line,
-    vn_date,
 )
 from planflow.reports.inputs import (
     ReceivedInput,
@@ -228,7 +225,7 @@ def _highlight(t: TaskLine) -> str | None:
     if t.done_at:
         return f"{title}: hoàn thành ngày {t.done_at}.{note}{doubt}"
     if t.note or t.percent:
-        percent = f" (đạt {t.percent}%)" if t.percent else ""
+        percent = f" (đạt {vn.percent(t.percent)})" if t.percent else ""
         return f"{title}: đang thực hiện{percent}.{note}{doubt}"
     return None
 
@@ -405,7 +402,7 @@ def next_steps(lines: Iterable[TaskLine], due_of: Mapping[str, dt.date]) -> list
             firsts[task] = (first[0], first[1], first[2] + 1)
     ordered = sorted(firsts.values(), key=lambda x: (x[0], x[1].title))
     return [
-        NextStep(t.title.rstrip(".;"), ", ".join(t.lead), vn_date(due), n, t.review) for due, t, n in ordered
+        NextStep(t.title.rstrip(".;"), ", ".join(t.lead), vn.day(due), n, t.review) for due, t, n in ordered
     ]
 
 
@@ -423,19 +420,19 @@ def _task_line(
         period=f.period,
         lead=[names.get(u, u) for u in f.lead],
         support=[names.get(u, u) for u in f.support],
-        start=vn_date(f.start) if f.start else None,
-        due=vn_date(f.due) if f.due else None,
+        start=vn.day(f.start) if f.start else None,
+        due=vn.day(f.due) if f.due else None,
         status=s.status.value,
         status_label=s.status.label,
         percent=p.percent,
         days_overdue=s.days_overdue,
-        done_at=vn_date(p.done_at.date()) if p.done_at else None,
+        done_at=vn.day(p.done_at.date()) if p.done_at else None,
         note=p.note,
         evidence=list(evidence),
         blocked_by=list(s.blocked_by),
         monitor=list(monitor),
         review=f.review,
-        period_label=_lowered(cycle_label(f.period, f.timing)) if f.period else None,
+        period_label=_lowered(vn.cycle_label(f.period, f.timing)) if f.period else None,
     )
 
 
@@ -444,15 +441,13 @@ def _input_line(s: OccurrenceStatus, names: Mapping[str, str], metrics: Mapping[
     return InputLine(
         unit=names.get(s.facts.lead[0], s.facts.lead[0]) if s.facts.lead else "",
         title=s.facts.title,
-        due=vn_date(s.facts.due) if s.facts.due else None,
+        due=vn.day(s.facts.due) if s.facts.due else None,
         received=s.status.is_done,
-        received_at=vn_date(p.done_at.date()) if p.done_at else None,
+        received_at=vn.day(p.done_at.date()) if p.done_at else None,
         late=s.status is Status.DONE_LATE,
         overdue=s.status is Status.OVERDUE,
         note=p.note,
-        values={
-            metrics.get(k, k): format_vn_number(v) for k, v in sorted(p.values.items()) if k != SPENT_KEY
-        },
+        values={metrics.get(k, k): vn.number(v) for k, v in sorted(p.values.items()) if k != SPENT_KEY},
         review=s.facts.review,
     )
 
@@ -691,7 +686,7 @@ def build_context(
     else:
         recipients = [index.resolve(r.unit).name if r.unit else (r.name or "") for r in outward]
     document = plan.document_number
-    issued = f" ngày {vn_date(plan.issued)}" if plan.issued else ""
+    issued = f" ngày {vn.day(plan.issued)}" if plan.issued else ""
     about = plan.title[:1].lower() + plan.title[1:]
     number = f" số {document}" if document else ""
     reference = f"Kế hoạch{number}{issued} của {plan.issuer} về {about}"
@@ -725,7 +720,7 @@ def build_context(
         key=item.facts.key,
         issuer_lines=header,
         number=f"Số:      /{symbol}",
-        place_date=decree30_date(plan.place, today),
+        place_date=vn.place_date(plan.place, today),
         summary=summary_line(report, item.facts.period),
         sender=sender,
         by_unit=author is not None,
@@ -733,13 +728,13 @@ def build_context(
         preparer=compiler.name,
         plan_reference=reference,
         standing_unit=standing,
-        cycle=cycle_label(item.facts.period, item.facts.timing),
-        period_phrase=period_phrase(item.facts.period) or "Kế hoạch",
+        cycle=vn.cycle_label(item.facts.period, item.facts.timing),
+        period_phrase=vn.period_phrase(item.facts.period) or "Kế hoạch",
         period=item.facts.period,
-        data_from=vn_date(window.data_from),
-        data_to=vn_date(min(window.data_to, today)),
-        due=vn_date(window.due) if window.due else None,
-        as_of=vn_date(today),
+        data_from=vn.day(window.data_from),
+        data_to=vn.day(min(window.data_to, today)),
+        due=vn.day(window.due) if window.due else None,
+        as_of=vn.day(today),
         compiler=compiler.name,
         direction=[
             t
@@ -763,7 +758,7 @@ def build_context(
         blocked=blocked,
         inputs=inputs,
         children=children,
-        next_until=vn_date(horizon),
+        next_until=vn.day(horizon),
         next_steps=steps,
         shortcomings=shortcomings,
         proposals=proposals,
@@ -800,7 +795,7 @@ def _leads(task: Task, index: UnitIndex) -> set[str]:
 
 
 def _money(value: Decimal | None) -> str | None:
-    return None if value is None else format_vn_number(value)
+    return None if value is None else vn.number(value)
 
 
 def _shortcomings(
@@ -876,9 +871,7 @@ def child_line(
                     Figure("", s.progress.done_at or s.progress.last_at, value)
                 )
     values = {
-        k: format_vn_number(v)
-        for k, f in sorted(figures.items())
-        if (v := cumulative(units.get(k), f)) is not None
+        k: vn.number(v) for k, f in sorted(figures.items()) if (v := cumulative(units.get(k), f)) is not None
     }
     return ChildLine(
         plan_id=plan.id,
@@ -889,9 +882,9 @@ def child_line(
         total=len(tasks),
         overdue=sum(1 for s in tasks if s.status is Status.OVERDUE),
         report_title=report_item.facts.title if report_item else None,
-        report_due=vn_date(report_item.facts.due) if report_item and report_item.facts.due else None,
+        report_due=vn.day(report_item.facts.due) if report_item and report_item.facts.due else None,
         reported=sent,
-        reported_at=vn_date(done_at.date()) if sent and done_at else None,
+        reported_at=vn.day(done_at.date()) if sent and done_at else None,
         version=version,
         values=values,
         colour=colour,

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from planflow import vnformat as vn
 from planflow.periods import Period, data_window, period_containing
 from planflow.reports.model import ReportContext as ReportContext  # rendering imports it from here
 from planflow.schema import Plan, ReportObligation
@@ -30,8 +31,6 @@ from planflow.workdays import WorkCalendar
 
 SPENT_KEY = "spent"
 """The progress value that records money spent on an occurrence (million VND)."""
-
-ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
 class ReportState(StrEnum):
@@ -44,17 +43,8 @@ class ReportState(StrEnum):
 
     @property
     def label(self) -> str:
-        return REPORT_STATE_LABELS[self]
+        return vn.REPORT_STATE_LABELS[self.value]
 
-
-REPORT_STATE_LABELS = {
-    ReportState.SCHEDULED: "Chưa đến kỳ lập",
-    ReportState.ASSEMBLING: "Đang lập dự thảo",
-    ReportState.OVERDUE: "Quá hạn, chưa gửi",
-    ReportState.SENT: "Đã gửi đúng hạn",
-    ReportState.SENT_LATE: "Đã gửi trễ hạn",
-    ReportState.ON_REQUEST: "Khi có yêu cầu",
-}
 
 _LABEL = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<quarter>[1-4])|H(?P<half>[12])))?$")
 
@@ -75,34 +65,6 @@ def period_of(label: str | None) -> Period | None:
     if match["half"]:
         return period_containing(dt.date(year, 6 * int(match["half"]) - 5, 1), Cadence.HALF)
     return period_containing(dt.date(year, 1, 1), Cadence.YEAR)
-
-
-def cycle_label(label: str | None, timing: str = "due") -> str:
-    """The period in words: ``Quý I/2026``, ``6 tháng đầu năm 2026``, ``Tháng 3/2026``."""
-    if label is None:
-        return "Khi có yêu cầu" if timing == "event" else "Một lần"
-    period = period_of(label)
-    if period is None:
-        return label
-    words = period_phrase(label)
-    if period.cadence in (Cadence.MONTH, Cadence.QUARTER):
-        words = words.replace(" năm ", "/")
-    return words[:1].upper() + words[1:]
-
-
-def period_phrase(label: str | None) -> str:
-    """The period as it ends a summary line: ``quý I năm 2026``, ``6 tháng đầu năm 2026``."""
-    period = period_of(label)
-    if period is None:
-        return ""
-    year = period.start.year
-    if period.cadence is Cadence.MONTH:
-        return f"tháng {period.start.month} năm {year}"
-    if period.cadence is Cadence.QUARTER:
-        return f"quý {ROMAN[(period.start.month - 1) // 3]} năm {year}"
-    if period.cadence is Cadence.HALF:
-        return f"6 tháng {'đầu' if period.start.month == 1 else 'cuối'} năm {year}"
-    return f"năm {year}"
 
 
 @dataclass(frozen=True)
@@ -155,17 +117,6 @@ def worst_input(inputs: Sequence[OccurrenceStatus]) -> Status | None:
     return min((s.status for s in inputs), key=_WORST_FIRST.index)
 
 
-def vn_date(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def decree30_date(place: str, day: dt.date) -> str:
-    """``Lộc Tấn, ngày 05 tháng 12 năm 2025`` — Decree 30/2020: a leading zero on days below
-    10 and on months 1 and 2."""
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
 def issuer_lines(issuer: str) -> list[str]:
     """The issuing body in capitals, a People's Committee on two lines (Decree 30)."""
     for prefix in ("ủy ban nhân dân ", "uỷ ban nhân dân ", "ubnd "):
@@ -187,5 +138,5 @@ def summary_line(report: ReportObligation, period_label: str | None) -> str:
     title = re.sub(r"^báo cáo\s+", "", report.title.strip(), flags=re.IGNORECASE)
     title = re.sub(r"\s*\(định kỳ[^)]*\)\s*$", "", title)
     title = title[:1].upper() + title[1:]
-    phrase = period_phrase(period_label)
+    phrase = vn.period_phrase(period_label)
     return f"{title} ({phrase})" if phrase else title

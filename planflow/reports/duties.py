@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from planflow import vnformat as vn
 from planflow.check.monitor import classify
 from planflow.check.plans import plan_status
 from planflow.compiler import calendar_for
@@ -26,7 +27,6 @@ from planflow.reports.content import Inputs, build_context, child_line
 from planflow.reports.cycle import (
     ReportState,
     ReportWindow,
-    cycle_label,
     report_state,
     report_window,
     worst_input,
@@ -79,7 +79,7 @@ class ReportDuty:
             "title": self.report.title,
             "kind": self.report.kind.value,
             "period": self.period,
-            "cycle": cycle_label(self.period, self.item.facts.timing),
+            "cycle": vn.cycle_label(self.period, self.item.facts.timing),
             "data_from": w.data_from.isoformat(),
             "data_to": w.data_to.isoformat(),
             "assemble_from": w.assemble_from.isoformat() if w.assemble_from else None,

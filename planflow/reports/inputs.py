@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from planflow.numbers import format_vn_number
+from planflow import vnformat as vn
 
 _PARTS = {
     "kết quả": "results",
@@ -111,7 +111,7 @@ def figure(place: TargetPlace, value: Decimal) -> str:
     """ "số người dân được hướng dẫn đăng ký VNeID 1.200 người", "tỷ lệ … 62%": a unit's
     figure for a target, its yearly unit ("lượt/năm") written as the count it is."""
     unit = (place.unit or "").strip()
-    number = format_vn_number(value)
+    number = vn.number(value)
     if unit == "%":
         amount = f"{number}%"
     else:

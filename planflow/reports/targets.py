@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from planflow.numbers import format_vn_number
+from planflow import vnformat as vn
 
 _RATE_UNITS = ("/tháng", "/quý", "/tuần")
 _SYMBOLS = {">=": "≥", ">": ">", "=": "=", "<=": "≤", "<": "<"}
@@ -158,12 +158,12 @@ def target_line(
         task=task,
         metric=metric,
         comparator=_SYMBOLS[comparator],
-        required=format_vn_number(required),
+        required=vn.number(required),
         unit=unit,
-        due=due.strftime("%d/%m/%Y"),
-        cumulative=None if value is None else format_vn_number(value),
-        expected=None if expected is None else format_vn_number(expected),
+        due=vn.day(due),
+        cumulative=None if value is None else vn.number(value),
+        expected=None if expected is None else vn.number(expected),
         verdict=word,
-        contributions=[Contribution(f.source, format_vn_number(f.value)) for f in kept if f.source],
+        contributions=[Contribution(f.source, vn.number(f.value)) for f in kept if f.source],
         review=review,
     )

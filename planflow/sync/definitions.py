@@ -4,6 +4,7 @@ session; the caller commits."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
@@ -18,6 +19,8 @@ from planflow.store.db import lock_writers
 from planflow.sync.prepare import compile_source, default_workers, prepare_plans
 from planflow.sync.readiness import readiness
 from planflow.units import UnitIndex
+
+log = logging.getLogger(__name__)
 
 
 def compile_definition(defs: Definitions, plan_id: str) -> CompiledPlan:
@@ -53,6 +56,9 @@ def sync_definitions(
         unchanged, changed, added = _classify(defs, ids, session=session)
     stored_directories = repo.stored_directories(session=session)
 
+    log.info("sync: %d plan(s) added, %d changed, %d unchanged", len(added), len(changed), len(unchanged))
+    if changed:
+        log.info("sync: changed plans: %s", ", ".join(changed))
     if defs.strict:
         _refuse_unready(defs, changed + added)
     new = NewRows(session)
@@ -90,6 +96,8 @@ def _refuse_unready(defs: Definitions, plan_ids: list[str]) -> None:
     ones: a plan already live passed this when it was synced)."""
     problems = [p for plan_id in plan_ids for p in readiness(defs, plan_id)]
     if problems:
+        # INFO: the command or flow reports the DefinitionError itself
+        log.info("sync refused: %d problem(s) in %s (strict store)", len(problems), ", ".join(plan_ids))
         raise DefinitionError(list(dict.fromkeys(problems)))
 
 

@@ -21,13 +21,13 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from planflow.errors import AccessError, LinkError, NotFoundError, PlanflowError, ProgressError
+from planflow.errors import AccessError, BodyTooLarge, LinkError, NotFoundError, PlanflowError, ProgressError
 from planflow.loader import Definitions
 from planflow.web import board_routes, export_routes, item_routes, links, monitor, view_routes, work_routes
 from planflow.web.config import WebConfig
 from planflow.web.context import WebState
 from planflow.web.pages import error_page, link_error_page, sentence, server_error_page, too_large_page
-from planflow.web.security import BodyLimit, BodyTooLarge, CookieGuard, SecurityHeaders
+from planflow.web.security import BodyLimit, CookieGuard, SecurityHeaders
 
 log = logging.getLogger("planflow.web")
 FORM_OVERHEAD = 512 * 1024  # the text fields that travel with an evidence file

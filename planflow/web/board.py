@@ -13,9 +13,9 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from planflow import vnformat as vn
 from planflow.check.plans import PlanStatus
 from planflow.intake.forms import URGENCY, urgency
-from planflow.numbers import format_vn_number
 from planflow.reports.cycle import worst_input
 from planflow.schema import Plan
 from planflow.status import OccurrenceStatus, Status, TargetView, summarize
@@ -25,21 +25,6 @@ SUMMARY_ORDER = URGENCY  # the summary reads like a unit's list: most pressing f
 
 def css_class(status: Status) -> str:
     return "st-" + status.value.replace("_", "-")
-
-
-def status_text(status: Status, days_overdue: int | None) -> str:
-    if status is Status.OVERDUE and days_overdue:
-        return f"Quá hạn {days_overdue} ngày"
-    if status is Status.DONE_LATE and days_overdue:
-        return f"Hoàn thành trễ {days_overdue} ngày"
-    return status.label
-
-
-UNDATED = {"ongoing": "Thường xuyên", "event": "Theo sự kiện"}
-
-
-def fmt_day(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "—"
 
 
 @dataclass(frozen=True)
@@ -141,9 +126,9 @@ def _targets(items: Sequence[OccurrenceStatus]) -> list[TargetCell]:
         TargetCell(
             metric=t.metric,
             comparator=t.comparator.replace(">=", "≥").replace("<=", "≤"),
-            required=format_vn_number(t.required),
+            required=vn.number(t.required),
             unit=t.unit or "",
-            measured=None if t.measured is None else format_vn_number(t.measured),
+            measured=None if t.measured is None else vn.number(t.measured),
             met=t.met,
         )
         for t in views.values()
@@ -157,15 +142,15 @@ def _occurrence_row(
     updated = None
     if p.last_at is not None:
         who = names.get(p.last_by, p.last_by) if p.last_by else "không rõ"
-        updated = f"{p.last_at:%d/%m/%Y} — {who}"
+        updated = f"{vn.day(p.last_at)} — {who}"
     return OccurrenceRow(
         key=item.key,
         period=item.facts.period,
         lead=_names(item.facts.lead, names),
-        start=fmt_day(item.facts.start),
-        due=fmt_day(item.facts.due) if item.facts.due else UNDATED.get(item.facts.timing, "—"),
+        start=vn.day(item.facts.start),
+        due=vn.day(item.facts.due) if item.facts.due else vn.undated(item.facts.timing),
         status=item.status,
-        text=status_text(item.status, item.days_overdue),
+        text=vn.status_text(item.status, item.days_overdue),
         css=css_class(item.status),
         percent=p.percent,
         note=p.note,
@@ -193,15 +178,15 @@ def _task_row(
         lead=_names(owner.facts.lead, names),
         support=_names(owner.facts.support, names),
         when_text=when_text or "",
-        budget=None if budget is None else format_vn_number(budget),
+        budget=None if budget is None else vn.number(budget),
         status=head.status,
-        text=status_text(head.status, head.days_overdue),
+        text=vn.status_text(head.status, head.days_overdue),
         css=css_class(head.status),
         days_overdue=head.days_overdue,
         percent=head.progress.percent,
         targets=_targets(items),
         occurrences=[_occurrence_row(i, names, evidence) for i in items],
-        inputs_text=None if worst is None else status_text(worst, worst_overdue),
+        inputs_text=None if worst is None else vn.status_text(worst, worst_overdue),
         inputs_css=None if worst is None else css_class(worst),
         review=owner.facts.review,
         monitor=", ".join(monitor),
@@ -243,14 +228,14 @@ def build_board(
         title=plan.title,
         document_number=plan.document_number,
         issuer=plan.issuer,
-        period=f"{fmt_day(plan.period.start)} – {fmt_day(plan.period.end)}",
+        period=f"{vn.day(plan.period.start)} – {vn.day(plan.period.end)}",
         as_of=status.as_of.day,
         summary=[(s, counts[s.value], css_class(s)) for s in SUMMARY_ORDER if counts[s.value]],
         total=len(status.items),
         sections=[Section(title, rows) for title, rows in sections.items()],
         reports=reports,
-        budget_total=None if plan.budget_total is None else format_vn_number(plan.budget_total),
-        budget_tasks=format_vn_number(task_budget) if task_budget else None,
+        budget_total=None if plan.budget_total is None else vn.number(plan.budget_total),
+        budget_tasks=vn.number(task_budget) if task_budget else None,
     )
 
 
@@ -291,7 +276,7 @@ def build_overview(statuses: Sequence[PlanStatus]) -> list[PlanCard]:
                 plan_id=row.id,
                 title=row.title,
                 document_number=row.document_number,
-                period=f"{fmt_day(row.period_start)} – {fmt_day(row.period_end)}",
+                period=f"{vn.day(row.period_start)} – {vn.day(row.period_end)}",
                 total=total,
                 done=counts[Status.DONE_ON_TIME.value] + counts[Status.DONE_LATE.value],
                 overdue=counts[Status.OVERDUE.value],

@@ -17,14 +17,14 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 
 from planflow.accounts import Viewer
 from planflow.check.plans import PlanStatus, plan_status
-from planflow.errors import LinkError
+from planflow.errors import EvidenceError, LinkError
 from planflow.status import parse_as_of, resolve_as_of
 from planflow.store import repo
 from planflow.units import NOBODY_ACCOUNTABLE, unaccountable_leads
 from planflow.web.access import accounts_mode, board_off, check_password, current_viewer, reachable_plan
 from planflow.web.board import build_board, build_overview
 from planflow.web.context import WebState, check_csrf, csrf_for, read_form, state
-from planflow.web.evidence import KINDS, EvidenceError, locate
+from planflow.web.evidence import KINDS, locate
 from planflow.web.links import base_url, feed_token
 from planflow.web.pages import error_page, page
 from planflow.web.security import SESSION_COOKIE

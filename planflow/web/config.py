@@ -26,17 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from planflow.errors import PlanflowError
+from planflow.errors import WebConfigError
 from planflow.settings import Settings
 from planflow.web.tokens import Tokens
 
 MIN_SECRET = 32
 MIN_PASSWORD = 10
-
-
-class WebConfigError(PlanflowError):
-    """Raised when the web settings are unsafe or unreadable (no secret on a public
-    address, a short secret or password, a public URL that is not http(s))."""
 
 
 def is_loopback(host: str) -> bool:

@@ -12,12 +12,13 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
+from planflow.errors import BodyTooLarge
 from planflow.loader import Definitions
 from planflow.schema import Plan
 from planflow.units import UnitIndex, monitor_names
 from planflow.web.config import WebConfig
 from planflow.web.pages import too_large_page
-from planflow.web.security import CSRF_COOKIE, BodyTooLarge
+from planflow.web.security import CSRF_COOKIE
 from planflow.web.signin import LoginThrottle
 from planflow.web.tokens import new_nonce
 

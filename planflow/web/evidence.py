@@ -21,7 +21,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from planflow.errors import ProgressError
+from planflow import vnformat as vn
+from planflow.errors import EvidenceError
 
 _ZIP = b"PK\x03\x04"
 # extension → (content type, magic prefix, member a zip container must hold)
@@ -35,10 +36,6 @@ KINDS: dict[str, tuple[str, bytes, str | None]] = {
 ALIASES = {"jpeg": "jpg"}
 STORED = re.compile(r"^[0-9a-f]{32}\.(pdf|jpg|png|docx|xlsx)$")
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
-
-
-class EvidenceError(ProgressError):
-    """Raised when an uploaded evidence file is refused (type, content, size)."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +86,7 @@ def store_evidence(
         raise EvidenceError(f"tệp '{name}' trống")
     if len(data) > max_bytes:
         raise EvidenceError(
-            f"tệp '{name}' quá lớn ({len(data) / 1048576:.1f} MB; tối đa {max_bytes // 1048576} MB)"
+            f"tệp '{name}' quá lớn ({vn.fixed(len(data) / 1048576, 1)} MB; tối đa {max_bytes // 1048576} MB)"
         )
     if not _content_matches(ext, data):
         raise EvidenceError(f"nội dung tệp '{name}' không phải .{ext} thật; chọn đúng tệp")

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
+from planflow import vnformat as vn
 from planflow.accounts import Role, Viewer
 from planflow.check.plans import plan_status
 from planflow.errors import AccessError, CorrectionError, NotFoundError
@@ -37,7 +38,7 @@ from planflow.schema import Plan
 from planflow.status import WITHDRAWN, OccurrenceStatus, ProgressStatus
 from planflow.store.models import NoticeRow, OutboxRow
 from planflow.web.access import current_viewer, reachable_plan
-from planflow.web.board import css_class, status_text
+from planflow.web.board import css_class
 from planflow.web.board_routes import checked_form, common, finish
 from planflow.web.context import WebState, state
 from planflow.web.pages import page
@@ -140,7 +141,7 @@ def _percent(text: str) -> int | None:
 
 def _event_rows(found: History, names: Mapping[str, str], zone: ZoneInfo) -> list[dict[str, Any]]:
     def at(moment: dt.datetime) -> str:
-        return f"{moment.astimezone(zone):%d/%m/%Y %H:%M}"
+        return vn.moment(moment, zone)
 
     return [
         {
@@ -177,7 +178,7 @@ def item_history(plan_id: str, key: str, request: Request) -> Response:
         "names": names,
         "monitor": web.monitors(plan).get(item.facts.item_id, []),
         "badge_css": css_class(item.status),
-        "badge_text": status_text(item.status, item.days_overdue),
+        "badge_text": vn.status_text(item.status, item.days_overdue),
         "events": _event_rows(found, names, zone),
         "comments": found.comments,
         "notices": [

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
+from planflow import vnformat as vn
 from planflow.check.plans import PlanStatus, plan_status
-from planflow.errors import LinkError
+from planflow.errors import EvidenceError, LinkError
 from planflow.exports.ics import plan_calendar
 from planflow.intake.forms import (
     PROGRESS_LABELS,
@@ -34,9 +35,9 @@ from planflow.schema import Plan
 from planflow.status import OccurrenceStatus, ProgressStatus
 from planflow.store.history import progress_event
 from planflow.web.access import viewer_for
-from planflow.web.board import css_class, status_text
+from planflow.web.board import css_class
 from planflow.web.context import Csrf, WebState, check_csrf, csrf_for, read_form, state
-from planflow.web.evidence import Evidence, EvidenceError, discard, store_evidence
+from planflow.web.evidence import Evidence, discard, store_evidence
 from planflow.web.forms import Parsed, parse_progress, parse_report_input
 from planflow.web.pages import error_page, page, sentence
 from planflow.web.security import SESSION_COOKIE
@@ -80,7 +81,7 @@ def _item_view(item: OccurrenceStatus, token: str, plan: Plan, today: dt.date) -
         "label": f.label,
         "period": f.period,
         "due": f.due,
-        "status": status_text(item.status, item.days_overdue),
+        "status": vn.status_text(item.status, item.days_overdue),
         "css": css_class(item.status),
         "percent": item.progress.percent,
         "url": f"/p/{token}/o/{f.key}",
@@ -119,7 +120,8 @@ def _recorded(session: Session, event_id: int | None, scope: LinkScope, status: 
         return None
     title = next((i.facts.title for i in status.items if i.key == event.occurrence_key), event.occurrence_key)
     label = PROGRESS_LABELS[ProgressStatus(event.status)]
-    return f"Đã ghi: {title} — {label}" + (f" ({event.percent}%)" if event.percent is not None else "")
+    done = f" ({vn.percent(event.percent)})" if event.percent is not None else ""
+    return f"Đã ghi: {title} — {label}{done}"
 
 
 @router.get("/p/{token}/o/{key:path}")

@@ -11,7 +11,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.responses import HTMLResponse
 
-from planflow.web.board import fmt_day
+from planflow import vnformat as vn
 
 
 def field_id(name: str) -> str:
@@ -28,7 +28,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["day"] = fmt_day
+    env.filters.update(vn.FILTERS)
     env.filters["fid"] = field_id
     return env
 

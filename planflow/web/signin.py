@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from planflow import vnformat as vn
 from planflow.store.web_sessions import add_web_session, revoke_web_session, web_session_user
 
 SESSION_LIFETIME = dt.timedelta(hours=12)
@@ -72,7 +73,7 @@ class LoginThrottle:
         minutes = max(1, math.ceil((until - self.clock()) / 60))
         return (
             f"Đã nhập sai mật khẩu {MAX_FAILURES} lần. Đăng nhập tài khoản này từ địa chỉ của bạn "
-            f"tạm khoá đến {moment:%H:%M} ngày {moment:%d/%m/%Y} (còn {minutes} phút); hãy thử lại sau "
+            f"tạm khoá đến {moment:%H:%M} ngày {vn.day(moment)} (còn {minutes} phút); hãy thử lại sau "
             "thời điểm đó."
         )
 

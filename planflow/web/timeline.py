@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from planflow import vnformat as vn
 from planflow.check.plans import PlanStatus
 from planflow.errors import PlanflowError
 from planflow.schema import Plan
 from planflow.status import OccurrenceStatus, Status
-from planflow.web.board import css_class, fmt_day, headline, status_text
+from planflow.web.board import css_class, headline
 
 AXIS = 1000
 ZOOMS = {"year": "Cả kỳ kế hoạch", "quarter": "Theo quý", "month": "Theo tháng"}
@@ -119,7 +120,7 @@ def window(zoom: str, plan: Plan, at: dt.date) -> Window:
     """The window of ``zoom`` holding ``at`` (the plan period for "year")."""
     first, last = plan.period.start, plan.period.end
     if zoom == "year":
-        return Window(zoom, first, last, f"{fmt_day(first)} – {fmt_day(last)}", None, None)
+        return Window(zoom, first, last, f"{vn.day(first)} – {vn.day(last)}", None, None)
     if zoom not in ZOOMS:
         raise PlanflowError(f"mức xem '{zoom}' không có; chọn year, quarter hoặc month")
     months = 3 if zoom == "quarter" else 1
@@ -156,7 +157,7 @@ def _marks(items: Sequence[OccurrenceStatus], w: Window, plan_first: dt.date) ->
         if due is None:
             continue
         period = f" (kỳ {item.facts.period})" if item.facts.period else ""
-        text = f"hạn {fmt_day(due)}{period}: {status_text(item.status, item.days_overdue)}"
+        text = f"hạn {vn.day(due)}{period}: {vn.status_text(item.status, item.days_overdue)}"
         if single:
             begin = item.facts.start or plan_first
             if begin > w.last or due < w.first:
@@ -179,7 +180,7 @@ def _row(items: Sequence[OccurrenceStatus], label: str | None, title: str, names
         title=title,
         lead=", ".join(names.get(u, u) for u in head.facts.lead),
         css=css_class(head.status),
-        text=status_text(head.status, head.days_overdue),
+        text=vn.status_text(head.status, head.days_overdue),
         marks=marks,
         summary=f"{len(marks)} mốc trong khoảng xem: {words}" if words else "",
     )
@@ -227,7 +228,7 @@ def build_timeline(status: PlanStatus, plan: Plan, names: Mapping[str, str], *, 
         axis=_axis(w)[0],
         ticks=_axis(w)[1],
         today_x=w.middle(today) if w.first <= today <= w.last else None,
-        today_label=f"Hôm nay {fmt_day(today)}",
+        today_label=f"Hôm nay {vn.day(today)}",
         left_out=left_out,
     )
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from planflow import vnformat as vn
 from planflow.errors import LinkError
 
 
@@ -77,7 +78,7 @@ class Tokens:
             raise LinkError("liên kết không hợp lệ (nội dung lạ)")
         if data["exp"] < _stamp(now):
             expired = dt.datetime.fromtimestamp(data["exp"], dt.UTC)
-            raise LinkError(f"liên kết đã hết hạn từ {expired:%d/%m/%Y %H:%M} UTC", expired=True)
+            raise LinkError(f"liên kết đã hết hạn từ {vn.moment(expired)} UTC", expired=True)
         return data
 
     # --- progress links -----------------------------------------------------------------

@@ -16,12 +16,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from planflow import vnformat as vn
 from planflow.check.plans import PlanStatus
-from planflow.errors import PlanflowError
+from planflow.errors import ViewError
 from planflow.intake.forms import urgency
 from planflow.schema import Plan
 from planflow.status import OccurrenceStatus, Status
-from planflow.web.board import UNDATED, css_class, fmt_day, status_text
+from planflow.web.board import css_class
 
 REPORTS_SECTION = "Báo cáo bắt buộc"
 GROUPS = {"": "Không nhóm", "section": "Theo mục", "lead": "Theo đơn vị chủ trì", "status": "Theo tình trạng"}
@@ -32,11 +33,6 @@ SORTS = {
     "lead": "Đơn vị chủ trì",
 }
 MAX_DAYS = 3660
-
-
-class ViewError(PlanflowError):
-    """Raised when a work-list address carries a value it cannot use (an unknown status,
-    grouping or sort, a number of days that is not a whole number from 0 to 3660)."""
 
 
 def fold(text: str) -> str:
@@ -138,8 +134,9 @@ def work_items(
             key=f.key, item_id=f.item_id, label=f.label or "", title=f.title, section=section,
             lead_ids=f.lead, lead=lead, support=", ".join(names.get(u, u) for u in f.support),
             period=f.period or "", due=f.due,
-            due_text=fmt_day(f.due) if f.due else UNDATED.get(f.timing, "—"),
-            status=item.status, text=status_text(item.status, item.days_overdue), css=css_class(item.status),
+            due_text=vn.day(f.due) if f.due else vn.undated(f.timing),
+            status=item.status, text=vn.status_text(item.status, item.days_overdue),
+            css=css_class(item.status),
             percent=item.progress.percent, rank=urgency(item),
             haystack=fold(" ".join([f.label or "", f.title, section, lead, f.period or ""])),
         )  # fmt: skip

@@ -15,6 +15,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from planflow import vnformat as vn
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -125,7 +127,7 @@ class WindowWhen(_Dated):
     def _ordered(self) -> WindowWhen:
         if self.end < self.start:
             raise ValueError(
-                f"khoảng thời gian kết thúc ({self.end:%d/%m/%Y}) trước khi bắt đầu ({self.start:%d/%m/%Y})"
+                f"khoảng thời gian kết thúc ({vn.day(self.end)}) trước khi bắt đầu ({vn.day(self.start)})"
             )
         return self
 

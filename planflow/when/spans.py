@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 import re
 
+from planflow import vnformat as vn
 from planflow.errors import MissingYearError, TimeExpressionError
 from planflow.when.model import MonthPart, MonthWhen, OngoingWhen, QuarterWhen, When, WindowWhen
 
@@ -128,8 +129,8 @@ def window(start: dt.date, end: dt.date, original: str) -> WindowWhen:
     """A window, refused with the document's words when it ends before it starts."""
     if end < start:
         raise TimeExpressionError(
-            f"'{original}': khoảng thời gian kết thúc ({end:%d/%m/%Y}) trước khi bắt đầu "
-            f"({start:%d/%m/%Y}); kiểm tra lại ngày"
+            f"'{original}': khoảng thời gian kết thúc ({vn.day(end)}) trước khi bắt đầu "
+            f"({vn.day(start)}); kiểm tra lại ngày"
         )
     return WindowWhen(start=start, end=end)
 

@@ -16,8 +16,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from planflow.errors import MailConfigError
 from planflow.loader import load_definitions
-from planflow.notifications.config import MailConfigError, load_mail_config
+from planflow.notifications.config import load_mail_config
 from planflow.notifications.notices import mail_config, notices_due, queue_notices, send_outbox
 from planflow.notifications.simulate import SimulatedDay, simulate
 from planflow.settings import load_settings

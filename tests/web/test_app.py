@@ -18,10 +18,11 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from planflow.errors import WebConfigError
 from planflow.loader import load_definitions
 from planflow.store.models import ProgressEventRow
 from planflow.web.app import create_app
-from planflow.web.config import WebConfigError, web_config
+from planflow.web.config import web_config
 from planflow.web.security import CSP
 from tests.web.conftest import NOW, PASSWORD, Web, settings_for
 
@@ -280,7 +281,7 @@ def test_upload_size_limits(sessions: sessionmaker[Session], defs_root: Path, tm
         over = _post(
             web, link, "demo-2026/tet", {"status": "done"}, {"evidence": ("lon.pdf", big, "application/pdf")}
         )
-        assert over.status_code == 400 and "tệp 'lon.pdf' quá lớn (1.0 MB; tối đa 1 MB)" in unescape(
+        assert over.status_code == 400 and "tệp 'lon.pdf' quá lớn (1,0 MB; tối đa 1 MB)" in unescape(
             over.text
         )
         huge = PDF + b"0" * (2 * 1024 * 1024)

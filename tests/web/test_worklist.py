@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.check.plans import plan_status
+from planflow.errors import ViewError
 from planflow.loader import load_definitions
 from planflow.status import Status
 from planflow.sync.definitions import sync_definitions
-from planflow.web.worklist import ViewError, WorkFilter, WorkItem, fold, grouped, select, work_items
+from planflow.web.worklist import WorkFilter, WorkItem, fold, grouped, select, work_items
 from tests.web.conftest import NOW
 
 TODAY = dt.date(2026, 3, 24)
