@@ -171,8 +171,12 @@ TEMPLATE_SCHEMA = f"planflow_template_{os.getpid()}"
 
 def copy_migrated_store(url: str, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Make the empty store at ``url`` (from ``database_url``) a copy of a migrated one, in
-    milliseconds instead of the second Alembic takes for the whole chain."""
+    milliseconds instead of the second Alembic takes for the whole chain. A store that a
+    fixture has already written to (the CLI recording progress before ``sessions`` is
+    asked for) is left as it is."""
     if url.startswith("sqlite:///"):
+        if Path(url.removeprefix("sqlite:///")).exists():
+            return
         if "sqlite" not in _MIGRATED:
             template = tmp_path_factory.mktemp("migrated") / "store.db"
             with store_at(f"sqlite:///{template}"):
@@ -187,6 +191,12 @@ def copy_migrated_store(url: str, tmp_path_factory: pytest.TempPathFactory) -> N
     engine = sa.create_engine(POSTGRES_URL)
     try:
         with engine.begin() as conn:
+            tables = conn.execute(
+                sa.text("SELECT count(*) FROM information_schema.tables WHERE table_schema = :s"),
+                {"s": schema},
+            ).scalar_one()
+            if tables:
+                return
             conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
             conn.exec_driver_sql(script)
     finally:
