@@ -21,6 +21,7 @@ COMMANDS = {
     "compile": "planflow.cli.definitions:compile_",
     "sync": "planflow.cli.status:sync",
     "migrate": "planflow.cli.migrate:migrate",
+    "rebuild-state": "planflow.cli.migrate:rebuild_state",
     "status": "planflow.cli.status:status",
     "progress": "planflow.cli.progress:progress",
     "check": "planflow.cli.check:check",
