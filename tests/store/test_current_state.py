@@ -27,6 +27,7 @@ from planflow.store.models import OccurrenceRow, OccurrenceStateRow, ProgressEve
 from planflow.store.states import rebuild_states
 from planflow.sync.definitions import sync_definitions
 from tests.cli.runner import run_cli
+from tests.factories import demo_plan, write_definitions
 
 ICT = dt.timezone(dt.timedelta(hours=7))
 NOW = dt.datetime(2026, 3, 24, 9, tzinfo=ICT)
@@ -163,3 +164,36 @@ def test_rebuild_state_command(
     code, _, err = run_cli("rebuild-state", "khong-co")
     assert code == 1
     assert "kế hoạch 'khong-co' chưa có trong cơ sở dữ liệu; chạy 'planflow sync' trước" in err
+
+
+def test_resync_recomputes_the_state_of_the_plan(store: sessionmaker[Session], defs_root: Path) -> None:
+    """A plan synced again with another due date and ladder: its state rows follow (due,
+    next_notice), its progress is kept, and the check from the state agrees with Python."""
+    tet = f"{PLAN}/tet"
+    with store() as s, s.begin():
+        repo.add_progress_event(session=s, occurrence_key=tet, plan_id=PLAN, status="in_progress",
+                                effective_at=NOW - dt.timedelta(days=40), recorded_at=NOW, percent=30)  # fmt: skip
+        before = s.get(OccurrenceStateRow, tet)
+        assert before is not None
+        # the working day before Tết; the default ladder's first reminder 7 working days before
+        assert (before.due, before.next_notice) == (dt.date(2026, 2, 13), dt.date(2026, 2, 4))
+    ladder = {"steps": [{"offset": -10, "to": ["lead"], "template": "reminder", "working_days": False}]}
+    plan = demo_plan(escalation=ladder)
+    next(t for t in plan["tasks"] if t["id"] == "tet")["when"] = "trước ngày 20/03/2026"
+    write_definitions(defs_root, plan)
+    with store() as s, s.begin():
+        sync_definitions(load_definitions(defs_root), None, session=s, now=NOW)
+    with store() as s:
+        after = s.get(OccurrenceStateRow, tet)
+        assert after is not None
+        assert (after.due, after.next_notice) == (
+            dt.date(2026, 3, 19),
+            dt.date(2026, 3, 9),
+        )  # "trước ngày 20/03"
+        assert (after.status, after.percent, after.events) == ("in_progress", 30, 1)
+        assert rebuild_states([PLAN], session=s).changed == 0
+        day = dt.date(2026, 3, 12)
+        fast = [_view(c) for c in check_plans(s, [PLAN], day)]
+        slow = [_view(c) for c in check_plans(s, [PLAN], day, set_based=False)]
+        assert fast == slow
+        assert any(n[0][0] == tet for n in fast[0][3])  # its -10 days reminder fired on 09/03
