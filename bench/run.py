@@ -195,9 +195,14 @@ def measure_scale(store: str, scale: str, args: argparse.Namespace) -> list[Figu
             {"peak_rss_mb": max(r["peak_rss_mb"] for r in logs),
              "cpu_s": round(statistics.median(r["cpu_seconds"] for r in logs), 1)},
         ),
-        Figure("floor", store, scale, "s", [r["seconds"] for r in floors], occurrences),
+        Figure("floor", store, scale, "s", [r["seconds"] for r in floors], occurrences, _cpu(floors)),
         Figure("floor_due", store, scale, "s", [r["seconds"] for r in dues], occurrences,
-               {"rows": dues[0]["rows"]}),
+               {"rows": dues[0]["rows"], **_cpu(dues)}),
+        # the process's CPU time of each run: on SQLite the database works in the process, so
+        # this is the work itself, which a loaded machine's waits leave out of it
+        *(Figure(f"{name}_cpu", store, scale, "s", [r["cpu_seconds"] for r in runs], occurrences)
+          for name, runs in (("check", checks), ("check_event_log", logs), ("floor", floors),
+                             ("floor_due", dues), (f"check_first_{first}_plans", same_due)) if runs),
         Figure("check_peak_rss", store, scale, "MB", [r["peak_rss_mb"] for r in checks], occurrences),
         Figure("check_event_log_peak_rss", store, scale, "MB", [r["peak_rss_mb"] for r in logs], occurrences),
         *(
@@ -214,6 +219,10 @@ SAME_DUE_PLANS = {"100k": 90, "1m": 950}
 many as the 10k (100k) store holds (the same kind of plans, so about as many items due),
 beside the smaller store's check: the store is 10× bigger, what is due the same."""
 SMALLER = {"100k": "10k", "1m": "100k"}
+
+
+def _cpu(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"cpu_s": round(statistics.median(r["cpu_seconds"] for r in runs), 2)}
 
 
 def _sync_figure(
@@ -471,7 +480,22 @@ def ratios_and_targets(figures: list[Figure]) -> tuple[list[dict[str, Any]], lis
                 targets.append({"target": f"check peak RSS at 1M ≤ the event log check's ({check.store}), MB",
                                 "limit": max(log_rss.runs), "value": max(rss.runs),
                                 "met": max(rss.runs) <= max(log_rss.runs)})  # fmt: skip
-    for grown in (f for f in figures if f.measure.startswith("check_first_")):
+    for check in (f for f in figures if f.measure == "check_cpu" and f.store == "sqlite"):
+        for other in ("floor_due_cpu", "check_event_log_cpu", "floor_cpu"):
+            found = _find(figures, other, check.store, check.scale)
+            if found is not None:
+                num, den = (found, check) if other == "check_event_log_cpu" else (check, found)
+                ratios.append({"ratio": f"{num.measure}/{den.measure}", "store": check.store,
+                               "scale": check.scale, "value": num.median / den.median})  # fmt: skip
+    for grown in (f for f in figures if f.measure.startswith("check_first_") and f.measure.endswith("_cpu")):
+        small = _find(figures, "check_cpu", grown.store, SMALLER[grown.scale])
+        if small is not None:
+            name = f"{grown.measure}/check_cpu of the {small.scale} store"
+            ratios.append({"ratio": name, "store": grown.store,
+                           "scale": grown.scale, "value": grown.median / small.median})  # fmt: skip
+    for grown in (
+        f for f in figures if f.measure.startswith("check_first_") and not f.measure.endswith("_cpu")
+    ):
         small = _find(figures, "check", grown.store, SMALLER[grown.scale])
         if small is not None:
             value = grown.median / small.median
