@@ -166,7 +166,7 @@ class _Worker:
             self.process.stdout.close()
 
 
-_ROOT = str(Path(__file__).resolve().parents[1])
+_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding the planflow package
 
 
 class _FolderDefinitions(Definitions):
