@@ -8,6 +8,11 @@ instant, notices already recorded), evaluated by the same pure functions that
 the number of plans, and the number of queries grows with plans / batch, not with
 occurrences.
 
+The statuses of a set-based check come from the current state kept at write time
+(``planflow.store.check.due_states``: only the occurrences whose window has come are read)
+when it holds at the as-of moment, else from the statement that folds the event log
+(``planflow.store.statuses``). Every query is in ``planflow.store.check``.
+
 What notice planning needs besides the occurrences (the ladders, who the lead, standing
 unit, head and signer are and their addresses, the plan's working-day calendar) is
 stored with the plan at sync (``notice_context``), so no definition file is read.
