@@ -31,3 +31,21 @@ def floor_counts(session: Session, as_of: dt.date, timezone: str) -> dict[str, d
     for plan_id, status, n in session.execute(text(status_sql(dialect, COUNTS, every_plan=True)), params):
         out.setdefault(plan_id, {})[status] = int(n)
     return out
+
+
+# The new floor: the single indexed query the check's cost should follow, "the open
+# occurrences whose window includes today", on the current state kept at write time
+# (occurrence_states, planflow.store.states): an index range on next_notice, every row
+# brought to Python. It decides no status and counts nothing: the check does both on top
+# (the blocked chains, the counts of every plan, the notices).
+DUE = """
+SELECT s.plan_id, s.occurrence_key, s.due, s.status, s.percent
+FROM occurrence_states s JOIN plans p ON p.id = s.plan_id
+WHERE s.next_notice <= :today AND p.archived_at IS NULL
+"""
+
+
+def floor_due(session: Session, as_of: dt.date) -> int:
+    """The number of open occurrences whose window includes ``as_of`` (rows fetched)."""
+    today: dt.date | str = as_of.isoformat() if session.get_bind().dialect.name == "sqlite" else as_of
+    return len(session.execute(text(DUE), {"today": today}).all())

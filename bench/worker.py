@@ -19,12 +19,14 @@ from sqlalchemy import text
 
 from bench.delivery import measure_delivery
 from bench.floor import floor_counts
+from bench.floor import floor_due as floor_due_rows
 from planflow.check.plans import check_plans
 from planflow.flows.env import configure_local_prefect
 from planflow.loader import load_definitions
 from planflow.reports.docx_render import render_docx
 from planflow.reports.duties import report_context, report_duties
 from planflow.reports.render import render_markdown
+from planflow.store import check as store_check
 from planflow.store import repo
 from planflow.store.db import open_store
 from planflow.sync.definitions import sync_definitions
@@ -85,16 +87,23 @@ def load(url: str, folder: str) -> dict[str, Any]:
     return {"events": events}
 
 
-def check(url: str, as_of: str) -> dict[str, Any]:
-    """Statuses and notice planning of every plan for one as-of day, streamed plan by plan."""
+def check(url: str, as_of: str, path: str = "state", plans: str = "all") -> dict[str, Any]:
+    """Statuses and notice planning of every plan (or of the first ``plans`` in sorted order)
+    for one as-of day, streamed plan by plan. ``path``: ``state`` (the product: statuses
+    from the current state, reading what is due) or ``event_log`` (the check before it:
+    the statement that folds every event, ``planflow.store.statuses``; same Python on top)."""
     factory = open_store(url)
     day = dt.date.fromisoformat(as_of)
+    if path == "event_log":
+        store_check.states_hold = lambda *args, **kwargs: False
 
     def run() -> dict[str, Any]:
         totals: dict[str, int] = {}
         notices = attention = 0
         with factory() as session:
-            for plan in check_plans(session, repo.plan_ids(session=session), day):
+            ids = repo.plan_ids(session=session)
+            ids = ids if plans == "all" else ids[: int(plans)]
+            for plan in check_plans(session, ids, day):
                 for status, count in plan.summary.items():
                     totals[status] = totals.get(status, 0) + count
                 notices += len(plan.notices)
@@ -118,6 +127,19 @@ def floor(url: str, as_of: str) -> dict[str, Any]:
             for status, n in per_plan.items():
                 totals[status] = totals.get(status, 0) + n
         return {"totals": totals}
+
+    out = _timed(run)
+    factory.kw["bind"].dispose()
+    return out
+
+
+def floor_due(url: str, as_of: str) -> dict[str, Any]:
+    """The new floor: the open occurrences whose window includes the day (bench.floor.DUE)."""
+    factory = open_store(url)
+
+    def run() -> dict[str, Any]:
+        with factory() as session:
+            return {"rows": floor_due_rows(session, dt.date.fromisoformat(as_of))}
 
     out = _timed(run)
     factory.kw["bind"].dispose()
@@ -205,6 +227,7 @@ TASKS: dict[str, Callable[..., dict[str, Any]]] = {
     "load": load,
     "check": check,
     "floor": floor,
+    "floor_due": floor_due,
     "naive": naive,
     "deliver": deliver,
     "reports": reports,

@@ -39,7 +39,7 @@ from typing import Annotated, Any
 
 import typer
 import yaml
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from planflow.compiler import Occurrence, compile_plan
@@ -49,6 +49,7 @@ from planflow.schema import Plan, UnitDirectory
 from planflow.status import resolve_as_of
 from planflow.store.db import open_store
 from planflow.store.models import ProgressEventRow
+from planflow.store.states import rebuild_states
 from planflow.sync.definitions import sync_definitions
 from planflow.units import UnitIndex
 
@@ -629,7 +630,9 @@ def generate(scale: Scale, root: Path) -> Generated:
 
 
 def load_progress(csv_path: Path, *, session: Session, batch: int = 20_000) -> int:
-    """Append the events of ``progress.csv`` to the store (the occurrences must be synced)."""
+    """Append the events of ``progress.csv`` to the store (the occurrences must be synced),
+    then rebuild the current state of the plans they touch (a bulk load: hundreds of
+    thousands of events at once, where ``repo.add_progress_event`` writes one)."""
     count = 0
     rows: list[dict[str, Any]] = []
     with csv_path.open(encoding="utf-8", newline="") as source:
@@ -654,6 +657,8 @@ def load_progress(csv_path: Path, *, session: Session, batch: int = 20_000) -> i
     if rows:
         session.execute(insert(ProgressEventRow), rows)
         count += len(rows)
+    touched = session.scalars(select(ProgressEventRow.plan_id).distinct())
+    rebuild_states(sorted(touched), session=session)
     return count
 
 

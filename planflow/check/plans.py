@@ -8,6 +8,11 @@ instant, notices already recorded), evaluated by the same pure functions that
 the number of plans, and the number of queries grows with plans / batch, not with
 occurrences.
 
+The statuses of a set-based check come from the current state kept at write time
+(``planflow.store.check.due_states``: only the occurrences whose window has come are read)
+when it holds at the as-of moment, else from the statement that folds the event log
+(``planflow.store.statuses``). Every query is in ``planflow.store.check``.
+
 What notice planning needs besides the occurrences (the ladders, who the lead, standing
 unit, head and signer are and their addresses, the plan's working-day calendar) is
 stored with the plan at sync (``notice_context``), so no definition file is read.
@@ -20,12 +25,10 @@ import itertools
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import orjson
-from sqlalchemy import ARRAY, String, Text, any_, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from planflow.coordination import coordination_notices
@@ -53,23 +56,16 @@ from planflow.status import (
     status_view,
     summarize,
 )
-from planflow.store.models import (
-    DependencyRow,
-    NoticeRow,
-    OccurrenceRow,
-    OccurrenceUnitRow,
-    PlanRow,
-    ProgressEventRow,
-)
-from planflow.store.repo import counted_events
-from planflow.store.statuses import STATEMENT_PLANS, PlanStates, plan_states, supported
+from planflow.store import check as store
+from planflow.store.states import ANY_ITEM, ladder, work_calendar
+from planflow.store.statuses import PlanStates, plan_states, supported
 from planflow.units import UnitIndex, monitor_names
 from planflow.workdays import WorkCalendar
 
 BATCH_PLANS = 200
 """Plans read and evaluated together: about 20,000 occurrences for plans of 100."""
 
-_ANY_ITEM = "*"
+_ANY_ITEM = ANY_ITEM
 
 
 # --- what a plan's notices need, stored at sync ---------------------------------------------
@@ -129,20 +125,6 @@ def notice_context(plan: Plan, directory: UnitDirectory) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=256)
-def _policy(steps_json: str) -> EscalationPolicy:
-    return EscalationPolicy.model_validate_json(steps_json)
-
-
-@lru_cache(maxsize=64)
-def _calendar(days_off: tuple[str, ...], working: tuple[str, ...]) -> WorkCalendar:
-    """One calendar (and its memo of moved dates) per distinct set of plan exceptions."""
-    return WorkCalendar(
-        frozenset(dt.date.fromisoformat(d) for d in days_off),
-        frozenset(dt.date.fromisoformat(d) for d in working),
-    )
-
-
 def _last_reminder_day(
     policies: Iterable[EscalationPolicy], calendar: WorkCalendar, today: dt.date
 ) -> dt.date:
@@ -161,9 +143,9 @@ def _last_reminder_day(
 
 def _stored_horizon(ladders: str, days_off: str, working: str, today: dt.date) -> dt.date:
     """``_last_reminder_day`` of a stored ``notice_context``'s ladders and calendar (JSON)."""
-    policies = [_policy(json.dumps(steps, sort_keys=True)) for steps in json.loads(ladders).values()]
+    policies = [ladder(json.dumps(steps, sort_keys=True)) for steps in json.loads(ladders).values()]
     return _last_reminder_day(
-        policies, _calendar(tuple(json.loads(days_off)), tuple(json.loads(working))), today
+        policies, work_calendar(tuple(json.loads(days_off)), tuple(json.loads(working))), today
     )
 
 
@@ -232,7 +214,7 @@ class PlanContext:
         relations = {u: UnitRelation(data.get("relations", {}).get(u, "subordinate")) for u in units}
         signer = Addressee(f"signer:{plan_id}", signer_name, (signer_email,) if signer_email else ())
         ladders = _Ladders(
-            {item: _policy(json.dumps(steps, sort_keys=True)) for item, steps in data["ladders"].items()}
+            {item: ladder(json.dumps(steps, sort_keys=True)) for item, steps in data["ladders"].items()}
         )
         return cls(
             plan_id=plan_id,
@@ -242,7 +224,7 @@ class PlanContext:
             signer=signer,
             unit_names={u: name for u, (name, _) in units.items()},
             digest=data["digest"],
-            calendar=_calendar(tuple(data["days_off"]), tuple(data["extra_working_days"])),
+            calendar=work_calendar(tuple(data["days_off"]), tuple(data["extra_working_days"])),
             policies=ladders,
             resolve=addressees_for_plan(signer, data["directory"], units, heads, data["standing"],
                                         lambda u: relations[u].directed),
@@ -292,39 +274,11 @@ def not_synced(plan_id: str) -> NotFoundError:
 
 
 def _stored_plans(session: Session, plan_ids: Sequence[str]) -> list[StoredPlan]:
-    columns = (PlanRow.id, PlanRow.title, PlanRow.timezone, PlanRow.upcoming_days, PlanRow.notice_context,
-               PlanRow.document_number, PlanRow.period_start, PlanRow.period_end)  # fmt: skip
-    found = {r.id: StoredPlan(*r) for r in session.execute(select(*columns).where(PlanRow.id.in_(plan_ids)))}
+    found = {plan_id: StoredPlan(*row) for plan_id, row in store.plan_rows(session, plan_ids).items()}
     missing = [p for p in plan_ids if p not in found]
     if missing:
         raise not_synced(missing[0])
     return [found[p] for p in plan_ids]
-
-
-@dataclass(frozen=True)
-class _Scope:
-    """Which occurrences a read covers: every live one of some plans, or some keys. On
-    PostgreSQL (``array``) keys go as one array parameter, thousands at a time; elsewhere
-    500 at a time in an ``IN`` list (a bound on query parameters)."""
-
-    plans: Sequence[str] = ()
-    keys: Sequence[str] = ()
-    array: bool = False
-
-    def of(self, plan_column: Any, key_column: Any) -> Any:
-        if self.plans:
-            return plan_column.in_(self.plans)
-        if self.array:
-            return key_column == any_(bindparam("keys", list(self.keys), type_=ARRAY(String)))
-        return key_column.in_(self.keys)
-
-    def chunks(self) -> Iterator[_Scope]:
-        if self.plans:
-            yield self
-            return
-        size = 20_000 if self.array else 500
-        for start in range(0, len(self.keys), size):
-            yield _Scope(keys=self.keys[start : start + size], array=self.array)
 
 
 def _facts(row: Any, units: Mapping[str, Mapping[str, list[str]]]) -> OccurrenceFacts:
@@ -354,67 +308,19 @@ def _targets(text: str | None) -> tuple[Mapping[str, Any], ...]:
     return () if text is None or text == "[]" else tuple(orjson.loads(text))
 
 
-def _occurrences(session: Session, scope: _Scope) -> dict[str, list[OccurrenceFacts]]:
+def _occurrences(session: Session, scope: store.Scope) -> dict[str, list[OccurrenceFacts]]:
     """Facts of the live occurrences in scope, per plan, in the plan's order."""
-    units: dict[str, dict[str, list[str]]] = {}
-    rows: list[Any] = []
-    for part in scope.chunks():
-        owners = select(OccurrenceUnitRow.occurrence_key, OccurrenceUnitRow.role, OccurrenceUnitRow.unit_id)
-        if part.plans:
-            owners = owners.join(OccurrenceRow, OccurrenceRow.key == OccurrenceUnitRow.occurrence_key).where(
-                part.of(OccurrenceRow.plan_id, OccurrenceRow.key), OccurrenceRow.archived_at.is_(None)
-            )
-        else:  # keys of live occurrences: no need to join them
-            owners = owners.where(part.of(None, OccurrenceUnitRow.occurrence_key))
-        for key, role, unit in session.execute(
-            owners.order_by(
-                OccurrenceUnitRow.occurrence_key, OccurrenceUnitRow.role, OccurrenceUnitRow.unit_id
-            )
-        ):
-            units.setdefault(key, {"lead": [], "support": []})[role].append(unit)
-        rows += session.execute(
-            select(
-                OccurrenceRow.key, OccurrenceRow.plan_id, OccurrenceRow.item_id, OccurrenceRow.kind,
-                OccurrenceRow.timing, OccurrenceRow.title, OccurrenceRow.label, OccurrenceRow.period,
-                OccurrenceRow.start, OccurrenceRow.due, cast(OccurrenceRow.targets, Text).label("targets"),
-                OccurrenceRow.when_text, OccurrenceRow.review,
-                OccurrenceRow.position,
-            ).where(part.of(OccurrenceRow.plan_id, OccurrenceRow.key), OccurrenceRow.archived_at.is_(None))
-        ).all()  # fmt: skip
+    units, rows = store.occurrence_rows(session, scope)
     out: dict[str, list[OccurrenceFacts]] = {}
     for row in sorted(rows, key=lambda r: (r.plan_id, r.position)):
         out.setdefault(row.plan_id, []).append(_facts(row, units))
     return out
 
 
-def _dependencies(session: Session, scope: _Scope) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for part in scope.chunks():
-        rows = session.execute(
-            select(DependencyRow.occurrence_key, DependencyRow.depends_on_key)
-            .join(OccurrenceRow, OccurrenceRow.key == DependencyRow.occurrence_key)
-            .where(part.of(OccurrenceRow.plan_id, DependencyRow.occurrence_key))
-            .order_by(DependencyRow.occurrence_key, DependencyRow.depends_on_key)
-        )
-        for key, dep in rows:
-            out.setdefault(key, []).append(dep)
-    return out
-
-
-def _progress(session: Session, scope: _Scope, until: dt.datetime) -> dict[str, ProgressState]:
+def _progress(session: Session, scope: store.Scope, until: dt.datetime) -> dict[str, ProgressState]:
     """The progress of the occurrences in scope, folded from their events up to ``until``."""
     states: dict[str, ProgressState] = {}
-    for part in scope.chunks():
-        rows = session.execute(
-            select(
-                ProgressEventRow.occurrence_key, ProgressEventRow.status, ProgressEventRow.percent,
-                ProgressEventRow.values, ProgressEventRow.note, ProgressEventRow.by_unit,
-                ProgressEventRow.effective_at,
-            )
-            .where(part.of(ProgressEventRow.plan_id, ProgressEventRow.occurrence_key),
-                   ProgressEventRow.effective_at <= until, counted_events())
-            .order_by(ProgressEventRow.effective_at, ProgressEventRow.id)
-        )  # fmt: skip
+    for rows in store.progress_rows(session, scope, until):
         states.update(fold_progress(rows))
     return states
 
@@ -433,8 +339,8 @@ def _batches(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
 
 def _evaluate(session: Session, plans: Sequence[StoredPlan], moment: AsOf) -> Iterator[PlanEvaluation]:
     """Every occurrence of these plans (one zone) evaluated in Python (``planflow.status``)."""
-    scope = _Scope(plans=[p.id for p in plans])
-    facts, deps = _occurrences(session, scope), _dependencies(session, scope)
+    scope = store.Scope(plans=[p.id for p in plans])
+    facts, deps = _occurrences(session, scope), store.dependency_rows(session, scope)
     progress = _progress(session, scope, moment.instant)
     for plan in plans:
         items = evaluate(facts.get(plan.id, []), deps, progress, moment, timezone=plan.timezone,
@@ -476,12 +382,6 @@ class PlanCheck:
         return self.context.plan_id
 
 
-def _recorded(session: Session, plan_ids: Sequence[str]) -> set[NoticeKey]:
-    columns = (NoticeRow.occurrence_key, NoticeRow.due, NoticeRow.step, NoticeRow.recipient, NoticeRow.role)
-    rows = session.execute(select(*columns).where(NoticeRow.plan_id.in_(plan_ids)))
-    return {(k, d, s, r, role) for k, d, s, r, role in rows}
-
-
 def _context(plan: StoredPlan) -> PlanContext:
     if plan.notice_context is None:
         raise NotFoundError(
@@ -513,7 +413,7 @@ def _set_based(
     own reminder horizon, overdue, blocked) become Python objects."""
     today, ids = moment.day, [p.id for p in window]
     contexts = {p.id: _context(p) for p in window}
-    recorded = _recorded(session, ids)
+    recorded = store.recorded_keys(session, ids)
     wanted: list[str] = []
     for plan in window:
         horizon = contexts[plan.id].reminder_horizon(today)
@@ -521,7 +421,7 @@ def _set_based(
             key for key, (status, due) in states[plan.id].candidates.items()
             if status in _ALWAYS or (due is not None and due <= horizon)
         )  # fmt: skip
-    scope = _Scope(keys=wanted, array=session.get_bind().dialect.name == "postgresql")
+    scope = store.keys_scope(session, wanted)
     facts, progress = _occurrences(session, scope), _progress(session, scope, moment.instant)
     tz = ZoneInfo(window[0].timezone)
     done = {}
@@ -545,38 +445,18 @@ _ALWAYS = {Status.OVERDUE.value, Status.BLOCKED.value}
 def _zones(session: Session, plan_ids: Sequence[str]) -> tuple[dict[str, str], bool]:
     """Plan → time zone of the requested plans (a plan not in the store is refused), and
     whether they are every live plan of the store."""
-    zones: dict[str, str] = {}
-    archived = False
-    for part in _batches(sorted(set(plan_ids)), STATEMENT_PLANS):
-        for plan_id, zone, archived_at in session.execute(
-            select(PlanRow.id, PlanRow.timezone, PlanRow.archived_at).where(PlanRow.id.in_(part))
-        ):
-            zones[plan_id] = zone
-            archived = archived or archived_at is not None
+    zones, archived, live = store.plan_zones(session, plan_ids)
     missing = [p for p in plan_ids if p not in zones]
     if missing:
         raise not_synced(missing[0])
-    live = session.scalar(select(func.count()).select_from(PlanRow).where(PlanRow.archived_at.is_(None)))
     return zones, not archived and live == len(zones)
 
 
 def _horizon(session: Session, plan_ids: Sequence[str], today: dt.date) -> dt.date:
     """The last due day a reminder of any of these plans can fire for today: from each
     distinct set of ladders and calendar exceptions among them."""
-    context = PlanRow.notice_context
-    query = select(
-        cast(context["ladders"], Text),
-        cast(context["days_off"], Text),
-        cast(context["extra_working_days"], Text),
-    ).distinct()
-    last = today
-    seen: set[tuple[str, ...]] = set()
-    for part in _batches(list(plan_ids), STATEMENT_PLANS):
-        for ladders, days_off, working in session.execute(query.where(PlanRow.id.in_(part))):
-            if ladders is not None and (ladders, days_off, working) not in seen:
-                seen.add((ladders, days_off, working))
-                last = max(last, _stored_horizon(ladders, days_off, working, today))
-    return last
+    sets = store.ladder_sets(session, plan_ids)
+    return max([today, *(_stored_horizon(ladders, off, working, today) for ladders, off, working in sets)])
 
 
 def check_plans(
@@ -612,7 +492,14 @@ def _check_run(
         moment = resolve_as_of(as_of, zone)
         if set_based and supported(session, zone, moment.day):
             in_zone = sorted(set(p for p in ids if zones[p] == zone))
-            streams[zone] = plan_states(
+            # the current state when it holds at this moment (reads only what is due), else
+            # the statement that folds the event log
+            decide = (
+                store.due_states
+                if store.states_hold(session, in_zone, moment.instant, every_plan=every)
+                else plan_states
+            )
+            streams[zone] = decide(
                 session, in_zone, instant=moment.instant, today=moment.day,
                 horizon=_horizon(session, in_zone, moment.day), zone=zone, every_plan=every,
             )  # fmt: skip
@@ -626,7 +513,7 @@ def _check_run(
                 states = {s.plan_id: s for s in itertools.islice(streams[zone], len(unique))}
                 done.update(_set_based(session, unique, states, moment))
                 continue
-            recorded = _recorded(session, [p.id for p in group])
+            recorded = store.recorded_keys(session, [p.id for p in group])
             for e in _evaluate(session, group, moment):
                 done[e.plan.id] = _plan_check(_context(e.plan), moment, summarize(e.items), e.items, recorded)
         yield from (done[p] for p in window)

@@ -25,6 +25,7 @@ COMMANDS = {
     "schema": "planflow.cli.schema:schema",
     "sync": "planflow.cli.status:sync",
     "migrate": "planflow.cli.migrate:migrate",
+    "rebuild-state": "planflow.cli.migrate:rebuild_state",
     "status": "planflow.cli.status:status",
     "progress": "planflow.cli.progress:progress",
     "check": "planflow.cli.check:check",

@@ -35,7 +35,7 @@ from planflow.reports.model import ChildLine, ReportContext
 from planflow.schema import Plan, ReportObligation
 from planflow.status import OccurrenceStatus, Status, resolve_as_of
 from planflow.store import repo
-from planflow.store.models import ProgressEventRow, ReportFileRow, ReportVersionRow
+from planflow.store.models import ReportFileRow, ReportVersionRow
 from planflow.store.reports import add_files, add_version_once, latest_version, version_numbers
 from planflow.units import UnitIndex
 
@@ -303,21 +303,18 @@ def mark_sent(
     version.final = True
     version.sent_at = at
     version.sent_by = compiler
-    session.add(
-        ProgressEventRow(
-            occurrence_key=duty.key,
-            plan_id=duty.plan.id,
-            status="done",
-            percent=100,
-            values={},
-            note=note or f"Đã gửi báo cáo (bản {version.version})",
-            evidence=f"report-version:{version.id}",
-            by_unit=compiler,
-            effective_at=at,
-            recorded_at=now,
-        )
+    repo.add_progress_event(
+        session=session,
+        occurrence_key=duty.key,
+        plan_id=duty.plan.id,
+        status="done",
+        percent=100,
+        note=note or f"Đã gửi báo cáo (bản {version.version})",
+        evidence=f"report-version:{version.id}",
+        by_unit=compiler,
+        effective_at=at,
+        recorded_at=now,
     )
-    session.flush()
     return version
 
 

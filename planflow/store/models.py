@@ -169,6 +169,38 @@ class ProgressEventRow(Base):
     reason: Mapped[str | None] = mapped_column(Text, doc="why the superseded one was wrong")
 
 
+class OccurrenceStateRow(Base):
+    """Where one live occurrence stands now: its events folded (``planflow.status.fold_progress``),
+    kept by the one function that writes progress (``planflow.store.repo.add_progress_event``)
+    in the same transaction, and by every sync of its plan. The event log stays the source of
+    truth: ``planflow rebuild-state`` recomputes these rows from it.
+
+    ``next_notice`` is the first day the check must look at an open occurrence: the day its
+    first ladder reminder (or coordination request) can fire, or the day it counts as upcoming
+    if that comes first; None when it is done or has no due day. The check reads only the
+    occurrences whose ``next_notice`` has come (``planflow.store.check``)."""
+
+    __tablename__ = "occurrence_states"
+    __table_args__ = (Index("ix_occurrence_states_plan_id_status", "plan_id", "status"),)
+
+    occurrence_key: Mapped[str] = mapped_column(
+        ForeignKey("occurrences.key", ondelete="CASCADE"), primary_key=True
+    )
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"))
+    timing: Mapped[str] = mapped_column(String(10), doc="copied from the occurrence at sync")
+    start: Mapped[dt.date | None] = mapped_column(Date, doc="copied from the occurrence at sync")
+    due: Mapped[dt.date | None] = mapped_column(Date, doc="copied from the occurrence at sync")
+    status: Mapped[str] = mapped_column(String(20), doc="not_started, in_progress or done")
+    percent: Mapped[int | None] = mapped_column(Integer)
+    done_at: Mapped[dt.datetime | None]
+    events: Mapped[int] = mapped_column(Integer, doc="counted events (neither superseded nor withdrawals)")
+    last_event_id: Mapped[int | None] = mapped_column(Integer, doc="the latest counted event")
+    last_at: Mapped[dt.datetime | None] = mapped_column(
+        index=True, doc="its effective time: the row is the fold at any as-of time from then on"
+    )
+    next_notice: Mapped[dt.date | None] = mapped_column(Date, index=True)
+
+
 class NoticeRow(Base):
     """One notice that was due: (occurrence, due date, ladder step, recipient, role),
     recorded once, ever.

@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
 
 from planflow.compiler import CompiledPlan, Occurrence
 from planflow.schema import UnitDirectory
-from planflow.status import WITHDRAWN
 from planflow.store.bulk import link_rows, occurrence_values, plan_values, targets
 from planflow.store.models import (
     DependencyRow,
@@ -24,6 +23,8 @@ from planflow.store.models import (
     ProgressEventRow,
     UnitRow,
 )
+from planflow.store.states import advance, locked_state
+from planflow.store.states import counted_events as counted_events  # where callers found it
 
 
 @dataclass(frozen=True)
@@ -210,17 +211,6 @@ def dependencies(plan_id: str, *, session: Session) -> dict[str, list[str]]:
     return out
 
 
-def counted_events() -> ColumnElement[bool]:
-    """The events that count towards a status: not a withdrawal and superseded by no other
-    event. A correction holds whatever its own effective time, so a status asked for at an
-    earlier as-of time shows what is known now, not the mistake."""
-    later = aliased(ProgressEventRow)
-    return and_(
-        ProgressEventRow.status != WITHDRAWN,
-        ~exists().where(later.supersedes == ProgressEventRow.id),
-    )
-
-
 def progress_events(
     plan_id: str, *, session: Session, until: dt.datetime | None = None, evidence_only: bool = False
 ) -> list[ProgressEventRow]:
@@ -254,6 +244,9 @@ def add_progress_event(
     supersedes: int | None = None,
     reason: str | None = None,
 ) -> ProgressEventRow:
+    """Append a progress event and bring its occurrence's current state (``occurrence_states``)
+    up to date in the same transaction: the one way events are written."""
+    state = locked_state(occurrence_key, session=session)
     row = ProgressEventRow(
         supersedes=supersedes,
         reason=reason,
@@ -271,4 +264,5 @@ def add_progress_event(
     )
     session.add(row)
     session.flush()
+    advance(state, row, session=session)
     return row

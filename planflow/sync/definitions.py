@@ -16,6 +16,7 @@ from planflow.schema import UnitDirectory
 from planflow.store import repo
 from planflow.store.bulk import NewRows
 from planflow.store.db import lock_writers
+from planflow.store.states import rebuild_states
 from planflow.sync.prepare import compile_source, default_workers, prepare_plans
 from planflow.sync.readiness import readiness
 from planflow.units import UnitIndex
@@ -85,6 +86,8 @@ def sync_definitions(
         new.add(prepared.rows)
         results[prepared.plan_id] = repo.SyncResult(prepared.plan_id, prepared.occurrences, 0, 0, 0, 0)
     new.write()
+    # their dates, ladders or calendar may have changed: the current state follows
+    rebuild_states(changed + added, session=session)
     counts = repo.live_occurrence_counts(unchanged, session=session) if unchanged else {}
     for plan_id in unchanged:
         results[plan_id] = repo.SyncResult(plan_id, 0, 0, counts.get(plan_id, 0), 0, 0)

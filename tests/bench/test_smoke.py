@@ -58,14 +58,26 @@ def test_bench_runs_at_toy_scale(tmp_path: Path) -> None:
         "sync_one_process",
         "resync",
         "check",
+        "check_event_log",
         "floor",
+        "floor_due",
+        "check_cpu",
         "check_peak_rss",
+        "check_event_log_peak_rss",
         "delivery_pooled",
         "delivery_one_per_message",
         "reports_markdown",
         "reports_docx",
     } <= measures
-    assert [r["ratio"] for r in report["ratios"]] == ["check/floor", "sync one process/sync"]
+    assert [r["ratio"] for r in report["ratios"]] == [
+        "check/floor",
+        "check/floor_due",
+        "check_event_log/check",
+        "check_cpu/floor_due_cpu",
+        "check_event_log_cpu/check_cpu",
+        "check_cpu/floor_cpu",
+        "sync one process/sync",
+    ]
     resync = next(f for f in report["figures"] if f["measure"] == "resync")
     assert resync["extra"]["parsed"] == 0 and resync["extra"]["plans"] == 10
     assert report["machine"]["cores"] >= 1

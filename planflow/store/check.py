@@ -1,0 +1,347 @@
+"""The check's reads (``planflow.check.plans``): what is due, from the current state.
+
+``due_states`` decides the statuses the check reports from the indexed columns of
+``occurrence_states`` (``planflow.store.states``) and reads only the occurrences whose
+window has come (``next_notice`` on or before today: every open item that is overdue, due
+soon, or whose first reminder has fired) plus those blocked by them (a recursive CTE
+from the stuck ones along the dependencies). The counts per plan and status come from
+one grouped pass over the same table. It holds only when every state row is the fold at
+the as-of instant (``states_hold``); otherwise the check uses the statement of
+``planflow.store.statuses``, which folds the event log itself.
+
+The other functions are the check's plain reads: plans, occurrence facts, dependencies,
+counted progress events, recorded notices, time zones, ladders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ARRAY, Date, String, Text, any_, bindparam, cast, func, select, text
+from sqlalchemy.orm import Session
+
+from planflow.store.models import (
+    DependencyRow,
+    NoticeRow,
+    OccurrenceRow,
+    OccurrenceStateRow,
+    OccurrenceUnitRow,
+    PlanRow,
+    ProgressEventRow,
+)
+from planflow.store.states import counted_events
+from planflow.store.statuses import STATEMENT_PLANS, PlanStates, status_params, without_jit
+
+# --- statuses from the current state ------------------------------------------------------------------
+
+_OPEN_STATUS = """CASE WHEN s.timing = 'event' AND s.events = 0 THEN 'waiting_event'
+         WHEN s.status = 'in_progress' OR COALESCE(s.percent, 0) > 0 THEN 'in_progress'
+         WHEN s.timing = 'ongoing' AND (s.start IS NULL OR s.start <= :today) THEN 'ongoing'
+         WHEN s.due IS NOT NULL AND s.due <= {horizon_day} THEN 'upcoming'
+         ELSE 'not_started' END"""
+
+# Every live occurrence in scope, counted per plan and status as if nothing were blocked
+# (the blocked ones are moved to their own count by the caller).
+_COUNTS = """
+SELECT s.plan_id, CASE
+         WHEN s.status = 'done' THEN
+              CASE WHEN s.due IS NOT NULL AND s.done_at >= {end_of_due_day} THEN 'done_late'
+                   ELSE 'done_on_time' END
+         WHEN s.due < :today THEN 'overdue'
+         ELSE {open_status} END AS status,
+       COUNT(*) AS n
+FROM occurrence_states s JOIN plans p ON p.id = s.plan_id
+WHERE {scope}
+GROUP BY s.plan_id, 2
+"""
+
+# The window: open occurrences whose next_notice has come (overdue ones included: their
+# next_notice is before their due day); the stuck ones (overdue, or due soon with an open
+# dependency) and, recursively, the open items not yet overdue that depend on a stuck one.
+# Rows: each candidate (overdue, blocked, or due between today and the horizon) with its
+# status and the status it would have unblocked, then each open dependency of a stuck one.
+_DUE = """
+WITH RECURSIVE
+win AS (
+    SELECT s.occurrence_key AS key, s.due, p.upcoming_days
+    FROM occurrence_states s JOIN plans p ON p.id = s.plan_id
+    WHERE s.next_notice <= :today AND {scope}
+),
+stuck (key) AS (
+    SELECT key FROM win WHERE due < :today
+    UNION
+    SELECT w.key FROM win w
+    WHERE w.due >= :today AND w.due <= {win_horizon_day}
+      AND EXISTS (SELECT 1 FROM dependencies d
+                  JOIN occurrence_states ds ON ds.occurrence_key = d.depends_on_key
+                  WHERE d.occurrence_key = w.key AND ds.status <> 'done')
+    UNION
+    SELECT s.occurrence_key FROM stuck st
+    JOIN dependencies d ON d.depends_on_key = st.key
+    JOIN occurrence_states s ON s.occurrence_key = d.occurrence_key
+    WHERE s.status <> 'done' AND (s.due IS NULL OR s.due >= :today)
+),
+picked AS (SELECT key FROM win UNION SELECT key FROM stuck),
+decided AS (
+    SELECT s.plan_id, s.occurrence_key AS key, s.due,
+           CASE WHEN s.due < :today THEN 'overdue' WHEN st.key IS NOT NULL THEN 'blocked'
+                ELSE {open_status} END AS status,
+           {open_status} AS base
+    FROM picked k
+    JOIN occurrence_states s ON s.occurrence_key = k.key
+    JOIN plans p ON p.id = s.plan_id
+    LEFT JOIN stuck st ON st.key = k.key
+)
+SELECT * FROM (
+    SELECT plan_id, key, due, status, base, NULL AS dep FROM decided
+    WHERE status IN ('overdue', 'blocked') OR (due >= :today AND due <= :horizon)
+    UNION ALL
+    SELECT s.plan_id, st.key, NULL, NULL, NULL, d.depends_on_key
+    FROM stuck st
+    JOIN dependencies d ON d.occurrence_key = st.key
+    JOIN occurrence_states ds ON ds.occurrence_key = d.depends_on_key
+    JOIN occurrence_states s ON s.occurrence_key = st.key
+    WHERE ds.status <> 'done'
+) AS due_states
+ORDER BY plan_id{collate}
+"""
+
+_SCOPES = {"plans": "s.plan_id IN :plans", "all": "p.archived_at IS NULL"}
+
+_DIALECT = {
+    "sqlite": {
+        "end_of_due_day": "datetime(s.due, '+1 day', :utc_offset)",
+        "horizon_day": "date(:today, '+' || p.upcoming_days || ' days')",
+        "win_horizon_day": "date(:today, '+' || w.upcoming_days || ' days')",
+        "collate": "",
+    },
+    "postgresql": {
+        "end_of_due_day": "((s.due + 1)::timestamp AT TIME ZONE :zone)",
+        "horizon_day": "(CAST(:today AS date) + p.upcoming_days)",
+        "win_horizon_day": "(CAST(:today AS date) + w.upcoming_days)",
+        "collate": ' COLLATE "C"',
+    },
+}
+
+
+def _sql(template: str, dialect: str, every_plan: bool) -> str:
+    parts = {**_DIALECT[dialect], "scope": _SCOPES["all" if every_plan else "plans"]}
+    return template.format(**parts, open_status=_OPEN_STATUS.format(**parts))
+
+
+def states_hold(session: Session, plan_ids: Sequence[str], instant: dt.datetime, *, every_plan: bool) -> bool:
+    """Whether the state rows of these plans are the fold of their events at ``instant``:
+    no counted event of theirs happened after it (a check of an earlier moment, or an
+    event recorded ahead of time, must fold the log instead)."""
+    query = select(OccurrenceStateRow.occurrence_key).where(OccurrenceStateRow.last_at > instant).limit(1)
+    if every_plan:
+        return session.scalar(query) is None
+    return all(
+        session.scalar(query.where(OccurrenceStateRow.plan_id.in_(part))) is None
+        for part in _parts(plan_ids, STATEMENT_PLANS)
+    )
+
+
+def due_states(
+    session: Session,
+    plan_ids: Sequence[str],
+    *,
+    instant: dt.datetime,
+    today: dt.date,
+    horizon: dt.date,
+    zone: str,
+    every_plan: bool = False,
+) -> Iterator[PlanStates]:
+    """One ``PlanStates`` per plan of ``plan_ids`` (all in ``zone``, sorted as Python sorts
+    strings), in that order, decided from the current state (``states_hold`` must be true):
+    the same as ``planflow.store.statuses.plan_states``, reading only what is due."""
+    dialect = session.get_bind().dialect.name
+    params = status_params(dialect, instant=instant, today=today, zone=zone)
+    params["horizon"] = horizon.isoformat() if dialect == "sqlite" else horizon
+    counts = text(_sql(_COUNTS, dialect, every_plan))
+    due = text(_sql(_DUE, dialect, every_plan)).columns(due=Date)
+    if not every_plan:
+        counts = counts.bindparams(bindparam("plans", expanding=True))
+        due = due.bindparams(bindparam("plans", expanding=True))
+    without_jit(session)
+    for part in [plan_ids] if every_plan else _parts(plan_ids, STATEMENT_PLANS):
+        scoped = params if every_plan else {**params, "plans": list(part)}
+        found: dict[str, PlanStates] = {}
+        for plan_id, status, n in session.execute(counts, scoped):
+            states = found.get(plan_id) or found.setdefault(plan_id, PlanStates(plan_id))
+            states.counts[status] = n
+        rows = session.execute(due.execution_options(yield_per=2000), scoped)
+        yield from _per_plan(part, found, rows)
+
+
+def _per_plan(
+    plan_ids: Sequence[str], counted: dict[str, PlanStates], rows: Iterable[Any]
+) -> Iterator[PlanStates]:
+    wanted = iter(plan_ids)
+    first = next(wanted, "")
+    current = counted.pop(first, PlanStates(first))
+    for plan_id, key, due, status, base, dep in rows:
+        while plan_id != current.plan_id:  # plans with nothing due have no rows
+            yield current
+            following = next(wanted)
+            current = counted.pop(following, PlanStates(following))
+        if dep is not None:
+            current.open_deps.setdefault(key, []).append(dep)
+            continue
+        current.candidates[key] = (status, due)
+        if status == "blocked":  # counted under the status it would have unblocked
+            current.counts[base] -= 1
+            current.counts["blocked"] = current.counts.get("blocked", 0) + 1
+    if current.plan_id:
+        yield current
+    for plan_id in wanted:
+        yield counted.pop(plan_id, PlanStates(plan_id))
+
+
+def _parts(items: Sequence[str], size: int) -> list[Sequence[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+# --- the check's plain reads -------------------------------------------------------------------------
+
+
+def plan_rows(session: Session, plan_ids: Sequence[str]) -> dict[str, Any]:
+    """Plan id → (id, title, timezone, upcoming_days, notice_context, document_number,
+    period_start, period_end) of those stored."""
+    columns = (PlanRow.id, PlanRow.title, PlanRow.timezone, PlanRow.upcoming_days, PlanRow.notice_context,
+               PlanRow.document_number, PlanRow.period_start, PlanRow.period_end)  # fmt: skip
+    return {r.id: tuple(r) for r in session.execute(select(*columns).where(PlanRow.id.in_(plan_ids)))}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which occurrences a read covers: every live one of some plans, or some keys. On
+    PostgreSQL (``array``) keys go as one array parameter, thousands at a time; elsewhere
+    500 at a time in an ``IN`` list (a bound on query parameters)."""
+
+    plans: Sequence[str] = ()
+    keys: Sequence[str] = ()
+    array: bool = False
+
+    def of(self, plan_column: Any, key_column: Any) -> Any:
+        if self.plans:
+            return plan_column.in_(self.plans)
+        if self.array:
+            return key_column == any_(bindparam("keys", list(self.keys), type_=ARRAY(String)))
+        return key_column.in_(self.keys)
+
+    def chunks(self) -> Iterator[Scope]:
+        if self.plans:
+            yield self
+            return
+        size = 20_000 if self.array else 500
+        for start in range(0, len(self.keys), size):
+            yield Scope(keys=self.keys[start : start + size], array=self.array)
+
+
+def keys_scope(session: Session, keys: Sequence[str]) -> Scope:
+    return Scope(keys=keys, array=session.get_bind().dialect.name == "postgresql")
+
+
+def occurrence_rows(session: Session, scope: Scope) -> tuple[dict[str, dict[str, list[str]]], list[Any]]:
+    """The live occurrences in scope: their owners (key → role → units) and their rows
+    (key, plan_id, item_id, kind, timing, title, label, period, start, due, targets as JSON
+    text, when_text, review, position)."""
+    units: dict[str, dict[str, list[str]]] = {}
+    rows: list[Any] = []
+    for part in scope.chunks():
+        owners = select(OccurrenceUnitRow.occurrence_key, OccurrenceUnitRow.role, OccurrenceUnitRow.unit_id)
+        if part.plans:
+            owners = owners.join(OccurrenceRow, OccurrenceRow.key == OccurrenceUnitRow.occurrence_key).where(
+                part.of(OccurrenceRow.plan_id, OccurrenceRow.key), OccurrenceRow.archived_at.is_(None)
+            )
+        else:  # keys of live occurrences: no need to join them
+            owners = owners.where(part.of(None, OccurrenceUnitRow.occurrence_key))
+        for key, role, unit in session.execute(
+            owners.order_by(
+                OccurrenceUnitRow.occurrence_key, OccurrenceUnitRow.role, OccurrenceUnitRow.unit_id
+            )
+        ):
+            units.setdefault(key, {"lead": [], "support": []})[role].append(unit)
+        rows += session.execute(
+            select(
+                OccurrenceRow.key, OccurrenceRow.plan_id, OccurrenceRow.item_id, OccurrenceRow.kind,
+                OccurrenceRow.timing, OccurrenceRow.title, OccurrenceRow.label, OccurrenceRow.period,
+                OccurrenceRow.start, OccurrenceRow.due, cast(OccurrenceRow.targets, Text).label("targets"),
+                OccurrenceRow.when_text, OccurrenceRow.review,
+                OccurrenceRow.position,
+            ).where(part.of(OccurrenceRow.plan_id, OccurrenceRow.key), OccurrenceRow.archived_at.is_(None))
+        ).all()  # fmt: skip
+    return units, rows
+
+
+def dependency_rows(session: Session, scope: Scope) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for part in scope.chunks():
+        rows = session.execute(
+            select(DependencyRow.occurrence_key, DependencyRow.depends_on_key)
+            .join(OccurrenceRow, OccurrenceRow.key == DependencyRow.occurrence_key)
+            .where(part.of(OccurrenceRow.plan_id, DependencyRow.occurrence_key))
+            .order_by(DependencyRow.occurrence_key, DependencyRow.depends_on_key)
+        )
+        for key, dep in rows:
+            out.setdefault(key, []).append(dep)
+    return out
+
+
+def progress_rows(session: Session, scope: Scope, until: dt.datetime) -> Iterator[Iterable[Any]]:
+    """Per chunk of the scope, its counted events up to ``until`` in the order they
+    happened (what ``planflow.status.fold_progress`` folds)."""
+    for part in scope.chunks():
+        yield session.execute(
+            select(
+                ProgressEventRow.occurrence_key, ProgressEventRow.status, ProgressEventRow.percent,
+                ProgressEventRow.values, ProgressEventRow.note, ProgressEventRow.by_unit,
+                ProgressEventRow.effective_at,
+            )
+            .where(part.of(ProgressEventRow.plan_id, ProgressEventRow.occurrence_key),
+                   ProgressEventRow.effective_at <= until, counted_events())
+            .order_by(ProgressEventRow.effective_at, ProgressEventRow.id)
+        )  # fmt: skip
+
+
+def recorded_keys(session: Session, plan_ids: Sequence[str]) -> set[tuple[str, dt.date, str, str, str]]:
+    """The keys of the notices recorded for these plans."""
+    columns = (NoticeRow.occurrence_key, NoticeRow.due, NoticeRow.step, NoticeRow.recipient, NoticeRow.role)
+    rows = session.execute(select(*columns).where(NoticeRow.plan_id.in_(plan_ids)))
+    return {(k, d, s, r, role) for k, d, s, r, role in rows}
+
+
+def plan_zones(session: Session, plan_ids: Sequence[str]) -> tuple[dict[str, str], bool, int]:
+    """Plan → time zone of those stored, whether any is archived, and the number of live
+    plans in the store."""
+    zones: dict[str, str] = {}
+    archived = False
+    for part in _parts(sorted(set(plan_ids)), STATEMENT_PLANS):
+        for plan_id, zone, archived_at in session.execute(
+            select(PlanRow.id, PlanRow.timezone, PlanRow.archived_at).where(PlanRow.id.in_(part))
+        ):
+            zones[plan_id] = zone
+            archived = archived or archived_at is not None
+    live = session.scalar(select(func.count()).select_from(PlanRow).where(PlanRow.archived_at.is_(None)))
+    return zones, archived, live or 0
+
+
+def ladder_sets(session: Session, plan_ids: Sequence[str]) -> set[tuple[str, str, str]]:
+    """The distinct (ladders, days off, extra working days) of these plans' notice
+    contexts, as JSON text."""
+    context = PlanRow.notice_context
+    query = select(
+        cast(context["ladders"], Text),
+        cast(context["days_off"], Text),
+        cast(context["extra_working_days"], Text),
+    ).distinct()
+    found: set[tuple[str, str, str]] = set()
+    for part in _parts(plan_ids, STATEMENT_PLANS):
+        found.update(
+            (a, b, c) for a, b, c in session.execute(query.where(PlanRow.id.in_(part))) if a is not None
+        )
+    return found

@@ -1,0 +1,297 @@
+"""The current state of each live occurrence (``occurrence_states``), kept at write time.
+
+The event log (``progress_events``) is the source of truth; a state row is its fold
+(``planflow.status.fold_progress``: status, percent, done time, number of counted events,
+the latest counted event and its effective time) plus copies of the occurrence's timing
+and dates and ``next_notice``, the first day the check must look at it. Three writers:
+
+- ``advance``: a new progress event, in the writer's transaction (the one function that
+  appends events, ``planflow.store.repo.add_progress_event``). An event later than every
+  counted one is folded on top of the row; a back-dated event, a correction or a
+  withdrawal refolds that occurrence's counted events;
+- ``rebuild_states``: every live occurrence of some plans (or all) refolded from the log
+  and its ``next_notice`` computed again; run by every sync of a plan (its dates or ladder
+  may have changed), by migration 0011 and by ``planflow rebuild-state``.
+
+A row is the fold *at any as-of time from its* ``last_at`` *on*: a check for an earlier
+moment cannot use it (``planflow.store.check.states_hold``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, Table, and_, delete, exists, select
+from sqlalchemy.orm import Session, aliased
+
+from planflow.escalation import DEFAULT_POLICY, fire_date
+from planflow.schema import EscalationPolicy
+from planflow.status import WITHDRAWN, ProgressStatus
+from planflow.store.bulk import insert_rows
+from planflow.store.models import OccurrenceRow, OccurrenceStateRow, PlanRow, ProgressEventRow
+from planflow.workdays import WorkCalendar
+
+ANY_ITEM = "*"
+"""The key of a plan's own ladder (or the default) in a stored ``notice_context``."""
+
+REBUILD_PLANS = 500
+"""Plans rebuilt together: their occurrences and events are held in memory at once."""
+
+_DONE = ProgressStatus.DONE.value
+
+
+def counted_events() -> ColumnElement[bool]:
+    """The events that count towards a status: not a withdrawal and superseded by no other
+    event. A correction holds whatever its own effective time, so a status asked for at an
+    earlier as-of time shows what is known now, not the mistake."""
+    later = aliased(ProgressEventRow)
+    return and_(
+        ProgressEventRow.status != WITHDRAWN,
+        ~exists().where(later.supersedes == ProgressEventRow.id),
+    )
+
+
+# --- the first day the check must look at an occurrence ---------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def ladder(steps_json: str) -> EscalationPolicy:
+    """A stored ladder (JSON with sorted keys), parsed once."""
+    return EscalationPolicy.model_validate_json(steps_json)
+
+
+@lru_cache(maxsize=64)
+def work_calendar(days_off: tuple[str, ...], working: tuple[str, ...]) -> WorkCalendar:
+    """One calendar (and its memo of moved dates) per distinct set of plan exceptions."""
+    return WorkCalendar(
+        frozenset(dt.date.fromisoformat(d) for d in days_off),
+        frozenset(dt.date.fromisoformat(d) for d in working),
+    )
+
+
+@dataclass(frozen=True)
+class NoticeWindow:
+    """What ``next_notice`` needs of a plan: its ladders, calendar and upcoming horizon."""
+
+    ladders: Mapping[str, EscalationPolicy]
+    calendar: WorkCalendar
+    upcoming_days: int
+
+    @classmethod
+    def of(cls, notice_context: Mapping[str, Any] | None, upcoming_days: int) -> NoticeWindow:
+        # a context written by an older version may lack a part: the check refuses such a
+        # plan until it is synced again, which rebuilds its states
+        context = notice_context or {}
+        stored = (context.get("ladders") or {}).items()
+        ladders = {item: ladder(json.dumps(steps, sort_keys=True)) for item, steps in stored}
+        ladders.setdefault(ANY_ITEM, DEFAULT_POLICY)
+        calendar = work_calendar(
+            tuple(context.get("days_off", ())), tuple(context.get("extra_working_days", ()))
+        )
+        return cls(ladders, calendar, upcoming_days)
+
+    def first_day(self, item_id: str, due: dt.date | None, status: str) -> dt.date | None:
+        """The first day a reminder or coordination request of the item can fire (its
+        non-positive ladder steps, or its due day), or it counts as upcoming (or blocked by
+        an open dependency), whichever comes first; None when done or without a due day
+        (no notice is ever planned for it: ``planflow.escalation.due_notices``)."""
+        if due is None or status == _DONE:
+            return None
+        policy = self.ladders.get(item_id) or self.ladders[ANY_ITEM]
+        days = [fire_date(due, s, self.calendar) for s in policy.steps if s.offset <= 0]
+        return min([due - dt.timedelta(days=self.upcoming_days), *days])
+
+
+# --- folding ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Folded:
+    """The fold of an occurrence's counted events, as a state row keeps it."""
+
+    status: str = ProgressStatus.NOT_STARTED.value
+    percent: int | None = None
+    done_at: dt.datetime | None = None
+    events: int = 0
+    last_event_id: int | None = None
+    last_at: dt.datetime | None = None
+
+    def then(self, event_id: int, status: str, percent: int | None, at: dt.datetime) -> Folded:
+        """This state with one more event, later than all before it (``fold_progress``'s step)."""
+        if status == _DONE and percent is None:
+            percent = 100
+        return Folded(
+            status=status,
+            percent=self.percent if percent is None else percent,
+            done_at=at if status == _DONE else None,
+            events=self.events + 1,
+            last_event_id=event_id,
+            last_at=at,
+        )
+
+
+def fold(rows: Iterable[Any]) -> dict[str, Folded]:
+    """Counted events ``(id, occurrence_key, status, percent, effective_at)`` in the order
+    they happened (effective time, then id), folded per occurrence."""
+    out: dict[str, Folded] = {}
+    for event_id, key, status, percent, at in rows:
+        out[key] = out.get(key, _NOTHING).then(event_id, status, percent, at)
+    return out
+
+
+_NOTHING = Folded()
+
+
+def _counted(where: ColumnElement[bool]) -> Any:
+    return (
+        select(
+            ProgressEventRow.id, ProgressEventRow.occurrence_key, ProgressEventRow.status,
+            ProgressEventRow.percent, ProgressEventRow.effective_at,
+        )
+        .where(where, counted_events())
+        .order_by(ProgressEventRow.effective_at, ProgressEventRow.id)
+    )  # fmt: skip
+
+
+def _set(row: OccurrenceStateRow, state: Folded) -> None:
+    row.status, row.percent, row.done_at = state.status, state.percent, state.done_at
+    row.events, row.last_event_id, row.last_at = state.events, state.last_event_id, state.last_at
+
+
+def locked_state(occurrence_key: str, *, session: Session) -> OccurrenceStateRow | None:
+    """The occurrence's state row, locked until the transaction ends (PostgreSQL; SQLite
+    has one writer at a time): two events written at once for one occurrence are folded
+    one after the other, each seeing the other's event."""
+    query = (
+        select(OccurrenceStateRow)
+        .where(OccurrenceStateRow.occurrence_key == occurrence_key)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return session.scalars(query).first()
+
+
+def advance(row: OccurrenceStateRow | None, event: ProgressEventRow, *, session: Session) -> None:
+    """Bring the state row of ``event``'s occurrence (``locked_state``, taken before the
+    event was written) up to date with it."""
+    if row is None:  # archived occurrence (no state kept), or a store not rebuilt yet
+        rebuild_occurrence(event.occurrence_key, session=session)
+        return
+    was_done = row.status == _DONE
+    later = row.last_at is None or event.effective_at >= row.last_at  # same time: the higher id is later
+    if event.supersedes is None and event.status != WITHDRAWN and later:
+        before = Folded(row.status, row.percent, row.done_at, row.events, row.last_event_id, row.last_at)
+        _set(row, before.then(event.id, event.status, event.percent, event.effective_at))
+    else:  # back-dated, a correction or a withdrawal: fold the occurrence's events again
+        rows = session.execute(_counted(ProgressEventRow.occurrence_key == row.occurrence_key))
+        _set(row, fold(rows).get(row.occurrence_key, _NOTHING))
+    if was_done != (row.status == _DONE):
+        row.next_notice = _window_of(row.plan_id, session=session).first_day(
+            _item_of(row.occurrence_key, session=session), row.due, row.status
+        )
+    session.flush()
+
+
+def _window_of(plan_id: str, *, session: Session) -> NoticeWindow:
+    context, upcoming = session.execute(
+        select(PlanRow.notice_context, PlanRow.upcoming_days).where(PlanRow.id == plan_id)
+    ).one()
+    return NoticeWindow.of(context, upcoming)
+
+
+def _item_of(occurrence_key: str, *, session: Session) -> str:
+    return session.scalars(select(OccurrenceRow.item_id).where(OccurrenceRow.key == occurrence_key)).one()
+
+
+def rebuild_occurrence(occurrence_key: str, *, session: Session) -> None:
+    """The state row of one occurrence, from the log (none when it is archived)."""
+    plan_id = session.scalars(select(OccurrenceRow.plan_id).where(OccurrenceRow.key == occurrence_key)).one()
+    _rebuild(session, [plan_id], only=occurrence_key)
+
+
+# --- rebuilding -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    plans: int
+    rows: int
+    changed: int
+    """rows that differed from the stored ones (added, removed or with other values)"""
+
+
+def rebuild_states(plan_ids: Sequence[str] | None, *, session: Session) -> RebuildResult:
+    """Recompute the state rows of every live occurrence of ``plan_ids`` (None: every plan)
+    from the event log, ``REBUILD_PLANS`` plans at a time. Idempotent: a second run changes
+    nothing (``changed`` 0)."""
+    every = select(PlanRow.id).order_by(PlanRow.id)
+    ids = list(plan_ids) if plan_ids is not None else list(session.scalars(every))
+    rows = changed = 0
+    for start in range(0, len(ids), REBUILD_PLANS):
+        written, differing = _rebuild(session, ids[start : start + REBUILD_PLANS])
+        rows, changed = rows + written, changed + differing
+    return RebuildResult(len(ids), rows, changed)
+
+
+_TABLE = cast(Table, OccurrenceStateRow.__table__)
+_COLUMNS = [c.name for c in _TABLE.columns]
+
+
+def _rebuild(session: Session, plan_ids: Sequence[str], only: str | None = None) -> tuple[int, int]:
+    """Rewrite the state rows of ``plan_ids`` (or of the occurrence ``only``); returns the
+    rows written and how many differ from those stored before."""
+    windows = {
+        plan_id: NoticeWindow.of(context, upcoming)
+        for plan_id, context, upcoming in session.execute(
+            select(PlanRow.id, PlanRow.notice_context, PlanRow.upcoming_days).where(PlanRow.id.in_(plan_ids))
+        )
+    }
+    occurrences = select(
+        OccurrenceRow.key, OccurrenceRow.plan_id, OccurrenceRow.item_id, OccurrenceRow.timing,
+        OccurrenceRow.start, OccurrenceRow.due,
+    ).where(OccurrenceRow.plan_id.in_(plan_ids), OccurrenceRow.archived_at.is_(None))  # fmt: skip
+    events: ColumnElement[bool] = ProgressEventRow.plan_id.in_(plan_ids)
+    stored = select(*(OccurrenceStateRow.__table__.c[c] for c in _COLUMNS)).where(
+        OccurrenceStateRow.plan_id.in_(plan_ids)
+    )
+    removal = delete(OccurrenceStateRow).where(OccurrenceStateRow.plan_id.in_(plan_ids))
+    if only is not None:
+        occurrences = occurrences.where(OccurrenceRow.key == only)
+        events = ProgressEventRow.occurrence_key == only
+        stored = stored.where(OccurrenceStateRow.occurrence_key == only)
+        removal = removal.where(OccurrenceStateRow.occurrence_key == only)
+    folded = fold(session.execute(_counted(events)))
+    new = {}
+    for key, plan_id, item_id, timing, start, due in session.execute(occurrences):
+        state = folded.get(key, _NOTHING)
+        next_notice = windows[plan_id].first_day(item_id, due, state.status)
+        new[key] = (key, plan_id, timing, start, due, state.status, state.percent, state.done_at,
+                    state.events, state.last_event_id, state.last_at, next_notice)  # fmt: skip
+    before = {r[0]: tuple(r) for r in session.execute(stored)}
+    changed = sum(1 for k, v in new.items() if before.get(k) != v) + sum(1 for k in before if k not in new)
+    session.flush()
+    session.execute(removal)
+    if new:
+        insert_rows(session, _TABLE, list(_encoded(session, new.values())))
+    for held in [o for o in session.identity_map.values() if isinstance(o, OccurrenceStateRow)]:
+        session.expire(held)  # rows the session held are stale now
+    return len(new), changed
+
+
+def _encoded(session: Session, rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """Rows in the form ``insert_rows`` takes: as they are for COPY on PostgreSQL, each value
+    through its column type's bind processor elsewhere."""
+    dialect = session.get_bind().dialect
+    if dialect.name == "postgresql":
+        yield from rows
+        return
+    processors: list[Callable[[Any], Any] | None] = [
+        c.type.dialect_impl(dialect).bind_processor(dialect) for c in OccurrenceStateRow.__table__.columns
+    ]
+    for row in rows:
+        yield tuple(v if p is None or v is None else p(v) for p, v in zip(processors, row, strict=True))
