@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from planflow.cli.terminal import apply_no_color
 from planflow.errors import PlanflowError
 from planflow.logs import cli_level, configure_cli
 
@@ -62,6 +63,10 @@ class LazyCommands(TyperGroup):
         if name not in self.commands:
             self.add_command(load_command(name, COMMANDS[name]), name)
         return self.commands[name]
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        apply_no_color()
+        return super().main(*args, **kwargs)
 
 
 def load_command(name: str, target: str) -> Any:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from planflow import vnformat as vn
+from planflow.cli.terminal import no_color
 from planflow.errors import DefinitionError, PlanflowError
 from planflow.settings import Settings, load_settings
 from planflow.status import parse_as_of, resolve_as_of
@@ -27,8 +28,22 @@ if TYPE_CHECKING:
     from planflow.loader import Definitions
     from planflow.schema import Plan
 
-console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 200)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
+    """A rich console for the CLI's output; plain text when ``NO_COLOR`` is set."""
+    plain = no_color()
+    return Console(
+        stderr=stderr,
+        highlight=False,
+        soft_wrap=True,
+        width=width,
+        no_color=plain,
+        color_system=None if plain else "auto",
+    )
+
+
+console = make_console(width=None if sys.stdout.isatty() else 200)
+err_console = make_console(stderr=True)
 
 DefinitionsOption = Annotated[
     Path | None,
