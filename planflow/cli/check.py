@@ -23,10 +23,12 @@ from planflow.cli.common import (
     AsOfOption,
     DefinitionsOption,
     JsonOption,
+    add_columns,
     as_of_value,
     console,
     definitions,
     handled,
+    keep_whole,
     print_json,
     settings,
 )
@@ -139,10 +141,9 @@ def check(
 
 def _summary_table(title: str, rows: list[tuple[str, str, dict[str, int]]]) -> Table:
     table = Table(title=title)
-    table.add_column("Kế hoạch")
-    table.add_column("Mục", justify="right")
-    for s in Status:
-        table.add_column(s.label, justify="right")
+    labels = [s.label for s in Status]
+    add_columns(table, "Kế hoạch", "Mục", *labels, right={"Mục", *labels})
+    keep_whole(table, 0, (plan for plan, _, _ in rows))
     for plan, count, summary in rows:
         table.add_row(plan, count, *(str(summary[s.value]) for s in Status))
     return table
@@ -153,8 +154,7 @@ def _print_plan(result: CheckPlanResult) -> None:
     console.print(_summary_table("Kết quả kiểm tra (luồng Prefect check_plan)", [row]))
     if result.attention:
         late = Table(title="Cần đôn đốc (quá hạn, bị chặn)")
-        for column in ("Nhiệm vụ / báo cáo", "Chủ trì", "Hạn", "Tình trạng"):
-            late.add_column(column)
+        add_columns(late, "Nhiệm vụ / báo cáo", "Chủ trì", "Hạn", "Tình trạng")
         for a in sorted(result.attention, key=lambda a: -(a.days_overdue or 0)):
             state = a.status_label + (f" {a.days_overdue} ngày" if a.days_overdue else "")
             due = dt.date.fromisoformat(a.due) if a.due else None

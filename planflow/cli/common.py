@@ -6,7 +6,7 @@ import datetime as dt
 import errno
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
+from rich.table import Table
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -44,6 +45,26 @@ def make_console(*, stderr: bool = False, width: int | None = None) -> Console:
 
 console = make_console(width=None if sys.stdout.isatty() else 200)
 err_console = make_console(stderr=True)
+
+# The longest id kept on one line in a narrow table; a longer one folds onto the next line.
+ID_WIDTH = 32
+
+
+def add_columns(table: Table, *headers: str, right: Collection[str] = ()) -> None:
+    """Add columns that fold or wrap their text rather than cut it with '…': a cut id
+    (``loc-…``) no longer tells loc-tan-2025 from loc-tan-2026."""
+    for header in headers:
+        table.add_column(
+            header, justify="right" if header in right else "left", overflow="fold", no_wrap=False
+        )
+
+
+def keep_whole(table: Table, index: int, ids: Iterable[str]) -> None:
+    """Keep column ``index``'s ids (plan ids, occurrence keys, unit ids) on one line when the
+    table must shrink: the other columns wrap instead (ids longer than ``ID_WIDTH`` fold)."""
+    longest = max((len(i) for i in ids), default=0)
+    table.columns[index].min_width = min(longest, ID_WIDTH) or None
+
 
 DefinitionsOption = Annotated[
     Path | None,

@@ -12,10 +12,12 @@ from planflow import vnformat as vn
 from planflow.cli.common import (
     DefinitionsOption,
     JsonOption,
+    add_columns,
     console,
     definitions,
     err_console,
     handled,
+    keep_whole,
     print_json,
     settings,
 )
@@ -155,8 +157,8 @@ def compile_(
             )  # fmt: skip
             return
         table = Table(title=f"{compiled.plan.id}: {len(compiled.occurrences)} lần thực hiện")
-        for column in ("Khóa", "Loại", "Chủ trì", "Bắt đầu", "Hạn", "Phụ thuộc"):
-            table.add_column(column)
+        add_columns(table, "Khóa", "Loại", "Chủ trì", "Bắt đầu", "Hạn", "Phụ thuộc")
+        keep_whole(table, 0, (o.key for o in compiled.occurrences))
         for o in compiled.occurrences:
             table.add_row(
                 o.key, o.kind.value, ", ".join(o.lead), vn.day(o.start),

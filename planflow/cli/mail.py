@@ -17,6 +17,7 @@ from planflow.cli.common import (
     AsOfOption,
     DefinitionsOption,
     JsonOption,
+    add_columns,
     as_of_value,
     console,
     definitions,
@@ -43,8 +44,7 @@ def _notice_table(title: str, notices: list[dict[str, Any]], send_examples: bool
     """The notices as their messages word them: the heading they stand under, the item
     (a report as a request), its due day and lateness in calendar days."""
     table = Table(title=title)
-    for column in ("Người nhận", "Mục", "Nội dung", "Hạn", "Địa chỉ"):
-        table.add_column(column)
+    add_columns(table, "Người nhận", "Mục", "Nội dung", "Hạn", "Địa chỉ")
     for n in notices:
         due = vn.day(dt.date.fromisoformat(str(n["due"]))) if n["due"] else vn.MISSING
         when = f"{due} ({n['lateness']})" if n["lateness"] else due
@@ -156,8 +156,7 @@ def outbox(
             print_json(data)
             return
         table = Table(title="Hộp thư đi")
-        for column in ("#", "Tình trạng", "Người nhận", "Tiêu đề", "Lần thử", "Gửi lại lúc", "Lỗi"):
-            table.add_column(column)
+        add_columns(table, "#", "Tình trạng", "Người nhận", "Tiêu đề", "Lần thử", "Gửi lại lúc", "Lỗi")
         for d in data:
             table.add_row(str(d["id"]), vn.OUTBOX_LABELS.get(d["status"], d["status"]),
                           ", ".join(d["to"]) or str(d["recipient"]), str(d["subject"]), str(d["attempts"]),

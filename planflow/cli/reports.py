@@ -14,11 +14,13 @@ from planflow.cli.common import (
     AsOfOption,
     DefinitionsOption,
     JsonOption,
+    add_columns,
     as_of_value,
     console,
     definitions,
     err_console,
     handled,
+    keep_whole,
     now,
     print_json,
     session,
@@ -90,8 +92,8 @@ def reports(
 
 def _table(duties: list[ReportDuty]) -> Table:
     table = Table(title="Báo cáo bắt buộc")
-    for column in ("Báo cáo", "Kỳ", "Số liệu", "Lập từ", "Hạn gửi", "Đơn vị gửi", "Trạng thái", "Bản"):
-        table.add_column(column)
+    add_columns(table, "Báo cáo", "Kỳ", "Số liệu", "Lập từ", "Hạn gửi", "Đơn vị gửi", "Trạng thái", "Bản")
+    keep_whole(table, 0, (f"{d.plan.id}/{d.report.id}" for d in duties))
     for d in duties:
         w = d.window
         inputs = f"{d.inputs_received}/{d.inputs_total}" if d.inputs_total else "—"
@@ -253,8 +255,8 @@ def assemble(
             print_json(result.model_dump(mode="json"))
             return
         table = Table(title="Lập dự thảo báo cáo (luồng Prefect assemble_reports)")
-        for column in ("Báo cáo", "Hạn gửi", "Trạng thái", "Bản", "Bản mới", "Đã gửi thư", "Lỗi"):
-            table.add_column(column)
+        add_columns(table, "Báo cáo", "Hạn gửi", "Trạng thái", "Bản", "Bản mới", "Đã gửi thư", "Lỗi")
+        keep_whole(table, 0, (r.key for r in result.reports))
         for r in result.reports:
             table.add_row(r.key, r.due or "—", r.state, str(r.version or "—"),
                           "có" if r.new_version else "không", "có" if r.mailed else "không",
@@ -295,8 +297,8 @@ def monitor_cmd(
             view = monitor(defs, plan_id, day, session=s)
         if fmt == "table":
             table = Table(title=f"Phân loại ngày {vn.day(view.day)} — tỷ lệ xanh {view.green_share}")
-            for column in ("Kế hoạch", "Đơn vị", "Đến hạn", "Hoàn thành", "Quá hạn", "Phân loại"):
-                table.add_column(column)
+            add_columns(table, "Kế hoạch", "Đơn vị", "Đến hạn", "Hoàn thành", "Quá hạn", "Phân loại")
+            keep_whole(table, 0, (r.plan_id for r in view.rows if not r.unit))
             for r in view.rows:
                 table.add_row(r.plan_id if not r.unit else "", r.unit or r.issuer, str(r.due), str(r.done),
                               str(r.late), r.colour.label)  # fmt: skip

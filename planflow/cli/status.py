@@ -19,10 +19,12 @@ from planflow.cli.common import (
     AsOfOption,
     DefinitionsOption,
     JsonOption,
+    add_columns,
     as_of_value,
     console,
     definitions,
     handled,
+    keep_whole,
     now,
     print_json,
     session,
@@ -61,8 +63,8 @@ def sync(
             print_json([r.__dict__ for r in results])
             return
         table = Table(title="Đồng bộ định nghĩa")
-        for column in ("Kế hoạch", "Thêm", "Cập nhật", "Giữ nguyên", "Lưu trữ", "Khôi phục"):
-            table.add_column(column)
+        add_columns(table, "Kế hoạch", "Thêm", "Cập nhật", "Giữ nguyên", "Lưu trữ", "Khôi phục")
+        keep_whole(table, 0, (r.plan_id for r in results))
         for r in results:
             table.add_row(
                 r.plan_id, *(str(v) for v in (r.added, r.updated, r.unchanged, r.archived, r.restored))
@@ -117,8 +119,8 @@ def status_json(report: PlanEvaluation) -> dict[str, object]:
 
 def print_plan(report: PlanEvaluation) -> None:
     table = Table(title=f"{report.plan.id} — {report.plan.title} (tại {vn.day(report.as_of.day)})")
-    for column in ("Mục", "Nhiệm vụ / báo cáo", "Kỳ", "Chủ trì", "Hạn", "Tình trạng", "Chỉ tiêu"):
-        table.add_column(column)
+    add_columns(table, "Mục", "Nhiệm vụ / báo cáo", "Kỳ", "Chủ trì", "Hạn", "Tình trạng", "Chỉ tiêu")
+    keep_whole(table, 0, (item.facts.label or "" for item in report.items))
     # the period in words reads the report cycles: only for this table, not for --json
 
     names = report.plan.unit_names
@@ -144,9 +146,9 @@ def print_plan(report: PlanEvaluation) -> None:
 
 def print_summary(reports: list[PlanEvaluation]) -> None:
     table = Table(title="Tổng hợp theo tình trạng")
-    table.add_column("Kế hoạch")
-    for s in Status:
-        table.add_column(s.label, justify="right")
+    labels = [s.label for s in Status]
+    add_columns(table, "Kế hoạch", *labels, right=labels)
+    keep_whole(table, 0, (report.plan.id for report in reports))
     for report in reports:
         counts = summarize(report.items)
         table.add_row(report.plan.id, *(str(counts[s.value]) for s in Status))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import pty
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.cli.runner import PLANFLOW
+from tests.factories import demo_plan, write_definitions, write_yaml
 
 ANSI = "\x1b["
 
@@ -42,3 +44,40 @@ def test_no_color_prints_no_style_codes(
     assert ANSI in styled.stdout + styled.stderr
     assert ANSI not in plain.stdout + plain.stderr
     assert plain.stdout + plain.stderr
+
+
+def _on_terminal(*args: str, **env: str) -> tuple[int, str]:
+    """Exit code and output of ``planflow ARGS`` run on a pseudo-terminal (a pipe gets
+    200-column lines whatever COLUMNS says: only a terminal is narrow)."""
+    leader, follower = pty.openpty()
+    environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS")}
+    with subprocess.Popen([str(PLANFLOW), *args], stdin=subprocess.DEVNULL, stdout=follower, stderr=follower,
+                          env={**environ, **env}) as process:  # fmt: skip
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the terminal closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        code = process.wait()
+    os.close(leader)
+    return code, b"".join(chunks).decode().replace("\r\n", "\n")
+
+
+def test_narrow_tables_keep_plan_ids_whole(tmp_path: Path) -> None:
+    """On an 80-column terminal the summary and sync tables wrap their headings rather than
+    cut plan ids: loc-tan-2025 and loc-tan-2026 stay whole (they used to read 'loc-…')."""
+    root = write_definitions(tmp_path / "defs", demo_plan(id="loc-tan-2025"))
+    write_yaml(root / "plans" / "loc-tan-2026.yaml", demo_plan(id="loc-tan-2026"))
+    env = {"PLANFLOW_DEFINITIONS": str(root), "PLANFLOW_HOME": str(tmp_path / "h"), "COLUMNS": "80",
+           "NO_COLOR": "1"}  # fmt: skip
+    for args in (("sync",), ("status", "--no-sync", "--as-of", "2026-04-02")):
+        code, out = _on_terminal(*args, **env)
+        assert code == 0, out
+        assert "│ loc-tan-2025 │" in out and "│ loc-tan-2026 │" in out, out
+        assert "…" not in out
+        assert max(len(line) for line in out.splitlines()) <= 90, out
