@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from planflow.cli import vi
 from planflow.cli.terminal import apply_no_color
 from planflow.errors import PlanflowError
 from planflow.logs import cli_level, configure_cli
@@ -66,6 +67,7 @@ class LazyCommands(TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         apply_no_color()
+        vi.apply()
         return super().main(*args, **kwargs)
 
 

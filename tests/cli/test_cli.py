@@ -220,6 +220,7 @@ def test_status_loads_only_what_it_uses(defs_root: Path, tmp_path: Path) -> None
         "planflow.cli.status",
         "planflow.cli.common",
         "planflow.cli.terminal",  # NO_COLOR, read as every invocation starts
+        "planflow.cli.vi",  # Typer's and Click's words in Vietnamese
     }
     assert not {m.split(".")[0] for m in synced} & heavy
     store_only = _modules_loaded_by("status", "--no-sync", "--as-of", "2026-04-02", "--json", env=env)

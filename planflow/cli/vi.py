@@ -1,0 +1,97 @@
+"""Typer's and Click's own words in Vietnamese: help headings, the help option, usage lines
+and the usage errors Click raises ("No such option", "Missing argument", …).
+
+The Click that Typer carries writes these in English with no gettext hook, and
+``typer.rich_utils`` keeps its headings in module constants, so ``apply()`` sets those
+constants and wraps the three places the words are written. Called once as each
+invocation starts (``LazyCommands.main``); calling it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import typer.rich_utils
+from typer import _click
+
+HEADINGS = {
+    "ARGUMENTS_PANEL_TITLE": "Đối số",
+    "OPTIONS_PANEL_TITLE": "Tùy chọn",
+    "COMMANDS_PANEL_TITLE": "Lệnh",
+    "ERRORS_PANEL_TITLE": "Lỗi",
+    "ABORTED_TEXT": "Đã dừng.",
+    "RICH_HELP": "Xem [blue]'{command_path} {help_option}'[/] để biết cách dùng.",
+    "DEFAULT_STRING": "[mặc định: {}]",
+    "ENVVAR_STRING": "[biến môi trường: {}]",
+    "REQUIRED_LONG_STRING": "[bắt buộc]",
+    "DEPRECATED_STRING": "(không dùng nữa) ",
+}
+USAGE = "Cách dùng: "
+HELP_OPTION = "Hiện hướng dẫn này rồi thoát."
+
+# Click's usage errors, English pattern → Vietnamese, applied in order to the whole message.
+MESSAGES = [
+    (r"No such option: (\S+)", r"Không có tùy chọn \1"),
+    (r"\(Possible options: ([^)]*)\)", r"(có phải: \1?)"),
+    (r"No such command '([^']*)'", r"Không có lệnh '\1'"),
+    (r"Did you mean ([^?]*)\?", r"có phải \1?"),
+    (r"Missing command\.", "Thiếu lệnh."),
+    (r"Missing argument ('[^']*')\.", r"Thiếu đối số \1."),
+    (r"Missing option ('[^']*')\.", r"Thiếu tùy chọn \1."),
+    (r"Missing parameter: (\S+)", r"Thiếu tham số \1"),
+    (r"Got unexpected extra arguments? ?(?:\(s\))? \(([^)]*)\)", r"Thừa đối số: \1"),
+    (r"Invalid value for ('[^']*'|\S+): ", r"Giá trị không hợp lệ cho \1: "),
+    (r"Invalid value: ", "Giá trị không hợp lệ: "),
+    (r"Option ('[^']*') requires an argument\.", r"Tùy chọn \1 cần một giá trị."),
+    (r"Option ('[^']*') requires (\d+) arguments\.", r"Tùy chọn \1 cần \2 giá trị."),
+    (r"Option ('[^']*') does not take a value\.", r"Tùy chọn \1 không nhận giá trị."),
+    (r"Argument ('[^']*') takes (\d+) values\.", r"Đối số \1 cần \2 giá trị."),
+    (r"('[^']*') is not a valid integer\.", r"\1 không phải số nguyên."),
+    (r"('[^']*') is not a valid float\.", r"\1 không phải số."),
+    (r"('[^']*') is not a valid boolean\.", r"\1 không phải có/không (true/false)."),
+    (r"('[^']*') is not one of (.*)\.", r"\1 không thuộc \2."),
+    # Typer checks values with pydantic
+    (r"Input should be a valid integer(, unable to parse string as an integer)?", "cần một số nguyên"),
+    (r"Input should be a valid number(, unable to parse string as a number)?", "cần một số"),
+    (r"Input should be a valid boolean(, unable to interpret input)?", "cần true hoặc false"),
+    (r"Input should be greater than or equal to (\S+)", r"cần từ \1 trở lên"),
+    (r"Input should be less than or equal to (\S+)", r"cần không quá \1"),
+]
+
+
+def translate(message: str) -> str:
+    """A Click usage error's message in Vietnamese (unknown wording is left as it is)."""
+    for english, vietnamese in MESSAGES:
+        message = re.sub(english, vietnamese, message)
+    return message
+
+
+def apply() -> None:
+    """Put the Vietnamese words in place (idempotent)."""
+    for name, text in HEADINGS.items():
+        setattr(typer.rich_utils, name, text)
+    if getattr(_click.formatting.HelpFormatter.write_usage, "planflow_vi", False):
+        return
+    write_usage = _click.formatting.HelpFormatter.write_usage
+    get_help_option = _click.core.Command.get_help_option
+    format_error = typer.rich_utils.rich_format_error
+
+    def usage_vi(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        write_usage(self, prog, args, USAGE if prefix is None else prefix)
+
+    def help_option_vi(self: Any, ctx: Any) -> Any:
+        option = get_help_option(self, ctx)
+        if option is not None:
+            option.help = HELP_OPTION
+        return option
+
+    def error_vi(self: _click.ClickException) -> None:
+        english = self.format_message
+        setattr(self, "format_message", lambda: translate(english()))  # noqa: B010 (a method)
+        format_error(self)
+
+    usage_vi.planflow_vi = True  # type: ignore[attr-defined]
+    _click.formatting.HelpFormatter.write_usage = usage_vi  # type: ignore[method-assign]
+    _click.core.Command.get_help_option = help_option_vi  # type: ignore[method-assign]
+    typer.rich_utils.rich_format_error = error_vi

@@ -1,0 +1,59 @@
+"""Typer's and Click's own words (help headings, usage errors) are Vietnamese."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.cli.runner import run_cli
+
+# Click's and Typer's English words that must not reach the user.
+ENGLISH = re.compile(
+    r"Usage:|\bOptions\b|\bCommands\b|\bArguments\b|Show this message|Missing argument|No such option"
+    r"|\bError\b|Invalid value|unexpected extra|Try '|for help|Input should be|\[default:|\[required\]"
+)
+
+
+def test_help_is_vietnamese() -> None:
+    """`planflow --help` and a command's help show Vietnamese headings and help option."""
+    code, out, _ = run_cli("--help")
+    assert code == 0
+    assert "Cách dùng: planflow [OPTIONS] COMMAND [ARGS]..." in out
+    assert "─ Tùy chọn ─" in out and "─ Lệnh ─" in out
+    assert "Hiện hướng dẫn này rồi thoát." in out
+    assert not ENGLISH.search(out), ENGLISH.search(out)
+    code, out, _ = run_cli("progress", "--help")
+    assert code == 0
+    assert "─ Đối số ─" in out and "[bắt buộc]" in out
+    assert not ENGLISH.search(out), ENGLISH.search(out)
+
+
+# (arguments, the error's message): each kind of usage error Click raises
+ERRORS = [
+    (("status", "--bogus"), "Không có tùy chọn --bogus"),  # unknown option
+    (("status", "--as-o"), "Không có tùy chọn --as-o (có phải: --as-of, --json?)"),  # a near miss
+    (("status", "a", "b", "c"), "Thừa đối số: b c"),  # extra arguments
+    (("progress",), "Thiếu đối số 'PLAN'."),  # missing argument
+    (("stat",), "Không có lệnh 'stat'."),  # unknown command
+    (
+        ("check", "--chunk-plans", "x"),
+        "Giá trị không hợp lệ cho '--chunk-plans': cần một số nguyên",
+    ),  # a type
+    (
+        ("check", "--chunk-plans", "0"),
+        "Giá trị không hợp lệ cho '--chunk-plans': cần từ 1 trở lên",
+    ),  # a bound
+]
+
+
+@pytest.mark.parametrize(("args", "message"), ERRORS)
+def test_usage_errors_are_vietnamese(args: tuple[str, ...], message: str) -> None:
+    """A usage error shows 'Lỗi', the usage line and the hint in Vietnamese, and no English."""
+    code, out, err = run_cli(*args)
+    assert code == 2
+    text = " ".join(err.replace("│", " ").split())
+    assert f"Cách dùng: planflow {args[0] if args[0] != 'stat' else ''}".rstrip() in text
+    assert "─ Lỗi ─" in err and "để biết cách dùng." in text
+    assert message in text, text
+    assert not ENGLISH.search(out + err), ENGLISH.search(out + err)
