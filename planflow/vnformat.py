@@ -65,6 +65,9 @@ COLOUR_LABELS = {"xanh": "Xanh", "vang": "Vàng", "do": "Đỏ"}
 OUTBOX_LABELS = {"pending": "chờ gửi", "retry": "chờ gửi lại", "partial": "gửi một phần", "dead": "thất bại"}
 """An outbox message's state, as ``planflow mail outbox`` lists it."""
 
+KIND_LABELS = {"task": "Nhiệm vụ", "report": "Báo cáo", "report_input": "Số liệu cho báo cáo"}
+"""What an occurrence is (``planflow.compiler.OccurrenceKind`` values), as ``planflow compile`` lists it."""
+
 UNDATED_LABELS = {"ongoing": "Thường xuyên", "event": "Theo sự kiện"}
 """What stands in the due column of an item without a due date, by its timing."""
 

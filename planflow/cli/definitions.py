@@ -161,7 +161,8 @@ def compile_(
         keep_whole(table, 0, (o.key for o in compiled.occurrences))
         for o in compiled.occurrences:
             table.add_row(
-                o.key, o.kind.value, ", ".join(o.lead), vn.day(o.start),
-                vn.day(o.due) if o.due else o.timing.value, str(len(o.depends_on)) if o.depends_on else "",
+                o.key, vn.KIND_LABELS.get(o.kind.value, o.kind.value), ", ".join(o.lead), vn.day(o.start),
+                vn.day(o.due) if o.due else vn.undated(o.timing.value),
+                str(len(o.depends_on)) if o.depends_on else "",
             )  # fmt: skip
         console.print(table)

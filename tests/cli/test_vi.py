@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +58,12 @@ def test_usage_errors_are_vietnamese(args: tuple[str, ...], message: str) -> Non
     assert "─ Lỗi ─" in err and "để biết cách dùng." in text
     assert message in text, text
     assert not ENGLISH.search(out + err), ENGLISH.search(out + err)
+
+
+def test_compile_table_shows_labels_not_raw_values(defs_root: Path) -> None:
+    """`planflow compile` names an occurrence's kind and an undated item's timing in words
+    ("Nhiệm vụ", "Báo cáo", "Thường xuyên"), not as the raw values task/report/ongoing."""
+    code, out, _ = run_cli("compile", "demo-2026", "-d", str(defs_root))
+    assert code == 0
+    assert "│ Nhiệm vụ" in out and "│ Báo cáo" in out and "Thường xuyên" in out
+    assert not re.search(r"│ (task|report|report_input|ongoing|event|due) +│", out), out
