@@ -19,7 +19,14 @@ from typing import Any
 import orjson
 from sqlalchemy import URL, Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.errors import StoreError
@@ -182,6 +189,19 @@ def lock_writers(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITERS_LOCK})
     else:
         session.execute(text("UPDATE alembic_version SET version_num = version_num WHERE 1 = 0"))
+
+
+def add_unless_taken(row: object, *, session: Session) -> bool:
+    """Add ``row`` in a savepoint unless a unique constraint says its key is taken (by this
+    run, an earlier one or a concurrent one); the transaction goes on either way. Whether it
+    was added."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
 
 
 def current_revision(engine: Engine) -> str | None:

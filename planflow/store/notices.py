@@ -12,10 +12,10 @@ from collections.abc import Sequence
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from planflow.escalation import NoticeKey
+from planflow.store.db import add_unless_taken
 from planflow.store.models import NoticeRow, OutboxRow
 
 
@@ -79,13 +79,7 @@ def add_once(row: OutboxRow, *, session: Session) -> OutboxRow | None:
     """Add a message unless one with its idempotency key is queued already (by this run,
     an earlier one or a concurrent one: the unique constraint decides). Returns the row
     added, or None."""
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        return None
-    return row
+    return row if add_unless_taken(row, session=session) else None
 
 
 def message_occurrences(outbox_id: int, *, session: Session) -> list[str]:

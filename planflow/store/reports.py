@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from planflow.store.db import add_unless_taken
 from planflow.store.models import ReportFileRow, ReportVersionRow
 
 
@@ -45,13 +45,7 @@ def version_files(version_id: int, *, session: Session) -> list[ReportFileRow]:
 def add_version_once(row: ReportVersionRow, *, session: Session) -> bool:
     """Add a version unless another assembler wrote its number first (the unique constraint
     decides; the transaction goes on either way). Whether it was added."""
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        return False
-    return True
+    return add_unless_taken(row, session=session)
 
 
 def add_files(files: Sequence[ReportFileRow], *, session: Session) -> None:
