@@ -12,7 +12,7 @@ TEST_WORKERS ?= 4
 # Coverage of planflow (flows, tasks, notifications included) and the 15 slowest tests close the output.
 PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder --cov --cov-report=term --durations=15
 
-.PHONY: install test lint typecheck pytest generated
+.PHONY: install test lint typecheck pytest generated docs
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ install:
 	$(BIN)/pip install --quiet -e '.[dev]'
 
 # `make -j2 test` (CI) runs mypy beside pytest; plain `make test` runs them one after the other.
-test: lint typecheck pytest
+test: lint typecheck docs pytest
 
 lint:
 	$(BIN)/ruff check $(SOURCES)
@@ -32,9 +32,17 @@ typecheck:
 pytest:
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The documentation site (mkdocs.yml, docs/) into build/site; --strict: a broken link or anchor,
+# or any other warning, fails the build. NO_MKDOCS_2_WARNING silences the theme's notice about
+# its own end of life (Material 9.x, May 2027), printed on every build; it is no warning of ours.
+docs:
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
 # The files generated from the code and kept in the repository (tests fail when they are
-# out of date): the definitions' JSON Schema, its reference page, the units template.
+# out of date): the definitions' JSON Schema, its reference page, the units template, the
+# command-line reference page.
 generated:
 	$(BIN)/planflow schema -o planflow.schema.json
 	$(BIN)/planflow schema --markdown -o docs/reference/definitions.md
 	$(BIN)/planflow units template -o docs/onboarding/mau-don-vi.xlsx
+	$(BIN)/python -m scripts.cli_reference -o docs/reference/cli.md
