@@ -92,7 +92,7 @@ def _maker(config: Settings) -> LinkMaker:
     maker = link_maker(config)
     if maker is None:
         if config.secret is None:
-            raise PlanflowError("chưa đặt PLANFLOW_SECRET: không ký được liên kết (xem README, mục Web)")
+            raise PlanflowError("chưa đặt PLANFLOW_SECRET: không ký được liên kết (xem docs/guide/web.md)")
         base = "http://127.0.0.1:8000"
         maker = link_maker(config.model_copy(update={"public_url": base}))
     if maker is None:

@@ -133,15 +133,17 @@ def _commands() -> dict[str, Any]:
     return found
 
 
-def test_every_command_has_help_and_is_in_readme() -> None:
-    """Each command has help text and the README mentions it."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+def test_every_command_has_help_and_is_documented() -> None:
+    """Each command has help text with an example, and the hand-written pages of the
+    documentation site show it (the generated command-line reference does not count)."""
+    pages = sorted((REPO / "docs").rglob("*.md"))
+    written = "\n".join(p.read_text(encoding="utf-8") for p in pages if p.parent.name != "reference")
     names = [name for name, command in _commands().items() if not isinstance(command, TyperGroup)]
     assert {"status", "check", "report build", "ics"} <= set(names)
     for name in names:
         code, out, _ = run_cli(*name.split(), "--help")
         assert code == 0 and "Ví dụ:" in out, name
-        assert f"planflow {name}" in readme, name
+        assert f"planflow {name}" in written, name
 
 
 def test_help_lists_every_command() -> None:

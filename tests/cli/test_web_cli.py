@@ -26,7 +26,7 @@ def test_link_needs_the_secret(defs_root: Path) -> None:
     code, _, err = run_cli("link", "demo-2026", "--unit", "kt", "-d", str(defs_root))
     assert (code, err.strip()) == (
         1,
-        "Lỗi: chưa đặt PLANFLOW_SECRET: không ký được liên kết (xem README, mục Web)",
+        "Lỗi: chưa đặt PLANFLOW_SECRET: không ký được liên kết (xem docs/guide/web.md)",
     )
 
 
