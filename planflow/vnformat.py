@@ -239,6 +239,14 @@ def undated(timing: str) -> str:
     return UNDATED_LABELS.get(timing, MISSING)
 
 
+def when_words(text: str | None) -> str:
+    """An item's time as the definition wrote it, with planflow's own keywords ("ongoing",
+    "event") given as their labels: a document's wording is shown as it is."""
+    if not text:
+        return ""
+    return UNDATED_LABELS.get(text.strip().lower(), text)
+
+
 def _optional_day(value: dt.date | None) -> str:
     return day(value)
 

@@ -167,3 +167,17 @@ def test_report_board_mail_and_cli_print_a_figure_alike(
         .render(b=defs.plan("demo-2026").tasks[0].budget)
     )
     assert mail == "Dự toán 1.200.000 triệu đồng"
+
+
+def test_keywords_and_periods_are_shown_as_words() -> None:
+    """A definition's own keywords and period labels never reach a page or a sheet raw: "ongoing"
+    reads "Thường xuyên", "2026-Q1" reads "quý I năm 2026"; a document's wording is kept."""
+    assert vn.when_words("ongoing") == "Thường xuyên"
+    assert vn.when_words("event") == "Theo sự kiện"
+    assert vn.when_words("Trước ngày 15/3/2026") == "Trước ngày 15/3/2026"
+    assert vn.when_words(None) == ""
+    heading = board_environment().from_string('{% import "_macros.html.j2" as m %}{{ m.item_heading(item) }}')
+    item = {"label": "1.", "title": "Báo cáo quý", "period": "2026-Q1"}
+    assert "(quý I năm 2026)" in heading.render(item=item)
+    assert "2026-Q1" not in heading.render(item=item)
+    assert "period" not in heading.render(item={**item, "period": "once"})

@@ -139,9 +139,10 @@ def export_workbook(
 
 def _row_values(item: OccurrenceStatus, names: Mapping[str, str], n: int) -> dict[str, Any]:
     f = item.facts
-    when = f.when_text or ""
-    if f.period:
-        when = f"{when} — kỳ {f.period}" if when else f"Kỳ {f.period}"
+    when = vn.when_words(f.when_text)
+    period = vn.period_words(f.period)
+    if period:
+        when = f"{when} — {period}" if when else period[:1].upper() + period[1:]
     if f.review:
         when = f"{when} (KIỂM TRA: {f.review})" if when else f"KIỂM TRA: {f.review}"
     lead = [names.get(u, u) for u in f.lead]

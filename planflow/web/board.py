@@ -177,7 +177,7 @@ def _task_row(
         title=title,
         lead=_names(owner.facts.lead, names),
         support=_names(owner.facts.support, names),
-        when_text=when_text or "",
+        when_text=vn.when_words(when_text),
         budget=None if budget is None else vn.number(budget),
         status=head.status,
         text=vn.status_text(head.status, head.days_overdue),

@@ -150,7 +150,7 @@ def _form_page(
         "unit": names[scope.unit_id],
         "item": _item_view(item, token, plan, status.as_of.day),
         "lead": ", ".join(names.get(u, u) for u in item.facts.lead),
-        "when_text": item.facts.when_text or "",
+        "when_text": vn.when_words(item.facts.when_text),
         "review": item.facts.review,
         "back": f"/p/{token}",
         "action": f"/p/{token}/o/{item.key}",

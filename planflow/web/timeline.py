@@ -156,7 +156,8 @@ def _marks(items: Sequence[OccurrenceStatus], w: Window, plan_first: dt.date) ->
         due = item.facts.due
         if due is None:
             continue
-        period = f" (kỳ {item.facts.period})" if item.facts.period else ""
+        words = vn.period_words(item.facts.period)
+        period = f" ({words})" if words else ""
         text = f"hạn {vn.day(due)}{period}: {vn.status_text(item.status, item.days_overdue)}"
         if single:
             begin = item.facts.start or plan_first
