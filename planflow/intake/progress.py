@@ -89,6 +89,9 @@ def _target_occurrence(request: ProgressRequest, by_unit: str | None, *, session
         candidates = [r for r in candidates if r.period == request.period]
         if not candidates:
             periods = sorted({r.period for r in rows if r.period})
+            if not periods:
+                once = f"'{request.item_id}' chỉ thực hiện một lần, không chia kỳ"
+                raise NotFoundError(f"{once}; bỏ --period '{request.period}'")
             raise NotFoundError(
                 f"'{request.item_id}' không có kỳ '{request.period}'; các kỳ: {', '.join(periods)}"
             )

@@ -268,6 +268,10 @@ def test_recurring_task_needs_a_period(sessions: sessionmaker[Session], defs_roo
         _progress(sessions, defs_root, ProgressRequest(
             "demo-2026", "tin-bai", ProgressStatus.DONE, period="2026-13"
         ))  # fmt: skip
+    with pytest.raises(NotFoundError, match="chỉ thực hiện một lần, không chia kỳ; bỏ --period 'once'"):
+        _progress(sessions, defs_root, ProgressRequest(
+            "demo-2026", "tet", ProgressStatus.DONE, period="once", by="vhxh"
+        ))  # fmt: skip
 
 
 def test_report_input_progress_by_unit(sessions: sessionmaker[Session], defs_root: Path) -> None:
