@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from planflow import vnformat as vn
 from planflow.check.monitor import Colour
 from planflow.check.plans import plan_status
+from planflow.coordination import STEP_KEY
+from planflow.escalation import DEFAULT_POLICY, step_id
 from planflow.loader import load_definitions
 from planflow.notifications.render import environment as mail_environment
 from planflow.reports.cycle import ReportState
@@ -93,6 +95,15 @@ CASES: list[tuple[Callable[..., str], tuple[Any, ...], str]] = [
     (vn.days_left, (0,), "hôm nay"),
     (vn.undated, ("ongoing",), "Thường xuyên"),
     (vn.undated, ("due",), "—"),
+    # ladder steps (planflow.escalation.step_id): w counts working days, d calendar days
+    (vn.step, ("-7d",), "7 ngày trước hạn"),
+    (vn.step, ("+1w",), "1 ngày làm việc sau hạn"),
+    (vn.step, ("+0d",), "ngày đến hạn"),
+    (vn.step, ("coord",), "đề nghị phối hợp"),
+    (vn.step, ("later",), "later"),  # not a step key: left as it is
+    (vn.comparator, (">=",), "≥"),
+    (vn.comparator, ("<=",), "≤"),
+    (vn.comparator, ("=",), "="),
 ]
 
 
@@ -112,6 +123,17 @@ def test_every_status_and_state_has_a_label() -> None:
     labels += list(vn.PROGRESS_LABELS[p.value] for p in ProgressStatus)
     assert all(label and label[0].isupper() for label in labels)
     assert Status.DONE_LATE.label == "Hoàn thành trễ hạn" and ReportState.OVERDUE.label == "Quá hạn, chưa gửi"
+
+
+def test_every_step_the_ladders_record_has_a_label() -> None:
+    """The step keys the escalation module and the coordination requests record read as words
+    (the board's history of an item lists them)."""
+    keys = [step_id(step) for step in DEFAULT_POLICY.steps] + [STEP_KEY]
+    keys += [
+        step_id(step.model_copy(update={"working_days": not step.working_days}))
+        for step in DEFAULT_POLICY.steps
+    ]
+    assert all(vn.step(key) != key for key in keys)
 
 
 def test_every_environment_has_the_same_filters() -> None:

@@ -79,7 +79,7 @@ def test_export_layout(sessions: sessionmaker[Session], defs_root: Path, tmp_pat
     book = load_workbook(path)
     sheet = book[SHEET]
     headers = [c.value for c in sheet[4]]
-    assert headers == [*FIXED, "Chỉ tiêu: Tỷ lệ hồ sơ số hóa (>= 80 %)", KEY_HEADER]
+    assert headers == [*FIXED, "Chỉ tiêu: Tỷ lệ hồ sơ số hóa (≥ 80 %)", KEY_HEADER]
     assert sheet.protection.sheet
     rows = _rows(sheet)
     tet = rows["demo-2026/tet"]
