@@ -94,6 +94,19 @@ ACCOUNT_ROLE_LABELS = {
 }
 """A board account's role (``planflow.accounts.Role`` values)."""
 
+RUN_STATE_LABELS = {
+    "SCHEDULED": "đã lên lịch",
+    "PENDING": "chờ chạy",
+    "RUNNING": "đang chạy",
+    "PAUSED": "tạm dừng",
+    "COMPLETED": "hoàn thành",
+    "FAILED": "lỗi",
+    "CRASHED": "dừng đột ngột",
+    "CANCELLING": "đang huỷ",
+    "CANCELLED": "đã huỷ",
+}
+"""A Prefect flow run's state (its ``StateType`` value), as ``planflow serve`` reports each run."""
+
 COMPARATORS = {">=": "≥", ">": ">", "=": "=", "<=": "≤", "<": "<"}
 """A target's comparator as printed: "≥ 100%" rather than ">= 100%"."""
 

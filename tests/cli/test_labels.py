@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from prefect.client.schemas.objects import StateType
 
 from planflow import vnformat as vn
 from planflow.cli.check import _print_plan
@@ -173,3 +174,18 @@ def test_assembled_reports_show_days(capsys: pytest.CaptureFixture[str]) -> None
     out = capsys.readouterr().out
     assert raw_values(out) == []
     assert "10/04/2026" in out and "Đang lập dự thảo" in out
+
+
+def test_every_prefect_run_state_has_a_label() -> None:
+    """`serve` reports how each run ended in words ("kết thúc: hoàn thành"), whatever Prefect's
+    state: a new state type in a Prefect upgrade fails here, not as English on the console."""
+    assert [s.value for s in StateType if s.value not in vn.RUN_STATE_LABELS] == []
+
+
+def test_link_names_the_unit(defs_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`link` says whom the link is for by the unit's name, its id beside it."""
+    monkeypatch.setenv("PLANFLOW_SECRET", "a-secret-of-thirty-two-characters-or-more")
+    monkeypatch.setenv("PLANFLOW_PUBLIC_URL", "https://planflow.demo.example")
+    code, _, err = run_cli("link", "demo-2026", "--unit", "kt", "--as-of", "2026-03-01", "-d", str(defs_root))
+    assert code == 0
+    assert " ".join(err.split()) == "Dùng được đến 31/03/2026 12:00 cho Phòng Kinh tế (kt)."
