@@ -28,6 +28,8 @@ from planflow.web.pages import environment as board_environment
 from tests.cli.runner import run_cli
 from tests.factories import demo_plan, write_definitions
 
+pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
+
 D = dt.date
 ICT = dt.timezone(dt.timedelta(hours=7))
 

@@ -22,6 +22,8 @@ from planflow.settings import load_settings
 from planflow.store.db import open_store
 from tests.cli.runner import run_cli
 
+pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
+
 RAW_WORDS = (
     # statuses (planflow.status.Status, ProgressStatus) and kinds of occurrence
     "not_started|in_progress|done|done_on_time|done_late|overdue|blocked|ongoing|waiting_event"

@@ -9,6 +9,8 @@ import pytest
 
 from tests.cli.runner import run_cli
 
+pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
+
 # Click's and Typer's English words that must not reach the user.
 ENGLISH = re.compile(
     r"Usage:|\bOptions\b|\bCommands\b|\bArguments\b|Show this message|Missing argument|No such option"
