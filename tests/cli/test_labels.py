@@ -87,13 +87,23 @@ def test_progress_says_the_status_in_words(defs_root: Path) -> None:
     assert json.loads(out)["status"] == "done"
 
 
-def test_progress_help_names_each_status(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The values --status takes are listed with their labels."""
-    monkeypatch.setenv("COLUMNS", "300")  # the help on one line per option
-    code, out, _ = run_cli("progress", "--help")
+@pytest.mark.parametrize(
+    ("command", "labels"),
+    [
+        (("progress", "--help"), vn.PROGRESS_LABELS),  # --status
+        (("user", "add", "--help"), vn.ACCOUNT_ROLE_LABELS),  # --role
+        (("reports", "--help"), vn.REPORT_STATE_LABELS),  # --state
+    ],
+)
+def test_help_names_each_value_an_option_takes(
+    command: tuple[str, ...], labels: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An option that takes one of a few values lists each with the label people see for it."""
+    monkeypatch.setenv("COLUMNS", "400")  # the help on one line per option
+    code, out, _ = run_cli(*command)
     flat = " ".join(out.split())
     assert code == 0
-    for value, label in vn.PROGRESS_LABELS.items():
+    for value, label in labels.items():
         assert f"{value} ({label})" in flat
 
 
