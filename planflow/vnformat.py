@@ -228,14 +228,15 @@ def period_phrase(label: str | None) -> str:
 
 
 def cycle_label(label: str | None, timing: str = "due") -> str:
-    """A report's period as its heading names it: "Quý I/2026", "Tháng 4/2026", "6 tháng đầu
-    năm 2026", "Năm 2026"; "Một lần" or "Khi có yêu cầu" without one."""
-    if label is None:
+    """A period as a report heading, a table cell or a list names it: "Quý I/2026", "Tháng
+    4/2026", "6 tháng đầu năm 2026", "Năm 2026", "Kỳ đến 31/10/2025" (a period ending on a
+    given day); "Một lần" or "Khi có yêu cầu" without one."""
+    if label is None or label == "once":
         return "Khi có yêu cầu" if timing == "event" else "Một lần"
     words = period_phrase(label)
     if not words:
-        return label
-    if words.startswith(("tháng", "quý")):
+        words = period_words(label)
+    elif words.startswith(("tháng", "quý")):
         words = words.replace(" năm ", "/")
     return words[:1].upper() + words[1:]
 

@@ -82,6 +82,8 @@ CASES: list[tuple[Callable[..., str], tuple[Any, ...], str]] = [
     (vn.cycle_label, ("2026",), "Năm 2026"),
     (vn.cycle_label, (None,), "Một lần"),
     (vn.cycle_label, (None, "event"), "Khi có yêu cầu"),
+    (vn.cycle_label, ("once",), "Một lần"),  # a one-off report's inputs: ".../once/<unit>"
+    (vn.cycle_label, ("2025-10-31",), "Kỳ đến 31/10/2025"),  # a period that ends on a given day
     (vn.period_words, ("2026-Q2",), "quý II năm 2026"),
     (vn.period_words, ("2025-10-31",), "kỳ đến 31/10/2025"),
     (vn.period_words, ("once",), ""),
