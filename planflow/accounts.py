@@ -27,6 +27,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
+from planflow import vnformat as vn
 from planflow.errors import AccountError
 from planflow.loader import Definitions
 from planflow.schema import Plan
@@ -54,15 +55,7 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.OFFICER: "Cán bộ đơn vị",
-    Role.STANDING: "Cơ quan thường trực",
-    Role.LEADER: "Lãnh đạo",
-    Role.REVIEWER: "Chuyên viên cấp tỉnh",
-}
+        return vn.ACCOUNT_ROLE_LABELS[self.value]
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,14 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from planflow import vnformat as vn
 from planflow.escalation import Addressee, Notice, NoticeKey, Resolver, fire_date
 from planflow.schema import EscalationPolicy, EscalationStep
 from planflow.status import OccurrenceStatus
 from planflow.workdays import WorkCalendar
 
 COORDINATION = "coordination"
-STEP_KEY = "coord"
+STEP_KEY = vn.COORDINATION_STEP
 """The step a coordination request is recorded under: one per (occurrence, due, unit, role)."""
 
 _ON_DUE = EscalationStep(offset=0, to=["lead"])

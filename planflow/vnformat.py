@@ -9,6 +9,7 @@ functions (and the Jinja filters of ``FILTERS``), so a figure reads the same eve
     weekday(date(2026, 4, 7))  "Thứ Ba"           period_phrase("2026-Q1") "quý I năm 2026"
     cycle_label("2026-Q1")     "Quý I/2026"       cycle_label("2026-H1")   "6 tháng đầu năm 2026"
     status_label("overdue")    "Quá hạn"          overdue(16)              "quá hạn 16 ngày"
+    step("+1w")                "1 ngày làm việc sau hạn"                   comparator(">=")  "≥"
 
 Only the standard library: every other module may import it. Parsing is the reverse and
 lives in ``planflow.numbers`` (figures) and ``planflow.when`` (dates).
@@ -62,11 +63,55 @@ REPORT_STATE_LABELS = {
 COLOUR_LABELS = {"xanh": "Xanh", "vang": "Vàng", "do": "Đỏ"}
 """A child plan's grade (``planflow.check.monitor.Colour`` values)."""
 
-OUTBOX_LABELS = {"pending": "chờ gửi", "retry": "chờ gửi lại", "partial": "gửi một phần", "dead": "thất bại"}
-"""An outbox message's state, as ``planflow mail outbox`` lists it."""
+OUTBOX_LABELS = {
+    "pending": "chờ gửi",
+    "retry": "chờ gửi lại",
+    "sent": "đã gửi",
+    "partial": "gửi được một phần",
+    "dead": "thất bại",
+}
+"""An outbox message's state (``OutboxRow.status``), as ``planflow outbox`` and an item's
+page on the board name it (in lower case: both use it inside a sentence too)."""
 
-KIND_LABELS = {"task": "Nhiệm vụ", "report": "Báo cáo", "report_input": "Số liệu cho báo cáo"}
-"""What an occurrence is (``planflow.compiler.OccurrenceKind`` values), as ``planflow compile`` lists it."""
+KIND_LABELS = {"task": "Nhiệm vụ", "report": "Báo cáo", "report_input": "Phần báo cáo của đơn vị"}
+"""What an occurrence is (``planflow.compiler.OccurrenceKind`` values): ``planflow compile``,
+the calendar feed, the board (whose unit page lists "Phần báo cáo đơn vị phải gửi")."""
+
+RECIPIENT_ROLE_LABELS = {
+    "lead": "chủ trì",
+    "support": "phối hợp",
+    "unit": "đơn vị",
+    "head": "thủ trưởng",
+    "signer": "người ký",
+}
+"""A notice's recipient, by its relation to the item (``planflow.escalation.recipient_role``)."""
+
+ACCOUNT_ROLE_LABELS = {
+    "officer": "Cán bộ đơn vị",
+    "standing": "Cơ quan thường trực",
+    "leader": "Lãnh đạo",
+    "reviewer": "Chuyên viên cấp tỉnh",
+}
+"""A board account's role (``planflow.accounts.Role`` values)."""
+
+RUN_STATE_LABELS = {
+    "SCHEDULED": "đã lên lịch",
+    "PENDING": "chờ chạy",
+    "RUNNING": "đang chạy",
+    "PAUSED": "tạm dừng",
+    "COMPLETED": "hoàn thành",
+    "FAILED": "lỗi",
+    "CRASHED": "dừng đột ngột",
+    "CANCELLING": "đang huỷ",
+    "CANCELLED": "đã huỷ",
+}
+"""A Prefect flow run's state (its ``StateType`` value), as ``planflow serve`` reports each run."""
+
+COMPARATORS = {">=": "≥", ">": ">", "=": "=", "<=": "≤", "<": "<"}
+"""A target's comparator as printed: "≥ 100%" rather than ">= 100%"."""
+
+COORDINATION_STEP = "coord"
+"""The step key of a coordination request (``planflow.coordination.STEP_KEY``)."""
 
 UNDATED_LABELS = {"ongoing": "Thường xuyên", "event": "Theo sự kiện"}
 """What stands in the due column of an item without a due date, by its timing."""
@@ -183,14 +228,15 @@ def period_phrase(label: str | None) -> str:
 
 
 def cycle_label(label: str | None, timing: str = "due") -> str:
-    """A report's period as its heading names it: "Quý I/2026", "Tháng 4/2026", "6 tháng đầu
-    năm 2026", "Năm 2026"; "Một lần" or "Khi có yêu cầu" without one."""
-    if label is None:
+    """A period as a report heading, a table cell or a list names it: "Quý I/2026", "Tháng
+    4/2026", "6 tháng đầu năm 2026", "Năm 2026", "Kỳ đến 31/10/2025" (a period ending on a
+    given day); "Một lần" or "Khi có yêu cầu" without one."""
+    if label is None or label == "once":
         return "Khi có yêu cầu" if timing == "event" else "Một lần"
     words = period_phrase(label)
     if not words:
-        return label
-    if words.startswith(("tháng", "quý")):
+        words = period_words(label)
+    elif words.startswith(("tháng", "quý")):
         words = words.replace(" năm ", "/")
     return words[:1].upper() + words[1:]
 
@@ -234,6 +280,31 @@ def days_left(days: int) -> str:
     return "hôm nay" if days == 0 else f"còn {days} ngày"
 
 
+def comparator(symbol: str) -> str:
+    """A target's comparator as documents print it: ">=" → "≥", "<=" → "≤"."""
+    return COMPARATORS.get(symbol, symbol)
+
+
+_STEP = re.compile(r"^(?P<days>[+-]\d+)(?P<unit>[wd])$")
+
+
+def step(key: str) -> str:
+    """A ladder step's key (``planflow.escalation.step_id``: the offset from the due day, in
+    working days ``w`` or calendar days ``d``) as a person reads it: "-7d" → "7 ngày trước
+    hạn", "+1w" → "1 ngày làm việc sau hạn", "+0d" → "ngày đến hạn", "coord" → "đề nghị
+    phối hợp"; an unknown key is returned as it is."""
+    if key == COORDINATION_STEP:
+        return "đề nghị phối hợp"
+    match = _STEP.match(key)
+    if match is None:
+        return key
+    days = int(match["days"])
+    if days == 0:
+        return "ngày đến hạn"
+    unit = "ngày làm việc" if match["unit"] == "w" else "ngày"
+    return f"{abs(days)} {unit} {'trước' if days < 0 else 'sau'} hạn"
+
+
 def undated(timing: str) -> str:
     """What the due column says of an item without a due date ("Thường xuyên")."""
     return UNDATED_LABELS.get(timing, MISSING)
@@ -262,6 +333,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "period": period_words,
     "cycle": cycle_label,
     "status_label": status_label,
+    "comparator": comparator,
+    "step": step,
     "roman": roman,
     "overdue": overdue,
     "days_left": days_left,

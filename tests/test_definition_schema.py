@@ -19,6 +19,8 @@ from planflow.definition_schema.markdown import reference_markdown
 from tests.cli.runner import run_cli
 from tests.factories import DEMO_UNITS, demo_plan
 
+pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
+
 REPO = Path(__file__).parent.parent
 SCHEMA_FILE = REPO / "planflow.schema.json"
 REFERENCE = REPO / "docs" / "reference" / "definitions.md"

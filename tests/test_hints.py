@@ -13,6 +13,8 @@ from planflow.loader import load_directory_file, load_plan_file
 from tests.cli.runner import run_cli
 from tests.factories import DEMO_UNITS, demo_plan, write_definitions, write_yaml
 
+pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
+
 
 def _plan_problems(tmp_path: Path, plan: dict[str, Any]) -> list[str]:
     path = write_yaml(tmp_path / "plans" / "demo-2026.yaml", plan)

@@ -10,6 +10,8 @@ from planflow.errors import DefinitionError
 from planflow.loader import load_plan_file
 from tests.factories import demo_plan, write_yaml
 
+pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
+
 
 def _problems(tmp_path: Path, text: str) -> list[str]:
     path = tmp_path / "plans" / "demo-2026.yaml"

@@ -9,6 +9,8 @@ import pytest
 from planflow.periods import data_window, period_containing, series
 from planflow.when import Cadence
 
+pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
+
 D = dt.date
 
 

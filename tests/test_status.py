@@ -16,6 +16,8 @@ from planflow.status import (
     resolve_as_of,
 )
 
+pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
+
 ICT = "Asia/Ho_Chi_Minh"
 D = dt.date
 

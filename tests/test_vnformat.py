@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from planflow import vnformat as vn
 from planflow.check.monitor import Colour
 from planflow.check.plans import plan_status
+from planflow.coordination import STEP_KEY
+from planflow.escalation import DEFAULT_POLICY, step_id
 from planflow.loader import load_definitions
 from planflow.notifications.render import environment as mail_environment
 from planflow.reports.cycle import ReportState
@@ -25,6 +27,8 @@ from planflow.web.board import build_board
 from planflow.web.pages import environment as board_environment
 from tests.cli.runner import run_cli
 from tests.factories import demo_plan, write_definitions
+
+pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
 
 D = dt.date
 ICT = dt.timezone(dt.timedelta(hours=7))
@@ -78,6 +82,8 @@ CASES: list[tuple[Callable[..., str], tuple[Any, ...], str]] = [
     (vn.cycle_label, ("2026",), "Năm 2026"),
     (vn.cycle_label, (None,), "Một lần"),
     (vn.cycle_label, (None, "event"), "Khi có yêu cầu"),
+    (vn.cycle_label, ("once",), "Một lần"),  # a one-off report's inputs: ".../once/<unit>"
+    (vn.cycle_label, ("2025-10-31",), "Kỳ đến 31/10/2025"),  # a period that ends on a given day
     (vn.period_words, ("2026-Q2",), "quý II năm 2026"),
     (vn.period_words, ("2025-10-31",), "kỳ đến 31/10/2025"),
     (vn.period_words, ("once",), ""),
@@ -93,6 +99,15 @@ CASES: list[tuple[Callable[..., str], tuple[Any, ...], str]] = [
     (vn.days_left, (0,), "hôm nay"),
     (vn.undated, ("ongoing",), "Thường xuyên"),
     (vn.undated, ("due",), "—"),
+    # ladder steps (planflow.escalation.step_id): w counts working days, d calendar days
+    (vn.step, ("-7d",), "7 ngày trước hạn"),
+    (vn.step, ("+1w",), "1 ngày làm việc sau hạn"),
+    (vn.step, ("+0d",), "ngày đến hạn"),
+    (vn.step, ("coord",), "đề nghị phối hợp"),
+    (vn.step, ("later",), "later"),  # not a step key: left as it is
+    (vn.comparator, (">=",), "≥"),
+    (vn.comparator, ("<=",), "≤"),
+    (vn.comparator, ("=",), "="),
 ]
 
 
@@ -112,6 +127,17 @@ def test_every_status_and_state_has_a_label() -> None:
     labels += list(vn.PROGRESS_LABELS[p.value] for p in ProgressStatus)
     assert all(label and label[0].isupper() for label in labels)
     assert Status.DONE_LATE.label == "Hoàn thành trễ hạn" and ReportState.OVERDUE.label == "Quá hạn, chưa gửi"
+
+
+def test_every_step_the_ladders_record_has_a_label() -> None:
+    """The step keys the escalation module and the coordination requests record read as words
+    (the board's history of an item lists them)."""
+    keys = [step_id(step) for step in DEFAULT_POLICY.steps] + [STEP_KEY]
+    keys += [
+        step_id(step.model_copy(update={"working_days": not step.working_days}))
+        for step in DEFAULT_POLICY.steps
+    ]
+    assert all(vn.step(key) != key for key in keys)
 
 
 def test_every_environment_has_the_same_filters() -> None:
@@ -178,6 +204,6 @@ def test_keywords_and_periods_are_shown_as_words() -> None:
     assert vn.when_words(None) == ""
     heading = board_environment().from_string('{% import "_macros.html.j2" as m %}{{ m.item_heading(item) }}')
     item = {"label": "1.", "title": "Báo cáo quý", "period": "2026-Q1"}
-    assert "(quý I năm 2026)" in heading.render(item=item)
+    assert "(Quý I/2026)" in heading.render(item=item)
     assert "2026-Q1" not in heading.render(item=item)
-    assert "period" not in heading.render(item={**item, "period": "once"})
+    assert "period" not in heading.render(item={**item, "period": None})

@@ -14,6 +14,8 @@ from planflow.loader import load_definitions
 from planflow.units import UnitIndex
 from tests.factories import demo_plan, write_definitions
 
+pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
+
 D = dt.date
 
 

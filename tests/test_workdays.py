@@ -8,6 +8,8 @@ import pytest
 
 from planflow.workdays import DayOffRule, WorkCalendar
 
+pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
+
 D = dt.date
 
 

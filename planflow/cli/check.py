@@ -156,7 +156,7 @@ def _print_plan(result: CheckPlanResult) -> None:
         late = Table(title="Cần đôn đốc (quá hạn, bị chặn)")
         add_columns(late, "Nhiệm vụ / báo cáo", "Chủ trì", "Hạn", "Tình trạng")
         for a in sorted(result.attention, key=lambda a: -(a.days_overdue or 0)):
-            state = a.status_label + (f" {a.days_overdue} ngày" if a.days_overdue else "")
+            state = vn.status_text(a.status, a.days_overdue)
             due = dt.date.fromisoformat(a.due) if a.due else None
             period = vn.period_words(a.period)
             title = f"{a.title} ({period})" if period else a.title

@@ -158,7 +158,11 @@ def import_progress(
             print_json(payload)
             return
         verb = "Sẽ ghi" if dry_run else "Đã ghi"
-        console.print(f"{verb} {len(changes)} sự kiện tiến độ cho '{plan_id}' từ {path}.")
+        console.print(f"{verb} {len(changes)} sự kiện tiến độ cho '{plan_id}' từ {path}:")
+        for c in changes:  # each row as a person reads it: its cell, the item, the status in words
+            percent = f" ({c.request.percent}%)" if c.request.percent is not None else ""
+            status = vn.PROGRESS_LABELS[c.request.status.value]
+            console.print(f"  {c.cell}: {c.request.occurrence_key} → {status}{percent}", markup=False)
 
 
 def ics(

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from planflow import vnformat as vn
 from planflow.cli.common import (
     DefinitionsOption,
     JsonOption,
@@ -22,11 +23,14 @@ from planflow.intake.progress import ProgressRequest, record_progress
 from planflow.status import ProgressStatus
 from planflow.sync.definitions import sync_definitions
 
+STATUS_HELP = "; ".join(f"{s.value} ({vn.PROGRESS_LABELS[s.value]})" for s in ProgressStatus) + "."
+"""What ``--status`` takes, each value with the label the board and the mails show for it."""
+
 
 def progress(
     plan_id: Annotated[str, typer.Argument(metavar="PLAN", help="Id kế hoạch.")],
     item_id: Annotated[str, typer.Argument(metavar="TASK", help="Id nhiệm vụ hoặc báo cáo.")],
-    status: Annotated[ProgressStatus, typer.Option("--status", help="not_started, in_progress hoặc done.")],
+    status: Annotated[ProgressStatus, typer.Option("--status", help=STATUS_HELP)],
     period: Annotated[str | None, typer.Option("--period", help="Kỳ, vd. 2026-Q2, 2026-03.")] = None,
     percent: Annotated[int | None, typer.Option("--percent", help="Phần trăm hoàn thành 0-100.")] = None,
     value: Annotated[
@@ -63,4 +67,5 @@ def progress(
         if as_json:
             print_json(payload)
         else:
-            console.print(f"Đã ghi tiến độ #{event.id}: {event.occurrence_key} → {event.status}")
+            label = vn.PROGRESS_LABELS.get(event.status, event.status)
+            console.print(f"Đã ghi tiến độ #{event.id}: {event.occurrence_key} → {label}")

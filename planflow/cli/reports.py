@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 from typing import Annotated
@@ -28,6 +29,7 @@ from planflow.cli.common import (
 )
 from planflow.cli.status import PlanArgument
 from planflow.errors import PlanflowError
+from planflow.flows.results import AssembleReportsResult
 from planflow.reports.cycle import ReportState
 from planflow.reports.duties import ReportDuty, report_duties, split_report_ref
 from planflow.status import resolve_as_of
@@ -48,6 +50,9 @@ PeriodOption = Annotated[
     typer.Option("--period", help="Kỳ báo cáo: 2026-Q1, 2026-H1, 2026, 2026-03 (bỏ qua nếu chỉ có một kỳ)."),
 ]
 
+STATE_CHOICES = "; ".join(f"{s.value} ({s.label})" for s in ReportState)
+"""What ``--state`` takes, each value with the label the table shows for it."""
+
 STATE_STYLE = {
     ReportState.SENT: "green",
     ReportState.SENT_LATE: "yellow",
@@ -63,7 +68,7 @@ def reports(
     as_json: JsonOption = False,
     state: Annotated[
         str | None,
-        typer.Option("--state", help="Chỉ trạng thái này: scheduled, assembling, overdue, sent…"),
+        typer.Option("--state", help="Chỉ trạng thái này: " + STATE_CHOICES + "."),
     ] = None,
 ) -> None:
     """Các kỳ báo cáo bắt buộc: kỳ, ngày bắt đầu lập dự thảo, hạn gửi, trạng thái.
@@ -80,9 +85,7 @@ def reports(
             duties = report_duties(defs, ids, moment, session=s)
         if state is not None:
             if state not in {s.value for s in ReportState}:
-                raise PlanflowError(
-                    f"--state '{state}' không hợp lệ; chọn: {', '.join(s.value for s in ReportState)}"
-                )
+                raise PlanflowError(f"--state '{state}' không hợp lệ; chọn: {STATE_CHOICES}")
             duties = [d for d in duties if d.state.value == state]
         if as_json:
             print_json({"reports": [d.as_json() for d in duties]})
@@ -103,7 +106,7 @@ def _table(duties: list[ReportDuty]) -> Table:
         state = f"[{style}]{d.state.label}[/]" if style else d.state.label
         versions = f"{d.latest_version or 0}" + (f" (gửi bản {d.final_version})" if d.final_version else "")
         table.add_row(
-            f"{d.plan.id}/{d.report.id}", d.item.facts.period or "một lần",
+            f"{d.plan.id}/{d.report.id}", vn.cycle_label(d.item.facts.period, d.item.facts.timing),
             f"{vn.day(w.data_from)}–{vn.day(w.data_to)}", vn.day(w.assemble_from), vn.day(w.due),
             inputs, state, versions,
         )  # fmt: skip
@@ -240,11 +243,7 @@ def assemble(
         config = settings(definitions_dir)
         params_as_of = as_of_value(as_of)
         with local_prefect(config, verbose, plan_id) as runs:
-            from planflow.flows.assemble_reports import (
-                AssembleReportsParams,
-                AssembleReportsResult,
-                assemble_reports,
-            )
+            from planflow.flows.assemble_reports import AssembleReportsParams, assemble_reports
 
             params = AssembleReportsParams(
                 as_of=params_as_of, definitions=str(config.definitions), plans=[plan_id] if plan_id else []
@@ -254,16 +253,21 @@ def assemble(
         if as_json:
             print_json(result.model_dump(mode="json"))
             return
-        table = Table(title="Lập dự thảo báo cáo (luồng Prefect assemble_reports)")
-        add_columns(table, "Báo cáo", "Hạn gửi", "Trạng thái", "Bản", "Bản mới", "Đã gửi thư", "Lỗi")
-        keep_whole(table, 0, (r.key for r in result.reports))
-        for r in result.reports:
-            table.add_row(r.key, r.due or "—", r.state, str(r.version or "—"),
-                          "có" if r.new_version else "không", "có" if r.mailed else "không",
-                          r.error or "")  # fmt: skip
-        console.print(table)
-        if not result.reports:
-            console.print("Không có báo cáo nào đến kỳ lập dự thảo.")
+        print_assembled(result)
+
+
+def print_assembled(result: AssembleReportsResult) -> None:
+    """The reports an assembly run drafted: due day, state (the duty's label), versions."""
+    table = Table(title="Lập dự thảo báo cáo (luồng Prefect assemble_reports)")
+    add_columns(table, "Báo cáo", "Hạn gửi", "Trạng thái", "Bản", "Bản mới", "Đã gửi thư", "Lỗi")
+    keep_whole(table, 0, (r.key for r in result.reports))
+    for r in result.reports:
+        due = dt.date.fromisoformat(r.due) if r.due else None
+        table.add_row(r.key, vn.day(due), r.state, str(r.version or "—"), "có" if r.new_version else "không",
+                      "có" if r.mailed else "không", r.error or "")  # fmt: skip
+    console.print(table)
+    if not result.reports:
+        console.print("Không có báo cáo nào đến kỳ lập dự thảo.")
 
 
 @report_app.command("monitor")

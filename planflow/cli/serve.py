@@ -25,6 +25,7 @@ from typing import Annotated, Any
 
 import typer
 
+from planflow import vnformat as vn
 from planflow.cli.check import quiet
 from planflow.cli.common import (
     AsOfOption,
@@ -141,9 +142,8 @@ async def _serve(
             paused=False, concurrency_limit=limited if spec.limit else None,
         )  # fmt: skip
         names[await runner.aadd_deployment(deployment)] = spec.name
-        cron = f"cron '{spec.cron}' ({TIMEZONE})" if spec.cron else "theo yêu cầu"
-        when = f"mỗi {seconds:g} giây" if seconds else cron
-        console.print(f"  {spec.name}: {when}")
+        # what it does and when, as its description says it; a test's interval replaces the cron
+        console.print(f"  {spec.name}: {f'mỗi {seconds:g} giây' if seconds else spec.description}")
     _watch_sigint(loop, requests)
     started = asyncio.create_task(runner.start())
     console.print("planflow serve đang chạy; Ctrl-C hoặc SIGTERM để dừng.")
@@ -207,7 +207,8 @@ async def _report_once(names: dict[Any, str], seen: dict[Any, str]) -> None:
             continue
         if state.is_running() or state.is_final():
             at = dt.datetime.now().strftime("%H:%M:%S")
-            verb = "bắt đầu" if state.is_running() else f"kết thúc: {state.name}"
+            ended = vn.RUN_STATE_LABELS.get(state.type.value, state.name)
+            verb = "bắt đầu" if state.is_running() else f"kết thúc: {ended}"
             console.print(f"[{at}] {names[run.deployment_id]} ({run.name}) {verb}")
             seen[run.id] = state.type.value
 

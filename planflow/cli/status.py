@@ -126,12 +126,10 @@ def print_plan(report: PlanEvaluation) -> None:
     names = report.plan.unit_names
     for item in report.items:
         f = item.facts
-        state = item.status.label
-        if item.days_overdue:
-            state += f" ({item.days_overdue} ngày)"
+        state = vn.status_text(item.status, item.days_overdue)
         targets = "; ".join(
             f"{t.metric}: {'chưa đo' if t.measured is None else vn.number(t.measured)} "
-            f"(cần {t.comparator} {vn.number(t.required)}{t.unit or ''})"
+            f"(cần {vn.comparator(t.comparator)} {vn.number(t.required)}{t.unit or ''})"
             for t in item.targets
         )
         style = STATUS_STYLE.get(item.status, "")

@@ -25,6 +25,9 @@ users_app = typer.Typer(
     help="Tài khoản bảng theo dõi: thêm, liệt kê, khoá, đặt lại mật khẩu.", no_args_is_help=True
 )
 
+ROLE_HELP = "; ".join(f"{r.value} ({r.label})" for r in Role) + "."
+"""What ``--role`` takes, each value with the label the board shows for it."""
+
 PasswordOption = Annotated[
     str,
     typer.Option("--password", prompt="Mật khẩu", hide_input=True, confirmation_prompt=True,
@@ -35,7 +38,7 @@ PasswordOption = Annotated[
 @users_app.command("add")
 def add(
     username: Annotated[str, typer.Argument(help="Tên đăng nhập (một từ).")],
-    role: Annotated[Role, typer.Option("--role", help="officer, standing, leader hoặc reviewer.")],
+    role: Annotated[Role, typer.Option("--role", help=ROLE_HELP)],
     directory: Annotated[str, typer.Option("--directory", help="Danh mục đơn vị (xã hoặc tỉnh).")],
     password: PasswordOption,
     unit: Annotated[str | None, typer.Option("--unit", help="Đơn vị của cán bộ (vai trò officer).")] = None,

@@ -1,9 +1,10 @@
-"""Typer's and Click's own words in Vietnamese: help headings, the help option, usage lines
-and the usage errors Click raises ("No such option", "Missing argument", …).
+"""Typer's and Click's own words in Vietnamese: help headings, the help option, usage lines,
+the kinds of value beside each option and the usage errors Click raises ("No such option",
+"Missing argument", …).
 
 The Click that Typer carries writes these in English with no gettext hook, and
 ``typer.rich_utils`` keeps its headings in module constants, so ``apply()`` sets those
-constants and wraps the three places the words are written. Called once as each
+constants and wraps the four places the words are written. Called once as each
 invocation starts (``LazyCommands.main``); calling it again changes nothing.
 """
 
@@ -28,6 +29,11 @@ HEADINGS = {
     "DEPRECATED_STRING": "(không dùng nữa) ",
 }
 USAGE = "Cách dùng: "
+USAGE_WORDS = {"[OPTIONS]": "[TÙY CHỌN]", "COMMAND": "LỆNH", "[ARGS]...": "[ĐỐI SỐ]..."}
+"""Click's placeholders in a usage line, word by word."""
+# The kinds of value Typer names beside each option ("<str>", "<int>", "<path>"); a flag
+# (``bool``) takes no value, so it shows none.
+TYPES = {"str": "chữ", "int": "số", "float": "số", "path": "đường dẫn", "file": "file", "bool": ""}
 HELP_OPTION = "Hiện hướng dẫn này rồi thoát."
 
 # Click's usage errors, English pattern → Vietnamese, applied in order to the whole message.
@@ -67,6 +73,21 @@ def translate(message: str) -> str:
     return message
 
 
+def value_kind(label: str) -> str:
+    """Typer's ``<str>``, ``<int>``, ``<list[str]>`` … in Vietnamese: ``<chữ>``, ``<số>``,
+    ``<chữ>…`` (repeatable); ``""`` for a flag. A choice (``<a|b>``) lists the values to
+    type, which stay as they are."""
+    inner = label.removeprefix("<").removesuffix(">")
+    repeated = inner.startswith("list[") and inner.endswith("]")
+    if repeated:
+        inner = inner[len("list[") : -1]
+    if inner not in TYPES:
+        return label
+    if not TYPES[inner]:
+        return ""
+    return f"<{TYPES[inner]}>" + ("…" if repeated else "")
+
+
 def apply() -> None:
     """Put the Vietnamese words in place (idempotent)."""
     for name, text in HEADINGS.items():
@@ -75,10 +96,12 @@ def apply() -> None:
         return
     write_usage = _click.formatting.HelpFormatter.write_usage
     get_help_option = _click.core.Command.get_help_option
+    display_type = typer.core._TyperParameter.display_type
     format_error = typer.rich_utils.rich_format_error
 
     def usage_vi(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
-        write_usage(self, prog, args, USAGE if prefix is None else prefix)
+        words = " ".join(USAGE_WORDS.get(w, w) for w in args.split(" ")) if args else args
+        write_usage(self, prog, words, USAGE if prefix is None else prefix)
 
     def help_option_vi(self: Any, ctx: Any) -> Any:
         option = get_help_option(self, ctx)
@@ -91,7 +114,11 @@ def apply() -> None:
         setattr(self, "format_message", lambda: translate(english()))  # noqa: B010 (a method)
         format_error(self)
 
+    def display_type_vi(self: Any, ctx: Any) -> str:
+        return value_kind(display_type(self, ctx))
+
     usage_vi.planflow_vi = True  # type: ignore[attr-defined]
     _click.formatting.HelpFormatter.write_usage = usage_vi  # type: ignore[method-assign]
     _click.core.Command.get_help_option = help_option_vi  # type: ignore[method-assign]
     typer.rich_utils.rich_format_error = error_vi
+    typer.core._TyperParameter.display_type = display_type_vi  # type: ignore[method-assign]

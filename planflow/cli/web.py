@@ -118,7 +118,8 @@ def link(
         config = settings(definitions_dir)
         defs = definitions(config)
         plan = defs.plan(plan_id)
-        unit_id = UnitIndex(defs.directory_for(plan)).resolve(unit).id
+        found = UnitIndex(defs.directory_for(plan)).resolve(unit)
+        unit_id = found.id
         maker = _maker(config)
         issued = fixed_clock(as_of)() if as_of else now()
         url = maker.progress(plan_id, unit_id, issued)
@@ -127,4 +128,4 @@ def link(
             print_json({"plan": plan_id, "unit": unit_id, "url": url, "expires": expires.isoformat()})
             return
         console.print(url, soft_wrap=True, markup=False)
-        err_console.print(f"Dùng được đến {vn.moment(expires, LOCAL_TIME)} cho {unit_id}.")
+        err_console.print(f"Dùng được đến {vn.moment(expires, LOCAL_TIME)} cho {found.name} ({unit_id}).")

@@ -23,7 +23,6 @@ from planflow.schema import EscalationStep, Plan
 from planflow.status import OccurrenceStatus
 
 ALARM_TIME = dt.time(8)  # reminders pop up at the start of the working day
-KIND_LABELS = {"task": "Nhiệm vụ", "report": "Báo cáo", "report_input": "Phần báo cáo của đơn vị"}
 
 
 def _concerns(item: OccurrenceStatus, unit_id: str) -> bool:
@@ -92,7 +91,7 @@ def _event(
     done = "✓ " if item.status.is_done else ""
     lines = [
         f"Kế hoạch: {plan.title}",
-        f"Loại: {KIND_LABELS.get(f.kind, f.kind)}",
+        f"Loại: {vn.KIND_LABELS.get(f.kind, f.kind)}",
         f"Chủ trì: {', '.join(names.get(u, u) for u in f.lead)}",
     ]
     if f.support:
@@ -107,7 +106,7 @@ def _event(
     event.add("dtend", due + dt.timedelta(days=1))
     event.add("summary", f"{done}Hạn: {f.title}{period}")
     event.add("description", "\n".join(lines))
-    event.add("categories", [KIND_LABELS.get(f.kind, f.kind)])
+    event.add("categories", [vn.KIND_LABELS.get(f.kind, f.kind)])
     event.add("transp", "TRANSPARENT")
     if url:
         event.add("url", url)

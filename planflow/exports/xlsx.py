@@ -66,7 +66,7 @@ class TargetColumn:
 
 def _target_columns(plan: Plan) -> list[TargetColumn]:
     return [
-        TargetColumn(task.id, t.key, f"Chỉ tiêu: {t.metric} ({t.comparator.value} "
+        TargetColumn(task.id, t.key, f"Chỉ tiêu: {t.metric} ({vn.comparator(t.comparator.value)} "
                                      f"{vn.number(t.value)}{' ' + t.unit if t.unit else ''})")
         for task in plan.tasks
         for t in task.targets

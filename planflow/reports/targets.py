@@ -31,7 +31,6 @@ from decimal import Decimal
 from planflow import vnformat as vn
 
 _RATE_UNITS = ("/tháng", "/quý", "/tuần")
-_SYMBOLS = {">=": "≥", ">": ">", "=": "=", "<=": "≤", "<": "<"}
 _COMPARE = {
     ">=": lambda a, b: a >= b,
     ">": lambda a, b: a > b,
@@ -157,7 +156,7 @@ def target_line(
         key=key,
         task=task,
         metric=metric,
-        comparator=_SYMBOLS[comparator],
+        comparator=vn.comparator(comparator),
         required=vn.number(required),
         unit=unit,
         due=vn.day(due),

@@ -125,7 +125,7 @@ def _targets(items: Sequence[OccurrenceStatus]) -> list[TargetCell]:
     return [
         TargetCell(
             metric=t.metric,
-            comparator=t.comparator.replace(">=", "≥").replace("<=", "≤"),
+            comparator=vn.comparator(t.comparator),
             required=vn.number(t.required),
             unit=t.unit or "",
             measured=None if t.measured is None else vn.number(t.measured),

@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 
 from planflow import vnformat as vn
 from planflow.accounts import Role, Viewer
-from planflow.check.plans import plan_status
+from planflow.check.plans import official_title, plan_status
 from planflow.errors import AccessError, CorrectionError, NotFoundError
 from planflow.intake.corrections import (
     Correction,
@@ -45,20 +45,6 @@ from planflow.web.pages import page
 
 router = APIRouter()
 EVENT_LABELS = {**{s.value: label for s, label in PROGRESS_LABELS.items()}, WITHDRAWN: "Rút lại"}
-ROLE_LABELS = {
-    "lead": "chủ trì",
-    "support": "phối hợp",
-    "unit": "đơn vị",
-    "head": "thủ trưởng",
-    "signer": "người ký",
-}
-OUTBOX_LABELS = {
-    "pending": "chờ gửi",
-    "retry": "đang gửi lại",
-    "sent": "đã gửi",
-    "partial": "gửi được một phần",
-    "dead": "không gửi được",
-}
 
 
 def history_url(plan_id: str, key: str) -> str:
@@ -68,8 +54,18 @@ def history_url(plan_id: str, key: str) -> str:
 def _notice_state(notice: NoticeRow, message: OutboxRow | None) -> str:
     """What became of a notice: its message's delivery state, or skipped by a catch-up."""
     if message is not None:
-        return OUTBOX_LABELS.get(message.status, message.status)
+        return vn.OUTBOX_LABELS.get(message.status, message.status)
     return "bỏ qua khi chạy bù (đã có bước sau, không gửi)" if notice.state == "skipped" else "chưa xếp gửi"
+
+
+def recipient_name(recipient: str, names: Mapping[str, str], plan: Plan) -> str:
+    """Who a notice went to, by name: a unit's or a head's unit (``unit:<directory>/<unit>``,
+    ``head:…``), or the plan's signer (``signer:<plan>``); the role beside it says which."""
+    kind, _, rest = recipient.partition(":")
+    if kind == "signer":
+        return f"{official_title(plan.signer.title)} {plan.signer.name}"
+    unit = rest.rsplit("/", 1)[-1]
+    return names.get(unit, unit)
 
 
 def _signed_in(request: Request) -> tuple[WebState, Viewer] | Response:
@@ -185,7 +181,8 @@ def item_history(plan_id: str, key: str, request: Request) -> Response:
             (
                 n,
                 o,
-                ROLE_LABELS.get(n.role, n.role),
+                recipient_name(n.recipient, names, plan),
+                vn.RECIPIENT_ROLE_LABELS.get(n.role, n.role),
                 _notice_state(n, o),
             )
             for n, o in found.notices

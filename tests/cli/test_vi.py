@@ -9,10 +9,14 @@ import pytest
 
 from tests.cli.runner import run_cli
 
+pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
+
 # Click's and Typer's English words that must not reach the user.
 ENGLISH = re.compile(
     r"Usage:|\bOptions\b|\bCommands\b|\bArguments\b|Show this message|Missing argument|No such option"
     r"|\bError\b|Invalid value|unexpected extra|Try '|for help|Input should be|\[default:|\[required\]"
+    # the usage line's placeholders and the kinds of value beside each option
+    r"|\[OPTIONS\]|\bCOMMAND\b|\[ARGS\]|<str>|<int>|<float>|<bool>|<path>|<list\["
 )
 
 
@@ -20,14 +24,26 @@ def test_help_is_vietnamese() -> None:
     """`planflow --help` and a command's help show Vietnamese headings and help option."""
     code, out, _ = run_cli("--help")
     assert code == 0
-    assert "Cách dùng: planflow [OPTIONS] COMMAND [ARGS]..." in out
+    assert "Cách dùng: planflow [TÙY CHỌN] LỆNH [ĐỐI SỐ]..." in out
     assert "─ Tùy chọn ─" in out and "─ Lệnh ─" in out
     assert "Hiện hướng dẫn này rồi thoát." in out
     assert not ENGLISH.search(out), ENGLISH.search(out)
     code, out, _ = run_cli("progress", "--help")
     assert code == 0
     assert "─ Đối số ─" in out and "[bắt buộc]" in out
+    assert "<chữ>" in out and "<số>" in out and "<chữ>…" in out  # --by, --percent, --value (repeatable)
     assert not ENGLISH.search(out), ENGLISH.search(out)
+    for group in ("report", "outbox", "user"):
+        code, out, _ = run_cli(group, "--help")
+        assert code == 0 and not ENGLISH.search(out), ENGLISH.search(out)
+
+
+def test_a_flag_shows_no_kind_of_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A flag takes no value: its line shows none (Typer wrote <bool>)."""
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out, _ = run_cli("outbox", "--help")
+    line = next(line for line in out.splitlines() if "--failed" in line)
+    assert code == 0 and "<" not in line, line
 
 
 # (arguments, the error's message): each kind of usage error Click raises

@@ -17,6 +17,8 @@ from planflow.flows.params import AsOf, CheckChunkParams
 from planflow.flows.results import CheckPlansResult, ChunkResult, Delivery, add_delivery
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
+
 
 def test_prefect_yaml_is_generated_from_the_list() -> None:
     assert (REPO / "prefect.yaml").read_text(encoding="utf-8") == prefect_yaml(), (

@@ -88,7 +88,7 @@ def test_serve_runs_checks_and_stops_on_sigint(tmp_path: Path) -> None:
     served = Served(tmp_path / "home")
     try:
         served.wait_for("check-plans: mỗi 15 giây")
-        served.wait_for("kết thúc: Completed")
+        served.wait_for("kết thúc: hoàn thành")
         code, stderr = served.stop(signal.SIGINT)
     finally:
         served.close()

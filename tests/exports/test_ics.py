@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from icalendar import Calendar, Event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,6 +17,8 @@ from planflow.loader import load_definitions
 from planflow.status import ProgressStatus
 from planflow.sync.definitions import sync_definitions
 from tests.cli.runner import run_cli
+
+pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
 
 ICT = dt.timezone(dt.timedelta(hours=7))
 NOW = dt.datetime(2026, 1, 5, 9, tzinfo=ICT)

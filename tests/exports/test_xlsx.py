@@ -79,7 +79,7 @@ def test_export_layout(sessions: sessionmaker[Session], defs_root: Path, tmp_pat
     book = load_workbook(path)
     sheet = book[SHEET]
     headers = [c.value for c in sheet[4]]
-    assert headers == [*FIXED, "Chỉ tiêu: Tỷ lệ hồ sơ số hóa (>= 80 %)", KEY_HEADER]
+    assert headers == [*FIXED, "Chỉ tiêu: Tỷ lệ hồ sơ số hóa (≥ 80 %)", KEY_HEADER]
     assert sheet.protection.sheet
     rows = _rows(sheet)
     tet = rows["demo-2026/tet"]
@@ -196,6 +196,12 @@ def test_cli_round_trip(defs_root: Path, tmp_path: Path) -> None:
     book.save(path)
     code, out, _ = run_cli("import-progress", str(path), "--dry-run", "--json", "-d", str(defs_root))
     assert code == 0 and json.loads(out)["recorded"] == []
+    # what a dry run would record, row by row, the status in words
+    code, out, _ = run_cli("import-progress", str(path), "--dry-run", "-d", str(defs_root))
+    assert code == 0
+    assert out.splitlines()[1:] == [
+        f"  'Tiến độ'!F{row}: demo-2026/bao-cao-quy/2026-Q1/kt → Hoàn thành (100%)"
+    ]
     code, out, _ = run_cli("import-progress", str(path), "--at", "2026-03-25", "--json", "-d", str(defs_root))
     payload = json.loads(out)
     assert payload["changes"] == [{"cell": f"'Tiến độ'!F{row}", "occurrence": "demo-2026/bao-cao-quy/2026-Q1/kt",

@@ -9,6 +9,8 @@ from planflow.importer.unitnames import Matcher, NameKind, clean_name, guess_kin
 from planflow.importer.usualnames import BodyKind, usual_unit, usual_units
 from planflow.schema import UnitDirectory, UnitKind
 
+pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
+
 COMMUNE = UnitDirectory.model_validate(
     {
         "id": "tan-phu",

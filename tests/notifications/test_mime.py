@@ -9,7 +9,11 @@ from email.header import decode_header, make_header
 from email.headerregistry import Address
 from email.message import EmailMessage
 
+import pytest
+
 from planflow.notifications.mime import Envelope, encode_message
+
+pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
 
 SENDER = Address("planflow", "planflow", "demo.example")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

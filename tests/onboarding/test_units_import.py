@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import jsonschema
+import pytest
 import yaml
 from openpyxl import Workbook, load_workbook
 
@@ -16,6 +17,8 @@ from planflow.onboarding.sheet import COLUMNS
 from planflow.onboarding.template import write_template
 from tests.cli.runner import run_cli
 from tests.factories import demo_plan, write_yaml
+
+pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
 
 REPO = Path(__file__).parent.parent.parent
 EXAMPLE = REPO / "docs" / "onboarding" / "don-vi-tinh-dong-xanh.csv"

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from planflow.compiler import calendar_for, compile_plan
 from planflow.loader import load_definitions
 from planflow.reports.cycle import (
@@ -17,6 +19,8 @@ from planflow.reports.cycle import (
 from planflow.units import UnitIndex
 from tests.conftest import REPO
 from tests.factories import demo_plan, write_definitions
+
+pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
 
 D = dt.date
 

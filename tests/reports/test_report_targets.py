@@ -9,6 +9,8 @@ import pytest
 
 from planflow.reports.targets import Figure, cumulative, target_line, verdict
 
+pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
+
 YEAR = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
 END = dt.date(2026, 12, 31)
 

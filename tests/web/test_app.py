@@ -624,3 +624,27 @@ def test_sessions_are_stored_hashed(web: Web) -> None:
     with web.sessions() as s:
         (row,) = s.scalars(select(WebSessionRow))
     assert row.revoked_at is not None
+
+
+def _visible(html: str) -> str:
+    """A page's text as a person reads it: no tags, attributes (links, option values) or scripts."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_periods_read_as_words_on_every_page(web: Web) -> None:
+    """A unit's page, the board and the work list name a period as the reports do ("Quý I/2026",
+    "Tháng 3/2026"), never by its key (2026-Q1), which stays in links and the filter's values."""
+    raw = re.compile(r"(?<![\w/-])\d{4}-(?:Q[1-4]|H[12]|\d{2})(?![\w/-])")
+    unit = web.client.get(web.link("hcc")).text
+    assert "(Quý I/2026)" in _visible(unit) and not raw.search(_visible(unit))
+    web.login()
+    for path in ("/board/demo-2026", "/board/demo-2026/items"):
+        page = web.client.get(path)
+        assert page.status_code == 200
+        assert not raw.search(_visible(page.text)), raw.search(_visible(page.text))
+    items = web.client.get("/board/demo-2026/items?period=2026-Q1").text
+    assert '<option value="2026-Q1" selected>Quý I/2026</option>' in items
+    assert "Quý I/2026" in _visible(items) and "Tháng 3/2026" in _visible(
+        web.client.get("/board/demo-2026").text
+    )

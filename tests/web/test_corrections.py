@@ -23,6 +23,7 @@ from planflow.status import Status
 from planflow.store.models import AccountRow, CommentRow, NoticeRow, OutboxRow, ProgressEventRow
 from planflow.web.export_routes import CSV_HEADERS, work_csv
 from planflow.web.worklist import WorkItem
+from tests.factories import DEMO_UNITS
 from tests.web.conftest import NOW
 from tests.web.test_accounts import Board, serve, three_directories
 
@@ -261,9 +262,17 @@ def test_history_lists_the_notices_about_the_item(site: Board, tmp_path: Path) -
     # the steps a first run passed over show too, as skipped, not as waiting to be queued
     assert skipped and section.count("<li>") == len(about) + skipped
     assert section.count("bỏ qua khi chạy bù") == skipped and "chưa xếp gửi" not in section
+    # each by its recipient's name and its step in words (the ladder's keys, +7w, stay in the store)
+    names = {u["id"]: u["name"] for u in DEMO_UNITS["units"]}
     for recipient, subject in about:
-        assert f"cho {recipient} (" in section and escape(subject) in section
-    assert "chờ gửi" in section
+        name = (
+            "Phó Chủ tịch Nguyễn Văn A"
+            if recipient.startswith("signer:")
+            else names[recipient.rsplit("/")[-1]]
+        )
+        assert f"cho {escape(name)} (" in section and escape(subject) in section
+    assert "chờ gửi" in section and "ngày làm việc sau hạn cho" in section
+    assert not re.search(r"[+-]\d+[wd]\b|unit:|signer:|head:", section), section
 
 
 def test_csv_cells_never_run_as_formulas() -> None:

@@ -15,6 +15,8 @@ from planflow.schema import Plan
 from planflow.status import TargetView
 from planflow.web.forms import parse_progress, parse_report_input
 
+pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
+
 NOW = dt.datetime(2026, 3, 24, 9, tzinfo=dt.UTC)
 SHARE = TargetView("ty-le", "Tỷ lệ hồ sơ số hóa", ">=", Decimal(80), "%", None)
 PEOPLE = TargetView("so-nguoi", "Số người được tập huấn", ">=", Decimal(200), "người", None)

@@ -9,6 +9,8 @@ import pytest
 from planflow.errors import LinkError
 from planflow.web.tokens import Purpose, Tokens
 
+pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
+
 NOW = dt.datetime(2026, 3, 24, 2, tzinfo=dt.UTC)
 LATER = NOW + dt.timedelta(days=30)
 
