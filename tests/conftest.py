@@ -43,11 +43,20 @@ _SLOW_MARKERS = ("scaleout", "slow", "prefect", "ocr")
 _SHARED_SCOPES = ("module", "class", "package")
 
 
+# Session-scoped servers that the tests using them share: they go to one worker, which starts
+# the server once (the group is named after the fixture).
+_SHARED_SERVERS = ("prefect_api_url",)
+
+
 def pytest_itemcollected(item: pytest.Item) -> None:
     """For pytest-xdist (``make test`` runs ``-n … --dist loadgroup``): the tests of a module
     that share a module-scoped fixture (a cluster, a built wheel) go to one worker, so it is
-    built once. Marked here, before xdist's own collection hook reads the marks."""
-    if _shares_a_fixture(item):
+    built once, and so do the tests of any module that use one of _SHARED_SERVERS. Marked
+    here, before xdist's own collection hook reads the marks."""
+    server = next((name for name in _SHARED_SERVERS if name in getattr(item, "fixturenames", ())), None)
+    if server is not None:
+        item.add_marker(pytest.mark.xdist_group(server))
+    elif _shares_a_fixture(item):
         item.add_marker(pytest.mark.xdist_group(_module(item)))
 
 
@@ -259,3 +268,28 @@ def with_prefect_db(home: Path, migrated: Path) -> Path:
     (home / "prefect").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(migrated, home / "prefect" / "prefect.db")
     return home
+
+
+@pytest.fixture(scope="session")
+def prefect_api_url(tmp_path_factory: pytest.TempPathFactory, migrated_prefect_db: Path) -> Iterator[str]:
+    """The URL of one Prefect API server per test process, on a copy of the migrated
+    database, started as ``planflow`` starts its local one (``planflow.flows.runtime``). The
+    flow tests whose subject is the flow (notices queued, chunks, reports assembled) give it
+    to the CLI as PREFECT_API_URL, the way a deployment names its server, instead of a
+    server start per command (about 8 CPU-s each). A command's own local server, started
+    and stopped with it, stays proved by tests/flows/test_check_plan.py, test_flow_logs.py,
+    test_server_lifecycle.py and tests/deploy/test_serve.py."""
+    # Prefect only for the tests that ask for it (a second or more of start-up for any other run)
+    from prefect.settings import PREFECT_HOME, temporary_settings
+
+    from planflow.flows.runtime import free_port, start_api_server, stop_process_group, wait_healthy
+
+    home = tmp_path_factory.mktemp("prefect-api")
+    shutil.copyfile(migrated_prefect_db, home / "prefect.db")
+    port = free_port()
+    with temporary_settings(updates={PREFECT_HOME: home}):
+        server = start_api_server(port)
+    try:
+        yield wait_healthy(server, port, timeout=180)
+    finally:
+        stop_process_group(server, timeout=10)

@@ -17,7 +17,7 @@ from planflow.notifications.notices import mail_config, run_check
 from planflow.settings import load_settings
 from planflow.store.db import open_store
 from tests.cli.runner import PLANFLOW, run_cli
-from tests.conftest import REPO, with_prefect_db
+from tests.conftest import REPO
 from tests.smtp import Recorder, SmtpServer
 
 
@@ -135,15 +135,21 @@ def test_example_notices_are_flagged_as_not_sent(tmp_path: Path, monkeypatch: py
     assert not _JARGON.search(out), _JARGON.search(out)
 
 
-@pytest.mark.prefect
-def test_check_all_plans_flow(tmp_path: Path, migrated_prefect_db: Path) -> None:
-    """`planflow check` without a plan runs check_plans: notices queued and written as .eml."""
-    # the example province plan (dong-nai-99-2025) sends too, so every notice is recorded
-    env = {**os.environ, "PLANFLOW_DEFINITIONS": str(REPO / "definitions"),
-           "PLANFLOW_HOME": str(with_prefect_db(tmp_path / "home", migrated_prefect_db)),
-           "PLANFLOW_SEND_EXAMPLES": "true"}  # fmt: skip
-    for name in ("PREFECT_API_URL", "PREFECT_HOME", "PLANFLOW_SMTP_URL"):
+def _env(tmp_path: Path, prefect_api_url: str) -> dict[str, str]:
+    """The CLI's environment for the example definitions, running its flows on the test
+    process's Prefect server; the example province plan (dong-nai-99-2025) sends too, so
+    every notice is recorded."""
+    env = {**os.environ, "PLANFLOW_DEFINITIONS": str(REPO / "definitions"), "PLANFLOW_HOME": str(tmp_path / "home"),
+           "PLANFLOW_SEND_EXAMPLES": "true", "PREFECT_API_URL": prefect_api_url}  # fmt: skip
+    for name in ("PREFECT_HOME", "PLANFLOW_SMTP_URL"):
         env.pop(name, None)
+    return env
+
+
+@pytest.mark.prefect
+def test_check_all_plans_flow(tmp_path: Path, prefect_api_url: str) -> None:
+    """`planflow check` without a plan runs check_plans: notices queued and written as .eml."""
+    env = _env(tmp_path, prefect_api_url)
     done = subprocess.run([str(PLANFLOW), "check", "--as-of", "2025-10-20", "--json"], env=env,
                           capture_output=True, text=True, check=False, cwd=tmp_path, timeout=300)  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -161,15 +167,10 @@ def test_check_all_plans_flow(tmp_path: Path, migrated_prefect_db: Path) -> None
 
 
 @pytest.mark.prefect
-def test_check_in_chunks_finds_the_notices_due(tmp_path: Path, migrated_prefect_db: Path) -> None:
+def test_check_in_chunks_finds_the_notices_due(tmp_path: Path, prefect_api_url: str) -> None:
     """One task run per plan (--chunk-plans 1): exactly the notices the preview lists, each
     recorded once, whatever the cut."""
-    # the example province plan (dong-nai-99-2025) sends too, so every notice is recorded
-    env = {**os.environ, "PLANFLOW_DEFINITIONS": str(REPO / "definitions"),
-           "PLANFLOW_HOME": str(with_prefect_db(tmp_path / "home", migrated_prefect_db)),
-           "PLANFLOW_SEND_EXAMPLES": "true"}  # fmt: skip
-    for name in ("PREFECT_API_URL", "PREFECT_HOME", "PLANFLOW_SMTP_URL"):
-        env.pop(name, None)
+    env = _env(tmp_path, prefect_api_url)
     preview = subprocess.run([str(PLANFLOW), "notices", "--as-of", "2025-10-24", "--json"], env=env,
                              capture_output=True, text=True, check=True, cwd=tmp_path)  # fmt: skip
     due = json.loads(preview.stdout)["notices"]

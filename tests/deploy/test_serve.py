@@ -1,7 +1,8 @@
 """``planflow serve`` as a user runs it: a subprocess with a fast test schedule (every 15 s
 instead of 07:00) on the example definitions, stopped by SIGINT (Ctrl-C) while idle and by
 SIGTERM while a check is running. It must run checks, stop cleanly (exit code 0, no
-traceback) and never cut a running check short."""
+traceback) and never cut a running check short. Its Prefect server starts on a migrated
+database (conftest's ``migrated_prefect_db``), as on a user's second run."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from planflow.store.models import NoticeRow
-from tests.conftest import REPO
+from tests.conftest import REPO, with_prefect_db
 
 pytestmark = pytest.mark.prefect
 
@@ -84,8 +85,8 @@ class Served:
         return int(count or 0)
 
 
-def test_serve_runs_checks_and_stops_on_sigint(tmp_path: Path) -> None:
-    served = Served(tmp_path / "home")
+def test_serve_runs_checks_and_stops_on_sigint(tmp_path: Path, migrated_prefect_db: Path) -> None:
+    served = Served(with_prefect_db(tmp_path / "home", migrated_prefect_db))
     try:
         served.wait_for("check-plans: mỗi 15 giây")
         served.wait_for("kết thúc: hoàn thành")
@@ -99,8 +100,8 @@ def test_serve_runs_checks_and_stops_on_sigint(tmp_path: Path) -> None:
     assert served.notices() > 0, "the scheduled check recorded the notices due on 24/10/2025"
 
 
-def test_serve_lets_the_running_check_finish_on_sigterm(tmp_path: Path) -> None:
-    served = Served(tmp_path / "home")
+def test_serve_lets_the_running_check_finish_on_sigterm(tmp_path: Path, migrated_prefect_db: Path) -> None:
+    served = Served(with_prefect_db(tmp_path / "home", migrated_prefect_db))
     try:
         served.wait_for("bắt đầu")
         served.process.send_signal(signal.SIGTERM)

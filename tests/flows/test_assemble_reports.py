@@ -10,19 +10,17 @@ from pathlib import Path
 import pytest
 
 from tests.cli.runner import PLANFLOW
-from tests.conftest import with_prefect_db
 from tests.factories import write_definitions
 
 
 @pytest.mark.prefect
-def test_assemble_reports_flow(tmp_path: Path, migrated_prefect_db: Path) -> None:
+def test_assemble_reports_flow(tmp_path: Path, prefect_api_url: str) -> None:
     """On its draft day the report is assembled (version 1), an artifact published and the
     draft written to the outbox (.eml files without SMTP); a second run the same day adds
-    no version and no mail."""
+    no version and no mail. The runs go to the test process's Prefect server (PREFECT_API_URL)."""
     root = write_definitions(tmp_path / "definitions")
-    env = {**os.environ, "PLANFLOW_DEFINITIONS": str(root), "PLANFLOW_HOME": str(with_prefect_db(tmp_path / "home", migrated_prefect_db)),
-           "HOME": str(tmp_path / "user")}  # fmt: skip
-    env.pop("PREFECT_API_URL", None)
+    env = {**os.environ, "PLANFLOW_DEFINITIONS": str(root), "PLANFLOW_HOME": str(tmp_path / "home"),
+           "HOME": str(tmp_path / "user"), "PREFECT_API_URL": prefect_api_url}  # fmt: skip
     env.pop("PREFECT_HOME", None)
 
     def run() -> dict[str, object]:

@@ -11,15 +11,16 @@ from pathlib import Path
 import pytest
 
 from tests.cli.runner import PLANFLOW
+from tests.conftest import with_prefect_db
 from tests.factories import write_definitions
 
 
 @pytest.mark.prefect
-def test_library_logs_reach_the_flow_run_logs(tmp_path: Path) -> None:
+def test_library_logs_reach_the_flow_run_logs(tmp_path: Path, migrated_prefect_db: Path) -> None:
     """The assembly's INFO lines (logger planflow.reports.assembly) are stored as logs of the
     assemble_reports run, while the command's stderr stays quiet."""
     root = write_definitions(tmp_path / "definitions")
-    env = {**os.environ, "PLANFLOW_DEFINITIONS": str(root), "PLANFLOW_HOME": str(tmp_path / "home"),
+    env = {**os.environ, "PLANFLOW_DEFINITIONS": str(root), "PLANFLOW_HOME": str(with_prefect_db(tmp_path / "home", migrated_prefect_db)),
            "HOME": str(tmp_path / "user")}  # fmt: skip
     for name in ("PREFECT_API_URL", "PREFECT_HOME", "PREFECT_LOGGING_EXTRA_LOGGERS", "PLANFLOW_LOG_LEVEL"):
         env.pop(name, None)
