@@ -32,7 +32,7 @@ def test_cli_reference_lists_every_command() -> None:
     for name in COMMANDS:
         assert f"## `planflow {name}` {{#{name}}}" in page or f"## `planflow {name} " in page, name
     assert "## `planflow report build` {#report-build}" in page
-    assert "| `-f, --format <str>` | md, html, docx hoặc pdf (cần LibreOffice). [mặc định: md] |" in page
+    assert "| `-f, --format <chữ>` | md, html, docx hoặc pdf (cần LibreOffice). [mặc định: md] |" in page
 
 
 def _build(root: Path) -> subprocess.CompletedProcess[str]:
