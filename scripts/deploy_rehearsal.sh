@@ -25,9 +25,19 @@ SELF=$REPO/scripts/deploy_rehearsal.sh
 [ "$(id -u)" = 0 ] || { echo "run as root (it creates a user, a PostgreSQL cluster, nginx)" >&2; exit 2; }
 ! id planflow >/dev/null 2>&1 || { echo "a user 'planflow' exists already: not touching it" >&2; exit 2; }
 for tool in runuser openssl curl python3 git; do command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 2; }; done
+# A server's PATH (root's own may hold a Python other users cannot run, e.g. pyenv's)
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 for name in $(compgen -e | grep -E '^(PREFECT|PLANFLOW)_' || true); do unset "$name"; done
 
-ROOT=$(mktemp -d /tmp/planflow-rehearsal.XXXXXX)
+# REHEARSAL_ROOT=DIR (development only): a scratch directory of an earlier KEEP=1 run whose
+# release and venv are reused, to try the later steps without 10 minutes of pip.
+if [ -n "${REHEARSAL_ROOT:-}" ]; then
+  ROOT=$REHEARSAL_ROOT
+  find "$ROOT" -mindepth 1 -maxdepth 1 ! -name build ! -name opt -exec rm -rf {} +
+else
+  ROOT=$(mktemp -d /tmp/planflow-rehearsal.XXXXXX)
+fi
+REUSED=$([ -x "$ROOT/opt/planflow/venv/bin/planflow" ] && echo 1 || echo 0)
 chmod 0755 "$ROOT"
 LOGS=$ROOT/log RUN=$ROOT/run
 mkdir -p "$LOGS" "$RUN" "$ROOT/etc/systemd/system" "$ROOT/usr/local/bin" "$ROOT/var/backups" "$ROOT/etc/nginx/sites-available" "$ROOT/etc/nginx/sites-enabled"
@@ -103,7 +113,7 @@ unit_file() { # NAME (foo or foo@1) → its unit file
   if [[ $name == *@* ]]; then echo "$ROOT/etc/systemd/system/${name%%@*}@.service"; else echo "$ROOT/etc/systemd/system/$name.service"; fi
 }
 unit_start() {
-  local name=${1%.service} file inst="" user wd exec envfiles
+  local name=${1%.service} file inst="" user wd exec envfiles envs
   file=$(unit_file "$name")
   [[ $name == *@* ]] && inst=${name#*@}
   user=$(sed -n 's/^User=//p' "$file")
@@ -112,8 +122,9 @@ unit_start() {
   exec=${exec//%i/$inst}
   exec=${exec//%H/$(hostname)}
   envfiles=$(sed -n 's/^EnvironmentFile=//p' "$file" | tr '\n' ' ')
+  envs=$(sed -n 's/^Environment=//p' "$file" | sed 's/^/export /' | tr '\n' ';')
   echo "    start $name: $exec (as ${user:-root}, env from $envfiles)"
-  setsid runuser -u "${user:-root}" -- sh -c "set -a; for f in $envfiles; do . \"\$f\"; done; set +a; cd '${wd:-/}' && exec $exec" \
+  setsid runuser -u "${user:-root}" -- sh -c "set -a; for f in $envfiles; do . \"\$f\"; done; set +a; $envs cd '${wd:-/}' && exec $exec" \
     >>"$LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN/$name.pid"
 }
@@ -162,13 +173,14 @@ cleanup() {
   [ -s "$RUN/nginx.pid" ] && nginx -s quit
   [ -n "${SMTP_PID:-}" ] && kill "$SMTP_PID" 2>/dev/null
   [ -d "$ROOT/pg/data" ] && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$ROOT/pg/data" -m fast stop >/dev/null
-  id planflow >/dev/null 2>&1 && userdel planflow
+  for _ in 1 2 3 4 5 6 7 8 9 10; do id planflow >/dev/null 2>&1 || break; userdel planflow 2>/dev/null || sleep 2; done
   if grep -qF "$HOSTS_MARK" /etc/hosts; then
     grep -vF "$HOSTS_MARK" /etc/hosts >"$ROOT/hosts" && cat "$ROOT/hosts" >/etc/hosts
   fi
   if [ "${KEEP:-0}" = 1 ]; then echo "kept $ROOT"; else rm -rf "$ROOT"; fi
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
 echo "127.0.0.1 prefect.tinh.gov.vn planflow.tinh.gov.vn $HOSTS_MARK" >>/etc/hosts
 echo "scratch: $ROOT  ports: pg $PGPORT, prefect $PREFECT_PORT, web $WEB_PORT, tls $TLS_PORT, http $HTTP_PORT, smtp $SMTP_PORT"
 
@@ -183,6 +195,9 @@ build_release() { # build_release DIR VERSION
     git -C "$1" -c user.name=rehearsal -c user.email=rehearsal@localhost commit --quiet -am "release $2"
   fi
 }
+if [ "$REUSED" = 1 ]; then
+  note "DEVELOPMENT RUN: release and venv reused from an earlier run (3.1 and the venv of 3.2 not run)"
+else
 build_release "$ROOT/build/planflow" 0.1.0
 (
   cd "$ROOT/build/planflow"
@@ -197,6 +212,7 @@ build_release "$ROOT/build/planflow-0.1.1" 0.1.1
 )
 mkdir -p "$ROOT/opt/planflow/dist"
 cp "$ROOT"/build/planflow/dist/*0.1.0* "$ROOT"/build/planflow-0.1.1/dist/*0.1.1* "$ROOT/opt/planflow/dist/"
+fi
 note "built: $(cd "$ROOT/opt/planflow/dist" && ls | tr '\n' ' ')"
 
 # --- 3.2 Install -------------------------------------------------------------------------
@@ -204,11 +220,13 @@ step "3.2 install: service user, fresh venv with the wheel (dependencies from th
 apt-get install -y python3-venv >"$LOGS/apt.log" 2>&1
 useradd --system --home-dir $ROOT/var/lib/planflow --shell /usr/sbin/nologin planflow
 install -d -m 0755 $ROOT/opt/planflow
+if [ "$REUSED" = 0 ]; then
 python3 -m venv $ROOT/opt/planflow/venv
 $ROOT/opt/planflow/venv/bin/pip install $ROOT/opt/planflow/dist/planflow-0.1.0-py3-none-any.whl >"$LOGS/pip.log" 2>&1
+fi
 tar -xzf $ROOT/opt/planflow/dist/planflow-0.1.0-deploy.tar.gz -C $ROOT/opt/planflow
 ln -sfn $ROOT/opt/planflow/planflow-0.1.0 $ROOT/opt/planflow/current
-install -d -m 0750 -o planflow -g planflow $ROOT/var/lib/planflow $ROOT/var/lib/planflow/outbox $ROOT/var/lib/planflow/evidence $ROOT/srv/planflow
+install -d -m 0750 -o planflow -g planflow $ROOT/var/lib/planflow $ROOT/var/lib/planflow/outbox $ROOT/var/lib/planflow/evidence $ROOT/var/lib/planflow/tmp $ROOT/srv/planflow
 install -d -m 0750 -o root -g planflow $ROOT/etc/planflow
 install -m 0755 /dev/null $ROOT/usr/local/bin/planflow-env
 doc_block /usr/local/bin/planflow-env >$ROOT/usr/local/bin/planflow-env
@@ -220,7 +238,7 @@ apt-get install -y postgresql >>"$LOGS/apt.log" 2>&1
 install -d -o postgres -g postgres "$ROOT/pg" "$ROOT/pg/run"
 runuser -u postgres -- "$PGBIN/initdb" -D "$ROOT/pg/data" -U postgres --auth-local=peer --auth-host=reject >"$LOGS/initdb.log"
 printf "port = %s\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '%s'\n" "$PGPORT" "$ROOT/pg/run" >>"$ROOT/pg/data/postgresql.conf"
-runuser -u postgres -- "$PGBIN/pg_ctl" -D "$ROOT/pg/data" -l "$LOGS/postgresql.log" -w start >/dev/null
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$ROOT/pg/data" -l "$ROOT/pg/postgresql.log" -w start >/dev/null
 PLANFLOW_DB_PASSWORD=$(openssl rand -hex 24)
 PREFECT_DB_PASSWORD=$(openssl rand -hex 24)
 sudo -u postgres psql -v ON_ERROR_STOP=1 -c "CREATE ROLE planflow LOGIN PASSWORD '$PLANFLOW_DB_PASSWORD'"
@@ -258,7 +276,7 @@ PREFECT_WORKER_QUERY_SECONDS=2
 EOF
 ! grep -n '<' $ROOT/etc/planflow/prefect-server.env
 note "settings: $(stat -c '%n %a %U' $ROOT/etc/planflow/*.env | sed "s|$ROOT||g" | paste -sd ';' | sed 's/;/; /g')"
-mkdir -p "$ROOT/mailbox"
+
 "$REPO/.venv/bin/python" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$ROOT/mailbox" >"$LOGS/smtp.log" 2>&1 &
 SMTP_PID=$!
 
@@ -284,15 +302,23 @@ sudo -u planflow $ROOT/usr/local/bin/planflow-env planflow sync >"$LOGS/sync-ref
 note "review: with PLANFLOW_STRICT=true, sync refuses the unreviewed drafts (exit 1)"
 # The reviewer's work, as a person would do it: settle each mark and delete it, give the
 # signer an address, and the units the import added their e-mail addresses through the sheet.
-sudo -u planflow $ROOT/opt/planflow/venv/bin/python - "$ROOT/srv/planflow" <<'PY'
+sudo -u planflow $ROOT/opt/planflow/venv/bin/python - "$ROOT/srv/planflow" "$LOGS/review-before.txt" <<'PY'
 import csv, re, sys
 from pathlib import Path
 import yaml
 root = Path(sys.argv[1])
 defs = root / "definitions"
+# A task led by a group that names no members: the reviewer gives it to the plan's standing unit.
+group_leads = {}
+for found in re.finditer(r"^(\S+\.yaml):(\d+):\d+: tasks\[\d+\]\.lead: ", Path(sys.argv[2]).read_text(encoding="utf-8"), re.M):
+    group_leads.setdefault(found[1], set()).add(int(found[2]))
 for path in sorted((defs / "plans").glob("*.yaml")) + sorted((defs / "units").glob("*.yaml")):
     out, dropping = [], None
-    for line in path.read_text(encoding="utf-8").splitlines():
+    lines = path.read_text(encoding="utf-8").splitlines()
+    standing = next((l.split(":", 1)[1].strip() for l in lines if l.startswith("standing_unit:")), None)
+    for number in group_leads.get(str(path), ()):
+        lines[number - 1] = re.sub(r"lead: .*", f"lead: [{standing}]", lines[number - 1])
+    for line in lines:
         stripped = line.lstrip()
         indent = len(line) - len(stripped)
         if stripped.startswith("# KIỂM TRA"):
@@ -315,7 +341,8 @@ with open(root / "don-vi-bo-sung.csv", "w", encoding="utf-8", newline="") as f:
     writer = csv.DictWriter(f, fieldnames=["Xã", "Mã xã", "Mã đơn vị", "Tên đơn vị", "E-mail"])
     writer.writeheader()
     writer.writerows(rows)
-print(f"review: marks settled, {len(rows)} units given an address in don-vi-bo-sung.csv")
+print(f"review: marks settled, {sum(map(len, group_leads.values()))} group leads given to the standing unit, "
+      f"{len(rows)} units given an address in don-vi-bo-sung.csv")
 PY
 sudo -u planflow $ROOT/usr/local/bin/planflow-env planflow units import $ROOT/srv/planflow/don-vi-bo-sung.csv
 sudo -u planflow $ROOT/usr/local/bin/planflow-env planflow validate --strict
@@ -334,9 +361,11 @@ for _ in $(seq 1 180); do
   sleep 1
 done
 curl -fsS -u "admin:$PREFECT_ADMIN_PASSWORD" "http://127.0.0.1:$PREFECT_PORT/api/health" >/dev/null
-direct=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PREFECT_PORT/api/health")
-[ "$direct" = 401 ]
-note "prefect server: healthy on 127.0.0.1:$PREFECT_PORT; without its password the API answers $direct"
+direct=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PREFECT_PORT/api/admin/version")
+with=$(curl -s -o /dev/null -w '%{http_code}' -u "admin:$PREFECT_ADMIN_PASSWORD" "http://127.0.0.1:$PREFECT_PORT/api/admin/version")
+[ "$direct" = 401 ] && [ "$with" = 200 ]
+! grep -q "UI will not be available" "$LOGS/prefect-server.log"
+note "prefect server: healthy on 127.0.0.1:$PREFECT_PORT; its API answers $direct without its password, $with with it; UI files written"
 
 # --- 3.7 nginx -------------------------------------------------------------------------------
 step "3.7 nginx: self-signed TLS, basic auth for the Prefect UI/API, planflow web behind it"
@@ -379,6 +408,25 @@ ui=$(curl -s -o /dev/null -w '%{http_code}' -u "admin:$PREFECT_ADMIN_PASSWORD" -
 plain=$(curl -s -o /dev/null -w '%{http_code}' "http://prefect.tinh.gov.vn:$HTTP_PORT/")
 [ "$anonymous" = 401 ] && [ "$wrongpw" = 401 ] && [ "$plain" = 301 ]
 note "nginx: /api/health through TLS with the password: true; without it $anonymous, wrong password $wrongpw, the UI page $ui, plain http $plain (redirect)"
+# The websockets nginx lets through without its password: Prefect refuses a wrong one itself.
+ws=$(SSL_CERT_FILE=$ROOT/etc/planflow/proxy-ca.pem $ROOT/opt/planflow/venv/bin/python - "$TLS_PORT" "$PREFECT_ADMIN_PASSWORD" <<'PY'
+import asyncio, json, ssl, sys
+from websockets.asyncio.client import connect
+async def attempt(token):
+    url = f"wss://prefect.tinh.gov.vn:{sys.argv[1]}/api/events/out"
+    async with connect(url, subprotocols=["prefect"], ssl=ssl.create_default_context()) as ws:
+        await ws.send(json.dumps({"type": "auth", "token": token}))
+        try:
+            return json.loads(await ws.recv()).get("type")
+        except Exception as exc:
+            return type(exc).__name__
+async def main():
+    print(await attempt("admin:wrong"), await attempt(f"admin:{sys.argv[2]}"))
+asyncio.run(main())
+PY
+)
+[ "$ws" = "ConnectionClosedError auth_success" ]
+note "websocket /api/events/out through nginx: a wrong password closed by Prefect ($(cut -d' ' -f1 <<<"$ws")), the right one accepted ($(cut -d' ' -f2 <<<"$ws"))"
 ss -ltn
 open=$(ss -ltnH | awk '{print $4}' | grep -E ":($PREFECT_PORT|$WEB_PORT|$TLS_PORT|$HTTP_PORT|$PGPORT)\$" | grep -v '^127\.0\.0\.1:' || true)
 [ -z "$open" ] || { echo "listening beyond loopback: $open" >&2; exit 1; }
@@ -448,7 +496,10 @@ note "--param 'params={…}' (dry run) and --params '{\"params\": …}' (assembl
 sudo -u planflow $ROOT/usr/local/bin/planflow-env planflow outbox
 sudo -u planflow $ROOT/usr/local/bin/planflow-env planflow outbox --failed
 sudo -u planflow $ROOT/usr/local/bin/planflow-env planflow outbox --retry
+failed=$(sudo -u planflow $ROOT/usr/local/bin/planflow-env planflow outbox --failed --json)
+[ "$failed" = "[]" ] || { echo "messages failed: $failed" >&2; exit 1; }
 mails=$(find "$ROOT/mailbox" -type f -path '*/new/*' | wc -l)
+[ "$mails" -gt 0 ]
 emls=$(find $ROOT/var/lib/planflow/outbox -name '*.eml' | wc -l)
 note "mail: $mails messages reached the SMTP server from the workers; $emls .eml files left on the workers; planflow outbox: nothing waiting"
 figures() { # figures DATABASE_URL_OVERRIDE…: the status counts and the store's notice/outbox totals, as JSON
