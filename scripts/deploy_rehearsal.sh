@@ -190,8 +190,9 @@ build_release() { # build_release DIR VERSION
   git clone --quiet --shared "$REPO" "$1"
   git -C "$1" checkout --quiet --detach "$(git -C "$REPO" rev-parse HEAD)"
   ln -s "$REPO/.venv" "$1/.venv"
-  if [ "$2" != 0.1.0 ]; then
-    sed -i "s/^version = \"0.1.0\"/version = \"$2\"/" "$1/pyproject.toml"
+  # The guide's example releases are 0.1.0 and 0.1.1, whatever version the checkout carries.
+  sed -i "s/^version = \".*\"/version = \"$2\"/" "$1/pyproject.toml"
+  if ! git -C "$1" diff --quiet; then
     git -C "$1" -c user.name=rehearsal -c user.email=rehearsal@localhost commit --quiet -am "release $2"
   fi
 }
