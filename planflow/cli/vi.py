@@ -108,7 +108,7 @@ def apply() -> None:
     display_type = typer.core._TyperParameter.display_type
     format_error = typer.rich_utils.rich_format_error
     prompt = _click.termui.prompt
-    echo = _click.termui.echo
+    echo = vars(_click.termui)["echo"]  # imported there from .utils, not re-exported
 
     def usage_vi(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
         words = " ".join(USAGE_WORDS.get(w, w) for w in args.split(" ")) if args else args
@@ -128,10 +128,10 @@ def apply() -> None:
     def display_type_vi(self: Any, ctx: Any) -> str:
         return value_kind(display_type(self, ctx))
 
-    def prompt_vi(text: str, *args: Any, confirmation_prompt: bool | str = False, **kwargs: Any) -> Any:
-        if confirmation_prompt is True:
-            confirmation_prompt = CONFIRMATION
-        return prompt(text, *args, confirmation_prompt=confirmation_prompt, **kwargs)
+    def prompt_vi(text: str, **kwargs: Any) -> Any:
+        if kwargs.get("confirmation_prompt") is True:
+            kwargs["confirmation_prompt"] = CONFIRMATION
+        return prompt(text, **kwargs)
 
     def echo_vi(message: Any = None, *args: Any, **kwargs: Any) -> None:
         echo(PROMPT_ERRORS.get(message, message) if isinstance(message, str) else message, *args, **kwargs)
@@ -143,5 +143,5 @@ def apply() -> None:
     typer.core._TyperParameter.display_type = display_type_vi  # type: ignore[method-assign]
     # typer.core asks through the module (``_click.termui.prompt(…)``), and the prompt writes
     # its refusals through the module's ``echo``: both are looked up when called.
-    _click.termui.prompt = prompt_vi
-    _click.termui.echo = echo_vi
+    _click.termui.prompt = prompt_vi  # type: ignore[assignment]
+    setattr(_click.termui, "echo", echo_vi)  # noqa: B010 (not re-exported: mypy refuses the attribute)
