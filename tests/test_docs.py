@@ -1,9 +1,11 @@
-"""The documentation site: its generated command-line reference is current, and its strict
-build refuses a broken link or anchor (the ``validation:`` settings of mkdocs.yml)."""
+"""The documentation site: its generated command-line reference is current, its strict
+build refuses a broken link or anchor (the ``validation:`` settings of mkdocs.yml), and the
+user guide's commands are the ones scripts/guide_rehearsal.sh runs to take its outputs."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -77,3 +79,45 @@ def test_strict_build_refuses_broken_links(site_copy: Path) -> None:
     for _, reported in BROKEN:
         assert reported in done.stderr, done.stderr
     assert done.stderr.count("huong-dan/index.md") >= len(BROKEN)
+
+
+REHEARSAL = REPO / "scripts" / "guide_rehearsal.sh"
+
+
+def _command(line: str) -> str:
+    """A ``planflow …`` command as typed, without its comment, quotes or shell escapes, and
+    with single spaces: the guide writes ``--note "Số 12"``, the script ``--note "'Số 12'"``
+    (its ``run`` evaluates the line) or ``--name \\"…\\"`` inside a quoted pipe."""
+    line = line.split(" #")[0]
+    return " ".join(re.sub(r"[\"'\\\\]", "", line).split())
+
+
+def rehearsed_commands(script: str) -> set[str]:
+    """Every ``planflow …`` command of the rehearsal script, cut at a pipe (``| head -3``)."""
+    return {_command(found) for found in re.findall(r"planflow [^|\n]*", script)}
+
+
+def guide_commands(page: str) -> list[str]:
+    """The ``planflow …`` lines of a page's ``sh`` blocks."""
+    blocks = re.findall(r"```sh\n(.*?)```", page, flags=re.S)
+    return [_command(line) for block in blocks for line in block.splitlines() if line.startswith("planflow ")]
+
+
+def test_guide_commands_are_rehearsed() -> None:
+    """Each command the user guide shows is one the rehearsal script runs, so its pasted
+    output can be taken again (and a command changed in one place is changed in the other)."""
+    rehearsed = rehearsed_commands(REHEARSAL.read_text(encoding="utf-8"))
+    shown = {(page.name, command) for page in sorted((REPO / "docs" / "huong-dan").glob("*.md"))
+             for command in guide_commands(page.read_text(encoding="utf-8"))}  # fmt: skip
+    assert len(shown) > 30  # the guide's commands were found at all
+    missing = sorted(f"{name}: {command}" for name, command in shown if command not in rehearsed)
+    assert not missing, "chưa có trong scripts/guide_rehearsal.sh:\n" + "\n".join(missing)
+
+
+def test_rehearsal_match_ignores_quoting_only() -> None:
+    """A command the guide shows but the script does not run is not rehearsed; the same
+    command with the script's own quoting is."""
+    script = 'run planflow progress p t --note "\'Số 1\'"\nrun "printf x | planflow user add a --name \\"Văn phòng\\""\n'
+    page = '```sh\nplanflow progress p t --note "Số 1"   # ghi chú\nplanflow user add a --name "Văn phòng"\nplanflow sync\n```\n'
+    rehearsed = rehearsed_commands(script)
+    assert [c in rehearsed for c in guide_commands(page)] == [True, True, False]

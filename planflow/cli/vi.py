@@ -1,10 +1,11 @@
 """Typer's and Click's own words in Vietnamese: help headings, the help option, usage lines,
-the kinds of value beside each option and the usage errors Click raises ("No such option",
-"Missing argument", …).
+the kinds of value beside each option, the usage errors Click raises ("No such option",
+"Missing argument", …) and its prompts' words ("Repeat for confirmation", "The two entered
+values do not match").
 
 The Click that Typer carries writes these in English with no gettext hook, and
 ``typer.rich_utils`` keeps its headings in module constants, so ``apply()`` sets those
-constants and wraps the four places the words are written. Called once as each
+constants and wraps the places the words are written. Called once as each
 invocation starts (``LazyCommands.main``); calling it again changes nothing.
 """
 
@@ -35,6 +36,14 @@ USAGE_WORDS = {"[OPTIONS]": "[TÙY CHỌN]", "COMMAND": "LỆNH", "[ARGS]...": "
 # (``bool``) takes no value, so it shows none.
 TYPES = {"str": "chữ", "int": "số", "float": "số", "path": "đường dẫn", "file": "file", "bool": ""}
 HELP_OPTION = "Hiện hướng dẫn này rồi thoát."
+CONFIRMATION = "Nhập lại để xác nhận"
+"""Click's second prompt of a value asked twice (a password): "Repeat for confirmation"."""
+# What Click's prompts print when an answer is refused, English → Vietnamese.
+PROMPT_ERRORS = {
+    "Error: The two entered values do not match.": "Lỗi: hai lần nhập không khớp nhau; nhập lại.",
+    "Error: The value you entered was invalid.": "Lỗi: giá trị vừa nhập không hợp lệ; nhập lại.",
+    "Error: invalid input": "Lỗi: câu trả lời không hợp lệ; trả lời y (có) hoặc n (không).",
+}
 
 # Click's usage errors, English pattern → Vietnamese, applied in order to the whole message.
 MESSAGES = [
@@ -98,6 +107,8 @@ def apply() -> None:
     get_help_option = _click.core.Command.get_help_option
     display_type = typer.core._TyperParameter.display_type
     format_error = typer.rich_utils.rich_format_error
+    prompt = _click.termui.prompt
+    echo = vars(_click.termui)["echo"]  # imported there from .utils, not re-exported
 
     def usage_vi(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
         words = " ".join(USAGE_WORDS.get(w, w) for w in args.split(" ")) if args else args
@@ -117,8 +128,20 @@ def apply() -> None:
     def display_type_vi(self: Any, ctx: Any) -> str:
         return value_kind(display_type(self, ctx))
 
+    def prompt_vi(text: str, **kwargs: Any) -> Any:
+        if kwargs.get("confirmation_prompt") is True:
+            kwargs["confirmation_prompt"] = CONFIRMATION
+        return prompt(text, **kwargs)
+
+    def echo_vi(message: Any = None, *args: Any, **kwargs: Any) -> None:
+        echo(PROMPT_ERRORS.get(message, message) if isinstance(message, str) else message, *args, **kwargs)
+
     usage_vi.planflow_vi = True  # type: ignore[attr-defined]
     _click.formatting.HelpFormatter.write_usage = usage_vi  # type: ignore[method-assign]
     _click.core.Command.get_help_option = help_option_vi  # type: ignore[method-assign]
     typer.rich_utils.rich_format_error = error_vi
     typer.core._TyperParameter.display_type = display_type_vi  # type: ignore[method-assign]
+    # typer.core asks through the module (``_click.termui.prompt(…)``), and the prompt writes
+    # its refusals through the module's ``echo``: both are looked up when called.
+    _click.termui.prompt = prompt_vi  # type: ignore[assignment]
+    setattr(_click.termui, "echo", echo_vi)  # noqa: B010 (not re-exported: mypy refuses the attribute)

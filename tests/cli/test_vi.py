@@ -6,7 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from planflow.cli import app
 from tests.cli.runner import run_cli
 
 pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
@@ -83,3 +85,19 @@ def test_compile_table_shows_labels_not_raw_values(defs_root: Path) -> None:
     assert code == 0
     assert "│ Nhiệm vụ" in out and "│ Báo cáo" in out and "Thường xuyên" in out
     assert not re.search(r"│ (task|report|report_input|ongoing|event|due) +│", out), out
+
+
+def test_password_prompts_are_vietnamese(defs_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`planflow user add` asks the password twice in Vietnamese; two answers that differ are
+    refused in Vietnamese and asked again."""
+    monkeypatch.setenv("PLANFLOW_DEFINITIONS", str(defs_root))
+    typed = "mat-khau-rieng-123\nmat-khau-khac-456\nmat-khau-rieng-123\nmat-khau-rieng-123\n"
+    result = CliRunner().invoke(
+        app, ["user", "add", "vp", "--role", "standing", "--directory", "demo"], input=typed
+    )
+    shown = result.stdout + result.stderr
+    assert result.exit_code == 0, shown
+    assert shown.count("Mật khẩu: ") == 2 and shown.count("Nhập lại để xác nhận: ") == 2, shown
+    assert "Lỗi: hai lần nhập không khớp nhau; nhập lại." in shown
+    assert "Đã thêm tài khoản vp" in shown
+    assert "Repeat" not in shown and not ENGLISH.search(shown), shown
