@@ -7,6 +7,7 @@ Python evaluation."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,8 @@ from planflow.loader import load_definitions
 from planflow.status import ProgressStatus, fold_progress
 from planflow.store import check as store_check
 from planflow.store import repo
-from planflow.store.models import OccurrenceRow, OccurrenceStateRow, ProgressEventRow
-from planflow.store.states import rebuild_states
+from planflow.store.models import OccurrenceRow, OccurrenceStateRow, PlanRow, ProgressEventRow
+from planflow.store.states import rebuild_states, resting, stored_counts
 from planflow.sync.definitions import sync_definitions
 from tests.cli.runner import run_cli
 from tests.factories import demo_plan, write_definitions
@@ -124,7 +125,15 @@ def test_incremental_state_is_the_full_fold(session: Session, history: list[tupl
                 if state is not None else ("not_started", None, None, 0, None, None)
             )  # fmt: skip
             assert got == want, key
+        # each plan's status counts moved with every event: those of its rows as they rest now
+        zone = s.scalars(select(PlanRow.timezone).where(PlanRow.id == PLAN)).one()
+        resting_now = Counter(
+            (PLAN, *resting(r.timing, r.start, r.due, r.status, r.percent, r.done_at, r.events, zone))
+            for r in rows.values()
+        )  # fmt: skip
+        assert stored_counts([PLAN], session=s) == dict(resting_now)
         assert rebuild_states([PLAN], session=s).changed == 0
+        assert stored_counts([PLAN], session=s) == dict(resting_now)
         as_of = max([NOW, *(e.effective_at for e in events)]) + dt.timedelta(days=1)
         assert store_check.states_hold(s, [PLAN], as_of, every_plan=False)
         fast = [_view(c) for c in check_plans(s, [PLAN], as_of)]
