@@ -313,7 +313,7 @@ def addressees_for_plan(
     def named(ids: Iterable[str], people: Mapping[str, Addressee] = by_id) -> list[Addressee]:
         return [people.get(u, by_id[u]) for u in ids if directed(u)]
 
-    def resolve(audience: str, item: OccurrenceStatus) -> list[Addressee]:
+    def resolve_once(audience: str, item: OccurrenceStatus) -> list[Addressee]:
         if audience == "lead":
             return named(item.facts.lead)
         if audience == "support":
@@ -325,5 +325,16 @@ def addressees_for_plan(
         if audience == "signer":
             return [signer]
         return named([audience.removeprefix("unit:")])
+
+    # a check resolves the same few audiences for thousands of items: once per audience and
+    # owners (what the answer depends on)
+    memo: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[Addressee]] = {}
+
+    def resolve(audience: str, item: OccurrenceStatus) -> list[Addressee]:
+        key = (audience, item.facts.lead, item.facts.support)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = resolve_once(audience, item)
+        return list(found)
 
     return resolve

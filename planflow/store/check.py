@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from sqlalchemy import ARRAY, Date, String, Text, any_, bindparam, cast, func, null, select, text
 from sqlalchemy.orm import Session
 
@@ -230,9 +231,10 @@ def plan_rows(session: Session, plan_ids: Sequence[str], *, context: bool = True
 
 @dataclass(frozen=True)
 class Scope:
-    """Which occurrences a read covers: every live one of some plans, or some keys. On
-    PostgreSQL (``array``) keys go as one array parameter, thousands at a time; elsewhere
-    500 at a time in an ``IN`` list (a bound on query parameters)."""
+    """Which occurrences a read covers: every live one of some plans, or some keys. Keys go
+    as one parameter, 20,000 at a time: an array on PostgreSQL (``array``), a JSON list
+    read by ``json_each`` elsewhere (an ``IN`` list of thousands of parameters cost more to
+    compile than the query to run)."""
 
     plans: Sequence[str] = ()
     keys: Sequence[str] = ()
@@ -243,15 +245,15 @@ class Scope:
             return plan_column.in_(self.plans)
         if self.array:
             return key_column == any_(bindparam("keys", list(self.keys), type_=ARRAY(String)))
-        return key_column.in_(self.keys)
+        listed = func.json_each(bindparam("keys", orjson.dumps(list(self.keys)).decode(), type_=Text))
+        return key_column.in_(select(listed.table_valued("value").c.value).scalar_subquery())
 
     def chunks(self) -> Iterator[Scope]:
         if self.plans:
             yield self
             return
-        size = 20_000 if self.array else 5_000  # SQLite binds up to 32,766 parameters
-        for start in range(0, len(self.keys), size):
-            yield Scope(keys=self.keys[start : start + size], array=self.array)
+        for start in range(0, len(self.keys), 20_000):
+            yield Scope(keys=self.keys[start : start + 20_000], array=self.array)
 
 
 def keys_scope(session: Session, keys: Sequence[str]) -> Scope:
