@@ -756,7 +756,7 @@ def main(argv: list[str] | None = None) -> int:
             say(f"… {store} {scale}")
             figures += measure_scale(store, scale, args)
             save()
-    if "growth" not in skip:
+    if "growth" not in skip and "100k" in scales:  # beside the 100k store's measures
         for store in stores:
             say(f"… {store}: kho 100k lớn gấp 10 lần, cùng các việc đến hạn")
             figures += measure_growth(store, args)

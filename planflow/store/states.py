@@ -32,7 +32,7 @@ from functools import lru_cache
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Table, and_, delete, exists, select
+from sqlalchemy import ColumnElement, Table, and_, delete, exists, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -164,10 +164,10 @@ def _bucket(row: OccurrenceStateRow, zone: Callable[[], str]) -> Bucket:
 def _bump(session: Session, plan_id: str, moves: Mapping[Bucket, int]) -> None:
     """Add ``moves`` to the plan's counts, in one order (two writers of one plan lock its
     rows in the same order)."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    upsert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     for (status, since), n in sorted(moves.items()):
         if n:
-            add = insert(PlanStatusCountRow).values(plan_id=plan_id, status=status, since=since, n=n)
+            add = upsert(PlanStatusCountRow).values(plan_id=plan_id, status=status, since=since, n=n)
             grown = {"n": PlanStatusCountRow.n + add.excluded.n}
             session.execute(
                 add.on_conflict_do_update(index_elements=["plan_id", "status", "since"], set_=grown)
@@ -184,7 +184,7 @@ def _write_counts(
         if n
     ]
     if rows:
-        session.execute(PlanStatusCountRow.__table__.insert(), rows)
+        session.execute(insert(PlanStatusCountRow), rows)
 
 
 def _zones(session: Session, plan_ids: Sequence[str]) -> dict[str, str]:
@@ -206,9 +206,9 @@ def recount_states(plan_ids: Sequence[str] | None, *, session: Session) -> int:
             select(s.plan_id, s.timing, s.start, s.due, s.status, s.percent, s.done_at, s.events)
             .where(s.plan_id.in_(part))
         )  # fmt: skip
-        for plan_id, *values in rows:
-            bucket = (plan_id, *resting(*values, zones[plan_id]))
-            counts[bucket] = counts.get(bucket, 0) + 1
+        for plan_id, timing, begins, due, status, percent, done_at, events in rows:
+            rest = resting(timing, begins, due, status, percent, done_at, events, zones[plan_id])
+            counts[(plan_id, *rest)] = counts.get((plan_id, *rest), 0) + 1
         _write_counts(session, part, counts)
     return len(ids)
 
@@ -403,20 +403,18 @@ def _rebuild(
     session.execute(removal)
     if new:
         insert_rows(session, _TABLE, list(_encoded(session, new.values())))
-    if not counts:
-        pass
-    elif only is None:
+    if counts and only is None:
         counted: dict[tuple[str, str, dt.date], int] = {}
-        for row in new.values():
-            found = (row[1], *_resting_row(row, zones))
-            counted[found] = counted.get(found, 0) + 1
+        for values in new.values():
+            plan_bucket = (values[1], *_resting_row(values, zones))
+            counted[plan_bucket] = counted.get(plan_bucket, 0) + 1
         _write_counts(session, plan_ids, counted)
-    else:  # one occurrence: moved from the count it was in (if it had a row) to its own
+    elif counts and only is not None:  # one occurrence: moved from the count it was in to its own
         moves: dict[Bucket, int] = {}
-        for row, n in ((before.get(only), -1), (new.get(only), 1)):
-            if row is not None:
-                found = _resting_row(row, zones)
-                moves[found] = moves.get(found, 0) + n
+        for one, n in ((before.get(only), -1), (new.get(only), 1)):
+            if one is not None:
+                bucket = _resting_row(one, zones)
+                moves[bucket] = moves.get(bucket, 0) + n
         _bump(session, plan_ids[0], moves)
     for held in [o for o in session.identity_map.values() if isinstance(o, OccurrenceStateRow)]:
         session.expire(held)  # rows the session held are stale now
