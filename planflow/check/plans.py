@@ -466,12 +466,13 @@ def _set_based(
                 tuple(sorted(plan_states.open_deps.get(f.key, ()))) if status is Status.BLOCKED else ()
             )
             items.append(status_view(f, status, progress.get(f.key, ProgressState()), open_deps, today, tz))
-        summary = {s.value: plan_states.counts.get(s.value, 0) for s in Status}
+        summary = {status: plan_states.counts.get(status, 0) for status in _STATUSES}
         done[plan.id] = _plan_check(plan.id, contexts, moment, summary, items, recorded)
     return done
 
 
 _ALWAYS = {Status.OVERDUE.value, Status.BLOCKED.value}
+_STATUSES = [s.value for s in Status]
 
 
 def _zones(session: Session, plan_ids: Sequence[str]) -> tuple[dict[str, str], bool]:
@@ -524,17 +525,18 @@ def _check_run(
         moment = resolve_as_of(as_of, zone)
         if set_based and supported(session, zone, moment.day):
             in_zone = sorted(set(p for p in ids if zones[p] == zone))
-            # the current state when it holds at this moment (reads only what is due), else
-            # the statement that folds the event log
-            decide = (
-                store.due_states
-                if store.states_hold(session, in_zone, moment.instant, every_plan=every)
-                else plan_states
-            )
-            streams[zone] = decide(
-                session, in_zone, instant=moment.instant, today=moment.day,
-                horizon=_horizon(session, in_zone, moment.day), zone=zone, every_plan=every,
-            )  # fmt: skip
+            # the current state when it holds at this moment (reads only what is due: every
+            # occurrence read is a candidate, filtered by its own plan's horizon, so no horizon
+            # of every plan's ladders is needed), else the statement that folds the event log
+            if store.states_hold(session, in_zone, moment.instant, every_plan=every):
+                streams[zone] = store.due_states(
+                    session, in_zone, instant=moment.instant, today=moment.day, zone=zone, every_plan=every
+                )
+            else:
+                streams[zone] = plan_states(
+                    session, in_zone, instant=moment.instant, today=moment.day,
+                    horizon=_horizon(session, in_zone, moment.day), zone=zone, every_plan=every,
+                )  # fmt: skip
     for window in _batches(ids, batch):
         plans = _stored_plans(session, window, context=False)
         done: dict[str, PlanCheck] = {}

@@ -65,7 +65,7 @@ _REST = """CASE WHEN s.timing = 'event' AND s.events = 0 THEN 'waiting_event'
 # next_notice is before their due day); the stuck ones (overdue, or due soon with an open
 # dependency) and, recursively, the open items not yet overdue that depend on a stuck one.
 # Rows: each occurrence read, with its status today, the status it rests in and whether it is
-# a candidate (overdue, blocked, or due between today and the horizon), then each open
+# a candidate (overdue, blocked, or due from today on), then each open
 # dependency of a stuck one.
 _DUE = """
 WITH RECURSIVE
@@ -101,8 +101,7 @@ decided AS (
 )
 SELECT * FROM (
     SELECT plan_id, key, due, status, rest,
-           CASE WHEN status IN ('overdue', 'blocked') OR (due >= :today AND due <= :horizon)
-                THEN 1 ELSE 0 END AS candidate,
+           CASE WHEN status IN ('overdue', 'blocked') OR due >= :today THEN 1 ELSE 0 END AS candidate,
            NULL AS dep
     FROM decided
     UNION ALL
@@ -158,16 +157,17 @@ def due_states(
     *,
     instant: dt.datetime,
     today: dt.date,
-    horizon: dt.date,
     zone: str,
     every_plan: bool = False,
 ) -> Iterator[PlanStates]:
     """One ``PlanStates`` per plan of ``plan_ids`` (all in ``zone``, sorted as Python sorts
     strings), in that order, decided from the current state (``states_hold`` must be true):
-    the same as ``planflow.store.statuses.plan_states``, reading only what is due."""
+    the same as ``planflow.store.statuses.plan_states``, reading only what is due. Every
+    open occurrence read that is not overdue nor blocked is a candidate when due from today
+    on: the caller keeps those within its plan's reminder horizon (the window holds only
+    occurrences whose first reminder has fired or that are due soon, so few are dropped)."""
     dialect = session.get_bind().dialect.name
     params = status_params(dialect, instant=instant, today=today, zone=zone)
-    params["horizon"] = horizon.isoformat() if dialect == "sqlite" else horizon
     counts = text(_sql(_COUNTS, dialect, every_plan)).columns(since=Date)
     due = text(_sql(_DUE, dialect, every_plan)).columns(due=Date)
     if not every_plan:
