@@ -112,6 +112,105 @@ def dataset(scale: str, data: Path) -> tuple[Path, dict[str, Any]]:
     return folder, json.loads(info.read_text())
 
 
+GROWN = "100k_x10"
+"""The growth measure's store: the 100k dataset (950 plans of 2026) and 8,550 plans of 2027
+for the same communes (about 900,000 more occurrences), none of which is due by the as-of
+day: a store 10 times bigger with the same items due."""
+FUTURE_PLANS_PER_COMMUNE = 90
+
+
+def grown_dataset(data: Path) -> tuple[Path, dict[str, Any]]:
+    """The 100k dataset plus plans of the next year for its communes, in one folder made of
+    links to both generated folders (made once, like the others)."""
+    base, base_info = dataset("100k", data)
+    folder = data / f"dataset-{GROWN}"
+    info = folder / "dataset.json"
+    if info.exists():
+        return folder, json.loads(info.read_text())
+    future = data / "dataset-100k-2027"
+    wanted = Scale(communes=SCALES["100k"], plans_per_commune=FUTURE_PLANS_PER_COMMUNE, year=2027,
+                   as_of=dt.date.fromisoformat(AS_OF))  # fmt: skip
+    if not (future / "dataset.json").exists():
+        shutil.rmtree(future, ignore_errors=True)
+        say(f"… sinh {wanted.communes * wanted.plans_per_commune} kế hoạch năm 2027 vào {future}")
+        generate(wanted, future)
+    future_info = json.loads((future / "dataset.json").read_text())
+    shutil.rmtree(folder, ignore_errors=True)
+    for part in ("units", "plans"):
+        (folder / part).mkdir(parents=True)
+        for source in (base, future):
+            for path in sorted((source / part).iterdir()):
+                target = folder / part / path.name
+                if not target.exists():  # the communes' directories are the same in both
+                    target.symlink_to(path.resolve())
+    with (folder / "progress.csv").open("w", encoding="utf-8") as out:
+        out.write((base / "progress.csv").read_text(encoding="utf-8"))
+        lines = (future / "progress.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+        out.writelines(lines[1:])  # its header is the same
+    summary = {
+        **base_info,
+        "plans": base_info["plans"] + future_info["plans"],
+        "occurrences": base_info["occurrences"] + future_info["occurrences"],
+        "events": base_info["events"] + future_info["events"],
+        "future_plans": future_info["plans"],
+    }
+    info.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    return folder, summary
+
+
+def measure_growth(store: str, args: argparse.Namespace) -> list[Figure]:
+    """The check of the 100k store and of the same store grown 10 times with plans that have
+    nothing due, one run of each in turn (target: within ±20 %)."""
+    base_url = store_url(store, "100k", args)
+    folder, info = grown_dataset(args.data)
+    url = store_url(store, GROWN, args)
+    if not (args.reuse_stores and _synced(store, GROWN, args)):
+        reset_store(store, GROWN, args)
+        _worker("sync", url, str(folder))
+        _worker("load", url, str(folder))
+    small, grown, small_due, grown_due = [], [], [], []
+    for _ in range(args.repeat):
+        small.append(_worker("check", base_url, AS_OF))
+        grown.append(_worker("check", url, AS_OF))
+        small_due.append(_worker("floor_due", base_url, AS_OF))
+        grown_due.append(_worker("floor_due", url, AS_OF))
+    if (grown[0]["notices"], grown[0]["attention"]) != (small[0]["notices"], small[0]["attention"]):
+        raise SystemExit(f"{store}: the grown store has other items due than the 100k store: "
+                         f"{grown[0]['notices']}, {grown[0]['attention']} ≠ "
+                         f"{small[0]['notices']}, {small[0]['attention']}")  # fmt: skip
+    occurrences = int(info["occurrences"])
+    return [
+        Figure("growth_check_small", store, "100k", "s", [r["seconds"] for r in small], None,
+               {"peak_rss_mb": max(r["peak_rss_mb"] for r in small), **_cpu(small),
+                "notices": small[0]["notices"], "attention": small[0]["attention"]}),
+        Figure("growth_check_grown", store, GROWN, "s", [r["seconds"] for r in grown], occurrences,
+               {"peak_rss_mb": max(r["peak_rss_mb"] for r in grown), **_cpu(grown), "plans": info["plans"],
+                "notices": grown[0]["notices"], "attention": grown[0]["attention"]}),
+        Figure("growth_floor_due_small", store, "100k", "s", [r["seconds"] for r in small_due], None,
+               {"rows": small_due[0]["rows"]}),
+        Figure("growth_floor_due_grown", store, GROWN, "s", [r["seconds"] for r in grown_due], occurrences,
+               {"rows": grown_due[0]["rows"]}),
+    ]  # fmt: skip
+
+
+def _synced(store: str, scale: str, args: argparse.Namespace) -> bool:
+    """Whether the store of ``scale`` exists (reused as it is by ``--reuse-stores``)."""
+    if store == "sqlite":
+        return Path(f"{args.data / f'store-{scale}.db'}").exists()
+    engine = sa.create_engine(args.postgres)
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(
+                sa.text(
+                    "SELECT 1 FROM information_schema.tables WHERE table_schema = :s AND table_name = 'plans'"
+                ),
+                {"s": f"planflow_bench_{scale}"},
+            ).first()
+        return found is not None
+    finally:
+        engine.dispose()
+
+
 def store_url(store: str, scale: str, args: argparse.Namespace) -> str:
     if store == "sqlite":
         return f"sqlite:///{args.data / f'store-{scale}.db'}"
@@ -504,6 +603,15 @@ def ratios_and_targets(figures: list[Figure]) -> tuple[list[dict[str, Any]], lis
             flat = TARGETS["check_flat_max"]
             targets.append({"target": f"check flat, store {small.scale} → {grown.scale} ({grown.store})",
                             "limit": flat, "value": value, "met": 1 / flat <= value <= flat})  # fmt: skip
+    for grown in (f for f in figures if f.measure == "growth_check_grown"):
+        small = _find(figures, "growth_check_small", grown.store, "100k")
+        if small is not None:
+            value = grown.median / small.median
+            ratios.append({"ratio": "check of the grown store/check of the 100k store", "store": grown.store,
+                           "scale": grown.scale, "value": value})  # fmt: skip
+            flat = TARGETS["check_flat_max"]
+            targets.append({"target": f"check flat, store 100k → 10× with the same items due ({grown.store})",
+                            "limit": flat, "value": value, "met": 1 / flat <= value <= flat})  # fmt: skip
     for pooled in (f for f in figures if f.measure == "sync"):
         alone = _find(figures, "sync_one_process", pooled.store, pooled.scale)
         if alone is not None:
@@ -589,7 +697,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip",
         default="",
-        help="bỏ qua: naive, delivery, reports, cli, sync_one_process (phân cách bằng dấu phẩy)",
+        help="bỏ qua: naive, delivery, reports, cli, sync_one_process, growth (phân cách bằng dấu phẩy)",
     )
     parser.add_argument(
         "--reports-scale", default=REPORTS_SCALE, choices=list(SCALES), help="quy mô đo báo cáo"
@@ -647,6 +755,11 @@ def main(argv: list[str] | None = None) -> int:
         for store in stores:
             say(f"… {store} {scale}")
             figures += measure_scale(store, scale, args)
+            save()
+    if "growth" not in skip and "100k" in scales:  # beside the 100k store's measures
+        for store in stores:
+            say(f"… {store}: kho 100k lớn gấp 10 lần, cùng các việc đến hạn")
+            figures += measure_growth(store, args)
             save()
     if "naive" not in skip:
         say("… Prefect: một task run cho mỗi lần thực hiện")

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from planflow.schema import EscalationPolicy, EscalationStep, Plan
 from planflow.status import OccurrenceStatus, Status
@@ -43,7 +44,12 @@ DEFAULT_POLICY = EscalationPolicy(
 
 def step_id(step: EscalationStep) -> str:
     """A stable name for a step: its offset and unit, e.g. ``-7w`` or ``+1d``."""
-    return f"{step.offset:+d}{'w' if step.working_days else 'd'}"
+    return _step_id(step.offset, step.working_days)
+
+
+@lru_cache(maxsize=512)
+def _step_id(offset: int, working_days: bool) -> str:
+    return f"{offset:+d}{'w' if working_days else 'd'}"
 
 
 def step_label(step: EscalationStep, due: dt.date, fire: dt.date) -> str:
@@ -138,8 +144,9 @@ class Notice:
         """The step as recorded in the notice's key."""
         return step_id(self.step)
 
-    @property
+    @cached_property
     def key(self) -> NoticeKey:
+        """Computed once: a check compares every planned notice's key with those recorded."""
         return (self.item.key, self.due, self.step_key, self.recipient.id, self.role)
 
 
@@ -168,8 +175,9 @@ def due_notices(
         latest = max(live, key=lambda pair: (pair[0], pair[1].offset))[1]
         for when, step in sorted(fired, key=lambda pair: (pair[0], pair[1].offset)):
             for notice in _step_notices(item, step, when, resolve, skipped=step is not latest):
-                if notice.key not in recorded and notice.key not in seen:
-                    seen.add(notice.key)
+                key = notice.key
+                if key not in recorded and key not in seen:
+                    seen.add(key)
                     notices.append(notice)
     return notices
 
@@ -305,7 +313,7 @@ def addressees_for_plan(
     def named(ids: Iterable[str], people: Mapping[str, Addressee] = by_id) -> list[Addressee]:
         return [people.get(u, by_id[u]) for u in ids if directed(u)]
 
-    def resolve(audience: str, item: OccurrenceStatus) -> list[Addressee]:
+    def resolve_once(audience: str, item: OccurrenceStatus) -> list[Addressee]:
         if audience == "lead":
             return named(item.facts.lead)
         if audience == "support":
@@ -317,5 +325,16 @@ def addressees_for_plan(
         if audience == "signer":
             return [signer]
         return named([audience.removeprefix("unit:")])
+
+    # a check resolves the same few audiences for thousands of items: once per audience and
+    # owners (what the answer depends on)
+    memo: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[Addressee]] = {}
+
+    def resolve(audience: str, item: OccurrenceStatus) -> list[Addressee]:
+        key = (audience, item.facts.lead, item.facts.support)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = resolve_once(audience, item)
+        return list(found)
 
     return resolve

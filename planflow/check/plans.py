@@ -273,8 +273,9 @@ def not_synced(plan_id: str) -> NotFoundError:
     return NotFoundError(f"kế hoạch '{plan_id}' chưa có trong cơ sở dữ liệu; chạy 'planflow sync' trước")
 
 
-def _stored_plans(session: Session, plan_ids: Sequence[str]) -> list[StoredPlan]:
-    found = {plan_id: StoredPlan(*row) for plan_id, row in store.plan_rows(session, plan_ids).items()}
+def _stored_plans(session: Session, plan_ids: Sequence[str], *, context: bool = True) -> list[StoredPlan]:
+    rows = store.plan_rows(session, plan_ids, context=context)
+    found = {plan_id: StoredPlan(*row) for plan_id, row in rows.items()}
     missing = [p for p in plan_ids if p not in found]
     if missing:
         raise not_synced(missing[0])
@@ -366,20 +367,47 @@ def evaluate_plans(
 ATTENTION = (Status.OVERDUE, Status.BLOCKED)
 
 
+class Contexts:
+    """The notice contexts of a window of plans. A check reads those of the plans with
+    something due (their notices need the ladders and addressees); the others are read
+    when a caller first asks for one (its title, signer), all of the window's at once."""
+
+    def __init__(self, session: Session, pending: Sequence[str], read: Mapping[str, PlanContext]) -> None:
+        self._session, self._pending, self._read = session, list(pending), dict(read)
+
+    def get(self, plan_id: str) -> PlanContext:
+        found = self._read.get(plan_id)
+        if found is None:
+            self._read.update((p.id, _context(p)) for p in _stored_plans(self._session, self._pending))
+            self._pending = []
+            found = self._read[plan_id]
+        return found
+
+    @classmethod
+    def of(cls, session: Session, plans: Sequence[StoredPlan], due: Iterable[str]) -> Contexts:
+        """The contexts of ``plans``, those of ``due`` read now (a plan stored without its
+        context is refused here, as before), the others on demand."""
+        wanted = set(due)
+        read = {p.id: _context(p) for p in _stored_plans(session, [p.id for p in plans if p.id in wanted])}
+        return cls(session, [p.id for p in plans if p.id not in wanted], read)
+
+
 @dataclass(frozen=True)
 class PlanCheck:
     """One plan at the as-of time: counts per status, what needs attention (overdue,
     blocked) and the ladder notices due and not recorded yet."""
 
-    context: PlanContext
+    plan_id: str
     as_of: AsOf
     summary: dict[str, int]
     attention: list[OccurrenceStatus]
     notices: list[Notice]
+    contexts: Contexts = field(repr=False, compare=False)
 
     @property
-    def plan_id(self) -> str:
-        return self.context.plan_id
+    def context(self) -> PlanContext:
+        """What the plan's notices need (``notice_context``), read when first asked for."""
+        return self.contexts.get(self.plan_id)
 
 
 def _context(plan: StoredPlan) -> PlanContext:
@@ -391,9 +419,12 @@ def _context(plan: StoredPlan) -> PlanContext:
 
 
 def _plan_check(
-    context: PlanContext, moment: AsOf, summary: dict[str, int], items: list[OccurrenceStatus],
+    plan_id: str, contexts: Contexts, moment: AsOf, summary: dict[str, int], items: list[OccurrenceStatus],
     recorded: set[NoticeKey],
 ) -> PlanCheck:  # fmt: skip
+    if not items:  # nothing due: no notice, and no need of the plan's ladders
+        return PlanCheck(plan_id, moment, summary, [], [], contexts)
+    context = contexts.get(plan_id)
     notices = due_notices(
         [i for i in items if context.chases(i)], context.policies, context.resolve, moment.day,
         context.calendar, recorded,
@@ -402,7 +433,7 @@ def _plan_check(
         notices += coordination_notices(items, context.policies, context.coordinate, context.standing_unit,
                                         moment.day, context.calendar, recorded)  # fmt: skip
     attention = [i for i in items if i.status in ATTENTION]
-    return PlanCheck(context, moment, summary, attention, notices)
+    return PlanCheck(plan_id, moment, summary, attention, notices, contexts)
 
 
 def _set_based(
@@ -411,18 +442,19 @@ def _set_based(
     """Checks of a window of plans whose statuses the database decided
     (``planflow.store.statuses``): only the candidates of each plan (open and due within its
     own reminder horizon, overdue, blocked) become Python objects."""
-    today, ids = moment.day, [p.id for p in window]
-    contexts = {p.id: _context(p) for p in window}
-    recorded = store.recorded_keys(session, ids)
+    today = moment.day
+    due = [p.id for p in window if states[p.id].candidates]
+    contexts = Contexts.of(session, window, due)
     wanted: list[str] = []
-    for plan in window:
-        horizon = contexts[plan.id].reminder_horizon(today)
+    for plan_id in due:
+        horizon = contexts.get(plan_id).reminder_horizon(today)
         wanted += (
-            key for key, (status, due) in states[plan.id].candidates.items()
-            if status in _ALWAYS or (due is not None and due <= horizon)
+            key for key, (status, due_day) in states[plan_id].candidates.items()
+            if status in _ALWAYS or (due_day is not None and due_day <= horizon)
         )  # fmt: skip
     scope = store.keys_scope(session, wanted)
     facts, progress = _occurrences(session, scope), _progress(session, scope, moment.instant)
+    recorded = store.recorded_for(session, scope)
     tz = ZoneInfo(window[0].timezone)
     done = {}
     for plan in window:
@@ -434,12 +466,13 @@ def _set_based(
                 tuple(sorted(plan_states.open_deps.get(f.key, ()))) if status is Status.BLOCKED else ()
             )
             items.append(status_view(f, status, progress.get(f.key, ProgressState()), open_deps, today, tz))
-        summary = {s.value: plan_states.counts.get(s.value, 0) for s in Status}
-        done[plan.id] = _plan_check(contexts[plan.id], moment, summary, items, recorded)
+        summary = {status: plan_states.counts.get(status, 0) for status in _STATUSES}
+        done[plan.id] = _plan_check(plan.id, contexts, moment, summary, items, recorded)
     return done
 
 
 _ALWAYS = {Status.OVERDUE.value, Status.BLOCKED.value}
+_STATUSES = [s.value for s in Status]
 
 
 def _zones(session: Session, plan_ids: Sequence[str]) -> tuple[dict[str, str], bool]:
@@ -492,19 +525,20 @@ def _check_run(
         moment = resolve_as_of(as_of, zone)
         if set_based and supported(session, zone, moment.day):
             in_zone = sorted(set(p for p in ids if zones[p] == zone))
-            # the current state when it holds at this moment (reads only what is due), else
-            # the statement that folds the event log
-            decide = (
-                store.due_states
-                if store.states_hold(session, in_zone, moment.instant, every_plan=every)
-                else plan_states
-            )
-            streams[zone] = decide(
-                session, in_zone, instant=moment.instant, today=moment.day,
-                horizon=_horizon(session, in_zone, moment.day), zone=zone, every_plan=every,
-            )  # fmt: skip
+            # the current state when it holds at this moment (reads only what is due: every
+            # occurrence read is a candidate, filtered by its own plan's horizon, so no horizon
+            # of every plan's ladders is needed), else the statement that folds the event log
+            if store.states_hold(session, in_zone, moment.instant, every_plan=every):
+                streams[zone] = store.due_states(
+                    session, in_zone, instant=moment.instant, today=moment.day, zone=zone, every_plan=every
+                )
+            else:
+                streams[zone] = plan_states(
+                    session, in_zone, instant=moment.instant, today=moment.day,
+                    horizon=_horizon(session, in_zone, moment.day), zone=zone, every_plan=every,
+                )  # fmt: skip
     for window in _batches(ids, batch):
-        plans = _stored_plans(session, window)
+        plans = _stored_plans(session, window, context=False)
         done: dict[str, PlanCheck] = {}
         for zone, group in _by_zone(plans).items():
             moment = resolve_as_of(as_of, zone)
@@ -513,9 +547,13 @@ def _check_run(
                 states = {s.plan_id: s for s in itertools.islice(streams[zone], len(unique))}
                 done.update(_set_based(session, unique, states, moment))
                 continue
-            recorded = store.recorded_keys(session, [p.id for p in group])
+            group_ids = [p.id for p in group]
+            recorded = store.recorded_keys(session, group_ids)
+            contexts = Contexts.of(session, group, group_ids)
             for e in _evaluate(session, group, moment):
-                done[e.plan.id] = _plan_check(_context(e.plan), moment, summarize(e.items), e.items, recorded)
+                done[e.plan.id] = _plan_check(
+                    e.plan.id, contexts, moment, summarize(e.items), e.items, recorded
+                )
         yield from (done[p] for p in window)
 
 

@@ -4,8 +4,10 @@
 ``occurrence_states`` (``planflow.store.states``) and reads only the occurrences whose
 window has come (``next_notice`` on or before today: every open item that is overdue, due
 soon, or whose first reminder has fired) plus those blocked by them (a recursive CTE
-from the stuck ones along the dependencies). The counts per plan and status come from
-one grouped pass over the same table. It holds only when every state row is the fold at
+from the stuck ones along the dependencies). The counts per plan and status are those kept
+at write time (``plan_status_counts``: the status each occurrence rests in), corrected for
+the occurrences read, so nothing is read of the plans with nothing due but a few count
+rows. It holds only when every state row is the fold at
 the as-of instant (``states_hold``); otherwise the check uses the statement of
 ``planflow.store.statuses``, which folds the event log itself.
 
@@ -20,7 +22,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ARRAY, Date, String, Text, any_, bindparam, cast, func, select, text
+import orjson
+from sqlalchemy import ARRAY, Date, String, Text, any_, bindparam, cast, func, null, select, text
 from sqlalchemy.orm import Session
 
 from planflow.store.models import (
@@ -43,26 +46,27 @@ _OPEN_STATUS = """CASE WHEN s.timing = 'event' AND s.events = 0 THEN 'waiting_ev
          WHEN s.due IS NOT NULL AND s.due <= {horizon_day} THEN 'upcoming'
          ELSE 'not_started' END"""
 
-# Every live occurrence in scope, counted per plan and status as if nothing were blocked
-# (the blocked ones are moved to their own count by the caller).
+# How many live occurrences of each plan in scope rest in each status (``plan_status_counts``,
+# kept at write time: a few rows per plan); the caller moves the occurrences the window query
+# reads from the status they rest in to the one they have today.
 _COUNTS = """
-SELECT s.plan_id, CASE
-         WHEN s.status = 'done' THEN
-              CASE WHEN s.due IS NOT NULL AND s.done_at >= {end_of_due_day} THEN 'done_late'
-                   ELSE 'done_on_time' END
-         WHEN s.due < :today THEN 'overdue'
-         ELSE {open_status} END AS status,
-       COUNT(*) AS n
-FROM occurrence_states s JOIN plans p ON p.id = s.plan_id
-WHERE {scope}
-GROUP BY s.plan_id, 2
+SELECT s.plan_id, s.status, s.since, s.n
+FROM plan_status_counts s JOIN plans p ON p.id = s.plan_id
+WHERE {scope} AND s.n <> 0
 """
+
+# The status an open occurrence rests in, as of today (``planflow.store.states.resting``).
+_REST = """CASE WHEN s.timing = 'event' AND s.events = 0 THEN 'waiting_event'
+         WHEN s.status = 'in_progress' OR COALESCE(s.percent, 0) > 0 THEN 'in_progress'
+         WHEN s.timing = 'ongoing' AND (s.start IS NULL OR s.start <= :today) THEN 'ongoing'
+         ELSE 'not_started' END"""
 
 # The window: open occurrences whose next_notice has come (overdue ones included: their
 # next_notice is before their due day); the stuck ones (overdue, or due soon with an open
 # dependency) and, recursively, the open items not yet overdue that depend on a stuck one.
-# Rows: each candidate (overdue, blocked, or due between today and the horizon) with its
-# status and the status it would have unblocked, then each open dependency of a stuck one.
+# Rows: each occurrence read, with its status today, the status it rests in and whether it is
+# a candidate (overdue, blocked, or due from today on), then each open
+# dependency of a stuck one.
 _DUE = """
 WITH RECURSIVE
 win AS (
@@ -89,17 +93,19 @@ decided AS (
     SELECT s.plan_id, s.occurrence_key AS key, s.due,
            CASE WHEN s.due < :today THEN 'overdue' WHEN st.key IS NOT NULL THEN 'blocked'
                 ELSE {open_status} END AS status,
-           {open_status} AS base
+           {rest} AS rest
     FROM picked k
     JOIN occurrence_states s ON s.occurrence_key = k.key
     JOIN plans p ON p.id = s.plan_id
     LEFT JOIN stuck st ON st.key = k.key
 )
 SELECT * FROM (
-    SELECT plan_id, key, due, status, base, NULL AS dep FROM decided
-    WHERE status IN ('overdue', 'blocked') OR (due >= :today AND due <= :horizon)
+    SELECT plan_id, key, due, status, rest,
+           CASE WHEN status IN ('overdue', 'blocked') OR due >= :today THEN 1 ELSE 0 END AS candidate,
+           NULL AS dep
+    FROM decided
     UNION ALL
-    SELECT s.plan_id, st.key, NULL, NULL, NULL, d.depends_on_key
+    SELECT s.plan_id, st.key, NULL, NULL, NULL, 0, d.depends_on_key
     FROM stuck st
     JOIN dependencies d ON d.occurrence_key = st.key
     JOIN occurrence_states ds ON ds.occurrence_key = d.depends_on_key
@@ -129,7 +135,7 @@ _DIALECT = {
 
 def _sql(template: str, dialect: str, every_plan: bool) -> str:
     parts = {**_DIALECT[dialect], "scope": _SCOPES["all" if every_plan else "plans"]}
-    return template.format(**parts, open_status=_OPEN_STATUS.format(**parts))
+    return template.format(**parts, open_status=_OPEN_STATUS.format(**parts), rest=_REST)
 
 
 def states_hold(session: Session, plan_ids: Sequence[str], instant: dt.datetime, *, every_plan: bool) -> bool:
@@ -151,17 +157,18 @@ def due_states(
     *,
     instant: dt.datetime,
     today: dt.date,
-    horizon: dt.date,
     zone: str,
     every_plan: bool = False,
 ) -> Iterator[PlanStates]:
     """One ``PlanStates`` per plan of ``plan_ids`` (all in ``zone``, sorted as Python sorts
     strings), in that order, decided from the current state (``states_hold`` must be true):
-    the same as ``planflow.store.statuses.plan_states``, reading only what is due."""
+    the same as ``planflow.store.statuses.plan_states``, reading only what is due. Every
+    open occurrence read that is not overdue nor blocked is a candidate when due from today
+    on: the caller keeps those within its plan's reminder horizon (the window holds only
+    occurrences whose first reminder has fired or that are due soon, so few are dropped)."""
     dialect = session.get_bind().dialect.name
     params = status_params(dialect, instant=instant, today=today, zone=zone)
-    params["horizon"] = horizon.isoformat() if dialect == "sqlite" else horizon
-    counts = text(_sql(_COUNTS, dialect, every_plan))
+    counts = text(_sql(_COUNTS, dialect, every_plan)).columns(since=Date)
     due = text(_sql(_DUE, dialect, every_plan)).columns(due=Date)
     if not every_plan:
         counts = counts.bindparams(bindparam("plans", expanding=True))
@@ -170,9 +177,11 @@ def due_states(
     for part in [plan_ids] if every_plan else _parts(plan_ids, STATEMENT_PLANS):
         scoped = params if every_plan else {**params, "plans": list(part)}
         found: dict[str, PlanStates] = {}
-        for plan_id, status, n in session.execute(counts, scoped):
+        for plan_id, status, since, n in session.execute(counts, scoped):
+            if status == "ongoing" and since > today:  # an ongoing item not started yet
+                status = "not_started"
             states = found.get(plan_id) or found.setdefault(plan_id, PlanStates(plan_id))
-            states.counts[status] = n
+            states.counts[status] = states.counts.get(status, 0) + n
         rows = session.execute(due.execution_options(yield_per=2000), scoped)
         yield from _per_plan(part, found, rows)
 
@@ -183,7 +192,7 @@ def _per_plan(
     wanted = iter(plan_ids)
     first = next(wanted, "")
     current = counted.pop(first, PlanStates(first))
-    for plan_id, key, due, status, base, dep in rows:
+    for plan_id, key, due, status, rest, candidate, dep in rows:
         while plan_id != current.plan_id:  # plans with nothing due have no rows
             yield current
             following = next(wanted)
@@ -191,10 +200,12 @@ def _per_plan(
         if dep is not None:
             current.open_deps.setdefault(key, []).append(dep)
             continue
-        current.candidates[key] = (status, due)
-        if status == "blocked":  # counted under the status it would have unblocked
-            current.counts[base] -= 1
-            current.counts["blocked"] = current.counts.get("blocked", 0) + 1
+        if candidate:
+            current.candidates[key] = (status, due)
+        if status != rest:  # counted under the status it rests in: moved to today's
+            counts = current.counts
+            counts[rest] -= 1
+            counts[status] = counts.get(status, 0) + 1
     if current.plan_id:
         yield current
     for plan_id in wanted:
@@ -208,19 +219,22 @@ def _parts(items: Sequence[str], size: int) -> list[Sequence[str]]:
 # --- the check's plain reads -------------------------------------------------------------------------
 
 
-def plan_rows(session: Session, plan_ids: Sequence[str]) -> dict[str, Any]:
+def plan_rows(session: Session, plan_ids: Sequence[str], *, context: bool = True) -> dict[str, Any]:
     """Plan id → (id, title, timezone, upcoming_days, notice_context, document_number,
-    period_start, period_end) of those stored."""
-    columns = (PlanRow.id, PlanRow.title, PlanRow.timezone, PlanRow.upcoming_days, PlanRow.notice_context,
+    period_start, period_end) of those stored; with ``context=False`` the notice context
+    (kilobytes of JSON per plan: its directory's units) is not read and is None."""
+    notice_context = PlanRow.notice_context if context else null().label("notice_context")
+    columns = (PlanRow.id, PlanRow.title, PlanRow.timezone, PlanRow.upcoming_days, notice_context,
                PlanRow.document_number, PlanRow.period_start, PlanRow.period_end)  # fmt: skip
     return {r.id: tuple(r) for r in session.execute(select(*columns).where(PlanRow.id.in_(plan_ids)))}
 
 
 @dataclass(frozen=True)
 class Scope:
-    """Which occurrences a read covers: every live one of some plans, or some keys. On
-    PostgreSQL (``array``) keys go as one array parameter, thousands at a time; elsewhere
-    500 at a time in an ``IN`` list (a bound on query parameters)."""
+    """Which occurrences a read covers: every live one of some plans, or some keys. Keys go
+    as one parameter, 20,000 at a time: an array on PostgreSQL (``array``), a JSON list
+    read by ``json_each`` elsewhere (an ``IN`` list of thousands of parameters cost more to
+    compile than the query to run)."""
 
     plans: Sequence[str] = ()
     keys: Sequence[str] = ()
@@ -231,15 +245,15 @@ class Scope:
             return plan_column.in_(self.plans)
         if self.array:
             return key_column == any_(bindparam("keys", list(self.keys), type_=ARRAY(String)))
-        return key_column.in_(self.keys)
+        listed = func.json_each(bindparam("keys", orjson.dumps(list(self.keys)).decode(), type_=Text))
+        return key_column.in_(select(listed.table_valued("value").c.value).scalar_subquery())
 
     def chunks(self) -> Iterator[Scope]:
         if self.plans:
             yield self
             return
-        size = 20_000 if self.array else 500
-        for start in range(0, len(self.keys), size):
-            yield Scope(keys=self.keys[start : start + size], array=self.array)
+        for start in range(0, len(self.keys), 20_000):
+            yield Scope(keys=self.keys[start : start + 20_000], array=self.array)
 
 
 def keys_scope(session: Session, keys: Sequence[str]) -> Scope:
@@ -308,11 +322,26 @@ def progress_rows(session: Session, scope: Scope, until: dt.datetime) -> Iterato
         )  # fmt: skip
 
 
+_NOTICE_KEY = (NoticeRow.occurrence_key, NoticeRow.due, NoticeRow.step, NoticeRow.recipient, NoticeRow.role)
+
+
 def recorded_keys(session: Session, plan_ids: Sequence[str]) -> set[tuple[str, dt.date, str, str, str]]:
     """The keys of the notices recorded for these plans."""
-    columns = (NoticeRow.occurrence_key, NoticeRow.due, NoticeRow.step, NoticeRow.recipient, NoticeRow.role)
-    rows = session.execute(select(*columns).where(NoticeRow.plan_id.in_(plan_ids)))
+    rows = session.execute(select(*_NOTICE_KEY).where(NoticeRow.plan_id.in_(plan_ids)))
     return {(k, d, s, r, role) for k, d, s, r, role in rows}
+
+
+def recorded_for(session: Session, scope: Scope) -> set[tuple[str, dt.date, str, str, str]]:
+    """The keys of the notices recorded for the occurrences of ``scope`` (a range of the
+    notices' primary key per occurrence: what a check of a few items due reads, however
+    long the history of the plans)."""
+    found: set[tuple[str, dt.date, str, str, str]] = set()
+    for part in scope.chunks():
+        rows = session.execute(
+            select(*_NOTICE_KEY).where(part.of(NoticeRow.plan_id, NoticeRow.occurrence_key))
+        )
+        found.update((k, d, s, r, role) for k, d, s, r, role in rows)
+    return found
 
 
 def plan_zones(session: Session, plan_ids: Sequence[str]) -> tuple[dict[str, str], bool, int]:

@@ -181,7 +181,10 @@ class OccurrenceStateRow(Base):
     occurrences whose ``next_notice`` has come (``planflow.store.check``)."""
 
     __tablename__ = "occurrence_states"
-    __table_args__ = (Index("ix_occurrence_states_plan_id_status", "plan_id", "status"),)
+    __table_args__ = (
+        Index("ix_occurrence_states_plan_id_status", "plan_id", "status"),
+        Index("ix_occurrence_states_plan_id_next_notice", "plan_id", "next_notice"),
+    )
 
     occurrence_key: Mapped[str] = mapped_column(
         ForeignKey("occurrences.key", ondelete="CASCADE"), primary_key=True
@@ -199,6 +202,24 @@ class OccurrenceStateRow(Base):
         index=True, doc="its effective time: the row is the fold at any as-of time from then on"
     )
     next_notice: Mapped[dt.date | None] = mapped_column(Date, index=True)
+
+
+class PlanStatusCountRow(Base):
+    """How many live occurrences of a plan rest in each status: the one each has on every day
+    its window has not come (``occurrence_states.next_notice`` after the day) and nothing
+    blocks it: done on time or late, waiting for its event, in progress, ongoing from
+    ``since`` (not started before), not started. Kept with the state rows
+    (``planflow.store.states``), so the check counts every plan's statuses from a few rows
+    per plan and corrects only the occurrences it reads (``planflow.store.check``)."""
+
+    __tablename__ = "plan_status_counts"
+
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    since: Mapped[dt.date] = mapped_column(
+        Date, primary_key=True, doc="an ongoing item's start day (not started before it); else 0001-01-01"
+    )
+    n: Mapped[int] = mapped_column(Integer)
 
 
 class NoticeRow(Base):

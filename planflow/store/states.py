@@ -13,6 +13,11 @@ and dates and ``next_notice``, the first day the check must look at it. Three wr
   and its ``next_notice`` computed again; run by every sync of a plan (its dates or ladder
   may have changed), by migration 0011 and by ``planflow rebuild-state``.
 
+Both keep ``plan_status_counts`` (``resting``): per plan, how many occurrences rest in each
+status, the one an occurrence has on every day before its ``next_notice`` when nothing
+blocks it. ``advance`` moves one occurrence from its count to another; a rebuild recounts
+its plans (``recount_states`` recounts from the state rows alone: migration 0012).
+
 A row is the fold *at any as-of time from its* ``last_at`` *on*: a check for an earlier
 moment cannot use it (``planflow.store.check.states_hold``).
 """
@@ -25,15 +30,23 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Table, and_, delete, exists, select
+from sqlalchemy import ColumnElement, Table, and_, delete, exists, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from planflow.escalation import DEFAULT_POLICY, fire_date
 from planflow.schema import EscalationPolicy
 from planflow.status import WITHDRAWN, ProgressStatus
 from planflow.store.bulk import insert_rows
-from planflow.store.models import OccurrenceRow, OccurrenceStateRow, PlanRow, ProgressEventRow
+from planflow.store.models import (
+    OccurrenceRow,
+    OccurrenceStateRow,
+    PlanRow,
+    PlanStatusCountRow,
+    ProgressEventRow,
+)
 from planflow.workdays import WorkCalendar
 
 ANY_ITEM = "*"
@@ -105,6 +118,106 @@ class NoticeWindow:
         policy = self.ladders.get(item_id) or self.ladders[ANY_ITEM]
         days = [fire_date(due, s, self.calendar) for s in policy.steps if s.offset <= 0]
         return min([due - dt.timedelta(days=self.upcoming_days), *days])
+
+
+# --- the status an occurrence rests in ---------------------------------------------------------------
+
+ALWAYS = dt.date(1, 1, 1)
+"""The ``since`` of a status count that waits for no start day."""
+
+Bucket = tuple[str, dt.date]
+"""A ``plan_status_counts`` row's status and ``since``."""
+
+
+def resting(
+    timing: str, start: dt.date | None, due: dt.date | None, status: str, percent: int | None,
+    done_at: dt.datetime | None, events: int, zone: str,
+) -> Bucket:  # fmt: skip
+    """The status an occurrence has on every day before its ``next_notice`` when no open
+    dependency blocks it (``planflow.status``'s rules without the ones that need the day:
+    it is neither overdue nor due soon then): done on time or late (the day it was done in
+    the plan's zone after its due day), waiting for its event, in progress, ongoing from its
+    start day (``since``: not started before it), not started."""
+    if status == _DONE and done_at is not None:
+        late = due is not None and done_at.astimezone(_zone(zone)).date() > due
+        return ("done_late" if late else "done_on_time"), ALWAYS
+    if timing == "event" and events == 0:
+        return "waiting_event", ALWAYS
+    if status == "in_progress" or (percent or 0) > 0:
+        return "in_progress", ALWAYS
+    if timing == "ongoing":
+        return "ongoing", start or ALWAYS
+    return "not_started", ALWAYS
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def _bucket(row: OccurrenceStateRow, zone: Callable[[], str]) -> Bucket:
+    done = row.status == _DONE and row.done_at is not None and row.due is not None
+    return resting(row.timing, row.start, row.due, row.status, row.percent, row.done_at, row.events,
+                   zone() if done else "UTC")  # fmt: skip
+
+
+def _bump(session: Session, plan_id: str, moves: Mapping[Bucket, int]) -> None:
+    """Add ``moves`` to the plan's counts, in one order (two writers of one plan lock its
+    rows in the same order)."""
+    upsert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    for (status, since), n in sorted(moves.items()):
+        if n:
+            add = upsert(PlanStatusCountRow).values(plan_id=plan_id, status=status, since=since, n=n)
+            grown = {"n": PlanStatusCountRow.n + add.excluded.n}
+            session.execute(
+                add.on_conflict_do_update(index_elements=["plan_id", "status", "since"], set_=grown)
+            )
+
+
+def _write_counts(
+    session: Session, plan_ids: Sequence[str], counts: Mapping[tuple[str, str, dt.date], int]
+) -> None:
+    session.execute(delete(PlanStatusCountRow).where(PlanStatusCountRow.plan_id.in_(plan_ids)))
+    rows = [
+        {"plan_id": p, "status": st, "since": since, "n": n}
+        for (p, st, since), n in sorted(counts.items())
+        if n
+    ]
+    if rows:
+        session.execute(insert(PlanStatusCountRow), rows)
+
+
+def _zones(session: Session, plan_ids: Sequence[str]) -> dict[str, str]:
+    query = select(PlanRow.id, PlanRow.timezone).where(PlanRow.id.in_(plan_ids))
+    return {plan_id: zone for plan_id, zone in session.execute(query)}
+
+
+def recount_states(plan_ids: Sequence[str] | None, *, session: Session) -> int:
+    """Rewrite the status counts of ``plan_ids`` (None: every plan) from their state rows;
+    returns the number of plans."""
+    every = select(PlanRow.id).order_by(PlanRow.id)
+    ids = list(plan_ids) if plan_ids is not None else list(session.scalars(every))
+    s = OccurrenceStateRow
+    for start in range(0, len(ids), REBUILD_PLANS):
+        part = ids[start : start + REBUILD_PLANS]
+        zones = _zones(session, part)
+        counts: dict[tuple[str, str, dt.date], int] = {}
+        rows = session.execute(
+            select(s.plan_id, s.timing, s.start, s.due, s.status, s.percent, s.done_at, s.events)
+            .where(s.plan_id.in_(part))
+        )  # fmt: skip
+        for plan_id, timing, begins, due, status, percent, done_at, events in rows:
+            rest = resting(timing, begins, due, status, percent, done_at, events, zones[plan_id])
+            counts[(plan_id, *rest)] = counts.get((plan_id, *rest), 0) + 1
+        _write_counts(session, part, counts)
+    return len(ids)
+
+
+def stored_counts(plan_ids: Sequence[str], *, session: Session) -> dict[tuple[str, str, dt.date], int]:
+    """The status counts kept for these plans (those not zero)."""
+    c = PlanStatusCountRow
+    query = select(c.plan_id, c.status, c.since, c.n).where(c.plan_id.in_(plan_ids), c.n != 0)
+    return {(p, st, since): n for p, st, since, n in session.execute(query)}
 
 
 # --- folding ---------------------------------------------------------------------------------------------
@@ -183,6 +296,11 @@ def advance(row: OccurrenceStateRow | None, event: ProgressEventRow, *, session:
         rebuild_occurrence(event.occurrence_key, session=session)
         return
     was_done = row.status == _DONE
+
+    def zone() -> str:
+        return _zones(session, [row.plan_id])[row.plan_id]
+
+    bucket = _bucket(row, zone)
     later = row.last_at is None or event.effective_at >= row.last_at  # same time: the higher id is later
     if event.supersedes is None and event.status != WITHDRAWN and later:
         before = Folded(row.status, row.percent, row.done_at, row.events, row.last_event_id, row.last_at)
@@ -194,6 +312,9 @@ def advance(row: OccurrenceStateRow | None, event: ProgressEventRow, *, session:
         row.next_notice = _window_of(row.plan_id, session=session).first_day(
             _item_of(row.occurrence_key, session=session), row.due, row.status
         )
+    moved = _bucket(row, zone)
+    if moved != bucket:
+        _bump(session, row.plan_id, {bucket: -1, moved: 1})
     session.flush()
 
 
@@ -225,15 +346,16 @@ class RebuildResult:
     """rows that differed from the stored ones (added, removed or with other values)"""
 
 
-def rebuild_states(plan_ids: Sequence[str] | None, *, session: Session) -> RebuildResult:
+def rebuild_states(plan_ids: Sequence[str] | None, *, session: Session, counts: bool = True) -> RebuildResult:
     """Recompute the state rows of every live occurrence of ``plan_ids`` (None: every plan)
-    from the event log, ``REBUILD_PLANS`` plans at a time. Idempotent: a second run changes
-    nothing (``changed`` 0)."""
+    from the event log, ``REBUILD_PLANS`` plans at a time, and their status counts (not with
+    ``counts=False``: migration 0011, before the counts' table). Idempotent: a second run
+    changes nothing (``changed`` 0)."""
     every = select(PlanRow.id).order_by(PlanRow.id)
     ids = list(plan_ids) if plan_ids is not None else list(session.scalars(every))
     rows = changed = 0
     for start in range(0, len(ids), REBUILD_PLANS):
-        written, differing = _rebuild(session, ids[start : start + REBUILD_PLANS])
+        written, differing = _rebuild(session, ids[start : start + REBUILD_PLANS], counts=counts)
         rows, changed = rows + written, changed + differing
     return RebuildResult(len(ids), rows, changed)
 
@@ -242,7 +364,9 @@ _TABLE = cast(Table, OccurrenceStateRow.__table__)
 _COLUMNS = [c.name for c in _TABLE.columns]
 
 
-def _rebuild(session: Session, plan_ids: Sequence[str], only: str | None = None) -> tuple[int, int]:
+def _rebuild(
+    session: Session, plan_ids: Sequence[str], only: str | None = None, *, counts: bool = True
+) -> tuple[int, int]:
     """Rewrite the state rows of ``plan_ids`` (or of the occurrence ``only``); returns the
     rows written and how many differ from those stored before."""
     windows = {
@@ -266,6 +390,7 @@ def _rebuild(session: Session, plan_ids: Sequence[str], only: str | None = None)
         stored = stored.where(OccurrenceStateRow.occurrence_key == only)
         removal = removal.where(OccurrenceStateRow.occurrence_key == only)
     folded = fold(session.execute(_counted(events)))
+    zones = _zones(session, plan_ids)
     new = {}
     for key, plan_id, item_id, timing, start, due in session.execute(occurrences):
         state = folded.get(key, _NOTHING)
@@ -278,9 +403,28 @@ def _rebuild(session: Session, plan_ids: Sequence[str], only: str | None = None)
     session.execute(removal)
     if new:
         insert_rows(session, _TABLE, list(_encoded(session, new.values())))
+    if counts and only is None:
+        counted: dict[tuple[str, str, dt.date], int] = {}
+        for values in new.values():
+            plan_bucket = (values[1], *_resting_row(values, zones))
+            counted[plan_bucket] = counted.get(plan_bucket, 0) + 1
+        _write_counts(session, plan_ids, counted)
+    elif counts and only is not None:  # one occurrence: moved from the count it was in to its own
+        moves: dict[Bucket, int] = {}
+        for one, n in ((before.get(only), -1), (new.get(only), 1)):
+            if one is not None:
+                bucket = _resting_row(one, zones)
+                moves[bucket] = moves.get(bucket, 0) + n
+        _bump(session, plan_ids[0], moves)
     for held in [o for o in session.identity_map.values() if isinstance(o, OccurrenceStateRow)]:
         session.expire(held)  # rows the session held are stale now
     return len(new), changed
+
+
+def _resting_row(row: tuple[Any, ...], zones: Mapping[str, str]) -> Bucket:
+    """``resting`` of a state row as a tuple in the table's column order."""
+    _, plan_id, timing, start, due, status, percent, done_at, events = row[:9]
+    return resting(timing, start, due, status, percent, done_at, events, zones[plan_id])
 
 
 def _encoded(session: Session, rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:

@@ -7,6 +7,7 @@ Python evaluation."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,8 @@ from planflow.loader import load_definitions
 from planflow.status import ProgressStatus, fold_progress
 from planflow.store import check as store_check
 from planflow.store import repo
-from planflow.store.models import OccurrenceRow, OccurrenceStateRow, ProgressEventRow
-from planflow.store.states import rebuild_states
+from planflow.store.models import OccurrenceRow, OccurrenceStateRow, PlanRow, ProgressEventRow
+from planflow.store.states import ALWAYS, rebuild_states, resting, stored_counts
 from planflow.sync.definitions import sync_definitions
 from tests.cli.runner import run_cli
 from tests.factories import demo_plan, write_definitions
@@ -124,7 +125,15 @@ def test_incremental_state_is_the_full_fold(session: Session, history: list[tupl
                 if state is not None else ("not_started", None, None, 0, None, None)
             )  # fmt: skip
             assert got == want, key
+        # each plan's status counts moved with every event: those of its rows as they rest now
+        zone = s.scalars(select(PlanRow.timezone).where(PlanRow.id == PLAN)).one()
+        resting_now = Counter(
+            (PLAN, *resting(r.timing, r.start, r.due, r.status, r.percent, r.done_at, r.events, zone))
+            for r in rows.values()
+        )  # fmt: skip
+        assert stored_counts([PLAN], session=s) == dict(resting_now)
         assert rebuild_states([PLAN], session=s).changed == 0
+        assert stored_counts([PLAN], session=s) == dict(resting_now)
         as_of = max([NOW, *(e.effective_at for e in events)]) + dt.timedelta(days=1)
         assert store_check.states_hold(s, [PLAN], as_of, every_plan=False)
         fast = [_view(c) for c in check_plans(s, [PLAN], as_of)]
@@ -197,3 +206,26 @@ def test_resync_recomputes_the_state_of_the_plan(store: sessionmaker[Session], d
         slow = [_view(c) for c in check_plans(s, [PLAN], day, set_based=False)]
         assert fast == slow
         assert any(n[0][0] == tet for n in fast[0][3])  # its -10 days reminder fired on 09/03
+
+
+@pytest.mark.parametrize(
+    ("row", "rests"),
+    [
+        # done after the due day in the plan's zone (01:00 on 11/03 in Hanoi) is late …
+        (("task", None, dt.date(2026, 3, 10), "done", 100, dt.datetime(2026, 3, 10, 18, tzinfo=dt.UTC), 1),
+         ("done_late", ALWAYS)),
+        # … the same instant is still the due day in UTC's view, not the plan's: on time before it
+        (("task", None, dt.date(2026, 3, 10), "done", 100, dt.datetime(2026, 3, 10, 16, tzinfo=dt.UTC), 1),
+         ("done_on_time", ALWAYS)),
+        (("event", None, None, "not_started", None, None, 0), ("waiting_event", ALWAYS)),
+        (("task", None, dt.date(2026, 9, 1), "not_started", 30, None, 1), ("in_progress", ALWAYS)),
+        # an ongoing item counts as not started until its start day (``since``)
+        (("ongoing", dt.date(2026, 7, 1), None, "not_started", None, None, 0), ("ongoing", dt.date(2026, 7, 1))),
+        (("ongoing", None, None, "not_started", None, None, 0), ("ongoing", ALWAYS)),
+        (("task", dt.date(2026, 7, 1), dt.date(2026, 9, 1), "not_started", None, None, 0), ("not_started", ALWAYS)),
+    ],
+)  # fmt: skip
+def test_the_status_an_occurrence_rests_in(row: tuple[Any, ...], rests: tuple[str, dt.date]) -> None:
+    """The status counted for an occurrence whose window has not come, as planflow.status
+    decides it on any such day."""
+    assert resting(*row, "Asia/Ho_Chi_Minh") == rests

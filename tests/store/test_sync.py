@@ -24,6 +24,7 @@ from planflow.store.models import (
     OccurrenceRow,
     OccurrenceUnitRow,
     PlanRow,
+    PlanStatusCountRow,
     ProgressEventRow,
     UnitRow,
 )
@@ -119,7 +120,7 @@ def test_pool_of_processes_stores_what_one_process_stores(sessions: sessionmaker
         pooled = sync_definitions(defs, None, session=s, now=NOW, workers=2)
     rows = _stored_rows(sessions)
     with sessions() as s, s.begin():
-        for table in (DependencyRow, OccurrenceUnitRow, OccurrenceRow, UnitRow, PlanRow):
+        for table in (DependencyRow, OccurrenceUnitRow, OccurrenceRow, UnitRow, PlanStatusCountRow, PlanRow):
             s.execute(delete(table))
     with sessions() as s, s.begin():
         alone = sync_definitions(load_definitions(EXAMPLES), None, session=s, now=NOW, workers=1)
