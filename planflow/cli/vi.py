@@ -34,7 +34,10 @@ USAGE_WORDS = {"[OPTIONS]": "[TÙY CHỌN]", "COMMAND": "LỆNH", "[ARGS]...": "
 """Click's placeholders in a usage line, word by word."""
 # The kinds of value Typer names beside each option ("<str>", "<int>", "<path>"); a flag
 # (``bool``) takes no value, so it shows none.
-TYPES = {"str": "chữ", "int": "số", "float": "số", "path": "đường dẫn", "file": "file", "bool": ""}
+TYPES = {
+    "str": "chữ", "int": "số", "int range": "số", "float": "số", "float range": "số",
+    "path": "đường dẫn", "file": "file", "bool": "",
+}  # fmt: skip
 HELP_OPTION = "Hiện hướng dẫn này rồi thoát."
 CONFIRMATION = "Nhập lại để xác nhận"
 """Click's second prompt of a value asked twice (a password): "Repeat for confirmation"."""

@@ -18,7 +18,7 @@ ENGLISH = re.compile(
     r"Usage:|\bOptions\b|\bCommands\b|\bArguments\b|Show this message|Missing argument|No such option"
     r"|\bError\b|Invalid value|unexpected extra|Try '|for help|Input should be|\[default:|\[required\]"
     # the usage line's placeholders and the kinds of value beside each option
-    r"|\[OPTIONS\]|\bCOMMAND\b|\[ARGS\]|<str>|<int>|<float>|<bool>|<path>|<list\["
+    r"|\[OPTIONS\]|\bCOMMAND\b|\[ARGS\]|<str>|<int>|<float>|<bool>|<path>|<list\[|<int range>|<float range>"
 )
 
 
@@ -38,6 +38,8 @@ def test_help_is_vietnamese() -> None:
     for group in ("report", "outbox", "user"):
         code, out, _ = run_cli(group, "--help")
         assert code == 0 and not ENGLISH.search(out), ENGLISH.search(out)
+    code, out, _ = run_cli("web", "--help")  # --port: a number within a range
+    assert code == 0 and not ENGLISH.search(out), ENGLISH.search(out)
 
 
 def test_a_flag_shows_no_kind_of_value(monkeypatch: pytest.MonkeyPatch) -> None:
