@@ -112,6 +112,6 @@ def test_serve_lets_the_running_check_finish_on_sigterm(tmp_path: Path, migrated
         served.wait_for("đã dừng: không có lượt chạy nào bị cắt ngang", timeout=10)
     finally:
         served.close()
-    assert "Completed" in finished, served.seen
+    assert "kết thúc: hoàn thành" in finished, served.seen
     assert code == 0 and "Traceback" not in stderr, (served.seen, stderr)
     assert served.notices() > 0
