@@ -284,8 +284,7 @@ SMTP_PID=$!
 # --- 3.5 The store: schema, communes, plans ------------------------------------------------
 step "3.5 the store: migrate; three communes from one spreadsheet; a real plan imported, reviewed, synced"
 install -m 0644 "$REPO/docs/onboarding/don-vi-tinh-dong-xanh.csv" $ROOT/srv/planflow/don-vi.csv
-install -m 0644 /work/shared/seeds/000_088173a80a5e89d2.txt $ROOT/srv/planflow/ke-hoach-cds-2025.txt 2>/dev/null ||
-  install -m 0644 "$REPO/tests/importer/seeds/000_088173a80a5e89d2.txt" $ROOT/srv/planflow/ke-hoach-cds-2025.txt
+install -m 0644 "$REPO/tests/importer/seeds/000_088173a80a5e89d2.txt" $ROOT/srv/planflow/ke-hoach-cds-2025.txt
 install -m 0644 "$REPO/tests/importer/seeds/001_0b09a38e6b415579.txt" $ROOT/srv/planflow/ke-hoach-tan-hoa-2025.txt
 sudo -u planflow $ROOT/usr/local/bin/planflow-env planflow migrate
 sudo -u planflow $ROOT/usr/local/bin/planflow-env planflow units template -o $ROOT/srv/planflow/mau-don-vi.xlsx
