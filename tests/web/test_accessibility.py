@@ -44,9 +44,12 @@ class Site:
     form: str  # an officer's signed form link
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
-    """``planflow web`` over two provinces' definitions, with a standing-unit and a reviewer account."""
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """``planflow web`` over two provinces' definitions, with a standing-unit and a reviewer
+    account: one server for the module (its tests only read pages and sign in), as one
+    office's server serves every page."""
+    tmp_path = tmp_path_factory.mktemp("site")
     root = two_provinces(tmp_path / "definitions")
     defs = load_definitions(root)
     port = free_port()
@@ -71,8 +74,9 @@ def site(tmp_path: Path) -> Iterator[Site]:
         log.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser(site: Site) -> Iterator[Browser]:
+    """One Chromium for the module; each test opens its own contexts (cookies, viewport)."""
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM))
         yield chromium
