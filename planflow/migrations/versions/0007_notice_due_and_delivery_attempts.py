@@ -97,7 +97,7 @@ def _backfill_notices(conn: sa.Connection) -> None:
     update = sa.text(
         'UPDATE notices SET due = :due, role = :role '
         'WHERE occurrence_key = :key AND step = :step AND recipient = :recipient'
-    )
+    ).bindparams(sa.bindparam('due', type_=sa.Date()))  # the dialect's date, not sqlite3's deprecated adapter
     params = [
         {'key': key, 'step': step, 'recipient': recipient,
          'due': _due_of(step, _date(fired), None if due is None else _date(due),
