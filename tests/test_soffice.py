@@ -51,13 +51,17 @@ def source(tmp_path: Path) -> Path:
 def test_a_failed_start_is_tried_again_in_a_new_profile(tmp_path: Path, source: Path) -> None:
     """soffice exits 1 having half-written the PDF: the second start, in a new profile, makes it."""
     program = fake_soffice(
-        tmp_path, 'echo "%PDF-1" > "$outdir/bao-cao.pdf"; echo "Fatal exception: Signal 11" >&2; exit 1', WRITE
+        tmp_path,
+        'echo "%PDF-1" > "$outdir/bao-cao.pdf"; echo "Fatal exception: Signal 11" >&2; exit 1',
+        WRITE,
     )
     done = convert(str(program), source, "pdf", tmp_path / "out", timeout=30)
     assert done.output == tmp_path / "out" / "bao-cao.pdf"
     assert done.output.read_text() == "%PDF-1.7\n"
     profiles = (tmp_path / "starts").read_text().splitlines()
-    assert profiles == [f"-env:UserInstallation={(tmp_path / 'out' / f'profile-{n}').as_uri()}" for n in (1, 2)]
+    assert profiles == [
+        f"-env:UserInstallation={(tmp_path / 'out' / f'profile-{n}').as_uri()}" for n in (1, 2)
+    ]
 
 
 def test_two_failed_starts_say_what_soffice_said(tmp_path: Path, source: Path) -> None:
