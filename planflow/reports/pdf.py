@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from planflow.errors import PlanflowError
+from planflow.soffice import convert
 
 TIMEOUT_SECONDS = 180
 MISSING = (
@@ -35,19 +36,13 @@ def docx_to_pdf(docx: bytes) -> bytes:
         work = Path(tmp)
         source = work / "bao-cao.docx"
         source.write_bytes(docx)
-        command = [program, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
-                   "--convert-to", "pdf", "--outdir", str(work), str(source)]  # fmt: skip
         try:
-            done = subprocess.run(
-                command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False
-            )
+            done = convert(program, source, "pdf", work, timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
             raise PlanflowError(
                 f"LibreOffice không chuyển xong báo cáo sang PDF sau {TIMEOUT_SECONDS} giây; thử lại, "
                 "hoặc đóng các cửa sổ LibreOffice đang mở trên máy chủ"
             ) from None
-        target = work / "bao-cao.pdf"
-        if done.returncode != 0 or not target.is_file():
-            detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["không có thông báo"]
-            raise PlanflowError(f"LibreOffice không chuyển được báo cáo sang PDF: {detail[0]}")
-        return target.read_bytes()
+        if done.output is None:
+            raise PlanflowError(f"LibreOffice không chuyển được báo cáo sang PDF ({done.detail})")
+        return done.output.read_bytes()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.runner import PLANFLOW
+from tests.cli.runner import PLANFLOW, run_cli
 from tests.factories import demo_plan, write_definitions, write_yaml
 
 ANSI = "\x1b["
@@ -32,12 +32,14 @@ CASES = [
 
 @pytest.mark.parametrize(("args", "code"), CASES)
 def test_no_color_prints_no_style_codes(
-    defs_root: Path, tmp_path: Path, args: tuple[str, ...], code: int
+    defs_root: Path, tmp_path: Path, args: tuple[str, ...], code: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With NO_COLOR set, even a terminal forced to colour gets no colour or style codes;
     without it, the same command does style its output (so the check can fail)."""
     env = {"PLANFLOW_DEFINITIONS": str(defs_root), "PLANFLOW_HOME": str(tmp_path / "h"), "FORCE_COLOR": "1"}
-    _planflow("sync", **env)
+    for name, value in env.items():  # the store the commands read, synced in-process
+        monkeypatch.setenv(name, value)
+    assert run_cli("sync")[0] == 0
     styled = _planflow(*args, **env)
     plain = _planflow(*args, **env, NO_COLOR="1")
     assert (styled.returncode, plain.returncode) == (code, code), plain.stderr

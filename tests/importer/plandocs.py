@@ -18,6 +18,8 @@ from docx.oxml.ns import nsdecls
 from docx.shared import Cm, Pt
 from PIL import Image
 
+from planflow.soffice import convert
+
 HEADER = (
     (
         "ỦY BAN NHÂN DÂN\nTỈNH LẠNG SƠN\n-------",
@@ -176,14 +178,12 @@ def nest_in_frame(path: Path) -> Path:
 
 
 def to_pdf(source: Path, folder: Path) -> Path:
-    """The Word file printed to PDF by LibreOffice (headless)."""
+    """The Word file printed to PDF by LibreOffice (headless), as planflow converts reports:
+    a profile of its own, one more try when soffice fails on a busy machine."""
     assert SOFFICE is not None
-    subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{folder}/lo-profile", "--headless", "--convert-to", "pdf",
-         "--outdir", str(folder), str(source)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    return folder / f"{source.stem}.pdf"
+    done = convert(SOFFICE, source, "pdf", folder, timeout=180)
+    assert done.output is not None, f"LibreOffice made no PDF of {source}, {done.detail}:\n{done.log}"
+    return done.output
 
 
 def to_scan(pdf: Path, target: Path, dpi: int = 300) -> Path:

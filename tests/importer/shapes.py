@@ -4,12 +4,13 @@ spans two rows with merged cells, group rows, a row of column numbers."""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
 import docx
 from docx.document import Document
+
+from tests.importer import plandocs
 
 HEADER = (
     (
@@ -83,14 +84,5 @@ def plan_docx(
 
 
 def to_pdf(docx_path: Path) -> Path:
-    """The Word file printed to PDF by LibreOffice, as offices do (a profile of its own: two
-    soffice on one profile at once, as under pytest-xdist, fail or hand over to each other)."""
-    folder = docx_path.parent
-    profile = f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}"
-    subprocess.run(
-        ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(docx_path)],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    return docx_path.with_suffix(".pdf")
+    """The Word file printed to PDF by LibreOffice beside it, as offices do (plandocs.to_pdf)."""
+    return plandocs.to_pdf(docx_path, docx_path.parent)

@@ -3,22 +3,24 @@ succeeds for every one of them: they migrate and store the plan one at a time.""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from planflow.store.db import create_store_engine
-from tests.cli.runner import PLANFLOW
+from tests.conftest import REPO
 
 PROCESSES = 16
 
 
 def test_sixteen_commands_at_once_on_a_new_store(database_url: str, defs_root: Path, tmp_path: Path) -> None:
-    """Eight ``progress`` and eight ``sync`` commands started together on an empty store all
-    exit 0 with no traceback, and every progress event is kept (5 of 18 used to fail with
-    an IntegrityError)."""
+    """Eight ``progress`` and eight ``sync`` commands, each in its own process, started at the
+    same moment on an empty store, all exit 0 with no traceback, and every progress event is
+    kept (5 of 18 used to fail with an IntegrityError)."""
     env = {**os.environ, "PLANFLOW_HOME": str(tmp_path / "home"), "PLANFLOW_DATABASE_URL": database_url}
     commands = [
         ["progress", "demo-2026", "ke-hoach", "--status", "in_progress", "--note", f"lần {i}"]
@@ -26,22 +28,21 @@ def test_sixteen_commands_at_once_on_a_new_store(database_url: str, defs_root: P
         else ["sync"]
         for i in range(PROCESSES)
     ]
-    running = [
-        subprocess.Popen(
-            [str(PLANFLOW), *command, "-d", str(defs_root)],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for command in commands
-    ]
-    results = [(p.wait(timeout=300), p.stderr.read() if p.stderr else "") for p in running]
-    for p in running:
-        for stream in (p.stdout, p.stderr):
-            if stream:
-                stream.close()
-    assert [code for code, _ in results] == [0] * PROCESSES, [err for _, err in results if err]
+    # processes forked from one that has imported planflow (tests/cli/forked.py): 16 real
+    # processes on the store without 16 imports of the command line
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.cli.forked"],
+        input=json.dumps([[*command, "-d", str(defs_root)] for command in commands]),
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    results = json.loads(done.stdout)
+    assert [code for code, _ in results] == [0] * PROCESSES, [out for code, out in results if code]
+    assert [out for _, out in results if "Traceback" in out] == []
     engine = create_store_engine(database_url)
     try:
         with engine.connect() as conn:

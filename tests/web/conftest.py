@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from planflow import accounts
 from planflow.loader import load_definitions
 from planflow.settings import Settings
 from planflow.sync.definitions import sync_definitions
@@ -51,6 +53,19 @@ class Web:
 def settings_for(home: Path, **changes: object) -> Settings:
     values: dict[str, object] = {"home": home, "secret": SECRET, "board_password": PASSWORD, **changes}
     return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Argon2id at argon2-cffi's cheapest parameters (8 KiB, one pass, one lane) instead of the
+    product's (64 MiB, three passes, four lanes: about a quarter CPU-second per account made
+    or sign-in). The board's tests are about who signs in and sees what, not the cost factor:
+    the stored hash is still Argon2id, salted, verified by argon2-cffi. The product's own
+    parameters stay proved by tests/cli/test_users_cli.py."""
+    monkeypatch.setattr(accounts, "_HASHER", PasswordHasher.from_parameters(profiles.CHEAPEST))
+    accounts._dummy_hash.cache_clear()  # the unknown-name hash, made with the cheap parameters
+    yield
+    accounts._dummy_hash.cache_clear()
 
 
 @pytest.fixture

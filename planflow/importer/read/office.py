@@ -21,6 +21,7 @@ from typing import Any
 from planflow.errors import DocumentError
 from planflow.importer.document import Block, Line, SourceDocument
 from planflow.importer.read.common import clean, read_bytes, table_blocks
+from planflow.soffice import convert
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -50,21 +51,24 @@ def read_converted(path: Path) -> SourceDocument:
             "mở bằng Word/LibreOffice và lưu lại dạng .docx"
         )
     with tempfile.TemporaryDirectory(prefix="planflow-doc-") as folder:
-        command = [soffice, f"-env:UserInstallation=file://{folder}/profile", "--headless",
-                   "--convert-to", "docx", "--outdir", folder, str(path.resolve())]  # fmt: skip
         try:
-            subprocess.run(command, capture_output=True, timeout=_CONVERT_SECONDS, check=False)
+            done = convert(soffice, path.resolve(), "docx", Path(folder), timeout=_CONVERT_SECONDS)
         except subprocess.TimeoutExpired:
             raise DocumentError(
                 f"{path}: LibreOffice không chuyển được file sau {_CONVERT_SECONDS} giây; "
                 "mở file bằng Word và lưu lại dạng .docx"
             ) from None
-        converted = Path(folder) / f"{path.stem}.docx"
-        if not converted.is_file():
+        if done.output is None and done.code != 0:
+            raise DocumentError(
+                f"{path}: LibreOffice dừng giữa chừng khi chuyển file ({done.detail}); thử lại, "
+                "hoặc mở file bằng Word và lưu lại dạng .docx"
+            )
+        if done.output is None:
             raise DocumentError(
                 f"{path}: LibreOffice không mở được file (hỏng hoặc không phải {path.suffix}); "
                 "mở bằng Word và lưu lại dạng .docx"
             )
+        converted = done.output
         document = _DocxReader(converted, path.suffix.lstrip(".").lower()).read()
     document.path = str(path)
     return document
