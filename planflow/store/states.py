@@ -13,6 +13,11 @@ and dates and ``next_notice``, the first day the check must look at it. Three wr
   and its ``next_notice`` computed again; run by every sync of a plan (its dates or ladder
   may have changed), by migration 0011 and by ``planflow rebuild-state``.
 
+``notice_on`` (the first day a notice of the occurrence not recorded yet can fire) starts at
+``next_notice`` whenever a row is written or reopened, and is moved on by the check that
+records the occurrence's notices (``advance_notices``): a rebuild sets it back, and the next
+check plans the item's whole ladder against the notices recorded, which sends nothing twice.
+
 Both keep ``plan_status_counts`` (``resting``): per plan, how many occurrences rest in each
 status, the one an occurrence has on every day before its ``next_notice`` when nothing
 blocks it. ``advance`` moves one occurrence from its count to another; a rebuild recounts
@@ -32,7 +37,7 @@ from functools import lru_cache
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Table, and_, delete, exists, insert, select
+from sqlalchemy import ColumnElement, Table, and_, bindparam, delete, exists, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -308,14 +313,31 @@ def advance(row: OccurrenceStateRow | None, event: ProgressEventRow, *, session:
     else:  # back-dated, a correction or a withdrawal: fold the occurrence's events again
         rows = session.execute(_counted(ProgressEventRow.occurrence_key == row.occurrence_key))
         _set(row, fold(rows).get(row.occurrence_key, _NOTHING))
-    if was_done != (row.status == _DONE):
+    if was_done != (row.status == _DONE):  # done: nothing to plan; reopened: its ladder again
         row.next_notice = _window_of(row.plan_id, session=session).first_day(
             _item_of(row.occurrence_key, session=session), row.due, row.status
         )
+        row.notice_on = row.next_notice
     moved = _bucket(row, zone)
     if moved != bucket:
         _bump(session, row.plan_id, {bucket: -1, moved: 1})
     session.flush()
+
+
+def advance_notices(days: Mapping[str, dt.date | None], *, session: Session) -> int:
+    """Move ``notice_on`` of these occurrences (key → the next day one of their notices can
+    fire) once a check has recorded their notices; an occurrence done since is left as it
+    is (None). Returns the rows written."""
+    if not days:
+        return 0
+    t = _TABLE.c
+    statement = (
+        _TABLE.update()
+        .where(t.occurrence_key == bindparam("key"), t.status != _DONE)
+        .values(notice_on=bindparam("day"))
+    )
+    session.execute(statement, [{"key": key, "day": day} for key, day in sorted(days.items())])
+    return len(days)
 
 
 def _window_of(plan_id: str, *, session: Session) -> NoticeWindow:
@@ -396,9 +418,11 @@ def _rebuild(
         state = folded.get(key, _NOTHING)
         next_notice = windows[plan_id].first_day(item_id, due, state.status)
         new[key] = (key, plan_id, timing, start, due, state.status, state.percent, state.done_at,
-                    state.events, state.last_event_id, state.last_at, next_notice)  # fmt: skip
+                    state.events, state.last_event_id, state.last_at, next_notice, next_notice)  # fmt: skip
     before = {r[0]: tuple(r) for r in session.execute(stored)}
-    changed = sum(1 for k, v in new.items() if before.get(k) != v) + sum(1 for k in before if k not in new)
+    # notice_on (the last column) starts again at next_notice: not a change of the fold
+    changed = sum(1 for k, v in new.items() if before.get(k, ())[:-1] != v[:-1])
+    changed += sum(1 for k in before if k not in new)
     session.flush()
     session.execute(removal)
     if new:
