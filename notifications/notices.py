@@ -217,7 +217,9 @@ def queue_notices(
     return queued
 
 
-def next_notice_days(plan: NoticePlan, muted: set[str] | frozenset[str] = frozenset()) -> dict[str, dt.date | None]:
+def next_notice_days(
+    plan: NoticePlan, muted: set[str] | frozenset[str] = frozenset()
+) -> dict[str, dt.date | None]:
     """Occurrence → the next day one of its notices can fire, for every item whose notices
     the check planned (those of ``muted`` plans are not recorded: left out)."""
     days: dict[str, dt.date | None] = {}
