@@ -168,6 +168,8 @@ def measure_growth(store: str, args: argparse.Namespace) -> list[Figure]:
         reset_store(store, GROWN, args)
         _worker("sync", url, str(folder))
         _worker("load", url, str(folder))
+    _worker("forget", base_url)
+    _worker("forget", url)
     small, grown, small_due, grown_due = [], [], [], []
     for _ in range(args.repeat):
         small.append(_worker("check", base_url, AS_OF))
@@ -179,7 +181,22 @@ def measure_growth(store: str, args: argparse.Namespace) -> list[Figure]:
                          f"{grown[0]['notices']}, {grown[0]['attention']} ≠ "
                          f"{small[0]['notices']}, {small[0]['attention']}")  # fmt: skip
     occurrences = int(info["occurrences"])
+    steady: list[Figure] = []
+    if "steady" not in args.skip_set:
+        for name, where in (("small", base_url), ("grown", url)):
+            _, runs, listed = _steady_runs(where, args.repeat)
+            steady += [
+                Figure(f"growth_steady_{name}", store, "100k" if name == "small" else GROWN, "s",
+                       [r["seconds"] for r in runs], None,
+                       {**_cpu(runs), "notices": runs[0]["notices"], "planned": runs[0]["planned"],
+                        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs)}),
+                Figure(f"growth_steady_{name}_cpu", store, "100k" if name == "small" else GROWN, "s",
+                       [r["cpu_seconds"] for r in runs]),
+                Figure(f"growth_steady_lists_{name}_cpu", store, "100k" if name == "small" else GROWN, "s",
+                       [r["cpu_seconds"] for r in listed]),
+            ]  # fmt: skip
     return [
+        *steady,
         Figure("growth_check_small", store, "100k", "s", [r["seconds"] for r in small], None,
                {"peak_rss_mb": max(r["peak_rss_mb"] for r in small), **_cpu(small),
                 "notices": small[0]["notices"], "attention": small[0]["attention"]}),
@@ -251,6 +268,7 @@ def measure_scale(store: str, scale: str, args: argparse.Namespace) -> list[Figu
             sync_runs.append(_worker("sync", url, str(folder)))
             resync_runs.append(_worker("sync", url, str(folder)))
         _worker("load", url, str(folder))
+    _worker("forget", url)  # the cold backlog: no check has recorded anything yet
     # side by side, one run of each in turn: the machine is shared, its load moves
     checks, logs, floors, dues, same_due = [], [], [], [], []
     first = SAME_DUE_PLANS.get(scale)
@@ -265,6 +283,7 @@ def measure_scale(store: str, scale: str, args: argparse.Namespace) -> list[Figu
         raise SystemExit(f"{store} {scale}: check {checks[0]['totals']} ≠ floor {floors[0]['totals']}")
     if any((c["notices"], c["attention"]) != (logs[0]["notices"], logs[0]["attention"]) for c in checks):
         raise SystemExit(f"{store} {scale}: the check from the current state differs from the event log's")
+    steady = [] if "steady" in args.skip_set else measure_steady(store, scale, url, args, checks[0])
     plans = int(info["plans"])
     synced = [
         _sync_figure(measure, store, scale, runs, occurrences, plans)
@@ -310,6 +329,50 @@ def measure_scale(store: str, scale: str, args: argparse.Namespace) -> list[Figu
                                   "attention": same_due[0]["attention"], "totals": same_due[0]["totals"]})]
             if same_due else []
         ),
+        *steady,
+    ]  # fmt: skip
+
+
+DAY_BEFORE = (dt.date.fromisoformat(AS_OF) - dt.timedelta(days=1)).isoformat()
+
+
+def _steady_runs(url: str, repeat: int) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The check of the day before recorded as the product records it, then the day's check
+    (and the same reading every plan's attention list), one run of each in turn; the store
+    is left as it was (no notice recorded)."""
+    with tempfile.TemporaryDirectory() as home:
+        _worker("forget", url)
+        recorded = _worker("record", url, DAY_BEFORE, home)
+    checks, listed = [], []
+    try:
+        for _ in range(repeat):
+            checks.append(_worker("check", url, AS_OF))
+            listed.append(_worker("check", url, AS_OF, "state", "all", "list"))
+    finally:
+        _worker("forget", url)
+    return recorded, checks, listed
+
+
+def measure_steady(
+    store: str, scale: str, url: str, args: argparse.Namespace, cold: dict[str, Any]
+) -> list[Figure]:
+    """The steady state, as the product runs: the check of the day before has recorded its
+    notices (and queued their messages); the check of the as-of day plans only what fires
+    that day. Its statuses must be those of the cold check."""
+    recorded, checks, listed = _steady_runs(url, args.repeat)
+    if any((c["totals"], c["attention"]) != (cold["totals"], cold["attention"]) for c in checks + listed):
+        raise SystemExit(f"{store} {scale}: the steady check counts other statuses than the cold one")
+    extra = {"notices": checks[0]["notices"], "planned": checks[0]["planned"],
+             "attention": checks[0]["attention"], "recorded_day_before": recorded["notices"],
+             "skipped_day_before": recorded["skipped"],
+             "record_s": round(recorded["seconds"], 1)}  # fmt: skip
+    return [
+        Figure("check_steady", store, scale, "s", [r["seconds"] for r in checks], None,
+               {**extra, **_cpu(checks), "peak_rss_mb": max(r["peak_rss_mb"] for r in checks)}),
+        Figure("check_steady_cpu", store, scale, "s", [r["cpu_seconds"] for r in checks]),
+        Figure("check_steady_lists", store, scale, "s", [r["seconds"] for r in listed], None,
+               {**_cpu(listed), "peak_rss_mb": max(r["peak_rss_mb"] for r in listed)}),
+        Figure("check_steady_lists_cpu", store, scale, "s", [r["cpu_seconds"] for r in listed]),
     ]  # fmt: skip
 
 
@@ -612,6 +675,31 @@ def ratios_and_targets(figures: list[Figure]) -> tuple[list[dict[str, Any]], lis
             flat = TARGETS["check_flat_max"]
             targets.append({"target": f"check flat, store 100k → 10× with the same items due ({grown.store})",
                             "limit": flat, "value": value, "met": 1 / flat <= value <= flat})  # fmt: skip
+    for steady in (f for f in figures if f.measure in ("check_steady", "check_steady_cpu")):
+        cpu = "_cpu" if steady.measure.endswith("_cpu") else ""
+        due = _find(figures, f"floor_due{cpu}", steady.store, steady.scale)
+        if due is None:
+            continue
+        value = steady.median / due.median
+        ratios.append({"ratio": f"{steady.measure}/floor_due{cpu}", "store": steady.store,
+                       "scale": steady.scale, "value": value})  # fmt: skip
+        if steady.scale == "1m":
+            targets.append({"target": f"{steady.measure}/floor_due{cpu} at 1M ({steady.store})",
+                            "limit": TARGETS["check_vs_due_floor_max"], "value": value,
+                            "met": value <= TARGETS["check_vs_due_floor_max"]})  # fmt: skip
+            if not cpu:
+                limit = TARGETS["check_1m_max_s"]
+                targets.append({"target": f"check_steady at 1M ({steady.store}), s", "limit": limit,
+                                "value": steady.median, "met": steady.median <= limit})  # fmt: skip
+    for grown in (f for f in figures if f.measure.startswith("growth_steady") and "_grown" in f.measure):
+        small = _find(figures, grown.measure.replace("_grown", "_small"), grown.store, "100k")
+        if small is not None:
+            value = grown.median / small.median
+            ratios.append({"ratio": f"{grown.measure}/{small.measure}", "store": grown.store,
+                           "scale": grown.scale, "value": value})  # fmt: skip
+            flat = TARGETS["check_flat_max"]
+            targets.append({"target": f"{grown.measure}/{small.measure} ({grown.store})", "limit": flat,
+                            "value": value, "met": 1 / flat <= value <= flat})  # fmt: skip
     for pooled in (f for f in figures if f.measure == "sync"):
         alone = _find(figures, "sync_one_process", pooled.store, pooled.scale)
         if alone is not None:
@@ -697,7 +785,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip",
         default="",
-        help="bỏ qua: naive, delivery, reports, cli, sync_one_process, growth (phân cách bằng dấu phẩy)",
+        help="bỏ qua: naive, delivery, reports, cli, sync_one_process, growth, steady "
+        "(phân cách bằng dấu phẩy)",
     )
     parser.add_argument(
         "--reports-scale", default=REPORTS_SCALE, choices=list(SCALES), help="quy mô đo báo cáo"

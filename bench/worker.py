@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import delete, text, update
 
 from bench.delivery import measure_delivery
 from bench.floor import floor_counts
@@ -23,12 +23,15 @@ from bench.floor import floor_due as floor_due_rows
 from planflow.check.plans import check_plans
 from planflow.flows.env import configure_local_prefect
 from planflow.loader import load_definitions
+from planflow.notifications.config import load_mail_config
+from planflow.notifications.notices import notices_due, queue_notices
 from planflow.reports.docx_render import render_docx
 from planflow.reports.duties import report_context, report_duties
 from planflow.reports.render import render_markdown
 from planflow.store import check as store_check
 from planflow.store import repo
 from planflow.store.db import open_store
+from planflow.store.models import NoticeRow, OccurrenceStateRow, OutboxRow
 from planflow.sync.definitions import sync_definitions
 from scripts.generate_dataset import TIMEZONE, load_progress
 
@@ -87,11 +90,15 @@ def load(url: str, folder: str) -> dict[str, Any]:
     return {"events": events}
 
 
-def check(url: str, as_of: str, path: str = "state", plans: str = "all") -> dict[str, Any]:
+def check(
+    url: str, as_of: str, path: str = "state", plans: str = "all", attention: str = "count"
+) -> dict[str, Any]:
     """Statuses and notice planning of every plan (or of the first ``plans`` in sorted order)
     for one as-of day, streamed plan by plan. ``path``: ``state`` (the product: statuses
     from the current state, reading what is due) or ``event_log`` (the check before it:
-    the statement that folds every event, ``planflow.store.statuses``; same Python on top)."""
+    the statement that folds every event, ``planflow.store.statuses``; same Python on top).
+    ``attention``: ``count`` (the items needing attention counted from the summary) or
+    ``list`` (every plan's list read too, as ``planflow check`` shows and a chunk publishes)."""
     factory = open_store(url)
     day = dt.date.fromisoformat(as_of)
     if path == "event_log":
@@ -99,7 +106,7 @@ def check(url: str, as_of: str, path: str = "state", plans: str = "all") -> dict
 
     def run() -> dict[str, Any]:
         totals: dict[str, int] = {}
-        notices = attention = 0
+        notices = attention_items = planned = 0
         with factory() as session:
             ids = repo.plan_ids(session=session)
             ids = ids if plans == "all" else ids[: int(plans)]
@@ -107,8 +114,49 @@ def check(url: str, as_of: str, path: str = "state", plans: str = "all") -> dict
                 for status, count in plan.summary.items():
                     totals[status] = totals.get(status, 0) + count
                 notices += len(plan.notices)
-                attention += len(plan.attention)
-        return {"totals": {k: v for k, v in totals.items() if v}, "notices": notices, "attention": attention}
+                planned += len(plan.planned)
+                counted = plan.summary["overdue"] + plan.summary["blocked"]
+                if attention == "list" and len(plan.attention) != counted:
+                    raise SystemExit(f"{plan.plan_id}: {len(plan.attention)} items listed, {counted} counted")
+                attention_items += counted
+        return {"totals": {k: v for k, v in totals.items() if v}, "notices": notices,
+                "attention": attention_items, "planned": planned}  # fmt: skip
+
+    out = _timed(run)
+    factory.kw["bind"].dispose()
+    return out
+
+
+def forget(url: str) -> dict[str, Any]:
+    """Setup, not a measure: the store as no check has recorded anything (no notice, no
+    message, every ``notice_on`` back at its ``next_notice``): the cold backlog."""
+    factory = open_store(url)
+    with factory() as session, session.begin():
+        notices = session.execute(delete(NoticeRow)).rowcount
+        session.execute(delete(OutboxRow))
+        session.execute(
+            update(OccurrenceStateRow)
+            .where(OccurrenceStateRow.notice_on.is_distinct_from(OccurrenceStateRow.next_notice))
+            .values(notice_on=OccurrenceStateRow.next_notice)
+        )
+    factory.kw["bind"].dispose()
+    return {"notices": notices}
+
+
+def record(url: str, as_of: str, home: str) -> dict[str, Any]:
+    """Setup, not a measure: the daily check of ``as_of`` as the product runs it
+    (``planflow.notifications.notices``: plan the notices, record them and queue their
+    messages, in one transaction), so that the check of the next day is the steady state."""
+    factory = open_store(url)
+    config = load_mail_config(Path(home), None, "planflow <planflow@bench.example>")
+    day = dt.date.fromisoformat(as_of)
+
+    def run() -> dict[str, Any]:
+        with factory() as session, session.begin():
+            plan = notices_due(None, repo.plan_ids(session=session), day, session=session)
+            now = dt.datetime.combine(day, dt.time(7), tzinfo=dt.UTC)
+            queued = queue_notices(plan, session=session, now=now, config=config)
+        return {"notices": len(plan.notices), "skipped": len(plan.skipped), "queued": len(queued)}
 
     out = _timed(run)
     factory.kw["bind"].dispose()
@@ -228,6 +276,8 @@ TASKS: dict[str, Callable[..., dict[str, Any]]] = {
     "check": check,
     "floor": floor,
     "floor_due": floor_due,
+    "forget": forget,
+    "record": record,
     "naive": naive,
     "deliver": deliver,
     "reports": reports,

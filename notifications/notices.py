@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from planflow import vnformat as vn
 from planflow.check.plans import PlanCheck, PlanContext, check_plans
 from planflow.coordination import COORDINATION
-from planflow.escalation import Digest, Notice, digests, step_label
+from planflow.escalation import Digest, Notice, digests, next_fire, step_label
 from planflow.loader import Definitions
 from planflow.notifications.config import MailConfig, load_mail_config
 from planflow.notifications.coordination import render_coordination
@@ -34,6 +34,7 @@ from planflow.notifications.render import (
 )
 from planflow.settings import Settings
 from planflow.store.models import OutboxRow
+from planflow.store.states import advance_notices
 from planflow.sync.definitions import sync_definitions
 from planflow.web.config import link_maker
 
@@ -211,8 +212,26 @@ def queue_notices(
         row = queue_digest(digest, render, session=session, now=now, domain=config.sender.domain)
         if row is not None:
             queued.append(row)
+    advance_notices(next_notice_days(plan, muted), session=session)
     log.info("check: %d message(s) queued for %d notice(s)", len(queued), len(plan.notices))
     return queued
+
+
+def next_notice_days(
+    plan: NoticePlan, muted: set[str] | frozenset[str] = frozenset()
+) -> dict[str, dt.date | None]:
+    """Occurrence → the next day one of its notices can fire, for every item whose notices
+    the check planned (those of ``muted`` plans are not recorded: left out)."""
+    days: dict[str, dt.date | None] = {}
+    for check in plan.reports:
+        if check.plan_id in muted or not check.planned:
+            continue
+        context, today = check.context, check.as_of.day
+        for item in check.planned:
+            if item.facts.due is not None:
+                policy = context.policies[item.facts.item_id]
+                days[item.key] = next_fire(policy, item.facts.due, context.calendar, today)
+    return days
 
 
 def send_outbox(
@@ -279,6 +298,8 @@ def run_check(
         if defs is not None:
             sync_definitions(defs, plan_ids, session=session, now=now())
         plan = notices_due(defs, ids, as_of, session=session)
+        for check in plan.reports:  # the items needing attention, read while the session is open
+            check.attention  # noqa: B018
         queued = [] if dry_run else queue_notices(plan, session=session, now=now(), config=config)
     delivery = None
     if deliver_now and not dry_run:

@@ -70,6 +70,18 @@ def fire_date(due: dt.date, step: EscalationStep, cal: WorkCalendar) -> dt.date:
     return due + dt.timedelta(days=step.offset)
 
 
+def next_fire(policy: EscalationPolicy, due: dt.date, cal: WorkCalendar, today: dt.date) -> dt.date | None:
+    """The first day after ``today`` on which a step of ``policy`` fires for an item due on
+    ``due``, or its coordination request (on its first reminder step, else on the due day);
+    None when nothing is left. Once the notices fired by ``today`` are recorded, none of the item's is due
+    before that day: a step that fired earlier applied on the day it fired (a reminder until
+    the due day, an escalation from the day after), so it was planned and recorded then."""
+    days = [fire_date(due, step, cal) for step in policy.steps]
+    if not any(step.offset <= 0 for step in policy.steps):
+        days.append(due)  # a coordination request without a reminder step goes on the due day
+    return min((day for day in days if day > today), default=None)
+
+
 def policy_for(plan: Plan, item_id: str) -> EscalationPolicy:
     """The ladder of one task or report: its own, else the plan's, else the default."""
     for task in plan.tasks:

@@ -8,11 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.check.plans import PlanCheck, check_plans
 from planflow.loader import load_definitions
+from planflow.notifications.config import load_mail_config
+from planflow.notifications.notices import notices_due, queue_notices
 from planflow.store import repo
+from planflow.store.models import NoticeRow, OccurrenceStateRow
 from planflow.store.statuses import fixed_offset
 from planflow.sync.definitions import sync_definitions
 from scripts.generate_dataset import Scale, generate, load_progress
@@ -79,6 +83,42 @@ def test_a_chunk_of_plans_in_any_order(generated: sessionmaker[Session]) -> None
         assert [_view(c) for c in check_plans(s, ids[1:4], day, set_based=False)] == [
             whole[p] for p in ids[1:4]
         ]
+
+
+def test_a_check_that_records_its_notices_plans_what_the_python_evaluation_plans(
+    generated: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """Checks recording their notices day after day (days skipped too, an item reopened):
+    each day the check from the current state, which plans only the items whose
+    next ladder step has come, gives what the Python evaluation gives against every notice
+    recorded, and reads fewer items than there are overdue ones the day after a check."""
+    config = load_mail_config(tmp_path / "home", None, "planflow <planflow@demo.example>")
+    days = [dt.date(2026, 6, 26), dt.date(2026, 6, 29), dt.date(2026, 6, 30), dt.date(2026, 7, 1),
+            dt.date(2026, 7, 9), dt.date(2026, 7, 10), dt.date(2026, 8, 3)]  # fmt: skip
+    read: list[int] = []
+    for n, day in enumerate(days):
+        with generated() as s, s.begin():
+            ids = repo.plan_ids(session=s)
+            if n == 4:  # the first done item is reopened: its ladder is planned again
+                key, plan_id = s.execute(select(OccurrenceStateRow.occurrence_key, OccurrenceStateRow.plan_id).where(
+                    OccurrenceStateRow.status == "done", OccurrenceStateRow.due < day - dt.timedelta(days=20)
+                ).order_by(OccurrenceStateRow.occurrence_key).limit(1)).one()  # fmt: skip
+                repo.add_progress_event(session=s, occurrence_key=key, plan_id=plan_id, status="in_progress",
+                                        effective_at=dt.datetime(2026, 7, 8, 3, tzinfo=dt.UTC),
+                                        recorded_at=NOW, percent=50)  # fmt: skip
+            fast = [_view(c) for c in check_plans(s, ids, day)]
+            slow = [_view(c) for c in check_plans(s, ids, day, set_based=False)]
+            assert fast == slow, day
+            plan = notices_due(None, ids, day, session=s)
+            read.append(sum(len(c.planned) for c in plan.reports))
+            overdue = sum(c.summary["overdue"] for c in plan.reports)
+            queue_notices(
+                plan, session=s, now=dt.datetime.combine(day, dt.time(7), tzinfo=dt.UTC), config=config
+            )
+        if day - dt.timedelta(days=1) in days:  # the check of the day before recorded its notices
+            assert read[n] < overdue < read[0], (day, read, overdue)
+    with generated() as s:  # every notice planned was recorded, once
+        assert s.scalar(select(func.count()).select_from(NoticeRow)) > 0
 
 
 def test_fixed_offset_zones() -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -392,6 +392,23 @@ class Contexts:
         return cls(session, [p.id for p in plans if p.id not in wanted], read)
 
 
+class Attention:
+    """The items needing attention (overdue, blocked) of a window of plans: given (the Python
+    evaluation has them all), or read from the current state when a caller first asks for
+    one plan's, all of the window's at once (``planflow.store.check.due_states``)."""
+
+    def __init__(
+        self, given: Mapping[str, list[OccurrenceStatus]] | None = None,
+        read: Callable[[], Mapping[str, list[OccurrenceStatus]]] | None = None,
+    ) -> None:  # fmt: skip
+        self._found, self._read = (dict(given) if given is not None else None), read
+
+    def get(self, plan_id: str) -> list[OccurrenceStatus]:
+        if self._found is None:
+            self._found = dict(self._read() if self._read is not None else {})
+        return self._found.get(plan_id, [])
+
+
 @dataclass(frozen=True)
 class PlanCheck:
     """One plan at the as-of time: counts per status, what needs attention (overdue,
@@ -400,14 +417,22 @@ class PlanCheck:
     plan_id: str
     as_of: AsOf
     summary: dict[str, int]
-    attention: list[OccurrenceStatus]
     notices: list[Notice]
     contexts: Contexts = field(repr=False, compare=False)
+    listed: Attention = field(repr=False, compare=False)
+    planned: list[OccurrenceStatus] = field(default_factory=list, repr=False, compare=False)
+    """The open dated items whose notices were planned: once their notices are recorded, none
+    is due again before their next ladder step (``planflow.store.states.advance_notices``)."""
 
     @property
     def context(self) -> PlanContext:
         """What the plan's notices need (``notice_context``), read when first asked for."""
         return self.contexts.get(self.plan_id)
+
+    @property
+    def attention(self) -> list[OccurrenceStatus]:
+        """The overdue and blocked items, in the plan's order (read when first asked for)."""
+        return self.listed.get(self.plan_id)
 
 
 def _context(plan: StoredPlan) -> PlanContext:
@@ -420,10 +445,10 @@ def _context(plan: StoredPlan) -> PlanContext:
 
 def _plan_check(
     plan_id: str, contexts: Contexts, moment: AsOf, summary: dict[str, int], items: list[OccurrenceStatus],
-    recorded: set[NoticeKey],
+    recorded: set[NoticeKey], listed: Attention,
 ) -> PlanCheck:  # fmt: skip
     if not items:  # nothing due: no notice, and no need of the plan's ladders
-        return PlanCheck(plan_id, moment, summary, [], [], contexts)
+        return PlanCheck(plan_id, moment, summary, [], contexts, listed)
     context = contexts.get(plan_id)
     notices = due_notices(
         [i for i in items if context.chases(i)], context.policies, context.resolve, moment.day,
@@ -432,16 +457,47 @@ def _plan_check(
     if context.coordinate is not None:
         notices += coordination_notices(items, context.policies, context.coordinate, context.standing_unit,
                                         moment.day, context.calendar, recorded)  # fmt: skip
-    attention = [i for i in items if i.status in ATTENTION]
-    return PlanCheck(plan_id, moment, summary, attention, notices, contexts)
+    planned = [i for i in items if i.facts.due is not None and not i.status.is_done]
+    return PlanCheck(plan_id, moment, summary, notices, contexts, listed, planned)
+
+
+def _views(
+    session: Session, states: Mapping[str, PlanStates], keys: Sequence[str], moment: AsOf, tz: ZoneInfo
+) -> dict[str, list[OccurrenceStatus]]:
+    """The views of these occurrences (candidates of ``states``), per plan in its order."""
+    scope = store.keys_scope(session, keys)
+    facts, progress = _occurrences(session, scope), _progress(session, scope, moment.instant)
+    out: dict[str, list[OccurrenceStatus]] = {}
+    for plan_id, found in facts.items():
+        plan_states, items = states[plan_id], out.setdefault(plan_id, [])
+        for f in found:
+            status = Status(plan_states.candidates[f.key][0])
+            open_deps = (
+                tuple(sorted(plan_states.open_deps.get(f.key, ()))) if status is Status.BLOCKED else ()
+            )
+            state = progress.get(f.key, ProgressState())
+            items.append(status_view(f, status, state, open_deps, moment.day, tz))
+    return out
+
+
+def _attention(
+    session: Session, plan_ids: Sequence[str], moment: AsOf, zone: str
+) -> dict[str, list[OccurrenceStatus]]:
+    """The overdue and blocked items of these plans, from the current state."""
+    ids = sorted(set(plan_ids))
+    read = store.due_states(session, ids, instant=moment.instant, today=moment.day, zone=zone, attention=True)
+    states = {s.plan_id: s for s in read}
+    keys = [key for s in states.values() for key in s.candidates]
+    return _views(session, states, keys, moment, ZoneInfo(zone)) if keys else {}
 
 
 def _set_based(
     session: Session, window: Sequence[StoredPlan], states: Mapping[str, PlanStates], moment: AsOf,
 ) -> dict[str, PlanCheck]:  # fmt: skip
-    """Checks of a window of plans whose statuses the database decided
-    (``planflow.store.statuses``): only the candidates of each plan (open and due within its
-    own reminder horizon, overdue, blocked) become Python objects."""
+    """Checks of a window of plans whose statuses the database decided: only the candidates
+    of each plan (open and due within its own reminder horizon, overdue, blocked) become
+    Python objects; from the current state, only those whose ``notice_on`` has come, the
+    attention lists being read when a caller asks (``Attention``)."""
     today = moment.day
     due = [p.id for p in window if states[p.id].candidates]
     contexts = Contexts.of(session, window, due)
@@ -452,22 +508,19 @@ def _set_based(
             key for key, (status, due_day) in states[plan_id].candidates.items()
             if status in _ALWAYS or (due_day is not None and due_day <= horizon)
         )  # fmt: skip
-    scope = store.keys_scope(session, wanted)
-    facts, progress = _occurrences(session, scope), _progress(session, scope, moment.instant)
-    recorded = store.recorded_for(session, scope)
-    tz = ZoneInfo(window[0].timezone)
+    zone = window[0].timezone
+    views = _views(session, states, wanted, moment, ZoneInfo(zone)) if wanted else {}
+    recorded = store.recorded_for(session, store.keys_scope(session, wanted)) if wanted else set()
+    if all(states[p.id].attention_read for p in window):
+        ids = [p.id for p in window]
+        listed = Attention(read=lambda: _attention(session, ids, moment, zone))
+    else:  # the statement that folds the log: every overdue or blocked item is a candidate
+        listed = Attention({p: [i for i in items if i.status in ATTENTION] for p, items in views.items()})
     done = {}
     for plan in window:
-        plan_states = states[plan.id]
-        items = []
-        for f in facts.get(plan.id, []):
-            status = Status(plan_states.candidates[f.key][0])
-            open_deps = (
-                tuple(sorted(plan_states.open_deps.get(f.key, ()))) if status is Status.BLOCKED else ()
-            )
-            items.append(status_view(f, status, progress.get(f.key, ProgressState()), open_deps, today, tz))
-        summary = {status: plan_states.counts.get(status, 0) for status in _STATUSES}
-        done[plan.id] = _plan_check(plan.id, contexts, moment, summary, items, recorded)
+        summary = {status: states[plan.id].counts.get(status, 0) for status in _STATUSES}
+        items = views.get(plan.id, [])
+        done[plan.id] = _plan_check(plan.id, contexts, moment, summary, items, recorded, listed)
     return done
 
 
@@ -550,9 +603,11 @@ def _check_run(
             group_ids = [p.id for p in group]
             recorded = store.recorded_keys(session, group_ids)
             contexts = Contexts.of(session, group, group_ids)
-            for e in _evaluate(session, group, moment):
+            evaluated = list(_evaluate(session, group, moment))
+            listed = Attention({e.plan.id: [i for i in e.items if i.status in ATTENTION] for e in evaluated})
+            for e in evaluated:
                 done[e.plan.id] = _plan_check(
-                    e.plan.id, contexts, moment, summarize(e.items), e.items, recorded
+                    e.plan.id, contexts, moment, summarize(e.items), e.items, recorded, listed
                 )
         yield from (done[p] for p in window)
 

@@ -64,9 +64,9 @@ _REST = """CASE WHEN s.timing = 'event' AND s.events = 0 THEN 'waiting_event'
 # The window: open occurrences whose next_notice has come (overdue ones included: their
 # next_notice is before their due day); the stuck ones (overdue, or due soon with an open
 # dependency) and, recursively, the open items not yet overdue that depend on a stuck one.
-# Rows: each occurrence read, with its status today, the status it rests in and whether it is
-# a candidate (overdue, blocked, or due from today on), then each open
-# dependency of a stuck one.
+# Rows, in plan order: how many occurrences of each plan move from the status they rest in to
+# the one they have today (counted here: key NULL), then each occurrence ``{pick}`` keeps with
+# its status today, then the open dependencies of the blocked ones among those (``dep``).
 _DUE = """
 WITH RECURSIVE
 win AS (
@@ -90,7 +90,7 @@ stuck (key) AS (
 ),
 picked AS (SELECT key FROM win UNION SELECT key FROM stuck),
 decided AS (
-    SELECT s.plan_id, s.occurrence_key AS key, s.due,
+    SELECT s.plan_id, s.occurrence_key AS key, s.due, s.notice_on,
            CASE WHEN s.due < :today THEN 'overdue' WHEN st.key IS NOT NULL THEN 'blocked'
                 ELSE {open_status} END AS status,
            {rest} AS rest
@@ -98,22 +98,32 @@ decided AS (
     JOIN occurrence_states s ON s.occurrence_key = k.key
     JOIN plans p ON p.id = s.plan_id
     LEFT JOIN stuck st ON st.key = k.key
-)
+),
+kept AS (SELECT plan_id, key, due, status FROM decided WHERE {pick})
 SELECT * FROM (
-    SELECT plan_id, key, due, status, rest,
-           CASE WHEN status IN ('overdue', 'blocked') OR due >= :today THEN 1 ELSE 0 END AS candidate,
-           NULL AS dep
-    FROM decided
+    {moves}
+    SELECT plan_id, key, due, status, NULL AS rest, 0 AS n, NULL AS dep FROM kept
     UNION ALL
-    SELECT s.plan_id, st.key, NULL, NULL, NULL, 0, d.depends_on_key
-    FROM stuck st
-    JOIN dependencies d ON d.occurrence_key = st.key
+    SELECT k.plan_id, k.key, NULL, NULL, NULL, 0, d.depends_on_key
+    FROM kept k
+    JOIN dependencies d ON d.occurrence_key = k.key
     JOIN occurrence_states ds ON ds.occurrence_key = d.depends_on_key
-    JOIN occurrence_states s ON s.occurrence_key = st.key
-    WHERE ds.status <> 'done'
+    WHERE k.status = 'blocked' AND ds.status <> 'done'
 ) AS due_states
 ORDER BY plan_id{collate}
 """
+
+_MOVES = """SELECT plan_id, NULL AS key, NULL AS due, status, rest, COUNT(*) AS n, NULL AS dep
+    FROM decided WHERE status <> rest GROUP BY plan_id, status, rest
+    UNION ALL"""
+
+_PICKS = {
+    # the check: each occurrence whose notices may be due today (a candidate, filtered by its
+    # plan's reminder horizon by the caller, whose notice_on has come)
+    "notices": "(status IN ('overdue', 'blocked') OR due >= :today) AND notice_on <= :today",
+    # the items needing attention, read when a caller asks for them
+    "attention": "status IN ('overdue', 'blocked')",
+}
 
 _SCOPES = {"plans": "s.plan_id IN :plans", "all": "p.archived_at IS NULL"}
 
@@ -133,9 +143,10 @@ _DIALECT = {
 }
 
 
-def _sql(template: str, dialect: str, every_plan: bool) -> str:
+def _sql(template: str, dialect: str, every_plan: bool, pick: str = "notices") -> str:
     parts = {**_DIALECT[dialect], "scope": _SCOPES["all" if every_plan else "plans"]}
-    return template.format(**parts, open_status=_OPEN_STATUS.format(**parts), rest=_REST)
+    return template.format(**parts, open_status=_OPEN_STATUS.format(**parts), rest=_REST,
+                           pick=_PICKS[pick], moves=_MOVES if pick == "notices" else "")  # fmt: skip
 
 
 def states_hold(session: Session, plan_ids: Sequence[str], instant: dt.datetime, *, every_plan: bool) -> bool:
@@ -159,17 +170,22 @@ def due_states(
     today: dt.date,
     zone: str,
     every_plan: bool = False,
+    attention: bool = False,
 ) -> Iterator[PlanStates]:
     """One ``PlanStates`` per plan of ``plan_ids`` (all in ``zone``, sorted as Python sorts
-    strings), in that order, decided from the current state (``states_hold`` must be true):
-    the same as ``planflow.store.statuses.plan_states``, reading only what is due. Every
-    open occurrence read that is not overdue nor blocked is a candidate when due from today
-    on: the caller keeps those within its plan's reminder horizon (the window holds only
-    occurrences whose first reminder has fired or that are due soon, so few are dropped)."""
+    strings), in that order, decided from the current state (``states_hold`` must be true),
+    reading only what is due: the counts per status (those kept at write time, corrected in
+    the database for the occurrences whose window has come) and as candidates the occurrences
+    whose notices may be due today: overdue, blocked or due from today on, and whose
+    ``notice_on`` has come (the caller keeps those within its plan's reminder horizon). An
+    overdue item whose next ladder step is days away is counted, not read.
+
+    With ``attention=True``: no counts; the candidates are the overdue and blocked items
+    (what ``PlanCheck.attention`` lists), whatever their ``notice_on``."""
     dialect = session.get_bind().dialect.name
     params = status_params(dialect, instant=instant, today=today, zone=zone)
     counts = text(_sql(_COUNTS, dialect, every_plan)).columns(since=Date)
-    due = text(_sql(_DUE, dialect, every_plan)).columns(due=Date)
+    due = text(_sql(_DUE, dialect, every_plan, "attention" if attention else "notices")).columns(due=Date)
     if not every_plan:
         counts = counts.bindparams(bindparam("plans", expanding=True))
         due = due.bindparams(bindparam("plans", expanding=True))
@@ -177,13 +193,15 @@ def due_states(
     for part in [plan_ids] if every_plan else _parts(plan_ids, STATEMENT_PLANS):
         scoped = params if every_plan else {**params, "plans": list(part)}
         found: dict[str, PlanStates] = {}
-        for plan_id, status, since, n in session.execute(counts, scoped):
+        for plan_id, status, since, n in [] if attention else session.execute(counts, scoped):
             if status == "ongoing" and since > today:  # an ongoing item not started yet
                 status = "not_started"
             states = found.get(plan_id) or found.setdefault(plan_id, PlanStates(plan_id))
             states.counts[status] = states.counts.get(status, 0) + n
         rows = session.execute(due.execution_options(yield_per=2000), scoped)
-        yield from _per_plan(part, found, rows)
+        for states in _per_plan(part, found, rows):
+            states.attention_read = not attention
+            yield states
 
 
 def _per_plan(
@@ -192,20 +210,19 @@ def _per_plan(
     wanted = iter(plan_ids)
     first = next(wanted, "")
     current = counted.pop(first, PlanStates(first))
-    for plan_id, key, due, status, rest, candidate, dep in rows:
+    for plan_id, key, due, status, rest, n, dep in rows:
         while plan_id != current.plan_id:  # plans with nothing due have no rows
             yield current
             following = next(wanted)
             current = counted.pop(following, PlanStates(following))
         if dep is not None:
             current.open_deps.setdefault(key, []).append(dep)
-            continue
-        if candidate:
+        elif key is not None:
             current.candidates[key] = (status, due)
-        if status != rest:  # counted under the status it rests in: moved to today's
+        else:  # n occurrences counted under the status they rest in: moved to today's
             counts = current.counts
-            counts[rest] -= 1
-            counts[status] = counts.get(status, 0) + 1
+            counts[rest] -= n
+            counts[status] = counts.get(status, 0) + n
     if current.plan_id:
         yield current
     for plan_id in wanted:

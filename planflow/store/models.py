@@ -178,7 +178,9 @@ class OccurrenceStateRow(Base):
     ``next_notice`` is the first day the check must look at an open occurrence: the day its
     first ladder reminder (or coordination request) can fire, or the day it counts as upcoming
     if that comes first; None when it is done or has no due day. The check reads only the
-    occurrences whose ``next_notice`` has come (``planflow.store.check``)."""
+    occurrences whose ``next_notice`` has come (``planflow.store.check``), and plans the notices
+    only of those whose ``notice_on`` has come: an overdue item whose next ladder step is days
+    away is counted and listed from these columns, its notices not planned again every day."""
 
     __tablename__ = "occurrence_states"
     __table_args__ = (
@@ -202,6 +204,12 @@ class OccurrenceStateRow(Base):
         index=True, doc="its effective time: the row is the fold at any as-of time from then on"
     )
     next_notice: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    notice_on: Mapped[dt.date | None] = mapped_column(
+        Date,
+        doc="the first day a notice of it not recorded yet can fire: its next_notice until a check "
+        "records its notices, then the next day one of its ladder steps (or its coordination "
+        "request) fires; None when done or when nothing is left to fire",
+    )
 
 
 class PlanStatusCountRow(Base):

@@ -40,16 +40,22 @@ def skipped_count(*, session: Session) -> int:
     return session.scalar(count) or 0
 
 
+INSERT_ROWS = 1000
+"""Notices per INSERT: a catch-up records tens of thousands of skipped steps, and one statement
+of all their values passed SQLite's limit of 32,766 parameters ("too many SQL variables")."""
+
+
 def insert_new_notices(rows: list[dict[str, object]], *, session: Session) -> set[NoticeKey]:
     """INSERT … ON CONFLICT DO NOTHING RETURNING: the keys this transaction recorded."""
     returning = (NoticeRow.occurrence_key, NoticeRow.due, NoticeRow.step, NoticeRow.recipient, NoticeRow.role)
-    if session.get_bind().dialect.name == "postgresql":
-        pg = postgresql.insert(NoticeRow).values(rows).on_conflict_do_nothing().returning(*returning)
-        result = session.execute(pg)
-    else:
-        lite = sqlite.insert(NoticeRow).values(rows).on_conflict_do_nothing().returning(*returning)
-        result = session.execute(lite)
-    return {(k, d, s, r, role) for k, d, s, r, role in result}
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    found: set[NoticeKey] = set()
+    for start in range(0, len(rows), INSERT_ROWS):
+        part = rows[start : start + INSERT_ROWS]
+        statement = insert(NoticeRow).values(part).on_conflict_do_nothing().returning(*returning)
+        result = session.execute(statement)
+        found.update((k, d, s, r, role) for k, d, s, r, role in result)
+    return found
 
 
 def add_message(row: OutboxRow, *, session: Session) -> OutboxRow:

@@ -13,6 +13,11 @@ and dates and ``next_notice``, the first day the check must look at it. Three wr
   and its ``next_notice`` computed again; run by every sync of a plan (its dates or ladder
   may have changed), by migration 0011 and by ``planflow rebuild-state``.
 
+``notice_on`` (the first day a notice of the occurrence not recorded yet can fire) starts at
+``next_notice`` whenever a row is written or reopened, and is moved on by the check that
+records the occurrence's notices (``advance_notices``): a rebuild sets it back, and the next
+check plans the item's whole ladder against the notices recorded, which sends nothing twice.
+
 Both keep ``plan_status_counts`` (``resting``): per plan, how many occurrences rest in each
 status, the one an occurrence has on every day before its ``next_notice`` when nothing
 blocks it. ``advance`` moves one occurrence from its count to another; a rebuild recounts
@@ -32,7 +37,7 @@ from functools import lru_cache
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Table, and_, delete, exists, insert, select
+from sqlalchemy import Column, ColumnElement, MetaData, Table, and_, bindparam, delete, exists, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -308,14 +313,31 @@ def advance(row: OccurrenceStateRow | None, event: ProgressEventRow, *, session:
     else:  # back-dated, a correction or a withdrawal: fold the occurrence's events again
         rows = session.execute(_counted(ProgressEventRow.occurrence_key == row.occurrence_key))
         _set(row, fold(rows).get(row.occurrence_key, _NOTHING))
-    if was_done != (row.status == _DONE):
+    if was_done != (row.status == _DONE):  # done: nothing to plan; reopened: its ladder again
         row.next_notice = _window_of(row.plan_id, session=session).first_day(
             _item_of(row.occurrence_key, session=session), row.due, row.status
         )
+        row.notice_on = row.next_notice
     moved = _bucket(row, zone)
     if moved != bucket:
         _bump(session, row.plan_id, {bucket: -1, moved: 1})
     session.flush()
+
+
+def advance_notices(days: Mapping[str, dt.date | None], *, session: Session) -> int:
+    """Move ``notice_on`` of these occurrences (key → the next day one of their notices can
+    fire) once a check has recorded their notices; an occurrence done since is left as it
+    is (None). Returns the rows written."""
+    if not days:
+        return 0
+    t = _TABLE.c
+    statement = (
+        _TABLE.update()
+        .where(t.occurrence_key == bindparam("key"), t.status != _DONE)
+        .values(notice_on=bindparam("day"))
+    )
+    session.execute(statement, [{"key": key, "day": day} for key, day in sorted(days.items())])
+    return len(days)
 
 
 def _window_of(plan_id: str, *, session: Session) -> NoticeWindow:
@@ -346,7 +368,9 @@ class RebuildResult:
     """rows that differed from the stored ones (added, removed or with other values)"""
 
 
-def rebuild_states(plan_ids: Sequence[str] | None, *, session: Session, counts: bool = True) -> RebuildResult:
+def rebuild_states(
+    plan_ids: Sequence[str] | None, *, session: Session, counts: bool = True, notice_on: bool = True
+) -> RebuildResult:
     """Recompute the state rows of every live occurrence of ``plan_ids`` (None: every plan)
     from the event log, ``REBUILD_PLANS`` plans at a time, and their status counts (not with
     ``counts=False``: migration 0011, before the counts' table). Idempotent: a second run
@@ -355,18 +379,25 @@ def rebuild_states(plan_ids: Sequence[str] | None, *, session: Session, counts: 
     ids = list(plan_ids) if plan_ids is not None else list(session.scalars(every))
     rows = changed = 0
     for start in range(0, len(ids), REBUILD_PLANS):
-        written, differing = _rebuild(session, ids[start : start + REBUILD_PLANS], counts=counts)
+        written, differing = _rebuild(session, ids[start : start + REBUILD_PLANS], counts=counts,
+                                      notice_on=notice_on)  # fmt: skip
         rows, changed = rows + written, changed + differing
     return RebuildResult(len(ids), rows, changed)
 
 
 _TABLE = cast(Table, OccurrenceStateRow.__table__)
 _COLUMNS = [c.name for c in _TABLE.columns]
+_BEFORE_0013 = Table(
+    _TABLE.name, MetaData(), *(Column(c.name, c.type) for c in _TABLE.columns if c.name != "notice_on")
+)
+"""The table as migrations before 0013 (which adds ``notice_on``, the last column) know it."""
+_FOLD = len(_BEFORE_0013.columns)
 
 
 def _rebuild(
-    session: Session, plan_ids: Sequence[str], only: str | None = None, *, counts: bool = True
-) -> tuple[int, int]:
+    session: Session, plan_ids: Sequence[str], only: str | None = None, *, counts: bool = True,
+    notice_on: bool = True,
+) -> tuple[int, int]:  # fmt: skip
     """Rewrite the state rows of ``plan_ids`` (or of the occurrence ``only``); returns the
     rows written and how many differ from those stored before."""
     windows = {
@@ -380,7 +411,8 @@ def _rebuild(
         OccurrenceRow.start, OccurrenceRow.due,
     ).where(OccurrenceRow.plan_id.in_(plan_ids), OccurrenceRow.archived_at.is_(None))  # fmt: skip
     events: ColumnElement[bool] = ProgressEventRow.plan_id.in_(plan_ids)
-    stored = select(*(OccurrenceStateRow.__table__.c[c] for c in _COLUMNS)).where(
+    table = _TABLE if notice_on else _BEFORE_0013
+    stored = select(*(_TABLE.c[c.name] for c in table.columns)).where(
         OccurrenceStateRow.plan_id.in_(plan_ids)
     )
     removal = delete(OccurrenceStateRow).where(OccurrenceStateRow.plan_id.in_(plan_ids))
@@ -391,18 +423,21 @@ def _rebuild(
         removal = removal.where(OccurrenceStateRow.occurrence_key == only)
     folded = fold(session.execute(_counted(events)))
     zones = _zones(session, plan_ids)
-    new = {}
+    new: dict[str, tuple[Any, ...]] = {}
     for key, plan_id, item_id, timing, start, due in session.execute(occurrences):
         state = folded.get(key, _NOTHING)
         next_notice = windows[plan_id].first_day(item_id, due, state.status)
-        new[key] = (key, plan_id, timing, start, due, state.status, state.percent, state.done_at,
-                    state.events, state.last_event_id, state.last_at, next_notice)  # fmt: skip
+        row = (key, plan_id, timing, start, due, state.status, state.percent, state.done_at,
+               state.events, state.last_event_id, state.last_at, next_notice, next_notice)  # fmt: skip
+        new[key] = row[: len(table.columns)]
     before = {r[0]: tuple(r) for r in session.execute(stored)}
-    changed = sum(1 for k, v in new.items() if before.get(k) != v) + sum(1 for k in before if k not in new)
+    # notice_on (the last column) starts again at next_notice: not a change of the fold
+    changed = sum(1 for k, v in new.items() if before.get(k, ())[:_FOLD] != v[:_FOLD])
+    changed += sum(1 for k in before if k not in new)
     session.flush()
     session.execute(removal)
     if new:
-        insert_rows(session, _TABLE, list(_encoded(session, new.values())))
+        insert_rows(session, table, list(_encoded(session, table, new.values())))
     if counts and only is None:
         counted: dict[tuple[str, str, dt.date], int] = {}
         for values in new.values():
@@ -427,7 +462,7 @@ def _resting_row(row: tuple[Any, ...], zones: Mapping[str, str]) -> Bucket:
     return resting(timing, start, due, status, percent, done_at, events, zones[plan_id])
 
 
-def _encoded(session: Session, rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+def _encoded(session: Session, table: Table, rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
     """Rows in the form ``insert_rows`` takes: as they are for COPY on PostgreSQL, each value
     through its column type's bind processor elsewhere."""
     dialect = session.get_bind().dialect
@@ -435,7 +470,7 @@ def _encoded(session: Session, rows: Iterable[tuple[Any, ...]]) -> Iterator[tupl
         yield from rows
         return
     processors: list[Callable[[Any], Any] | None] = [
-        c.type.dialect_impl(dialect).bind_processor(dialect) for c in OccurrenceStateRow.__table__.columns
+        c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns
     ]
     for row in rows:
         yield tuple(v if p is None or v is None else p(v) for p, v in zip(processors, row, strict=True))

@@ -155,6 +155,9 @@ class PlanStates:
     counts: dict[str, int] = field(default_factory=dict)
     candidates: dict[str, tuple[str, dt.date | None]] = field(default_factory=dict)
     open_deps: dict[str, list[str]] = field(default_factory=dict)
+    attention_read: bool = False
+    """The candidates leave out the overdue and blocked items whose notices are not due today
+    (``planflow.store.check.due_states``): the items needing attention are read apart."""
 
 
 def fixed_offset(zone: str, around: dt.date) -> dt.timedelta | None:

@@ -45,7 +45,7 @@ def test_generation_is_deterministic_by_seed(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_bench_runs_at_toy_scale(tmp_path: Path) -> None:
     """One run of the suite at 1k occurrences on SQLite: sync, check, floor (which must
-    agree), the re-sync of unchanged plans (none parsed), peak memory, delivery to a local SMTP server,
+    agree), the check the day after a recorded one, the re-sync of unchanged plans (none parsed), peak memory, delivery to a local SMTP server,
     and reports (on the same 1k store, not the 100k province of a real run), written as JSON."""
     output = tmp_path / "result.json"
     code = bench_main(["--scales", "1k", "--stores", "sqlite", "--repeat", "1", "--messages", "20", "--reports-scale",
@@ -64,6 +64,8 @@ def test_bench_runs_at_toy_scale(tmp_path: Path) -> None:
         "check_cpu",
         "check_peak_rss",
         "check_event_log_peak_rss",
+        "check_steady",
+        "check_steady_lists",
         "delivery_pooled",
         "delivery_one_per_message",
         "reports_markdown",
@@ -76,8 +78,17 @@ def test_bench_runs_at_toy_scale(tmp_path: Path) -> None:
         "check_cpu/floor_due_cpu",
         "check_event_log_cpu/check_cpu",
         "check_cpu/floor_cpu",
+        "check_steady/floor_due",
+        "check_steady_cpu/floor_due_cpu",
         "sync one process/sync",
     ]
+    # the steady state: the check of the day before recorded its notices; the same statuses,
+    # and fewer items planned than the cold check, which plans every item whose window has come
+    cold = next(f for f in report["figures"] if f["measure"] == "check")
+    steady = next(f for f in report["figures"] if f["measure"] == "check_steady")
+    assert steady["extra"]["attention"] == cold["extra"]["attention"]
+    assert steady["extra"]["recorded_day_before"] > 0
+    assert steady["extra"]["notices"] < cold["extra"]["notices"]
     resync = next(f for f in report["figures"] if f["measure"] == "resync")
     assert resync["extra"]["parsed"] == 0 and resync["extra"]["plans"] == 10
     assert report["machine"]["cores"] >= 1

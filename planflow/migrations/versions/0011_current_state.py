@@ -48,7 +48,7 @@ def upgrade() -> None:
         batch.create_index(batch.f("ix_occurrence_states_last_at"), ["last_at"], unique=False)
         batch.create_index(batch.f("ix_occurrence_states_next_notice"), ["next_notice"], unique=False)
     with Session(bind=op.get_bind()) as session:
-        rebuild_states(None, session=session, counts=False)  # counted by 0012
+        rebuild_states(None, session=session, counts=False, notice_on=False)  # counted by 0012, added by 0013
         session.flush()
 
 
