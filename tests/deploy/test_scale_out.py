@@ -33,7 +33,7 @@ from prefect.client.schemas.filters import (
     FlowRunFilterParentFlowRunId,
 )
 
-from bench.cluster import Cluster, Worker, create_database, drop_database
+from bench.cluster import Cluster, create_database, drop_database
 from planflow.flows.fanout import RESULT_KEY, read_result
 from planflow.flows.results import ChunkResult
 from planflow.notifications.notices import notices_due
@@ -78,10 +78,14 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
            "PLANFLOW_HOME": str(root / "home")}  # fmt: skip
     cluster = Cluster(home=root, database_url=prefect_db, env=env)
     try:
-        cluster.start_server()
+        # No scheduler: the crons are not under test here, and a resend-outbox run falling
+        # due (every 15 minutes) would take a worker slot the tests count on.
+        cluster.start_server(env={"PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false"})
         cluster.set_up()
-        cluster.start_worker("w1")
-        cluster.start_worker("w2")
+        # Polls every 3 s rather than 1 s: a third of the server's CPU for them, and still
+        # well within a chunk's run (a few seconds), so both workers take chunks (_check).
+        cluster.start_worker("w1", poll_s=3)
+        cluster.start_worker("w2", poll_s=3)
         yield cluster
     finally:
         cluster.stop()
@@ -126,7 +130,10 @@ def _recorded(cluster: Cluster, as_of_day: str) -> list[tuple[str, dt.date, str,
 
 
 def _check(cluster: Cluster, as_of: str, **extra: Any) -> dict[str, Any]:
-    return {"params": {"as_of": as_of, "chunk_plans": 3, "fan_out": "deployments", **extra}}
+    """A check of the 18 plans in 3 chunks of the chunk deployment. The check takes one of
+    the four worker slots (two workers, --limit 2), so the three chunks fill the other three:
+    each worker runs at least one."""
+    return {"params": {"as_of": as_of, "chunk_plans": 6, "fan_out": "deployments", **extra}}
 
 
 def _chunk_runs(cluster: Cluster, parent: UUID) -> list[Any]:
@@ -150,7 +157,7 @@ def test_check_is_split_between_two_workers(cluster: Cluster) -> None:
     assert run.state.is_completed(), (run.state, cluster.tail("w1"), cluster.tail("w2"))
 
     chunks = _chunk_runs(cluster, run.id)
-    assert len(chunks) == 6 and all(c.state.is_completed() for c in chunks)
+    assert len(chunks) == 3 and all(c.state.is_completed() for c in chunks)
     runners = {int(r.runner.rsplit(":", 1)[1]) for r in _results(cluster, chunks)}
     assert runners == {w.pid for w in cluster.workers}, "both workers ran chunks"
 
@@ -161,7 +168,9 @@ def test_check_is_split_between_two_workers(cluster: Cluster) -> None:
 
 def test_overlapping_runs_record_each_notice_once(cluster: Cluster) -> None:
     """Two checks started together (the deployment's limit queues the second) and the same
-    chunk run twice at once (nothing serialises those: the database decides)."""
+    chunk run twice at once (nothing serialises those: the database decides). The checks run
+    their chunks as tasks: the queueing is the deployment's, whatever the fan-out, and the
+    chunks fanned out to the workers are the other tests' subject."""
     as_of = "2026-07-10"
     expected = _expected(cluster, as_of)
     before = set(_recorded(cluster, as_of))
@@ -171,7 +180,8 @@ def test_overlapping_runs_record_each_notice_once(cluster: Cluster) -> None:
         cluster.run_deployment("check_plans_chunk/check-plans-chunk", chunk, timeout=0) for _ in range(2)
     ]
     checks = [
-        cluster.run_deployment("check_plans/check-plans", _check(cluster, as_of), timeout=0) for _ in range(2)
+        cluster.run_deployment("check_plans/check-plans", _check(cluster, as_of, fan_out="tasks"), timeout=0)
+        for _ in range(2)
     ]
     finals = [_wait(cluster, r.id) for r in started + checks]
     assert all(s.is_completed() for s in finals), finals
@@ -198,11 +208,6 @@ def _wait(cluster: Cluster, run_id: UUID, timeout: float = 900) -> Any:
     raise AssertionError(f"run {run_id} not final after {timeout} s")
 
 
-def _worker_of(cluster: Cluster, run_id: UUID) -> Worker | None:
-    """The worker that took this flow run (each worker logs the runs it submits)."""
-    return next((w for w in cluster.workers if str(run_id) in w.log.read_text(errors="replace")), None)
-
-
 def test_worker_killed_mid_run(cluster: Cluster) -> None:
     """A worker dies (SIGKILL to it and its flow runs) while it runs a chunk: the chunk
     is marked Crashed and submitted again, the check completes on the other worker, and
@@ -210,14 +215,14 @@ def test_worker_killed_mid_run(cluster: Cluster) -> None:
     as_of = "2026-07-24"
     expected = _expected(cluster, as_of)
     before = set(_recorded(cluster, as_of))
-    parent = cluster.run_deployment("check_plans/check-plans", _check(cluster, as_of, chunk_plans=2,
-                                    chunk_stall_s=60), timeout=0)  # fmt: skip
+    parent = cluster.run_deployment("check_plans/check-plans", _check(cluster, as_of, chunk_stall_s=60),
+                                    timeout=0)  # fmt: skip
     victim = killed_run = None
     deadline = time.monotonic() + 300
     while victim is None and time.monotonic() < deadline:
-        parent_worker = _worker_of(cluster, parent.id)
+        parent_worker = cluster.worker_of(_read(cluster, parent.id))
         for run in _chunk_runs(cluster, parent.id):
-            worker = _worker_of(cluster, run.id)
+            worker = cluster.worker_of(run)
             if not run.state.is_final() and worker is not None and parent_worker not in (None, worker):
                 victim, killed_run = worker, run  # taken by the other worker, not finished
                 break
