@@ -3,8 +3,12 @@ start`` on PostgreSQL on a free loopback port, the ``planflow`` process work poo
 deployments of prefect.yaml, the automations of automations.yaml, and N ``prefect worker
 start`` processes. Used by the scale-out tests (tests/deploy/) and by ``bench/scaleout.py``.
 
-Each worker runs in its own session (process group), so ``kill_worker`` can kill it with
-every flow run it started, as a machine dying would.
+Each worker runs in its own session (process group), and so does each flow run it starts
+(Prefect's process worker puts every run in a session of its own): ``kill_worker`` kills the
+worker and every flow run it started, as a machine dying would, and ``worker_of`` tells
+which worker runs a flow run from the process tree (the run's ``infrastructure_pid`` is a
+child of its worker), not from the workers' logs, where a run two workers raced for shows
+in both.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -46,6 +50,28 @@ def drop_database(server_url: str, name: str) -> None:
     with engine.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()
+
+
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (state first), None if gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def _parent(pid: int) -> int | None:
+    fields = _stat(pid)
+    return int(fields[1]) if fields else None
+
+
+def _children(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat(int(entry.name))) and int(fields[1]) == pid:
+            found.append(int(entry.name))
+    return found
 
 
 @dataclass
@@ -91,8 +117,10 @@ class Cluster:
         self.home.mkdir(parents=True, exist_ok=True)
         return (self.home / f"{name}.log").open("ab")
 
-    def start_server(self, timeout: float = 180) -> None:
-        env = self._env({"PREFECT_API_DATABASE_CONNECTION_URL": self.database_url})
+    def start_server(self, timeout: float = 180, env: Mapping[str, str] | None = None) -> None:
+        """The server, with ``env`` on top of the cluster's (a test turns off a service it
+        does not exercise)."""
+        env = self._env({"PREFECT_API_DATABASE_CONNECTION_URL": self.database_url, **(env or {})})
         self.server = start_server(self.port, env, self.home / "server.log", timeout=timeout)
 
     def tail(self, name: str, lines: int = 40) -> str:
@@ -113,8 +141,11 @@ class Cluster:
         self.prefect("deploy", "--all")
         self.prefect("automation", "create", "--from-file", "automations.yaml")
 
-    def start_worker(self, name: str, limit: int = 2) -> Worker:
-        env = self._env({"PREFECT_WORKER_QUERY_SECONDS": "1", "PREFECT_WORKER_PREFETCH_SECONDS": "1",
+    def start_worker(self, name: str, limit: int = 2, poll_s: int = 1) -> Worker:
+        """A worker asking for runs every ``poll_s`` seconds (Prefect's default is 10). Each
+        poll costs the server about 50 ms of CPU: two workers polling every second keep
+        a tenth of a core busy."""
+        env = self._env({"PREFECT_WORKER_QUERY_SECONDS": str(poll_s), "PREFECT_WORKER_PREFETCH_SECONDS": "1",
                          "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30"})  # fmt: skip
         cmd = [PREFECT, "worker", "start", "--pool", "planflow", "--name", name, "--limit", str(limit)]
         with self._log(name) as log:
@@ -125,9 +156,21 @@ class Cluster:
         return worker
 
     def kill_worker(self, worker: Worker) -> None:
-        """SIGKILL the worker and every flow run it started (its whole process group)."""
+        """SIGKILL the worker and every flow run it started (its process group and the
+        session of each of its children)."""
+        runs = _children(worker.pid)
         os.killpg(worker.pid, signal.SIGKILL)
+        for pid in runs:
+            with suppress(ProcessLookupError):  # it ended on its own meanwhile
+                os.killpg(pid, signal.SIGKILL)
         worker.process.wait(timeout=30)
+
+    def worker_of(self, run: Any) -> Worker | None:
+        """The worker whose child runs this flow run (None before its process starts, or
+        once it has ended)."""
+        pid = run.infrastructure_pid
+        parent = _parent(int(pid)) if pid and str(pid).isdigit() else None
+        return next((w for w in self.workers if w.pid == parent), None)
 
     def stop(self) -> None:
         for process in [w.process for w in self.workers] + ([self.server] if self.server else []):
