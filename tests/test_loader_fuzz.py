@@ -144,13 +144,15 @@ def test_loader_equals_safe_load(file: Path) -> None:
     try:
         data, source = read_yaml(file)
     except DefinitionError as exc:
+        if any(words in str(exc) for words in STRICTER):
+            # a deliberate refusal: stands whatever safe_load makes of the file (asking it
+            # would be the pure-Python parser recursing 1000 levels into deep-flow.yaml)
+            return
         try:
             yaml.load(source_text := file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
         except (yaml.YAMLError, ValueError, RecursionError, UnicodeDecodeError):
             return
-        assert (
-            source_text == "" or source_text.startswith("#") or any(words in str(exc) for words in STRICTER)
-        ), str(exc)
+        assert source_text == "" or source_text.startswith("#"), str(exc)
         return
     text = source.text
     expected = _string_keys(yaml.load(text, Loader=yaml.SafeLoader))

@@ -198,17 +198,18 @@ def _modules_loaded_by(*args: str, env: dict[str, str]) -> set[str]:
     return set(json.loads(done.stderr.strip().splitlines()[-1]))
 
 
-def test_status_table_reads_as_the_documents(tmp_path: Path) -> None:
+def test_status_table_reads_as_the_documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`planflow status PLAN` names lead units and periods in words, not by their ids, and
     keeps a definition's review mark ("Quý VI/2026") beside the item it is about."""
-    home = str(tmp_path / "h")
-    env = {**os.environ, "PLANFLOW_DEFINITIONS": str(REPO / "definitions"), "PLANFLOW_HOME": home}
-    done = subprocess.run([str(PLANFLOW), "status", "loc-tan-2026", "--as-of", "2026-04-15"], env=env,
-                          capture_output=True, text=True, check=True, cwd=tmp_path)  # fmt: skip
-    text = " ".join(done.stdout.split())
-    assert "KIỂM TRA: Văn bản ghi “Quý VI/2026”" in done.stdout
+    monkeypatch.setenv("PLANFLOW_DEFINITIONS", str(REPO / "definitions"))
+    monkeypatch.setenv("PLANFLOW_HOME", str(tmp_path / "h"))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli("status", "loc-tan-2026", "--as-of", "2026-04-15")
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "KIỂM TRA: Văn bản ghi “Quý VI/2026”" in out
     assert "Văn phòng HĐND và UBND xã" in text and "quý I năm 2026" in text
-    assert not re.search(r"\b\d{4}-(Q\d|H\d|\d\d)\b|phong-", done.stdout)
+    assert not re.search(r"\b\d{4}-(Q\d|H\d|\d\d)\b|phong-", out)
 
 
 def test_status_loads_only_what_it_uses(defs_root: Path, tmp_path: Path) -> None:

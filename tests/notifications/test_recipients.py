@@ -27,7 +27,6 @@ from planflow.settings import load_settings
 from planflow.store.db import open_store
 from planflow.store.models import DeliveryAttemptRow, OutboxRow
 from tests.cli.runner import PLANFLOW, run_cli
-from tests.conftest import with_prefect_db
 from tests.smtp import Recorder, SmtpServer
 
 ICT = dt.timezone(dt.timedelta(hours=7))
@@ -294,17 +293,17 @@ def test_killed_mid_delivery_next_run_says_and_sends(
 
 @pytest.mark.prefect
 def test_check_exits_1_when_nothing_got_through(
-    defs_root: Path, tmp_path: Path, migrated_prefect_db: Path
+    defs_root: Path, tmp_path: Path, prefect_api_url: str
 ) -> None:
     """`planflow check` with a wrong SMTP password: the summary counts the dead letters and
-    the command exits 1 with one line saying why."""
+    the command exits 1 with one line saying why. Its flow runs on the test process's Prefect
+    server (a command's own local server is proved by tests/flows/test_check_plan.py)."""
     server = SmtpServer(Recorder(password="dung-mat-khau"), auth=True)
     server.start()
-    home = with_prefect_db(tmp_path / "home", migrated_prefect_db)
-    env = {**os.environ, "PLANFLOW_DEFINITIONS": str(defs_root), "PLANFLOW_HOME": str(home),
-           "PLANFLOW_SMTP_URL": server.url_with("planflow", "sai-mat-khau"), "PLANFLOW_MAIL_FROM": SENDER}  # fmt: skip
-    for name in ("PREFECT_API_URL", "PREFECT_HOME"):
-        env.pop(name, None)
+    env = {**os.environ, "PLANFLOW_DEFINITIONS": str(defs_root), "PLANFLOW_HOME": str(tmp_path / "home"),
+           "PLANFLOW_SMTP_URL": server.url_with("planflow", "sai-mat-khau"), "PLANFLOW_MAIL_FROM": SENDER,
+           "PREFECT_API_URL": prefect_api_url}  # fmt: skip
+    env.pop("PREFECT_HOME", None)
     try:
         done = subprocess.run([str(PLANFLOW), "check", "--as-of", "2026-03-24"], env=env, capture_output=True,
                               text=True, check=False, cwd=tmp_path, timeout=300)  # fmt: skip

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from planflow.compiler import compile_plan
-from planflow.loader import load_definitions
+from planflow.loader import Definitions, load_definitions
 from planflow.notifications.config import load_mail_config
-from planflow.notifications.simulate import simulate
+from planflow.notifications.simulate import SimulatedDay, simulate
 from planflow.relations import unit_relations
 from planflow.units import UnitIndex
 from tests.conftest import REPO
@@ -20,15 +20,32 @@ from tests.conftest import REPO
 D = dt.date
 
 
+# every example plan together over their periods: one replay (~20 CPU-s, 468 days) that the
+# tests of the whole period share, each reading its own plan's notices from it
+EVERY_PLAN = (D(2025, 9, 20), D(2026, 12, 31))
+
+
+@pytest.fixture(scope="module")
+def every_plan(tmp_path_factory: pytest.TempPathFactory) -> tuple[Definitions, list[SimulatedDay]]:
+    defs = load_definitions(REPO / "definitions")
+    config = load_mail_config(tmp_path_factory.mktemp("mail"), None, None)
+    return defs, simulate(defs, None, *EVERY_PLAN, config=config)
+
+
 def _fired(
     plan_id: str, start: dt.date, end: dt.date, tmp_path: Path
 ) -> dict[tuple[str, str, str], list[str]]:
-    """(occurrence, step, recipient) → the days it fired on."""
+    """(occurrence, step, recipient) → the days it fired on, the plan simulated alone."""
     days = simulate(load_definitions(REPO / "definitions"), None, start, end,
                     config=load_mail_config(tmp_path, None, None), plan_ids=[plan_id])  # fmt: skip
+    return _days_fired(days, plan_id)
+
+
+def _days_fired(days: list[SimulatedDay], plan_id: str) -> dict[tuple[str, str, str], list[str]]:
+    """(occurrence, step, recipient) → the days it fired on, for one plan's occurrences."""
     fired: dict[tuple[str, str, str], list[str]] = {}
     for day in days:
-        for n in day.notices:
+        for n in (n for n in day.notices if str(n["occurrence"]).startswith(f"{plan_id}/")):
             fired.setdefault((str(n["occurrence"]), str(n["step"]), str(n["recipient"])), []).append(
                 day.day.isoformat()
             )
@@ -104,25 +121,29 @@ def test_plan_period_simulation(
     by_step: dict[str, int],
     item: str,
     ladder: dict[tuple[str, str], list[str]],
-    tmp_path: Path,
+    every_plan: tuple[Definitions, list[SimulatedDay]],
 ) -> None:
     """Over the whole plan period (20/09 to 31/12/2025), with no progress recorded: the
-    notices per step, each fired once, and one item's ladder day by day."""
-    fired = _fired(plan_id, D(2025, 9, 20), D(2025, 12, 31), tmp_path)
+    notices per step, each fired once, and one item's ladder day by day (read from the
+    replay of every example plan together, which starts on the same day)."""
+    _, days = every_plan
+    fired = _days_fired([d for d in days if d.day <= D(2025, 12, 31)], plan_id)
     assert all(len(days) == 1 for days in fired.values())
     assert Counter(s for (_, s, _) in fired) == Counter(by_step)
     key = f"{plan_id}/{item}"
     assert {(s, r): d for (k, s, r), d in fired.items() if k == key} == ladder
 
 
-def test_examples_write_only_to_units_they_direct_with_their_own_names(tmp_path: Path) -> None:
+def test_examples_write_only_to_units_they_direct_with_their_own_names(
+    every_plan: tuple[Definitions, list[SimulatedDay]],
+) -> None:
     """Every example plan together, day by day over their periods: no notice goes to or
     copies a superior or an outside body, and every unit name a mail carries is one of its
     own plan's directory (several communes share unit ids such as ``phong-vhxh``)."""
-    defs = load_definitions(REPO / "definitions")
-    days = simulate(
-        defs, None, D(2025, 9, 20), D(2026, 12, 31), config=load_mail_config(tmp_path, None, None)
-    )
+    defs, days = every_plan
+    assert [d.day for d in days] == [
+        EVERY_PLAN[0] + dt.timedelta(days=n) for n in range((EVERY_PLAN[1] - EVERY_PLAN[0]).days + 1)
+    ]
     directory_of = {p: defs.directory_for(defs.plan(p)) for p in defs.plans}
     relations = {d.id: unit_relations(d) for d in directory_of.values()}
     names = {d.id: {u.name for u in d.units} for d in directory_of.values()}

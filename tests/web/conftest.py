@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,11 +70,48 @@ def _cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     accounts._dummy_hash.cache_clear()
 
 
-@pytest.fixture
-def web(sessions: sessionmaker[Session], defs_root: Path, tmp_path: Path) -> Iterator[Web]:
-    defs = load_definitions(defs_root)
+# SQLite stores with the definitions synced, one per test process and definitions folder
+# content: a test's store is a copy (sync_definitions is proved by tests/sync/; here it only
+# sets the stage). A PostgreSQL store is synced for each test.
+_SYNCED: dict[str, Path] = {}
+
+
+def _digest(root: Path) -> str:
+    """The definitions folder's file names and bytes, hashed."""
+    digest = hashlib.sha256()
+    for file in sorted(p for p in root.rglob("*") if p.is_file()):
+        data = file.read_bytes()
+        digest.update(f"{file.relative_to(root)}\0{len(data)}\0".encode() + data)
+    return digest.hexdigest()
+
+
+def _synced_store(
+    sessions: sessionmaker[Session], defs_root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Sync the definitions into the (empty, migrated) store, or on SQLite copy a store
+    this process has synced them into already."""
+    engine = sessions.kw["bind"]
+    path = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    key = _digest(defs_root)
+    if path is not None and key in _SYNCED:
+        engine.dispose()  # no connection holds the file while it is replaced
+        shutil.copyfile(_SYNCED[key], path)
+        return
     with sessions() as s, s.begin():
-        sync_definitions(defs, None, session=s, now=NOW)
+        sync_definitions(load_definitions(defs_root), None, session=s, now=NOW)
+    if path is not None:
+        engine.dispose()  # closing the last connection folds the WAL into the file
+        template = tmp_path_factory.mktemp("synced") / "store.db"
+        shutil.copyfile(path, template)
+        _SYNCED[key] = template
+
+
+@pytest.fixture
+def web(
+    sessions: sessionmaker[Session], defs_root: Path, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Web]:
+    defs = load_definitions(defs_root)
+    _synced_store(sessions, defs_root, tmp_path_factory)
     config = web_config(settings_for(tmp_path / "home"))
     app = create_app(config, defs, sessions, clock=lambda: NOW)
     with TestClient(app, base_url="http://127.0.0.1") as client:
