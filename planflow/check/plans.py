@@ -393,19 +393,23 @@ class Contexts:
 
 
 class Attention:
-    """The items needing attention (overdue, blocked) of a window of plans: given (the Python
-    evaluation has them all), or read from the current state when a caller first asks for
-    one plan's, all of the window's at once (``planflow.store.check.due_states``)."""
+    """The items needing attention (overdue, blocked) of a window of plans, read when a caller
+    first asks for one plan's, all of the window's at once (``planflow.store.check.due_states``),
+    or picked from items already evaluated (``among``)."""
 
-    def __init__(
-        self, given: Mapping[str, list[OccurrenceStatus]] | None = None,
-        read: Callable[[], Mapping[str, list[OccurrenceStatus]]] | None = None,
-    ) -> None:  # fmt: skip
-        self._found, self._read = (dict(given) if given is not None else None), read
+    def __init__(self, read: Callable[[], Mapping[str, list[OccurrenceStatus]]]) -> None:
+        self._read: Callable[[], Mapping[str, list[OccurrenceStatus]]] | None = read
+        self._found: Mapping[str, list[OccurrenceStatus]] = {}
+
+    @classmethod
+    def among(cls, items: Mapping[str, list[OccurrenceStatus]]) -> Attention:
+        """The overdue and blocked ones of each plan's evaluated ``items``."""
+        found = {plan_id: [i for i in found if i.status in ATTENTION] for plan_id, found in items.items()}
+        return cls(lambda: found)
 
     def get(self, plan_id: str) -> list[OccurrenceStatus]:
-        if self._found is None:
-            self._found = dict(self._read() if self._read is not None else {})
+        if self._read is not None:
+            self._found, self._read = self._read(), None
         return self._found.get(plan_id, [])
 
 
@@ -513,9 +517,9 @@ def _set_based(
     recorded = store.recorded_for(session, store.keys_scope(session, wanted)) if wanted else set()
     if all(states[p.id].attention_read for p in window):
         ids = [p.id for p in window]
-        listed = Attention(read=lambda: _attention(session, ids, moment, zone))
+        listed = Attention(lambda: _attention(session, ids, moment, zone))
     else:  # the statement that folds the log: every overdue or blocked item is a candidate
-        listed = Attention({p: [i for i in items if i.status in ATTENTION] for p, items in views.items()})
+        listed = Attention.among(views)
     done = {}
     for plan in window:
         summary = {status: states[plan.id].counts.get(status, 0) for status in _STATUSES}
@@ -604,7 +608,7 @@ def _check_run(
             recorded = store.recorded_keys(session, group_ids)
             contexts = Contexts.of(session, group, group_ids)
             evaluated = list(_evaluate(session, group, moment))
-            listed = Attention({e.plan.id: [i for i in e.items if i.status in ATTENTION] for e in evaluated})
+            listed = Attention.among({e.plan.id: e.items for e in evaluated})
             for e in evaluated:
                 done[e.plan.id] = _plan_check(
                     e.plan.id, contexts, moment, summarize(e.items), e.items, recorded, listed
