@@ -16,10 +16,13 @@ PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder --cov 
 
 .PHONY: install test lint typecheck pytest generated docs
 
+# uv (from PyPI, into the venv) resolves and installs the same pinned set as pip in a quarter
+# of the time: on this 2-core machine 9.5 s with its cache warm and 18 s cold, against 39 s for
+# pip with a warm cache. The venv keeps pip for whoever wants it.
 install:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
 
 # `make -j2 test` (CI) runs mypy beside pytest; plain `make test` runs them one after the other.
 test: lint typecheck docs pytest
