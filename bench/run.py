@@ -2,7 +2,8 @@
 
 For each scale (10k, 100k, 1M occurrences) and store (SQLite, PostgreSQL): sync, check,
 the SQL floor; at 1k occurrences: the naive Prefect path (one task run per occurrence),
-outbox delivery, and CLI cold starts. Every measure runs in a fresh process; the table
+outbox delivery, and CLI cold starts; with no store: hostile definition files validated
+and a Word plan imported. Every measure runs in a fresh process; the table
 gives the median of the repetitions, and everything (each run, the machine, the
 versions) is written to bench/results/.
 """
@@ -44,6 +45,8 @@ SCALES = {"1k": 1, "10k": 9, "100k": 95, "1m": 946}  # communes
 NAIVE_SCALE = "1k"
 REPORTS_SCALE = "100k"  # 95 communes: a province
 REPORTS_SAMPLE = 200
+CORPUS = ROOT / "tests" / "fuzz"  # the hostile definition files (tests/test_loader_fuzz.py)
+IMPORT_TASKS = 100
 TARGETS = {
     "check_vs_floor_max": 3.0,
     "check_vs_due_floor_max": 3.0,
@@ -55,6 +58,8 @@ TARGETS = {
     "status_cold_start_max_s": 1.0,
     "check_1m_rss_max_mb": 500.0,
     "docx_reports_min_per_s": 20.0,
+    "validate_hostile_max_s": 2.0,
+    "import_100_tasks_max_s": 5.0,
 }
 
 
@@ -455,6 +460,42 @@ def measure_reports(args: argparse.Namespace) -> list[Figure]:
     ]
 
 
+def measure_inputs(args: argparse.Namespace) -> list[Figure]:
+    """The importer group (``--skip importer``): every hostile file of the fuzz corpus validated
+    on its own, the slowest file's seconds (target: exit 1 within 2 s, the fuzz issue's
+    requirement); a Word plan of 100 appendix tasks read, extracted and written as a draft
+    (target: 5 s). Each run in a fresh process; no store."""
+    hostile, imports = [], []
+    for _ in range(args.repeat):  # one run of each in turn: the machine is shared, its load moves
+        hostile.append(_worker("validate_hostile", str(CORPUS)))
+        imports.append(_worker("import_plan", str(IMPORT_TASKS)))
+    # each run's slowest file (wall) and the file that took the most CPU
+    slowest = [max(r["files"].items(), key=lambda item: item[1]["seconds"]) for r in hostile]
+    costliest = [max(r["files"].items(), key=lambda item: item[1]["cpu_seconds"]) for r in hostile]
+    validate_extra = {
+        "slowest": ", ".join(dict.fromkeys(name for name, _ in slowest)),
+        "cpu_s": round(statistics.median(times["cpu_seconds"] for _, times in costliest), 3),
+        "most_cpu": ", ".join(dict.fromkeys(name for name, _ in costliest)),
+        "all_files_cpu_s": round(
+            statistics.median(sum(t["cpu_seconds"] for t in r["files"].values()) for r in hostile), 2
+        ),
+        "first_call_s": round(statistics.median(r["first_call"]["seconds"] for r in hostile), 3),
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in hostile),
+    }
+    import_extra = {
+        **_cpu(imports),
+        "tasks": imports[0]["tasks"],
+        "draft_lines": imports[0]["draft_lines"],
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in imports),
+    }
+    files = f"{len(hostile[0]['files'])} files"
+    return [
+        Figure("validate_hostile", "", files, "s", [t["seconds"] for _, t in slowest], extra=validate_extra),
+        Figure("import_100_tasks", "", f"{IMPORT_TASKS} tasks", "s", [r["seconds"] for r in imports],
+               extra=import_extra),
+    ]  # fmt: skip
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -760,6 +801,14 @@ def ratios_and_targets(figures: list[Figure]) -> tuple[list[dict[str, Any]], lis
                     "met": f.median >= TARGETS["docx_reports_min_per_s"],
                 }
             )
+        if f.measure == "validate_hostile":
+            name = f"planflow validate of a hostile file, the slowest ({f.extra['slowest']}), s"
+            targets.append({"target": name, "limit": TARGETS["validate_hostile_max_s"], "value": f.median,
+                            "met": f.median <= TARGETS["validate_hostile_max_s"]})  # fmt: skip
+        if f.measure == "import_100_tasks":
+            targets.append({"target": "import of a Word plan of 100 tasks, s",
+                            "limit": TARGETS["import_100_tasks_max_s"], "value": f.median,
+                            "met": f.median <= TARGETS["import_100_tasks_max_s"]})  # fmt: skip
         if f.measure == "cold_start_status":
             met = f.median <= TARGETS["status_cold_start_max_s"] and not f.extra["prefect_modules"]
             targets.append(
@@ -785,7 +834,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip",
         default="",
-        help="bỏ qua: naive, delivery, reports, cli, sync_one_process, growth, steady "
+        help="bỏ qua: naive, delivery, reports, importer, cli, sync_one_process, growth, steady "
         "(phân cách bằng dấu phẩy)",
     )
     parser.add_argument(
@@ -862,6 +911,10 @@ def main(argv: list[str] | None = None) -> int:
     if "reports" not in skip:
         say("… báo cáo (Markdown, DOCX)")
         figures += measure_reports(args)
+        save()
+    if "importer" not in skip:
+        say("… kiểm tra các file định nghĩa độc hại (tests/fuzz), nhập kế hoạch Word 100 nhiệm vụ")
+        figures += measure_inputs(args)
         save()
     if "cli" not in skip:
         say("… khởi động CLI")

@@ -270,6 +270,24 @@ def deliver(url: str, port: str, mode: str, messages: str) -> dict[str, Any]:
     return asyncio.run(measure_delivery(url, int(port), mode, int(messages)))
 
 
+def validate_hostile(corpus: str) -> dict[str, Any]:
+    """Every hostile definition file of ``corpus`` (tests/fuzz) validated as ``planflow
+    validate`` does it, one at a time, each timed (bench.inputs)."""
+    # Imported only in this task, like Prefect above: the CLI (typer, rich) and the importer
+    # (python-docx, lxml) would otherwise weigh in every other task's peak memory.
+    from bench.inputs import validate_hostile as measure
+
+    return measure(corpus)
+
+
+def import_plan(tasks: str) -> dict[str, Any]:
+    """A generated Word plan of ``tasks`` appendix tasks read, extracted and written as a
+    draft (bench.inputs)."""
+    from bench.inputs import import_plan as measure
+
+    return measure(tasks)
+
+
 TASKS: dict[str, Callable[..., dict[str, Any]]] = {
     "sync": sync,
     "load": load,
@@ -281,6 +299,8 @@ TASKS: dict[str, Callable[..., dict[str, Any]]] = {
     "naive": naive,
     "deliver": deliver,
     "reports": reports,
+    "validate_hostile": validate_hostile,
+    "import_plan": import_plan,
 }
 
 if __name__ == "__main__":

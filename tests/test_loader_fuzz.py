@@ -1,16 +1,20 @@
 """Hostile definition files: the kept corpus in tests/fuzz/ and generated mutations are each
-refused with located lines, fast, in bounded memory, never with a traceback; what the
-loader accepts is what ``yaml.safe_load`` reads; what validates syncs on every store."""
+refused with located lines, in bounded memory, never with a traceback (how fast: bench/,
+``validate_hostile``); what the loader accepts is what ``yaml.safe_load`` reads; what
+validates syncs on every store."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 import shutil
+import signal
 import subprocess
 import sys
-import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pytest
@@ -29,6 +33,7 @@ from tests.factories import DEMO_UNITS, demo_plan, write_definitions, write_yaml
 FUZZ = Path(__file__).parent / "fuzz"
 CORPUS = sorted(FUZZ.glob("*.yaml"))
 VALID = sorted((FUZZ / "valid").glob("*.yaml"))
+UNITS = FUZZ / "units" / "demo.yaml"  # the unit directory the corpus's plans name
 DEFINITIONS = sorted((Path(__file__).parent.parent / "definitions").rglob("*.yaml"))
 LOCATED = re.compile(r"^(?P<file>[^:]+\.yaml):(?P<line>\d+):(?P<col>\d+): (?P<message>.+)$")
 
@@ -36,26 +41,54 @@ LOCATED = re.compile(r"^(?P<file>[^:]+\.yaml):(?P<line>\d+):(?P<col>\d+): (?P<me
 def _folder(tmp_path: Path, files: list[Path]) -> Path:
     """A definitions folder with the demo unit directory and these plan files."""
     root = tmp_path / "definitions"
-    write_yaml(root / "units" / "demo.yaml", DEMO_UNITS)
-    (root / "plans").mkdir(parents=True)
+    (root / "units").mkdir(parents=True)
+    shutil.copy(UNITS, root / "units" / UNITS.name)
+    (root / "plans").mkdir()
     for file in files:
         shutil.copy(file, root / "plans" / file.name)
     return root
 
 
 def test_corpus_is_kept() -> None:
-    """The corpus holds the issue's hostile inputs (and more), each a file of its own."""
+    """The corpus holds the issue's hostile inputs (and more), each a file of its own, and
+    the unit directory its plans name is the factories' demo directory."""
     assert len(CORPUS) >= 40
+    assert yaml.safe_load(UNITS.read_text(encoding="utf-8")) == DEMO_UNITS
+
+
+HANG_GUARD_S = 60
+"""Not a speed target (that is bench/: ``validate_hostile``, 2 s a file): a ``planflow
+validate`` that never returns fails its test after this long instead of hanging the run."""
+
+
+@contextmanager
+def _hang_guard(seconds: int) -> Iterator[None]:
+    """Fail the test if the block has not returned after ``seconds`` (SIGALRM: pytest-xdist
+    runs each worker's tests in its main thread, where Python handles signals). The failure
+    is pytest's, a BaseException, so neither the CLI runner nor planflow's error handling
+    turns it into an exit code. It interrupts Python code (the loader's own: aliases, merge
+    keys, the schema); a loop inside libyaml's C scanner would hold the signal until it
+    returned, so that one would still hang."""
+
+    def hung(signum: int, frame: FrameType | None) -> None:
+        pytest.fail(f"planflow validate had not returned after {seconds} s", pytrace=False)
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
 
 
 @pytest.mark.parametrize("file", CORPUS, ids=[f.stem for f in CORPUS])
-def test_corpus_file_gives_located_lines_and_exit_1_within_2_s(file: Path, tmp_path: Path) -> None:
-    """Each hostile file makes ``planflow validate`` exit 1 within 2 s, printing only lines
-    of the form file:line:col: message."""
+def test_corpus_file_gives_located_lines_and_exit_1(file: Path, tmp_path: Path) -> None:
+    """Each hostile file makes ``planflow validate`` exit 1, printing only lines of the form
+    file:line:col: message."""
     root = _folder(tmp_path, [file])
-    started = time.monotonic()
-    code, out, err = run_cli("validate", str(root / "plans" / file.name), "-d", str(root))
-    assert time.monotonic() - started < 2.0
+    with _hang_guard(HANG_GUARD_S):
+        code, out, err = run_cli("validate", str(root / "plans" / file.name), "-d", str(root))
     assert code == 1, out + err
     lines = err.strip().splitlines()
     assert lines

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.run import CORPUS
 from bench.run import main as bench_main
 from scripts.generate_dataset import Scale, generate
 from tests.cli.runner import run_cli
@@ -46,7 +47,8 @@ def test_generation_is_deterministic_by_seed(tmp_path: Path) -> None:
 def test_bench_runs_at_toy_scale(tmp_path: Path) -> None:
     """One run of the suite at 1k occurrences on SQLite: sync, check, floor (which must
     agree), the check the day after a recorded one, the re-sync of unchanged plans (none parsed), peak memory, delivery to a local SMTP server,
-    and reports (on the same 1k store, not the 100k province of a real run), written as JSON."""
+    reports (on the same 1k store, not the 100k province of a real run), and the importer group
+    (each hostile file validated, a Word plan of 100 tasks imported: about 4 CPU-s), written as JSON."""
     output = tmp_path / "result.json"
     code = bench_main(["--scales", "1k", "--stores", "sqlite", "--repeat", "1", "--messages", "20", "--reports-scale",
                        "1k", "--skip", "naive,cli", "--data", str(tmp_path / "data"), "--output", str(output)])  # fmt: skip
@@ -70,6 +72,8 @@ def test_bench_runs_at_toy_scale(tmp_path: Path) -> None:
         "delivery_one_per_message",
         "reports_markdown",
         "reports_docx",
+        "validate_hostile",
+        "import_100_tasks",
     } <= measures
     assert [r["ratio"] for r in report["ratios"]] == [
         "check/floor",
@@ -91,4 +95,14 @@ def test_bench_runs_at_toy_scale(tmp_path: Path) -> None:
     assert steady["extra"]["notices"] < cold["extra"]["notices"]
     resync = next(f for f in report["figures"] if f["measure"] == "resync")
     assert resync["extra"]["parsed"] == 0 and resync["extra"]["plans"] == 10
+    # the importer group: every file of the corpus refused (the worker stops otherwise), the
+    # 100 tasks extracted, and both targets reported (met or not: figures are not asserted)
+    hostile = next(f for f in report["figures"] if f["measure"] == "validate_hostile")
+    assert hostile["scale"] == f"{len(list(CORPUS.glob('*.yaml')))} files"
+    assert hostile["extra"]["slowest"].endswith(".yaml")
+    imported = next(f for f in report["figures"] if f["measure"] == "import_100_tasks")
+    assert imported["extra"]["tasks"] == 100
+    limits = {t["target"]: t["limit"] for t in report["targets"]}
+    assert limits["import of a Word plan of 100 tasks, s"] == 5.0
+    assert [v for k, v in limits.items() if k.startswith("planflow validate of a hostile file")] == [2.0]
     assert report["machine"]["cores"] >= 1

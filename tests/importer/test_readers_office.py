@@ -1,10 +1,9 @@
 """Word files as offices hold them: layout tables, merged cells, frames, text boxes,
-footnotes, old .doc through LibreOffice, and the speed of a 100-task plan."""
+footnotes, old .doc through LibreOffice, and a plan of 100 appendix tasks."""
 
 from __future__ import annotations
 
 import subprocess
-import time
 from pathlib import Path
 
 from planflow.importer import extract, read_document, write_draft
@@ -111,12 +110,11 @@ def test_footnotes_are_kept_as_notes(tmp_path: Path) -> None:
     assert document.footnotes == ["1. Lay ngay 10 thang 10 hang nam."]
 
 
-def test_a_hundred_task_plan_imports_in_under_five_seconds(tmp_path: Path) -> None:
-    """Reading, extracting and writing a plan of 100 appendix tasks takes less than 5 s."""
+def test_a_hundred_task_plan_imports_every_appendix_task(tmp_path: Path) -> None:
+    """A plan of 100 appendix tasks is read, its 100 tasks extracted and a draft written
+    (how long it takes is measured in bench/: import_100_tasks)."""
     path = plan_docx(tmp_path / "kh.docx", tasks=100)
-    started = time.perf_counter()
     draft = extract(read_document(path), None)
     written = write_draft(draft, None)
-    elapsed = time.perf_counter() - started
     assert len([t for t in draft.tasks if t.label and t.label.startswith("PL")]) == 100
-    assert written.plan_id and elapsed < 5.0, f"{elapsed:.2f} s"
+    assert written.plan_id
