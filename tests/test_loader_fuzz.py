@@ -218,11 +218,13 @@ _TOKENS = [
 """Pieces that YAML and the schema treat specially, spliced into a valid plan."""
 
 
-@settings(max_examples=72, deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# No deadline: a time limit per example fails on a loaded machine and measures nothing the
+# bench does not (bench/inputs.py: validate_hostile, 2 s per file as its target).
+@settings(max_examples=72, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=st.lists(st.tuples(st.floats(0, 1), st.sampled_from(_TOKENS), st.integers(0, 3)), max_size=6))
 def test_mutated_definitions_never_crash(tmp_path: Path, edits: list[tuple[float, str, int]]) -> None:
     """A valid plan with pieces spliced in or cut out either loads or is refused with
-    located problems, within 2 s (hypothesis' deadline): never another exception."""
+    located problems: never another exception."""
     path = tmp_path / "plans" / "demo-2026.yaml"
     text = yaml.safe_dump(demo_plan(), allow_unicode=True, sort_keys=False)
     for where, token, cut in edits:
