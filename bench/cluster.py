@@ -3,8 +3,9 @@ start`` on PostgreSQL on a free loopback port, the ``planflow`` process work poo
 deployments of prefect.yaml, the automations of automations.yaml, and N ``prefect worker
 start`` processes. Used by the scale-out tests (tests/deploy/) and by ``bench/scaleout.py``.
 
-Each worker runs in its own session (process group), and so does each flow run it starts
-(Prefect's process worker puts every run in a session of its own): ``kill_worker`` kills the
+Each worker runs in its own session (process group). The flow runs it starts are in that
+group (the deployments' ``command``, ``planflow.flows.compat.ENGINE_COMMAND``) or, a job
+without that command, each in a session of its own: ``kill_worker`` kills the
 worker and every flow run it started, as a machine dying would, and ``worker_of`` tells
 which worker runs a flow run from the process tree (the run's ``infrastructure_pid`` is a
 child of its worker), not from the workers' logs, where a run two workers raced for shows
@@ -147,6 +148,9 @@ class Cluster:
         a tenth of a core busy."""
         env = self._env({"PREFECT_WORKER_QUERY_SECONDS": str(poll_s), "PREFECT_WORKER_PREFETCH_SECONDS": "1",
                          "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30"})  # fmt: skip
+        # The venv's bin first on PATH, as the worker unit of docs/deploy.md has it: the
+        # deployments' command (ENGINE_COMMAND) runs the first ``python`` on it.
+        env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", os.defpath)])
         cmd = [PREFECT, "worker", "start", "--pool", "planflow", "--name", name, "--limit", str(limit)]
         with self._log(name) as log:
             process = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
@@ -156,8 +160,8 @@ class Cluster:
         return worker
 
     def kill_worker(self, worker: Worker) -> None:
-        """SIGKILL the worker and every flow run it started (its process group and the
-        session of each of its children)."""
+        """SIGKILL the worker and every flow run it started (its process group, and the
+        session of each of its children that has one of its own)."""
         runs = _children(worker.pid)
         os.killpg(worker.pid, signal.SIGKILL)
         for pid in runs:

@@ -2,8 +2,9 @@
 
 planflow needs a few things Prefect offers only internally: sending the events a client
 still holds before a local server stops, starting Prefect's API alone the way Prefect's own
-temporary server does (but in a process group that dies with us), and stopping a runner
-from taking new scheduled runs while the started ones finish. Each shim below says what it
+temporary server does (but in a process group that dies with us), stopping a runner
+from taking new scheduled runs while the started ones finish, and a process worker
+starting a flow run's engine with no supervisor process before it. Each shim below says what it
 touches, why, and the Prefect version it was checked against (``CHECKED_WITH``);
 tests/flows/test_compat.py has one test per shim, which fails with a message naming the
 shim when a Prefect upgrade removes or changes what it relies on. Upgrading Prefect: run
@@ -30,6 +31,30 @@ CHECKED_WITH = "3.8.8"
 
 SERVER_APP = "prefect.server.api.server:create_app"
 """The factory of Prefect's API application, as ``uvicorn --factory`` takes it."""
+
+
+ENGINE_COMMAND = "python -m prefect.engine"
+"""The ``command`` job variable of planflow's deployments (``prefect.yaml``): a process
+worker starts each flow run as this command, the engine alone.
+
+What: ``ProcessJobConfiguration.prepare_for_flow_run`` records whether the job sets
+``command`` (``_command_configured``); ``ProcessWorker.run`` then starts it with
+``EngineCommandStarter``. With no ``command`` it starts
+``python -m prefect.runner._workspace_supervisor`` instead
+(``WorkspaceResolvingEngineCommandStarter``), a process of its own that imports Prefect,
+runs the deployment's pull steps, looks for a uv project, then execs the engine, which
+imports Prefect again.
+Why: that second start of Prefect is about 1 CPU-s of the 4 a flow run of
+``check-plans-chunk`` costs (measured on one worker, 3.1 against 4.1 CPU-s per run,
+2 s less wall), and planflow needs nothing the supervisor adds: no uv project, no
+``on_crashed``/``on_cancellation`` hooks (the worker would load the flow to run them
+itself), and the engine runs the pull step (``set_working_directory``) when it loads the
+flow. The engine is then in the worker's process group rather than a session of its own:
+Ctrl-C in the terminal of a worker reaches its runs too (``systemctl stop`` signals every
+process of the unit either way). ``python`` is the first one on the worker's ``PATH``:
+the worker unit of docs/deploy.md puts the virtual environment's ``bin`` first.
+Checked with Prefect 3.8.8 (``prefect.workers.process``).
+"""
 
 
 class PrefectCompatError(RuntimeError):

@@ -24,6 +24,7 @@ from typing import Any, get_type_hints
 import yaml
 from pydantic import BaseModel
 
+from planflow.flows.compat import ENGINE_COMMAND
 from planflow.logs import EXTRA_LOGGERS
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -131,7 +132,7 @@ def prefect_yaml() -> str:
             "work_pool": {
                 "name": POOL,
                 "work_queue_name": None,
-                "job_variables": {"env": dict(EXTRA_LOGGERS)},
+                "job_variables": {"command": ENGINE_COMMAND, "env": dict(EXTRA_LOGGERS)},
             },
             "schedules": [{"cron": d.cron, "timezone": TIMEZONE, "active": True}] if d.cron else [],
         }
@@ -151,6 +152,8 @@ def prefect_yaml() -> str:
         '# Deploy (docs/deploy.md): export PLANFLOW_CODE_DIR="$PWD"\n'
         "#   prefect work-pool create planflow --type process; prefect deploy --all\n"
         "# PLANFLOW_CODE_DIR is where the workers find this checkout (the same path on every machine).\n"
+        "# command: the worker starts the engine alone, the venv's python first on its PATH\n"
+        "# (planflow.flows.compat.ENGINE_COMMAND).\n"
     )
     return header + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=110)
 

@@ -3,6 +3,7 @@ PostgreSQL, and a clean PLANFLOW_* environment for every test."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -250,16 +251,28 @@ def alembic_step(engine: sa.Engine, step: str, target: str) -> None:
 
 @pytest.fixture(scope="session")
 def migrated_prefect_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Prefect's own SQLite database, migrated once per test process by ``prefect server
-    database upgrade`` (about 5 CPU-s and hundreds of commits, which every local server on a
-    new PLANFLOW_HOME would otherwise repeat). A test copies it to ``home/prefect/`` with
-    ``with_prefect_db``: its server then starts as on a user's second run. The first run,
-    which migrates, stays proved by tests/flows/test_check_plan.py and the packaging test."""
-    home = tmp_path_factory.mktemp("prefect")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env["PREFECT_HOME"] = str(home)
-    prefect = str(Path(sys.executable).with_name("prefect"))
-    subprocess.run([prefect, "server", "database", "upgrade", "-y"], env=env, check=True, capture_output=True)
+    """Prefect's own SQLite database, migrated once per test run by ``prefect server
+    database upgrade`` (5 to 8 CPU-s and hundreds of commits, which every local server on a
+    new PLANFLOW_HOME would otherwise repeat). Under pytest-xdist the workers share it: the
+    first to ask migrates it in the run's temporary folder, under a lock, and the others
+    wait for it (each worker used to migrate its own, up to four times a run). A test copies
+    it to ``home/prefect/`` with ``with_prefect_db``: its server then starts as on a user's
+    second run. The first run, which migrates, stays proved by
+    tests/flows/test_check_plan.py and the packaging test."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    home = shared / "prefect-migrated"
+    with (shared / "prefect-migrated.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (home / "done").exists():
+            shutil.rmtree(home, ignore_errors=True)  # a worker stopped halfway
+            home.mkdir()
+            env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+            env["PREFECT_HOME"] = str(home)
+            prefect = str(Path(sys.executable).with_name("prefect"))
+            subprocess.run([prefect, "server", "database", "upgrade", "-y"], env=env, check=True,
+                           capture_output=True)  # fmt: skip
+            (home / "done").touch()
     return home / "prefect.db"
 
 

@@ -16,6 +16,7 @@ from prefect.settings import Settings as PrefectSettings
 from prefect.settings.legacy import _get_valid_setting_names
 
 from planflow.cli import COMMANDS, load_command
+from planflow.flows.compat import ENGINE_COMMAND
 from planflow.flows.deployments import DEPLOYMENTS
 from planflow.settings import Settings
 from tests.conftest import REPO
@@ -148,6 +149,16 @@ def test_units_run_as_the_service_user_with_the_guide_settings() -> None:
             "/opt/planflow/venv/bin/prefect",
         )
     assert "useradd --system --home-dir /var/lib/planflow --shell /usr/sbin/nologin planflow" in _commands()
+
+
+def test_worker_unit_puts_the_venv_first_on_path() -> None:
+    """The deployments' command (``python -m prefect.engine``) runs the first ``python`` on
+    the worker's PATH: the worker unit puts the venv's ``bin``, its ``prefect``'s folder, first."""
+    unit = _units()["/etc/systemd/system/prefect-worker@.service"]
+    env = dict(value.split("=", 1) for value in unit["Environment"])
+    venv_bin = unit["ExecStart"][0].split()[0].rsplit("/", 1)[0]
+    assert env["PATH"].split(":")[0] == venv_bin == "/opt/planflow/venv/bin"
+    assert ENGINE_COMMAND.split()[0] == "python"
 
 
 @pytest.mark.parametrize("unit", ["planflow-web.service", "planflow.service"])

@@ -12,6 +12,7 @@ from prefect.events.schemas.automations import AutomationCore
 from prefect.flows import Flow
 
 from planflow.check.chunks import plan_chunks
+from planflow.flows.compat import ENGINE_COMMAND
 from planflow.flows.deployments import DEPLOYMENTS, TIMEZONE, DeploymentSpec, merged, prefect_yaml
 from planflow.flows.params import AsOf, CheckChunkParams
 from planflow.flows.results import CheckPlansResult, ChunkResult, Delivery, add_delivery
@@ -35,6 +36,8 @@ def test_prefect_yaml_is_generated_from_the_list() -> None:
     assert "concurrency_limit" not in by_name["check-plans-chunk"]
     assert by_name["check-plans"]["parameters"]["params"]["working_days_only"] is True
     assert all(d["work_pool"]["name"] == "planflow" for d in document["deployments"])
+    # every run is started as the engine alone (no supervisor process before it)
+    assert all(d["work_pool"]["job_variables"]["command"] == ENGINE_COMMAND for d in document["deployments"])
 
 
 @pytest.mark.parametrize("spec", DEPLOYMENTS, ids=lambda d: d.name)

@@ -17,12 +17,14 @@ from pathlib import Path
 import prefect
 import pytest
 from prefect.client.orchestration import get_client
+from prefect.client.schemas.objects import FlowRun
 from prefect.events import emit_event
 from prefect.events.filters import EventFilter, EventResourceFilter
 from prefect.events.worker import EventsWorker
 from prefect.runner import Runner
 from prefect.server.api.server import SubprocessASGIServer
 from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
+from prefect.workers import process
 
 from planflow.flows import compat
 from planflow.flows.runtime import free_port
@@ -139,3 +141,41 @@ def test_runner_sigterm_calls_back(server: SubprocessASGIServer) -> None:
         signal.signal(signal.SIGTERM, previous)
     assert installed, "Runner.start no longer installs handle_sigterm: see compat.runner_with_sigterm"
     assert calls == ["SIGTERM"]
+
+
+def test_engine_command_starts_the_engine_alone(
+    server: SubprocessASGIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process job whose ``command`` is ``ENGINE_COMMAND`` is started as that command by
+    the plain engine starter; a job without one, by the workspace supervisor's starter."""
+    started: list[tuple[str, object]] = []
+
+    class Started(Exception):
+        """Raised by the recording starters: the worker chose, nothing is spawned."""
+
+    def recording(kind: str) -> object:
+        def starter(**kwargs: object) -> None:
+            started.append((kind, kwargs.get("command")))
+            raise Started
+
+        return starter
+
+    monkeypatch.setattr(process, "EngineCommandStarter", recording("engine"))
+    monkeypatch.setattr(process, "WorkspaceResolvingEngineCommandStarter", recording("supervisor"))
+
+    async def start(variables: dict[str, object]) -> None:
+        template = process.ProcessWorker.get_default_base_job_template()
+        config = await process.ProcessJobConfiguration.from_template_and_values(template, variables)
+        flow_run = FlowRun(flow_id=uuid.uuid4(), name="compat")
+        config.prepare_for_flow_run(flow_run)
+        try:
+            await process.ProcessWorker(work_pool_name="compat").run(flow_run, config)
+        except* Started:  # raised alone or from the worker's task group
+            pass
+
+    asyncio.run(start({"command": compat.ENGINE_COMMAND}))
+    asyncio.run(start({}))
+    assert started == [("engine", compat.ENGINE_COMMAND), ("supervisor", None)], (
+        "ProcessWorker no longer starts a job's own command without its workspace supervisor: "
+        "see compat.ENGINE_COMMAND"
+    )
