@@ -4,11 +4,11 @@
 ``occurrence_states`` (``planflow.store.states``) and reads only the occurrences whose
 window has come (``next_notice`` on or before today: every open item that is overdue, due
 soon, or whose first reminder has fired) plus those blocked by them (a recursive CTE
-from the stuck ones along the dependencies). The counts per plan and status are those kept
-at write time (``plan_status_counts``: the status each occurrence rests in), corrected for
-the occurrences read, so nothing is read of the plans with nothing due but a few count
-rows. It holds only when every state row is the fold at
-the as-of instant (``states_hold``); otherwise the check uses the statement of
+from the overdue ones along the dependencies), in one statement. The counts per plan and
+status are those kept at write time (``plan_status_counts``: the status each occurrence
+rests in), corrected in the database for the occurrences decided, so a plan with nothing
+due is one row of counts. It holds only when every state row is the fold at the as-of
+instant (``states_hold``); otherwise the check uses the statement of
 ``planflow.store.statuses``, which folds the event log itself.
 
 The other functions are the check's plain reads: plans, occurrence facts, dependencies,
@@ -198,8 +198,9 @@ def due_states(
 ) -> Iterator[PlanStates]:
     """One ``PlanStates`` per plan of ``plan_ids`` (all in ``zone``, sorted as Python sorts
     strings), in that order, decided from the current state (``states_hold`` must be true),
-    reading only what is due: the counts per status (those kept at write time, corrected in
-    the database for the occurrences whose window has come) and as candidates the occurrences
+    reading only what is due: the count of every status, in the order of ``COUNTED`` (those
+    kept at write time, corrected in the database for the occurrences whose window has come;
+    a plan with none is empty), and as candidates the occurrences
     whose notices may be due today: overdue, blocked or due from today on, and whose
     ``notice_on`` has come (the caller keeps those within its plan's reminder horizon). An
     overdue item whose next ladder step is days away is counted, not read.
