@@ -384,12 +384,12 @@ class Contexts:
         return found
 
     @classmethod
-    def of(cls, session: Session, plans: Sequence[StoredPlan], due: Iterable[str]) -> Contexts:
-        """The contexts of ``plans``, those of ``due`` read now (a plan stored without its
+    def of(cls, session: Session, plan_ids: Sequence[str], due: Iterable[str]) -> Contexts:
+        """The contexts of ``plan_ids``, those of ``due`` read now (a plan stored without its
         context is refused here, as before), the others on demand."""
         wanted = set(due)
-        read = {p.id: _context(p) for p in _stored_plans(session, [p.id for p in plans if p.id in wanted])}
-        return cls(session, [p.id for p in plans if p.id not in wanted], read)
+        read = {p.id: _context(p) for p in _stored_plans(session, [p for p in plan_ids if p in wanted])}
+        return cls(session, [p for p in plan_ids if p not in wanted], read)
 
 
 class Attention:
@@ -496,14 +496,15 @@ def _attention(
 
 
 def _set_based(
-    session: Session, window: Sequence[StoredPlan], states: Mapping[str, PlanStates], moment: AsOf,
+    session: Session, window: Sequence[str], zone: str, states: Mapping[str, PlanStates], moment: AsOf,
 ) -> dict[str, PlanCheck]:  # fmt: skip
-    """Checks of a window of plans whose statuses the database decided: only the candidates
-    of each plan (open and due within its own reminder horizon, overdue, blocked) become
-    Python objects; from the current state, only those whose ``notice_on`` has come, the
-    attention lists being read when a caller asks (``Attention``)."""
+    """Checks of a window of plans (all in ``zone``) whose statuses the database decided: only
+    the candidates of each plan (open and due within its own reminder horizon, overdue,
+    blocked) become Python objects; from the current state, only those whose ``notice_on``
+    has come, the attention lists being read when a caller asks (``Attention``). A plan with
+    nothing due is its counts alone: no row of it is read."""
     today = moment.day
-    due = [p.id for p in window if states[p.id].candidates]
+    due = [p for p in window if states[p].candidates]
     contexts = Contexts.of(session, window, due)
     wanted: list[str] = []
     for plan_id in due:
@@ -512,19 +513,19 @@ def _set_based(
             key for key, (status, due_day) in states[plan_id].candidates.items()
             if status in _ALWAYS or (due_day is not None and due_day <= horizon)
         )  # fmt: skip
-    zone = window[0].timezone
     views = _views(session, states, wanted, moment, ZoneInfo(zone)) if wanted else {}
     recorded = store.recorded_for(session, store.keys_scope(session, wanted)) if wanted else set()
-    if all(states[p.id].attention_read for p in window):
-        ids = [p.id for p in window]
-        listed = Attention(lambda: _attention(session, ids, moment, zone))
+    if all(states[p].attention_read for p in window):
+        listed = Attention(lambda: _attention(session, window, moment, zone))
     else:  # the statement that folds the log: every overdue or blocked item is a candidate
         listed = Attention.among(views)
     done = {}
-    for plan in window:
-        summary = {status: states[plan.id].counts.get(status, 0) for status in _STATUSES}
-        items = views.get(plan.id, [])
-        done[plan.id] = _plan_check(plan.id, contexts, moment, summary, items, recorded, listed)
+    for plan_id in window:
+        counts = states[plan_id].counts
+        # the current state's counts come with every status, in this order
+        summary = counts if list(counts) == _STATUSES else {s: counts.get(s, 0) for s in _STATUSES}
+        items = views.get(plan_id, [])
+        done[plan_id] = _plan_check(plan_id, contexts, moment, summary, items, recorded, listed)
     return done
 
 
@@ -595,18 +596,20 @@ def _check_run(
                     horizon=_horizon(session, in_zone, moment.day), zone=zone, every_plan=every,
                 )  # fmt: skip
     for window in _batches(ids, batch):
-        plans = _stored_plans(session, window, context=False)
+        in_zones: dict[str, list[str]] = {}
+        for plan_id in window:
+            in_zones.setdefault(zones[plan_id], []).append(plan_id)
         done: dict[str, PlanCheck] = {}
-        for zone, group in _by_zone(plans).items():
+        for zone, group_ids in in_zones.items():
             moment = resolve_as_of(as_of, zone)
             if zone in streams:
-                unique = list({p.id: p for p in group}.values())
+                unique = list(dict.fromkeys(group_ids))
                 states = {s.plan_id: s for s in itertools.islice(streams[zone], len(unique))}
-                done.update(_set_based(session, unique, states, moment))
+                done.update(_set_based(session, unique, zone, states, moment))
                 continue
-            group_ids = [p.id for p in group]
+            group = _stored_plans(session, group_ids, context=False)
             recorded = store.recorded_keys(session, group_ids)
-            contexts = Contexts.of(session, group, group_ids)
+            contexts = Contexts.of(session, group_ids, group_ids)
             evaluated = list(_evaluate(session, group, moment))
             listed = Attention.among({e.plan.id: e.items for e in evaluated})
             for e in evaluated:

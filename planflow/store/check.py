@@ -4,11 +4,11 @@
 ``occurrence_states`` (``planflow.store.states``) and reads only the occurrences whose
 window has come (``next_notice`` on or before today: every open item that is overdue, due
 soon, or whose first reminder has fired) plus those blocked by them (a recursive CTE
-from the stuck ones along the dependencies). The counts per plan and status are those kept
-at write time (``plan_status_counts``: the status each occurrence rests in), corrected for
-the occurrences read, so nothing is read of the plans with nothing due but a few count
-rows. It holds only when every state row is the fold at
-the as-of instant (``states_hold``); otherwise the check uses the statement of
+from the overdue ones along the dependencies), in one statement. The counts per plan and
+status are those kept at write time (``plan_status_counts``: the status each occurrence
+rests in), corrected in the database for the occurrences decided, so a plan with nothing
+due is one row of counts. It holds only when every state row is the fold at the as-of
+instant (``states_hold``); otherwise the check uses the statement of
 ``planflow.store.statuses``, which folds the event log itself.
 
 The other functions are the check's plain reads: plans, occurrence facts, dependencies,
@@ -26,6 +26,7 @@ import orjson
 from sqlalchemy import ARRAY, Date, String, Text, any_, bindparam, cast, func, null, select, text
 from sqlalchemy.orm import Session
 
+from planflow.status import Status
 from planflow.store.models import (
     DependencyRow,
     NoticeRow,
@@ -40,71 +41,66 @@ from planflow.store.statuses import STATEMENT_PLANS, PlanStates, status_params, 
 
 # --- statuses from the current state ------------------------------------------------------------------
 
-_OPEN_STATUS = """CASE WHEN s.timing = 'event' AND s.events = 0 THEN 'waiting_event'
-         WHEN s.status = 'in_progress' OR COALESCE(s.percent, 0) > 0 THEN 'in_progress'
-         WHEN s.timing = 'ongoing' AND (s.start IS NULL OR s.start <= :today) THEN 'ongoing'
-         WHEN s.due IS NOT NULL AND s.due <= {horizon_day} THEN 'upcoming'
-         ELSE 'not_started' END"""
-
-# How many live occurrences of each plan in scope rest in each status (``plan_status_counts``,
-# kept at write time: a few rows per plan); the caller moves the occurrences the window query
-# reads from the status they rest in to the one they have today.
-_COUNTS = """
-SELECT s.plan_id, s.status, s.since, s.n
-FROM plan_status_counts s JOIN plans p ON p.id = s.plan_id
-WHERE {scope} AND s.n <> 0
-"""
-
-# The status an open occurrence rests in, as of today (``planflow.store.states.resting``).
-_REST = """CASE WHEN s.timing = 'event' AND s.events = 0 THEN 'waiting_event'
-         WHEN s.status = 'in_progress' OR COALESCE(s.percent, 0) > 0 THEN 'in_progress'
-         WHEN s.timing = 'ongoing' AND (s.start IS NULL OR s.start <= :today) THEN 'ongoing'
-         ELSE 'not_started' END"""
+# The status an open occurrence rests in, as of today (``planflow.store.states.resting``), and
+# the one it has today when it is neither overdue nor blocked (``_OPEN``: due soon is upcoming).
+_RESTING = """WHEN {s}.timing = 'event' AND {s}.events = 0 THEN 'waiting_event'
+         WHEN {s}.status = 'in_progress' OR COALESCE({s}.percent, 0) > 0 THEN 'in_progress'
+         WHEN {s}.timing = 'ongoing' AND ({s}.start IS NULL OR {s}.start <= :today) THEN 'ongoing'"""
+_REST = "CASE " + _RESTING + " ELSE 'not_started' END"
+_OPEN = """CASE {resting}
+         WHEN w.due IS NOT NULL AND w.due <= {horizon_day} THEN 'upcoming' ELSE 'not_started' END"""
 
 # The window: open occurrences whose next_notice has come (overdue ones included: their
-# next_notice is before their due day); the stuck ones (overdue, or due soon with an open
-# dependency) and, recursively, the open items not yet overdue that depend on a stuck one.
-# Rows, in plan order: how many occurrences of each plan move from the status they rest in to
-# the one they have today (counted here: key NULL), then each occurrence ``{pick}`` keeps with
-# its status today, then the open dependencies of the blocked ones among those (``dep``).
+# next_notice is before their due day), read once from the index with what deciding them
+# needs; the blocked ones: open items not overdue that are due soon with an open dependency,
+# or depend on an overdue one, or (recursively) on a blocked one (a plan's items depend on
+# its own). A blocked item outside the window is read apart (few). Rows, in plan order: each
+# plan's counts per status (those kept at write time in ``plan_status_counts``, the status
+# each occurrence rests in, moved for the occurrences decided here to the one they have
+# today: key NULL, a column per status), then each occurrence ``{pick}`` keeps with its
+# status today, then the open dependencies of the blocked ones among those (``dep``).
 _DUE = """
 WITH RECURSIVE
 win AS (
-    SELECT s.occurrence_key AS key, s.due, p.upcoming_days
+    SELECT s.plan_id, s.occurrence_key AS key, s.due, s.notice_on, s.timing, s.events, s.status,
+           s.percent, s.start, p.upcoming_days
     FROM occurrence_states s JOIN plans p ON p.id = s.plan_id
     WHERE s.next_notice <= :today AND {scope}
 ),
-stuck (key) AS (
-    SELECT key FROM win WHERE due < :today
+blocked (key) AS (
+    SELECT s.occurrence_key FROM win w
+    JOIN dependencies d ON d.depends_on_key = w.key
+    JOIN occurrence_states s ON s.occurrence_key = d.occurrence_key
+    WHERE w.due < :today AND s.status <> 'done' AND (s.due IS NULL OR s.due >= :today)
     UNION
     SELECT w.key FROM win w
-    WHERE w.due >= :today AND w.due <= {win_horizon_day}
+    WHERE w.due >= :today AND w.due <= {horizon_day}
       AND EXISTS (SELECT 1 FROM dependencies d
                   JOIN occurrence_states ds ON ds.occurrence_key = d.depends_on_key
                   WHERE d.occurrence_key = w.key AND ds.status <> 'done')
     UNION
-    SELECT s.occurrence_key FROM stuck st
-    JOIN dependencies d ON d.depends_on_key = st.key
+    SELECT s.occurrence_key FROM blocked b
+    JOIN dependencies d ON d.depends_on_key = b.key
     JOIN occurrence_states s ON s.occurrence_key = d.occurrence_key
     WHERE s.status <> 'done' AND (s.due IS NULL OR s.due >= :today)
 ),
-picked AS (SELECT key FROM win UNION SELECT key FROM stuck),
 decided AS (
-    SELECT s.plan_id, s.occurrence_key AS key, s.due, s.notice_on,
-           CASE WHEN s.due < :today THEN 'overdue' WHEN st.key IS NOT NULL THEN 'blocked'
+    SELECT w.plan_id, w.key, w.due, w.notice_on,
+           CASE WHEN w.due < :today THEN 'overdue' WHEN b.key IS NOT NULL THEN 'blocked'
                 ELSE {open_status} END AS status,
-           {rest} AS rest
-    FROM picked k
-    JOIN occurrence_states s ON s.occurrence_key = k.key
-    JOIN plans p ON p.id = s.plan_id
-    LEFT JOIN stuck st ON st.key = k.key
-),
-kept AS (SELECT plan_id, key, due, status FROM decided WHERE {pick})
-SELECT * FROM (
-    {moves}
-    SELECT plan_id, key, due, status, NULL AS rest, 0 AS n, NULL AS dep FROM kept
+           {rest_w} AS rest
+    FROM win w LEFT JOIN blocked b ON b.key = w.key
     UNION ALL
-    SELECT k.plan_id, k.key, NULL, NULL, NULL, 0, d.depends_on_key
+    SELECT s.plan_id, s.occurrence_key, s.due, s.notice_on, 'blocked', {rest_s}
+    FROM blocked b JOIN occurrence_states s ON s.occurrence_key = b.key
+    WHERE s.next_notice IS NULL OR s.next_notice > :today
+),
+kept AS (SELECT plan_id, key, due, status FROM decided WHERE {pick}){count_ctes}
+SELECT * FROM (
+    {counts}
+    SELECT plan_id, key, due, status, NULL AS dep{no_counts} FROM kept
+    UNION ALL
+    SELECT k.plan_id, k.key, NULL, NULL, d.depends_on_key{no_counts}
     FROM kept k
     JOIN dependencies d ON d.occurrence_key = k.key
     JOIN occurrence_states ds ON ds.occurrence_key = d.depends_on_key
@@ -113,8 +109,27 @@ SELECT * FROM (
 ORDER BY plan_id{collate}
 """
 
-_MOVES = """SELECT plan_id, NULL AS key, NULL AS due, status, rest, COUNT(*) AS n, NULL AS dep
-    FROM decided WHERE status <> rest GROUP BY plan_id, status, rest
+COUNTED = tuple(s.value for s in Status)
+"""The statuses counted, in the order of the count columns of ``_DUE``'s rows."""
+
+# The counts of each plan in scope: those kept at write time (an ongoing item not started
+# yet rests in not_started), the occurrences decided moved from the status they rest in to
+# the one they have today.
+_COUNTS = """,
+moved AS (
+    SELECT plan_id, status, rest, COUNT(*) AS n FROM decided WHERE status <> rest
+    GROUP BY plan_id, status, rest
+),
+counted AS (
+    SELECT s.plan_id, CASE WHEN s.status = 'ongoing' AND s.since > :today THEN 'not_started'
+                           ELSE s.status END AS status, s.n
+    FROM plan_status_counts s JOIN plans p ON p.id = s.plan_id
+    WHERE {scope} AND s.n <> 0
+    UNION ALL SELECT plan_id, status, n FROM moved
+    UNION ALL SELECT plan_id, rest, -n FROM moved
+)"""
+_COUNT_ROWS = """SELECT plan_id, NULL AS key, NULL AS due, NULL AS status, NULL AS dep, {sums}
+    FROM counted GROUP BY plan_id
     UNION ALL"""
 
 _PICKS = {
@@ -130,14 +145,12 @@ _SCOPES = {"plans": "s.plan_id IN :plans", "all": "p.archived_at IS NULL"}
 _DIALECT = {
     "sqlite": {
         "end_of_due_day": "datetime(s.due, '+1 day', :utc_offset)",
-        "horizon_day": "date(:today, '+' || p.upcoming_days || ' days')",
-        "win_horizon_day": "date(:today, '+' || w.upcoming_days || ' days')",
+        "horizon_day": "date(:today, '+' || w.upcoming_days || ' days')",
         "collate": "",
     },
     "postgresql": {
         "end_of_due_day": "((s.due + 1)::timestamp AT TIME ZONE :zone)",
-        "horizon_day": "(CAST(:today AS date) + p.upcoming_days)",
-        "win_horizon_day": "(CAST(:today AS date) + w.upcoming_days)",
+        "horizon_day": "(CAST(:today AS date) + w.upcoming_days)",
         "collate": ' COLLATE "C"',
     },
 }
@@ -145,8 +158,19 @@ _DIALECT = {
 
 def _sql(template: str, dialect: str, every_plan: bool, pick: str = "notices") -> str:
     parts = {**_DIALECT[dialect], "scope": _SCOPES["all" if every_plan else "plans"]}
-    return template.format(**parts, open_status=_OPEN_STATUS.format(**parts), rest=_REST,
-                           pick=_PICKS[pick], moves=_MOVES if pick == "notices" else "")  # fmt: skip
+    counted = pick == "notices"
+    sums = ", ".join(f"CAST(SUM(CASE WHEN status = '{c}' THEN n ELSE 0 END) AS INTEGER) AS {c}"
+                     for c in COUNTED)  # fmt: skip
+    return template.format(
+        **parts,
+        open_status=_OPEN.format(resting=_RESTING.format(s="w"), **parts),
+        rest_w=_REST.format(s="w"),
+        rest_s=_REST.format(s="s"),
+        pick=_PICKS[pick],
+        count_ctes=_COUNTS.format(**parts) if counted else "",
+        counts=_COUNT_ROWS.format(sums=sums) if counted else "",
+        no_counts=", NULL" * len(COUNTED) if counted else "",
+    )
 
 
 def states_hold(session: Session, plan_ids: Sequence[str], instant: dt.datetime, *, every_plan: bool) -> bool:
@@ -174,8 +198,9 @@ def due_states(
 ) -> Iterator[PlanStates]:
     """One ``PlanStates`` per plan of ``plan_ids`` (all in ``zone``, sorted as Python sorts
     strings), in that order, decided from the current state (``states_hold`` must be true),
-    reading only what is due: the counts per status (those kept at write time, corrected in
-    the database for the occurrences whose window has come) and as candidates the occurrences
+    reading only what is due: the count of every status, in the order of ``COUNTED`` (those
+    kept at write time, corrected in the database for the occurrences whose window has come;
+    a plan with none is empty), and as candidates the occurrences
     whose notices may be due today: overdue, blocked or due from today on, and whose
     ``notice_on`` has come (the caller keeps those within its plan's reminder horizon). An
     overdue item whose next ladder step is days away is counted, not read.
@@ -184,49 +209,35 @@ def due_states(
     (what ``PlanCheck.attention`` lists), whatever their ``notice_on``."""
     dialect = session.get_bind().dialect.name
     params = status_params(dialect, instant=instant, today=today, zone=zone)
-    counts = text(_sql(_COUNTS, dialect, every_plan)).columns(since=Date)
     due = text(_sql(_DUE, dialect, every_plan, "attention" if attention else "notices")).columns(due=Date)
     if not every_plan:
-        counts = counts.bindparams(bindparam("plans", expanding=True))
         due = due.bindparams(bindparam("plans", expanding=True))
     without_jit(session)
     for part in [plan_ids] if every_plan else _parts(plan_ids, STATEMENT_PLANS):
         scoped = params if every_plan else {**params, "plans": list(part)}
-        found: dict[str, PlanStates] = {}
-        for plan_id, status, since, n in [] if attention else session.execute(counts, scoped):
-            if status == "ongoing" and since > today:  # an ongoing item not started yet
-                status = "not_started"
-            states = found.get(plan_id) or found.setdefault(plan_id, PlanStates(plan_id))
-            states.counts[status] = states.counts.get(status, 0) + n
         rows = session.execute(due.execution_options(yield_per=2000), scoped)
-        for states in _per_plan(part, found, rows):
+        for states in _per_plan(part, rows):
             states.attention_read = not attention
             yield states
 
 
-def _per_plan(
-    plan_ids: Sequence[str], counted: dict[str, PlanStates], rows: Iterable[Any]
-) -> Iterator[PlanStates]:
+def _per_plan(plan_ids: Sequence[str], rows: Iterable[Any]) -> Iterator[PlanStates]:
     wanted = iter(plan_ids)
-    first = next(wanted, "")
-    current = counted.pop(first, PlanStates(first))
-    for plan_id, key, due, status, rest, n, dep in rows:
-        while plan_id != current.plan_id:  # plans with nothing due have no rows
+    current = PlanStates(next(wanted, ""))
+    for plan_id, key, due, status, dep, *counts in rows:
+        while plan_id != current.plan_id:  # plans with nothing due and nothing counted have no rows
             yield current
-            following = next(wanted)
-            current = counted.pop(following, PlanStates(following))
+            current = PlanStates(next(wanted))
         if dep is not None:
             current.open_deps.setdefault(key, []).append(dep)
         elif key is not None:
             current.candidates[key] = (status, due)
-        else:  # n occurrences counted under the status they rest in: moved to today's
-            counts = current.counts
-            counts[rest] -= n
-            counts[status] = counts.get(status, 0) + n
+        else:
+            current.counts = dict(zip(COUNTED, counts, strict=True))
     if current.plan_id:
         yield current
     for plan_id in wanted:
-        yield counted.pop(plan_id, PlanStates(plan_id))
+        yield PlanStates(plan_id)
 
 
 def _parts(items: Sequence[str], size: int) -> list[Sequence[str]]:
