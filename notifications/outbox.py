@@ -84,7 +84,7 @@ def queue_digest(
         created_at=now,
     )
     store.add_message(row, session=session)
-    store.attach_notices(row.id, kept.recipient.id, [k[0] for k in inserted], session=session)
+    store.attach_notices(row.id, inserted, session=session)
     return row
 
 

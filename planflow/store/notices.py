@@ -8,10 +8,10 @@ whoever races for it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection
 from typing import cast
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -65,20 +65,28 @@ def add_message(row: OutboxRow, *, session: Session) -> OutboxRow:
     return row
 
 
-def attach_notices(
-    outbox_id: int, recipient: str, occurrence_keys: Sequence[str], *, session: Session
-) -> None:
-    """Tie the recipient's queued notices about these occurrences, not tied yet, to a message."""
-    session.execute(
-        update(NoticeRow)
-        .where(
-            NoticeRow.recipient == recipient,
-            NoticeRow.outbox_id.is_(None),
-            NoticeRow.state == "queued",
-            NoticeRow.occurrence_key.in_(occurrence_keys),
+ATTACH_KEYS = 1000
+"""Notice keys per UPDATE (five parameters each: well under SQLite's 32,766)."""
+
+
+def attach_notices(outbox_id: int, keys: Collection[NoticeKey], *, session: Session) -> None:
+    """Tie the notices of these keys (recorded queued by this transaction) to a message, one
+    primary-key look-up each. Matching them by recipient, occurrence and "not tied yet" let
+    the database choose the index of untied notices, which holds every skipped step ever
+    recorded: every digest read all of them (a catch-up at 1M occurrences spent its time
+    there, and every day's check would have as the skipped steps piled up)."""
+    columns = (NoticeRow.occurrence_key, NoticeRow.due, NoticeRow.step, NoticeRow.recipient, NoticeRow.role)
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), ATTACH_KEYS):
+        part = ordered[start : start + ATTACH_KEYS]
+        session.execute(
+            update(NoticeRow)
+            # the occurrence keys alone first: SQLite reads a row-value IN list by scanning the
+            # table, and the primary key's first column by its index
+            .where(NoticeRow.occurrence_key.in_({k[0] for k in part}), tuple_(*columns).in_(part))
+            .values(outbox_id=outbox_id)
+            .execution_options(synchronize_session=False)
         )
-        .values(outbox_id=outbox_id)
-    )
 
 
 def add_once(row: OutboxRow, *, session: Session) -> OutboxRow | None:
