@@ -19,7 +19,7 @@ from planflow.flows.params import LeadershipDigestParams
 from planflow.flows.results import LeadershipDigestResult
 from planflow.notifications.leadership import run_leadership_digest
 from planflow.notifications.notices import mail_config
-from planflow.store.db import open_store
+from planflow.store.db import opened_store
 from planflow.tasks.notify_steps import deliver_outbox, settings_for
 
 __all__ = ["LeadershipDigestParams", "LeadershipDigestResult", "leadership_digest"]
@@ -29,16 +29,16 @@ __all__ = ["LeadershipDigestParams", "LeadershipDigestResult", "leadership_diges
 def queue_digests(params: LeadershipDigestParams) -> LeadershipDigestResult:
     """Queue this week's digests (``params.as_of`` resolved by the flow)."""
     settings = settings_for(params.definitions)
-    factory = open_store(settings.effective_database_url)
     as_of = params.as_of or dt.datetime.now(dt.UTC)
-    result = run_leadership_digest(
-        factory,
-        as_of,
-        config=mail_config(settings),
-        plan_ids=params.plans or None,
-        dry_run=params.dry_run,
-        now=lambda: dt.datetime.now(dt.UTC),
-    )
+    with opened_store(settings.effective_database_url) as factory:
+        result = run_leadership_digest(
+            factory,
+            as_of,
+            config=mail_config(settings),
+            plan_ids=params.plans or None,
+            dry_run=params.dry_run,
+            now=lambda: dt.datetime.now(dt.UTC),
+        )
     return LeadershipDigestResult.model_validate(result)
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from planflow.loader import Definitions
 from planflow.notifications.config import MailConfig
 from planflow.notifications.notices import notices_due, queue_notices
-from planflow.store.db import open_store
+from planflow.store.db import opened_store
 from planflow.store.models import OutboxRow
 from planflow.store.notices import message_occurrences
 from planflow.store.snapshot import copy_history
@@ -70,8 +70,10 @@ def simulate(
     """Each day from ``start`` to ``end``: the notices that would go out that morning."""
     ids = list(plan_ids or sorted(defs.plans))
     days: list[SimulatedDay] = []
-    with tempfile.TemporaryDirectory(prefix="planflow-simulate-") as folder:
-        copy = open_store(f"sqlite:///{Path(folder) / 'copy.db'}")
+    with (
+        tempfile.TemporaryDirectory(prefix="planflow-simulate-") as folder,
+        opened_store(f"sqlite:///{Path(folder) / 'copy.db'}") as copy,
+    ):
         first = dt.datetime.combine(start, dt.time(7), tzinfo=ICT)
         with copy() as target, target.begin():
             sync_definitions(defs, ids, session=target, now=first)
@@ -87,5 +89,4 @@ def simulate(
                 mail = [_mail(session, r) for r in queued]
             days.append(SimulatedDay(day, plan.notices_json(), len(queued), len(plan.skipped), mail))
             day += dt.timedelta(days=1)
-        copy.kw["bind"].dispose()
     return days

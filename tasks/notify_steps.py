@@ -18,7 +18,7 @@ from planflow.loader import load_definitions
 from planflow.notifications.notices import mail_config, run_check, send_outbox
 from planflow.notifications.render import NOTICE_HEADINGS, heading_of
 from planflow.settings import Settings, load_settings
-from planflow.store.db import open_store
+from planflow.store.db import opened_store
 from planflow.sync.definitions import sync_definitions
 
 
@@ -43,8 +43,7 @@ def sync_plans(params: SyncParams) -> dict[str, str]:
     defs = load_definitions(settings.definitions, strict=settings.strict)
     ids = params.plans or sorted(defs.plans)
     directory_of = {p: defs.plan(p).units for p in ids}  # refuses an unknown plan id
-    factory = open_store(settings.effective_database_url)
-    with factory() as session, session.begin():
+    with opened_store(settings.effective_database_url) as factory, factory() as session, session.begin():
         sync_definitions(defs, params.plans or None, session=session, now=_now())
     return directory_of
 
@@ -55,10 +54,10 @@ def check_chunk_plans(params: CheckChunkParams) -> ChunkResult:
     chunk's messages delivered when ``params.deliver``. Safe to run twice: a notice is recorded
     once whatever the number of attempts, workers or overlapping runs."""
     settings = settings_for(params.definitions)
-    factory = open_store(settings.effective_database_url)
     config = mail_config(settings)
-    outcome = run_check(None, factory, params.as_of, config=config, plan_ids=params.plans,
-                        dry_run=params.dry_run, deliver_now=params.deliver, now=_now)  # fmt: skip
+    with opened_store(settings.effective_database_url) as factory:
+        outcome = run_check(None, factory, params.as_of, config=config, plan_ids=params.plans,
+                            dry_run=params.dry_run, deliver_now=params.deliver, now=_now)  # fmt: skip
     overdue = outcome.attention_json()
     rows = [
         {"plan": i["plan"], "key": i["key"], "title": i["title"], "lead": ", ".join(i["lead"]),
@@ -92,5 +91,5 @@ def deliver_outbox(definitions: str | None = None) -> Delivery:
     """Deliver every message that is due (definitions folder: ``definitions``, else the
     settings'); temporary failures wait for their retry time."""
     settings = settings_for(definitions)
-    factory = open_store(settings.effective_database_url)
-    return Delivery.of(send_outbox(factory, mail_config(settings), now=_now))
+    with opened_store(settings.effective_database_url) as factory:
+        return Delivery.of(send_outbox(factory, mail_config(settings), now=_now))

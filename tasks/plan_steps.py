@@ -14,7 +14,7 @@ from planflow.loader import load_definitions
 from planflow.settings import load_settings
 from planflow.status import in_window, summarize
 from planflow.store import repo
-from planflow.store.db import open_store
+from planflow.store.db import opened_store
 from planflow.sync.definitions import sync_definitions
 
 
@@ -27,8 +27,7 @@ def evaluate_plan(params: EvaluatePlanParams) -> PlanSnapshot:
     """
     plan_id = params.plan_id
     settings = load_settings(definitions=Path(params.definitions) if params.definitions else None)
-    factory = open_store(settings.effective_database_url)
-    with factory() as session, session.begin():
+    with opened_store(settings.effective_database_url) as factory, factory() as session, session.begin():
         if params.sync:
             defs = load_definitions(settings.definitions, strict=settings.strict)
             sync_definitions(defs, [plan_id], session=session, now=dt.datetime.now(dt.UTC))

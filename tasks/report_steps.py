@@ -16,7 +16,7 @@ from planflow.notifications.notices import mail_config
 from planflow.reports.assembly import assemble_one
 from planflow.reports.duties import report_duties
 from planflow.settings import load_settings
-from planflow.store.db import open_store
+from planflow.store.db import opened_store
 from planflow.sync.definitions import sync_definitions
 
 
@@ -29,15 +29,11 @@ def reports_due(params: ReportsDueParams) -> list[DueReport]:
     """Sync, then list the report occurrences whose draft is due (window open, not sent)."""
     settings = load_settings(definitions=Path(params.definitions) if params.definitions else None)
     defs = load_definitions(settings.definitions)
-    factory = open_store(settings.effective_database_url)
-    try:
-        with factory() as session, session.begin():
-            sync_definitions(defs, params.plans or None, session=session, now=_now())
-            ids = params.plans or sorted(defs.plans)
-            duties = report_duties(defs, ids, params.as_of, session=session)
-            return [DueReport.model_validate(d.as_json()) for d in duties if d.assembling]
-    finally:
-        factory.kw["bind"].dispose()
+    with opened_store(settings.effective_database_url) as factory, factory() as session, session.begin():
+        sync_definitions(defs, params.plans or None, session=session, now=_now())
+        ids = params.plans or sorted(defs.plans)
+        duties = report_duties(defs, ids, params.as_of, session=session)
+        return [DueReport.model_validate(d.as_json()) for d in duties if d.assembling]
 
 
 @task(name="assemble-report", task_run_name="assemble-{params.key}", retries=2, retry_delay_seconds=[5, 30])
@@ -46,14 +42,11 @@ def assemble_report(params: AssembleReportParams) -> AssembledReport:
     a markdown artifact and mailed to the compiling unit. Safe to retry (same content, same
     version; one mail per version)."""
     settings = load_settings(definitions=Path(params.definitions) if params.definitions else None)
-    factory = open_store(settings.effective_database_url)
-    try:
+    with opened_store(settings.effective_database_url) as factory:
         result = assemble_one(
             load_definitions(settings.definitions), factory, params.plan_id, params.report_id, params.period,
             params.as_of, config=mail_config(settings), now=_now,
         )  # fmt: skip
-    finally:
-        factory.kw["bind"].dispose()
     if result.new_version:
         create_markdown_artifact(
             key="report-" + re.sub(r"[^a-z0-9-]+", "-", params.key.lower()).strip("-")[:90],

@@ -37,7 +37,7 @@ from planflow.cli.status import PlanArgument
 from planflow.errors import PlanflowError
 from planflow.settings import Settings
 from planflow.status import Status
-from planflow.store.db import open_store
+from planflow.store.db import opened_store
 
 if TYPE_CHECKING:
     from planflow.flows.results import CheckedPlan, CheckPlanResult, CheckPlansResult
@@ -107,7 +107,8 @@ def check(
         moment = as_of_value(as_of)
         folder = str(config.definitions)
         if not (plan_id or dry_run or as_json):
-            print_backlog(open_store(config.effective_database_url))
+            with opened_store(config.effective_database_url) as factory:
+                print_backlog(factory)
         with local_prefect(config, verbose, plan_id) as runs:
             from planflow.flows.results import CheckPlanResult, CheckPlansResult
 

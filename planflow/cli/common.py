@@ -23,7 +23,7 @@ from planflow.cli.terminal import no_color
 from planflow.errors import DefinitionError, PlanflowError
 from planflow.settings import Settings, load_settings
 from planflow.status import parse_as_of, resolve_as_of
-from planflow.store.db import open_store, store_error
+from planflow.store.db import opened_store, store_error
 
 if TYPE_CHECKING:
     from planflow.loader import Definitions
@@ -134,12 +134,8 @@ def definitions(config: Settings) -> Definitions:
 @contextmanager
 def session(config: Settings) -> Iterator[Session]:
     """A session on the store; committed when the block ends without error."""
-    factory = open_store(config.effective_database_url)
-    try:
-        with factory() as s, s.begin():
-            yield s
-    finally:
-        factory.kw["bind"].dispose()  # close pooled connections before the command ends
+    with opened_store(config.effective_database_url) as factory, factory() as s, s.begin():
+        yield s
 
 
 def as_of_value(text: str | None) -> dt.date | dt.datetime:

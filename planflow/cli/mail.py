@@ -35,7 +35,7 @@ from planflow.notifications.render import NOTICE_HEADINGS
 from planflow.notifications.simulate import simulate as simulate_days
 from planflow.settings import Settings
 from planflow.status import parse_as_of
-from planflow.store.db import open_store
+from planflow.store.db import opened_store
 from planflow.store.models import OutboxRow
 from planflow.store.notices import skipped_count
 
@@ -83,9 +83,9 @@ def notices(
     """
     with handled():
         config = settings(definitions_dir)
-        factory = open_store(config.effective_database_url)
-        outcome = run_check(definitions(config), factory, as_of_value(as_of), config=mail_config(config),
-                            plan_ids=[plan_id] if plan_id else None, dry_run=True, now=now)  # fmt: skip
+        with opened_store(config.effective_database_url) as factory:
+            outcome = run_check(definitions(config), factory, as_of_value(as_of), config=mail_config(config),
+                                plan_ids=[plan_id] if plan_id else None, dry_run=True, now=now)  # fmt: skip
         data = outcome.plan.notices_json()
         if as_json:
             print_json({"as_of": outcome.plan.as_of.isoformat(), "notices": data,
@@ -137,21 +137,22 @@ def outbox(
     """
     with handled():
         config = settings(definitions_dir)
-        factory = open_store(config.effective_database_url)
-        if retry:
-            with factory() as session, session.begin():
-                armed, unaddressed = requeue_dead(session, ids=ids or ())
-            if not as_json:
-                console.print(f"Gửi lại {armed} thư thất bại.")
-                if unaddressed:
-                    console.print(
-                        f"{unaddressed} thư không có địa chỉ e-mail: bổ sung địa chỉ trong danh bạ đơn vị."
-                    )
-            _deliver_and_report(config, factory, as_json)
-            return
-        with factory() as session:
-            data = [_outbox_json(row, count) for row, count in outbox_rows(session, failed_only=failed)]
-            skipped = skipped_count(session=session)
+        with opened_store(config.effective_database_url) as factory:
+            if retry:
+                with factory() as session, session.begin():
+                    armed, unaddressed = requeue_dead(session, ids=ids or ())
+                if not as_json:
+                    console.print(f"Gửi lại {armed} thư thất bại.")
+                    if unaddressed:
+                        console.print(
+                            f"{unaddressed} thư không có địa chỉ e-mail: "
+                            "bổ sung địa chỉ trong danh bạ đơn vị."
+                        )
+                _deliver_and_report(config, factory, as_json)
+                return
+            with factory() as session:
+                data = [_outbox_json(row, count) for row, count in outbox_rows(session, failed_only=failed)]
+                skipped = skipped_count(session=session)
         if as_json:
             print_json(data)
             return
@@ -177,7 +178,8 @@ def send(definitions_dir: DefinitionsOption = None, as_json: JsonOption = False)
     """
     with handled():
         config = settings(definitions_dir)
-        _deliver_and_report(config, open_store(config.effective_database_url), as_json)
+        with opened_store(config.effective_database_url) as factory:
+            _deliver_and_report(config, factory, as_json)
 
 
 def _deliver_and_report(config: Settings, factory: sessionmaker[Session], as_json: bool) -> None:
@@ -248,8 +250,9 @@ def simulate(
                 f"từ --from {vn.day(first)} đến --to {vn.day(last)} là {(last - first).days + 1} ngày; "
                 f"mỗi lần chạy thử tối đa {_SIMULATE_MAX_DAYS} ngày"
             )
-        days = simulate_days(definitions(config), open_store(config.effective_database_url), first, last,
-                             config=mail_config(config), plan_ids=[plan_id] if plan_id else None)  # fmt: skip
+        with opened_store(config.effective_database_url) as factory:
+            days = simulate_days(definitions(config), factory, first, last, config=mail_config(config),
+                                 plan_ids=[plan_id] if plan_id else None)  # fmt: skip
         if as_json:
             print_json(
                 [{"day": d.day.isoformat(), "messages": d.messages, "notices": d.notices} for d in days]

@@ -33,7 +33,7 @@ from planflow.flows.results import AssembleReportsResult
 from planflow.reports.cycle import ReportState
 from planflow.reports.duties import ReportDuty, report_duties, split_report_ref
 from planflow.status import resolve_as_of
-from planflow.store.db import open_store
+from planflow.store.db import opened_store
 from planflow.store.repo import plan_ids
 from planflow.sync.definitions import sync_definitions
 
@@ -151,12 +151,9 @@ def build(
         config = settings(definitions_dir)
         defs = definitions(config)
         plan_id, report_id = split_report_ref(ref)
-        factory = open_store(config.effective_database_url)
-        try:
+        with opened_store(config.effective_database_url) as factory:
             moment = as_of_value(as_of)
             files = build_files(defs, factory, plan_id, report_id, period, moment, [fmt], template, unit)
-        finally:
-            factory.kw["bind"].dispose()
         content = files[0][1]
         if output is None:
             print(content.decode(), end="")
@@ -191,14 +188,11 @@ def send(
         config = settings(definitions_dir)
         defs = definitions(config)
         plan_id, report_id = split_report_ref(ref)
-        factory = open_store(config.effective_database_url)
-        try:
+        with opened_store(config.effective_database_url) as factory:
             result, delivery = send_report(
                 defs, factory, plan_id, report_id, period, as_of_value(at), config=mail_config(config),
                 now=now, note=note, deliver_now=not no_deliver,
             )  # fmt: skip
-        finally:
-            factory.kw["bind"].dispose()
         if as_json:
             print_json({"report": result.as_json(), "delivery": delivery.as_json() if delivery else None})
             return

@@ -82,9 +82,12 @@ def web(
         if web_settings.board_password is None:
             err_console.print("Chú ý: chưa đặt PLANFLOW_BOARD_PASSWORD; bảng theo dõi tắt.")
         console.print(f"planflow web: http://{host}:{port}/ (dừng: Ctrl+C)")
-    # X-Forwarded-* are read by the app, from PLANFLOW_TRUSTED_PROXIES only: uvicorn's own
-    # default would believe any process on this machine.
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False)
+    try:
+        # X-Forwarded-* are read by the app, from PLANFLOW_TRUSTED_PROXIES only: uvicorn's own
+        # default would believe any process on this machine.
+        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False)
+    finally:
+        factory.kw["bind"].dispose()
 
 
 def _maker(config: Settings) -> LinkMaker:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -281,7 +283,21 @@ def _check_foreign_keys(conn: Connection, url: URL) -> None:
 
 
 def open_store(url: str) -> sessionmaker[Session]:
-    """Engine + migrations + a session factory; the caller owns commits."""
+    """Engine + migrations + a session factory; the caller owns commits and the engine
+    (``opened_store`` closes it when a block ends)."""
     engine = create_store_engine(url)
     migrate(engine)
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def opened_store(url: str) -> Iterator[sessionmaker[Session]]:
+    """``open_store`` for the length of a block: the engine's pooled connections are closed
+    when it ends. An engine left to the garbage collector keeps them open until it runs: a
+    PostgreSQL session held by every task a worker has finished, and an unclosed SQLite
+    connection Python 3.13 warns about."""
+    factory = open_store(url)
+    try:
+        yield factory
+    finally:
+        factory.kw["bind"].dispose()

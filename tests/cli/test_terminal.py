@@ -36,12 +36,14 @@ def test_no_color_prints_no_style_codes(
 ) -> None:
     """With NO_COLOR set, even a terminal forced to colour gets no colour or style codes;
     without it, the same command does style its output (so the check can fail)."""
-    env = {"PLANFLOW_DEFINITIONS": str(defs_root), "PLANFLOW_HOME": str(tmp_path / "h"), "FORCE_COLOR": "1"}
+    env = {"PLANFLOW_DEFINITIONS": str(defs_root), "PLANFLOW_HOME": str(tmp_path / "h")}
     for name, value in env.items():  # the store the commands read, synced in-process
         monkeypatch.setenv(name, value)
     assert run_cli("sync")[0] == 0
-    styled = _planflow(*args, **env)
-    plain = _planflow(*args, **env, NO_COLOR="1")
+    # FORCE_COLOR for the commands' processes only: set in this one, it would colour the
+    # consoles the CLI modules create when the next in-process test imports them
+    styled = _planflow(*args, **env, FORCE_COLOR="1")
+    plain = _planflow(*args, **env, FORCE_COLOR="1", NO_COLOR="1")
     assert (styled.returncode, plain.returncode) == (code, code), plain.stderr
     assert ANSI in styled.stdout + styled.stderr
     assert ANSI not in plain.stdout + plain.stderr
