@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -54,8 +55,10 @@ class NoticePlan:
     skipped: list[Notice] = field(default_factory=list)
     """Steps a catch-up passed over: recorded as skipped, never sent."""
 
-    @property
+    @cached_property
     def contexts(self) -> dict[str, PlanContext]:
+        """Plan id → its context, built once: every digest asks for it (a catch-up at 1M
+        occurrences renders 20,000 digests over 9,460 plans)."""
         return {check.plan_id: check.context for check in self.reports}
 
     def unit_names(self, notices: Sequence[Notice]) -> dict[str, str]:
