@@ -522,8 +522,7 @@ def _set_based(
     done = {}
     for plan_id in window:
         counts = states[plan_id].counts
-        # the current state's counts come with every status, in this order
-        summary = counts if list(counts) == _STATUSES else {s: counts.get(s, 0) for s in _STATUSES}
+        summary = {status: counts.get(status, 0) for status in _STATUSES}
         items = views.get(plan_id, [])
         done[plan_id] = _plan_check(plan_id, contexts, moment, summary, items, recorded, listed)
     return done
