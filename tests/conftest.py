@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.orm import Session, sessionmaker
 
-from planflow.store.db import MIGRATIONS, open_store
+from planflow.store.db import MIGRATIONS, opened_store
 from tests.factories import write_definitions
 from tests.smtp import SmtpServer
 
@@ -141,16 +140,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
-@contextmanager
-def store_at(url: str) -> Iterator[sessionmaker[Session]]:
-    """A session factory whose engine (and its pooled connections) is closed afterwards."""
-    factory = open_store(url)
-    try:
-        yield factory
-    finally:
-        factory.kw["bind"].dispose()
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _drop_test_schema() -> Iterator[None]:
     yield
@@ -169,7 +158,7 @@ def sessions(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
     """A store at head on ``database_url``: a copy of one migrated once per test process.
     Alembic's upgrade of a new or older store is proved by its own tests (tests/store/)."""
     copy_migrated_store(database_url, tmp_path_factory)
-    with store_at(database_url) as factory:
+    with opened_store(database_url) as factory:
         yield factory
 
 
@@ -189,7 +178,7 @@ def copy_migrated_store(url: str, tmp_path_factory: pytest.TempPathFactory) -> N
             return
         if "sqlite" not in _MIGRATED:
             template = tmp_path_factory.mktemp("migrated") / "store.db"
-            with store_at(f"sqlite:///{template}"):
+            with opened_store(f"sqlite:///{template}"):
                 pass  # migrated; closing the last connection folds the WAL into the file
             _MIGRATED["sqlite"] = template
         shutil.copyfile(_MIGRATED["sqlite"], url.removeprefix("sqlite:///"))
@@ -216,7 +205,7 @@ def copy_migrated_store(url: str, tmp_path_factory: pytest.TempPathFactory) -> N
 def _dump_migrated_schema() -> str:
     url = postgres_schema_url(TEMPLATE_SCHEMA)
     assert url is not None, "database_url has reached the server already"
-    with store_at(url):
+    with opened_store(url):
         pass
     libpq = sa.make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(hide_password=False)
     try:

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from planflow.check.plans import plan_status
 from planflow.compiler import check_plan
 from planflow.loader import Definitions, load_definitions
+from planflow.store.db import opened_store
 from planflow.sync.definitions import compile_definition, sync_definitions
 from planflow.units import UnitIndex
-from tests.conftest import REPO, store_at
+from tests.conftest import REPO
 
 D = dt.date
 SEED_PLANS = ["dai-phuoc-2025", "lang-son-2025", "loc-tan-2025", "loc-tan-2026", "thach-ha-2025"]
@@ -30,7 +31,7 @@ def defs() -> Definitions:
 @pytest.fixture(scope="module")
 def store(defs: Definitions, tmp_path_factory: pytest.TempPathFactory) -> Iterator[sessionmaker[Session]]:
     """Every example plan synced into one SQLite store, no progress recorded."""
-    with store_at(f"sqlite:///{tmp_path_factory.mktemp('examples') / 'store.db'}") as factory:
+    with opened_store(f"sqlite:///{tmp_path_factory.mktemp('examples') / 'store.db'}") as factory:
         with factory() as s, s.begin():
             sync_definitions(defs, None, session=s, now=dt.datetime(2025, 9, 1, tzinfo=dt.UTC))
         yield factory

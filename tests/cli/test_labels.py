@@ -19,7 +19,7 @@ from planflow.flows.results import AssembledRow, AssembleReportsResult, Attentio
 from planflow.loader import load_definitions
 from planflow.notifications.notices import mail_config, run_check
 from planflow.settings import load_settings
-from planflow.store.db import open_store
+from planflow.store.db import opened_store
 from tests.cli.runner import run_cli
 
 pytestmark = pytest.mark.quick  # in `make quick` (CONTRIBUTING.md)
@@ -139,9 +139,10 @@ def test_compile_shows_kinds_as_labels(defs_root: Path) -> None:
 def test_outbox_shows_delivery_states(defs_root: Path) -> None:
     """`outbox` names each message's state in words; --json keeps the state values."""
     settings = load_settings(definitions=defs_root)
-    run_check(load_definitions(defs_root), open_store(settings.effective_database_url),
-              dt.date(2026, 3, 24), config=mail_config(settings), deliver_now=False,
-              now=lambda: dt.datetime(2026, 3, 24, 0, tzinfo=dt.UTC))  # fmt: skip
+    with opened_store(settings.effective_database_url) as factory:
+        run_check(load_definitions(defs_root), factory,
+                  dt.date(2026, 3, 24), config=mail_config(settings), deliver_now=False,
+                  now=lambda: dt.datetime(2026, 3, 24, 0, tzinfo=dt.UTC))  # fmt: skip
     code, out, _ = run_cli("outbox", "-d", str(defs_root))
     assert (code, raw_values(out)) == (0, [])
     assert "chờ gửi" in out and "thất bại" in out  # the centre has no address: dead at once

@@ -8,6 +8,7 @@ import os
 import re
 import sqlite3
 import subprocess
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ import pytest
 from planflow.loader import load_definitions
 from planflow.notifications.notices import mail_config, run_check
 from planflow.settings import load_settings
-from planflow.store.db import open_store
+from planflow.store.db import opened_store
 from tests.cli.runner import PLANFLOW, run_cli
 from tests.conftest import REPO
 from tests.smtp import Recorder, SmtpServer
@@ -50,9 +51,10 @@ def test_send_outbox_and_failed(defs_root: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("PLANFLOW_MAIL_FROM", "planflow <planflow@demo.example>")
     try:
         settings = load_settings(definitions=defs_root)
-        run_check(load_definitions(defs_root), open_store(settings.effective_database_url),
-                  dt.date(2026, 3, 24), config=mail_config(settings), deliver_now=False,
-                  now=lambda: dt.datetime(2026, 3, 24, 0, tzinfo=dt.UTC))  # fmt: skip
+        with opened_store(settings.effective_database_url) as factory:
+            run_check(load_definitions(defs_root), factory,
+                      dt.date(2026, 3, 24), config=mail_config(settings), deliver_now=False,
+                      now=lambda: dt.datetime(2026, 3, 24, 0, tzinfo=dt.UTC))  # fmt: skip
         code, out, _ = run_cli("outbox", "-d", str(defs_root), "--json")
         assert code == 0 and len(json.loads(out)) == 4
         code, out, _ = run_cli("send", "-d", str(defs_root), "--json")
@@ -184,7 +186,7 @@ def test_check_in_chunks_finds_the_notices_due(tmp_path: Path, prefect_api_url: 
     for notice in due:
         by_step[notice["step"]] = by_step.get(notice["step"], 0) + 1
     assert result["notices_by_step"] == dict(sorted(by_step.items()))
-    with sqlite3.connect(tmp_path / "home" / "planflow.db") as db:
+    with closing(sqlite3.connect(tmp_path / "home" / "planflow.db")) as db:
         recorded = db.execute(
             "SELECT occurrence_key, step, recipient FROM notices WHERE state = 'queued'"
         ).fetchall()

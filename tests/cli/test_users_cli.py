@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from planflow.cli import app
 from planflow.settings import load_settings
+from planflow.store.db import opened_store
 from planflow.store.models import AccountRow
-from tests.conftest import store_at
 
 PASSWORD = "mat-khau-rieng-123"
 _runner = CliRunner()
@@ -31,7 +31,7 @@ def _definitions(defs_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def stored(name: str) -> AccountRow | None:
-    with store_at(load_settings().effective_database_url) as factory, factory() as s:
+    with opened_store(load_settings().effective_database_url) as factory, factory() as s:
         return s.get(AccountRow, name)
 
 

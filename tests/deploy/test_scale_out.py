@@ -37,7 +37,7 @@ from bench.cluster import Cluster, create_database, drop_database
 from planflow.flows.fanout import RESULT_KEY, read_result
 from planflow.flows.results import ChunkResult
 from planflow.notifications.notices import notices_due
-from planflow.store.db import open_store
+from planflow.store.db import opened_store
 from planflow.store.models import NoticeRow, OutboxRow
 from tests.conftest import POSTGRES_URL, REPO, postgres_schema_url
 
@@ -97,19 +97,16 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
 
 
 def _expected(cluster: Cluster, as_of: str) -> set[tuple[str, str, str]]:
-    factory = open_store(cluster.env["PLANFLOW_DATABASE_URL"])
-    with factory() as session:
+    with opened_store(cluster.env["PLANFLOW_DATABASE_URL"]) as factory, factory() as session:
         from planflow.store.models import PlanRow
 
         ids = list(session.scalars(sa.select(PlanRow.id).order_by(PlanRow.id)))
         plan = notices_due(None, ids, dt.date.fromisoformat(as_of), session=session)
-    factory.kw["bind"].dispose()
     return {n.key for n in plan.notices}
 
 
 def _recorded(cluster: Cluster, as_of_day: str) -> list[tuple[str, dt.date, str, str, str]]:
-    factory = open_store(cluster.env["PLANFLOW_DATABASE_URL"])
-    with factory() as session:
+    with opened_store(cluster.env["PLANFLOW_DATABASE_URL"]) as factory, factory() as session:
         rows = session.execute(
             sa.select(
                 NoticeRow.occurrence_key,
@@ -123,7 +120,6 @@ def _recorded(cluster: Cluster, as_of_day: str) -> list[tuple[str, dt.date, str,
         unsent = session.scalar(
             sa.select(sa.func.count()).select_from(OutboxRow).where(OutboxRow.status != "sent")
         )
-    factory.kw["bind"].dispose()
     assert all(r.outbox_id is not None for r in rows), "every recorded notice is queued in a message"
     assert unsent == 0, "every queued message was delivered"
     return [(r.occurrence_key, r.due, r.step, r.recipient, r.role) for r in rows]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,7 @@ def test_library_logs_reach_the_flow_run_logs(tmp_path: Path, migrated_prefect_d
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "planflow.reports" not in done.stderr
-    with sqlite3.connect(tmp_path / "home" / "prefect" / "prefect.db") as db:
+    with closing(sqlite3.connect(tmp_path / "home" / "prefect" / "prefect.db")) as db:
         rows = db.execute(
             "SELECT log.message, flow_run.name FROM log JOIN flow_run ON flow_run.id = log.flow_run_id "
             "WHERE log.name = 'planflow.reports.assembly' ORDER BY log.timestamp"

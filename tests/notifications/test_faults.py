@@ -21,10 +21,9 @@ from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config
 from planflow.notifications.delivery import RETRY_DELAYS
 from planflow.notifications.notices import notices_due, queue_notices, send_outbox
-from planflow.store.db import open_store
+from planflow.store.db import opened_store
 from planflow.store.models import NoticeRow, OutboxRow
 from planflow.sync.definitions import sync_definitions
-from tests.conftest import store_at
 from tests.smtp import Recorder, SmtpServer
 
 ICT = dt.timezone(dt.timedelta(hours=7))
@@ -119,11 +118,11 @@ def _check(url: str, root: str, home: str, smtp: str, day: dt.date, at: dt.datet
            queued: Connection) -> None:  # fmt: skip
     """One check in a process of its own: queue the day's notices, say so on ``queued``,
     wait ``gap`` seconds (the window between outbox write and delivery), then send."""
-    factory = open_store(url)
-    _queue(factory, Path(root), day, Path(home), smtp)
-    queued.send("queued")
-    time.sleep(gap)
-    _send_at(factory, Path(home), smtp, at)
+    with opened_store(url) as factory:
+        _queue(factory, Path(root), day, Path(home), smtp)
+        queued.send("queued")
+        time.sleep(gap)
+        _send_at(factory, Path(home), smtp, at)
 
 
 # The checks run in processes forked from one that has imported planflow once
@@ -177,7 +176,7 @@ def _kill_runs(
 
 
 def _delivered(database_url: str, server: SmtpServer) -> tuple[list[OutboxRow], Counter[str]]:
-    with store_at(database_url) as factory, factory() as s:
+    with opened_store(database_url) as factory, factory() as s:
         rows = list(s.scalars(select(OutboxRow)).all())
         assert s.scalar(select(func.count()).select_from(NoticeRow))
     sendable = [r for r in rows if r.to_addrs]
@@ -218,7 +217,7 @@ def test_killed_anywhere_loses_nothing(database_url: str, defs_root: Path, tmp_p
         )
     finally:
         server.stop()
-    with store_at(database_url) as factory, factory() as s:
+    with opened_store(database_url) as factory, factory() as s:
         keys = s.execute(select(NoticeRow.occurrence_key, NoticeRow.step, NoticeRow.recipient)).all()
     assert len(keys) == len(set(keys))
     _delivered(database_url, server)
@@ -228,13 +227,13 @@ def test_killed_anywhere_loses_nothing(database_url: str, defs_root: Path, tmp_p
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_two_checks_at_once_on_postgres(database_url: str, defs_root: Path, tmp_path: Path) -> None:
     """Two checks planning the same day at the same moment record each notice once."""
-    with store_at(database_url) as factory, factory() as s, s.begin():  # stored before the race
+    with opened_store(database_url) as factory, factory() as s, s.begin():  # stored before the race
         sync_definitions(load_definitions(defs_root), None, session=s, now=AT)
     barrier = threading.Barrier(4)
     results: list[int] = []
 
     def run() -> None:
-        with store_at(database_url) as own:
+        with opened_store(database_url) as own:
             barrier.wait()
             results.append(_queue(own, defs_root, DAY, tmp_path, None))
 
@@ -243,7 +242,7 @@ def test_two_checks_at_once_on_postgres(database_url: str, defs_root: Path, tmp_
         t.start()
     for t in threads:
         t.join()
-    with store_at(database_url) as factory, factory() as s:
+    with opened_store(database_url) as factory, factory() as s:
         keys = s.execute(select(NoticeRow.occurrence_key, NoticeRow.step, NoticeRow.recipient)).all()
         outbox = s.scalars(select(OutboxRow.idempotency_key)).all()
     assert len(keys) == len(set(keys))

@@ -24,7 +24,7 @@ from planflow.notifications.notices import mail_config, run_check, send_outbox
 from planflow.notifications.outbox import queue_once
 from planflow.notifications.render import Rendered
 from planflow.settings import load_settings
-from planflow.store.db import open_store
+from planflow.store.db import opened_store
 from planflow.store.models import DeliveryAttemptRow, OutboxRow
 from tests.cli.runner import PLANFLOW, run_cli
 from tests.smtp import Recorder, SmtpServer
@@ -109,7 +109,8 @@ def test_refused_only_to_is_not_sent(defs_root: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("PLANFLOW_MAIL_FROM", SENDER)
     try:
         settings = load_settings(definitions=defs_root)
-        _queue(open_store(settings.effective_database_url), defs_root, settings.home, server.url)
+        with opened_store(settings.effective_database_url) as factory:
+            _queue(factory, defs_root, settings.home, server.url)
         code, out, _ = run_cli("send", "-d", str(defs_root))
     finally:
         server.stop()
@@ -135,7 +136,8 @@ def test_policy_refusal_then_resend(defs_root: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("PLANFLOW_MAIL_FROM", SENDER)
     try:
         settings = load_settings(definitions=defs_root)
-        _queue(open_store(settings.effective_database_url), defs_root, settings.home, server.url)
+        with opened_store(settings.effective_database_url) as factory:
+            _queue(factory, defs_root, settings.home, server.url)
         code, out, err = run_cli("send", "-d", str(defs_root))
         assert code == 1
         assert err.strip() == (
@@ -165,7 +167,8 @@ def test_wrong_password_then_fixed(defs_root: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("PLANFLOW_MAIL_FROM", SENDER)
     try:
         settings = load_settings(definitions=defs_root)
-        _queue(open_store(settings.effective_database_url), defs_root, settings.home, None)
+        with opened_store(settings.effective_database_url) as factory:
+            _queue(factory, defs_root, settings.home, None)
         code, _, err = run_cli("send", "-d", str(defs_root))
         assert code == 1
         assert err.strip() == ("Lỗi: không gửi được thư nào trong 3 thư: 535 5.7.8 Authentication credentials "
@@ -230,10 +233,9 @@ def test_dropped_and_silent_connections_are_retried(
 def test_no_cap_on_a_run(defs_root: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """1,146 messages waiting: one `send` delivers all of them, in batches, and says so."""
     settings = load_settings(definitions=defs_root)
-    factory = open_store(settings.effective_database_url)
     config = mail_config(settings)
     rendered = Rendered("Thử", "Nội dung", "<p>Nội dung</p>")
-    with factory() as s, s.begin():
+    with opened_store(settings.effective_database_url) as factory, factory() as s, s.begin():
         for i in range(1146):
             queue_once(f"bulk/{i}", recipient="unit:demo/kt", names="Phòng Kinh tế",
                        to=[("Phòng Kinh tế", "kt@demo.example")], cc=[], rendered=rendered, session=s,
@@ -258,37 +260,37 @@ def test_killed_mid_delivery_next_run_says_and_sends(
     monkeypatch.setenv("PLANFLOW_SMTP_URL", server.url)
     monkeypatch.setenv("PLANFLOW_MAIL_FROM", SENDER)
     settings = load_settings(definitions=defs_root)
-    factory = open_store(settings.effective_database_url)
     rendered = Rendered("Thử", "Nội dung", "<p>Nội dung</p>")
-    with factory() as s, s.begin():
-        for i in range(40):
-            queue_once(f"kill/{i}", recipient="unit:demo/kt", names="Phòng Kinh tế",
-                       to=[("Phòng Kinh tế", "kt@demo.example")], cc=[], rendered=rendered, session=s,
-                       now=AT, domain="demo.example")  # fmt: skip
-    try:
-        proc = subprocess.Popen([str(PLANFLOW), "send", "-d", str(defs_root)], env=dict(os.environ),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-        deadline = time.monotonic() + 60
-        while len(server.recorder.messages) < 6 and time.monotonic() < deadline:
-            time.sleep(0.02)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+    with opened_store(settings.effective_database_url) as factory:
+        with factory() as s, s.begin():
+            for i in range(40):
+                queue_once(f"kill/{i}", recipient="unit:demo/kt", names="Phòng Kinh tế",
+                           to=[("Phòng Kinh tế", "kt@demo.example")], cc=[], rendered=rendered, session=s,
+                           now=AT, domain="demo.example")  # fmt: skip
+        try:
+            proc = subprocess.Popen([str(PLANFLOW), "send", "-d", str(defs_root)], env=dict(os.environ),
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+            deadline = time.monotonic() + 60
+            while len(server.recorder.messages) < 6 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            with factory() as s:
+                left = backlog(s, dt.datetime.now(dt.UTC))
+            assert left.in_flight >= 1
+            code, out, _ = run_cli("send", "-d", str(defs_root))
+        finally:
+            server.stop()
+        assert code == 0
+        assert out.splitlines()[0] == (
+            f"Hộp thư đi còn {left.waiting} thư chờ gửi từ trước ({left.in_flight} thư đang gửi dở khi một lần "
+            "chạy trước bị ngắt): gửi trong lần này."
+        )
+        copies = Counter(server.recorder.message_ids())
         with factory() as s:
-            left = backlog(s, dt.datetime.now(dt.UTC))
-        assert left.in_flight >= 1
-        code, out, _ = run_cli("send", "-d", str(defs_root))
-    finally:
-        server.stop()
-    assert code == 0
-    assert out.splitlines()[0] == (
-        f"Hộp thư đi còn {left.waiting} thư chờ gửi từ trước ({left.in_flight} thư đang gửi dở khi một lần "
-        "chạy trước bị ngắt): gửi trong lần này."
-    )
-    copies = Counter(server.recorder.message_ids())
-    with factory() as s:
-        rows = list(s.scalars(select(OutboxRow)))
-    assert all(r.status == "sent" for r in rows) and set(copies) == {r.message_id for r in rows}
-    assert sum(n - 1 for n in copies.values()) <= left.in_flight  # copies only of those in flight
+            rows = list(s.scalars(select(OutboxRow)))
+        assert all(r.status == "sent" for r in rows) and set(copies) == {r.message_id for r in rows}
+        assert sum(n - 1 for n in copies.values()) <= left.in_flight  # copies only of those in flight
 
 
 @pytest.mark.prefect

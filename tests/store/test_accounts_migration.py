@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, inspect
 
 from planflow.store.accounts import any_active_account
-from planflow.store.db import create_store_engine, open_store
+from planflow.store.db import create_store_engine, opened_store
 from tests.conftest import alembic_step
 
 BEFORE = "0005_web_sessions"  # the schema released before board accounts
@@ -43,9 +43,5 @@ def test_a_store_at_0005_gains_accounts_when_opened(database_url: str) -> None:
         alembic_step(engine, "upgrade", BEFORE)
     finally:
         engine.dispose()
-    factory = open_store(database_url)
-    try:
-        with factory() as s:
-            assert any_active_account(session=s) is False
-    finally:
-        factory.kw["bind"].dispose()
+    with opened_store(database_url) as factory, factory() as s:
+        assert any_active_account(session=s) is False

@@ -20,10 +20,10 @@ from planflow.store.db import (
     create_store_engine,
     current_revision,
     migrate,
+    opened_store,
     upgrade_to,
 )
 from planflow.store.models import Base
-from tests.conftest import store_at
 
 
 def test_head_revision_constant_matches_scripts() -> None:
@@ -36,7 +36,7 @@ def test_head_revision_constant_matches_scripts() -> None:
 def test_migrated_schema_has_every_table(database_url: str) -> None:
     """A fresh database migrated to head has every table the models declare (Alembic's
     own upgrade here; the ``sessions`` fixture copies a store migrated this way)."""
-    with store_at(database_url) as sessions:
+    with opened_store(database_url) as sessions:
         engine = sessions.kw["bind"]
         assert current_revision(engine) == HEAD_REVISION
         assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config
 from planflow.notifications.notices import run_check
-from planflow.store.db import MIGRATIONS, create_store_engine
+from planflow.store.db import MIGRATIONS, create_store_engine, opened_store
 from planflow.store.models import NoticeRow, OutboxRow
-from tests.conftest import TEST_SCHEMA, postgres_schema_url, store_at
+from tests.conftest import TEST_SCHEMA, postgres_schema_url
 
 ICT = dt.timezone(dt.timedelta(hours=7))
 TABLES = ("plans", "units", "occurrences", "occurrence_units", "dependencies", "progress_events",
@@ -87,7 +87,7 @@ def test_notices_and_outbox_carried_forward(
     assert _check(sessions, defs_root, first, tmp_path / "a") == 4
     old_url = _old_store(database_url, tmp_path)
     _copy_down(database_url, old_url)
-    with store_at(old_url) as upgraded:  # open_store migrates 0004 → head
+    with opened_store(old_url) as upgraded:  # open_store migrates 0004 → head
         assert _notices(upgraded) == _notices(sessions)
         with upgraded() as s:
             outbox = {r.recipient: r for r in s.scalars(sa.select(OutboxRow))}

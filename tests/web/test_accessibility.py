@@ -20,9 +20,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from bench.web import wait_until_up
 from planflow.accounts import Role, new_account
 from planflow.loader import load_definitions
+from planflow.store.db import opened_store
 from planflow.web.config import web_config
 from tests.cli.runner import PLANFLOW
-from tests.conftest import store_at
 from tests.smtp import free_port
 from tests.web.conftest import NOW, SECRET, settings_for
 from tests.web.test_browser import ARTIFACTS, CHROMIUM
@@ -55,7 +55,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     database_url = f"sqlite:///{tmp_path / 'planflow.db'}"
-    with store_at(database_url) as factory, factory() as s, s.begin():
+    with opened_store(database_url) as factory, factory() as s, s.begin():
         for name, role, directory in (("vanphong", Role.STANDING, "demo"), ("so", Role.REVIEWER, "tinh")):
             new_account(name, name, role, directory, None, PASSWORD, defs, session=s, now=NOW)
     env = {**os.environ, "PLANFLOW_HOME": str(tmp_path / "home"), "PLANFLOW_DEFINITIONS": str(root),

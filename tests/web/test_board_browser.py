@@ -15,8 +15,8 @@ from playwright.sync_api import Browser, expect, sync_playwright
 from bench.web import wait_until_up
 from planflow.accounts import Role, new_account
 from planflow.loader import load_definitions
+from planflow.store.db import opened_store
 from tests.cli.runner import PLANFLOW
-from tests.conftest import store_at
 from tests.smtp import free_port
 from tests.web.conftest import NOW, SECRET
 from tests.web.test_browser import ARTIFACTS, CHROMIUM
@@ -34,7 +34,7 @@ def board_url(defs_root: Path, tmp_path: Path) -> Iterator[str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     database_url = f"sqlite:///{tmp_path / 'planflow.db'}"
-    with store_at(database_url) as factory, factory() as s, s.begin():
+    with opened_store(database_url) as factory, factory() as s, s.begin():
         new_account("vanphong", "Văn phòng", Role.STANDING, "demo", None, PASSWORD,
                     load_definitions(defs_root), session=s, now=NOW)  # fmt: skip
     env = {**os.environ, "PLANFLOW_HOME": str(tmp_path / "home"), "PLANFLOW_DEFINITIONS": str(defs_root),

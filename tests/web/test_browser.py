@@ -23,9 +23,10 @@ from bench.web import wait_until_up
 from planflow.loader import load_definitions
 from planflow.notifications.notices import mail_config, run_check
 from planflow.settings import load_settings
+from planflow.store.db import opened_store
 from planflow.store.models import ProgressEventRow
 from tests.cli.runner import PLANFLOW
-from tests.conftest import REPO, store_at
+from tests.conftest import REPO
 from tests.smtp import SmtpServer, free_port
 from tests.web.conftest import PASSWORD, SECRET
 
@@ -51,7 +52,7 @@ class Site:
     mails: dict[str, str]  # recipient address → text body
 
     def events(self) -> list[ProgressEventRow]:
-        with store_at(self.database_url) as factory, factory() as s:
+        with opened_store(self.database_url) as factory, factory() as s:
             return list(s.scalars(select(ProgressEventRow).order_by(ProgressEventRow.id)))
 
 
@@ -72,7 +73,7 @@ def site(defs_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     settings = load_settings()
-    with store_at(database_url) as factory:
+    with opened_store(database_url) as factory:
         run_check(
             load_definitions(defs_root), factory, MORNING, config=mail_config(settings), now=lambda: MORNING
         )

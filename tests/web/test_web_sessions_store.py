@@ -7,7 +7,7 @@ import hashlib
 
 from sqlalchemy import Engine, inspect
 
-from planflow.store.db import create_store_engine, open_store
+from planflow.store.db import create_store_engine, opened_store
 from planflow.store.models import WebSessionRow
 from planflow.web.signin import end_session, session_user, start_session
 from tests.conftest import alembic_step
@@ -42,20 +42,16 @@ def test_a_store_made_before_sessions_gains_them_when_opened(database_url: str) 
         alembic_step(engine, "upgrade", BEFORE)
     finally:
         engine.dispose()
-    factory = open_store(database_url)
-    try:
+    with opened_store(database_url) as factory:
         key = start_session(factory, "thuongtruc")
         assert session_user(factory, key) == "thuongtruc"
         end_session(factory, key)
         assert session_user(factory, key) is None
-    finally:
-        factory.kw["bind"].dispose()
 
 
 def test_a_session_ends_at_logout_and_at_expiry(database_url: str) -> None:
     """A sign-in opens the board until it is ended or its 12 hours are over; an unknown key opens nothing."""
-    factory = open_store(database_url)
-    try:
+    with opened_store(database_url) as factory:
         key = start_session(factory, "thuongtruc")
         assert session_user(factory, key) == "thuongtruc"
         assert session_user(factory, key + "x") is None
@@ -64,5 +60,3 @@ def test_a_session_ends_at_logout_and_at_expiry(database_url: str) -> None:
             assert row is not None
             row.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
         assert session_user(factory, key) is None
-    finally:
-        factory.kw["bind"].dispose()
