@@ -144,6 +144,11 @@ def test_runner_sigterm_calls_back(server: SubprocessASGIServer) -> None:
     assert calls == ["SIGTERM"]
 
 
+# The recording starters abort worker.run where no real run is aborted: a connection Prefect
+# opened to the server for that run is now and then left to the garbage collector (two CI
+# runs failed on it, on 3.11 and on 3.13). It is collected and ignored here, not reported by
+# whichever later test the collector happens to run in.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_engine_command_starts_the_engine_alone(
     server: SubprocessASGIServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -179,7 +184,7 @@ def test_engine_command_starts_the_engine_alone(
 
     asyncio.run(start({"command": compat.ENGINE_COMMAND}))
     asyncio.run(start({}))
-    gc.collect()  # anything the aborted runs left open is reported by this test, not a later one
+    gc.collect()  # what the aborted runs left open is collected here (see the mark above)
     assert started == [("engine", compat.ENGINE_COMMAND), ("supervisor", None)], (
         "ProcessWorker no longer starts a job's own command without its workspace supervisor: "
         "see compat.ENGINE_COMMAND"
