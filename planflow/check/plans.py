@@ -21,9 +21,11 @@ stored with the plan at sync (``notice_context``), so no definition file is read
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -568,8 +570,27 @@ def check_plans(
     zones, every = _zones(session, ids)
     in_order = ids == sorted(set(ids))  # sorted, without repeats
     every = every and in_order and len(set(zones.values())) == 1
-    for run in [ids] if in_order else list(_batches(ids, batch)):
-        yield from _check_run(session, run, zones, as_of, batch=batch, set_based=set_based, every=every)
+    with _older_objects_left_alone():
+        for run in [ids] if in_order else list(_batches(ids, batch)):
+            yield from _check_run(session, run, zones, as_of, batch=batch, set_based=set_based, every=every)
+
+
+@contextmanager
+def _older_objects_left_alone() -> Iterator[None]:
+    """The objects that exist when a check starts (the modules, the session) left out of the
+    garbage collector's full passes until it ends: a check makes many objects, so Python
+    ran four full collections over everything loaded before it (0.3 s of the 2.3 s of a
+    steady check at 1M, measured; 0.05 s when frozen). Nothing is collected less: the
+    objects frozen go back to the collector when the check ends (or is abandoned), and a
+    process that froze its own objects keeps them frozen."""
+    if gc.get_freeze_count():  # the process froze its own: leave them to it
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _check_run(
