@@ -52,3 +52,16 @@ def test_plan_days_off_and_extra_working_days() -> None:
     cal = WorkCalendar(frozenset({D(2026, 3, 2)}), frozenset({D(2026, 3, 7)}))
     assert not cal.is_working_day(D(2026, 3, 2))
     assert cal.is_working_day(D(2026, 3, 7))
+
+
+def test_vietnam_alone_is_the_package_calendar() -> None:
+    """The calendar of Vietnam loaded alone gives the working days the package's own
+    ``country_holidays("VN")`` gives, day by day over three years."""
+    import holidays
+
+    from planflow.workdays import _vietnam_only
+
+    alone = _vietnam_only()(language="vi")
+    package = holidays.country_holidays("VN", language="vi")
+    days = [D(2025, 1, 1) + dt.timedelta(days=n) for n in range(3 * 366)]
+    assert [alone.is_working_day(d) for d in days] == [package.is_working_day(d) for d in days]
