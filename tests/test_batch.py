@@ -8,15 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from planflow.check.plans import PlanCheck, check_plans
 from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config
 from planflow.notifications.notices import notices_due, queue_notices
+from planflow.store import check as store_check
 from planflow.store import repo
-from planflow.store.models import NoticeRow, OccurrenceStateRow
+from planflow.store.models import NoticeRow, OccurrenceStateRow, PlanRow
 from planflow.store.statuses import fixed_offset
 from planflow.sync.definitions import sync_definitions
 from scripts.generate_dataset import Scale, generate, load_progress
@@ -125,3 +126,19 @@ def test_fixed_offset_zones() -> None:
     """Vietnam keeps one UTC offset all year; a zone with daylight saving has none."""
     assert fixed_offset("Asia/Ho_Chi_Minh", dt.date(2026, 6, 30)) == dt.timedelta(hours=7)
     assert fixed_offset("Europe/Paris", dt.date(2026, 6, 30)) is None
+
+
+def test_plan_zones_read_alike_by_id_and_whole(
+    generated: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The time zones of a few plans named by id, and of as many read from every plan's row
+    (a country's check), are the same, archived plans and plans not stored included."""
+    with generated() as s, s.begin():
+        ids = repo.plan_ids(session=s)
+        s.execute(update(PlanRow).where(PlanRow.id == ids[0]).values(archived_at=NOW))
+        asked = [*ids[:3], "khong-co"]
+        by_id = store_check.plan_zones(s, asked)
+        monkeypatch.setattr(store_check, "ZONES_BY_ID", 0)
+        whole = store_check.plan_zones(s, asked)
+    assert by_id == whole
+    assert by_id == ({p: "Asia/Ho_Chi_Minh" for p in ids[:3]}, True, len(ids) - 1)

@@ -411,22 +411,20 @@ def recorded_for(session: Session, scope: Scope) -> set[tuple[str, dt.date, str,
 def plan_zones(session: Session, plan_ids: Sequence[str]) -> tuple[dict[str, str], bool, int]:
     """Plan → time zone of those stored, whether any is archived, and the number of live
     plans in the store."""
-    zones: dict[str, str] = {}
-    archived = False
     wanted = sorted(set(plan_ids))
     columns = select(PlanRow.id, PlanRow.timezone, PlanRow.archived_at)
+    live: int | None
     if len(wanted) > ZONES_BY_ID:  # a country's check: every plan's row read, no id sent
-        every = {plan_id: (zone, archived_at) for plan_id, zone, archived_at in session.execute(columns)}
-        for plan_id in wanted:
-            if plan_id in every:
-                zones[plan_id] = every[plan_id][0]
-                archived = archived or every[plan_id][1] is not None
-        return zones, archived, sum(1 for _, archived_at in every.values() if archived_at is None)
-    for part in _parts(wanted, STATEMENT_PLANS):
-        for plan_id, zone, archived_at in session.execute(columns.where(PlanRow.id.in_(part))):
-            zones[plan_id] = zone
-            archived = archived or archived_at is not None
-    live = session.scalar(select(func.count()).select_from(PlanRow).where(PlanRow.archived_at.is_(None)))
+        every = session.execute(columns).all()
+        live = sum(1 for *_, archived_at in every if archived_at is None)
+        named = set(wanted)
+        rows = [row for row in every if row[0] in named]
+    else:
+        rows = [row for part in _parts(wanted, STATEMENT_PLANS)
+                for row in session.execute(columns.where(PlanRow.id.in_(part)))]  # fmt: skip
+        live = session.scalar(select(func.count()).select_from(PlanRow).where(PlanRow.archived_at.is_(None)))
+    zones = {plan_id: zone for plan_id, zone, _ in rows}
+    archived = any(archived_at is not None for *_, archived_at in rows)
     return zones, archived, live or 0
 
 
