@@ -49,16 +49,21 @@ _RESTING = """WHEN {s}.timing = 'event' AND {s}.events = 0 THEN 'waiting_event'
 _REST = "CASE " + _RESTING + " ELSE 'not_started' END"
 _OPEN = """CASE {resting}
          WHEN w.due IS NOT NULL AND w.due <= {horizon_day} THEN 'upcoming' ELSE 'not_started' END"""
+# A blocked item found as an open dependent (``s``): what deciding it needs, and whether it is
+# outside the window (its row is read there, not looked up again).
+_BLOCKED_S = ("s.occurrence_key, s.plan_id, s.due, s.notice_on, "
+              "CASE WHEN s.next_notice <= :today THEN 0 ELSE 1 END, " + _REST.format(s="s"))  # fmt: skip
 
 # The window: open occurrences whose next_notice has come (overdue ones included: their
 # next_notice is before their due day), read once from the index with what deciding them
 # needs; the blocked ones: open items not overdue that are due soon with an open dependency,
 # or depend on an overdue one, or (recursively) on a blocked one (a plan's items depend on
-# its own). A blocked item outside the window is read apart (few). Rows, in plan order: each
-# plan's counts per status (those kept at write time in ``plan_status_counts``, the status
-# each occurrence rests in, moved for the occurrences decided here to the one they have
-# today: key NULL, a column per status), then each occurrence ``{pick}`` keeps with its
-# status today, then the open dependencies of the blocked ones among those (``dep``).
+# its own), each with its state (one outside the window is decided from the row the lookup of
+# dependents read: few). Rows, in plan order: each plan's counts per status (those kept at
+# write time in ``plan_status_counts``, the status each occurrence rests in, moved for the
+# occurrences decided here to the one they have today: key NULL, a column per status), then
+# each occurrence ``{pick}`` keeps with its status today, then the open dependencies of the
+# blocked ones among those (``dep``).
 _DUE = """
 WITH RECURSIVE
 win AS (
@@ -67,17 +72,17 @@ win AS (
     FROM occurrence_states s JOIN plans p ON p.id = s.plan_id
     WHERE s.next_notice <= :today AND {scope}
 ),
-blocked (key) AS (
-    SELECT {dependent} FROM win w {each_dependent_of_w}
+blocked (key, plan_id, due, notice_on, outside, rest) AS (
+    SELECT {blocked_s} FROM win w {each_dependent_of_w}
     WHERE w.due < :today
     UNION
-    SELECT w.key FROM win w
+    SELECT w.key, w.plan_id, w.due, w.notice_on, 0, {rest_w} FROM win w
     WHERE w.due >= :today AND w.due <= {horizon_day}
       AND EXISTS (SELECT 1 FROM dependencies d
                   JOIN occurrence_states ds ON ds.occurrence_key = d.depends_on_key
                   WHERE d.occurrence_key = w.key AND ds.status <> 'done')
     UNION
-    SELECT {dependent} FROM blocked b {each_dependent_of_b}
+    SELECT {blocked_s} FROM blocked b {each_dependent_of_b}
 ),
 decided AS (
     SELECT w.plan_id, w.key, w.due, w.notice_on,
@@ -86,8 +91,7 @@ decided AS (
            {rest_w} AS rest
     FROM win w LEFT JOIN blocked b ON b.key = w.key
     UNION ALL
-    SELECT s.plan_id, s.occurrence_key, s.due, s.notice_on, 'blocked', {rest_s}
-    FROM blocked b {outside_window}
+    SELECT plan_id, key, due, notice_on, 'blocked', rest FROM blocked WHERE outside = 1
 ),
 kept AS (SELECT plan_id, key, due, status FROM decided WHERE {pick}){count_ctes}
 SELECT * FROM (
@@ -135,8 +139,8 @@ _PICKS = {
 _SCOPES = {"plans": "s.plan_id IN :plans", "all": "p.archived_at IS NULL"}
 
 # The lookups by key of a few rows per row of the window or of the blocked items: the open
-# dependents of an item not overdue (``s.key``), a blocked item's state row outside the window
-# (``s``), a kept blocked item's open dependencies (``d.depends_on_key``). SQLite joins them
+# dependents of an item not overdue with their state rows (``s``), a kept blocked item's open
+# dependencies (``d.depends_on_key``). SQLite joins them
 # by index, row by row. PostgreSQL cannot size the recursive CTE (it guesses a million rows
 # for 5,505 at 1M) and so hashed the whole of occurrence_states and dependencies for each of
 # them, four times over for the recursive step: 4.1-4.6 s of its 1M steady statement,
@@ -144,27 +148,22 @@ _SCOPES = {"plans": "s.plan_id IN :plans", "all": "p.archived_at IS NULL"}
 # into a join (measured; same rows).
 _LOOKUPS = {
     "sqlite": {
-        "dependent": "s.occurrence_key",
         "each_dependent": """
     JOIN dependencies d ON d.depends_on_key = {of}.key
     JOIN occurrence_states s ON s.occurrence_key = d.occurrence_key
     AND s.status <> 'done' AND (s.due IS NULL OR s.due >= :today)""",
-        "outside_window": """JOIN occurrence_states s ON s.occurrence_key = b.key
-    WHERE s.next_notice IS NULL OR s.next_notice > :today""",
         "open_deps": """
     JOIN dependencies d ON d.occurrence_key = k.key
     JOIN occurrence_states ds ON ds.occurrence_key = d.depends_on_key AND ds.status <> 'done'""",
     },
     "postgresql": {
-        "dependent": "s.key",
         "each_dependent": """CROSS JOIN LATERAL (
-        SELECT s.occurrence_key AS key FROM dependencies d
+        SELECT s.occurrence_key, s.plan_id, s.due, s.notice_on, s.next_notice, s.timing, s.events, s.status,
+               s.percent, s.start
+        FROM dependencies d
         JOIN occurrence_states s ON s.occurrence_key = d.occurrence_key
         WHERE d.depends_on_key = {of}.key AND s.status <> 'done' AND (s.due IS NULL OR s.due >= :today)
         OFFSET 0) AS s""",
-        "outside_window": """CROSS JOIN LATERAL (
-        SELECT * FROM occurrence_states s WHERE s.occurrence_key = b.key
-        AND (s.next_notice IS NULL OR s.next_notice > :today) OFFSET 0) AS s""",
         "open_deps": """CROSS JOIN LATERAL (
         SELECT d.depends_on_key FROM dependencies d
         JOIN occurrence_states ds ON ds.occurrence_key = d.depends_on_key
@@ -194,14 +193,12 @@ def _sql(template: str, dialect: str, every_plan: bool, pick: str = "notices") -
     lookups = _LOOKUPS[dialect]
     return template.format(
         **parts,
-        dependent=lookups["dependent"],
+        blocked_s=_BLOCKED_S,
         each_dependent_of_w=lookups["each_dependent"].format(of="w"),
         each_dependent_of_b=lookups["each_dependent"].format(of="b"),
-        outside_window=lookups["outside_window"],
         open_deps_of_k=lookups["open_deps"],
         open_status=_OPEN.format(resting=_RESTING.format(s="w"), **parts),
         rest_w=_REST.format(s="w"),
-        rest_s=_REST.format(s="s"),
         pick=_PICKS[pick],
         count_ctes=_COUNTS.format(**parts) if counted else "",
         counts=_COUNT_ROWS.format(sums=sums) if counted else "",

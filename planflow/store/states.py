@@ -63,10 +63,12 @@ REBUILD_PLANS = 500
 _DONE = ProgressStatus.DONE.value
 
 
+@lru_cache(maxsize=1)
 def counted_events() -> ColumnElement[bool]:
     """The events that count towards a status: not a withdrawal and superseded by no other
     event. A correction holds whatever its own effective time, so a status asked for at an
-    earlier as-of time shows what is known now, not the mistake."""
+    earlier as-of time shows what is known now, not the mistake. Built once (an alias of the
+    mapped class costs a millisecond; the expression is immutable)."""
     later = aliased(ProgressEventRow)
     return and_(
         ProgressEventRow.status != WITHDRAWN,
