@@ -41,59 +41,52 @@ from planflow.store.statuses import STATEMENT_PLANS, PlanStates, status_params, 
 
 # --- statuses from the current state ------------------------------------------------------------------
 
-# The status an open occurrence rests in, as of today (``planflow.store.states.resting``), and
-# the one it has today when it is neither overdue nor blocked (``_OPEN``: due soon is upcoming).
+# The status an open occurrence (a state row ``{s}``) rests in, as of today
+# (``planflow.store.states.resting``), and the one it has today when it is neither overdue nor
+# blocked (``_OPEN``: due soon is upcoming; ``{days}``: its plan's upcoming_days).
 _RESTING = """WHEN {s}.timing = 'event' AND {s}.events = 0 THEN 'waiting_event'
          WHEN {s}.status = 'in_progress' OR COALESCE({s}.percent, 0) > 0 THEN 'in_progress'
          WHEN {s}.timing = 'ongoing' AND ({s}.start IS NULL OR {s}.start <= :today) THEN 'ongoing'"""
 _REST = "CASE " + _RESTING + " ELSE 'not_started' END"
 _OPEN = """CASE {resting}
-         WHEN w.due IS NOT NULL AND w.due <= {horizon_day} THEN 'upcoming' ELSE 'not_started' END"""
-# A blocked item found as an open dependent (``s``): what deciding it needs, and whether it is
-# outside the window (its row is read there, not looked up again).
-_BLOCKED_S = ("s.occurrence_key, s.plan_id, s.due, s.notice_on, "
-              "CASE WHEN s.next_notice <= :today THEN 0 ELSE 1 END, " + _REST.format(s="s"))  # fmt: skip
+         WHEN {s}.due IS NOT NULL AND {s}.due <= {horizon} THEN 'upcoming' ELSE 'not_started' END"""
 
 # The window: open occurrences whose next_notice has come (overdue ones included: their
-# next_notice is before their due day), read once from the index with what deciding them
-# needs; the blocked ones: open items not overdue that are due soon with an open dependency,
-# or depend on an overdue one, or (recursively) on a blocked one (a plan's items depend on
-# its own), each with its state (one outside the window is decided from the row the lookup of
-# dependents read: few). Rows, in plan order: each plan's counts per status (those kept at
-# write time in ``plan_status_counts``, the status each occurrence rests in, moved for the
-# occurrences decided here to the one they have today: key NULL, a column per status), then
-# each occurrence ``{pick}`` keeps with its status today, then the open dependencies of the
-# blocked ones among those (``dep``).
+# next_notice is before their due day), read once from the index, each with the status it rests
+# in (``rest``) and the one it has today unless blocked (``open``). The blocked ones: open items
+# not overdue that are due soon with an open dependency, or depend on an overdue one, or
+# (recursively) on a blocked one (a plan's items depend on its own, so a dependent's plan is
+# that of the row it was found from), each with its state: one outside the window is decided
+# from the row the lookup of dependents read (few). The window is never joined to the blocked
+# items as a whole (PostgreSQL, which cannot size the recursive CTE, sorted the whole window
+# to merge them): the counts take each window row as unblocked and each blocked item as moved
+# from that status (or, outside the window, from the one it rests in) to blocked; only the
+# rows ``{kept}`` keeps look their blocked status up. Rows, in plan order: each plan's counts
+# per status (those kept at write time in ``plan_status_counts``, the status each occurrence
+# rests in, moved for the occurrences decided here to the one they have today: key NULL, a
+# column per status), then each occurrence kept with its status today, then the open
+# dependencies of the blocked ones among those (``dep``).
 _DUE = """
 WITH RECURSIVE
 win AS (
-    SELECT s.plan_id, s.occurrence_key AS key, s.due, s.notice_on, s.timing, s.events, s.status,
-           s.percent, s.start, p.upcoming_days
+    SELECT s.plan_id, s.occurrence_key AS key, s.due, s.notice_on, p.upcoming_days,
+           {rest_s} AS rest, {open_s_p} AS open
     FROM occurrence_states s JOIN plans p ON p.id = s.plan_id
     WHERE s.next_notice <= :today AND {scope}
 ),
-blocked (key, plan_id, due, notice_on, outside, rest) AS (
-    SELECT {blocked_s} FROM win w {each_dependent_of_w}
+blocked (key, plan_id, due, notice_on, upcoming_days, outside, rest, open) AS (
+    SELECT {blocked_of_w} FROM win w {each_dependent_of_w}
     WHERE w.due < :today
     UNION
-    SELECT w.key, w.plan_id, w.due, w.notice_on, 0, {rest_w} FROM win w
-    WHERE w.due >= :today AND w.due <= {horizon_day}
+    SELECT w.key, w.plan_id, w.due, w.notice_on, w.upcoming_days, 0, w.rest, w.open FROM win w
+    WHERE w.due >= :today AND w.due <= {horizon_w}
       AND EXISTS (SELECT 1 FROM dependencies d
                   JOIN occurrence_states ds ON ds.occurrence_key = d.depends_on_key
                   WHERE d.occurrence_key = w.key AND ds.status <> 'done')
     UNION
-    SELECT {blocked_s} FROM blocked b {each_dependent_of_b}
+    SELECT {blocked_of_b} FROM blocked b {each_dependent_of_b}
 ),
-decided AS (
-    SELECT w.plan_id, w.key, w.due, w.notice_on,
-           CASE WHEN w.due < :today THEN 'overdue' WHEN b.key IS NOT NULL THEN 'blocked'
-                ELSE {open_status} END AS status,
-           {rest_w} AS rest
-    FROM win w LEFT JOIN blocked b ON b.key = w.key
-    UNION ALL
-    SELECT plan_id, key, due, notice_on, 'blocked', rest FROM blocked WHERE outside = 1
-),
-kept AS (SELECT plan_id, key, due, status FROM decided WHERE {pick}){count_ctes}
+kept AS ({kept}){count_ctes}
 SELECT * FROM (
     {counts}
     SELECT plan_id, key, due, status, NULL AS dep{no_counts} FROM kept
@@ -110,10 +103,16 @@ COUNTED = tuple(s.value for s in Status)
 
 # The counts of each plan in scope: those kept at write time (an ongoing item not started
 # yet rests in not_started), the occurrences decided moved from the status they rest in to
-# the one they have today.
+# the one they have today: each window row to overdue or to its unblocked status, then each
+# blocked item from that status (outside the window: from the one it rests in) to blocked.
 _COUNTS = """,
 moved AS (
-    SELECT plan_id, status, rest, COUNT(*) AS n FROM decided WHERE status <> rest
+    SELECT plan_id, status, rest, COUNT(*) AS n FROM (
+        SELECT plan_id, CASE WHEN due < :today THEN 'overdue' ELSE open END AS status, rest FROM win
+        UNION ALL
+        SELECT plan_id, 'blocked', CASE WHEN outside = 1 THEN rest ELSE open END FROM blocked
+    ) AS decided
+    WHERE status <> rest
     GROUP BY plan_id, status, rest
 ),
 counted AS (
@@ -128,24 +127,36 @@ _COUNT_ROWS = """SELECT plan_id, NULL AS key, NULL AS due, NULL AS status, NULL 
     FROM counted GROUP BY plan_id
     UNION ALL"""
 
-_PICKS = {
+_KEPT = {
     # the check: each occurrence whose notices may be due today (a candidate, filtered by its
-    # plan's reminder horizon by the caller, whose notice_on has come)
-    "notices": "(status IN ('overdue', 'blocked') OR due >= :today) AND notice_on <= :today",
+    # plan's reminder horizon by the caller): whose notice_on has come (every window row is
+    # overdue, blocked or due from today on)
+    "notices": """
+    SELECT w.plan_id, w.key, w.due,
+           CASE WHEN w.due < :today THEN 'overdue' WHEN b.key IS NOT NULL THEN 'blocked'
+                ELSE w.open END AS status
+    FROM win w LEFT JOIN blocked b ON b.key = w.key
+    WHERE w.notice_on <= :today
+    UNION ALL
+    SELECT plan_id, key, due, 'blocked' FROM blocked WHERE outside = 1 AND notice_on <= :today
+""",
     # the items needing attention, read when a caller asks for them
-    "attention": "status IN ('overdue', 'blocked')",
+    "attention": """
+    SELECT plan_id, key, due, 'overdue' AS status FROM win WHERE due < :today
+    UNION ALL
+    SELECT plan_id, key, due, 'blocked' FROM blocked
+""",
 }
 
 _SCOPES = {"plans": "s.plan_id IN :plans", "all": "p.archived_at IS NULL"}
 
 # The lookups by key of a few rows per row of the window or of the blocked items: the open
 # dependents of an item not overdue with their state rows (``s``), a kept blocked item's open
-# dependencies (``d.depends_on_key``). SQLite joins them
-# by index, row by row. PostgreSQL cannot size the recursive CTE (it guesses a million rows
-# for 5,505 at 1M) and so hashed the whole of occurrence_states and dependencies for each of
-# them, four times over for the recursive step: 4.1-4.6 s of its 1M steady statement,
-# against 1.8 s with each lookup a LATERAL subquery that OFFSET 0 keeps from being pulled up
-# into a join (measured; same rows).
+# dependencies (``d.depends_on_key``). SQLite joins them by index, row by row. PostgreSQL
+# cannot size the recursive CTE (it guesses a million rows for 5,505 at 1M) and so hashed the
+# whole of occurrence_states and dependencies for each of them, four times over for the
+# recursive step: 4.1-4.6 s of its 1M steady statement, against 1.8 s with each lookup a
+# LATERAL subquery that OFFSET 0 keeps from being pulled up into a join (measured; same rows).
 _LOOKUPS = {
     "sqlite": {
         "each_dependent": """
@@ -171,36 +182,44 @@ _LOOKUPS = {
     },
 }
 
-_DIALECT = {
-    "sqlite": {
-        "end_of_due_day": "datetime(s.due, '+1 day', :utc_offset)",
-        "horizon_day": "date(:today, '+' || w.upcoming_days || ' days')",
-        "collate": "",
-    },
-    "postgresql": {
-        "end_of_due_day": "((s.due + 1)::timestamp AT TIME ZONE :zone)",
-        "horizon_day": "(CAST(:today AS date) + w.upcoming_days)",
-        "collate": ' COLLATE "C"',
-    },
+# The last day a due day counts as due soon, for the plan's upcoming_days ``{days}``.
+_HORIZON = {
+    "sqlite": "date(:today, '+' || {days} || ' days')",
+    "postgresql": "(CAST(:today AS date) + {days})",
 }
+_COLLATE = {"sqlite": "", "postgresql": ' COLLATE "C"'}
 
 
 def _sql(template: str, dialect: str, every_plan: bool, pick: str = "notices") -> str:
-    parts = {**_DIALECT[dialect], "scope": _SCOPES["all" if every_plan else "plans"]}
+    scope = _SCOPES["all" if every_plan else "plans"]
     counted = pick == "notices"
     sums = ", ".join(f"CAST(SUM(CASE WHEN status = '{c}' THEN n ELSE 0 END) AS INTEGER) AS {c}"
                      for c in COUNTED)  # fmt: skip
     lookups = _LOOKUPS[dialect]
+
+    def open_status(days: str) -> str:
+        horizon = _HORIZON[dialect].format(days=days)
+        return _OPEN.format(resting=_RESTING.format(s="s"), s="s", horizon=horizon)
+
+    def blocked_of(row: str) -> str:
+        """A dependent ``s`` found from ``row`` (same plan): its columns in ``blocked``."""
+        return (f"s.occurrence_key, s.plan_id, s.due, s.notice_on, {row}.upcoming_days, "
+                f"CASE WHEN s.next_notice <= :today THEN 0 ELSE 1 END, {_REST.format(s='s')}, "
+                f"{open_status(f'{row}.upcoming_days')}")  # fmt: skip
+
     return template.format(
-        **parts,
-        blocked_s=_BLOCKED_S,
+        scope=scope,
+        collate=_COLLATE[dialect],
+        rest_s=_REST.format(s="s"),
+        open_s_p=open_status("p.upcoming_days"),
+        horizon_w=_HORIZON[dialect].format(days="w.upcoming_days"),
+        blocked_of_w=blocked_of("w"),
+        blocked_of_b=blocked_of("b"),
         each_dependent_of_w=lookups["each_dependent"].format(of="w"),
         each_dependent_of_b=lookups["each_dependent"].format(of="b"),
         open_deps_of_k=lookups["open_deps"],
-        open_status=_OPEN.format(resting=_RESTING.format(s="w"), **parts),
-        rest_w=_REST.format(s="w"),
-        pick=_PICKS[pick],
-        count_ctes=_COUNTS.format(**parts) if counted else "",
+        kept=_KEPT[pick],
+        count_ctes=_COUNTS.format(scope=scope) if counted else "",
         counts=_COUNT_ROWS.format(sums=sums) if counted else "",
         no_counts=", NULL" * len(COUNTED) if counted else "",
     )
