@@ -23,9 +23,10 @@ of its group (``digests``): overdue, due soon, reports to send.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import Any
 
 from planflow.schema import EscalationPolicy, EscalationStep, Plan
 from planflow.status import OccurrenceStatus, Status
@@ -101,6 +102,31 @@ class Addressee:
     id: str
     name: str
     emails: tuple[str, ...]
+
+
+class Addressees(Mapping[str, Addressee]):
+    """The addressees of a directory's units (or of their heads) by unit id, each made when
+    first asked for: a directory names dozens of units, a plan's notices of a day a few, and a
+    check reads the contexts of thousands of plans. ``people``: unit id → (name, e-mail
+    addresses), or (name, one address) with ``one_email``."""
+
+    def __init__(self, prefix: str, people: Mapping[str, Sequence[Any]], *, one_email: bool = False) -> None:
+        self._prefix, self._people, self._one = prefix, people, one_email
+        self._made: dict[str, Addressee] = {}
+
+    def __getitem__(self, unit: str) -> Addressee:
+        found = self._made.get(unit)
+        if found is None:
+            name, emails = self._people[unit]
+            found = Addressee(f"{self._prefix}/{unit}", name, (emails,) if self._one else tuple(emails))
+            self._made[unit] = found
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._people)
+
+    def __len__(self) -> int:
+        return len(self._people)
 
 
 Resolver = Callable[[str, OccurrenceStatus], list[Addressee]]
@@ -320,10 +346,10 @@ def addressees_for_plan(
     a commune chases the units it directs, never a superior or an outside body
     (``planflow.relations``); the standing unit and the signer are the issuer's own.
     """
-    by_id = {u: Addressee(f"unit:{directory_id}/{u}", name, emails) for u, (name, emails) in units.items()}
+    by_id = Addressees(f"unit:{directory_id}", units)
 
     def named(ids: Iterable[str], people: Mapping[str, Addressee] = by_id) -> list[Addressee]:
-        return [people.get(u, by_id[u]) for u in ids if directed(u)]
+        return [people.get(u) or by_id[u] for u in ids if directed(u)]
 
     def resolve_once(audience: str, item: OccurrenceStatus) -> list[Addressee]:
         if audience == "lead":

@@ -38,6 +38,7 @@ from planflow.errors import NotFoundError
 from planflow.escalation import (
     DEFAULT_POLICY,
     Addressee,
+    Addressees,
     Notice,
     NoticeKey,
     Resolver,
@@ -214,10 +215,7 @@ class PlanContext:
     @classmethod
     def read(cls, plan_id: str, title: str, data: Mapping[str, Any]) -> PlanContext:
         units = {u: (name, tuple(emails)) for u, (name, emails) in data["units"].items()}
-        heads = {
-            u: Addressee(f"head:{data['directory']}/{u}", name, (email,))
-            for u, (name, email) in data["heads"].items()
-        }
+        heads = Addressees(f"head:{data['directory']}", data["heads"], one_email=True)
         signer_name, signer_email = data["signer"]
         # a context stored before relations existed: every unit counts as directed
         relations = {u: UnitRelation(data.get("relations", {}).get(u, "subordinate")) for u in units}
@@ -572,10 +570,10 @@ def check_plans(
     planned ``batch`` plans at a time. Memory holds one batch. Plan ids in an order other
     than Python's sort are taken ``batch`` at a time, one statement per batch."""
     ids = list(plan_ids)
-    zones, every = _zones(session, ids)
-    in_order = ids == sorted(set(ids))  # sorted, without repeats
-    every = every and in_order and len(set(zones.values())) == 1
     with _older_objects_left_alone():
+        zones, every = _zones(session, ids)
+        in_order = ids == sorted(set(ids))  # sorted, without repeats
+        every = every and in_order and len(set(zones.values())) == 1
         for run in [ids] if in_order else list(_batches(ids, batch)):
             yield from _check_run(session, run, zones, as_of, batch=batch, set_based=set_based, every=every)
 

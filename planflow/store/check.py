@@ -55,31 +55,32 @@ _OPEN = """CASE {resting}
 # next_notice is before their due day), read once from the index, each with the status it rests
 # in (``rest``) and the one it has today unless blocked (``open``). The blocked ones: open items
 # not overdue that are due soon with an open dependency, or depend on an overdue one, or
-# (recursively) on a blocked one (a plan's items depend on its own, so a dependent's plan is
-# that of the row it was found from), each with its state: one outside the window is decided
-# from the row the lookup of dependents read (few). The window is never joined to the blocked
-# items as a whole (PostgreSQL, which cannot size the recursive CTE, sorted the whole window
-# to merge them): the counts take each window row as unblocked and each blocked item as moved
-# from that status (or, outside the window, from the one it rests in) to blocked; only the
-# rows ``{kept}`` keeps look their blocked status up. Rows, in plan order: each plan's counts
-# per status (those kept at write time in ``plan_status_counts``, the status each occurrence
-# rests in, moved for the occurrences decided here to the one they have today: key NULL, a
-# column per status), then each occurrence kept with its status today, then the open
+# (recursively) on a blocked one, the dependencies looked up only of the rows that have some
+# (``has_dependencies``, ``has_dependents``). A plan's items depend on its own, so a dependent's
+# plan is that of the row it was found from; each comes with its state, and one outside the
+# window is decided from the row the lookup read (few). The window is never joined to the
+# blocked items as a whole (PostgreSQL, which cannot size the recursive CTE, sorted the whole
+# window to merge them): the counts take each window row as unblocked and each blocked item as
+# moved from that status (or, outside the window, from the one it rests in) to blocked; only
+# the rows ``{kept}`` keeps look their blocked status up. Rows, in plan order: each plan's
+# counts per status (those kept at write time in ``plan_status_counts``, the status each
+# occurrence rests in, moved for the occurrences decided here to the one they have today: key
+# NULL, a column per status), then each occurrence kept with its status today, then the open
 # dependencies of the blocked ones among those (``dep``).
 _DUE = """
 WITH RECURSIVE
 win AS (
     SELECT s.plan_id, s.occurrence_key AS key, s.due, s.notice_on, p.upcoming_days,
-           {rest_s} AS rest, {open_s_p} AS open
+           s.has_dependencies, s.has_dependents, {rest_s} AS rest, {open_s_p} AS open
     FROM occurrence_states s JOIN plans p ON p.id = s.plan_id
     WHERE s.next_notice <= :today AND {scope}
 ),
 blocked (key, plan_id, due, notice_on, upcoming_days, outside, rest, open) AS (
     SELECT {blocked_of_w} FROM win w {each_dependent_of_w}
-    WHERE w.due < :today
+    WHERE w.due < :today AND w.has_dependents
     UNION
     SELECT w.key, w.plan_id, w.due, w.notice_on, w.upcoming_days, 0, w.rest, w.open FROM win w
-    WHERE w.due >= :today AND w.due <= {horizon_w}
+    WHERE w.has_dependencies AND w.due >= :today AND w.due <= {horizon_w}
       AND EXISTS (SELECT 1 FROM dependencies d
                   JOIN occurrence_states ds ON ds.occurrence_key = d.depends_on_key
                   WHERE d.occurrence_key = w.key AND ds.status <> 'done')

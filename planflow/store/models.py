@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -209,6 +210,15 @@ class OccurrenceStateRow(Base):
         doc="the first day a notice of it not recorded yet can fire: its next_notice until a check "
         "records its notices, then the next day one of its ladder steps (or its coordination "
         "request) fires; None when done or when nothing is left to fire",
+    )
+    has_dependencies: Mapped[bool] = mapped_column(
+        Boolean, server_default=false(), doc="whether it depends on another occurrence (set at sync)"
+    )
+    has_dependents: Mapped[bool] = mapped_column(
+        Boolean,
+        server_default=false(),
+        doc="whether another occurrence depends on it (set at sync): the check looks the "
+        "dependencies up only of the items that have some",
     )
 
 

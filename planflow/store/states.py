@@ -3,7 +3,9 @@
 The event log (``progress_events``) is the source of truth; a state row is its fold
 (``planflow.status.fold_progress``: status, percent, done time, number of counted events,
 the latest counted event and its effective time) plus copies of the occurrence's timing
-and dates and ``next_notice``, the first day the check must look at it. Three writers:
+and dates, whether it depends on another and another on it (``has_dependencies``,
+``has_dependents``: from the plan's dependencies), and ``next_notice``, the first day the
+check must look at it. Three writers:
 
 - ``advance``: a new progress event, in the writer's transaction (the one function that
   appends events, ``planflow.store.repo.add_progress_event``). An event later than every
@@ -46,6 +48,7 @@ from planflow.schema import EscalationPolicy
 from planflow.status import WITHDRAWN, ProgressStatus
 from planflow.store.bulk import insert_rows
 from planflow.store.models import (
+    DependencyRow,
     OccurrenceRow,
     OccurrenceStateRow,
     PlanRow,
@@ -390,9 +393,12 @@ def rebuild_states(
 _TABLE = cast(Table, OccurrenceStateRow.__table__)
 _COLUMNS = [c.name for c in _TABLE.columns]
 _BEFORE_0013 = Table(
-    _TABLE.name, MetaData(), *(Column(c.name, c.type) for c in _TABLE.columns if c.name != "notice_on")
+    _TABLE.name,
+    MetaData(),
+    *(Column(c.name, c.type) for c in list(_TABLE.columns)[: _COLUMNS.index("notice_on")]),
 )
-"""The table as migrations before 0013 (which adds ``notice_on``, the last column) know it."""
+"""The table as migrations before 0013 know it: the columns before ``notice_on`` (added by 0013,
+then those 0014 adds)."""
 _FOLD = len(_BEFORE_0013.columns)
 
 
@@ -425,16 +431,18 @@ def _rebuild(
         removal = removal.where(OccurrenceStateRow.occurrence_key == only)
     folded = fold(session.execute(_counted(events)))
     zones = _zones(session, plan_ids)
+    depending, depended_on = _links(session, plan_ids) if notice_on else (set(), set())
     new: dict[str, tuple[Any, ...]] = {}
     for key, plan_id, item_id, timing, start, due in session.execute(occurrences):
         state = folded.get(key, _NOTHING)
         next_notice = windows[plan_id].first_day(item_id, due, state.status)
         row = (key, plan_id, timing, start, due, state.status, state.percent, state.done_at,
-               state.events, state.last_event_id, state.last_at, next_notice, next_notice)  # fmt: skip
+               state.events, state.last_event_id, state.last_at, next_notice, next_notice,
+               key in depending, key in depended_on)  # fmt: skip
         new[key] = row[: len(table.columns)]
     before = {r[0]: tuple(r) for r in session.execute(stored)}
-    # notice_on (the last column) starts again at next_notice: not a change of the fold
-    changed = sum(1 for k, v in new.items() if before.get(k, ())[:_FOLD] != v[:_FOLD])
+    # notice_on starts again at next_notice: not a change of the row
+    changed = sum(1 for k, v in new.items() if _compared(before.get(k, ())) != _compared(v))
     changed += sum(1 for k in before if k not in new)
     session.flush()
     session.execute(removal)
@@ -456,6 +464,22 @@ def _rebuild(
     for held in [o for o in session.identity_map.values() if isinstance(o, OccurrenceStateRow)]:
         session.expire(held)  # rows the session held are stale now
     return len(new), changed
+
+
+def _compared(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A state row without its ``notice_on`` (the column after the fold's)."""
+    return row[:_FOLD] + row[_FOLD + 1 :]
+
+
+def _links(session: Session, plan_ids: Sequence[str]) -> tuple[set[str], set[str]]:
+    """The occurrences of these plans that depend on another, and those another depends on
+    (a plan's occurrences depend on its own)."""
+    rows = session.execute(
+        select(DependencyRow.occurrence_key, DependencyRow.depends_on_key)
+        .join(OccurrenceRow, OccurrenceRow.key == DependencyRow.occurrence_key)
+        .where(OccurrenceRow.plan_id.in_(plan_ids))
+    ).all()
+    return {key for key, _ in rows}, {on for _, on in rows}
 
 
 def _resting_row(row: tuple[Any, ...], zones: Mapping[str, str]) -> Bucket:

@@ -24,7 +24,7 @@ from planflow.loader import load_definitions
 from planflow.status import ProgressStatus, fold_progress
 from planflow.store import check as store_check
 from planflow.store import repo
-from planflow.store.models import OccurrenceRow, OccurrenceStateRow, PlanRow, ProgressEventRow
+from planflow.store.models import DependencyRow, OccurrenceRow, OccurrenceStateRow, PlanRow, ProgressEventRow
 from planflow.store.states import ALWAYS, rebuild_states, resting, stored_counts
 from planflow.sync.definitions import sync_definitions
 from tests.cli.runner import run_cli
@@ -141,6 +141,21 @@ def test_incremental_state_is_the_full_fold(session: Session, history: list[tupl
         assert fast == slow
     finally:
         s.rollback()
+
+
+def test_links_follow_the_dependencies(session: Session) -> None:
+    """Each state row says whether its occurrence depends on another and whether another
+    depends on it, as the plan's dependencies say after its sync."""
+    s = session
+    deps = s.execute(select(DependencyRow.occurrence_key, DependencyRow.depends_on_key)).all()
+    assert deps
+    rows = s.execute(
+        select(OccurrenceStateRow.occurrence_key, OccurrenceStateRow.has_dependencies,
+               OccurrenceStateRow.has_dependents)
+    ).all()  # fmt: skip
+    assert {k: (a, b) for k, a, b in rows} == {
+        k: (k in {d for d, _ in deps}, k in {on for _, on in deps}) for k, _, _ in rows
+    }
 
 
 def test_state_does_not_hold_before_its_last_event(session: Session) -> None:

@@ -145,3 +145,28 @@ def test_failed_upgrade_leaves_store_as_it_was(tmp_path: Path) -> None:
         assert current_revision(engine) == "0002"
     finally:
         engine.dispose()
+
+
+def test_links_are_read_from_the_dependencies_held(database_url: str) -> None:
+    """0014 marks each state row with whether its occurrence depends on another and whether
+    another depends on it, from the dependencies already stored (nothing is synced again)."""
+    engine = create_store_engine(database_url)
+    try:
+        upgrade_to(engine, "0013_notice_on")
+        _fill(engine, rows=3)  # occurrence i depends on itself
+        with engine.begin() as conn:
+            keys = [k for (k,) in conn.execute(sa.text("SELECT key FROM occurrences ORDER BY key"))]
+            conn.execute(sa.text("DELETE FROM dependencies WHERE occurrence_key <> :a"), {"a": keys[0]})
+            conn.execute(sa.text("UPDATE dependencies SET depends_on_key = :b"), {"b": keys[1]})
+        migrate(engine)
+        with engine.connect() as conn:
+            found = conn.execute(sa.text(
+                "SELECT occurrence_key, has_dependencies, has_dependents FROM occurrence_states"
+            )).all()  # fmt: skip
+        assert sorted((k, bool(a), bool(b)) for k, a, b in found) == [
+            (keys[0], True, False),
+            (keys[1], False, True),
+            (keys[2], False, False),
+        ]
+    finally:
+        engine.dispose()
