@@ -26,11 +26,13 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from planflow.schema import EscalationPolicy, EscalationStep, Plan
 from planflow.status import OccurrenceStatus, Status
 from planflow.workdays import WorkCalendar
+
+_V = TypeVar("_V")
 
 DEFAULT_POLICY = EscalationPolicy(
     steps=[
@@ -104,29 +106,29 @@ class Addressee:
     emails: tuple[str, ...]
 
 
-class Addressees(Mapping[str, Addressee]):
-    """The addressees of a directory's units (or of their heads) by unit id, each made when
-    first asked for: a directory names dozens of units, a plan's notices of a day a few, and a
-    check reads the contexts of thousands of plans. ``people``: unit id → (name, e-mail
-    addresses), or (name, one address) with ``one_email``."""
+class Lazily(Mapping[str, _V]):
+    """``make(key, raw[key])`` for each key of ``raw``, made when first asked for and kept: a
+    plan's stored context names every unit of its directory, and a check reads the contexts of
+    thousands of plans a day to address a few units of each."""
 
-    def __init__(self, prefix: str, people: Mapping[str, Sequence[Any]], *, one_email: bool = False) -> None:
-        self._prefix, self._people, self._one = prefix, people, one_email
-        self._made: dict[str, Addressee] = {}
+    def __init__(self, raw: Mapping[str, Any], make: Callable[[str, Any], _V]) -> None:
+        self._raw, self._make = raw, make
+        self._made: dict[str, _V] = {}
 
-    def __getitem__(self, unit: str) -> Addressee:
-        found = self._made.get(unit)
-        if found is None:
-            name, emails = self._people[unit]
-            found = Addressee(f"{self._prefix}/{unit}", name, (emails,) if self._one else tuple(emails))
-            self._made[unit] = found
-        return found
+    def __getitem__(self, key: str) -> _V:
+        found = self._made.get(key, _NONE)
+        if found is _NONE:
+            found = self._made[key] = self._make(key, self._raw[key])
+        return cast(_V, found)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._people)
+        return iter(self._raw)
 
     def __len__(self) -> int:
-        return len(self._people)
+        return len(self._raw)
+
+
+_NONE = object()
 
 
 Resolver = Callable[[str, OccurrenceStatus], list[Addressee]]
@@ -346,7 +348,7 @@ def addressees_for_plan(
     a commune chases the units it directs, never a superior or an outside body
     (``planflow.relations``); the standing unit and the signer are the issuer's own.
     """
-    by_id = Addressees(f"unit:{directory_id}", units)
+    by_id = Lazily(units, lambda u, unit: Addressee(f"unit:{directory_id}/{u}", *unit))
 
     def named(ids: Iterable[str], people: Mapping[str, Addressee] = by_id) -> list[Addressee]:
         return [people.get(u) or by_id[u] for u in ids if directed(u)]

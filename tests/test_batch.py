@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from planflow.check import plans
 from planflow.check.plans import PlanCheck, check_plans
 from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config
@@ -84,6 +85,28 @@ def test_a_chunk_of_plans_in_any_order(generated: sessionmaker[Session]) -> None
         assert [_view(c) for c in check_plans(s, ids[1:4], day, set_based=False)] == [
             whole[p] for p in ids[1:4]
         ]
+
+
+def test_windows_close_at_their_candidates(
+    generated: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A window of plans closes once its plans have WINDOW_CANDIDATES candidates (what memory
+    holds), whatever the plans it may take: the same checks, in more windows."""
+    day = dt.date(2026, 8, 15)
+    with generated() as s:
+        ids = repo.plan_ids(session=s)
+        whole = [_view(c) for c in check_plans(s, ids, day)]
+        windows: list[int] = []
+        evaluate = plans._set_based
+
+        def counted(session: Session, window: Any, *args: Any) -> Any:
+            windows.append(len(window))
+            return evaluate(session, window, *args)
+
+        monkeypatch.setattr(plans, "_set_based", counted)
+        monkeypatch.setattr(plans, "WINDOW_CANDIDATES", 3)
+        assert [_view(c) for c in check_plans(s, ids, day)] == whole
+    assert sum(windows) == len(ids) and len(windows) > 1
 
 
 def test_a_check_that_records_its_notices_plans_what_the_python_evaluation_plans(
