@@ -675,13 +675,14 @@ def _windows(
             yield list(states), {zone: states}
         return
     for window in _batches(ids, batch):
-        taken: dict[str, dict[str, PlanStates]] = {}
+        wanted: dict[str, list[str]] = {}
         for plan_id in dict.fromkeys(window):
             if zones[plan_id] in streams:
-                taken.setdefault(zones[plan_id], {})[plan_id] = PlanStates(plan_id)
-        for in_zone, wanted in taken.items():
-            for found in itertools.islice(streams[in_zone], len(wanted)):
-                wanted[found.plan_id] = found
+                wanted.setdefault(zones[plan_id], []).append(plan_id)
+        taken: dict[str, dict[str, PlanStates]] = {}
+        for in_zone, plans in wanted.items():
+            streamed = {s.plan_id: s for s in itertools.islice(streams[in_zone], len(plans))}
+            taken[in_zone] = {p: streamed[p] for p in plans}  # in the window's order
         yield window, taken
 
 
