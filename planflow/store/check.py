@@ -43,7 +43,7 @@ from planflow.store.statuses import STATEMENT_PLANS, PlanStates, status_params, 
 
 # The status an open occurrence (a state row ``{s}``) rests in, as of today
 # (``planflow.store.states.resting``), and the one it has today when it is neither overdue nor
-# blocked (``_OPEN``: due soon is upcoming; ``{days}``: its plan's upcoming_days).
+# blocked (``_OPEN``: due soon, on or before ``{horizon}``, is upcoming).
 _RESTING = """WHEN {s}.timing = 'event' AND {s}.events = 0 THEN 'waiting_event'
          WHEN {s}.status = 'in_progress' OR COALESCE({s}.percent, 0) > 0 THEN 'in_progress'
          WHEN {s}.timing = 'ongoing' AND ({s}.start IS NULL OR {s}.start <= :today) THEN 'ongoing'"""
@@ -62,7 +62,7 @@ _OPEN = """CASE {resting}
 # blocked items as a whole (PostgreSQL, which cannot size the recursive CTE, sorted the whole
 # window to merge them): the counts take each window row as unblocked and each blocked item as
 # moved from that status (or, outside the window, from the one it rests in) to blocked; only
-# the rows ``{kept}`` keeps look their blocked status up. Rows, in plan order: each plan's
+# the rows ``kept`` keeps look their blocked status up. Rows, in plan order: each plan's
 # counts per status (those kept at write time in ``plan_status_counts``, the status each
 # occurrence rests in, moved for the occurrences decided here to the one they have today: key
 # NULL, a column per status), then each occurrence kept with its status today, then the open
