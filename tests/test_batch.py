@@ -109,6 +109,29 @@ def test_windows_close_at_their_candidates(
     assert sum(windows) == len(ids) and len(windows) > 1
 
 
+def test_plans_out_of_order_are_windows_of_batch_plans(
+    generated: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plans in another order than the sorted one (a chunk, the leadership digest's) come out
+    in that order, at most BATCH_PLANS a window, whatever the windows of sorted plans hold."""
+    day = dt.date(2026, 8, 15)
+    with generated() as s:
+        ids = repo.plan_ids(session=s)
+        whole = {c.plan_id: _view(c) for c in check_plans(s, ids, day)}
+        windows: list[int] = []
+        evaluate = plans._set_based
+
+        def counted(session: Session, window: Any, *args: Any) -> Any:
+            windows.append(len(window))
+            return evaluate(session, window, *args)
+
+        monkeypatch.setattr(plans, "_set_based", counted)
+        monkeypatch.setattr(plans, "BATCH_PLANS", 2)
+        backwards = ids[::-1]
+        assert [_view(c) for c in check_plans(s, backwards, day)] == [whole[p] for p in backwards]
+    assert windows == [2] * (len(ids) // 2) + [1] * (len(ids) % 2)
+
+
 def test_a_check_that_records_its_notices_plans_what_the_python_evaluation_plans(
     generated: sessionmaker[Session], tmp_path: Path
 ) -> None:

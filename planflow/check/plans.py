@@ -581,13 +581,15 @@ def check_plans(
     plans at a time): one statement over all the plans of a time zone, its rows streamed in
     plan order, the plans' notices planned a window at a time: at most ``batch`` plans, fewer
     once they have ``WINDOW_CANDIDATES`` candidates. Memory holds one window. Plan ids in an
-    order other than Python's sort are taken ``batch`` at a time, one statement per batch."""
+    order other than Python's sort (a chunk, the leadership digest's database order) are taken
+    at most ``BATCH_PLANS`` at a time, one statement and one window each: their checks come
+    out in that order, so a window cannot be cut as the sorted statuses stream."""
     ids = list(plan_ids)
     with _older_objects_left_alone():
         zones, every = _zones(session, ids)
         in_order = ids == sorted(set(ids))  # sorted, without repeats
         every = every and in_order and len(set(zones.values())) == 1
-        for run in [ids] if in_order else list(_batches(ids, batch)):
+        for run in [ids] if in_order else list(_batches(ids, min(batch, BATCH_PLANS))):
             yield from _check_run(session, run, zones, as_of, batch=batch, set_based=set_based, every=every)
 
 

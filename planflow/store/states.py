@@ -431,7 +431,7 @@ def _rebuild(
         removal = removal.where(OccurrenceStateRow.occurrence_key == only)
     folded = fold(session.execute(_counted(events)))
     zones = _zones(session, plan_ids)
-    depending, depended_on = _links(session, plan_ids) if notice_on else (set(), set())
+    depending, depended_on = _links(session, plan_ids) if table is _TABLE else (set(), set())
     new: dict[str, tuple[Any, ...]] = {}
     for key, plan_id, item_id, timing, start, due in session.execute(occurrences):
         state = folded.get(key, _NOTHING)
