@@ -20,7 +20,7 @@ from sqlalchemy import delete, text, update
 from bench.delivery import measure_delivery
 from bench.floor import floor_counts
 from bench.floor import floor_due as floor_due_rows
-from planflow.check.plans import check_plans
+from planflow.check.plans import DUE_STATUSES, check_plans
 from planflow.flows.env import configure_local_prefect
 from planflow.loader import load_definitions
 from planflow.notifications.config import load_mail_config
@@ -91,14 +91,19 @@ def load(url: str, folder: str) -> dict[str, Any]:
 
 
 def check(
-    url: str, as_of: str, path: str = "state", plans: str = "all", attention: str = "count"
-) -> dict[str, Any]:
+    url: str, as_of: str, path: str = "state", plans: str = "all", attention: str = "count",
+    listing: str = "due",
+) -> dict[str, Any]:  # fmt: skip
     """Statuses and notice planning of every plan (or of the first ``plans`` in sorted order)
     for one as-of day, streamed plan by plan. ``path``: ``state`` (the product: statuses
     from the current state, reading what is due) or ``event_log`` (the check before it:
     the statement that folds every event, ``planflow.store.statuses``; same Python on top).
     ``attention``: ``count`` (the items needing attention counted from the summary) or
-    ``list`` (every plan's list read too, as ``planflow check`` shows and a chunk publishes)."""
+    ``list`` (every plan's list read too, as ``planflow check`` shows and a chunk publishes).
+    ``listing``: ``due`` (the daily check, ``planflow.notifications.notices.notices_due``: the
+    plans with something due, the others counted as ``quiet``) or ``every`` (every plan's
+    counts, as the leadership digest reads them). ``totals``: the items overdue, blocked and
+    due soon, the same whatever the listing."""
     factory = open_store(url)
     day = dt.date.fromisoformat(as_of)
     if path == "event_log":
@@ -110,9 +115,11 @@ def check(
         with factory() as session:
             ids = repo.plan_ids(session=session)
             ids = ids if plans == "all" else ids[: int(plans)]
-            for plan in check_plans(session, ids, day):
-                for status, count in plan.summary.items():
-                    totals[status] = totals.get(status, 0) + count
+            listed = 0
+            for plan in check_plans(session, ids, day, quiet=listing == "every"):
+                listed += 1
+                for status in DUE_STATUSES:
+                    totals[status] = totals.get(status, 0) + plan.summary[status]
                 notices += len(plan.notices)
                 planned += len(plan.planned)
                 counted = plan.summary["overdue"] + plan.summary["blocked"]
@@ -120,7 +127,8 @@ def check(
                     raise SystemExit(f"{plan.plan_id}: {len(plan.attention)} items listed, {counted} counted")
                 attention_items += counted
         return {"totals": {k: v for k, v in totals.items() if v}, "notices": notices,
-                "attention": attention_items, "planned": planned}  # fmt: skip
+                "attention": attention_items, "planned": planned, "listed": listed,
+                "quiet": len(ids) - listed}  # fmt: skip
 
     out = _timed(run)
     factory.kw["bind"].dispose()

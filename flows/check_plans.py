@@ -30,6 +30,7 @@ import datetime as dt
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
+from planflow import vnformat as vn
 from planflow.check.chunks import plan_chunks
 from planflow.flows.fanout import deployment_available, publish_result, run_chunks
 from planflow.flows.logs import library_logs_to_run
@@ -91,6 +92,8 @@ def _publish(result: CheckPlansResult) -> None:
     for plan in result.plans:
         s = plan.summary
         lines.append(f"| {plan.plan} | {s['overdue']} | {s['blocked']} | {s['upcoming']} |")
+    if result.quiet_plans:
+        lines += ["", vn.quiet_plans(result.quiet_plans)]
     lines += ["", f"Thông báo đến hạn: {result.notices}; thư đã xếp hàng: {result.queued}; "
               f"{result.chunks} phần việc."]  # fmt: skip
     create_markdown_artifact(key="check-summary", markdown="\n".join(lines))

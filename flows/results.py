@@ -71,6 +71,7 @@ class ChunkResult(BaseModel):
 
     as_of: dt.date
     plans: list[CheckedPlan]
+    quiet_plans: int = Field(0, description="plans with nothing overdue, blocked or due soon and no notice")
     notices: int
     notices_by_step: dict[str, int]
     notices_by_heading: dict[str, int] = Field(default_factory=dict)
@@ -85,6 +86,8 @@ class CheckPlansResult(BaseModel):
 
     as_of: dt.date
     plans: list[CheckedPlan] = Field(default_factory=list)
+    """The plans with something due; the others are ``quiet_plans``."""
+    quiet_plans: int = 0
     notices: int = 0
     notices_by_step: dict[str, int] = Field(default_factory=dict)
     notices_by_heading: dict[str, int] = Field(default_factory=dict)
@@ -112,6 +115,7 @@ class CheckPlansResult(BaseModel):
         return cls(
             as_of=outcomes[0].as_of if outcomes else as_of,
             plans=[plans[p] for p in order if p in plans],
+            quiet_plans=sum(o.quiet_plans for o in outcomes),
             notices=sum(o.notices for o in outcomes),
             notices_by_step=dict(sorted(by_step.items())),
             notices_by_heading=in_heading_order(by_heading),

@@ -52,8 +52,11 @@ class NoticePlan:
     standing_names: dict[str, str]
     digest_plans: frozenset[str]
     reports: list[PlanCheck]
+    """The plans checked, but for those quiet that planned nothing (``check_plans``)."""
     skipped: list[Notice] = field(default_factory=list)
     """Steps a catch-up passed over: recorded as skipped, never sent."""
+    quiet: int = 0
+    """The plans checked with nothing overdue, blocked or due soon and no notice due."""
 
     @cached_property
     def contexts(self) -> dict[str, PlanContext]:
@@ -108,7 +111,9 @@ class NoticePlan:
 def notices_due(
     defs: Definitions | None, plan_ids: Sequence[str], as_of: dt.date | dt.datetime, *, session: Session
 ) -> NoticePlan:
-    """Statuses of the plans at ``as_of`` and the ladder notices not yet recorded.
+    """Statuses of the plans at ``as_of`` and the ladder notices not yet recorded. A plan with
+    nothing overdue, blocked or due soon and no notice due is counted, not listed (nor read,
+    where the current state decides: the daily check's cost follows what is due).
 
     The plans must be synced (the check reads the store: see ``planflow.check.plans``); an id
     that is not a plan of ``defs`` is refused as before. Without ``defs`` (a chunk of a
@@ -122,7 +127,7 @@ def notices_due(
     checks: list[PlanCheck] = []
     day = None
     started = time.perf_counter()
-    for check in check_plans(session, plan_ids, as_of):
+    for check in check_plans(session, plan_ids, as_of, quiet=False):
         context = check.context
         checks.append(check)
         day = check.as_of.day
@@ -133,12 +138,15 @@ def notices_due(
         notices += (n for n in check.notices if not n.skipped)
         skipped += (n for n in check.notices if n.skipped)
     as_of_day = day or (as_of.date() if isinstance(as_of, dt.datetime) else as_of)
+    listed = [c for c in checks if not c.quiet]
+    quiet = len(set(plan_ids)) - len(listed)
     log.info(
-        "check %s: %d plan(s), %d occurrence(s) read, %d notice(s) due, %d skipped, in %.2f s",
-        as_of_day, len(checks), sum(sum(c.summary.values()) for c in checks), len(notices), len(skipped),
-        time.perf_counter() - started,
+        "check %s: %d plan(s) with something due (%d occurrence(s)), %d with nothing due, %d notice(s) due, "
+        "%d skipped, in %.2f s",
+        as_of_day, len(listed), sum(sum(c.summary.values()) for c in listed), quiet, len(notices),
+        len(skipped), time.perf_counter() - started,
     )  # fmt: skip
-    return NoticePlan(as_of_day, notices, titles, standing, frozenset(digest), checks, skipped)
+    return NoticePlan(as_of_day, notices, titles, standing, frozenset(digest), checks, skipped, quiet)
 
 
 def mail_config(settings: Settings) -> MailConfig:
@@ -258,7 +266,7 @@ class CheckOutcome:
     delivery: DeliveryReport | None
 
     def plans_json(self) -> list[dict[str, object]]:
-        reports = self.plan.reports
+        reports = [r for r in self.plan.reports if not r.quiet]
         return [
             {"plan": r.plan_id, "title": r.context.title, "summary": r.summary, "example": r.context.example}
             for r in reports
@@ -271,6 +279,7 @@ class CheckOutcome:
         return {
             "as_of": self.plan.as_of.isoformat(),
             "plans": self.plans_json(),
+            "quiet_plans": self.plan.quiet,
             "overdue": self.attention_json(),
             "notices": self.plan.notices_json(),
             "queued": self.queued,

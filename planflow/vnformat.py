@@ -270,6 +270,12 @@ def status_text(status: str, days_overdue: int | None) -> str:
     return STATUS_LABELS[status]
 
 
+def quiet_plans(count: int) -> str:
+    """The line under a check's table for the plans it counts without listing."""
+    return (f"{number(count)} kế hoạch khác không có việc quá hạn, bị chặn hay sắp đến hạn và không có "
+            "thông báo đến hạn (không liệt kê).")  # fmt: skip
+
+
 def overdue(days: int) -> str:
     """ "quá hạn 16 ngày" (calendar days after the due day)."""
     return f"quá hạn {days} ngày"

@@ -72,6 +72,7 @@ def check_chunk_plans(params: CheckChunkParams) -> ChunkResult:
         {
             "as_of": outcome.plan.as_of,
             "plans": outcome.plans_json(),
+            "quiet_plans": outcome.plan.quiet,
             "notices": len(outcome.plan.notices),
             "notices_by_step": dict(sorted(by_step.items())),
             "notices_by_heading": in_heading_order(by_heading),

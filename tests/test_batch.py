@@ -4,6 +4,7 @@ of planflow.status, item by item and notice by notice, on generated plans with p
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,94 @@ def test_set_based_check_matches_python_evaluation(generated: sessionmaker[Sessi
         slow = [_view(c) for c in check_plans(s, ids, day, batch=4, set_based=False)]
     assert fast == slow
     assert sum(c[1]["overdue"] for c in fast) > 0 or day < dt.date(2026, 2, 1)
+
+
+@pytest.fixture
+def with_next_year(sessions: sessionmaker[Session], tmp_path: Path) -> sessionmaker[Session]:
+    """The plans of ``generated`` and two plans of 2027 of the same communes, nothing of
+    which is due in 2026 (a store grown with plans that have nothing due)."""
+    root, later = tmp_path / "data", tmp_path / "later"
+    generate(Scale(communes=2, plans_per_commune=3, tasks_per_plan=30, seed=5), root)
+    generate(Scale(communes=1, plans_per_commune=2, tasks_per_plan=30, seed=5, year=2027), later)
+    for path in (later / "plans").iterdir():
+        path.rename(root / "plans" / path.name)
+    with sessions() as s, s.begin():
+        sync_definitions(load_definitions(root), None, session=s, now=NOW)
+        load_progress(root / "progress.csv", session=s)
+    return sessions
+
+
+@pytest.mark.parametrize("day", [dt.date(2026, 1, 2), dt.date(2026, 6, 30), dt.date(2026, 8, 15)])
+def test_the_daily_check_leaves_out_the_quiet_plans(
+    with_next_year: sessionmaker[Session], day: dt.date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``quiet=False`` (the daily check) yields the plans with something due, as the full
+    check sees them, whichever path decides the statuses; reading the current state, the
+    plans without a row in the window never reach Python."""
+    with with_next_year() as s:
+        ids = repo.plan_ids(session=s)
+        every = list(check_plans(s, ids, day, batch=4))
+        due = [_view(c) for c in every if not c.quiet]
+        windows: list[int] = []
+        evaluate = plans._set_based
+
+        def counted(session: Session, window: Any, *args: Any) -> Any:
+            windows.append(len(window))
+            return evaluate(session, window, *args)
+
+        monkeypatch.setattr(plans, "_set_based", counted)
+
+        def listed(checked: Iterable[PlanCheck]) -> list[tuple[Any, ...]]:
+            return [_view(c) for c in checked if not c.quiet]
+
+        read = list(check_plans(s, ids, day, batch=4, quiet=False))
+        taken = sum(windows)
+        assert listed(read) == due
+        assert all(c.planned for c in read if c.quiet)  # kept to move their notice days
+        assert listed(check_plans(s, ids, day, batch=4, quiet=False, set_based=False)) == due
+        assert listed(check_plans(s, ids[::-1], day, quiet=False)) == due[::-1]
+        window = set(
+            s.scalars(select(OccurrenceStateRow.plan_id).where(OccurrenceStateRow.next_notice <= day))
+        )
+    if day >= dt.date(2026, 6, 30):  # after the progress history: the current state decides
+        assert len(due) <= taken <= len(window) == len(ids) - 2
+
+
+def test_statements_read_ahead_decide_as_one(
+    generated: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL, plans decided in parts, all but the first read ahead on a connection of
+    their own while the first are planned, get the checks of one statement; not once the
+    session has written (another connection would not see what it wrote)."""
+    day = dt.date(2026, 8, 15)
+    with generated() as s:
+        ids = repo.plan_ids(session=s)
+        whole = [_view(c) for c in check_plans(s, ids, day)]
+        due = [_view(c) for c in check_plans(s, ids, day, quiet=False)]
+        postgresql = s.get_bind().dialect.name == "postgresql"
+    parts: list[int] = []
+    read_ahead = store_check._read_ahead
+
+    def counted(session: Session, statement: Any, params: Any, planned: Any) -> Any:
+        parts.append(len(planned))
+        return read_ahead(session, statement, params, planned)
+
+    monkeypatch.setattr(store_check, "_read_ahead", counted)
+    monkeypatch.setattr(store_check, "READ_AHEAD_PLANS", 2)
+    monkeypatch.setattr(store_check, "READ_AHEAD_PARTS", 4)
+    with generated() as s:
+        assert [_view(c) for c in check_plans(s, ids, day)] == whole
+        assert [_view(c) for c in check_plans(s, ids, day, quiet=False)] == due
+    # two checks, each deciding its 6 plans then reading their attention lists, in 3 parts
+    assert parts == ([3] * 4 if postgresql else [])
+    with generated() as s, s.begin():
+        late = next(i for c in check_plans(s, ids, day) for i in c.attention if i.status.value == "overdue")
+        parts.clear()
+        repo.add_progress_event(session=s, occurrence_key=late.key, plan_id=late.facts.plan_id, status="done",
+                                effective_at=NOW, recorded_at=NOW)  # fmt: skip
+        after = {c.plan_id: c for c in check_plans(s, ids, day)}[late.facts.plan_id]
+        assert late.key not in {i.key for i in after.attention}
+    assert parts == []
 
 
 def test_as_of_instant_counts_progress_up_to_that_moment(generated: sessionmaker[Session]) -> None:

@@ -82,7 +82,8 @@ def test_a_refused_sync_is_logged(
 def test_check_logs_what_it_read_and_found(
     sessions: sessionmaker[Session], defs_root: Path, info: pytest.LogCaptureFixture
 ) -> None:
-    """The check logs its plans, the occurrences it read, the notices due and skipped, and its time."""
+    """The check logs its plans with something due and their occurrences, the plans with nothing
+    due, the notices due and skipped, and its time."""
     defs = load_definitions(defs_root)
     with sessions() as s, s.begin():
         sync_definitions(defs, None, session=s, now=NOW)
@@ -91,8 +92,8 @@ def test_check_logs_what_it_read_and_found(
     occurrences = sum(sum(c.summary.values()) for c in plan.reports)
     first, second = _messages(info, "planflow.notifications.notices")
     assert re.fullmatch(
-        rf"check 2026-03-24: 1 plan\(s\), {occurrences} occurrence\(s\) read, {len(plan.notices)} notice\(s\) "
-        rf"due, {len(plan.skipped)} skipped, in \d+\.\d\d s",
+        rf"check 2026-03-24: 1 plan\(s\) with something due \({occurrences} occurrence\(s\)\), 0 with nothing "
+        rf"due, {len(plan.notices)} notice\(s\) due, {len(plan.skipped)} skipped, in \d+\.\d\d s",
         first,
     )
     assert occurrences > 12 and plan.notices

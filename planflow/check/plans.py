@@ -446,6 +446,12 @@ class PlanCheck:
     is due again before their next ladder step (``planflow.store.states.advance_notices``)."""
 
     @property
+    def quiet(self) -> bool:
+        """Nothing overdue, blocked or due soon and no notice due: what the daily check counts
+        without listing."""
+        return not (self.notices or any(self.summary.get(s) for s in DUE_STATUSES))
+
+    @property
     def context(self) -> PlanContext:
         """What the plan's notices need (``notice_context``), read when first asked for."""
         return self.contexts.get(self.plan_id)
@@ -546,6 +552,8 @@ def _set_based(
 
 
 _ALWAYS = {Status.OVERDUE.value, Status.BLOCKED.value}
+DUE_STATUSES = (Status.OVERDUE.value, Status.BLOCKED.value, Status.UPCOMING.value)
+"""The statuses of what is due: a plan with none of them and no notice is quiet."""
 _STATUSES = [s.value for s in Status]
 
 
@@ -573,6 +581,7 @@ def check_plans(
     *,
     batch: int = WINDOW_PLANS,
     set_based: bool = True,
+    quiet: bool = True,
 ) -> Iterator[PlanCheck]:
     """Statuses and due notices of each plan, in the order of ``plan_ids``.
 
@@ -583,14 +592,24 @@ def check_plans(
     once they have ``WINDOW_CANDIDATES`` candidates. Memory holds one window. Plan ids in an
     order other than Python's sort (a chunk, the leadership digest's database order) are taken
     at most ``BATCH_PLANS`` at a time, one statement and one window each: their checks come
-    out in that order, so a window cannot be cut as the sorted statuses stream."""
+    out in that order, so a window cannot be cut as the sorted statuses stream.
+
+    ``quiet=False`` (the daily check) leaves out the plans that are ``PlanCheck.quiet`` and
+    planned nothing (a quiet plan whose items' notices were planned is kept: recording the
+    check moves their next notice day): sorted plan ids of one time zone whose statuses the
+    current state decides are then never read unless they have a row in the window
+    (``planflow.store.check.due_states``), so the check's cost follows what is due and not the
+    number of plans in the store; in any other case they are checked and dropped."""
     ids = list(plan_ids)
     with _older_objects_left_alone():
         zones, every = _zones(session, ids)
         in_order = ids == sorted(set(ids))  # sorted, without repeats
-        every = every and in_order and len(set(zones.values())) == 1
+        one_zone = len(set(zones.values())) == 1
+        every = every and in_order and one_zone
         for run in [ids] if in_order else list(_batches(ids, min(batch, BATCH_PLANS))):
-            yield from _check_run(session, run, zones, as_of, batch=batch, set_based=set_based, every=every)
+            checks = _check_run(session, run, zones, as_of, batch=batch, set_based=set_based, every=every,
+                                skip_quiet=not quiet and in_order and one_zone)  # fmt: skip
+            yield from checks if quiet else (c for c in checks if c.planned or not c.quiet)
 
 
 @contextmanager
@@ -613,9 +632,11 @@ def _older_objects_left_alone() -> Iterator[None]:
 
 def _check_run(
     session: Session, ids: Sequence[str], zones: Mapping[str, str], as_of: dt.date | dt.datetime, *,
-    batch: int, set_based: bool, every: bool,
+    batch: int, set_based: bool, every: bool, skip_quiet: bool = False,
 ) -> Iterator[PlanCheck]:  # fmt: skip
-    """Checks of ``ids`` (sorted, or at most ``batch`` of them) in their order."""
+    """Checks of ``ids`` (sorted, or at most ``batch`` of them) in their order; with
+    ``skip_quiet`` (sorted, one zone) the plans without a row in the current state's window
+    are not read, and not yielded, when that state decides the statuses."""
     streams: dict[str, Iterator[PlanStates]] = {}
     for zone in dict.fromkeys(zones[p] for p in ids):
         moment = resolve_as_of(as_of, zone)
@@ -626,8 +647,9 @@ def _check_run(
             # of every plan's ladders is needed), else the statement that folds the event log
             if store.states_hold(session, in_zone, moment.instant, every_plan=every):
                 streams[zone] = store.due_states(
-                    session, in_zone, instant=moment.instant, today=moment.day, zone=zone, every_plan=every
-                )
+                    session, in_zone, instant=moment.instant, today=moment.day, zone=zone, every_plan=every,
+                    quiet=not skip_quiet,
+                )  # fmt: skip
             else:
                 streams[zone] = plan_states(
                     session, in_zone, instant=moment.instant, today=moment.day,

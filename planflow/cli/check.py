@@ -176,6 +176,8 @@ def _plan_name(plan: CheckedPlan, config: Settings) -> str:
 def _print_all(result: CheckPlansResult, config: Settings) -> None:
     rows = [(_plan_name(p, config), str(sum(p.summary.values())), p.summary) for p in result.plans]
     console.print(_summary_table("Kết quả kiểm tra (luồng Prefect check_plans)", rows))
+    if result.quiet_plans:
+        console.print(vn.quiet_plans(result.quiet_plans))
     headings = ", ".join(f"{k}: {v}" for k, v in result.notices_by_heading.items()) or "không có"
     console.print(f"Thông báo đến hạn: {result.notices} ({headings}); "
                   f"thư mới xếp hàng: {result.queued}.")  # fmt: skip

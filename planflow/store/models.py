@@ -64,6 +64,11 @@ class Base(DeclarativeBase):
 
 class PlanRow(Base):
     __tablename__ = "plans"
+    __table_args__ = (
+        # what listing the live plans and the daily check's window read, without the rows
+        # (each holds kilobytes of notice context): migration 0015_live_plans
+        Index("ix_plans_live", "archived_at", "id", "timezone", "upcoming_days"),
+    )
 
     id: Mapped[str] = mapped_column(String(120), primary_key=True)
     title: Mapped[str] = mapped_column(Text)

@@ -167,8 +167,9 @@ def archive_plans_except(keep: set[str], *, session: Session, now: dt.datetime) 
 
 def plan_ids(*, session: Session) -> list[str]:
     """Every live plan, sorted as Python sorts (the database's collation may differ): the
-    order in which ``planflow.check.plans.check_plans`` streams them."""
-    return sorted(session.scalars(select(PlanRow.id).where(PlanRow.archived_at.is_(None))))
+    order in which ``planflow.check.plans.check_plans`` streams them (plain rows, from the
+    index ``ix_plans_live``: a country's 9,500 plans as ORM results cost more than the read)."""
+    return sorted(session.connection().scalars(select(PlanRow.id).where(PlanRow.archived_at.is_(None))))
 
 
 def plan_ids_by_id(*, session: Session) -> list[str]:
