@@ -117,15 +117,14 @@ def test_the_daily_check_leaves_out_the_quiet_plans(
 def test_statements_read_ahead_decide_as_one(
     generated: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On PostgreSQL, plans decided in parts, all but the first read ahead on a connection of
-    their own while the first are planned, get the checks of one statement; not once the
-    session has written (another connection would not see what it wrote)."""
+    """Plans decided in parts, all but the first read ahead on a connection of their own while
+    the first are planned, get the checks of one statement; not once the session has written
+    (another connection would not see what it wrote)."""
     day = dt.date(2026, 8, 15)
     with generated() as s:
         ids = repo.plan_ids(session=s)
         whole = [_view(c) for c in check_plans(s, ids, day)]
         due = [_view(c) for c in check_plans(s, ids, day, quiet=False)]
-        postgresql = s.get_bind().dialect.name == "postgresql"
     parts: list[int] = []
     read_ahead = store_check._read_ahead
 
@@ -140,7 +139,7 @@ def test_statements_read_ahead_decide_as_one(
         assert [_view(c) for c in check_plans(s, ids, day)] == whole
         assert [_view(c) for c in check_plans(s, ids, day, quiet=False)] == due
     # two checks, each deciding its 6 plans then reading their attention lists, in 3 parts
-    assert parts == ([3] * 4 if postgresql else [])
+    assert parts == [3] * 4
     with generated() as s, s.begin():
         late = next(i for c in check_plans(s, ids, day) for i in c.attention if i.status.value == "overdue")
         parts.clear()

@@ -294,34 +294,44 @@ def _statements(
     pick: str, quiet: bool,
 ) -> Iterator[tuple[Sequence[str], Iterable[Any]]]:  # fmt: skip
     """The plans of each statement of ``due_states`` and its rows, in plan order."""
-    if dialect == "postgresql" and len(plan_ids) >= READ_AHEAD_PLANS and _reads_committed_rows(session):
-        ahead = text(_sql(_DUE, dialect, "array", pick, quiet))
-        ahead = ahead.bindparams(bindparam("plans", type_=ARRAY(Text)))
+    named = text(_sql(_DUE, dialect, "plans", pick, quiet)).columns(due=Date)
+    named = named.bindparams(bindparam("plans", expanding=True))
+    if len(plan_ids) >= READ_AHEAD_PLANS and _reads_committed_rows(session):
+        if dialect == "postgresql":  # one array parameter: thousands of bound ones cost more to plan
+            named = text(_sql(_DUE, dialect, "array", pick, quiet))
+            named = named.bindparams(bindparam("plans", type_=ARRAY(Text)))
         yield from _read_ahead(
-            session, ahead, params, _parts(plan_ids, -(-len(plan_ids) // READ_AHEAD_PARTS))
+            session, named, params, _parts(plan_ids, -(-len(plan_ids) // READ_AHEAD_PARTS))
         )
         return
-    due = text(_sql(_DUE, dialect, "all" if every_plan else "plans", pick, quiet)).columns(due=Date)
-    if not every_plan:
-        due = due.bindparams(bindparam("plans", expanding=True))
+    due = text(_sql(_DUE, dialect, "all", pick, quiet)).columns(due=Date) if every_plan else named
     for part in [plan_ids] if every_plan else _parts(plan_ids, STATEMENT_PLANS):
         scoped = params if every_plan else {**params, "plans": list(part)}
         yield part, session.execute(due.execution_options(yield_per=2000), scoped)
 
 
 READ_AHEAD_PLANS = 1000
-"""From this many plans on, PostgreSQL decides their states in ``READ_AHEAD_PARTS`` statements,
-all but the first run on a second connection while the caller plans the notices of the
-parts already read (``_read_ahead``)."""
+"""From this many plans on, their states are decided in ``READ_AHEAD_PARTS`` statements, all
+but the first run on a second connection while the caller plans the notices of the parts
+already read (``_read_ahead``)."""
 READ_AHEAD_PARTS = 4
 
 
 def _reads_committed_rows(session: Session) -> bool:
-    """Whether another connection reads what this session reads: its transaction has written
-    nothing yet (no transaction id assigned) and each statement sees what is committed."""
-    alone = "SELECT txid_current_if_assigned() IS NULL"
-    committed = "current_setting('transaction_isolation') = 'read committed'"
-    return bool(session.scalar(text(f"{alone} AND {committed}")))
+    """Whether another connection reads what this session reads. PostgreSQL: the session's
+    transaction has written nothing yet (no transaction id assigned) and each statement sees
+    what is committed. SQLite: the store is a file (a second connection to a database in
+    memory is another database) and the session has no write open (reads take no
+    transaction there)."""
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        alone = "SELECT txid_current_if_assigned() IS NULL"
+        committed = "current_setting('transaction_isolation') = 'read committed'"
+        return bool(session.scalar(text(f"{alone} AND {committed}")))
+    database = bind.engine.url.database or ""
+    if database in ("", ":memory:") or "mode=memory" in str(bind.engine.url):
+        return False
+    return not getattr(session.connection().connection.driver_connection, "in_transaction", True)
 
 
 def _read_ahead(
@@ -329,15 +339,17 @@ def _read_ahead(
 ) -> Iterator[tuple[Sequence[str], Sequence[Any]]]:
     """Each part of plans with the rows of ``statement`` for it, in order: the first read by the
     session, the others by a thread on a connection of its own, each as soon as the one before
-    is read, so the database decides the next part while the caller works on this one (on
-    PostgreSQL the statement runs in the server's process: two cores at work, not one)."""
+    is read, so the database decides the next part while the caller works on this one: two
+    cores at work, not one (PostgreSQL runs the statement in the server's process; SQLite
+    lets go of Python's interpreter lock while it steps through one)."""
     found: queue.SimpleQueue[tuple[Sequence[str], Sequence[Any]] | BaseException | None] = queue.SimpleQueue()
     stop = threading.Event()
 
     def read(engine: Any) -> None:
         try:
             with engine.connect() as connection:
-                connection.execute(text("SET jit = off"))
+                if connection.dialect.name == "postgresql":
+                    connection.execute(text("SET jit = off"))
                 for part in parts[1:]:
                     if stop.is_set():
                         return
