@@ -63,6 +63,19 @@ def test_set_based_check_matches_python_evaluation(generated: sessionmaker[Sessi
     assert sum(c[1]["overdue"] for c in fast) > 0 or day < dt.date(2026, 2, 1)
 
 
+def _windows_evaluated(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of plans of each window the set-based check evaluates from now on."""
+    windows: list[int] = []
+    evaluate = plans._set_based
+
+    def counted(session: Session, window: Any, *args: Any) -> Any:
+        windows.append(len(window))
+        return evaluate(session, window, *args)
+
+    monkeypatch.setattr(plans, "_set_based", counted)
+    return windows
+
+
 @pytest.fixture
 def with_next_year(sessions: sessionmaker[Session], tmp_path: Path) -> sessionmaker[Session]:
     """The plans of ``generated`` and two plans of 2027 of the same communes, nothing of
@@ -89,14 +102,7 @@ def test_the_daily_check_leaves_out_the_quiet_plans(
         ids = repo.plan_ids(session=s)
         every = list(check_plans(s, ids, day, batch=4))
         due = [_view(c) for c in every if not c.quiet]
-        windows: list[int] = []
-        evaluate = plans._set_based
-
-        def counted(session: Session, window: Any, *args: Any) -> Any:
-            windows.append(len(window))
-            return evaluate(session, window, *args)
-
-        monkeypatch.setattr(plans, "_set_based", counted)
+        windows = _windows_evaluated(monkeypatch)
 
         def listed(checked: Iterable[PlanCheck]) -> list[tuple[Any, ...]]:
             return [_view(c) for c in checked if not c.quiet]
@@ -135,6 +141,7 @@ def test_statements_read_ahead_decide_as_one(
     monkeypatch.setattr(store_check, "_read_ahead", counted)
     monkeypatch.setattr(store_check, "READ_AHEAD_PLANS", 2)
     monkeypatch.setattr(store_check, "READ_AHEAD_PARTS", 4)
+    monkeypatch.setattr(store_check, "READ_AHEAD_ROWS", 1)
     with generated() as s:
         assert [_view(c) for c in check_plans(s, ids, day)] == whole
         assert [_view(c) for c in check_plans(s, ids, day, quiet=False)] == due
@@ -184,14 +191,7 @@ def test_windows_close_at_their_candidates(
     with generated() as s:
         ids = repo.plan_ids(session=s)
         whole = [_view(c) for c in check_plans(s, ids, day)]
-        windows: list[int] = []
-        evaluate = plans._set_based
-
-        def counted(session: Session, window: Any, *args: Any) -> Any:
-            windows.append(len(window))
-            return evaluate(session, window, *args)
-
-        monkeypatch.setattr(plans, "_set_based", counted)
+        windows = _windows_evaluated(monkeypatch)
         monkeypatch.setattr(plans, "WINDOW_CANDIDATES", 3)
         assert [_view(c) for c in check_plans(s, ids, day)] == whole
     assert sum(windows) == len(ids) and len(windows) > 1
@@ -206,14 +206,7 @@ def test_plans_out_of_order_are_windows_of_batch_plans(
     with generated() as s:
         ids = repo.plan_ids(session=s)
         whole = {c.plan_id: _view(c) for c in check_plans(s, ids, day)}
-        windows: list[int] = []
-        evaluate = plans._set_based
-
-        def counted(session: Session, window: Any, *args: Any) -> Any:
-            windows.append(len(window))
-            return evaluate(session, window, *args)
-
-        monkeypatch.setattr(plans, "_set_based", counted)
+        windows = _windows_evaluated(monkeypatch)
         monkeypatch.setattr(plans, "BATCH_PLANS", 2)
         backwards = ids[::-1]
         assert [_view(c) for c in check_plans(s, backwards, day)] == [whole[p] for p in backwards]
