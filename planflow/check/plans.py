@@ -638,10 +638,16 @@ def _check_run(
     ``skip_quiet`` (sorted, one zone) the plans without a row in the current state's window
     are not read, and not yielded, when that state decides the statuses."""
     streams: dict[str, Iterator[PlanStates]] = {}
-    for zone in dict.fromkeys(zones[p] for p in ids):
+    zones_of = dict.fromkeys(zones[p] for p in ids)
+    sorted_ids = every or skip_quiet  # sorted without repeats, one zone (``check_plans``)
+    for zone in zones_of:
         moment = resolve_as_of(as_of, zone)
         if set_based and supported(session, zone, moment.day):
-            in_zone = sorted(set(p for p in ids if zones[p] == zone))
+            in_zone = (
+                sorted(set(p for p in ids if zones[p] == zone))
+                if len(zones_of) > 1 or not sorted_ids
+                else ids
+            )
             # the current state when it holds at this moment (reads only what is due: every
             # occurrence read is a candidate, filtered by its own plan's horizon, so no horizon
             # of every plan's ladders is needed), else the statement that folds the event log

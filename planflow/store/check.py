@@ -38,6 +38,7 @@ from planflow.store.models import (
     PlanRow,
     ProgressEventRow,
 )
+from planflow.store.repo import live_plan_zones
 from planflow.store.states import counted_events
 from planflow.store.statuses import STATEMENT_PLANS, PlanStates, status_params, without_jit
 
@@ -549,21 +550,21 @@ def recorded_for(session: Session, scope: Scope) -> set[tuple[str, dt.date, str,
 def plan_zones(session: Session, plan_ids: Sequence[str]) -> tuple[dict[str, str], bool, int]:
     """Plan → time zone of those stored, whether any is archived, and the number of live
     plans in the store."""
-    wanted = sorted(set(plan_ids))
+    wanted = set(plan_ids)
     columns = select(PlanRow.id, PlanRow.timezone, PlanRow.archived_at)
     live: int | None
     rows: list[tuple[str, str, dt.datetime | None]]
     if len(wanted) > ZONES_BY_ID:  # a country's check: every live plan's id and zone (ix_plans_live)
-        connection = session.connection()  # plain rows: no ORM result for 9,500 plans
-        live_plans = select(PlanRow.id, PlanRow.timezone).where(PlanRow.archived_at.is_(None))
-        zones = {plan_id: zone for plan_id, zone in connection.execute(live_plans)}
+        zones = live_plan_zones(session)
         live = len(zones)
-        others = [p for p in wanted if p not in zones]  # archived, or not in the store: named
+        if wanted == zones.keys():  # every live plan (the daily check of a store)
+            return zones, False, live
+        others = sorted(p for p in wanted if p not in zones)  # archived, or not in the store: named
         rows = [(p, zones[p], None) for p in wanted if p in zones]
         rows += (row._tuple() for part in _parts(others, STATEMENT_PLANS)
-                 for row in connection.execute(columns.where(PlanRow.id.in_(part))))  # fmt: skip
+                 for row in session.execute(columns.where(PlanRow.id.in_(part))))  # fmt: skip
     else:
-        rows = [row._tuple() for part in _parts(wanted, STATEMENT_PLANS)
+        rows = [row._tuple() for part in _parts(sorted(wanted), STATEMENT_PLANS)
                 for row in session.execute(columns.where(PlanRow.id.in_(part)))]  # fmt: skip
         live = session.scalar(select(func.count()).select_from(PlanRow).where(PlanRow.archived_at.is_(None)))
     zones = {plan_id: zone for plan_id, zone, _ in rows}

@@ -167,9 +167,23 @@ def archive_plans_except(keep: set[str], *, session: Session, now: dt.datetime) 
 
 def plan_ids(*, session: Session) -> list[str]:
     """Every live plan, sorted as Python sorts (the database's collation may differ): the
-    order in which ``planflow.check.plans.check_plans`` streams them (plain rows, from the
-    index ``ix_plans_live``: a country's 9,500 plans as ORM results cost more than the read)."""
-    return sorted(session.connection().scalars(select(PlanRow.id).where(PlanRow.archived_at.is_(None))))
+    order in which ``planflow.check.plans.check_plans`` streams them."""
+    return sorted(live_plan_zones(session))
+
+
+LIVE_PLANS = "SELECT id, timezone FROM plans WHERE archived_at IS NULL"
+
+
+def live_plan_zones(session: Session) -> dict[str, str]:
+    """Every live plan → its time zone, read from the index ``ix_plans_live`` through the
+    driver's own cursor: a country's 9,500 plans made SQLAlchemy rows cost more than the read
+    (10-13 ms, against 3 ms)."""
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(LIVE_PLANS)
+        return dict(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def plan_ids_by_id(*, session: Session) -> list[str]:
