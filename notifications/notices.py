@@ -55,8 +55,18 @@ class NoticePlan:
     """The plans checked, but for those quiet that planned nothing (``check_plans``)."""
     skipped: list[Notice] = field(default_factory=list)
     """Steps a catch-up passed over: recorded as skipped, never sent."""
-    quiet: int = 0
-    """The plans checked with nothing overdue, blocked or due soon and no notice due."""
+    checked: int = 0
+    """The number of plans checked, listed or not."""
+
+    @property
+    def listed(self) -> list[PlanCheck]:
+        """The plans a check lists: those with something due (not ``PlanCheck.quiet``)."""
+        return [r for r in self.reports if not r.quiet]
+
+    @property
+    def quiet(self) -> int:
+        """The plans checked with nothing overdue, blocked or due soon and no notice due."""
+        return self.checked - len(self.listed)
 
     @cached_property
     def contexts(self) -> dict[str, PlanContext]:
@@ -138,15 +148,17 @@ def notices_due(
         notices += (n for n in check.notices if not n.skipped)
         skipped += (n for n in check.notices if n.skipped)
     as_of_day = day or (as_of.date() if isinstance(as_of, dt.datetime) else as_of)
-    listed = [c for c in checks if not c.quiet]
-    quiet = len(set(plan_ids)) - len(listed)
+    plan = NoticePlan(
+        as_of_day, notices, titles, standing, frozenset(digest), checks, skipped, len(set(plan_ids))
+    )
+    listed = plan.listed
     log.info(
         "check %s: %d plan(s) with something due (%d occurrence(s)), %d with nothing due, %d notice(s) due, "
         "%d skipped, in %.2f s",
-        as_of_day, len(listed), sum(sum(c.summary.values()) for c in listed), quiet, len(notices),
+        as_of_day, len(listed), sum(sum(c.summary.values()) for c in listed), plan.quiet, len(notices),
         len(skipped), time.perf_counter() - started,
     )  # fmt: skip
-    return NoticePlan(as_of_day, notices, titles, standing, frozenset(digest), checks, skipped, quiet)
+    return plan
 
 
 def mail_config(settings: Settings) -> MailConfig:
@@ -266,10 +278,9 @@ class CheckOutcome:
     delivery: DeliveryReport | None
 
     def plans_json(self) -> list[dict[str, object]]:
-        reports = [r for r in self.plan.reports if not r.quiet]
         return [
             {"plan": r.plan_id, "title": r.context.title, "summary": r.summary, "example": r.context.example}
-            for r in reports
+            for r in self.plan.listed
         ]
 
     def attention_json(self) -> list[dict[str, Any]]:
