@@ -265,6 +265,10 @@ def measure_scale(store: str, scale: str, args: argparse.Namespace) -> list[Figu
     sync_runs = []
     repeat_sync = args.sync_repeat if args.sync_repeat is not None else (1 if scale == "1m" else args.repeat)
     alone_runs, resync_runs = [], []
+    if args.reuse_stores and not _synced(store, scale, args):  # a new machine: made once, then reused
+        reset_store(store, scale, args)
+        _worker("sync", url, str(folder))
+        _worker("load", url, str(folder))
     if not args.reuse_stores:
         for _ in range(repeat_sync):
             if "sync_one_process" not in args.skip_set:
@@ -858,7 +862,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reuse-stores",
         action="store_true",
-        help="đo lại trên kho đã đồng bộ và nạp tiến độ (bỏ qua phép đo đồng bộ)",
+        help="đo lại trên kho đã đồng bộ và nạp tiến độ (bỏ qua phép đo đồng bộ; "
+        "kho chưa có thì đồng bộ và nạp một lần)",
     )
     parser.add_argument(
         "--data", type=Path, default=DATA, help="thư mục dữ liệu sinh ra (mặc định bench/.data)"
