@@ -113,8 +113,8 @@ def check(
         totals: dict[str, int] = {}
         notices = attention_items = planned = 0
         with factory() as session:
-            ids = repo.plan_ids(session=session)
-            ids = ids if plans == "all" else ids[: int(plans)]
+            # every plan: as the store's own list (``None``), read once by the check
+            ids = None if plans == "all" else repo.plan_ids(session=session)[: int(plans)]
             listed = 0
             for plan in check_plans(session, ids, day, quiet=listing == "every"):
                 listed += 1
@@ -127,10 +127,12 @@ def check(
                     raise SystemExit(f"{plan.plan_id}: {len(plan.attention)} items listed, {counted} counted")
                 attention_items += counted
         return {"totals": {k: v for k, v in totals.items() if v}, "notices": notices,
-                "attention": attention_items, "planned": planned, "listed": listed,
-                "quiet": len(ids) - listed}  # fmt: skip
+                "attention": attention_items, "planned": planned, "listed": listed}  # fmt: skip
 
     out = _timed(run)
+    with factory() as session:  # after the measure: the plans it checked
+        stored = len(repo.plan_ids(session=session))
+    out["quiet"] = (stored if plans == "all" else min(stored, int(plans))) - out["listed"]
     factory.kw["bind"].dispose()
     return out
 

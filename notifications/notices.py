@@ -34,6 +34,7 @@ from planflow.notifications.render import (
     unit_of,
 )
 from planflow.settings import Settings
+from planflow.store import repo
 from planflow.store.models import OutboxRow
 from planflow.store.states import advance_notices
 from planflow.sync.definitions import sync_definitions
@@ -119,7 +120,11 @@ class NoticePlan:
 
 
 def notices_due(
-    defs: Definitions | None, plan_ids: Sequence[str], as_of: dt.date | dt.datetime, *, session: Session
+    defs: Definitions | None,
+    plan_ids: Sequence[str] | None,
+    as_of: dt.date | dt.datetime,
+    *,
+    session: Session,
 ) -> NoticePlan:
     """Statuses of the plans at ``as_of`` and the ladder notices not yet recorded. A plan with
     nothing overdue, blocked or due soon and no notice due is counted, not listed (nor read,
@@ -127,8 +132,9 @@ def notices_due(
 
     The plans must be synced (the check reads the store: see ``planflow.check.plans``); an id
     that is not a plan of ``defs`` is refused as before. Without ``defs`` (a chunk of a
-    check) an id not in the store is refused by ``planflow.check.plans``."""
-    if defs is not None:
+    check) an id not in the store is refused by ``planflow.check.plans``. ``plan_ids`` None:
+    every live plan of the store (after every definition was synced: the plans of ``defs``)."""
+    if defs is not None and plan_ids is not None:
         for plan_id in plan_ids:
             defs.plan(plan_id)
     notices: list[Notice] = []
@@ -148,9 +154,8 @@ def notices_due(
         notices += (n for n in check.notices if not n.skipped)
         skipped += (n for n in check.notices if n.skipped)
     as_of_day = day or (as_of.date() if isinstance(as_of, dt.datetime) else as_of)
-    plan = NoticePlan(
-        as_of_day, notices, titles, standing, frozenset(digest), checks, skipped, len(set(plan_ids))
-    )
+    checked = len(set(plan_ids)) if plan_ids is not None else repo.live_plan_count(session=session)
+    plan = NoticePlan(as_of_day, notices, titles, standing, frozenset(digest), checks, skipped, checked)
     listed = plan.listed
     log.info(
         "check %s: %d plan(s) with something due (%d occurrence(s)), %d with nothing due, %d notice(s) due, "
@@ -316,11 +321,11 @@ def run_check(
     is synced and the store alone is read: ``plan_ids`` are then required."""
     if defs is None and not plan_ids:
         raise ValueError("run_check without definitions needs the plan ids")
-    ids = list(plan_ids or sorted(defs.plans if defs else ()))
     with factory() as session, session.begin():
         if defs is not None:
             sync_definitions(defs, plan_ids, session=session, now=now())
-        plan = notices_due(defs, ids, as_of, session=session)
+        # every plan of the folder: once synced, every live plan of the store, which the check lists
+        plan = notices_due(defs, list(plan_ids) if plan_ids else None, as_of, session=session)
         for check in plan.reports:  # the items needing attention, read while the session is open
             check.attention  # noqa: B018
         queued = [] if dry_run else queue_notices(plan, session=session, now=now(), config=config)

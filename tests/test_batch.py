@@ -113,6 +113,9 @@ def test_the_daily_check_leaves_out_the_quiet_plans(
         assert all(c.planned for c in read if c.quiet)  # kept to move their notice days
         assert listed(check_plans(s, ids, day, batch=4, quiet=False, set_based=False)) == due
         assert listed(check_plans(s, ids[::-1], day, quiet=False)) == due[::-1]
+        # no ids: every live plan of the store, read by the check itself
+        assert [_view(c) for c in check_plans(s, None, day, batch=4)] == [_view(c) for c in every]
+        assert listed(check_plans(s, None, day, batch=4, quiet=False)) == due
         window = set(
             s.scalars(select(OccurrenceStateRow.plan_id).where(OccurrenceStateRow.next_notice <= day))
         )
@@ -145,8 +148,9 @@ def test_statements_read_ahead_decide_as_one(
     with generated() as s:
         assert [_view(c) for c in check_plans(s, ids, day)] == whole
         assert [_view(c) for c in check_plans(s, ids, day, quiet=False)] == due
-    # two checks, each deciding its 6 plans then reading their attention lists, in 3 parts
-    assert parts == [3] * 4
+        assert [_view(c) for c in check_plans(s, None, day, quiet=False)] == due  # every live plan
+    # three checks, each deciding its 6 plans then reading their attention lists, in 3 parts
+    assert parts == [3] * 6
     with generated() as s, s.begin():
         late = next(i for c in check_plans(s, ids, day) for i in c.attention if i.status.value == "overdue")
         parts.clear()

@@ -60,6 +60,7 @@ from planflow.status import (
     summarize,
 )
 from planflow.store import check as store
+from planflow.store.repo import live_plan_zones
 from planflow.store.states import ANY_ITEM, ladder, work_calendar
 from planflow.store.statuses import PlanStates, plan_states, supported
 from planflow.units import UnitIndex, monitor_names
@@ -576,14 +577,15 @@ def _horizon(session: Session, plan_ids: Sequence[str], today: dt.date) -> dt.da
 
 def check_plans(
     session: Session,
-    plan_ids: Sequence[str],
+    plan_ids: Sequence[str] | None,
     as_of: dt.date | dt.datetime,
     *,
     batch: int = WINDOW_PLANS,
     set_based: bool = True,
     quiet: bool = True,
 ) -> Iterator[PlanCheck]:
-    """Statuses and due notices of each plan, in the order of ``plan_ids``.
+    """Statuses and due notices of each plan, in the order of ``plan_ids``; ``None``: every
+    live plan of the store, in sorted order (read once here, with their time zones).
 
     ``set_based`` lets the database decide the statuses where its query is exact (otherwise,
     or with ``set_based=False``, every occurrence is evaluated in Python, ``BATCH_PLANS``
@@ -600,10 +602,15 @@ def check_plans(
     current state decides are then never read unless they have a row in the window
     (``planflow.store.check.due_states``), so the check's cost follows what is due and not the
     number of plans in the store; in any other case they are checked and dropped."""
-    ids = list(plan_ids)
     with _older_objects_left_alone():
-        zones, every = _zones(session, ids)
-        in_order = ids == sorted(set(ids))  # sorted, without repeats
+        if plan_ids is None:
+            zones, every = live_plan_zones(session), True
+            ids = sorted(zones)
+            in_order = True
+        else:
+            ids = list(plan_ids)
+            zones, every = _zones(session, ids)
+            in_order = ids == sorted(set(ids))  # sorted, without repeats
         one_zone = len(set(zones.values())) == 1
         every = every and in_order and one_zone
         for run in [ids] if in_order else list(_batches(ids, min(batch, BATCH_PLANS))):
@@ -638,8 +645,8 @@ def _check_run(
     ``skip_quiet`` (sorted, one zone) the plans without a row in the current state's window
     are not read, and not yielded, when that state decides the statuses."""
     streams: dict[str, Iterator[PlanStates]] = {}
-    zones_of = dict.fromkeys(zones[p] for p in ids)
     sorted_ids = every or skip_quiet  # sorted without repeats, one zone (``check_plans``)
+    zones_of = dict.fromkeys([zones[ids[0]]] if sorted_ids and ids else (zones[p] for p in ids))
     for zone in zones_of:
         moment = resolve_as_of(as_of, zone)
         if set_based and supported(session, zone, moment.day):
@@ -661,7 +668,7 @@ def _check_run(
                     session, in_zone, instant=moment.instant, today=moment.day,
                     horizon=_horizon(session, in_zone, moment.day), zone=zone, every_plan=every,
                 )  # fmt: skip
-    for window, taken in _windows(ids, zones, streams, batch):
+    for window, taken in _windows(ids, zones, streams, batch, one_sorted_zone=sorted_ids):
         in_zones: dict[str, list[str]] = {}
         for plan_id in window:
             in_zones.setdefault(zones[plan_id], []).append(plan_id)
@@ -686,13 +693,21 @@ def _check_run(
 
 
 def _windows(
-    ids: Sequence[str], zones: Mapping[str, str], streams: Mapping[str, Iterator[PlanStates]], batch: int
+    ids: Sequence[str],
+    zones: Mapping[str, str],
+    streams: Mapping[str, Iterator[PlanStates]],
+    batch: int,
+    *,
+    one_sorted_zone: bool = False,
 ) -> Iterator[tuple[Sequence[str], dict[str, dict[str, PlanStates]]]]:
     """The windows of ``ids``, each with the states the streams give for its plans (zone →
     plan → states). Plans of one zone, sorted, whose states stream: cut as the states come, at
-    ``batch`` plans or ``WINDOW_CANDIDATES`` candidates; otherwise ``batch`` plans at a time."""
+    ``batch`` plans or ``WINDOW_CANDIDATES`` candidates; otherwise ``batch`` plans at a time.
+    ``one_sorted_zone``: the caller knows ``ids`` are sorted, without repeats, of one zone."""
     zone = zones[ids[0]] if ids else ""
-    if zone in streams and all(zones[p] == zone for p in ids) and list(ids) == sorted(set(ids)):
+    if zone in streams and (
+        one_sorted_zone or (all(zones[p] == zone for p in ids) and list(ids) == sorted(set(ids)))
+    ):
         states: dict[str, PlanStates] = {}
         candidates = 0
         for found in streams[zone]:  # one per plan, in the order of ids

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from planflow.errors import StoreError
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
-HEAD_REVISION = "0015_live_plans"
+HEAD_REVISION = "0016_window_plans"
 CONNECT_TIMEOUT_S = 10
 _URL_HELP = "ghi dạng sqlite:////đường/dẫn/planflow.db hoặc postgresql://người_dùng@máy_chủ:5432/tên_csdl"
 

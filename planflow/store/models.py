@@ -192,6 +192,8 @@ class OccurrenceStateRow(Base):
     __table_args__ = (
         Index("ix_occurrence_states_plan_id_status", "plan_id", "status"),
         Index("ix_occurrence_states_plan_id_next_notice", "plan_id", "next_notice"),
+        # the plans with a row in the daily check's window (planflow.store.check, SQLite)
+        Index("ix_occurrence_states_next_notice_plan_id", "next_notice", "plan_id"),
     )
 
     occurrence_key: Mapped[str] = mapped_column(
@@ -209,7 +211,7 @@ class OccurrenceStateRow(Base):
     last_at: Mapped[dt.datetime | None] = mapped_column(
         index=True, doc="its effective time: the row is the fold at any as-of time from then on"
     )
-    next_notice: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    next_notice: Mapped[dt.date | None] = mapped_column(Date)
     notice_on: Mapped[dt.date | None] = mapped_column(
         Date,
         doc="the first day a notice of it not recorded yet can fire: its next_notice until a check "

@@ -186,6 +186,11 @@ def live_plan_zones(session: Session) -> dict[str, str]:
         cursor.close()
 
 
+def live_plan_count(*, session: Session) -> int:
+    """The number of live plans (counted in the index ``ix_plans_live``)."""
+    return session.scalar(select(func.count()).select_from(PlanRow).where(PlanRow.archived_at.is_(None))) or 0
+
+
 def plan_ids_by_id(*, session: Session) -> list[str]:
     """Every live plan, in the database's order of ids (the leadership digest's)."""
     return list(session.scalars(select(PlanRow.id).where(PlanRow.archived_at.is_(None)).order_by(PlanRow.id)))
