@@ -247,7 +247,7 @@ def migrated_prefect_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     wait for it (each worker used to migrate its own, up to four times a run). A test copies
     it to ``home/prefect/`` with ``with_prefect_db``: its server then starts as on a user's
     second run. The first run, which migrates, stays proved by
-    tests/flows/test_check_plan.py and the packaging test."""
+    tests/flows/test_check_plan.py."""
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     home = shared / "prefect-migrated"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, with_prefect_db
 
 # Every file a command reads at run time besides Python modules: a wheel or sdist that
 # lacks one installs fine and fails later (the Word template did, in an earlier release).
@@ -150,9 +150,14 @@ def test_generic_names_are_not_importable(venv: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.prefect
-def test_installed_commands_check_and_build_a_report(venv: Path, tmp_path: Path) -> None:
-    """From the installed wheel, `planflow check` runs the daily flow and `report build` writes a Word report."""
+def test_installed_commands_check_and_build_a_report(
+    venv: Path, tmp_path: Path, migrated_prefect_db: Path
+) -> None:
+    """From the installed wheel, `planflow check` runs the daily flow (on its own local Prefect
+    server, whose database is already migrated, as on a user's second run: the first run is
+    tests/flows/test_check_plan.py's) and `report build` writes a Word report."""
     shutil.copytree(REPO / "definitions", tmp_path / "definitions")
+    with_prefect_db(Path(os.environ["PLANFLOW_HOME"]), migrated_prefect_db)
     check = _run(
         venv, "planflow", "check", "loc-tan-2026", "--as-of", "2026-04-07", "--dry-run", cwd=tmp_path
     )

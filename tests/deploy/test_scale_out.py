@@ -11,6 +11,7 @@ recorded, each once, and queued and delivered.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import subprocess
@@ -152,16 +153,26 @@ def _results(client: Any, runs: list[Any]) -> list[ChunkResult]:
 
 
 def test_check_is_split_between_two_workers(cluster: Cluster, client: Any) -> None:
+    """Started as docs/deploy.md starts a run: its parameters one JSON value, ``params``,
+    validated into the flow's model."""
     as_of = "2026-06-30"
     expected = _expected(cluster, as_of)
     assert len(expected) > 50, "the dataset has notices due on the as-of day"
-    run = cluster.run_deployment("check_plans/check-plans", _check(cluster, as_of), timeout=900)
-    assert run.state.is_completed(), (run.state, cluster.tail("w1"), cluster.tail("w2"))
+    out = cluster.prefect("deployment", "run", "check_plans/check-plans", "--param",
+                          f"params={json.dumps(_check(cluster, as_of)['params'])}")  # fmt: skip
+    found = re.search(r"UUID: ([0-9a-f-]{36})", out)
+    assert found, out
+    run_id = UUID(found.group(1))
+    final = _wait(client, run_id)
+    assert final.is_completed(), (final, cluster.tail("w1"), cluster.tail("w2"))
 
-    chunks = _chunk_runs(client, run.id)
+    chunks = _chunk_runs(client, run_id)
     assert len(chunks) == 3 and all(c.state.is_completed() for c in chunks)
-    runners = {int(r.runner.rsplit(":", 1)[1]) for r in _results(client, chunks)}
+    results = _results(client, chunks)
+    runners = {int(r.runner.rsplit(":", 1)[1]) for r in results}
     assert runners == {w.pid for w in cluster.workers}, "both workers ran chunks"
+    assert sum(len(r.plans) for r in results) == 18
+    assert {r.as_of for r in results} == {dt.date(2026, 6, 30)}, "the day stays a day through JSON"
 
     recorded = _recorded(cluster, as_of)
     assert len(recorded) == len(set(recorded)) == len(expected)
@@ -250,20 +261,8 @@ def test_worker_killed_mid_run(cluster: Cluster, client: Any) -> None:
     assert names == {"check-plans", "check-plans-chunk"}
 
 
-def test_documented_run_commands(cluster: Cluster, client: Any) -> None:
-    """docs/deploy.md: a run's parameters are one JSON value, ``params``, validated into the
-    flow's model; ``--param as_of=…`` is refused before any run is created."""
+def test_a_parameter_outside_params_is_refused(cluster: Cluster) -> None:
+    """docs/deploy.md: ``--param as_of=…`` is refused before any run is created (the run
+    with ``params``, the documented way, is test_check_is_split_between_two_workers's)."""
     with pytest.raises(RuntimeError, match="as_of"):
         cluster.prefect("deployment", "run", "check_plans/check-plans", "--param", "as_of=2026-06-30")
-    out = cluster.prefect("deployment", "run", "check_plans/check-plans", "--param",
-                          'params={"as_of": "2026-06-30", "dry_run": true, "chunk_plans": 9}')  # fmt: skip
-    found = re.search(r"UUID: ([0-9a-f-]{36})", out)
-    assert found, out
-    run_id = UUID(found.group(1))
-    assert _wait(client, run_id).is_completed(), cluster.tail("server")
-    chunks = _chunk_runs(client, run_id)
-    assert len(chunks) == 2, "18 plans in chunks of 9, run by the chunk deployment"
-    results = _results(client, chunks)
-    assert sum(len(r.plans) for r in results) == 18
-    assert {r.as_of for r in results} == {dt.date(2026, 6, 30)}, "the day stays a day through JSON"
-    assert all(r.delivery is None and r.queued == 0 for r in results), "dry run: nothing queued or sent"
