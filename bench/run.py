@@ -189,8 +189,8 @@ def measure_growth(store: str, args: argparse.Namespace) -> list[Figure]:
     occurrences = int(info["occurrences"])
     steady: list[Figure] = []
     if "steady" not in args.skip_set:
-        for name, where in (("small", base_url), ("grown", url)):
-            _, runs, listed = _steady_runs(where, args.repeat)
+        _, side_by_side = _steady_side_by_side([base_url, url], args.repeat)
+        for name, (runs, listed) in zip(("small", "grown"), side_by_side, strict=True):
             steady += [
                 Figure(f"growth_steady_{name}", store, "100k" if name == "small" else GROWN, "s",
                        [r["seconds"] for r in runs], None,
@@ -357,17 +357,32 @@ def _steady_runs(url: str, repeat: int) -> tuple[dict[str, Any], list[dict[str, 
     """The check of the day before recorded as the product records it, then the day's check
     (and the same reading every plan's attention list), one run of each in turn; the store
     is left as it was (no notice recorded)."""
+    recorded, [(checks, listed)] = _steady_side_by_side([url], repeat)
+    return recorded[0], checks, listed
+
+
+def _steady_side_by_side(
+    urls: list[str], repeat: int
+) -> tuple[list[dict[str, Any]], list[tuple[list[dict[str, Any]], list[dict[str, Any]]]]]:
+    """``_steady_runs`` of several stores, their runs in turn (a store's check, then the
+    next store's, each round): the machine's load moves, and a slow minute then falls on
+    every store rather than on the runs of one."""
+    recorded = []
     with tempfile.TemporaryDirectory() as home:
-        _worker("forget", url)
-        recorded = _worker("record", url, DAY_BEFORE, home)
-    checks, listed = [], []
+        for url in urls:
+            _worker("forget", url)
+            recorded.append(_worker("record", url, DAY_BEFORE, home))
+    runs: list[tuple[list[dict[str, Any]], list[dict[str, Any]]]] = [([], []) for _ in urls]
     try:
         for _ in range(repeat):
-            checks.append(_worker("check", url, AS_OF))
-            listed.append(_worker("check", url, AS_OF, "state", "all", "list"))
+            for url, (checks, _listed) in zip(urls, runs, strict=True):
+                checks.append(_worker("check", url, AS_OF))
+            for url, (_checks, listed) in zip(urls, runs, strict=True):
+                listed.append(_worker("check", url, AS_OF, "state", "all", "list"))
     finally:
-        _worker("forget", url)
-    return recorded, checks, listed
+        for url in urls:
+            _worker("forget", url)
+    return recorded, runs
 
 
 def measure_steady(
