@@ -131,7 +131,7 @@ def check(
 
     out = _timed(run)
     with factory() as session:  # after the measure: the plans it checked
-        stored = len(repo.plan_ids(session=session))
+        stored = repo.live_plan_count(session=session)
     out["quiet"] = (stored if plans == "all" else min(stored, int(plans))) - out["listed"]
     factory.kw["bind"].dispose()
     return out

@@ -611,11 +611,11 @@ def check_plans(
             ids = list(plan_ids)
             zones, every = _zones(session, ids)
             in_order = ids == sorted(set(ids))  # sorted, without repeats
-        one_zone = len(set(zones.values())) == 1
-        every = every and in_order and one_zone
+        sorted_zone = in_order and len(set(zones.values())) == 1
+        every = every and sorted_zone
         for run in [ids] if in_order else list(_batches(ids, min(batch, BATCH_PLANS))):
             checks = _check_run(session, run, zones, as_of, batch=batch, set_based=set_based, every=every,
-                                skip_quiet=not quiet and in_order and one_zone)  # fmt: skip
+                                sorted_zone=sorted_zone, quiet=quiet)  # fmt: skip
             yield from checks if quiet else (c for c in checks if c.planned or not c.quiet)
 
 
@@ -639,36 +639,32 @@ def _older_objects_left_alone() -> Iterator[None]:
 
 def _check_run(
     session: Session, ids: Sequence[str], zones: Mapping[str, str], as_of: dt.date | dt.datetime, *,
-    batch: int, set_based: bool, every: bool, skip_quiet: bool = False,
+    batch: int, set_based: bool, every: bool, sorted_zone: bool, quiet: bool = True,
 ) -> Iterator[PlanCheck]:  # fmt: skip
-    """Checks of ``ids`` (sorted, or at most ``batch`` of them) in their order; with
-    ``skip_quiet`` (sorted, one zone) the plans without a row in the current state's window
-    are not read, and not yielded, when that state decides the statuses."""
+    """Checks of ``ids`` (sorted, or at most ``batch`` of them) in their order.
+    ``sorted_zone``: ``ids`` are sorted, without repeats, all of one time zone; then, with
+    ``quiet=False``, the plans without a row in the current state's window are not read, and
+    not yielded, when that state decides the statuses."""
     streams: dict[str, Iterator[PlanStates]] = {}
-    sorted_ids = every or skip_quiet  # sorted without repeats, one zone (``check_plans``)
-    zones_of = dict.fromkeys([zones[ids[0]]] if sorted_ids and ids else (zones[p] for p in ids))
+    zones_of = dict.fromkeys([zones[ids[0]]] if sorted_zone and ids else (zones[p] for p in ids))
     for zone in zones_of:
         moment = resolve_as_of(as_of, zone)
         if set_based and supported(session, zone, moment.day):
-            in_zone = (
-                sorted(set(p for p in ids if zones[p] == zone))
-                if len(zones_of) > 1 or not sorted_ids
-                else ids
-            )
+            in_zone = ids if sorted_zone else sorted(set(p for p in ids if zones[p] == zone))
             # the current state when it holds at this moment (reads only what is due: every
             # occurrence read is a candidate, filtered by its own plan's horizon, so no horizon
             # of every plan's ladders is needed), else the statement that folds the event log
             if store.states_hold(session, in_zone, moment.instant, every_plan=every):
                 streams[zone] = store.due_states(
                     session, in_zone, instant=moment.instant, today=moment.day, zone=zone, every_plan=every,
-                    quiet=not skip_quiet,
+                    quiet=quiet or not sorted_zone,
                 )  # fmt: skip
             else:
                 streams[zone] = plan_states(
                     session, in_zone, instant=moment.instant, today=moment.day,
                     horizon=_horizon(session, in_zone, moment.day), zone=zone, every_plan=every,
                 )  # fmt: skip
-    for window, taken in _windows(ids, zones, streams, batch, one_sorted_zone=sorted_ids):
+    for window, taken in _windows(ids, zones, streams, batch, one_sorted_zone=sorted_zone):
         in_zones: dict[str, list[str]] = {}
         for plan_id in window:
             in_zones.setdefault(zones[plan_id], []).append(plan_id)

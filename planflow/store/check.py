@@ -563,7 +563,6 @@ def plan_zones(session: Session, plan_ids: Sequence[str]) -> tuple[dict[str, str
     plans in the store."""
     wanted = set(plan_ids)
     columns = select(PlanRow.id, PlanRow.timezone, PlanRow.archived_at)
-    live: int | None
     rows: list[tuple[str, str, dt.datetime | None]]
     if len(wanted) > ZONES_BY_ID:  # a country's check: every live plan's id and zone (ix_plans_live)
         zones = live_plan_zones(session)
@@ -580,7 +579,7 @@ def plan_zones(session: Session, plan_ids: Sequence[str]) -> tuple[dict[str, str
         live = live_plan_count(session=session)
     zones = {plan_id: zone for plan_id, zone, _ in rows}
     archived = any(archived_at is not None for *_, archived_at in rows)
-    return zones, archived, live or 0
+    return zones, archived, live
 
 
 ZONES_BY_ID = 1000
